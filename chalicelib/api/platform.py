@@ -1,0 +1,57 @@
+"""Platform operators: tenants."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.api.routing import RouteRequest, route
+from chalicelib.domain.permissions import Permission
+from chalicelib.domain.tenancy import Tenant, TenantCreate
+from chalicelib.platform.pagination import Listing, ListQuery
+from chalicelib.services import tenants
+
+blueprint = Blueprint(__name__)
+TAGS = ("platform",)
+
+
+@route(
+    blueprint,
+    "/v1/platform/tenants",
+    "POST",
+    permission=Permission.PLATFORM_TENANTS,
+    summary="Create a tenant with its first administrator",
+    tags=TAGS,
+    body=TenantCreate,
+    response=Tenant,
+    status=201,
+    idempotent=True,
+)
+def create_tenant(request: RouteRequest) -> Tenant:
+    return tenants.create_tenant(request.caller, request.body, request.idempotency)
+
+
+@route(
+    blueprint,
+    "/v1/platform/tenants",
+    "GET",
+    permission=Permission.PLATFORM_TENANTS,
+    summary="List tenants",
+    tags=TAGS,
+    query=ListQuery,
+    response=Listing[Tenant],
+)
+def list_tenants(request: RouteRequest) -> Listing[Tenant]:
+    return tenants.list_tenants(request.page())
+
+
+@route(
+    blueprint,
+    "/v1/platform/tenants/{tenant_id}",
+    "GET",
+    permission=Permission.PLATFORM_TENANTS,
+    summary="Get a tenant",
+    tags=TAGS,
+    response=Tenant,
+)
+def get_tenant(request: RouteRequest) -> Tenant:
+    return tenants.get_tenant(request.params["tenant_id"])

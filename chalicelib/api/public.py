@@ -1,0 +1,43 @@
+"""Anonymous routes: health and storefront bootstrapping."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.api.routing import RouteRequest, route
+from chalicelib.domain.base import View
+from chalicelib.domain.permissions import Permission
+from chalicelib.domain.tenancy import PublicWebsite
+from chalicelib.services import websites
+
+blueprint = Blueprint(__name__)
+
+
+class Health(View):
+    status: str
+
+
+@route(
+    blueprint,
+    "/v1/health",
+    "GET",
+    permission=Permission.PUBLIC,
+    summary="Liveness",
+    tags=("public",),
+    response=Health,
+)
+def health(request: RouteRequest) -> Health:
+    return Health(status="ok")
+
+
+@route(
+    blueprint,
+    "/v1/public/websites/by-host/{hostname}",
+    "GET",
+    permission=Permission.PUBLIC,
+    summary="Public settings of the website serving a host name",
+    tags=("public",),
+    response=PublicWebsite,
+)
+def get_website_by_host(request: RouteRequest) -> PublicWebsite:
+    return websites.get_public_website(request.params["hostname"])

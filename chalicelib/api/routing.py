@@ -1,0 +1,240 @@
+"""The one route decorator: parse -> authenticate -> authorize -> call one service -> serialize.
+
+Every route declares its permission, body, query and response models here; the same declarations
+feed the OpenAPI document, and a test walks them so no route goes without a permission.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalice import Blueprint, Response
+from chalice.app import Request as ChaliceRequest
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.domain.permissions import Permission, is_allowed
+from chalicelib.platform.auth import ANONYMOUS, Principal, verify_bearer
+from chalicelib.platform.errors import (
+    BadRequest,
+    Forbidden,
+    PayloadTooLarge,
+    Problem,
+    Unprocessable,
+    problem_response,
+    validation_problem,
+)
+from chalicelib.platform.ids import new_id
+from chalicelib.platform.observability import bind_request, logger
+from chalicelib.platform.pagination import ListQuery, PageRequest
+from chalicelib.platform.settings import get_settings
+from chalicelib.services import idempotency
+from chalicelib.services.context import Caller
+from chalicelib.services.principals import load_principal
+
+JSON = "application/json"
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    path: str
+    method: str
+    permission: Permission
+    summary: str
+    tags: tuple[str, ...]
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: Any = None
+    status: int = 200
+    idempotent: bool = False
+    versioned: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+ROUTES: list[RouteSpec] = []
+
+
+@dataclass
+class RouteRequest:
+    """What a handler gets: the caller, parsed inputs and path parameters."""
+
+    spec: RouteSpec
+    caller: Caller
+    params: dict[str, str]
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+    query: Any = None
+    idempotency: idempotency.IdempotencyClaim | None = None
+
+    def page(self) -> PageRequest:
+        query: ListQuery = self.query
+        return PageRequest.of(query, tenant_id=self.caller.principal.tenant_id or "-", route=self.spec.name)
+
+    def expected_version(self) -> int | None:
+        """The version the client read: ``If-Match`` or the body's ``version``; they must agree."""
+        header = self.headers.get("if-match")
+        from_body = getattr(self.body, "version", None)
+        if header is None:
+            return from_body
+        tag = header.strip().removeprefix("W/").strip('"')
+        if not tag.isdigit():
+            raise Unprocessable.field("header.If-Match", "must be the entity's version, as its ETag gives it")
+        if from_body is not None and from_body != int(tag):
+            raise Unprocessable.field("body.version", "differs from the If-Match header")
+        return int(tag)
+
+
+def _principal(request: ChaliceRequest, permission: Permission) -> Principal:
+    if permission is Permission.PUBLIC:
+        return ANONYMOUS
+    principal = load_principal(verify_bearer(request.headers.get("authorization")))
+    bind_request(tenant_id=principal.tenant_id, actor=principal.actor, correlation_id=None)
+    if not is_allowed(principal.roles, permission):
+        raise Forbidden(f"this needs the permission {permission.value!r}")
+    return principal
+
+
+def _parse_body(spec: RouteSpec, raw: bytes) -> Any:
+    if spec.body is None:
+        return None
+    if len(raw) > get_settings().max_body_bytes:
+        raise PayloadTooLarge(f"the body may hold at most {get_settings().max_body_bytes} bytes")
+    if not raw.strip():
+        raise BadRequest("a JSON body is required")
+    try:
+        return spec.body.model_validate_json(raw)
+    except ValidationError as error:
+        if any(item["type"] == "json_invalid" for item in error.errors()):
+            raise BadRequest("the body is not valid JSON") from error
+        raise validation_problem(error, "body") from error
+
+
+def _parse_query(spec: RouteSpec, request: ChaliceRequest) -> Any:
+    if spec.query is None:
+        return None
+    values = dict(request.query_params or {})
+    try:
+        return spec.query.model_validate(values)
+    except ValidationError as error:
+        raise validation_problem(error, "query") from error
+
+
+def _json_response(status: int, body: Any, headers: dict[str, str]) -> Response:
+    if isinstance(body, BaseModel):
+        text = body.model_dump_json()
+        version = getattr(body, "version", None)
+        if isinstance(version, int):
+            headers["ETag"] = f'"{version}"'
+    else:
+        text = json.dumps(body)
+    return Response(body=text, status_code=status, headers={"Content-Type": JSON, **headers})
+
+
+def _handle(
+    spec: RouteSpec, handler: Callable[[RouteRequest], Any], blueprint: Blueprint, params: dict[str, str]
+) -> Response:
+    request = blueprint.current_request
+    correlation_id = request.headers.get("x-correlation-id") or new_id("event").removeprefix("evt_")
+    response_headers = {"X-Correlation-Id": correlation_id}
+    bind_request(tenant_id=None, actor=None, correlation_id=correlation_id)
+    try:
+        raw_body = request.raw_body or b""
+        principal = _principal(request, spec.permission)
+        route_request = RouteRequest(
+            spec=spec,
+            caller=Caller(principal, correlation_id),
+            params=params,
+            headers={k.lower(): v for k, v in request.headers.items()},
+            body=_parse_body(spec, raw_body),
+            query=_parse_query(spec, request),
+        )
+        key = request.headers.get("idempotency-key")
+        if spec.idempotent and key is not None:
+            route_request.idempotency = idempotency.claim(
+                tenant_id=route_request.caller.tenant_id,
+                actor=principal.actor,
+                route=spec.name,
+                key=key,
+                body=raw_body,
+            )
+            replay = idempotency.find_replay(route_request.idempotency)
+            if replay is not None:
+                return _json_response(
+                    replay.status, replay.body, {**response_headers, "Idempotent-Replayed": "true"}
+                )
+        try:
+            result = handler(route_request)
+        except idempotency.IdempotentRequestInFlight:
+            replay = idempotency.find_replay(route_request.idempotency) if route_request.idempotency else None
+            if replay is None:
+                raise
+            return _json_response(
+                replay.status, replay.body, {**response_headers, "Idempotent-Replayed": "true"}
+            )
+        if result is None:
+            return Response(body="", status_code=204, headers=response_headers)
+        return _json_response(spec.status, result, response_headers)
+    except Problem as problem:
+        logger().info(
+            "request refused", extra={"status": problem.status, "problem": problem.code, "route": spec.name}
+        )
+        response = problem_response(problem, instance=f"urn:kontor:request:{correlation_id}")
+        response.headers.update(response_headers)
+        return response
+    except Exception:
+        logger().exception("request failed", extra={"route": spec.name})
+        failure = Problem("the request could not be completed; quote the correlation id when reporting it")
+        response = problem_response(failure, instance=f"urn:kontor:request:{correlation_id}")
+        response.headers.update(response_headers)
+        return response
+
+
+def route(
+    blueprint: Blueprint,
+    path: str,
+    method: str,
+    *,
+    permission: Permission,
+    summary: str,
+    tags: tuple[str, ...],
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: Any = None,
+    status: int = 200,
+    idempotent: bool = False,
+    versioned: bool = False,
+) -> Callable[[Callable[[RouteRequest], Any]], Callable[..., Response]]:
+    spec = RouteSpec(
+        path=path,
+        method=method,
+        permission=permission,
+        summary=summary,
+        tags=tags,
+        body=body,
+        query=query,
+        response=response,
+        status=status,
+        idempotent=idempotent,
+        versioned=versioned,
+    )
+    ROUTES.append(spec)
+
+    def decorator(handler: Callable[[RouteRequest], Any]) -> Callable[..., Response]:
+        @functools.wraps(handler)
+        def view(**params: str) -> Response:
+            return _handle(spec, handler, blueprint, params)
+
+        content_types = [JSON] if body is not None else None
+        blueprint.route(
+            path, methods=[method], **({"content_types": content_types} if content_types else {})
+        )(view)
+        view.kontor_route = spec  # type: ignore[attr-defined]
+        return view
+
+    return decorator

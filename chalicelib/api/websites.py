@@ -1,0 +1,109 @@
+"""Tenant staff: websites, and their effective settings."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from chalice import Blueprint
+from pydantic import Field
+
+from chalicelib.api.routing import RouteRequest, route
+from chalicelib.domain.permissions import Permission
+from chalicelib.domain.tenancy import EffectiveSettings, Website, WebsiteFields, WebsitePatch
+from chalicelib.platform.pagination import Listing, ListQuery
+from chalicelib.services import websites
+
+blueprint = Blueprint(__name__)
+TAGS = ("websites",)
+ITEM = "/v1/admin/websites/{website_id}"
+
+
+class WebsiteQuery(ListQuery):
+    organization_id: Annotated[str, Field(max_length=64)] | None = None
+
+
+@route(
+    blueprint,
+    "/v1/admin/websites",
+    "POST",
+    permission=Permission.WEBSITES_WRITE,
+    summary="Create a website",
+    tags=TAGS,
+    body=WebsiteFields,
+    response=Website,
+    status=201,
+    idempotent=True,
+)
+def create_website(request: RouteRequest) -> Website:
+    return websites.create_website(request.caller, request.body, request.idempotency)
+
+
+@route(
+    blueprint,
+    "/v1/admin/websites",
+    "GET",
+    permission=Permission.WEBSITES_READ,
+    summary="List websites, optionally of one organization",
+    tags=TAGS,
+    query=WebsiteQuery,
+    response=Listing[Website],
+)
+def list_websites(request: RouteRequest) -> Listing[Website]:
+    return websites.list_websites(request.caller, request.page(), request.query.organization_id)
+
+
+@route(
+    blueprint,
+    ITEM,
+    "GET",
+    permission=Permission.WEBSITES_READ,
+    summary="Get a website",
+    tags=TAGS,
+    response=Website,
+)
+def get_website(request: RouteRequest) -> Website:
+    return websites.get_website(request.caller, request.params["website_id"])
+
+
+@route(
+    blueprint,
+    ITEM,
+    "PATCH",
+    permission=Permission.WEBSITES_WRITE,
+    summary="Change a website (send the version read, as If-Match or version)",
+    tags=TAGS,
+    body=WebsitePatch,
+    response=Website,
+    versioned=True,
+)
+def update_website(request: RouteRequest) -> Website:
+    return websites.update_website(
+        request.caller, request.params["website_id"], request.body, request.expected_version()
+    )
+
+
+@route(
+    blueprint,
+    ITEM,
+    "DELETE",
+    permission=Permission.WEBSITES_WRITE,
+    summary="Delete a website and release its hostnames (If-Match required)",
+    tags=TAGS,
+    status=204,
+    versioned=True,
+)
+def delete_website(request: RouteRequest) -> None:
+    websites.delete_website(request.caller, request.params["website_id"], request.expected_version())
+
+
+@route(
+    blueprint,
+    ITEM + "/effective-settings",
+    "GET",
+    permission=Permission.WEBSITES_READ,
+    summary="Settings after inheritance tenant -> organization -> website, with each value's source",
+    tags=TAGS,
+    response=EffectiveSettings,
+)
+def get_effective_settings(request: RouteRequest) -> EffectiveSettings:
+    return websites.get_effective_settings(request.caller, request.params["website_id"])

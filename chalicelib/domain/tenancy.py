@@ -1,0 +1,242 @@
+"""Tenants, organizations and websites, and how settings inherit tenant -> organization -> website.
+
+A setting left unset (``None``) on a website takes the organization's value, and one unset there
+takes the tenant's. :func:`effective_settings` resolves the chain and says where each value came from.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field, model_validator
+
+from chalicelib.domain import codes
+from chalicelib.domain.base import (
+    CountryCode,
+    CurrencyCode,
+    Email,
+    HostName,
+    Input,
+    LocaleTag,
+    Name,
+    Stamped,
+    TenantId,
+    TimeZoneName,
+    View,
+    patch_model,
+)
+
+TaxBasis = Literal["shipping", "billing", "origin"]
+SettingSource = Literal["website", "organization", "tenant"]
+INHERITED_SETTINGS = (
+    "default_currency",
+    "default_locale",
+    "timezone",
+    "prices_include_tax",
+    "tax_basis",
+    "guest_browsing",
+    "guest_checkout",
+)
+MAX_HOSTNAMES = 20
+
+
+class TenantSettings(Input):
+    """The root of the inheritance chain: every setting has a value here."""
+
+    default_currency: CurrencyCode
+    default_locale: LocaleTag
+    timezone: TimeZoneName = "UTC"
+    prices_include_tax: bool = False
+    tax_basis: TaxBasis = "shipping"
+    guest_browsing: bool = False
+    guest_checkout: bool = False
+
+
+class SettingOverrides(Input):
+    """Settings an organization or website may set; ``None`` inherits from the level above."""
+
+    timezone: TimeZoneName | None = None
+    prices_include_tax: bool | None = None
+    tax_basis: TaxBasis | None = None
+    guest_browsing: bool | None = None
+    guest_checkout: bool | None = None
+
+
+class TenantCreate(Input):
+    id: TenantId
+    name: Name
+    settings: TenantSettings
+    admin_email: Email
+    admin_name: Name
+
+    @model_validator(mode="after")
+    def _not_reserved(self) -> TenantCreate:
+        if self.id in RESERVED_TENANT_IDS:
+            raise ValueError(f"tenant id {self.id!r} is reserved")
+        return self
+
+
+RESERVED_TENANT_IDS = frozenset({"platform", "admin", "public", "www", "api"})
+
+
+class Tenant(Stamped):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    settings: TenantSettings
+    status: Literal["active", "suspended"]
+
+
+class OrganizationFields(SettingOverrides):
+    name: Name
+    legal_name: Name
+    default_currency: CurrencyCode
+    default_locale: LocaleTag
+
+
+OrganizationPatch = patch_model(OrganizationFields, "OrganizationPatch")
+
+
+class Organization(OrganizationFields, Stamped):
+    pass
+
+
+class WebsiteFields(SettingOverrides):
+    organization_id: str = Field(pattern=r"^org_[0-9A-HJKMNP-TV-Z]{26}$")
+    name: Name
+    country: CountryCode
+    hostnames: list[HostName] = Field(default_factory=list, max_length=MAX_HOSTNAMES)
+    currencies: list[CurrencyCode] = Field(min_length=1, max_length=20)
+    default_currency: CurrencyCode | None = None
+    locales: list[LocaleTag] = Field(min_length=1, max_length=20)
+    default_locale: LocaleTag | None = None
+    locale_fallbacks: dict[LocaleTag, list[LocaleTag]] = Field(default_factory=dict, max_length=20)
+    active: bool = True
+
+    @model_validator(mode="after")
+    def _consistent(self) -> WebsiteFields:
+        for name in ("hostnames", "currencies", "locales"):
+            values = getattr(self, name)
+            if len(set(values)) != len(values):
+                raise ValueError(f"{name} must not repeat a value")
+        if self.default_currency is not None and self.default_currency not in self.currencies:
+            raise ValueError("default_currency must be one of currencies")
+        if self.default_locale is not None and self.default_locale not in self.locales:
+            raise ValueError("default_locale must be one of locales")
+        for locale, fallbacks in self.locale_fallbacks.items():
+            if locale not in self.locales or not set(fallbacks) <= set(self.locales):
+                raise ValueError("locale_fallbacks may only name the website's locales")
+        return self
+
+
+WebsitePatch = patch_model(WebsiteFields, "WebsitePatch")
+
+
+class Website(WebsiteFields, Stamped):
+    pass
+
+
+class EffectiveSetting(View):
+    value: Any
+    source: SettingSource
+
+
+class EffectiveSettings(View):
+    website_id: str
+    settings: dict[str, EffectiveSetting]
+    locale_fallbacks: dict[str, list[str]]
+
+
+class PublicWebsite(View):
+    """What a storefront may know about a website before anyone signs in."""
+
+    id: str
+    name: str
+    country: str
+    hostnames: list[str]
+    currencies: list[str]
+    default_currency: str
+    locales: list[str]
+    default_locale: str
+    locale_fallbacks: dict[str, list[str]]
+    timezone: str
+    prices_include_tax: bool
+    guest_browsing: bool
+    guest_checkout: bool
+
+
+def resolve_setting(
+    name: str, tenant: TenantSettings, organization: OrganizationFields, website: WebsiteFields
+) -> EffectiveSetting:
+    """The first value set on the website, then the organization, then the tenant."""
+    for source, level in (("website", website), ("organization", organization)):
+        value = getattr(level, name, None)
+        if value is not None:
+            return EffectiveSetting(value=value, source=source)  # type: ignore[arg-type]
+    return EffectiveSetting(value=getattr(tenant, name), source="tenant")
+
+
+def fallback_chain(locale: str, default_locale: str, overrides: dict[str, list[str]]) -> list[str]:
+    """Where to look for a text in ``locale``: itself, its parents (fr-CA -> fr), then the default.
+
+    An explicit override for the locale replaces the parents; the default closes every chain.
+    """
+    chain = [locale]
+    if locale in overrides:
+        chain += overrides[locale]
+    else:
+        parent = codes.parent_locale(locale)
+        while parent is not None:
+            chain.append(parent)
+            parent = codes.parent_locale(parent)
+    chain.append(default_locale)
+    return list(dict.fromkeys(chain))
+
+
+def effective_settings(
+    tenant: TenantSettings, organization: OrganizationFields, website: Website
+) -> EffectiveSettings:
+    settings = {name: resolve_setting(name, tenant, organization, website) for name in INHERITED_SETTINGS}
+    default_locale = settings["default_locale"].value
+    return EffectiveSettings(
+        website_id=website.id,
+        settings=settings,
+        locale_fallbacks={
+            locale: fallback_chain(locale, default_locale, website.locale_fallbacks)
+            for locale in website.locales
+        },
+    )
+
+
+def inherited_defaults_problems(
+    tenant: TenantSettings, organization: OrganizationFields, website: WebsiteFields
+) -> list[tuple[str, str]]:
+    """Field errors when an inherited default currency or locale is not offered by the website."""
+    problems = []
+    for name, offered in (("default_currency", website.currencies), ("default_locale", website.locales)):
+        effective = resolve_setting(name, tenant, organization, website)
+        if effective.value not in offered:
+            problems.append(
+                (name, f"the {effective.source}'s {name} {effective.value!r} is not offered; set {name}")
+            )
+    return problems
+
+
+def public_view(tenant: TenantSettings, organization: OrganizationFields, website: Website) -> PublicWebsite:
+    effective = effective_settings(tenant, organization, website)
+    values = {name: setting.value for name, setting in effective.settings.items()}
+    return PublicWebsite(
+        id=website.id,
+        name=website.name,
+        country=website.country,
+        hostnames=website.hostnames,
+        currencies=website.currencies,
+        default_currency=values["default_currency"],
+        locales=website.locales,
+        default_locale=values["default_locale"],
+        locale_fallbacks=effective.locale_fallbacks,
+        timezone=values["timezone"],
+        prices_include_tax=values["prices_include_tax"],
+        guest_browsing=values["guest_browsing"],
+        guest_checkout=values["guest_checkout"],
+    )

@@ -1,0 +1,121 @@
+"""Bearer token verification: asymmetric JWTs from trusted issuers, keys from their JWKS.
+
+Only RS256 and ES256 are accepted (never ``none`` or HS*). ``iss``, ``aud``, ``exp``, ``nbf``, ``sub``
+and the tenant claim are required; clocks may differ by 60 seconds. JWKS are fetched once and
+cached per issuer. What a caller may do is read from the table, never from the token.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+import jwt
+
+from chalicelib.platform.errors import Unauthorized
+from chalicelib.platform.settings import TrustedIssuer, get_settings
+
+ALGORITHMS = ["RS256", "ES256"]
+CLOCK_SKEW_SECONDS = 60
+JWKS_CACHE_SECONDS = 300
+TENANT_ID_PATTERN = re.compile(r"^[a-z0-9-]{3,40}$")
+
+PrincipalKind = Literal["platform_operator", "staff", "customer", "integration", "anonymous"]
+
+
+@dataclass(frozen=True)
+class VerifiedToken:
+    issuer: str
+    subject: str
+    tenant_id: str
+    email: str | None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, with the roles the table gives them in their tenant."""
+
+    kind: PrincipalKind
+    tenant_id: str | None
+    subject: str
+    email: str | None = None
+    roles: frozenset[str] = frozenset()
+    on_behalf_of: str | None = None
+
+    @property
+    def actor(self) -> str:
+        """How audit entries and idempotency scopes name this principal."""
+        return f"{self.kind}:{self.email or self.subject}"
+
+
+ANONYMOUS = Principal(kind="anonymous", tenant_id=None, subject="anonymous")
+
+
+@cache
+def _jwks_client(jwks_uri: str) -> jwt.PyJWKClient:
+    return jwt.PyJWKClient(jwks_uri, cache_keys=True, lifespan=JWKS_CACHE_SECONDS)
+
+
+def _signing_key(jwks_uri: str, token: str) -> jwt.PyJWK:
+    """The token's key from its issuer's JWKS: https in production, a file for the dev issuer."""
+    if jwks_uri.startswith("file://"):
+        kid = jwt.get_unverified_header(token).get("kid")
+        return _file_jwks(jwks_uri)[kid]
+    return _jwks_client(jwks_uri).get_signing_key_from_jwt(token)
+
+
+@cache
+def _file_jwks(jwks_uri: str) -> jwt.PyJWKSet:
+    with open(jwks_uri.removeprefix("file://"), encoding="utf-8") as jwks:
+        return jwt.PyJWKSet.from_json(jwks.read())
+
+
+def _issuer(token: str) -> TrustedIssuer:
+    try:
+        unverified = jwt.decode(token, options={"verify_signature": False})
+    except jwt.InvalidTokenError as error:
+        raise Unauthorized("malformed bearer token") from error
+    for issuer in get_settings().trusted_issuers:
+        if issuer.issuer == unverified.get("iss"):
+            return issuer
+    raise Unauthorized("token issuer is not trusted")
+
+
+def verify_bearer(authorization: str | None) -> VerifiedToken:
+    if not authorization or not authorization.startswith("Bearer "):
+        raise Unauthorized("a bearer token is required")
+    token = authorization.removeprefix("Bearer ").strip()
+    issuer = _issuer(token)
+    try:
+        header = jwt.get_unverified_header(token)
+        if header.get("alg") not in ALGORITHMS:
+            raise Unauthorized("token algorithm is not allowed")
+        signing_key = _signing_key(issuer.jwks_uri, token)
+        claims = jwt.decode(
+            token,
+            signing_key.key,
+            algorithms=ALGORITHMS,
+            audience=issuer.audience,
+            issuer=issuer.issuer,
+            leeway=CLOCK_SKEW_SECONDS,
+            options={"require": ["exp", "nbf", "iss", "aud", "sub", issuer.tenant_claim]},
+        )
+    except (jwt.InvalidTokenError, jwt.PyJWKClientError, jwt.PyJWKSetError, KeyError) as error:
+        raise Unauthorized(f"invalid bearer token: {error}") from error
+    tenant_id = claims[issuer.tenant_claim]
+    if not isinstance(tenant_id, str) or not TENANT_ID_PATTERN.match(tenant_id):
+        raise Unauthorized("invalid tenant claim")
+    email = claims.get(issuer.email_claim)
+    return VerifiedToken(
+        issuer=issuer.issuer,
+        subject=str(claims["sub"]),
+        tenant_id=tenant_id,
+        email=email.lower() if isinstance(email, str) else None,
+    )
+
+
+def reset_key_cache() -> None:
+    _jwks_client.cache_clear()
+    _file_jwks.cache_clear()

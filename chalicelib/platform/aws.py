@@ -1,0 +1,26 @@
+"""AWS clients, created on first use and cached (nothing is built at import)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from chalicelib.platform.settings import get_settings
+
+
+@cache
+def sqs_client() -> Any:
+    import boto3
+
+    settings = get_settings()
+    return boto3.client("sqs", region_name=settings.aws_region, endpoint_url=settings.sqs_endpoint)
+
+
+@cache
+def queue_url(queue_name: str) -> str:
+    return str(sqs_client().get_queue_url(QueueName=queue_name)["QueueUrl"])
+
+
+def reset_clients() -> None:
+    sqs_client.cache_clear()
+    queue_url.cache_clear()

@@ -1,0 +1,34 @@
+"""Type-prefixed ULIDs and RFC 3339 UTC times."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from ulid import ULID
+
+ID_PREFIXES = {
+    "organization": "org",
+    "website": "web",
+    "event": "evt",
+    "staff_user": "stf",
+}
+_ID_PATTERN = re.compile(r"^[a-z]{2,5}_[0-9A-HJKMNP-TV-Z]{26}$")
+
+
+def new_id(entity_type: str) -> str:
+    return f"{ID_PREFIXES[entity_type]}_{ULID()}"
+
+
+def is_id_of(entity_type: str, value: str) -> bool:
+    return bool(_ID_PATTERN.match(value)) and value.startswith(ID_PREFIXES[entity_type] + "_")
+
+
+def utc_now() -> datetime:
+    """Now, in UTC, to the millisecond (what RFC 3339 strings in the API carry)."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

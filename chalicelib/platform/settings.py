@@ -1,0 +1,109 @@
+"""Settings read from the environment once, on first use (never at import).
+
+Chalice's test client applies a stage's environment only during a call, so everything reads
+settings through the cached :func:`get_settings`; tests call :func:`reset_settings` after changing env.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Stage = Literal["local", "test", "dev", "prod"]
+
+DEV_ISSUER = "https://dev-issuer.kontor.local"
+DEV_AUDIENCE = "kontor-local"
+DEV_STAGES: frozenset[str] = frozenset({"local", "test"})
+
+
+class TrustedIssuer(BaseModel):
+    """An OIDC issuer whose tokens the API accepts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    issuer: str
+    audience: str
+    jwks_uri: str
+    tenant_claim: str = "tenant"
+    email_claim: str = "email"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    stage: Stage
+    table_name: str
+    aws_region: str
+    dynamodb_endpoint: str | None = None
+    sqs_endpoint: str | None = None
+    queue_prefix: str
+    issuers: tuple[TrustedIssuer, ...] = ()
+    dev_issuer_dir: str | None = None
+    cursor_secret: str = Field(min_length=16)
+    max_body_bytes: int = 262_144
+    tracing: bool = False
+    idempotency_ttl_seconds: int = 86_400
+    event_ttl_seconds: int = 7 * 86_400
+
+    @model_validator(mode="after")
+    def _dev_issuer_only_in_dev_stages(self) -> Settings:
+        dev_issuer_trusted = self.dev_issuer_dir is not None or any(
+            i.issuer == DEV_ISSUER for i in self.issuers
+        )
+        if dev_issuer_trusted and self.stage not in DEV_STAGES:
+            raise ValueError(
+                f"the dev issuer is trusted only in stages {sorted(DEV_STAGES)}, not {self.stage!r}"
+            )
+        return self
+
+    @property
+    def trusted_issuers(self) -> tuple[TrustedIssuer, ...]:
+        """Configured issuers plus the dev issuer, whose JWKS is read from its key folder."""
+        if self.dev_issuer_dir is None:
+            return self.issuers
+        dev = TrustedIssuer(
+            issuer=DEV_ISSUER,
+            audience=DEV_AUDIENCE,
+            jwks_uri=f"file://{os.path.abspath(self.dev_issuer_dir)}/jwks.json",
+        )
+        return (*self.issuers, dev)
+
+    def queue_name(self, consumer: str) -> str:
+        return f"{self.queue_prefix}-{consumer}"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def load_settings() -> Settings:
+    stage = _env("KONTOR_STAGE", "local")
+    return Settings.model_validate(
+        {
+            "stage": stage,
+            "table_name": _env("KONTOR_TABLE", f"kontor-{stage}"),
+            "aws_region": _env("AWS_REGION", _env("AWS_DEFAULT_REGION", "eu-west-1")),
+            "dynamodb_endpoint": _env("KONTOR_DYNAMODB_ENDPOINT"),
+            "sqs_endpoint": _env("KONTOR_SQS_ENDPOINT"),
+            "queue_prefix": _env("KONTOR_QUEUE_PREFIX", f"kontor-{stage}"),
+            "issuers": json.loads(_env("KONTOR_ISSUERS", "[]") or "[]"),
+            "dev_issuer_dir": _env("KONTOR_DEV_ISSUER_DIR"),
+            "cursor_secret": _env("KONTOR_CURSOR_SECRET", ""),
+            "max_body_bytes": int(_env("KONTOR_MAX_BODY_BYTES", "262144") or 262144),
+            "tracing": _env("KONTOR_TRACING", "false") == "true",
+        }
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
+
+
+def reset_settings() -> None:
+    get_settings.cache_clear()

@@ -1,0 +1,187 @@
+"""Create, update and delete of versioned entities, each with its outbox event in one transaction.
+
+The services of each area describe their entity (key, type, model, extra writes); this module does
+the bookkeeping they share: ids, timestamps, versions, events and idempotency records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.domain.base import Stamped
+from chalicelib.platform.errors import (
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    Problem,
+    validation_problem,
+)
+from chalicelib.platform.ids import utc_now
+from chalicelib.platform.pagination import Listing, PageRequest
+from chalicelib.services.context import Caller
+from chalicelib.services.idempotency import IdempotencyClaim
+from chalicelib.services.outbox import record_change
+from chalicelib.store import repository
+from chalicelib.store.keys import Key
+from chalicelib.store.repository import Record, Transaction
+
+ModelT = TypeVar("ModelT", bound=Stamped)
+ExtraWrites = Callable[[Transaction], None]
+
+
+def to_model(record: Record, model: type[ModelT]) -> ModelT:
+    return model.model_validate({**record.data, "version": record.version}, strict=False)
+
+
+def load(key: Key, model: type[ModelT], entity_type: str) -> ModelT:
+    """The entity at ``key``, or 404 (also what another tenant's id gives)."""
+    record = repository.get(key)
+    if record is None or record.type != entity_type:
+        raise NotFound(f"{entity_type} not found")
+    return to_model(record, model)
+
+
+def _stored(entity: BaseModel) -> dict[str, Any]:
+    return entity.model_dump(mode="json", exclude={"version"})
+
+
+def create(
+    caller: Caller,
+    *,
+    key: Key,
+    entity_type: str,
+    entity: ModelT,
+    indexes: dict[str, str] | None = None,
+    extra_writes: ExtraWrites | None = None,
+    idempotency: IdempotencyClaim | None = None,
+    tenant_id: str | None = None,
+    on_exists: Problem | None = None,
+) -> ModelT:
+    """Store a new entity (version 1) and its ``<type>.created`` event."""
+    transaction = Transaction()
+    after = _stored(entity)
+    transaction.create(key, entity_type, after, indexes=indexes, on_exists=on_exists)
+    if extra_writes:
+        extra_writes(transaction)
+    record_change(
+        transaction,
+        caller,
+        action="created",
+        entity_type=entity_type,
+        entity_id=after["id"],
+        before=None,
+        after=after,
+        tenant_id=tenant_id,
+    )
+    if idempotency:
+        idempotency.record(transaction, 201, entity.model_dump(mode="json"))
+    transaction.commit()
+    return entity
+
+
+def check_version(current: int, expected: int | None) -> None:
+    if expected is None:
+        raise PreconditionRequired()
+    if expected != current:
+        raise PreconditionFailed(current)
+
+
+def merge(current: ModelT, patch: BaseModel, fields_model: type[BaseModel]) -> ModelT:
+    """Apply the fields sent in ``patch`` and re-check the whole entity as if it were created so."""
+    changes = patch.model_dump(include=patch.model_fields_set - {"version"})
+    merged = {**current.model_dump(), **changes}
+    try:
+        fields_model.model_validate({k: merged[k] for k in fields_model.model_fields}, strict=False)
+    except ValidationError as error:
+        raise validation_problem(error, "body") from error
+    merged["updated_at"] = utc_now()
+    merged["version"] = current.version + 1
+    return type(current).model_validate(merged, strict=False)
+
+
+def update(
+    caller: Caller,
+    *,
+    key: Key,
+    entity_type: str,
+    before: ModelT,
+    after: ModelT,
+    indexes: dict[str, str] | None = None,
+    extra_writes: ExtraWrites | None = None,
+) -> ModelT:
+    """Replace the entity if its version is still the one read, with a ``<type>.updated`` event."""
+    transaction = Transaction()
+    old, new = _stored(before), _stored(after)
+    transaction.replace(key, entity_type, new, expected_version=before.version, indexes=indexes)
+    if extra_writes:
+        extra_writes(transaction)
+    record_change(
+        transaction,
+        caller,
+        action="updated",
+        entity_type=entity_type,
+        entity_id=new["id"],
+        before=old,
+        after=new,
+    )
+    transaction.commit()
+    return after
+
+
+def delete(
+    caller: Caller,
+    *,
+    key: Key,
+    entity_type: str,
+    entity: ModelT,
+    extra_writes: ExtraWrites | None = None,
+) -> None:
+    """Delete the entity if its version is still the one read, with a ``<type>.deleted`` event."""
+    transaction = Transaction()
+    old = _stored(entity)
+    transaction.delete(key, expected_version=entity.version)
+    if extra_writes:
+        extra_writes(transaction)
+    record_change(
+        transaction,
+        caller,
+        action="deleted",
+        entity_type=entity_type,
+        entity_id=old["id"],
+        before=old,
+        after=None,
+    )
+    transaction.commit()
+
+
+def timestamps() -> dict[str, datetime]:
+    now = utc_now()
+    return {"created_at": now, "updated_at": now}
+
+
+def listing(
+    partition: str,
+    model: type[ModelT],
+    page: PageRequest,
+    *,
+    index: str | None = None,
+    filters: dict[str, str] | None = None,
+    newest_first: bool = False,
+) -> Listing[ModelT]:
+    """One page of a partition's entities as ``model``, with the cursor to the next page."""
+    result = repository.query(
+        partition,
+        index=index,
+        limit=page.limit,
+        start_key=page.start_key(),
+        filters=filters,
+        newest_first=newest_first,
+    )
+    return Listing[model](  # type: ignore[valid-type]
+        items=[to_model(record, model) for record in result.records],
+        next_cursor=page.next_cursor(result.last_key),
+    )

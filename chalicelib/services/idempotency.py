@@ -1,0 +1,69 @@
+"""Idempotent creates: the first response is stored in the create's own transaction.
+
+A key is scoped by tenant, principal and route. Replaying it with the same body returns the
+stored response; with another body it is refused (422). Because the record is written atomically
+with the entity and its event, a create either happened once with its response stored, or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.platform.errors import IdempotencyKeyReused, Problem, Unprocessable
+from chalicelib.platform.ids import utc_now
+from chalicelib.platform.settings import get_settings
+from chalicelib.store import keys, repository
+from chalicelib.store.repository import Transaction
+
+MAX_KEY_LENGTH = 255
+
+
+class IdempotentRequestInFlight(Problem):
+    """Another request with the same key committed first: replay its response instead."""
+
+    status, code, title = 409, "idempotent-request-in-flight", "Request with this Idempotency-Key in progress"
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status: int
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class IdempotencyClaim:
+    tenant_id: str
+    digest: str
+    request_hash: str
+
+    def record(self, transaction: Transaction, status: int, body: dict[str, Any]) -> None:
+        expires_at = int(utc_now().timestamp()) + get_settings().idempotency_ttl_seconds
+        transaction.create(
+            keys.idempotency(self.tenant_id, self.digest),
+            "idempotency",
+            {"request_hash": self.request_hash, "status": status, "body": body},
+            expires_at=expires_at,
+            on_exists=IdempotentRequestInFlight(),
+        )
+
+
+def claim(*, tenant_id: str, actor: str, route: str, key: str, body: bytes) -> IdempotencyClaim:
+    if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
+        raise Unprocessable.field(
+            "header.Idempotency-Key", f"must be 1 to {MAX_KEY_LENGTH} printable characters"
+        )
+    digest = hashlib.sha256("\x00".join((actor, route, key)).encode()).hexdigest()
+    return IdempotencyClaim(tenant_id, digest, hashlib.sha256(body).hexdigest())
+
+
+def find_replay(claim: IdempotencyClaim) -> StoredResponse | None:
+    """The stored response for this key, or None; 422 if the key came with another body before."""
+    record = repository.get(keys.idempotency(claim.tenant_id, claim.digest))
+    # TTL deletion is lazy (and moto never deletes): an expired record counts as absent.
+    if record is None or record.expired:
+        return None
+    if record.data["request_hash"] != claim.request_hash:
+        raise IdempotencyKeyReused("this Idempotency-Key was used with a different request body")
+    return StoredResponse(int(record.data["status"]), record.data["body"])

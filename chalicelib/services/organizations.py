@@ -1,0 +1,70 @@
+"""Organizations of a tenant: legal entities that own websites."""
+
+from __future__ import annotations
+
+from chalicelib.domain.tenancy import Organization, OrganizationFields, OrganizationPatch
+from chalicelib.platform.errors import Conflict
+from chalicelib.platform.ids import new_id
+from chalicelib.platform.pagination import Listing, PageRequest
+from chalicelib.services import entities
+from chalicelib.services.context import Caller
+from chalicelib.services.idempotency import IdempotencyClaim
+from chalicelib.store import keys, repository
+
+ORGANIZATION_TYPE = "organization"
+
+
+def create_organization(
+    caller: Caller, body: OrganizationFields, idempotency: IdempotencyClaim | None = None
+) -> Organization:
+    organization = Organization(
+        id=new_id(ORGANIZATION_TYPE), version=1, **entities.timestamps(), **body.model_dump()
+    )
+    return entities.create(
+        caller,
+        key=keys.organization(caller.tenant_id, organization.id),
+        entity_type=ORGANIZATION_TYPE,
+        entity=organization,
+        idempotency=idempotency,
+    )
+
+
+def get_organization(caller: Caller, organization_id: str) -> Organization:
+    return entities.load(
+        keys.organization(caller.tenant_id, organization_id), Organization, ORGANIZATION_TYPE
+    )
+
+
+def list_organizations(caller: Caller, page: PageRequest) -> Listing[Organization]:
+    return entities.listing(keys.organization_collection(caller.tenant_id), Organization, page)
+
+
+def update_organization(
+    caller: Caller, organization_id: str, patch: OrganizationPatch, expected_version: int | None
+) -> Organization:
+    current = get_organization(caller, organization_id)
+    entities.check_version(current.version, expected_version)
+    updated = entities.merge(current, patch, OrganizationFields)
+    return entities.update(
+        caller,
+        key=keys.organization(caller.tenant_id, organization_id),
+        entity_type=ORGANIZATION_TYPE,
+        before=current,
+        after=updated,
+    )
+
+
+def delete_organization(caller: Caller, organization_id: str, expected_version: int | None) -> None:
+    current = get_organization(caller, organization_id)
+    entities.check_version(current.version, expected_version)
+    websites = repository.query(
+        keys.website_collection(caller.tenant_id), limit=1, filters={"organization_id": organization_id}
+    )
+    if websites.records:
+        raise Conflict("the organization still has websites; delete or move them first")
+    entities.delete(
+        caller,
+        key=keys.organization(caller.tenant_id, organization_id),
+        entity_type=ORGANIZATION_TYPE,
+        entity=current,
+    )

@@ -1,0 +1,68 @@
+"""Tenants: created by platform operators, each with its first tenant administrator."""
+
+from __future__ import annotations
+
+from chalicelib.domain.permissions import PLATFORM_OPERATOR_ROLE, TENANT_ADMIN_ROLE
+from chalicelib.domain.tenancy import Tenant, TenantCreate
+from chalicelib.platform.errors import Conflict
+from chalicelib.platform.pagination import Listing, PageRequest
+from chalicelib.services import entities
+from chalicelib.services.context import Caller
+from chalicelib.services.idempotency import IdempotencyClaim
+from chalicelib.services.principals import STAFF_USER_TYPE
+from chalicelib.store import keys, repository
+from chalicelib.store.repository import Transaction
+
+TENANT_TYPE = "tenant"
+
+
+def create_tenant(caller: Caller, body: TenantCreate, idempotency: IdempotencyClaim | None = None) -> Tenant:
+    tenant = Tenant(
+        id=body.id,
+        name=body.name,
+        settings=body.settings,
+        status="active",
+        version=1,
+        **entities.timestamps(),
+    )
+
+    def add_administrator(transaction: Transaction) -> None:
+        transaction.create(
+            keys.staff_user(body.id, body.admin_email),
+            STAFF_USER_TYPE,
+            {
+                "email": body.admin_email,
+                "name": body.admin_name,
+                "roles": [TENANT_ADMIN_ROLE],
+                "status": "active",
+            },
+        )
+
+    return entities.create(
+        caller,
+        key=keys.tenant(body.id),
+        entity_type=TENANT_TYPE,
+        entity=tenant,
+        indexes={"GSI1PK": keys.tenants_index(), "GSI1SK": body.id},
+        extra_writes=add_administrator,
+        idempotency=idempotency,
+        tenant_id=body.id,
+        on_exists=Conflict(f"tenant {body.id!r} already exists"),
+    )
+
+
+def get_tenant(tenant_id: str) -> Tenant:
+    return entities.load(keys.tenant(tenant_id), Tenant, TENANT_TYPE)
+
+
+def list_tenants(page: PageRequest) -> Listing[Tenant]:
+    return entities.listing(keys.tenants_index(), Tenant, page, index="GSI1")
+
+
+def ensure_platform_operator(email: str, name: str) -> None:
+    """Bootstrap: the first platform operator (used by the local seed and deployment scripts)."""
+    repository.put_if_absent(
+        keys.staff_user(keys.PLATFORM_TENANT, email),
+        STAFF_USER_TYPE,
+        {"email": email.lower(), "name": name, "roles": [PLATFORM_OPERATOR_ROLE], "status": "active"},
+    )

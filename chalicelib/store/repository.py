@@ -1,0 +1,221 @@
+"""Reads and atomic writes on the single table, in terms of keys and plain records.
+
+Services describe a change as a :class:`Transaction` (the entity writes plus the outbox event) and
+commit it in one ``TransactWriteItems``. Each write carries the problem to raise when its condition
+fails, so a taken hostname, a stale version and a lost race each surface as the right error.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.platform.errors import Conflict, PreconditionFailed, Problem
+from chalicelib.store.keys import Key
+from chalicelib.store.table import Item, raw_connection
+
+MAX_TRANSACTION_ITEMS = 100
+
+
+@dataclass(frozen=True)
+class Record:
+    key: Key
+    type: str
+    data: dict[str, Any]
+    version: int
+    indexes: dict[str, str] = field(default_factory=dict)
+    expires_at: int | None = None
+
+    @property
+    def expired(self) -> bool:
+        """Past its TTL: DynamoDB deletes such items only eventually, so readers skip them."""
+        return self.expires_at is not None and self.expires_at <= int(time.time())
+
+
+@dataclass(frozen=True)
+class Page:
+    records: list[Record]
+    last_key: dict[str, Any] | None
+
+
+def _record(item: Item) -> Record:
+    indexes = {
+        name: value
+        for name in ("GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK")
+        if (value := getattr(item, name)) is not None
+    }
+    return Record(
+        key=Key(item.PK, item.SK),
+        type=item.type,
+        data=_plain(item.data),
+        version=int(item.version),
+        indexes=indexes,
+        expires_at=int(item.expires_at.timestamp()) if item.expires_at is not None else None,
+    )
+
+
+def _plain(value: Any) -> Any:
+    """MapAttribute values as plain dicts and lists (numbers from DynamoDB come back as Decimal)."""
+    if hasattr(value, "as_dict"):
+        value = value.as_dict()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def get(key: Key, *, consistent: bool = True) -> Record | None:
+    try:
+        return _record(Item.get(key.pk, key.sk, consistent_read=consistent))
+    except DoesNotExist:
+        return None
+
+
+def query(
+    partition: str,
+    *,
+    index: str | None = None,
+    limit: int,
+    start_key: dict[str, Any] | None = None,
+    newest_first: bool = False,
+    filters: dict[str, str] | None = None,
+) -> Page:
+    """One page of a partition, sorted by sort key; ``filters`` match fields of ``data`` exactly.
+
+    With filters DynamoDB may read past ``limit`` items to fill the page; the page still holds at most
+    ``limit`` records and ``last_key`` points right after the last one returned.
+    """
+    condition: Condition | None = None
+    for name, value in (filters or {}).items():
+        clause = Item.data[name] == value  # type: ignore[index]
+        condition = clause if condition is None else condition & clause
+    source = getattr(Item, index) if index else Item
+    results = source.query(
+        partition,
+        filter_condition=condition,
+        limit=limit,
+        last_evaluated_key=start_key,
+        scan_index_forward=not newest_first,
+        page_size=limit if condition is None else None,
+        consistent_read=index is None,
+    )
+    records = [_record(item) for item in results]
+    return Page(records, results.last_evaluated_key if len(records) == limit else None)
+
+
+@dataclass
+class _Write:
+    item: Item
+    action: str
+    condition: Condition | None
+    on_failure: Problem
+
+
+@dataclass
+class Transaction:
+    """Writes that succeed or fail together (one TransactWriteItems call)."""
+
+    writes: list[_Write] = field(default_factory=list)
+
+    def create(
+        self,
+        key: Key,
+        type: str,
+        data: dict[str, Any],
+        *,
+        indexes: dict[str, str] | None = None,
+        expires_at: int | None = None,
+        on_exists: Problem | None = None,
+    ) -> None:
+        expiry = datetime.fromtimestamp(expires_at, UTC) if expires_at is not None else None
+        item = Item(key.pk, key.sk, type=type, data=data, version=1, expires_at=expiry, **(indexes or {}))
+        self.writes.append(
+            _Write(item, "save", Item.PK.does_not_exist(), on_exists or Conflict(f"{type} already exists"))
+        )
+
+    def replace(
+        self,
+        key: Key,
+        type: str,
+        data: dict[str, Any],
+        *,
+        expected_version: int,
+        indexes: dict[str, str] | None = None,
+    ) -> None:
+        """Overwrite an item if it still has ``expected_version``; it gets the next version."""
+        item = Item(key.pk, key.sk, type=type, data=data, version=expected_version + 1, **(indexes or {}))
+        self.writes.append(
+            _Write(item, "save", Item.version == expected_version, PreconditionFailed(expected_version))
+        )
+
+    def delete(
+        self, key: Key, *, expected_version: int | None = None, on_failure: Problem | None = None
+    ) -> None:
+        condition = Item.PK.exists() if expected_version is None else Item.version == expected_version
+        failure = on_failure or (
+            PreconditionFailed(expected_version)
+            if expected_version is not None
+            else Conflict("already deleted")
+        )
+        self.writes.append(_Write(Item(key.pk, key.sk), "delete", condition, failure))
+
+    def require(self, key: Key, *, data_equals: dict[str, str], on_failure: Problem) -> None:
+        """Delete-free guard: the item must exist with these ``data`` fields (a condition check)."""
+        condition: Condition = Item.PK.exists()
+        for name, value in data_equals.items():
+            condition = condition & (Item.data[name] == value)  # type: ignore[index]
+        self.writes.append(_Write(Item(key.pk, key.sk), "condition_check", condition, on_failure))
+
+    def commit(self) -> None:
+        if not self.writes:
+            return
+        if len(self.writes) > MAX_TRANSACTION_ITEMS:
+            raise ValueError(f"a transaction holds at most {MAX_TRANSACTION_ITEMS} writes")
+        try:
+            with TransactWrite(connection=raw_connection()) as transaction:
+                for write in self.writes:
+                    if write.action == "save":
+                        transaction.save(write.item, condition=write.condition)
+                    elif write.action == "delete":
+                        transaction.delete(write.item, condition=write.condition)
+                    else:
+                        transaction.condition_check(
+                            Item, write.item.PK, write.item.SK, condition=write.condition
+                        )
+        except TransactWriteError as error:
+            raise self._failure(error) from error
+
+    def _failure(self, error: TransactWriteError) -> Exception:
+        reasons = error.cancellation_reasons or []
+        for write, reason in zip(self.writes, reasons, strict=False):
+            if reason is not None and reason.code == "ConditionalCheckFailed":
+                return write.on_failure
+        return error
+
+
+def put_if_absent(
+    key: Key, type: str, data: dict[str, Any], *, indexes: dict[str, str] | None = None
+) -> bool:
+    """Write an immutable item once; False if it was already there (idempotent consumers)."""
+    item = Item(key.pk, key.sk, type=type, data=data, version=1, **(indexes or {}))
+    try:
+        item.save(condition=Item.PK.does_not_exist())
+    except Exception as error:  # PutError wraps the condition failure
+        if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def get_many(key_list: list[Key]) -> dict[Key, Record]:
+    """Several items in one BatchGetItem (strongly consistent); missing keys are left out."""
+    found = Item.batch_get([(key.pk, key.sk) for key in key_list], consistent_read=True)
+    records = (_record(item) for item in found)
+    return {record.key: record for record in records}
