@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ TEST_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+    "POWERTOOLS_METRICS_DISABLED": "true",
 }
 for _name in [name for name in os.environ if name.startswith("AWS_ENDPOINT_URL")]:
     del os.environ[_name]
@@ -27,10 +27,10 @@ os.environ.update(TEST_ENV)
 
 
 @pytest.fixture(scope="session")
-def dev_issuer_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def dev_issuer_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from chalicelib.platform.dev_issuer import ensure_key_pair
 
     directory = tmp_path_factory.mktemp("dev-issuer")
     ensure_key_pair(directory)
     os.environ["KONTOR_DEV_ISSUER_DIR"] = str(directory)
-    yield directory
+    return directory

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from chalice import Blueprint, Response
 from chalice.app import Request as ChaliceRequest
 from pydantic import BaseModel, ValidationError
+from ulid import ULID
 
 from chalicelib.domain.permissions import Permission, is_allowed
 from chalicelib.platform.auth import ANONYMOUS, Principal, verify_bearer
@@ -27,8 +29,7 @@ from chalicelib.platform.errors import (
     problem_response,
     validation_problem,
 )
-from chalicelib.platform.ids import new_id
-from chalicelib.platform.observability import bind_request, logger
+from chalicelib.platform.observability import bind_principal, emit_request_metrics, logger, start_request
 from chalicelib.platform.pagination import ListQuery, PageRequest
 from chalicelib.platform.settings import get_settings
 from chalicelib.services import idempotency
@@ -94,7 +95,7 @@ def _principal(request: ChaliceRequest, permission: Permission) -> Principal:
     if permission is Permission.PUBLIC:
         return ANONYMOUS
     principal = load_principal(verify_bearer(request.headers.get("authorization")))
-    bind_request(tenant_id=principal.tenant_id, actor=principal.actor, correlation_id=None)
+    bind_principal(tenant_id=principal.tenant_id, actor=principal.actor)
     if not is_allowed(principal.roles, permission):
         raise Forbidden(f"this needs the permission {permission.value!r}")
     return principal
@@ -139,12 +140,28 @@ def _json_response(status: int, body: Any, headers: dict[str, str]) -> Response:
 def _handle(
     spec: RouteSpec, handler: Callable[[RouteRequest], Any], blueprint: Blueprint, params: dict[str, str]
 ) -> Response:
+    """Run one request and emit its metrics; the correlation id goes to logs and the response."""
+    started = time.perf_counter()
     request = blueprint.current_request
-    correlation_id = request.headers.get("x-correlation-id") or new_id("event").removeprefix("evt_")
-    response_headers = {"X-Correlation-Id": correlation_id}
-    bind_request(tenant_id=None, actor=None, correlation_id=correlation_id)
+    correlation_id = request.headers.get("x-correlation-id") or str(ULID())
+    start_request(correlation_id=correlation_id, route=spec.name)
+    response = _respond(spec, handler, request, params, correlation_id)
+    response.headers["X-Correlation-Id"] = correlation_id
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    emit_request_metrics(route=spec.name, status=response.status_code, elapsed_ms=elapsed_ms)
+    return response
+
+
+def _respond(
+    spec: RouteSpec,
+    handler: Callable[[RouteRequest], Any],
+    request: ChaliceRequest,
+    params: dict[str, str],
+    correlation_id: str,
+) -> Response:
     try:
-        raw_body = request.raw_body or b""
+        raw = request.raw_body or b""
+        raw_body = raw.encode() if isinstance(raw, str) else raw
         principal = _principal(request, spec.permission)
         route_request = RouteRequest(
             spec=spec,
@@ -156,43 +173,38 @@ def _handle(
         )
         key = request.headers.get("idempotency-key")
         if spec.idempotent and key is not None:
-            route_request.idempotency = idempotency.claim(
+            claim = idempotency.claim(
                 tenant_id=route_request.caller.tenant_id,
                 actor=principal.actor,
                 route=spec.name,
                 key=key,
                 body=raw_body,
             )
-            replay = idempotency.find_replay(route_request.idempotency)
-            if replay is not None:
-                return _json_response(
-                    replay.status, replay.body, {**response_headers, "Idempotent-Replayed": "true"}
-                )
+            route_request.idempotency = claim
+            if replay := idempotency.find_replay(claim):
+                return _replayed(replay)
         try:
             result = handler(route_request)
         except idempotency.IdempotentRequestInFlight:
+            # A concurrent request with the same key committed first: answer with its response.
             replay = idempotency.find_replay(route_request.idempotency) if route_request.idempotency else None
             if replay is None:
                 raise
-            return _json_response(
-                replay.status, replay.body, {**response_headers, "Idempotent-Replayed": "true"}
-            )
+            return _replayed(replay)
         if result is None:
-            return Response(body="", status_code=204, headers=response_headers)
-        return _json_response(spec.status, result, response_headers)
+            return Response(body="", status_code=204)
+        return _json_response(spec.status, result, {})
     except Problem as problem:
-        logger().info(
-            "request refused", extra={"status": problem.status, "problem": problem.code, "route": spec.name}
-        )
-        response = problem_response(problem, instance=f"urn:kontor:request:{correlation_id}")
-        response.headers.update(response_headers)
-        return response
+        logger().info("request refused", extra={"status": problem.status, "problem": problem.code})
+        return problem_response(problem, instance=f"urn:kontor:request:{correlation_id}")
     except Exception:
-        logger().exception("request failed", extra={"route": spec.name})
+        logger().exception("request failed")
         failure = Problem("the request could not be completed; quote the correlation id when reporting it")
-        response = problem_response(failure, instance=f"urn:kontor:request:{correlation_id}")
-        response.headers.update(response_headers)
-        return response
+        return problem_response(failure, instance=f"urn:kontor:request:{correlation_id}")
+
+
+def _replayed(replay: idempotency.StoredResponse) -> Response:
+    return _json_response(replay.status, replay.body, {"Idempotent-Replayed": "true"})
 
 
 def route(

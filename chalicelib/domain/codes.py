@@ -26,7 +26,7 @@ _HOSTNAME_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 @cache
 def countries() -> frozenset[str]:
-    names = Locale("en").territories
+    names = [str(code) for code in Locale("en").territories]
     return frozenset(
         code for code in names if len(code) == 2 and code.isalpha() and code not in _NON_COUNTRY_TERRITORIES
     )

@@ -169,10 +169,11 @@ def resolve_setting(
     name: str, tenant: TenantSettings, organization: OrganizationFields, website: WebsiteFields
 ) -> EffectiveSetting:
     """The first value set on the website, then the organization, then the tenant."""
-    for source, level in (("website", website), ("organization", organization)):
+    levels: tuple[tuple[SettingSource, Input], ...] = (("website", website), ("organization", organization))
+    for source, level in levels:
         value = getattr(level, name, None)
         if value is not None:
-            return EffectiveSetting(value=value, source=source)  # type: ignore[arg-type]
+            return EffectiveSetting(value=value, source=source)
     return EffectiveSetting(value=getattr(tenant, name), source="tenant")
 
 

@@ -61,7 +61,7 @@ def _jwks_client(jwks_uri: str) -> jwt.PyJWKClient:
 def _signing_key(jwks_uri: str, token: str) -> jwt.PyJWK:
     """The token's key from its issuer's JWKS: https in production, a file for the dev issuer."""
     if jwks_uri.startswith("file://"):
-        kid = jwt.get_unverified_header(token).get("kid")
+        kid = str(jwt.get_unverified_header(token).get("kid"))
         return _file_jwks(jwks_uri)[kid]
     return _jwks_client(jwks_uri).get_signing_key_from_jwt(token)
 

@@ -122,7 +122,7 @@ def validation_problem(error: ValidationError, source: str) -> Unprocessable:
 
 
 def problem_response(problem: Problem, instance: str | None = None) -> Response:
-    headers = {"Content-Type": PROBLEM_CONTENT_TYPE, **problem.headers}
+    headers: dict[str, str | list[str]] = {"Content-Type": PROBLEM_CONTENT_TYPE, **problem.headers}
     return Response(body=json.dumps(problem.body(instance)), status_code=problem.status, headers=headers)
 
 

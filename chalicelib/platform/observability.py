@@ -1,4 +1,4 @@
-"""Powertools logger, metrics and (only when tracing is on) tracer, created lazily.
+"""Powertools logger, EMF metrics and (only when tracing is on) tracer, created lazily.
 
 The X-Ray SDK import builds botocore clients (~110 ms off Lambda), so the tracer is created only
 when ``KONTOR_TRACING`` is true. Tokens and whole events are never logged.
@@ -12,6 +12,7 @@ from typing import Any
 from chalicelib.platform.settings import get_settings
 
 SERVICE = "kontor"
+NAMESPACE = "Kontor"
 
 
 @cache
@@ -19,13 +20,6 @@ def logger() -> Any:
     from aws_lambda_powertools import Logger
 
     return Logger(service=SERVICE)
-
-
-@cache
-def metrics() -> Any:
-    from aws_lambda_powertools import Metrics
-
-    return Metrics(namespace="Kontor", service=SERVICE)
 
 
 @cache
@@ -37,8 +31,31 @@ def tracer() -> Any | None:
     return Tracer(service=SERVICE)
 
 
-def bind_request(*, tenant_id: str | None, actor: str | None, correlation_id: str | None) -> None:
-    """Attach the request's tenant, principal and correlation id to every log line."""
+REQUEST_KEYS = ("tenant_id", "actor", "correlation_id", "route")
+
+
+def start_request(*, correlation_id: str, route: str) -> None:
+    """Forget the previous request's log keys (a warm Lambda reuses the logger) and bind this one's."""
     log = logger()
-    log.remove_keys(["tenant_id", "actor", "correlation_id"])
-    log.append_keys(tenant_id=tenant_id, actor=actor, correlation_id=correlation_id)
+    log.remove_keys(list(REQUEST_KEYS))
+    log.append_keys(correlation_id=correlation_id, route=route)
+    active_tracer = tracer()
+    if active_tracer is not None:
+        active_tracer.put_annotation(key="route", value=route)
+
+
+def bind_principal(*, tenant_id: str | None, actor: str) -> None:
+    """Add who is calling to every later log line of the request (never their token)."""
+    logger().append_keys(tenant_id=tenant_id, actor=actor)
+
+
+def emit_request_metrics(*, route: str, status: int, elapsed_ms: float) -> None:
+    """One EMF record per request: count and latency, by route and status class."""
+    from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
+
+    request_metrics = EphemeralMetrics(namespace=NAMESPACE, service=SERVICE)
+    request_metrics.add_dimension(name="route", value=route)
+    request_metrics.add_dimension(name="status_class", value=f"{status // 100}xx")
+    request_metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
+    request_metrics.add_metric(name="Latency", unit=MetricUnit.Milliseconds, value=elapsed_ms)
+    request_metrics.flush_metrics()

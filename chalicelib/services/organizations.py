@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from chalicelib.domain.tenancy import Organization, OrganizationFields, OrganizationPatch
+from chalicelib.domain.base import Input
+from chalicelib.domain.tenancy import Organization, OrganizationFields
 from chalicelib.platform.errors import Conflict
 from chalicelib.platform.ids import new_id
 from chalicelib.platform.pagination import Listing, PageRequest
@@ -17,8 +18,9 @@ ORGANIZATION_TYPE = "organization"
 def create_organization(
     caller: Caller, body: OrganizationFields, idempotency: IdempotencyClaim | None = None
 ) -> Organization:
-    organization = Organization(
-        id=new_id(ORGANIZATION_TYPE), version=1, **entities.timestamps(), **body.model_dump()
+    organization = Organization.model_validate(
+        {"id": new_id(ORGANIZATION_TYPE), "version": 1, **entities.timestamps(), **body.model_dump()},
+        strict=False,
     )
     return entities.create(
         caller,
@@ -40,7 +42,7 @@ def list_organizations(caller: Caller, page: PageRequest) -> Listing[Organizatio
 
 
 def update_organization(
-    caller: Caller, organization_id: str, patch: OrganizationPatch, expected_version: int | None
+    caller: Caller, organization_id: str, patch: Input, expected_version: int | None
 ) -> Organization:
     current = get_organization(caller, organization_id)
     entities.check_version(current.version, expected_version)

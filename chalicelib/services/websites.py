@@ -6,6 +6,7 @@ transaction, on condition that no other website holds it; releasing one is condi
 
 from __future__ import annotations
 
+from chalicelib.domain.base import Input
 from chalicelib.domain.tenancy import (
     EffectiveSettings,
     Organization,
@@ -14,7 +15,6 @@ from chalicelib.domain.tenancy import (
     TenantSettings,
     Website,
     WebsiteFields,
-    WebsitePatch,
     effective_settings,
     inherited_defaults_problems,
     public_view,
@@ -88,7 +88,9 @@ def create_website(
 ) -> Website:
     tenant, organization = _inheritance(caller.tenant_id, body.organization_id)
     _check_inherited_defaults(tenant, organization, body)
-    website = Website(id=new_id(WEBSITE_TYPE), version=1, **entities.timestamps(), **body.model_dump())
+    website = Website.model_validate(
+        {"id": new_id(WEBSITE_TYPE), "version": 1, **entities.timestamps(), **body.model_dump()}, strict=False
+    )
     return entities.create(
         caller,
         key=keys.website(caller.tenant_id, website.id),
@@ -110,9 +112,7 @@ def list_websites(caller: Caller, page: PageRequest, organization_id: str | None
     return entities.listing(keys.website_collection(caller.tenant_id), Website, page, filters=filters)
 
 
-def update_website(
-    caller: Caller, website_id: str, patch: WebsitePatch, expected_version: int | None
-) -> Website:
+def update_website(caller: Caller, website_id: str, patch: Input, expected_version: int | None) -> Website:
     current = get_website(caller, website_id)
     entities.check_version(current.version, expected_version)
     updated = entities.merge(current, patch, WebsiteFields)

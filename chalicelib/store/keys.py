@@ -13,7 +13,7 @@ entity (``type``)       PK                             SK             GSI1PK / G
 tenant                  T#<t>#TENANT                   TENANT         T#platform#TENANT / <t>
 staff_user              T#<t>#STAFF                    <email>
 organization            T#<t>#ORG                      <org_id>
-website                 T#<t>#WEBSITE                  <web_id>       T#<t>#ORG#<org_id>#WEBSITE / <web_id>
+website                 T#<t>#WEBSITE                  <web_id>
 host                    HOST#<hostname>                HOST
 idempotency             T#<t>#IDEM#<digest>            IDEM                                                                                                          (TTL expires_at)
 event (outbox)          T#<t>#EVENT#<event_id>         EVENT                                                                                                         (TTL expires_at)
@@ -34,7 +34,7 @@ Access patterns
 3   get a staff user (principal loading)        PK=T#<t>#STAFF, SK=<email>                         services.principals.load_principal
 4   get / list organizations                    PK=T#<t>#ORG [, SK=<org_id>]                       services.organizations.get/list_organizations
 5   get / list websites                         PK=T#<t>#WEBSITE [, SK=<web_id>]                   services.websites.get/list_websites
-6   list an organization's websites             GSI1 PK=T#<t>#ORG#<org_id>#WEBSITE                 services.websites.list_websites (organization_id)
+6   list an organization's websites             PK=T#<t>#WEBSITE, filter organization_id           services.websites.list_websites (organization_id)
 7   resolve a hostname to its website           PK=HOST#<hostname>, SK=HOST                        services.websites.get_public_website
 8   claim / release a hostname (unique)         PK=HOST#<hostname>, condition not exists / owner   services.websites.create/update/delete_website
 9   replay an idempotent create                 PK=T#<t>#IDEM#<digest>, SK=IDEM                    platform.idempotency.find_replay
@@ -45,6 +45,8 @@ Access patterns
 14  audit entries of one actor                  GSI3 PK=T#<t>#AUDIT#ACTOR#<actor>                  services.audit.list_audit (actor)
 ==  ==========================================  =================================================  =============================================
 
+Pattern 6 filters the tenant's website partition instead of keeping a GSI: a tenant has tens of
+websites, and the strongly consistent read is what the organization delete guard needs.
 Audit filters combine by querying the most selective index (entity, then actor, then type) and
 filtering on the others.
 """
@@ -96,10 +98,6 @@ def website_collection(tenant_id: str) -> str:
 
 def website(tenant_id: str, website_id: str) -> Key:
     return Key(website_collection(tenant_id), website_id)
-
-
-def websites_of_organization(tenant_id: str, organization_id: str) -> str:
-    return f"T#{tenant_id}#ORG#{organization_id}#WEBSITE"
 
 
 def host(hostname: str) -> Key:

@@ -94,7 +94,7 @@ def query(
     """
     condition: Condition | None = None
     for name, value in (filters or {}).items():
-        clause = Item.data[name] == value  # type: ignore[index]
+        clause = Item.data[name] == value
         condition = clause if condition is None else condition & clause
     source = getattr(Item, index) if index else Item
     results = source.query(
@@ -108,6 +108,23 @@ def query(
     )
     records = [_record(item) for item in results]
     return Page(records, results.last_evaluated_key if len(records) == limit else None)
+
+
+def _item(
+    key: Key,
+    type: str,
+    data: dict[str, Any],
+    *,
+    version: int,
+    indexes: dict[str, str] | None = None,
+    expires_at: int | None = None,
+) -> Item:
+    item = Item(key.pk, key.sk, type=type, data=data, version=version)
+    for name, value in (indexes or {}).items():
+        setattr(item, name, value)
+    if expires_at is not None:
+        item.expires_at = datetime.fromtimestamp(expires_at, UTC)
+    return item
 
 
 @dataclass
@@ -134,8 +151,7 @@ class Transaction:
         expires_at: int | None = None,
         on_exists: Problem | None = None,
     ) -> None:
-        expiry = datetime.fromtimestamp(expires_at, UTC) if expires_at is not None else None
-        item = Item(key.pk, key.sk, type=type, data=data, version=1, expires_at=expiry, **(indexes or {}))
+        item = _item(key, type, data, version=1, indexes=indexes, expires_at=expires_at)
         self.writes.append(
             _Write(item, "save", Item.PK.does_not_exist(), on_exists or Conflict(f"{type} already exists"))
         )
@@ -150,7 +166,7 @@ class Transaction:
         indexes: dict[str, str] | None = None,
     ) -> None:
         """Overwrite an item if it still has ``expected_version``; it gets the next version."""
-        item = Item(key.pk, key.sk, type=type, data=data, version=expected_version + 1, **(indexes or {}))
+        item = _item(key, type, data, version=expected_version + 1, indexes=indexes)
         self.writes.append(
             _Write(item, "save", Item.version == expected_version, PreconditionFailed(expected_version))
         )
@@ -170,7 +186,7 @@ class Transaction:
         """Delete-free guard: the item must exist with these ``data`` fields (a condition check)."""
         condition: Condition = Item.PK.exists()
         for name, value in data_equals.items():
-            condition = condition & (Item.data[name] == value)  # type: ignore[index]
+            condition = condition & (Item.data[name] == value)
         self.writes.append(_Write(Item(key.pk, key.sk), "condition_check", condition, on_failure))
 
     def commit(self) -> None:
@@ -204,7 +220,7 @@ def put_if_absent(
     key: Key, type: str, data: dict[str, Any], *, indexes: dict[str, str] | None = None
 ) -> bool:
     """Write an immutable item once; False if it was already there (idempotent consumers)."""
-    item = Item(key.pk, key.sk, type=type, data=data, version=1, **(indexes or {}))
+    item = _item(key, type, data, version=1, indexes=indexes)
     try:
         item.save(condition=Item.PK.does_not_exist())
     except Exception as error:  # PutError wraps the condition failure

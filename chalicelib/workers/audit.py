@@ -12,11 +12,10 @@ def _audit_record(record: Any) -> None:
     record_event(json.loads(record.body))
 
 
-def handle_audit(raw_event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+def handle_audit(raw_event: dict[str, Any], context: Any = None) -> Any:
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    result: dict[str, Any] = process_partial_response(
+    return process_partial_response(
         event=raw_event, record_handler=_audit_record, processor=processor, context=context
     )
-    return result

@@ -20,11 +20,10 @@ def _dispatch_record(record: Any) -> None:
         dispatch(image["data"])
 
 
-def handle_stream(raw_event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+def handle_stream(raw_event: dict[str, Any], context: Any = None) -> Any:
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
     processor = BatchProcessor(event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
-    result: dict[str, Any] = process_partial_response(
+    return process_partial_response(
         event=raw_event, record_handler=_dispatch_record, processor=processor, context=context
     )
-    return result
