@@ -35,7 +35,7 @@ format: $(PY_STAMP)
 	$(BIN)/ruff format .
 
 test-unit: $(PY_STAMP)
-	$(BIN)/pytest tests/unit -p pytest_socket --disable-socket --allow-unix-socket
+	$(BIN)/pytest tests/unit --disable-socket --allow-unix-socket
 
 test-integration: $(PY_STAMP)
 	$(BIN)/pytest tests/integration

@@ -7,10 +7,10 @@ from typing import Any
 
 from chalice import Chalice
 
-from chalicelib.api import audit, organizations, platform, public, websites
+from chalicelib.api import audit, docs, organizations, platform, public, websites
 
 app = Chalice(app_name="kontor")
-for module in (public, platform, organizations, websites, audit):
+for module in (public, platform, organizations, websites, audit, docs):
     app.register_blueprint(module.blueprint)
 
 # Deployment wiring only: the infrastructure passes the stream ARN and queue names at package time.

@@ -193,6 +193,8 @@ def _respond(
             return _replayed(replay)
         if result is None:
             return Response(body="", status_code=204)
+        if isinstance(result, Response):
+            return result
         return _json_response(spec.status, result, {})
     except Problem as problem:
         logger().info("request refused", extra={"status": problem.status, "problem": problem.code})
