@@ -1,0 +1,191 @@
+"""The ``kontor`` command: dev tokens, tenants over the API, and replaying a dead-letter queue.
+
+``kontor dev token`` mints a token the local stack's dev issuer vouches for; ``kontor tenant create``
+is a platform operator's ``POST /v1/platform/tenants``; ``kontor replay-dlq`` moves the messages a
+consumer gave up on back to its queue once the cause is fixed. Only the standard library and what
+the Lambda package already ships are used, so the command works wherever the package is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from chalicelib.platform.dev_issuer import mint_token
+from chalicelib.platform.queues import CONSUMER_QUEUES, dead_letter_name
+from chalicelib.store.keys import PLATFORM_TENANT
+
+DEV_OPERATOR_EMAIL = "operator@kontor.example"
+"""The platform operator the local stack seeds, and for whom ``tenant create`` mints its token."""
+
+DEFAULT_API = "http://127.0.0.1:8000"
+LOCAL_SQS_ENDPOINT = "http://127.0.0.1:8002"
+TOKEN_LIFETIME_SECONDS = 12 * 3600
+HTTP_TIMEOUT_SECONDS = 30
+SQS_BATCH = 10
+
+
+def _default_key_dir() -> str:
+    return os.environ.get("KONTOR_DEV_ISSUER_DIR") or ".local/dev-issuer"
+
+
+def dev_token(args: argparse.Namespace) -> int:
+    print(mint_token(args.key_dir, tenant_id=args.tenant, email=args.user, lifetime_seconds=args.ttl))
+    return 0
+
+
+def create_tenant(args: argparse.Namespace) -> int:
+    token = args.token or mint_token(args.key_dir, tenant_id=PLATFORM_TENANT, email=DEV_OPERATOR_EMAIL)
+    body = {
+        "id": args.id,
+        "name": args.name,
+        "settings": {
+            "default_currency": args.currency,
+            "default_locale": args.locale,
+            "timezone": args.timezone,
+        },
+        "admin_email": args.admin_email,
+        "admin_name": args.admin_name,
+    }
+    request = urllib.request.Request(
+        f"{args.api.rstrip('/')}/v1/platform/tenants",
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as response:
+            print(json.dumps(json.load(response), indent=2))
+    except urllib.error.HTTPError as error:  # a problem document: show it as the API wrote it
+        print(error.read().decode(), file=sys.stderr)
+        return 1
+    except urllib.error.URLError as error:
+        print(f"cannot reach {args.api}: {error.reason} (is the local stack running?)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _sendable(attributes: dict[str, Any]) -> dict[str, Any]:
+    """Received message attributes in the form SendMessage takes (no list fields)."""
+    return {
+        name: {k: v for k, v in value.items() if k in ("DataType", "StringValue", "BinaryValue")}
+        for name, value in attributes.items()
+    }
+
+
+def replay_dead_letters(sqs: Any, queue_name: str) -> int:
+    """Move the messages in ``queue_name``'s DLQ back to it; returns how many were moved.
+
+    Only as many as the DLQ held at the start are moved, so a message that fails again and returns
+    to the DLQ meanwhile is not replayed twice. Each is sent before it is deleted: a crash in between
+    leaves a duplicate, which consumers absorb (they are idempotent by event id), never a loss.
+    """
+    source = sqs.get_queue_url(QueueName=dead_letter_name(queue_name))["QueueUrl"]
+    target = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
+    waiting = int(
+        sqs.get_queue_attributes(QueueUrl=source, AttributeNames=["ApproximateNumberOfMessages"])[
+            "Attributes"
+        ]["ApproximateNumberOfMessages"]
+    )
+    moved = 0
+    while moved < waiting:
+        messages = sqs.receive_message(
+            QueueUrl=source,
+            MaxNumberOfMessages=min(SQS_BATCH, waiting - moved),
+            WaitTimeSeconds=1,
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not messages:
+            break
+        sent = sqs.send_message_batch(
+            QueueUrl=target,
+            Entries=[
+                {
+                    "Id": str(i),
+                    "MessageBody": m["Body"],
+                    "MessageAttributes": _sendable(m.get("MessageAttributes", {})),
+                }
+                for i, m in enumerate(messages)
+            ],
+        )
+        done = {entry["Id"] for entry in sent.get("Successful", [])}
+        if done:
+            sqs.delete_message_batch(
+                QueueUrl=source,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                    for i, m in enumerate(messages)
+                    if str(i) in done
+                ],
+            )
+        moved += len(done)
+        if sent.get("Failed"):
+            raise RuntimeError(f"could not send back {len(sent['Failed'])} message(s): {sent['Failed']}")
+    return moved
+
+
+def replay_dlq(args: argparse.Namespace) -> int:
+    import boto3
+
+    local = args.stage == "local"
+    sqs = boto3.client(
+        "sqs",
+        region_name=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1",
+        endpoint_url=args.sqs_endpoint or (LOCAL_SQS_ENDPOINT if local else None),
+        **({"aws_access_key_id": "local", "aws_secret_access_key": "local"} if local else {}),
+    )
+    queue_name = f"kontor-{args.stage}-{args.queue}"
+    print(f"moved {replay_dead_letters(sqs, queue_name)} message(s) from {dead_letter_name(queue_name)}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kontor", description="Kontor's command line")
+    commands = parser.add_subparsers(required=True, metavar="command")
+
+    dev = commands.add_parser("dev", help="local development helpers")
+    dev_commands = dev.add_subparsers(required=True, metavar="command")
+    token = dev_commands.add_parser("token", help="print a bearer token from the dev issuer")
+    token.add_argument("--tenant", required=True, help="tenant id (platform for operators)")
+    token.add_argument("--user", required=True, help="the user's email")
+    token.add_argument("--key-dir", type=Path, default=_default_key_dir(), help="dev issuer key folder")
+    token.add_argument("--ttl", type=int, default=TOKEN_LIFETIME_SECONDS, help="lifetime in seconds")
+    token.set_defaults(run=dev_token)
+
+    tenant = commands.add_parser("tenant", help="tenants")
+    tenant_commands = tenant.add_subparsers(required=True, metavar="command")
+    create = tenant_commands.add_parser("create", help="create a tenant with its first administrator")
+    create.add_argument("--id", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--admin-email", required=True)
+    create.add_argument("--admin-name", required=True)
+    create.add_argument("--currency", required=True, help="default currency (ISO 4217)")
+    create.add_argument("--locale", required=True, help="default locale (BCP 47)")
+    create.add_argument("--timezone", default="UTC", help="IANA time zone")
+    create.add_argument("--api", default=DEFAULT_API, help="the API's base URL")
+    create.add_argument("--token", help="a platform operator's token (default: one minted locally)")
+    create.add_argument("--key-dir", type=Path, default=_default_key_dir(), help="dev issuer key folder")
+    create.set_defaults(run=create_tenant)
+
+    replay = commands.add_parser("replay-dlq", help="move a queue's dead letters back to it")
+    replay.add_argument("--queue", required=True, choices=CONSUMER_QUEUES)
+    replay.add_argument("--stage", default="local", help="whose queues (default: the local stack's)")
+    replay.add_argument("--sqs-endpoint", help=f"SQS endpoint (local default: {LOCAL_SQS_ENDPOINT})")
+    replay.set_defaults(run=replay_dlq)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    exit_code: int = args.run(args)
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

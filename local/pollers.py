@@ -1,0 +1,350 @@
+"""What Lambda's event source mappings do in AWS: poll the table's stream and the consumer queues.
+
+Each poller builds the event Lambda would send (same shape, same batch size), calls the very handler
+object Chalice registered in ``app.py``, and honours its ``batchItemFailures`` the way Lambda does with
+ReportBatchItemFailures: a shard resumes at its first failed record, failed messages go back to their
+queue, and the queue's redrive policy moves a message to its DLQ after its fifth receive.
+
+Two choices differ from AWS on purpose: a failed message is retried after a second rather than after
+the queue's 30 s visibility timeout (so a poison message reaches its DLQ in seconds), and the position
+in the stream is saved in the data folder after each batch, so a restart skips no record (an event
+committed while the stack was down, or stuck behind a failure, is dispatched on the next start).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from chalice.local import LambdaContext
+
+from local.environment import REGION
+
+LOG = logging.getLogger(__name__)
+
+STREAM_BATCH_SIZE = 100
+QUEUE_BATCH_SIZE = 10
+QUEUE_WAIT_SECONDS = 1
+RETRY_DELAY_SECONDS = 1
+IDLE_SECONDS = 0.2
+ERROR_PAUSE_SECONDS = 1.0
+MAX_STREAM_BACKOFF_SECONDS = 5.0
+SHARD_REFRESH_SECONDS = 5.0
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+@dataclass(frozen=True)
+class Function:
+    """A registered handler and the settings its Lambda context reports."""
+
+    name: str
+    handler: Handler
+    memory_mb: int
+    timeout_seconds: int
+
+    def invoke(self, event: dict[str, Any]) -> set[str] | None:
+        """The identifiers of the records that failed, or None when the whole invocation failed."""
+        context = LambdaContext(self.name, self.memory_mb, self.timeout_seconds * 1000)
+        try:
+            response = self.handler(event, context)
+        except Exception:
+            LOG.exception("%s raised; the whole batch is retried", self.name)
+            return None
+        return {failure["itemIdentifier"] for failure in (response or {}).get("batchItemFailures", [])}
+
+
+class Poller(threading.Thread):
+    """Calls :meth:`poll` until stopped; an error is logged and polling resumes after a pause."""
+
+    def __init__(self, name: str, stopping: threading.Event) -> None:
+        super().__init__(name=name, daemon=True)
+        self._stopping = stopping
+
+    def run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self.poll()
+            except Exception:
+                LOG.exception("%s: polling failed; trying again", self.name)
+                self._stopping.wait(ERROR_PAUSE_SECONDS)
+
+    def poll(self) -> None:
+        raise NotImplementedError
+
+
+def _repaired(value: dict[str, Any]) -> dict[str, Any]:
+    """An attribute value with every empty map in it spelled ``{"M": {}}``.
+
+    DynamoDB Local (3.3) writes an empty map as ``{}`` in stream records, which no deserializer
+    accepts; AWS writes ``{"M": {}}``. A bare ``{}`` is never a valid attribute value otherwise.
+    """
+    if not value:
+        return {"M": {}}
+    if "M" in value:
+        return {"M": _repaired_image(value["M"])}
+    if "L" in value:
+        return {"L": [_repaired(item) for item in value["L"]]}
+    return value
+
+
+def _repaired_image(image: dict[str, Any]) -> dict[str, Any]:
+    return {name: _repaired(value) for name, value in image.items()}
+
+
+def _stream_change(change: dict[str, Any]) -> dict[str, Any]:
+    images: dict[str, Any] = {
+        name: _repaired_image(change[name]) for name in ("Keys", "NewImage", "OldImage") if name in change
+    }
+    created = int(change["ApproximateCreationDateTime"].timestamp())  # Lambda sends epoch seconds
+    return {**change, **images, "ApproximateCreationDateTime": created}
+
+
+def stream_event(records: list[dict[str, Any]], stream_arn: str) -> dict[str, Any]:
+    """A DynamoDB stream event as Lambda delivers it."""
+    return {
+        "Records": [
+            {
+                **record,
+                "eventVersion": "1.1",
+                "eventSource": "aws:dynamodb",
+                "awsRegion": REGION,
+                "eventSourceARN": stream_arn,
+                "dynamodb": _stream_change(record["dynamodb"]),
+            }
+            for record in records
+        ]
+    }
+
+
+class Checkpoint:
+    """The last handled sequence number of each shard of one stream, saved in a JSON file.
+
+    Without a file (a table that does not outlive the run) the positions are only kept in memory.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self._path = path
+        self._stream_arn = ""
+        self._shards: dict[str, str] = {}
+
+    def bind(self, stream_arn: str) -> None:
+        """Resume from the positions saved for this stream; another stream (a new table) starts afresh."""
+        self._stream_arn = stream_arn
+        saved = json.loads(self._path.read_text()) if self._path and self._path.exists() else {}
+        self._shards = saved["shards"] if saved.get("stream_arn") == stream_arn else {}
+
+    def get(self, shard_id: str) -> str | None:
+        return self._shards.get(shard_id)
+
+    def save(self, shard_id: str, sequence_number: str) -> None:
+        self._shards[shard_id] = sequence_number
+        if self._path is None:
+            return
+        partial = self._path.with_suffix(".tmp")
+        partial.write_text(json.dumps({"stream_arn": self._stream_arn, "shards": self._shards}))
+        os.replace(partial, self._path)
+
+
+class StreamPoller(Poller):
+    """Reads every shard of the table's stream, parents before children, and feeds the dispatcher."""
+
+    def __init__(
+        self,
+        function: Function,
+        dynamodb: Any,
+        streams: Any,
+        table_name: str,
+        checkpoint: Checkpoint,
+        stopping: threading.Event,
+    ) -> None:
+        super().__init__("stream poller", stopping)
+        self._function = function
+        self._dynamodb = dynamodb
+        self._streams = streams
+        self._table_name = table_name
+        self._checkpoint = checkpoint
+        self._stream_arn = ""
+        self._iterators: dict[str, str | None] = {}  # shard -> next iterator; None once closed and read
+        self._parents: dict[str, str | None] = {}
+        self._attempts: dict[str, int] = {}
+        self._refreshed_at = 0.0
+
+    def poll(self) -> None:
+        if time.monotonic() - self._refreshed_at > SHARD_REFRESH_SECONDS:
+            self._refresh()
+        read = False
+        for shard_id, iterator in list(self._iterators.items()):
+            if iterator is None or self._parent_unread(shard_id):
+                continue
+            try:
+                read = self._read(shard_id, iterator) or read
+            except Exception:
+                LOG.exception(
+                    "%s: reading shard %s failed; resuming from its checkpoint", self.name, shard_id
+                )
+                del self._iterators[shard_id]
+                self._refreshed_at = 0.0
+        if not read:
+            self._stopping.wait(IDLE_SECONDS)
+
+    def _parent_unread(self, shard_id: str) -> bool:
+        """A child shard waits until its parent is read to the end, so each key's changes stay in order."""
+        parent = self._parents.get(shard_id)
+        return parent is not None and self._iterators.get(parent) is not None
+
+    def _refresh(self) -> None:
+        """Pick up the stream (anew if the table was recreated) and any shard not seen yet."""
+        stream_arn = self._dynamodb.describe_table(TableName=self._table_name)["Table"]["LatestStreamArn"]
+        if stream_arn != self._stream_arn:
+            self._stream_arn = stream_arn
+            for state in (self._iterators, self._parents, self._attempts):
+                state.clear()
+            self._checkpoint.bind(stream_arn)
+        for shard in self._shards():
+            shard_id = shard["ShardId"]
+            if shard_id not in self._iterators:
+                self._parents[shard_id] = shard.get("ParentShardId")
+                self._iterators[shard_id] = self._iterator(shard_id)
+        self._refreshed_at = time.monotonic()
+
+    def _shards(self) -> Iterator[dict[str, Any]]:
+        request = {"StreamArn": self._stream_arn}
+        while True:
+            description = self._streams.describe_stream(**request)["StreamDescription"]
+            yield from description["Shards"]
+            if "LastEvaluatedShardId" not in description:
+                return
+            request["ExclusiveStartShardId"] = description["LastEvaluatedShardId"]
+
+    def _iterator(self, shard_id: str, *, retry_at: str | None = None) -> str:
+        """At a record to retry, else right after the last one handled, else the shard's oldest."""
+        if retry_at is not None:
+            position = {"ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": retry_at}
+        elif (handled := self._checkpoint.get(shard_id)) is not None:
+            position = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": handled}
+        else:
+            position = {"ShardIteratorType": "TRIM_HORIZON"}
+        try:
+            response = self._streams.get_shard_iterator(
+                StreamArn=self._stream_arn, ShardId=shard_id, **position
+            )
+        except self._streams.exceptions.TrimmedDataAccessException:
+            LOG.warning("%s: records of shard %s past their 24 h were trimmed", self.name, shard_id)
+            response = self._streams.get_shard_iterator(
+                StreamArn=self._stream_arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+            )
+        return str(response["ShardIterator"])
+
+    def _read(self, shard_id: str, iterator: str) -> bool:
+        """Hand one batch to the dispatcher; True if there was one."""
+        page = self._streams.get_records(ShardIterator=iterator, Limit=STREAM_BATCH_SIZE)
+        records = page["Records"]
+        if not records:
+            self._iterators[shard_id] = page.get("NextShardIterator")
+            return False
+        failed = self._function.invoke(stream_event(records, self._stream_arn))
+        numbers = [record["dynamodb"]["SequenceNumber"] for record in records]
+        first_failed = numbers[0] if failed is None else next((n for n in numbers if n in failed), None)
+        handled = numbers if first_failed is None else numbers[: numbers.index(first_failed)]
+        if handled:
+            self._checkpoint.save(shard_id, handled[-1])
+        if first_failed is None:
+            self._attempts.pop(shard_id, None)
+            self._iterators[shard_id] = page.get("NextShardIterator")
+            return True
+        attempts = self._attempts[shard_id] = self._attempts.get(shard_id, 0) + 1
+        LOG.warning("%s: record %s failed (attempt %d); retrying it", self.name, first_failed, attempts)
+        self._stopping.wait(min(0.5 * 2**attempts, MAX_STREAM_BACKOFF_SECONDS))
+        self._iterators[shard_id] = self._iterator(shard_id, retry_at=first_failed)
+        return True
+
+
+def _message_attribute(value: dict[str, Any]) -> dict[str, Any]:
+    """An SQS message attribute as Lambda spells it: camelCase, list fields always present."""
+    converted: dict[str, Any] = {
+        "stringListValues": [],
+        "binaryListValues": [],
+        "dataType": value["DataType"],
+    }
+    if "StringValue" in value:
+        converted["stringValue"] = value["StringValue"]
+    if "BinaryValue" in value:
+        converted["binaryValue"] = base64.b64encode(value["BinaryValue"]).decode()
+    return converted
+
+
+def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
+    """An SQS event as Lambda delivers it."""
+    return {
+        "Records": [
+            {
+                "messageId": message["MessageId"],
+                "receiptHandle": message["ReceiptHandle"],
+                "body": message["Body"],
+                "attributes": message.get("Attributes", {}),
+                "messageAttributes": {
+                    name: _message_attribute(value)
+                    for name, value in message.get("MessageAttributes", {}).items()
+                },
+                "md5OfMessageAttributes": message.get("MD5OfMessageAttributes"),
+                "md5OfBody": message["MD5OfBody"],
+                "eventSource": "aws:sqs",
+                "eventSourceARN": queue_arn,
+                "awsRegion": REGION,
+            }
+            for message in messages
+        ]
+    }
+
+
+class QueuePoller(Poller):
+    """Long-polls one consumer queue and feeds its handler, up to 10 messages a batch."""
+
+    def __init__(self, function: Function, sqs: Any, queue_name: str, stopping: threading.Event) -> None:
+        super().__init__(f"{queue_name} poller", stopping)
+        self._function = function
+        self._sqs = sqs
+        self._url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
+        self._arn = sqs.get_queue_attributes(QueueUrl=self._url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+
+    def poll(self) -> None:
+        messages = self._sqs.receive_message(
+            QueueUrl=self._url,
+            MaxNumberOfMessages=QUEUE_BATCH_SIZE,
+            WaitTimeSeconds=QUEUE_WAIT_SECONDS,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not messages:
+            return
+        failed = self._function.invoke(sqs_event(messages, self._arn))
+        handled = [m for m in messages if failed is not None and m["MessageId"] not in failed]
+        retried = [m for m in messages if m not in handled]
+        if handled:
+            self._sqs.delete_message_batch(
+                QueueUrl=self._url,
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(handled)],
+            )
+        if retried:
+            self._sqs.change_message_visibility_batch(
+                QueueUrl=self._url,
+                Entries=[
+                    {
+                        "Id": str(i),
+                        "ReceiptHandle": m["ReceiptHandle"],
+                        "VisibilityTimeout": RETRY_DELAY_SECONDS,
+                    }
+                    for i, m in enumerate(retried)
+                ],
+            )

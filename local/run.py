@@ -1,0 +1,292 @@
+"""``make run``: the whole stack on this machine in one command, stopped with Ctrl-C.
+
+DynamoDB Local (moto with ``--in-memory`` or without Java) and moto's SQS run as child processes. The
+API (Chalice's local server), the stream poller and the queue pollers run in this process and call
+the app's own handlers, with the stage environment of ``.chalice/config.json`` exported first.
+
+    python -m local.run [--port 8000] [--dynamodb-port 8001] [--sqs-port 8002]
+                        [--in-memory] [--data-dir .local] [--ready-file PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import secrets
+import signal
+import sys
+import threading
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from chalicelib.platform.dev_issuer import ensure_key_pair, mint_token
+from local.backends import Backend, dynamodb_local_command, dynamodb_local_jar, moto_command
+from local.environment import (
+    HOST,
+    PROJECT_ROOT,
+    STAGE,
+    DataDir,
+    Ports,
+    chalice_config,
+    default_ports,
+    endpoint,
+    local_environment,
+)
+from local.pollers import Checkpoint, Function, Poller, QueuePoller, StreamPoller
+
+LOG = logging.getLogger("local.run")  # not __name__: that is __main__ under -m
+
+STREAM_HANDLER = "outbox_dispatcher"
+JWKS_ROUTE = "/v1/dev/jwks.json"
+THREAD_STOP_SECONDS = 10.0
+
+
+class Stopped(BaseException):
+    """Raised in the main thread by SIGINT or SIGTERM; unwinds startup or serving alike."""
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    for name in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(name, signal.SIG_IGN)  # a second Ctrl-C must not cut the cleanup short
+    print(f"\n{signal.Signals(signum).name}: stopping the local stack ...", flush=True)
+    raise Stopped
+
+
+def _arguments(argv: list[str] | None, ports: Ports) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m local.run", description="Run Kontor locally.")
+    parser.add_argument("--port", type=int, default=ports.api, help="API port (default $KONTOR_PORT or 8000)")
+    parser.add_argument("--dynamodb-port", type=int, default=ports.dynamodb)
+    parser.add_argument("--sqs-port", type=int, default=ports.sqs)
+    parser.add_argument("--in-memory", action="store_true", help="DynamoDB in moto: nothing persists")
+    parser.add_argument("--data-dir", type=Path, default=PROJECT_ROOT / ".local")
+    parser.add_argument("--ready-file", type=Path, help="write the endpoints here as JSON once ready")
+    return parser.parse_args(argv)
+
+
+def _start_dynamodb(jar: Path | None, args: argparse.Namespace, data: DataDir, cleanup: ExitStack) -> Backend:
+    if jar is None:
+        reason = "--in-memory" if args.in_memory else "Java or the DynamoDB Local jar (npm ci) is missing"
+        LOG.warning("DynamoDB runs in moto (%s): its data will NOT persist", reason)
+        backend = Backend("dynamodb-moto", moto_command(args.dynamodb_port), args.dynamodb_port, data.logs)
+    else:
+        data.dynamodb.mkdir(parents=True, exist_ok=True)
+        command = dynamodb_local_command(jar, args.dynamodb_port, data.dynamodb)
+        backend = Backend("dynamodb-local", command, args.dynamodb_port, data.logs)
+    cleanup.callback(backend.stop)
+    return backend
+
+
+def _function(config: dict[str, Any], name: str, handler: Any) -> Function:
+    """A handler with the memory and timeout the stage's config gives that function."""
+    from chalice.config import Config
+
+    function_config = Config(chalice_stage=STAGE, function_name=name, config_from_disk=config)
+    return Function(name, handler, function_config.lambda_memory_size, function_config.lambda_timeout)
+
+
+def _consumer_handler(consumer: str) -> str:
+    """The handler of a consumer queue in app.py, named as infrastructure/ expects it."""
+    return f"{consumer.replace('-', '_')}_consumer"
+
+
+def _start_pollers(
+    kontor: Any,
+    config: dict[str, Any],
+    dynamodb: Backend,
+    sqs: Backend,
+    checkpoint: Checkpoint,
+    cleanup: ExitStack,
+) -> None:
+    from chalicelib.platform.queues import CONSUMER_QUEUES
+    from chalicelib.platform.settings import get_settings
+
+    handlers = {consumer: _consumer_handler(consumer) for consumer in CONSUMER_QUEUES}
+    if missing := sorted(name for name in handlers.values() if not hasattr(kontor, name)):
+        raise RuntimeError(f"app.py has no handler {missing} for its consumer queue(s)")
+    settings = get_settings()
+    stopping = threading.Event()
+    sqs_client = sqs.client("sqs")
+    pollers: list[Poller] = [
+        StreamPoller(
+            _function(config, STREAM_HANDLER, getattr(kontor, STREAM_HANDLER)),
+            dynamodb.client("dynamodb"),
+            dynamodb.client("dynamodbstreams"),
+            settings.table_name,
+            checkpoint,
+            stopping,
+        ),
+        *(
+            QueuePoller(
+                _function(config, handler, getattr(kontor, handler)),
+                sqs_client,
+                settings.queue_name(consumer),
+                stopping,
+            )
+            for consumer, handler in handlers.items()
+        ),
+    ]
+
+    def stop() -> None:
+        stopping.set()
+        for poller in pollers:
+            poller.join(THREAD_STOP_SECONDS)
+
+    cleanup.callback(stop)
+    for poller in pollers:
+        poller.start()
+
+
+def _example_website(organization_id: str) -> str:
+    """A website body that is valid against the seeded data (a fresh hostname each run)."""
+    return json.dumps(
+        {
+            "organization_id": organization_id,
+            "name": "Acme Austria",
+            "country": "AT",
+            "hostnames": [f"shop-{secrets.token_hex(3)}.acme.at"],
+            "currencies": ["EUR"],
+            "locales": ["de-AT", "en"],
+            "default_locale": "de-AT",
+        }
+    )
+
+
+def _banner(api: str, data: DataDir, dynamodb: Backend, sqs: Backend, routes: set[str]) -> str:
+    from chalicelib.cli import DEV_OPERATOR_EMAIL
+    from chalicelib.store.keys import PLATFORM_TENANT
+    from local.seed import DEMO_TENANTS, first_organization_id
+
+    acme, nordic = DEMO_TENANTS
+    tokens = {
+        "ACME_TOKEN": (acme.id, acme.admin_email),
+        "NORDIC_TOKEN": (nordic.id, nordic.admin_email),
+        "OPERATOR_TOKEN": (PLATFORM_TENANT, DEV_OPERATOR_EMAIL),
+    }
+    exports = [
+        f"export {name}='{mint_token(data.dev_issuer, tenant_id=tenant, email=email)}'  # {email}"
+        for name, (tenant, email) in tokens.items()
+    ]
+    acme_auth = '-H "Authorization: Bearer $ACME_TOKEN"'
+    website = _example_website(first_organization_id(acme))
+    lines = [
+        "",
+        "Kontor is running (Ctrl-C stops it)",
+        f"  API        {api}",
+        f"  API docs   {api}/docs",
+        f"  OpenAPI    {api}/openapi.json",
+        *([f"  JWKS       {api}{JWKS_ROUTE}"] if JWKS_ROUTE in routes else []),
+        f"  DynamoDB   {dynamodb.endpoint} ({dynamodb.name}; logs in {data.logs})",
+        f"  SQS        {sqs.endpoint} (moto)",
+        f"  data       {data.root}",
+        "",
+        "Tokens (12 h; more with: kontor dev token --tenant acme --user admin@acme.example):",
+        *exports,
+        "",
+        "Try:",
+        f"curl -s {api}/v1/health",
+        f"curl -s {api}/v1/admin/websites {acme_auth}",
+        f"curl -s -X POST {api}/v1/admin/websites {acme_auth} -H 'Content-Type: application/json' "
+        f"-d '{website}'",
+        f"curl -s '{api}/v1/admin/audit?limit=5' {acme_auth}",
+        f"curl -s {api}/v1/public/websites/by-host/shop.acme.de",
+        f'curl -s {api}/v1/admin/websites -H "Authorization: Bearer $NORDIC_TOKEN"',
+        f'curl -s {api}/v1/platform/tenants -H "Authorization: Bearer $OPERATOR_TOKEN"',
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _write_ready_file(
+    path: Path, api: str, dynamodb: Backend, data: DataDir, environment: dict[str, str]
+) -> None:
+    """Endpoints and environment for scripts and the e2e tier; written whole or not at all."""
+    partial = path.with_suffix(".tmp")
+    partial.write_text(
+        json.dumps(
+            {
+                "api": api,
+                "pid": os.getpid(),
+                "dynamodb": dynamodb.name,
+                "data_dir": str(data.root),
+                "dev_issuer_dir": str(data.dev_issuer),
+                "environment": environment,
+            },
+            indent=2,
+        )
+    )
+    os.replace(partial, path)
+
+
+def serve(args: argparse.Namespace, config: dict[str, Any]) -> None:
+    started = time.monotonic()
+    data = DataDir(args.data_dir.resolve())
+    environment = local_environment(config, Ports(args.port, args.dynamodb_port, args.sqs_port), data)
+    os.environ.update(environment)  # before the app is imported: settings are read from here
+    ensure_key_pair(data.dev_issuer)
+
+    with ExitStack() as cleanup:
+        jar = None if args.in_memory else dynamodb_local_jar()
+        dynamodb = _start_dynamodb(jar, args, data, cleanup)
+        sqs = Backend("sqs-moto", moto_command(args.sqs_port), args.sqs_port, data.logs)
+        cleanup.callback(sqs.stop)
+
+        # Imported while the backends boot (Java takes seconds), and only once the env is set.
+        from chalice.config import Config
+        from chalice.local import create_local_server
+
+        import app as kontor
+        from chalicelib.platform.queues import create_queues
+        from chalicelib.platform.settings import get_settings
+        from chalicelib.store.schema import create_table
+        from local.seed import seed
+
+        dynamodb.wait_ready(dynamodb.client("dynamodb").list_tables)
+        sqs.wait_ready(sqs.client("sqs").list_queues)
+        LOG.info("%s and %s are up", dynamodb.name, sqs.name)
+
+        settings = get_settings()
+        create_table(dynamodb.client("dynamodb"), settings.table_name)
+        create_queues(sqs.client("sqs"), settings.queue_prefix)
+        checkpoint = Checkpoint(data.stream_checkpoint if jar else None)  # moto forgets the table
+        _start_pollers(kontor, config, dynamodb, sqs, checkpoint, cleanup)
+        LOG.info("demo data: %d entities created", seed())
+
+        # Bound only now, so a client that can connect is served (health checks mean "ready").
+        server = create_local_server(
+            kontor.app, Config(chalice_stage=STAGE, config_from_disk=config), HOST, args.port
+        )
+        cleanup.callback(server.server.server_close)
+        serving = threading.Thread(target=server.server.serve_forever, name="api", daemon=True)
+        serving.start()
+        cleanup.callback(server.shutdown)
+        api = endpoint(args.port)
+        print(_banner(api, data, dynamodb, sqs, set(kontor.app.routes)), flush=True)
+        LOG.info("ready in %.1f s", time.monotonic() - started)
+        if args.ready_file:
+            _write_ready_file(args.ready_file, api, dynamodb, data, environment)
+            cleanup.callback(args.ready_file.unlink, missing_ok=True)
+        while True:
+            signal.pause()  # until SIGINT or SIGTERM raises Stopped
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("local").setLevel(logging.INFO)
+    config = chalice_config()
+    args = _arguments(argv, default_ports(config))
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        serve(args, config)
+    except Stopped:
+        print("stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

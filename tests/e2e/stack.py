@@ -1,0 +1,134 @@
+"""The local stack (``python -m local.run``) as a child process of the e2e tier.
+
+Each stack gets free ports and its own data folder, so it never meets a developer's ``make run``;
+the runner's ready file says when it serves. Stopping sends SIGINT, as Ctrl-C would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import requests
+
+from chalicelib.platform.dev_issuer import mint_token
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_SECONDS = 90.0
+STOP_TIMEOUT_SECONDS = 30.0
+HTTP_TIMEOUT_SECONDS = 10.0
+
+T = TypeVar("T")
+
+
+def _free_ports(count: int) -> list[int]:
+    """Ports nothing listens on, held open together while picked so that they differ."""
+    with ExitStack() as held:
+        probes = [held.enter_context(socket.socket()) for _ in range(count)]
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [int(probe.getsockname()[1]) for probe in probes]
+
+
+def _own_environment() -> dict[str, str]:
+    """This process's environment without the test stage's settings and credentials."""
+    return {name: value for name, value in os.environ.items() if not name.startswith(("KONTOR_", "AWS_"))}
+
+
+@dataclass(frozen=True)
+class AuditQueue:
+    """The URLs of the audit consumer's queue and of its dead-letter queue."""
+
+    url: str
+    dead_letters: str
+
+
+class Stack:
+    """A running local stack: its API, its settings, and tokens from its dev issuer."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self._ready_file = data_dir.with_name(f"{data_dir.name}-ready.json")
+        self._output = data_dir.with_name(f"{data_dir.name}-output.log")
+        api, dynamodb, sqs = (str(port) for port in _free_ports(3))
+        command = [sys.executable, "-m", "local.run", "--data-dir", str(data_dir)]
+        command += ["--ready-file", str(self._ready_file)]
+        command += ["--port", api, "--dynamodb-port", dynamodb, "--sqs-port", sqs]
+        with self._output.open("ab") as output:
+            self._process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                cwd=PROJECT_ROOT,
+                env=_own_environment(),
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        ready = self._wait_until_ready()
+        self.api: str = ready["api"]
+        self.dynamodb: str = ready["dynamodb"]
+        self.environment: dict[str, str] = ready["environment"]
+        self.dev_issuer_dir = Path(ready["dev_issuer_dir"])
+
+    def _wait_until_ready(self) -> dict[str, Any]:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while not self._ready_file.exists():
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the local stack did not start:\n{self.output()}")
+            time.sleep(0.1)
+        ready: dict[str, Any] = json.loads(self._ready_file.read_text())
+        return ready
+
+    def output(self) -> str:
+        return self._output.read_text(errors="replace")[-5000:]
+
+    def stop(self) -> int:
+        """Ctrl-C, then the exit code (0 when everything stopped cleanly)."""
+        if self._process.poll() is None:
+            self._process.send_signal(signal.SIGINT)
+            try:
+                self._process.wait(STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        return self._process.returncode
+
+    def token(self, tenant_id: str, email: str) -> str:
+        return mint_token(self.dev_issuer_dir, tenant_id=tenant_id, email=email)
+
+    def call(self, method: str, path: str, *, token: str | None = None, **options: Any) -> requests.Response:
+        """One HTTP call; ``options`` go to requests (``json``, ``params``, ``headers``)."""
+        headers = dict(options.pop("headers", {}))
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return requests.request(
+            method, self.api + path, headers=headers, timeout=HTTP_TIMEOUT_SECONDS, **options
+        )
+
+    def audit_of(self, token: str, entity_id: str) -> list[dict[str, Any]]:
+        """The audit entries of one entity, newest first."""
+        response = self.call("GET", "/v1/admin/audit", token=token, params={"entity_id": entity_id})
+        assert response.status_code == 200, response.text
+        entries: list[dict[str, Any]] = response.json()["items"]
+        return entries
+
+
+def eventually(check: Callable[[], T | None], *, timeout: float, what: str) -> T:
+    """Poll ``check`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout:.0f} s")
+        time.sleep(0.1)
