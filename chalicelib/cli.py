@@ -17,11 +17,10 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from chalicelib.platform.dev_issuer import mint_token
+from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL, mint_token
 from chalicelib.platform.queues import CONSUMER_QUEUES, dead_letter_name
 from chalicelib.store.keys import PLATFORM_TENANT
 
-DEV_OPERATOR_EMAIL = "operator@kontor.example"
 """The platform operator the local stack seeds, and for whom ``tenant create`` mints its token."""
 
 DEFAULT_API = "http://127.0.0.1:8000"

@@ -157,7 +157,7 @@ def _example_website(organization_id: str) -> str:
 
 
 def _banner(api: str, data: DataDir, dynamodb: Backend, sqs: Backend, routes: set[str]) -> str:
-    from chalicelib.cli import DEV_OPERATOR_EMAIL
+    from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL
     from chalicelib.store.keys import PLATFORM_TENANT
     from local.seed import DEMO_TENANTS, first_organization_id
 

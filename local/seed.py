@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.cli import DEV_OPERATOR_EMAIL
 from chalicelib.domain.tenancy import OrganizationFields, TenantCreate, WebsiteFields
 from chalicelib.platform.auth import VerifiedToken
+from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL
 from chalicelib.platform.errors import NotFound
 from chalicelib.platform.pagination import MAX_LIMIT, PageRequest
 from chalicelib.platform.settings import DEV_ISSUER

@@ -130,10 +130,11 @@ def _json_response(status: int, body: Any, headers: dict[str, str]) -> Response:
     if isinstance(body, BaseModel):
         text = body.model_dump_json()
         version = getattr(body, "version", None)
-        if isinstance(version, int):
-            headers["ETag"] = f'"{version}"'
     else:
         text = json.dumps(body)
+        version = body.get("version") if isinstance(body, dict) else None  # a replayed response
+    if isinstance(version, int):
+        headers["ETag"] = f'"{version}"'
     return Response(body=text, status_code=status, headers={"Content-Type": JSON, **headers})
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from chalicelib.domain import codes
 from chalicelib.domain.base import (
@@ -69,11 +69,12 @@ class TenantCreate(Input):
     admin_email: Email
     admin_name: Name
 
-    @model_validator(mode="after")
-    def _not_reserved(self) -> TenantCreate:
-        if self.id in RESERVED_TENANT_IDS:
-            raise ValueError(f"tenant id {self.id!r} is reserved")
-        return self
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, tenant_id: str) -> str:
+        if tenant_id in RESERVED_TENANT_IDS:
+            raise ValueError(f"tenant id {tenant_id!r} is reserved")
+        return tenant_id
 
 
 RESERVED_TENANT_IDS = frozenset({"platform", "admin", "public", "www", "api"})
@@ -113,20 +114,33 @@ class WebsiteFields(SettingOverrides):
     locale_fallbacks: dict[LocaleTag, list[LocaleTag]] = Field(default_factory=dict, max_length=20)
     active: bool = True
 
-    @model_validator(mode="after")
-    def _consistent(self) -> WebsiteFields:
-        for name in ("hostnames", "currencies", "locales"):
-            values = getattr(self, name)
-            if len(set(values)) != len(values):
-                raise ValueError(f"{name} must not repeat a value")
-        if self.default_currency is not None and self.default_currency not in self.currencies:
-            raise ValueError("default_currency must be one of currencies")
-        if self.default_locale is not None and self.default_locale not in self.locales:
-            raise ValueError("default_locale must be one of locales")
-        for locale, fallbacks in self.locale_fallbacks.items():
-            if locale not in self.locales or not set(fallbacks) <= set(self.locales):
-                raise ValueError("locale_fallbacks may only name the website's locales")
-        return self
+    # Field validators (not one model validator) so that each error names its field; fields validate in
+    # declaration order, so ``info.data`` holds the lists these checks compare with, unless those failed.
+    @field_validator("hostnames", "currencies", "locales")
+    @classmethod
+    def _no_repeats(cls, values: list[str], info: ValidationInfo) -> list[str]:
+        if len(set(values)) != len(values):
+            raise ValueError(f"{info.field_name} must not repeat a value")
+        return values
+
+    @field_validator("default_currency", "default_locale")
+    @classmethod
+    def _offered(cls, value: str | None, info: ValidationInfo) -> str | None:
+        offered_in = {"default_currency": "currencies", "default_locale": "locales"}[str(info.field_name)]
+        offered = info.data.get(offered_in)
+        if value is not None and offered is not None and value not in offered:
+            raise ValueError(f"{info.field_name} must be one of {offered_in}")
+        return value
+
+    @field_validator("locale_fallbacks")
+    @classmethod
+    def _fallbacks_offered(cls, value: dict[str, list[str]], info: ValidationInfo) -> dict[str, list[str]]:
+        locales = info.data.get("locales")
+        if locales is not None:
+            for locale, fallbacks in value.items():
+                if locale not in locales or not set(fallbacks) <= set(locales):
+                    raise ValueError("locale_fallbacks may only name the website's locales")
+        return value
 
 
 WebsitePatch = patch_model(WebsiteFields, "WebsitePatch")

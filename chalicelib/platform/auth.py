@@ -93,6 +93,8 @@ def verify_bearer(authorization: str | None) -> VerifiedToken:
         if header.get("alg") not in ALGORITHMS:
             raise Unauthorized("token algorithm is not allowed")
         signing_key = _signing_key(issuer.jwks_uri, token)
+        if signing_key.algorithm_name != header["alg"]:
+            raise Unauthorized("invalid bearer token: its algorithm does not match its key")
         claims = jwt.decode(
             token,
             signing_key.key,

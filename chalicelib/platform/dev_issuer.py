@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from chalicelib.platform.settings import DEV_AUDIENCE, DEV_ISSUER
 
 KEY_ID = "kontor-dev-1"
+DEV_OPERATOR_EMAIL = "operator@kontor.example"
 PRIVATE_KEY_FILE = "private_key.pem"
 JWKS_FILE = "jwks.json"
 

@@ -37,8 +37,9 @@ REQUEST_KEYS = ("tenant_id", "actor", "correlation_id", "route")
 def start_request(*, correlation_id: str, route: str) -> None:
     """Forget the previous request's log keys (a warm Lambda reuses the logger) and bind this one's."""
     log = logger()
-    log.remove_keys(list(REQUEST_KEYS))
-    log.append_keys(correlation_id=correlation_id, route=route)
+    # Thread-local keys: the local server runs requests and pollers in threads of one process.
+    log.thread_safe_remove_keys(list(REQUEST_KEYS))
+    log.thread_safe_append_keys(correlation_id=correlation_id, route=route)
     active_tracer = tracer()
     if active_tracer is not None:
         active_tracer.put_annotation(key="route", value=route)
@@ -46,7 +47,7 @@ def start_request(*, correlation_id: str, route: str) -> None:
 
 def bind_principal(*, tenant_id: str | None, actor: str) -> None:
     """Add who is calling to every later log line of the request (never their token)."""
-    logger().append_keys(tenant_id=tenant_id, actor=actor)
+    logger().thread_safe_append_keys(tenant_id=tenant_id, actor=actor)
 
 
 def emit_request_metrics(*, route: str, status: int, elapsed_ms: float) -> None:

@@ -49,7 +49,9 @@ def decode_cursor(cursor: str | None, binding: str) -> dict[str, Any] | None:
     if cursor is None:
         return None
     payload, _, signature = cursor.rpartition(".")
-    if not payload or not hmac.compare_digest(signature, _signature(payload.encode(), binding)):
+    expected = _signature(payload.encode(), binding)
+    # compared as bytes: compare_digest refuses str with non-ASCII characters (a forged cursor may have them)
+    if not payload or not hmac.compare_digest(signature.encode(), expected.encode()):
         raise Unprocessable.field("query.cursor", "cursor is not valid for this query", "cursor_invalid")
     position: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload.encode()))
     return position

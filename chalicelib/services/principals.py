@@ -18,7 +18,10 @@ def load_principal(token: VerifiedToken) -> Principal:
     if record is None or record.type != STAFF_USER_TYPE or record.data.get("status") != "active":
         raise Forbidden("no active account for this token in its tenant")
     roles = frozenset(record.data.get("roles", []))
-    is_operator = token.tenant_id == keys.PLATFORM_TENANT and PLATFORM_OPERATOR_ROLE in roles
+    if token.tenant_id != keys.PLATFORM_TENANT:
+        # The operator role is the platform's own: a customer tenant's record can never grant it.
+        roles -= {PLATFORM_OPERATOR_ROLE}
+    is_operator = PLATFORM_OPERATOR_ROLE in roles
     return Principal(
         kind="platform_operator" if is_operator else "staff",
         tenant_id=token.tenant_id,

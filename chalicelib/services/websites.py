@@ -72,6 +72,7 @@ def _hostname_writes(
         for hostname in sorted(set(old) - set(new)):
             transaction.delete(
                 keys.host(hostname),
+                data_equals={"website_id": website_id},
                 on_failure=Conflict(f"hostname {hostname!r} is no longer held by this website"),
             )
         transaction.require(
@@ -136,7 +137,11 @@ def delete_website(caller: Caller, website_id: str, expected_version: int | None
 
     def release_hostnames(transaction: Transaction) -> None:
         for hostname in current.hostnames:
-            transaction.delete(keys.host(hostname))
+            transaction.delete(
+                keys.host(hostname),
+                data_equals={"website_id": website_id},
+                on_failure=Conflict(f"hostname {hostname!r} is no longer held by this website"),
+            )
 
     entities.delete(
         caller,

@@ -16,11 +16,13 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.platform.errors import Conflict, PreconditionFailed, Problem
+from chalicelib.platform.errors import Conflict, NotFound, PreconditionFailed, Problem
 from chalicelib.store.keys import Key
 from chalicelib.store.table import Item, raw_connection
 
 MAX_TRANSACTION_ITEMS = 100
+_SENT_ORDER = {"condition_check": 0, "delete": 1, "save": 2}
+FILTERED_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,9 @@ def query(
 ) -> Page:
     """One page of a partition, sorted by sort key; ``filters`` match fields of ``data`` exactly.
 
-    With filters DynamoDB may read past ``limit`` items to fill the page; the page still holds at most
-    ``limit`` records and ``last_key`` points right after the last one returned.
+    With filters each DynamoDB page reads ``FILTERED_PAGE_SIZE`` items (the filter applies after
+    DynamoDB's ``Limit``: reading ``limit`` items a page would cost a round trip per few items skipped);
+    the page still holds at most ``limit`` records and ``last_key`` points right after the last one returned.
     """
     condition: Condition | None = None
     for name, value in (filters or {}).items():
@@ -103,7 +106,7 @@ def query(
         limit=limit,
         last_evaluated_key=start_key,
         scan_index_forward=not newest_first,
-        page_size=limit if condition is None else None,
+        page_size=limit if condition is None else max(limit, FILTERED_PAGE_SIZE),
         consistent_read=index is None,
     )
     records = [_record(item) for item in results]
@@ -133,6 +136,7 @@ class _Write:
     action: str
     condition: Condition | None
     on_failure: Problem
+    versioned: bool = False  # a failed version check reports the version stored now, not the one expected
 
 
 @dataclass
@@ -168,25 +172,40 @@ class Transaction:
         """Overwrite an item if it still has ``expected_version``; it gets the next version."""
         item = _item(key, type, data, version=expected_version + 1, indexes=indexes)
         self.writes.append(
-            _Write(item, "save", Item.version == expected_version, PreconditionFailed(expected_version))
+            _Write(
+                item,
+                "save",
+                Item.version == expected_version,
+                PreconditionFailed(expected_version),
+                versioned=True,
+            )
         )
 
     def delete(
-        self, key: Key, *, expected_version: int | None = None, on_failure: Problem | None = None
+        self,
+        key: Key,
+        *,
+        expected_version: int | None = None,
+        data_equals: dict[str, str] | None = None,
+        on_failure: Problem | None = None,
     ) -> None:
-        condition = Item.PK.exists() if expected_version is None else Item.version == expected_version
+        """Delete an item that exists (with ``expected_version`` and these ``data`` fields, if given)."""
+        condition = _with_data(
+            Item.PK.exists() if expected_version is None else Item.version == expected_version,
+            data_equals or {},
+        )
         failure = on_failure or (
             PreconditionFailed(expected_version)
             if expected_version is not None
             else Conflict("already deleted")
         )
-        self.writes.append(_Write(Item(key.pk, key.sk), "delete", condition, failure))
+        self.writes.append(
+            _Write(Item(key.pk, key.sk), "delete", condition, failure, versioned=expected_version is not None)
+        )
 
     def require(self, key: Key, *, data_equals: dict[str, str], on_failure: Problem) -> None:
         """Delete-free guard: the item must exist with these ``data`` fields (a condition check)."""
-        condition: Condition = Item.PK.exists()
-        for name, value in data_equals.items():
-            condition = condition & (Item.data[name] == value)
+        condition = _with_data(Item.PK.exists(), data_equals)
         self.writes.append(_Write(Item(key.pk, key.sk), "condition_check", condition, on_failure))
 
     def commit(self) -> None:
@@ -209,11 +228,26 @@ class Transaction:
             raise self._failure(error) from error
 
     def _failure(self, error: TransactWriteError) -> Exception:
+        # Reasons come in the order the items were sent, and PynamoDB sends condition checks first,
+        # then deletes, then puts (each group in the order added): pair them in that same order.
+        sent = sorted(self.writes, key=lambda write: _SENT_ORDER[write.action])
         reasons = error.cancellation_reasons or []
-        for write, reason in zip(self.writes, reasons, strict=False):
+        for write, reason in zip(sent, reasons, strict=False):
             if reason is not None and reason.code == "ConditionalCheckFailed":
-                return write.on_failure
+                return _stale(write.item) if write.versioned else write.on_failure
         return error
+
+
+def _with_data(condition: Condition, data_equals: dict[str, str]) -> Condition:
+    for name, value in data_equals.items():
+        condition = condition & (Item.data[name] == value)
+    return condition
+
+
+def _stale(item: Item) -> Problem:
+    """The problem of a version check lost to a concurrent write: the version now, or gone."""
+    current = get(Key(item.PK, item.SK))
+    return NotFound("it was deleted meanwhile") if current is None else PreconditionFailed(current.version)
 
 
 def put_if_absent(

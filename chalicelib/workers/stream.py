@@ -13,11 +13,11 @@ from chalicelib.services.outbox import EVENT_TYPE
 
 
 def _dispatch_record(record: Any) -> None:
-    if record.event_name.name != "INSERT":
+    """Dispatch outbox event inserts; every other change on the table is not this consumer's."""
+    raw_image = record.raw_event.get("dynamodb", {}).get("NewImage", {})
+    if record.event_name.name != "INSERT" or raw_image.get("type", {}).get("S") != EVENT_TYPE:
         return
-    image = record.dynamodb.new_image or {}
-    if image.get("type") == EVENT_TYPE:
-        dispatch(image["data"])
+    dispatch(record.dynamodb.new_image["data"])
 
 
 def handle_stream(raw_event: dict[str, Any], context: Any = None) -> Any:

@@ -1,16 +1,27 @@
-"""Integration fixtures: the Chalice app against moto (DynamoDB + SQS), tokens from the dev issuer."""
+"""Integration fixtures: the Chalice app against moto (DynamoDB + SQS), tokens from the dev issuer.
+
+moto starts once for the tier (``mocked_aws``) and every test gets an empty account (``aws``: reset,
+then the table, the queues and the platform operator). Besides the HTTP client (``api``) and the
+factories (``make_tenant``, ``make_staff``, ``make_organization``, ``make_website``), this offers what
+the tests need to look behind the API: the table's items (``table``), the outbox pipeline driven by
+moto's table stream (``outbox``) and a counter of AWS calls (``aws_calls``). Bodies and assertions
+shared by the tests live in ``support.py``.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+from boto3.dynamodb.types import TypeDeserializer
+from botocore.client import BaseClient
 from moto import mock_aws
+from moto.core.models import MockAWS
 
 from chalicelib.platform.aws import reset_clients
 from chalicelib.platform.dev_issuer import mint_token
@@ -19,24 +30,51 @@ from chalicelib.platform.settings import get_settings, reset_settings
 from chalicelib.store.schema import create_table
 from chalicelib.store.table import reset_connection
 
+from .support import organization_body, tenant_body, website_body
+
 PLATFORM_OPERATOR = "operator@kontor.example"
 
 
-@pytest.fixture
-def aws(dev_issuer_dir: Path) -> Iterator[dict[str, str]]:
+@dataclass
+class Moto:
+    """moto, started once for the tier, and the clients the fixtures use (a client takes ~80 ms to build)."""
+
+    mock: MockAWS
+    dynamodb: Any
+    streams: Any
+    sqs: Any
+
+
+@pytest.fixture(scope="package")
+def mocked_aws(dev_issuer_dir: Path) -> Iterator[Moto]:
     reset_settings()
     reset_connection()
     reset_clients()
-    with mock_aws():
-        settings = get_settings()
-        create_table(boto3.client("dynamodb", region_name=settings.aws_region), settings.table_name)
-        urls = create_queues(boto3.client("sqs", region_name=settings.aws_region), settings.queue_prefix)
-        from chalicelib.services.tenants import ensure_platform_operator
-
-        ensure_platform_operator(PLATFORM_OPERATOR, "Platform Operator")
-        yield urls
+    with mock_aws() as mock:
+        region = get_settings().aws_region
+        yield Moto(
+            mock,
+            dynamodb=boto3.client("dynamodb", region_name=region),
+            streams=boto3.client("dynamodbstreams", region_name=region),
+            sqs=boto3.client("sqs", region_name=region),
+        )
     reset_connection()
     reset_clients()
+
+
+@pytest.fixture
+def aws(mocked_aws: Moto) -> dict[str, str]:
+    """A fresh account for each test: moto forgets everything, then the table, the queues and the
+    platform operator are made again. Returns the queue URLs by name."""
+    from chalicelib.services.tenants import ensure_platform_operator
+
+    mocked_aws.mock.reset()
+    reset_settings()
+    settings = get_settings()
+    create_table(mocked_aws.dynamodb, settings.table_name)
+    urls = create_queues(mocked_aws.sqs, settings.queue_prefix)
+    ensure_platform_operator(PLATFORM_OPERATOR, "Platform Operator")
+    return urls
 
 
 @dataclass
@@ -50,11 +88,11 @@ class Api:
     """chalice.test.Client with JSON in and out, and a bearer token per call."""
 
     def __init__(self, client: Any, token_dir: Path) -> None:
-        self._client = client
+        self.client = client
         self._token_dir = token_dir
 
-    def token(self, tenant_id: str, email: str) -> str:
-        return mint_token(self._token_dir, tenant_id=tenant_id, email=email)
+    def token(self, tenant_id: str, email: str, **options: Any) -> str:
+        return mint_token(self._token_dir, tenant_id=tenant_id, email=email, **options)
 
     def call(
         self,
@@ -70,9 +108,13 @@ class Api:
         if token:
             sent["Authorization"] = f"Bearer {token}"
         payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
-        response = self._client.http.request(method, path, headers=sent, body=payload)
+        response = self.client.http.request(method, path, headers=sent, body=payload)
         text = response.body.decode() if response.body else ""
         return Reply(response.status_code, dict(response.headers), json.loads(text) if text else None)
+
+    def invoke(self, function_name: str, event: dict[str, Any]) -> Any:
+        """Run one of the app's event handlers (stream, SQS) with the test stage's environment."""
+        return self.client.lambda_.invoke(function_name, event).payload
 
 
 @pytest.fixture
@@ -90,49 +132,34 @@ def operator_token(api: Api) -> str:
     return api.token("platform", PLATFORM_OPERATOR)
 
 
-def tenant_body(tenant_id: str, **overrides: Any) -> dict[str, Any]:
-    return {
-        "id": tenant_id,
-        "name": tenant_id.title(),
-        "settings": {"default_currency": "EUR", "default_locale": "en", "timezone": "Europe/Berlin"},
-        "admin_email": f"admin@{tenant_id}.example",
-        "admin_name": "Admin",
-        **overrides,
-    }
-
-
 @pytest.fixture
-def make_tenant(api: Api, operator_token: str) -> Callable[[str], str]:
+def make_tenant(api: Api, operator_token: str) -> Callable[..., str]:
     """Create a tenant through the platform API; returns its administrator's token."""
 
-    def make(tenant_id: str) -> str:
-        reply = api.call("POST", "/v1/platform/tenants", token=operator_token, body=tenant_body(tenant_id))
+    def make(tenant_id: str, **overrides: Any) -> str:
+        body = tenant_body(tenant_id, **overrides)
+        reply = api.call("POST", "/v1/platform/tenants", token=operator_token, body=body)
         assert reply.status == 201, reply.body
-        return api.token(tenant_id, f"admin@{tenant_id}.example")
+        return api.token(tenant_id, body["admin_email"])
 
     return make
 
 
-def organization_body(**overrides: Any) -> dict[str, Any]:
-    return {
-        "name": "Acme Europe",
-        "legal_name": "Acme Europe GmbH",
-        "default_currency": "EUR",
-        "default_locale": "de-DE",
-        **overrides,
-    }
+@pytest.fixture
+def make_staff(api: Api) -> Callable[..., str]:
+    """Add a staff member to a tenant straight in the table (there is no staff API yet); returns a token."""
+    from chalicelib.domain.permissions import TENANT_ADMIN_ROLE
+    from chalicelib.services.principals import STAFF_USER_TYPE
+    from chalicelib.store import keys, repository
 
+    def make(
+        tenant_id: str, email: str, *, roles: tuple[str, ...] = (TENANT_ADMIN_ROLE,), status: str = "active"
+    ) -> str:
+        data = {"email": email, "name": email, "roles": list(roles), "status": status}
+        assert repository.put_if_absent(keys.staff_user(tenant_id, email), STAFF_USER_TYPE, data)
+        return api.token(tenant_id, email)
 
-def website_body(organization_id: str, **overrides: Any) -> dict[str, Any]:
-    return {
-        "organization_id": organization_id,
-        "name": "Acme Germany",
-        "country": "DE",
-        "hostnames": ["shop.acme.de"],
-        "currencies": ["EUR"],
-        "locales": ["de-DE", "en"],
-        **overrides,
-    }
+    return make
 
 
 @pytest.fixture
@@ -155,3 +182,202 @@ def make_website(api: Api) -> Callable[..., dict[str, Any]]:
         return dict(reply.body)
 
     return make
+
+
+# --- behind the API: the table, the outbox pipeline, AWS calls ------------------------------------------
+
+
+class Table:
+    """The raw items of the table, for asserting what a request wrote (tests only; the app never scans)."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self._name = get_settings().table_name
+
+    def items(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {"TableName": self._name, "ConsistentRead": True}
+        while True:
+            page = self._client.scan(**kwargs)
+            found += [_plain(item) for item in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                return sorted(found, key=lambda item: (item["PK"], item["SK"]))
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def keys(self) -> set[tuple[str, str]]:
+        return {(item["PK"], item["SK"]) for item in self.items()}
+
+    def get(self, pk: str, sk: str) -> dict[str, Any] | None:
+        key = {"PK": {"S": pk}, "SK": {"S": sk}}
+        item = self._client.get_item(TableName=self._name, Key=key, ConsistentRead=True).get("Item")
+        return _plain(item) if item else None
+
+    def set_data(self, pk: str, sk: str, name: str, value: str) -> None:
+        """Change one field of an item's data behind the app's back (to stage an inconsistent state)."""
+        self._client.update_item(
+            TableName=self._name,
+            Key={"PK": {"S": pk}, "SK": {"S": sk}},
+            UpdateExpression="SET #data.#name = :value",
+            ExpressionAttributeNames={"#data": "data", "#name": name},
+            ExpressionAttributeValues={":value": {"S": value}},
+        )
+
+    def events(self, tenant_id: str) -> list[dict[str, Any]]:
+        """The outbox events of a tenant, oldest first (event ids are ULIDs)."""
+        prefix = f"T#{tenant_id}#EVENT#"
+        return [item["data"] for item in self.items() if item["PK"].startswith(prefix)]
+
+    def stream_arn(self) -> str:
+        arn: str = self._client.describe_table(TableName=self._name)["Table"]["LatestStreamArn"]
+        return arn
+
+
+def _plain(item: dict[str, Any]) -> dict[str, Any]:
+    return {name: _DESERIALIZER.deserialize(value) for name, value in item.items()}
+
+
+_DESERIALIZER = TypeDeserializer()
+
+
+@pytest.fixture
+def table(mocked_aws: Moto, aws: dict[str, str]) -> Table:
+    return Table(mocked_aws.dynamodb)
+
+
+def _lambda_stream_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
+    """A record as ``GetRecords`` returns it, in the shape Lambda hands it to a function."""
+    change = dict(record["dynamodb"])
+    created = change.get("ApproximateCreationDateTime")
+    if created is not None and not isinstance(created, int | float):
+        change["ApproximateCreationDateTime"] = int(created.timestamp())
+    return {
+        "eventID": record["eventID"],
+        "eventName": record["eventName"],
+        "eventVersion": record.get("eventVersion", "1.1"),
+        "eventSource": "aws:dynamodb",
+        "awsRegion": get_settings().aws_region,
+        "dynamodb": change,
+        "eventSourceARN": stream_arn,
+    }
+
+
+@dataclass
+class Outbox:
+    """The outbox pipeline as Lambda runs it: table stream -> dispatcher -> audit queue -> consumer."""
+
+    api: Api
+    table: Table
+    aws: Moto
+    audit_queue_url: str
+    _iterators: dict[str, str] = field(default_factory=dict)
+
+    def stream_records(self) -> list[dict[str, Any]]:
+        """Stream records written since the last call (moto's stream of the table)."""
+        streams = self.aws.streams
+        arn = self.table.stream_arn()
+        records: list[dict[str, Any]] = []
+        for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+            shard_id = shard["ShardId"]
+            iterator = (
+                self._iterators.get(shard_id)
+                or streams.get_shard_iterator(
+                    StreamArn=arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+                )["ShardIterator"]
+            )
+            page = streams.get_records(ShardIterator=iterator)
+            records += [_lambda_stream_record(record, arn) for record in page["Records"]]
+            self._iterators[shard_id] = page["NextShardIterator"]
+        return records
+
+    def dispatch(self, records: list[dict[str, Any]] | None = None) -> Any:
+        """Feed stream records (by default: every new one) to ``outbox_dispatcher``."""
+        batch = self.stream_records() if records is None else records
+        return self.api.invoke("outbox_dispatcher", {"Records": batch})
+
+    def receive(self) -> list[dict[str, Any]]:
+        """Every message waiting on the audit queue (received, not deleted)."""
+        sqs = self.aws.sqs
+        messages: list[dict[str, Any]] = []
+        while True:
+            page = sqs.receive_message(
+                QueueUrl=self.audit_queue_url,
+                MaxNumberOfMessages=10,
+                MessageAttributeNames=["All"],
+                VisibilityTimeout=0,
+            ).get("Messages", [])
+            fresh = [
+                message for message in page if message["MessageId"] not in {m["MessageId"] for m in messages}
+            ]
+            if not fresh:
+                return messages
+            messages += fresh
+            for message in fresh:
+                sqs.delete_message(QueueUrl=self.audit_queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+    def sqs_event(self, bodies: list[str]) -> dict[str, Any]:
+        """An SQS event for the audit consumer; its records are ``message-1``, ``message-2``..."""
+        event: dict[str, Any] = self.api.client.events.generate_sqs_event(
+            message_bodies=bodies, queue_name=get_settings().queue_name("audit")
+        )
+        for number, record in enumerate(event["Records"], start=1):
+            record["messageId"] = f"message-{number}"
+        return event
+
+    def consume(self, bodies: list[str] | None = None) -> Any:
+        """Feed message bodies (by default: every message on the audit queue) to ``audit_consumer``."""
+        batch = [message["Body"] for message in self.receive()] if bodies is None else bodies
+        results = []
+        for start in range(0, len(batch), 10):
+            results.append(self.api.invoke("audit_consumer", self.sqs_event(batch[start : start + 10])))
+        return results
+
+    def drain(self) -> None:
+        """Run the whole pipeline once: every new stream record through to the audit log."""
+        dispatched = self.dispatch()
+        assert dispatched == {"batchItemFailures": []}, dispatched
+        for result in self.consume():
+            assert result == {"batchItemFailures": []}, result
+
+
+@pytest.fixture
+def outbox(api: Api, table: Table, mocked_aws: Moto, aws: dict[str, str]) -> Outbox:
+    return Outbox(api, table, mocked_aws, aws[get_settings().queue_name("audit")])
+
+
+@dataclass
+class AwsCalls:
+    """AWS API calls made, as ``service.Operation`` (every botocore client: PynamoDB's and boto3's)."""
+
+    log: list[str] = field(default_factory=list)
+
+    def clear(self) -> None:
+        self.log.clear()
+
+    def of(self, service: str) -> list[str]:
+        return [call.split(".", 1)[1] for call in self.log if call.startswith(service + ".")]
+
+
+@pytest.fixture
+def aws_calls(monkeypatch: pytest.MonkeyPatch) -> AwsCalls:
+    calls = AwsCalls()
+    original = BaseClient._make_api_call
+
+    def counting(client: BaseClient, operation_name: str, api_params: dict[str, Any]) -> Any:
+        calls.log.append(f"{client.meta.service_model.service_name}.{operation_name}")
+        return original(client, operation_name, api_params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", counting)
+    return calls
+
+
+# Round trips measured by tests/integration/test_round_trips.py, printed after the run.
+MEASURED_ROUND_TRIPS: list[tuple[str, list[str]]] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not MEASURED_ROUND_TRIPS:
+        return
+    terminalreporter.section("DynamoDB round trips per request")
+    width = max(len(case) for case, _ in MEASURED_ROUND_TRIPS)
+    for case, operations in MEASURED_ROUND_TRIPS:
+        terminalreporter.write_line(f"{case:<{width}}  {len(operations)}  {' + '.join(operations) or '-'}")

@@ -1,0 +1,69 @@
+"""Request bodies and assertions shared by the integration tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+PROBLEM_JSON = "application/problem+json"
+RFC3339_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+PROBLEM_KEYS = {"type", "title", "status", "detail", "instance", "errors", "current_version"}
+
+
+def ulid_of(prefix: str) -> re.Pattern[str]:
+    """A type-prefixed ULID, like ``org_01J...`` (Crockford base32, 26 characters)."""
+    return re.compile(rf"^{prefix}_[0-9A-HJKMNP-TV-Z]{{26}}$")
+
+
+def tenant_body(tenant_id: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "id": tenant_id,
+        "name": tenant_id.title(),
+        "settings": {"default_currency": "EUR", "default_locale": "en", "timezone": "Europe/Berlin"},
+        "admin_email": f"admin@{tenant_id}.example",
+        "admin_name": "Admin",
+        **overrides,
+    }
+
+
+def organization_body(**overrides: Any) -> dict[str, Any]:
+    return {
+        "name": "Acme Europe",
+        "legal_name": "Acme Europe GmbH",
+        "default_currency": "EUR",
+        "default_locale": "de-DE",
+        **overrides,
+    }
+
+
+def website_body(organization_id: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "organization_id": organization_id,
+        "name": "Acme Germany",
+        "country": "DE",
+        "hostnames": ["shop.acme.de"],
+        "currencies": ["EUR"],
+        "locales": ["de-DE", "en"],
+        **overrides,
+    }
+
+
+def assert_problem(reply: Any, status: int) -> dict[str, Any]:
+    """An RFC 9457 problem with this status and nothing a client should not see; returns its body."""
+    assert reply.status == status, reply.body
+    assert reply.headers.get("Content-Type") == PROBLEM_JSON, reply.headers
+    body: dict[str, Any] = reply.body
+    assert body["status"] == status
+    assert body["type"].startswith("https://kontor.dev/problems/")
+    assert body["title"]
+    assert body["instance"] == f"urn:kontor:request:{reply.headers['X-Correlation-Id']}"
+    assert set(body) <= PROBLEM_KEYS, set(body) - PROBLEM_KEYS
+    assert "Traceback" not in str(body)
+    assert 'File "' not in str(body)
+    return body
+
+
+def error_locs(reply: Any) -> list[str]:
+    """The field paths of a 422 (``body.currencies[0]``)."""
+    body = assert_problem(reply, 422)
+    return [error["loc"] for error in body["errors"]]

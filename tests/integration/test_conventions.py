@@ -1,0 +1,713 @@
+"""API conventions every route follows: problems, body parsing, idempotent creates, versions, lists."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from app import app as chalice_app  # noqa: F401 - registers every route in ROUTES
+from chalicelib.api.routing import ROUTES, RouteSpec
+from chalicelib.domain.permissions import Permission
+from chalicelib.platform.settings import get_settings
+
+from .conftest import Api, Table
+from .support import assert_problem, error_locs, organization_body, website_body
+
+ORGANIZATIONS = "/v1/admin/organizations"
+WEBSITES = "/v1/admin/websites"
+BODY_ROUTES = [spec for spec in ROUTES if spec.body is not None]
+VERSIONED_ROUTES = [spec for spec in ROUTES if spec.versioned]
+PLACEHOLDER_ID = "x_01J00000000000000000000000"
+
+
+@pytest.fixture
+def acme(make_tenant: Callable[..., str]) -> str:
+    return make_tenant("acme")
+
+
+@pytest.fixture
+def token_for(acme: str, operator_token: str) -> Callable[[RouteSpec], str]:
+    """A token allowed to call a route: the operator's for platform routes, acme's admin's otherwise."""
+
+    def token(spec: RouteSpec) -> str:
+        return operator_token if spec.permission is Permission.PLATFORM_TENANTS else acme
+
+    return token
+
+
+def _placeholders(path: str) -> str:
+    return re.sub(r"{\w+}", PLACEHOLDER_ID, path)
+
+
+# --- problems --------------------------------------------------------------------------------------------
+
+
+def test_a_refusal_is_a_problem_document_with_field_errors(api: Api, acme: str) -> None:
+    # when
+    reply = api.call(
+        "POST",
+        ORGANIZATIONS,
+        token=acme,
+        body=organization_body(default_currency="XXX"),
+        headers={"X-Correlation-Id": "req-42"},
+    )
+
+    # then
+    body = assert_problem(reply, 422)
+    assert reply.headers["X-Correlation-Id"] == "req-42"
+    assert body["type"] == "https://kontor.dev/problems/validation-error"
+    assert body["instance"] == "urn:kontor:request:req-42"
+    [error] = body["errors"]
+    assert error["loc"] == "body.default_currency"
+    assert error["msg"]
+    assert error["type"] == "value_error"
+
+
+def test_an_unexpected_failure_is_a_500_problem_without_a_stack_trace(
+    api: Api, acme: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a service that fails
+    from chalicelib.services import organizations
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("secret internals at /srv/kontor/db.py line 12")
+
+    monkeypatch.setattr(organizations, "list_organizations", broken)
+
+    # when
+    reply = api.call("GET", ORGANIZATIONS, token=acme)
+
+    # then
+    body = assert_problem(reply, 500)
+    assert "secret internals" not in json.dumps(body)
+    assert "correlation id" in body["detail"]
+
+
+# --- bodies (every route that takes one) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spec", BODY_ROUTES, ids=lambda spec: spec.name)
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        (b"", 400),
+        (b"   ", 400),
+        (b'{"name": ', 400),
+        (b"{'name': 'single quotes'}", 400),
+        (b"\xff\xfe", 400),
+        (b"[]", 422),
+        (b'"a string"', 422),
+        (b"null", 422),
+    ],
+    ids=["empty", "blank", "truncated", "not-json", "not-utf8", "array", "string", "null"],
+)
+def test_a_body_that_is_not_a_json_object_is_refused_and_nothing_is_written(
+    api: Api, token_for: Callable[[RouteSpec], str], table: Table, spec: RouteSpec, raw: bytes, status: int
+) -> None:
+    # given
+    before = table.keys()
+
+    # when
+    reply = api.call(spec.method, _placeholders(spec.path), token=token_for(spec), raw=raw)
+
+    # then
+    assert_problem(reply, status)
+    assert table.keys() == before
+
+
+@pytest.mark.parametrize("spec", BODY_ROUTES, ids=lambda spec: spec.name)
+def test_an_unknown_field_is_422_on_every_route_with_a_body(
+    api: Api, token_for: Callable[[RouteSpec], str], table: Table, spec: RouteSpec
+) -> None:
+    # given
+    before = table.keys()
+
+    # when
+    reply = api.call(spec.method, _placeholders(spec.path), token=token_for(spec), body={"is_admin": True})
+
+    # then
+    assert "body.is_admin" in error_locs(reply)
+    assert table.keys() == before
+
+
+@pytest.mark.parametrize("spec", BODY_ROUTES, ids=lambda spec: spec.name)
+def test_a_body_over_the_size_limit_is_413_and_nothing_is_written(
+    api: Api, token_for: Callable[[RouteSpec], str], table: Table, spec: RouteSpec
+) -> None:
+    # given a valid JSON document one byte over the limit
+    limit = get_settings().max_body_bytes
+    padding = "x" * (limit - len(b'{"name": ""}') + 1)
+    raw = json.dumps({"name": padding}).encode()
+    assert len(raw) == limit + 1
+    before = table.keys()
+
+    # when
+    reply = api.call(spec.method, _placeholders(spec.path), token=token_for(spec), raw=raw)
+
+    # then
+    assert_problem(reply, 413)
+    assert table.keys() == before
+
+
+def test_a_body_at_the_size_limit_is_read(api: Api, acme: str) -> None:
+    # given a body of exactly the limit (refused for its content, not its size)
+    limit = get_settings().max_body_bytes
+    raw = json.dumps({"name": "x" * (limit - len(b'{"name": ""}'))}).encode()
+    assert len(raw) == limit
+
+    # when
+    reply = api.call("POST", ORGANIZATIONS, token=acme, raw=raw)
+
+    # then
+    assert_problem(reply, 422)
+
+
+def test_a_body_in_another_media_type_is_415_and_nothing_is_written(
+    api: Api, acme: str, table: Table
+) -> None:
+    # given
+    before = table.keys()
+
+    # when
+    reply = api.call(
+        "POST",
+        ORGANIZATIONS,
+        token=acme,
+        raw=json.dumps(organization_body()).encode(),
+        headers={"Content-Type": "text/plain"},
+    )
+
+    # then (answered by Chalice before the route runs, so not a problem document; see openapi.py)
+    assert reply.status == 415
+    assert table.keys() == before
+
+
+def test_json_with_a_charset_is_accepted(api: Api, acme: str) -> None:
+    # when
+    reply = api.call(
+        "POST",
+        ORGANIZATIONS,
+        token=acme,
+        raw=json.dumps(organization_body()).encode(),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+    )
+
+    # then
+    assert reply.status == 201, reply.body
+
+
+# --- idempotent creates ----------------------------------------------------------------------------------
+
+
+def test_a_replayed_create_returns_the_first_response_and_creates_nothing(
+    api: Api, acme: str, table: Table
+) -> None:
+    # given
+    first = api.call(
+        "POST", ORGANIZATIONS, token=acme, body=organization_body(), headers={"Idempotency-Key": "k-1"}
+    )
+    assert first.status == 201
+    assert "Idempotent-Replayed" not in first.headers
+    written = table.items()
+
+    # when
+    replay = api.call(
+        "POST", ORGANIZATIONS, token=acme, body=organization_body(), headers={"Idempotency-Key": "k-1"}
+    )
+
+    # then
+    assert replay.status == 201
+    assert replay.body == first.body
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    assert replay.headers["ETag"] == first.headers["ETag"]
+    assert table.items() == written
+    assert len(table.events("acme")) == 2  # tenant.created, organization.created
+
+
+def test_a_replayed_website_create_returns_the_first_response(
+    api: Api, acme: str, make_organization: Callable[..., dict[str, Any]]
+) -> None:
+    # given
+    body = website_body(make_organization(acme)["id"])
+    first = api.call("POST", WEBSITES, token=acme, body=body, headers={"Idempotency-Key": "w-1"})
+
+    # when
+    replay = api.call("POST", WEBSITES, token=acme, body=body, headers={"Idempotency-Key": "w-1"})
+
+    # then
+    assert (replay.status, replay.body) == (201, first.body)
+    assert replay.headers["Idempotent-Replayed"] == "true"
+
+
+def test_the_same_key_with_another_body_is_422_and_nothing_is_written(
+    api: Api, acme: str, table: Table
+) -> None:
+    # given
+    api.call("POST", ORGANIZATIONS, token=acme, body=organization_body(), headers={"Idempotency-Key": "k-1"})
+    before = table.items()
+
+    # when
+    reply = api.call(
+        "POST",
+        ORGANIZATIONS,
+        token=acme,
+        body=organization_body(name="Other"),
+        headers={"Idempotency-Key": "k-1"},
+    )
+
+    # then
+    body = assert_problem(reply, 422)
+    assert body["type"] == "https://kontor.dev/problems/idempotency-key-reused"
+    assert table.items() == before
+
+
+def test_a_key_is_scoped_by_route(
+    api: Api, acme: str, make_organization: Callable[..., dict[str, Any]]
+) -> None:
+    # given the key used to create an organization
+    organization = make_organization(acme)
+    api.call("POST", ORGANIZATIONS, token=acme, body=organization_body(), headers={"Idempotency-Key": "k-1"})
+
+    # when the same key creates a website
+    reply = api.call(
+        "POST",
+        WEBSITES,
+        token=acme,
+        body=website_body(organization["id"]),
+        headers={"Idempotency-Key": "k-1"},
+    )
+
+    # then
+    assert reply.status == 201, reply.body
+    assert "Idempotent-Replayed" not in reply.headers
+
+
+def test_a_key_is_scoped_by_principal(api: Api, acme: str, make_staff: Callable[..., str]) -> None:
+    # given acme's admin used a key
+    api.call("POST", ORGANIZATIONS, token=acme, body=organization_body(), headers={"Idempotency-Key": "k-1"})
+    colleague = make_staff("acme", "colleague@acme.example")
+
+    # when a colleague uses the same key and body
+    reply = api.call(
+        "POST", ORGANIZATIONS, token=colleague, body=organization_body(), headers={"Idempotency-Key": "k-1"}
+    )
+
+    # then
+    assert reply.status == 201
+    assert "Idempotent-Replayed" not in reply.headers
+    assert len(api.call("GET", ORGANIZATIONS, token=acme).body["items"]) == 2
+
+
+def test_a_key_is_scoped_by_tenant(api: Api, acme: str, make_tenant: Callable[..., str]) -> None:
+    # given
+    nordic = make_tenant("nordic")
+    first = api.call(
+        "POST", ORGANIZATIONS, token=acme, body=organization_body(), headers={"Idempotency-Key": "k-1"}
+    )
+
+    # when
+    reply = api.call(
+        "POST", ORGANIZATIONS, token=nordic, body=organization_body(), headers={"Idempotency-Key": "k-1"}
+    )
+
+    # then
+    assert reply.status == 201
+    assert "Idempotent-Replayed" not in reply.headers
+    assert reply.body["id"] != first.body["id"]
+
+
+def test_a_refused_create_is_not_remembered(api: Api, acme: str) -> None:
+    # given a create refused for its body
+    refused = api.call(
+        "POST", ORGANIZATIONS, token=acme, body=organization_body(name=""), headers={"Idempotency-Key": "k-1"}
+    )
+    assert refused.status == 422
+
+    # when the client fixes the body and retries with the same key
+    reply = api.call(
+        "POST", ORGANIZATIONS, token=acme, body=organization_body(), headers={"Idempotency-Key": "k-1"}
+    )
+
+    # then
+    assert reply.status == 201
+    assert "Idempotent-Replayed" not in reply.headers
+
+
+@pytest.mark.parametrize("key", ["", "k" * 256, "tab\there"])
+def test_an_invalid_idempotency_key_is_422(api: Api, acme: str, table: Table, key: str) -> None:
+    # given
+    before = table.keys()
+
+    # when
+    reply = api.call(
+        "POST", ORGANIZATIONS, token=acme, body=organization_body(), headers={"Idempotency-Key": key}
+    )
+
+    # then
+    assert error_locs(reply) == ["header.Idempotency-Key"]
+    assert table.keys() == before
+
+
+# --- versions (every versioned route) --------------------------------------------------------------------
+
+
+@pytest.fixture
+def versioned_target(
+    acme: str, make_organization: Callable[..., dict[str, Any]], make_website: Callable[..., dict[str, Any]]
+) -> Callable[[RouteSpec], tuple[str, dict[str, Any]]]:
+    """The path of a versioned route for a fresh object at version 1, and a body changing it."""
+
+    def target(spec: RouteSpec) -> tuple[str, dict[str, Any]]:
+        organization = make_organization(acme)
+        ids = {
+            "organization_id": organization["id"],
+            "website_id": make_website(acme, organization["id"])["id"],
+        }
+        params = re.findall(r"{(\w+)}", spec.path)
+        assert set(params) <= set(ids), f"no object for {spec.name}: add its path parameter here"
+        path = spec.path.format(**{name: ids[name] for name in params})
+        return path, ({"name": "Changed"} if spec.body is not None else {})
+
+    return target
+
+
+def _version_of(api: Api, token: str, path: str) -> int | None:
+    reply = api.call("GET", path, token=token)
+    return reply.body["version"] if reply.status == 200 else None
+
+
+@pytest.mark.parametrize("spec", VERSIONED_ROUTES, ids=lambda spec: spec.name)
+def test_a_change_without_the_version_is_428_and_changes_nothing(
+    api: Api,
+    acme: str,
+    versioned_target: Callable[..., tuple[str, dict[str, Any]]],
+    table: Table,
+    spec: RouteSpec,
+) -> None:
+    # given
+    path, body = versioned_target(spec)
+    before = table.items()
+
+    # when
+    reply = api.call(spec.method, path, token=acme, body=body or None)
+
+    # then
+    assert_problem(reply, 428)
+    assert table.items() == before
+
+
+@pytest.mark.parametrize("spec", VERSIONED_ROUTES, ids=lambda spec: spec.name)
+def test_a_change_with_a_stale_if_match_is_412_with_the_current_version(
+    api: Api,
+    acme: str,
+    versioned_target: Callable[..., tuple[str, dict[str, Any]]],
+    table: Table,
+    spec: RouteSpec,
+) -> None:
+    # given an object someone changed since (version 2)
+    path, body = versioned_target(spec)
+    assert api.call("PATCH", path, token=acme, body={"version": 1}).status == 200
+    before = table.items()
+
+    # when
+    reply = api.call(spec.method, path, token=acme, body=body or None, headers={"If-Match": '"1"'})
+
+    # then
+    problem = assert_problem(reply, 412)
+    assert problem["current_version"] == 2
+    assert table.items() == before
+
+
+def test_a_stale_version_in_the_body_is_412(
+    api: Api, acme: str, make_organization: Callable[..., dict[str, Any]]
+) -> None:
+    # given
+    organization = make_organization(acme)
+    path = f"{ORGANIZATIONS}/{organization['id']}"
+    api.call("PATCH", path, token=acme, body={"name": "Second", "version": 1})
+
+    # when
+    reply = api.call("PATCH", path, token=acme, body={"name": "Third", "version": 1})
+
+    # then
+    assert assert_problem(reply, 412)["current_version"] == 2
+    assert _version_of(api, acme, path) == 2
+
+
+@pytest.mark.parametrize("if_match", ['"1"', "1", 'W/"1"'])
+def test_the_version_may_come_as_an_etag_in_if_match(
+    api: Api, acme: str, make_organization: Callable[..., dict[str, Any]], if_match: str
+) -> None:
+    # given
+    organization = make_organization(acme)
+
+    # when
+    reply = api.call(
+        "PATCH",
+        f"{ORGANIZATIONS}/{organization['id']}",
+        token=acme,
+        body={"name": "New"},
+        headers={"If-Match": if_match},
+    )
+
+    # then
+    assert reply.status == 200, reply.body
+    assert reply.body["version"] == 2
+
+
+def test_if_match_and_body_version_must_agree(
+    api: Api, acme: str, make_organization: Callable[..., dict[str, Any]], table: Table
+) -> None:
+    # given
+    organization = make_organization(acme)
+    before = table.items()
+
+    # when
+    reply = api.call(
+        "PATCH",
+        f"{ORGANIZATIONS}/{organization['id']}",
+        token=acme,
+        body={"name": "New", "version": 2},
+        headers={"If-Match": '"1"'},
+    )
+
+    # then
+    assert error_locs(reply) == ["body.version"]
+    assert table.items() == before
+
+
+@pytest.mark.parametrize("if_match", ["*", '"abc"', '"1", "2"'])
+def test_an_if_match_that_is_not_a_version_is_422(
+    api: Api, acme: str, make_organization: Callable[..., dict[str, Any]], if_match: str
+) -> None:
+    # given
+    organization = make_organization(acme)
+
+    # when
+    reply = api.call(
+        "PATCH",
+        f"{ORGANIZATIONS}/{organization['id']}",
+        token=acme,
+        body={"name": "New"},
+        headers={"If-Match": if_match},
+    )
+
+    # then
+    assert error_locs(reply) == ["header.If-Match"]
+
+
+def test_a_change_to_an_object_changed_meanwhile_is_412_with_the_current_version(
+    api: Api, acme: str, make_organization: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a competing change that lands between this request's read and its write
+    organization = make_organization(acme)
+    path = f"{ORGANIZATIONS}/{organization['id']}"
+    from chalicelib.services import entities
+
+    original_update = entities.update
+
+    def racing_update(*args: Any, **kwargs: Any) -> Any:
+        monkeypatch.setattr(entities, "update", original_update)
+        assert api.call("PATCH", path, token=acme, body={"name": "Competitor", "version": 1}).status == 200
+        return original_update(*args, **kwargs)
+
+    monkeypatch.setattr(entities, "update", racing_update)
+
+    # when
+    reply = api.call("PATCH", path, token=acme, body={"name": "Mine", "version": 1})
+
+    # then
+    assert assert_problem(reply, 412)["current_version"] == 2
+    assert api.call("GET", path, token=acme).body["name"] == "Competitor"
+
+
+# --- lists -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def forty_five_organizations(acme: str, make_organization: Callable[..., dict[str, Any]]) -> list[str]:
+    return [make_organization(acme, name=f"Org {number:02}")["id"] for number in range(45)]
+
+
+def test_a_list_pages_through_every_item_once(
+    api: Api, acme: str, forty_five_organizations: list[str]
+) -> None:
+    # when
+    pages: list[list[str]] = []
+    cursor: str | None = None
+    while True:
+        query = f"?limit=20&cursor={cursor}" if cursor else "?limit=20"
+        reply = api.call("GET", ORGANIZATIONS + query, token=acme)
+        assert reply.status == 200, reply.body
+        pages.append([item["id"] for item in reply.body["items"]])
+        cursor = reply.body["next_cursor"]
+        if cursor is None:
+            break
+
+    # then
+    assert [len(page) for page in pages] == [20, 20, 5]
+    assert [item for page in pages for item in page] == forty_five_organizations
+
+
+def test_a_list_holds_20_items_by_default(api: Api, acme: str, forty_five_organizations: list[str]) -> None:
+    # when
+    reply = api.call("GET", ORGANIZATIONS, token=acme)
+
+    # then
+    assert len(reply.body["items"]) == 20
+    assert reply.body["next_cursor"]
+
+
+def test_a_list_holds_at_most_100_items(api: Api, acme: str, forty_five_organizations: list[str]) -> None:
+    # when
+    reply = api.call("GET", ORGANIZATIONS + "?limit=100", token=acme)
+
+    # then
+    assert len(reply.body["items"]) == 45
+    assert reply.body["next_cursor"] is None
+
+
+@pytest.mark.parametrize("limit", ["0", "101", "-1", "ten", "2.5", ""])
+def test_a_limit_out_of_range_is_422(api: Api, acme: str, limit: str) -> None:
+    # when
+    reply = api.call("GET", f"{ORGANIZATIONS}?limit={limit}", token=acme)
+
+    # then
+    assert error_locs(reply) == ["query.limit"]
+
+
+def test_an_unknown_query_parameter_is_422(api: Api, acme: str) -> None:
+    # when
+    reply = api.call("GET", f"{ORGANIZATIONS}?sort=name", token=acme)
+
+    # then
+    assert error_locs(reply) == ["query.sort"]
+
+
+def _first_cursor(api: Api, token: str, path: str) -> str:
+    reply = api.call("GET", path, token=token)
+    assert reply.body["next_cursor"], reply.body
+    return str(reply.body["next_cursor"])
+
+
+def _flip(text: str, index: int) -> str:
+    return text[:index] + ("A" if text[index] != "A" else "B") + text[index + 1 :]
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda cursor: _flip(cursor, 3),  # the position
+        lambda cursor: _flip(cursor, len(cursor) - 2),  # the signature
+        lambda cursor: cursor.split(".")[0],  # no signature
+        lambda cursor: "." + cursor.split(".")[1],  # no position
+        lambda cursor: cursor + "%C3%A9",  # not ASCII (é, percent-encoded)
+        lambda cursor: "not-a-cursor",
+    ],
+    ids=["position", "signature", "unsigned", "no-position", "non-ascii", "garbage"],
+)
+def test_a_tampered_cursor_is_422(
+    api: Api, acme: str, forty_five_organizations: list[str], tamper: Callable[[str], str]
+) -> None:
+    # given
+    cursor = _first_cursor(api, acme, ORGANIZATIONS)
+
+    # when
+    reply = api.call("GET", f"{ORGANIZATIONS}?cursor={tamper(cursor)}", token=acme)
+
+    # then
+    assert error_locs(reply) == ["query.cursor"]
+
+
+def test_a_cursor_from_another_tenant_is_422(
+    api: Api,
+    acme: str,
+    forty_five_organizations: list[str],
+    make_tenant: Callable[..., str],
+    make_organization: Callable[..., dict[str, Any]],
+) -> None:
+    # given acme's cursor, and nordic with organizations of its own
+    cursor = _first_cursor(api, acme, ORGANIZATIONS)
+    nordic = make_tenant("nordic")
+    make_organization(nordic)
+
+    # when nordic uses it
+    reply = api.call("GET", f"{ORGANIZATIONS}?cursor={cursor}", token=nordic)
+
+    # then
+    assert error_locs(reply) == ["query.cursor"]
+
+
+def test_a_cursor_from_another_route_is_422(api: Api, acme: str, forty_five_organizations: list[str]) -> None:
+    # given
+    cursor = _first_cursor(api, acme, ORGANIZATIONS)
+
+    # when
+    reply = api.call("GET", f"{WEBSITES}?cursor={cursor}", token=acme)
+
+    # then
+    assert error_locs(reply) == ["query.cursor"]
+
+
+def test_a_cursor_reused_with_another_filter_is_422(
+    api: Api,
+    acme: str,
+    make_organization: Callable[..., dict[str, Any]],
+    make_website: Callable[..., dict[str, Any]],
+) -> None:
+    # given a cursor of the websites of one organization
+    first, second = make_organization(acme), make_organization(acme)
+    for number in range(2):
+        make_website(acme, first["id"], hostnames=[f"first-{number}.acme.de"])
+        make_website(acme, second["id"], hostnames=[f"second-{number}.acme.de"])
+    cursor = _first_cursor(api, acme, f"{WEBSITES}?organization_id={first['id']}&limit=1")
+
+    # when it continues the list of the other organization's websites
+    reply = api.call("GET", f"{WEBSITES}?organization_id={second['id']}&limit=1&cursor={cursor}", token=acme)
+
+    # then
+    assert error_locs(reply) == ["query.cursor"]
+
+
+def test_a_cursor_may_continue_with_another_page_size(
+    api: Api, acme: str, forty_five_organizations: list[str]
+) -> None:
+    # given
+    cursor = _first_cursor(api, acme, ORGANIZATIONS + "?limit=20")
+
+    # when
+    reply = api.call("GET", f"{ORGANIZATIONS}?limit=5&cursor={cursor}", token=acme)
+
+    # then
+    assert [item["id"] for item in reply.body["items"]] == forty_five_organizations[20:25]
+
+
+def test_a_filtered_list_pages_through_the_matching_items_only(
+    api: Api,
+    acme: str,
+    make_organization: Callable[..., dict[str, Any]],
+    make_website: Callable[..., dict[str, Any]],
+) -> None:
+    # given websites of two organizations, interleaved
+    first, second = make_organization(acme), make_organization(acme)
+    expected = []
+    for number in range(5):
+        expected.append(make_website(acme, first["id"], hostnames=[f"first-{number}.acme.de"])["id"])
+        make_website(acme, second["id"], hostnames=[f"second-{number}.acme.de"])
+
+    # when
+    seen: list[str] = []
+    cursor = ""
+    for _ in range(10):
+        reply = api.call("GET", f"{WEBSITES}?organization_id={first['id']}&limit=2{cursor}", token=acme)
+        seen += [item["id"] for item in reply.body["items"]]
+        if reply.body["next_cursor"] is None:
+            break
+        cursor = f"&cursor={reply.body['next_cursor']}"
+
+    # then
+    assert seen == expected

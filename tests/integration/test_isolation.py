@@ -1,0 +1,225 @@
+"""Tenant isolation on every tenant route: another tenant's objects are 404, never listed, never changed.
+
+The routes come from the route table, so a new tenant route is covered (or fails here) automatically.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from app import app as chalice_app  # noqa: F401 - registers every route in ROUTES
+from chalicelib.api.routing import ROUTES, RouteSpec
+from chalicelib.domain.permissions import Permission
+
+from .conftest import Api, Outbox, Table
+from .support import assert_problem, error_locs, website_body
+
+TENANT_ROUTES = [
+    spec for spec in ROUTES if spec.permission not in (Permission.PUBLIC, Permission.PLATFORM_TENANTS)
+]
+ITEM_ROUTES = [spec for spec in TENANT_ROUTES if "{" in spec.path]
+LIST_ROUTES = [spec for spec in TENANT_ROUTES if "{" not in spec.path and spec.method == "GET"]
+CREATE_ROUTES = [spec for spec in TENANT_ROUTES if "{" not in spec.path and spec.method == "POST"]
+
+# A body each changing item route accepts (a cross-tenant attempt must fail for the object, not the body).
+CHANGE_BODIES: dict[str, dict[str, Any]] = {
+    "PATCH /v1/admin/organizations/{organization_id}": {"name": "Hijacked", "version": 1},
+    "PATCH /v1/admin/websites/{website_id}": {
+        "name": "Hijacked",
+        "hostnames": ["evil.example"],
+        "version": 1,
+    },
+}
+# How each create route could reach another tenant's objects: a body referring to them (None: it cannot).
+CROSS_TENANT_CREATES: dict[str, Callable[[dict[str, str]], dict[str, Any]] | None] = {
+    "POST /v1/admin/organizations": None,
+    "POST /v1/admin/websites": lambda ids: website_body(ids["organization_id"], hostnames=["evil.nordic.se"]),
+}
+
+# Lists filtered by acme's ids or names: nordic must find nothing with them.
+FILTERED_LISTS: dict[str, Callable[[dict[str, str]], str]] = {
+    "websites of an organization": lambda ids: f"/v1/admin/websites?organization_id={ids['organization_id']}",
+    "audit of an organization": lambda ids: f"/v1/admin/audit?entity_id={ids['organization_id']}",
+    "audit of a website": lambda ids: f"/v1/admin/audit?entity_id={ids['website_id']}",
+    "audit of an actor": lambda ids: "/v1/admin/audit?actor=staff:admin@acme.example",
+    "audit of an entity type": lambda ids: "/v1/admin/audit?entity_type=website",
+}
+
+
+@dataclass
+class Acme:
+    """acme's admin token and its objects: one organization with one website."""
+
+    token: str
+    ids: dict[str, str]  # path parameter -> acme's object id
+    paths: dict[str, str]  # path parameter -> the object's GET path
+
+
+@pytest.fixture
+def acme(
+    make_tenant: Callable[..., str],
+    make_organization: Callable[..., dict[str, Any]],
+    make_website: Callable[..., dict[str, Any]],
+) -> Acme:
+    token = make_tenant("acme")
+    organization = make_organization(token)
+    website = make_website(token, organization["id"])
+    return Acme(
+        token,
+        ids={"organization_id": organization["id"], "website_id": website["id"]},
+        paths={
+            "organization_id": f"/v1/admin/organizations/{organization['id']}",
+            "website_id": f"/v1/admin/websites/{website['id']}",
+        },
+    )
+
+
+@pytest.fixture
+def nordic(make_tenant: Callable[..., str]) -> str:
+    return make_tenant("nordic")
+
+
+def _path_parameters(spec: RouteSpec) -> list[str]:
+    return re.findall(r"{(\w+)}", spec.path)
+
+
+def _snapshot(api: Api, acme: Acme) -> dict[str, Any]:
+    return {name: api.call("GET", path, token=acme.token).body for name, path in acme.paths.items()}
+
+
+def test_every_tenant_route_is_covered_here() -> None:
+    # given the tenant routes: items by id, lists and creates
+    assert TENANT_ROUTES
+
+    # then each is one of the kinds tested below, with what its test needs
+    for spec in TENANT_ROUTES:
+        if spec in ITEM_ROUTES:
+            assert set(_path_parameters(spec)) <= {"organization_id", "website_id"}, (
+                f"{spec.name}: give the acme fixture an object for its path parameter"
+            )
+            assert spec.body is None or spec.name in CHANGE_BODIES, (
+                f"{spec.name}: add a body to CHANGE_BODIES"
+            )
+        elif spec in CREATE_ROUTES:
+            assert spec.name in CROSS_TENANT_CREATES, (
+                f"{spec.name}: say in CROSS_TENANT_CREATES what it refers to"
+            )
+        else:
+            assert spec in LIST_ROUTES, f"{spec.name} is neither an item, a list nor a create route"
+
+
+@pytest.mark.parametrize("spec", ITEM_ROUTES, ids=lambda spec: spec.name)
+def test_another_tenants_object_is_404_and_stays_unchanged(
+    api: Api, acme: Acme, nordic: str, table: Table, spec: RouteSpec
+) -> None:
+    # given acme's objects as they are
+    before = _snapshot(api, acme)
+    items_before = table.items()
+    path = spec.path.format(**{name: acme.ids[name] for name in _path_parameters(spec)})
+
+    # when nordic's admin calls the route with acme's ids (with the right version, as a thief would)
+    reply = api.call(
+        spec.method, path, token=nordic, body=CHANGE_BODIES.get(spec.name), headers={"If-Match": '"1"'}
+    )
+
+    # then
+    assert_problem(reply, 404)
+    assert _snapshot(api, acme) == before
+    assert table.items() == items_before
+
+
+@pytest.mark.parametrize("spec", LIST_ROUTES, ids=lambda spec: spec.name)
+def test_another_tenants_objects_are_never_listed(
+    api: Api, acme: Acme, nordic: str, outbox: Outbox, spec: RouteSpec
+) -> None:
+    # given acme's changes are in its audit log too
+    outbox.drain()
+    assert api.call("GET", spec.path, token=acme.token).body["items"]
+
+    # when
+    reply = api.call("GET", spec.path, token=nordic)
+
+    # then nothing of acme's shows (nordic's own tenant creation is its only audit entry)
+    assert reply.status == 200, reply.body
+    for acme_id in acme.ids.values():
+        assert acme_id not in str(reply.body)
+    assert "acme" not in str(reply.body)
+
+
+@pytest.mark.parametrize("query", sorted(FILTERED_LISTS), ids=str)
+def test_filtering_a_list_by_another_tenants_ids_finds_nothing(
+    api: Api, acme: Acme, nordic: str, outbox: Outbox, query: str
+) -> None:
+    # given acme's changes are in its audit log
+    outbox.drain()
+    path = FILTERED_LISTS[query](acme.ids)
+    assert api.call("GET", path, token=acme.token).body["items"]
+
+    # when
+    reply = api.call("GET", path, token=nordic)
+
+    # then
+    assert reply.body == {"items": [], "next_cursor": None}
+
+
+@pytest.mark.parametrize("name", sorted(name for name, body in CROSS_TENANT_CREATES.items() if body))
+def test_a_create_referring_to_another_tenants_object_is_422_and_writes_nothing(
+    api: Api, acme: Acme, nordic: str, table: Table, name: str
+) -> None:
+    # given
+    build = CROSS_TENANT_CREATES[name]
+    assert build is not None
+    method, path = name.split(" ", 1)
+    before = table.keys()
+
+    # when
+    reply = api.call(method, path, token=nordic, body=build(acme.ids))
+
+    # then
+    assert error_locs(reply) == ["body.organization_id"]
+    assert table.keys() == before
+
+
+def test_a_website_cannot_move_to_another_tenants_organization(
+    api: Api,
+    acme: Acme,
+    nordic: str,
+    make_organization: Callable[..., dict[str, Any]],
+    make_website: Callable[..., dict[str, Any]],
+    table: Table,
+) -> None:
+    # given nordic's own website
+    website = make_website(nordic, make_organization(nordic)["id"], hostnames=["shop.nordic.se"])
+    before = table.items()
+
+    # when nordic moves it under acme's organization
+    reply = api.call(
+        "PATCH",
+        f"/v1/admin/websites/{website['id']}",
+        token=nordic,
+        body={"organization_id": acme.ids["organization_id"], "version": 1},
+    )
+
+    # then
+    assert error_locs(reply) == ["body.organization_id"]
+    assert table.items() == before
+
+
+def test_the_same_ids_in_two_tenants_never_meet(
+    api: Api, acme: Acme, nordic: str, make_organization: Callable[..., dict[str, Any]]
+) -> None:
+    # given each tenant's organization
+    nordic_organization = make_organization(nordic, name="Nordic AB")
+
+    # when each reads the other's id
+    acme_reads = api.call("GET", f"/v1/admin/organizations/{nordic_organization['id']}", token=acme.token)
+    nordic_reads = api.call("GET", acme.paths["organization_id"], token=nordic)
+
+    # then
+    assert_problem(acme_reads, 404)
+    assert_problem(nordic_reads, 404)

@@ -1,0 +1,238 @@
+"""DynamoDB round trips per request, counted on the botocore client (the table is the truth).
+
+Every authenticated request starts with one GetItem (the caller's staff record: roles come from the
+table). The figures are what the request costs in the steady state; the table of all of them is
+printed in the terminal summary of the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from app import app as chalice_app  # noqa: F401 - registers every route in ROUTES
+from chalicelib.api.routing import ROUTES
+
+from .conftest import MEASURED_ROUND_TRIPS, Api, AwsCalls
+from .support import organization_body, tenant_body, website_body
+
+PRINCIPAL = "GetItem"  # the caller's staff record
+GET, BATCH_GET, QUERY, WRITE = "GetItem", "BatchGetItem", "Query", "TransactWriteItems"
+
+
+@dataclass
+class World:
+    """acme with two organizations (the second without websites) and a website of the first, plus
+    a website of another organization ahead of it, so filters have something to skip."""
+
+    token: str
+    ids: dict[str, str]
+
+
+@pytest.fixture
+def world(
+    make_tenant: Callable[..., str],
+    make_organization: Callable[..., dict[str, Any]],
+    make_website: Callable[..., dict[str, Any]],
+) -> World:
+    token = make_tenant("acme")
+    other = make_organization(token, name="Other")
+    for number in range(5):
+        make_website(token, other["id"], hostnames=[f"other-{number}.acme.de"])
+    organization = make_organization(token)
+    spare = make_organization(token, name="Spare")
+    website = make_website(token, organization["id"])
+    return World(
+        token,
+        {
+            "organization": organization["id"],
+            "spare": spare["id"],
+            "website": website["id"],
+            "other": other["id"],
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    path: str  # {organization}, {spare}, {website}, {other}: the world's objects
+    expected: tuple[str, ...]  # the DynamoDB operations, in order
+    body: Callable[[dict[str, str]], Any] | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    token: str = "tenant"  # tenant, operator or none
+    status: int = 200
+    replay: bool = False  # send the request twice with an Idempotency-Key; count the second
+
+
+ROUND_TRIPS: dict[str, Case] = {
+    # public
+    "GET /v1/health": Case("GET", "/v1/health", (), token="none"),
+    "GET /v1/public/websites/by-host/{hostname}": Case(
+        "GET", "/v1/public/websites/by-host/shop.acme.de", (GET, GET, BATCH_GET), token="none"
+    ),
+    # platform
+    "POST /v1/platform/tenants": Case(
+        "POST",
+        "/v1/platform/tenants",
+        (PRINCIPAL, WRITE),
+        lambda _: tenant_body("nordic"),
+        token="operator",
+        status=201,
+    ),
+    "POST /v1/platform/tenants + Idempotency-Key": Case(
+        "POST",
+        "/v1/platform/tenants",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: tenant_body("nordic"),
+        (("Idempotency-Key", "t-1"),),
+        token="operator",
+        status=201,
+    ),
+    "GET /v1/platform/tenants": Case("GET", "/v1/platform/tenants", (PRINCIPAL, QUERY), token="operator"),
+    "GET /v1/platform/tenants/{tenant_id}": Case(
+        "GET", "/v1/platform/tenants/acme", (PRINCIPAL, GET), token="operator"
+    ),
+    # organizations
+    "POST /v1/admin/organizations": Case(
+        "POST", "/v1/admin/organizations", (PRINCIPAL, WRITE), lambda _: organization_body(), status=201
+    ),
+    "POST /v1/admin/organizations + Idempotency-Key": Case(
+        "POST",
+        "/v1/admin/organizations",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: organization_body(),
+        (("Idempotency-Key", "o-1"),),
+        status=201,
+    ),
+    "POST /v1/admin/organizations, replayed": Case(
+        "POST",
+        "/v1/admin/organizations",
+        (PRINCIPAL, GET),
+        lambda _: organization_body(),
+        (("Idempotency-Key", "o-1"),),
+        status=201,
+        replay=True,
+    ),
+    "GET /v1/admin/organizations": Case("GET", "/v1/admin/organizations", (PRINCIPAL, QUERY)),
+    "GET /v1/admin/organizations/{organization_id}": Case(
+        "GET", "/v1/admin/organizations/{organization}", (PRINCIPAL, GET)
+    ),
+    "PATCH /v1/admin/organizations/{organization_id}": Case(
+        "PATCH",
+        "/v1/admin/organizations/{organization}",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: {"name": "Renamed", "version": 1},
+    ),
+    "DELETE /v1/admin/organizations/{organization_id}": Case(
+        "DELETE",
+        "/v1/admin/organizations/{spare}",
+        (PRINCIPAL, GET, QUERY, WRITE),
+        headers=(("If-Match", '"1"'),),
+        status=204,
+    ),
+    # websites
+    "POST /v1/admin/websites": Case(
+        "POST",
+        "/v1/admin/websites",
+        (PRINCIPAL, BATCH_GET, WRITE),
+        lambda ids: website_body(ids["organization"], hostnames=["new.acme.de"]),
+        status=201,
+    ),
+    "POST /v1/admin/websites + Idempotency-Key": Case(
+        "POST",
+        "/v1/admin/websites",
+        (PRINCIPAL, GET, BATCH_GET, WRITE),
+        lambda ids: website_body(ids["organization"], hostnames=["new.acme.de"]),
+        (("Idempotency-Key", "w-1"),),
+        status=201,
+    ),
+    "GET /v1/admin/websites": Case("GET", "/v1/admin/websites", (PRINCIPAL, QUERY)),
+    "GET /v1/admin/websites?organization_id=": Case(
+        "GET", "/v1/admin/websites?organization_id={organization}", (PRINCIPAL, QUERY)
+    ),
+    "GET /v1/admin/websites?organization_id=&limit=1 (skipping 5 of another)": Case(
+        "GET", "/v1/admin/websites?organization_id={organization}&limit=1", (PRINCIPAL, QUERY)
+    ),
+    "GET /v1/admin/websites/{website_id}": Case("GET", "/v1/admin/websites/{website}", (PRINCIPAL, GET)),
+    "PATCH /v1/admin/websites/{website_id}": Case(
+        "PATCH",
+        "/v1/admin/websites/{website}",
+        (PRINCIPAL, GET, BATCH_GET, WRITE),
+        lambda _: {"hostnames": ["www.acme.de"], "version": 1},
+    ),
+    "DELETE /v1/admin/websites/{website_id}": Case(
+        "DELETE",
+        "/v1/admin/websites/{website}",
+        (PRINCIPAL, GET, WRITE),
+        headers=(("If-Match", '"1"'),),
+        status=204,
+    ),
+    "GET /v1/admin/websites/{website_id}/effective-settings": Case(
+        "GET", "/v1/admin/websites/{website}/effective-settings", (PRINCIPAL, GET, BATCH_GET)
+    ),
+    # audit
+    "GET /v1/admin/audit": Case("GET", "/v1/admin/audit", (PRINCIPAL, QUERY)),
+    "GET /v1/admin/audit?entity_type=&actor=": Case(
+        "GET", "/v1/admin/audit?entity_type=organization&actor=staff:admin@acme.example", (PRINCIPAL, QUERY)
+    ),
+    # refusals
+    "401 (no token)": Case("GET", "/v1/admin/organizations", (), token="none", status=401),
+    "403 (operator on a tenant route)": Case(
+        "GET", "/v1/admin/organizations", (PRINCIPAL,), token="operator", status=403
+    ),
+    "404 (unknown website)": Case(
+        "GET", "/v1/admin/websites/web_01J00000000000000000000000", (PRINCIPAL, GET), status=404
+    ),
+    "409 (hostname taken)": Case(
+        "POST",
+        "/v1/admin/websites",
+        (PRINCIPAL, BATCH_GET, WRITE),
+        lambda ids: website_body(ids["organization"]),
+        status=409,
+    ),
+    "412 (stale version)": Case(
+        "PATCH",
+        "/v1/admin/organizations/{organization}",
+        (PRINCIPAL, GET),
+        lambda _: {"version": 9},
+        status=412,
+    ),
+    "422 (invalid body)": Case(
+        "POST", "/v1/admin/organizations", (PRINCIPAL,), lambda _: {"name": ""}, status=422
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(ROUND_TRIPS))
+def test_round_trips_per_request(
+    api: Api, world: World, operator_token: str, aws_calls: AwsCalls, name: str
+) -> None:
+    # given
+    case = ROUND_TRIPS[name]
+    token = {"tenant": world.token, "operator": operator_token, "none": None}[case.token]
+    body = case.body(world.ids) if case.body else None
+    path = case.path.format(**world.ids)
+    if case.replay:
+        api.call(case.method, path, token=token, body=body, headers=dict(case.headers))
+    aws_calls.clear()
+
+    # when
+    reply = api.call(case.method, path, token=token, body=body, headers=dict(case.headers))
+
+    # then
+    operations = aws_calls.of("dynamodb")
+    MEASURED_ROUND_TRIPS.append((name, operations))
+    assert reply.status == case.status, reply.body
+    assert operations == list(case.expected)
+
+
+def test_every_route_has_a_round_trip_figure() -> None:
+    # given the routes (the API's own documents aside: they read no table)
+    routes = {spec.name for spec in ROUTES if "meta" not in spec.tags}
+
+    # then each has a case named after it
+    assert routes - set(ROUND_TRIPS) == set()

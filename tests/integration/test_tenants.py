@@ -1,0 +1,164 @@
+"""Platform operators create tenants, each with its first administrator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from .conftest import Api, Table
+from .support import RFC3339_UTC, assert_problem, error_locs, tenant_body
+
+
+def test_an_operator_creates_a_tenant(api: Api, operator_token: str) -> None:
+    # when
+    reply = api.call("POST", "/v1/platform/tenants", token=operator_token, body=tenant_body("acme"))
+
+    # then
+    assert reply.status == 201, reply.body
+    assert reply.headers["ETag"] == '"1"'
+    tenant = reply.body
+    assert tenant["id"] == "acme"
+    assert tenant["version"] == 1
+    assert tenant["status"] == "active"
+    assert tenant["settings"] == {
+        "default_currency": "EUR",
+        "default_locale": "en",
+        "timezone": "Europe/Berlin",
+        "prices_include_tax": False,
+        "tax_basis": "shipping",
+        "guest_browsing": False,
+        "guest_checkout": False,
+    }
+    assert RFC3339_UTC.match(tenant["created_at"])
+    assert tenant["updated_at"] == tenant["created_at"]
+
+
+def test_the_new_tenants_administrator_can_sign_in(api: Api, operator_token: str) -> None:
+    # given
+    api.call("POST", "/v1/platform/tenants", token=operator_token, body=tenant_body("acme"))
+
+    # when
+    reply = api.call("GET", "/v1/admin/organizations", token=api.token("acme", "Admin@Acme.example"))
+
+    # then
+    assert reply.status == 200
+
+
+def test_creating_a_tenant_writes_the_tenant_its_administrator_and_one_event(
+    api: Api, operator_token: str, table: Table
+) -> None:
+    # when
+    api.call("POST", "/v1/platform/tenants", token=operator_token, body=tenant_body("acme"))
+
+    # then
+    assert table.get("T#acme#TENANT", "TENANT") is not None
+    administrator = table.get("T#acme#STAFF", "admin@acme.example")
+    assert administrator is not None
+    assert administrator["data"]["roles"] == ["tenant-admin"]
+    [event] = table.events("acme")
+    assert event["type"] == "tenant.created"
+    assert event["entity_id"] == "acme"
+    assert event["actor"] == "platform_operator:operator@kontor.example"
+
+
+def test_an_operator_reads_and_lists_tenants(
+    api: Api, operator_token: str, make_tenant: Callable[..., str]
+) -> None:
+    # given
+    make_tenant("acme")
+    make_tenant("nordic")
+
+    # when
+    listed = api.call("GET", "/v1/platform/tenants", token=operator_token)
+    read = api.call("GET", "/v1/platform/tenants/nordic", token=operator_token)
+
+    # then
+    assert [tenant["id"] for tenant in listed.body["items"]] == ["acme", "nordic"]
+    assert read.status == 200
+    assert read.body["name"] == "Nordic"
+
+
+def test_an_unknown_tenant_is_404(api: Api, operator_token: str) -> None:
+    # when
+    reply = api.call("GET", "/v1/platform/tenants/ghost", token=operator_token)
+
+    # then
+    assert_problem(reply, 404)
+
+
+@pytest.mark.parametrize("tenant_id", ["platform", "admin", "public", "www", "api"])
+def test_a_reserved_tenant_id_is_422(api: Api, operator_token: str, table: Table, tenant_id: str) -> None:
+    # given
+    before = table.keys()
+
+    # when
+    reply = api.call("POST", "/v1/platform/tenants", token=operator_token, body=tenant_body(tenant_id))
+
+    # then
+    assert error_locs(reply) == ["body.id"]
+    assert table.keys() == before
+
+
+@pytest.mark.parametrize(
+    ("overrides", "loc"),
+    [
+        ({"id": "ab"}, "body.id"),
+        ({"id": "Acme"}, "body.id"),
+        ({"id": "acme_eu"}, "body.id"),
+        ({"id": "a" * 41}, "body.id"),
+        ({"name": ""}, "body.name"),
+        ({"admin_email": "not-an-email"}, "body.admin_email"),
+        ({"admin_name": 7}, "body.admin_name"),
+        ({"settings": {"default_locale": "en"}}, "body.settings.default_currency"),
+        (
+            {"settings": {"default_currency": "EURO", "default_locale": "en"}},
+            "body.settings.default_currency",
+        ),
+        ({"settings": {"default_currency": "DEM", "default_locale": "en"}}, "body.settings.default_currency"),
+        (
+            {"settings": {"default_currency": "EUR", "default_locale": "xx-YY"}},
+            "body.settings.default_locale",
+        ),
+        (
+            {"settings": {"default_currency": "EUR", "default_locale": "en", "timezone": "Mars/Olympus"}},
+            "body.settings.timezone",
+        ),
+        (
+            {"settings": {"default_currency": "EUR", "default_locale": "en", "tax_basis": "moon"}},
+            "body.settings.tax_basis",
+        ),
+        ({"status": "active"}, "body.status"),
+    ],
+)
+def test_an_invalid_tenant_is_422_with_the_field_path(
+    api: Api, operator_token: str, table: Table, overrides: dict[str, Any], loc: str
+) -> None:
+    # given
+    before = table.keys()
+
+    # when
+    reply = api.call(
+        "POST", "/v1/platform/tenants", token=operator_token, body=tenant_body("acme", **overrides)
+    )
+
+    # then
+    assert error_locs(reply) == [loc]
+    assert table.keys() == before
+
+
+def test_a_duplicate_tenant_id_is_409_and_changes_nothing(
+    api: Api, operator_token: str, make_tenant: Callable[..., str], table: Table
+) -> None:
+    # given
+    make_tenant("acme")
+    before = table.items()
+
+    # when another operator request takes the same id with another administrator
+    body = tenant_body("acme", name="Impostor", admin_email="impostor@evil.example")
+    reply = api.call("POST", "/v1/platform/tenants", token=operator_token, body=body)
+
+    # then
+    assert_problem(reply, 409)
+    assert table.items() == before
