@@ -35,6 +35,7 @@ from chalicelib.platform.errors import (
     Problem,
     Unauthorized,
     Unprocessable,
+    UnsupportedMediaType,
 )
 from chalicelib.services.idempotency import MAX_KEY_LENGTH
 
@@ -45,9 +46,6 @@ SCHEMAS = "#/components/schemas/"
 BEARER = "bearer"
 PATH_PARAMETER = re.compile(r"{(\w+)}")
 
-# 415 is answered by Chalice itself (a route's content_types), before the route runs: not a problem body.
-UNSUPPORTED_MEDIA_TYPE = "UnsupportedMediaType"
-
 # Problem responses by status: the class whose type, title and status the body carries, and when.
 PROBLEMS: dict[int, tuple[type[Problem], str]] = {
     400: (BadRequest, "The body is missing or is not JSON."),
@@ -57,14 +55,13 @@ PROBLEMS: dict[int, tuple[type[Problem], str]] = {
     409: (Conflict, "The write conflicts with the stored state (a duplicate, a taken value, dependants)."),
     412: (PreconditionFailed, "The version sent is stale; `current_version` is the one to reload."),
     413: (PayloadTooLarge, "The body exceeds the size limit."),
+    415: (UnsupportedMediaType, "The body is not sent as application/json."),
     422: (Unprocessable, "Fields are invalid (see `errors`), or an Idempotency-Key was reused."),
     428: (PreconditionRequired, "The version read is required, as If-Match or a `version` field."),
 }
 
 # The response component each refusal refers to.
-FAILURE_RESPONSES = {status: problem.__name__ for status, (problem, _) in PROBLEMS.items()} | {
-    415: UNSUPPORTED_MEDIA_TYPE
-}
+FAILURE_RESPONSES = {status: problem.__name__ for status, (problem, _) in PROBLEMS.items()}
 
 HEADERS: dict[str, dict[str, Any]] = {
     "X-Correlation-Id": {
@@ -74,6 +71,10 @@ HEADERS: dict[str, dict[str, Any]] = {
     "ETag": {
         "description": 'The entity\'s version (`"3"`): send it back as If-Match to change the entity.',
         "schema": {"type": "string"},
+    },
+    "Location": {
+        "description": "Where the created entity lives (`/v1/admin/websites/web_...`).",
+        "schema": {"type": "string", "format": "uri-reference"},
     },
     "Idempotent-Replayed": {
         "description": "`true` when this is the stored response to an earlier request with the same key.",
@@ -106,11 +107,6 @@ EXTRA_SCHEMAS: dict[str, dict[str, Any]] = {
             "msg": {"type": "string"},
             "type": {"type": "string"},
         },
-    },
-    UNSUPPORTED_MEDIA_TYPE: {
-        "type": "object",
-        "required": ["Code", "Message"],
-        "properties": {"Code": {"type": "string"}, "Message": {"type": "string"}},
     },
 }
 
@@ -253,6 +249,8 @@ def _success(spec: RouteSpec, schemas: _Schemas) -> dict[str, Any]:
         response["content"] = {JSON: {"schema": schemas.ref(model, "serialization")}}
         if "version" in model.model_fields:
             response["headers"]["ETag"] = _ref("headers", "ETag")
+        if spec.status == HTTPStatus.CREATED and "id" in model.model_fields:
+            response["headers"]["Location"] = _ref("headers", "Location")
     if spec.idempotent:
         response["headers"]["Idempotent-Replayed"] = _ref("headers", "Idempotent-Replayed")
     return response
@@ -315,10 +313,6 @@ def _problem_responses() -> dict[str, Any]:
             },
         }
         for status, (problem, when) in PROBLEMS.items()
-    }
-    responses[UNSUPPORTED_MEDIA_TYPE] = {
-        "description": "The body is not sent as application/json (answered by the framework, not a problem).",
-        "content": {JSON: {"schema": _ref("schemas", UNSUPPORTED_MEDIA_TYPE)}},
     }
     return responses
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from chalicelib.platform.errors import (
     PayloadTooLarge,
     Problem,
     Unprocessable,
+    UnsupportedMediaType,
     problem_response,
     validation_problem,
 )
@@ -37,6 +39,7 @@ from chalicelib.services.context import Caller
 from chalicelib.services.principals import load_principal
 
 JSON = "application/json"
+CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
 @dataclass(frozen=True)
@@ -101,9 +104,12 @@ def _principal(request: ChaliceRequest, permission: Permission) -> Principal:
     return principal
 
 
-def _parse_body(spec: RouteSpec, raw: bytes) -> Any:
+def _parse_body(spec: RouteSpec, raw: bytes, content_type: str) -> Any:
     if spec.body is None:
         return None
+    media_type = content_type.split(";")[0].strip().lower()
+    if media_type != JSON and not media_type.endswith("+json"):
+        raise UnsupportedMediaType("send the body as application/json")
     if len(raw) > get_settings().max_body_bytes:
         raise PayloadTooLarge(f"the body may hold at most {get_settings().max_body_bytes} bytes")
     if not raw.strip():
@@ -126,16 +132,15 @@ def _parse_query(spec: RouteSpec, request: ChaliceRequest) -> Any:
         raise validation_problem(error, "query") from error
 
 
-def _json_response(status: int, body: Any, headers: dict[str, str]) -> Response:
-    if isinstance(body, BaseModel):
-        text = body.model_dump_json()
-        version = getattr(body, "version", None)
-    else:
-        text = json.dumps(body)
-        version = body.get("version") if isinstance(body, dict) else None  # a replayed response
-    if isinstance(version, int):
-        headers["ETag"] = f'"{version}"'
-    return Response(body=text, status_code=status, headers={"Content-Type": JSON, **headers})
+def _json_response(spec: RouteSpec, status: int, body: Any, headers: dict[str, str]) -> Response:
+    """A JSON response; an entity's carries its version as ETag, a created one its Location."""
+    fields = body.model_dump(mode="json") if isinstance(body, BaseModel) else body  # a replay is a dict
+    if isinstance(fields, dict):
+        if isinstance(fields.get("version"), int):
+            headers["ETag"] = f'"{fields["version"]}"'
+        if status == 201 and "id" in fields:
+            headers["Location"] = f"{spec.path}/{fields['id']}"
+    return Response(body=json.dumps(fields), status_code=status, headers={"Content-Type": JSON, **headers})
 
 
 def _handle(
@@ -144,7 +149,9 @@ def _handle(
     """Run one request and emit its metrics; the correlation id goes to logs and the response."""
     started = time.perf_counter()
     request = blueprint.current_request
-    correlation_id = request.headers.get("x-correlation-id") or str(ULID())
+    sent = request.headers.get("x-correlation-id", "")
+    # A client's id is kept only if it is safe to echo into logs, headers and problem documents.
+    correlation_id = sent if CORRELATION_ID.fullmatch(sent) else str(ULID())
     start_request(correlation_id=correlation_id, route=spec.name)
     response = _respond(spec, handler, request, params, correlation_id)
     response.headers["X-Correlation-Id"] = correlation_id
@@ -169,7 +176,7 @@ def _respond(
             caller=Caller(principal, correlation_id),
             params=params,
             headers={k.lower(): v for k, v in request.headers.items()},
-            body=_parse_body(spec, raw_body),
+            body=_parse_body(spec, raw_body, request.headers.get("content-type", "")),
             query=_parse_query(spec, request),
         )
         key = request.headers.get("idempotency-key")
@@ -183,7 +190,7 @@ def _respond(
             )
             route_request.idempotency = claim
             if replay := idempotency.find_replay(claim):
-                return _replayed(replay)
+                return _replayed(spec, replay)
         try:
             result = handler(route_request)
         except idempotency.IdempotentRequestInFlight:
@@ -191,12 +198,12 @@ def _respond(
             replay = idempotency.find_replay(route_request.idempotency) if route_request.idempotency else None
             if replay is None:
                 raise
-            return _replayed(replay)
+            return _replayed(spec, replay)
         if result is None:
             return Response(body="", status_code=204)
         if isinstance(result, Response):
             return result
-        return _json_response(spec.status, result, {})
+        return _json_response(spec, spec.status, result, {})
     except Problem as problem:
         logger().info("request refused", extra={"status": problem.status, "problem": problem.code})
         return problem_response(problem, instance=f"urn:kontor:request:{correlation_id}")
@@ -206,8 +213,8 @@ def _respond(
         return problem_response(failure, instance=f"urn:kontor:request:{correlation_id}")
 
 
-def _replayed(replay: idempotency.StoredResponse) -> Response:
-    return _json_response(replay.status, replay.body, {"Idempotent-Replayed": "true"})
+def _replayed(spec: RouteSpec, replay: idempotency.StoredResponse) -> Response:
+    return _json_response(spec, replay.status, replay.body, {"Idempotent-Replayed": "true"})
 
 
 def route(
@@ -245,10 +252,8 @@ def route(
         def view(**params: str) -> Response:
             return _handle(spec, handler, blueprint, params)
 
-        content_types = [JSON] if body is not None else None
-        blueprint.route(
-            path, methods=[method], **({"content_types": content_types} if content_types else {})
-        )(view)
+        # Every content type reaches the route, which refuses non-JSON bodies with a problem (415).
+        blueprint.route(path, methods=[method], content_types=["*/*"])(view)
         view.kontor_route = spec  # type: ignore[attr-defined]
         return view
 

@@ -27,7 +27,7 @@ class AuditEntry(View):
 
 
 def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, FieldChange]:
-    """Fields whose value differs, with both values (a creation or deletion lists every field).
+    """Fields whose value differs, with both values (a creation or deletion lists every field set).
 
     Bookkeeping fields (``updated_at``, ``version``) are left out: they change on every write.
     """

@@ -8,9 +8,9 @@ returned in canonical form (``fr-ca`` -> ``fr-CA``). Time zones are IANA names.
 from __future__ import annotations
 
 import re
-import zoneinfo
 from datetime import date
 from functools import cache
+from importlib import resources
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -43,7 +43,8 @@ def currencies_in_use() -> frozenset[str]:
 
 @cache
 def timezones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    """IANA zone names from the pinned ``tzdata`` package, the same on every host (no ``localtime``)."""
+    return frozenset(resources.files("tzdata").joinpath("zones").read_text().split())
 
 
 def country(code: str) -> str:
@@ -59,20 +60,45 @@ def currency(code: str) -> str:
 
 
 def locale(tag: str) -> str:
-    """The canonical BCP 47 form of a locale tag CLDR knows."""
+    """The canonical BCP 47 form of a locale tag CLDR knows (``fr-ca`` -> ``fr-CA``, ``iw`` -> ``he``).
+
+    The tag keeps exactly the subtags it was given: CLDR's likely subtags help to recognize it
+    (``zh-TW``) but are never added (``und`` is not ``en-US``); an unknown region is refused.
+    """
     if not re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*", tag):
         raise ValueError(f"{tag!r} is not a BCP 47 language tag")
+    language, *subtags = re.split("[-_]", tag)
     try:
-        parsed = Locale.parse(tag.replace("-", "_"))
+        if language.lower() == "und":
+            raise ValueError("undetermined language")
+        parsed = Locale.parse("_".join([language, *subtags]))
     except (UnknownLocaleError, ValueError) as error:
         raise ValueError(f"{tag!r} is not a known locale") from error
-    return str(parsed).replace("_", "-")
+    canonical = [_canonical_subtag(subtag) for subtag in subtags]
+    regions = [subtag for subtag in canonical if len(subtag) == 2 and subtag.isalpha()]
+    if any(region not in countries() for region in regions):
+        raise ValueError(f"{tag!r} names an unknown region")
+    return "-".join([parsed.language, *canonical])
+
+
+def _canonical_subtag(subtag: str) -> str:
+    """BCP 47 case conventions: scripts in title case, regions in upper case, the rest lower."""
+    if len(subtag) == 4 and subtag.isalpha():
+        return subtag.title()
+    if len(subtag) == 2 and subtag.isalpha():
+        return subtag.upper()
+    return subtag.lower()
 
 
 def parent_locale(tag: str) -> str | None:
-    """The next more general locale (``fr-CA`` -> ``fr``), or None for a bare language."""
-    head, sep, _ = tag.rpartition("-")
-    return head if sep else None
+    """The next more general locale (``fr-CA`` -> ``fr``), or None for a bare language.
+
+    A script is never dropped: ``zh-Hant`` has no parent, since ``zh`` texts are Simplified Chinese.
+    """
+    head, sep, last = tag.rpartition("-")
+    if not sep or (len(last) == 4 and last.isalpha()):
+        return None
+    return head
 
 
 def timezone(name: str) -> str:
@@ -85,6 +111,6 @@ def hostname(name: str) -> str:
     """A lowercase DNS host name (RFC 1123), without port or trailing dot."""
     candidate = name.lower()
     labels = candidate.split(".")
-    if len(candidate) > 253 or not all(_HOSTNAME_LABEL.match(label) for label in labels):
+    if len(candidate) > 253 or not all(_HOSTNAME_LABEL.fullmatch(label) for label in labels):
         raise ValueError(f"{name!r} is not a valid host name")
     return candidate

@@ -84,9 +84,10 @@ def _issuer(token: str) -> TrustedIssuer:
 
 
 def verify_bearer(authorization: str | None) -> VerifiedToken:
-    if not authorization or not authorization.startswith("Bearer "):
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("a bearer token is required")
-    token = authorization.removeprefix("Bearer ").strip()
+    token = token.strip()
     issuer = _issuer(token)
     try:
         header = jwt.get_unverified_header(token)
@@ -107,8 +108,12 @@ def verify_bearer(authorization: str | None) -> VerifiedToken:
     except (jwt.InvalidTokenError, jwt.PyJWKClientError, jwt.PyJWKSetError, KeyError) as error:
         raise Unauthorized(f"invalid bearer token: {error}") from error
     tenant_id = claims[issuer.tenant_claim]
-    if not isinstance(tenant_id, str) or not TENANT_ID_PATTERN.match(tenant_id):
+    if not isinstance(tenant_id, str) or not TENANT_ID_PATTERN.fullmatch(tenant_id):
         raise Unauthorized("invalid tenant claim")
+    if issuer.tenant_id is not None and tenant_id != issuer.tenant_id:
+        raise Unauthorized("this issuer does not sign in users of that tenant")
+    if claims.get("email_verified") is False:
+        raise Unauthorized("the token's email address is not verified")
     email = claims.get(issuer.email_claim)
     return VerifiedToken(
         issuer=issuer.issuer,

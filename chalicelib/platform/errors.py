@@ -35,6 +35,7 @@ class Problem(Exception):  # noqa: N818 - an RFC 9457 problem, not a Python erro
 
     def body(self, instance: str | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {
+            **self.extensions,
             "type": PROBLEM_TYPE_BASE + self.code,
             "title": self.title,
             "status": self.status,
@@ -43,7 +44,6 @@ class Problem(Exception):  # noqa: N818 - an RFC 9457 problem, not a Python erro
             body["detail"] = self.detail
         if instance:
             body["instance"] = instance
-        body.update(self.extensions)
         return body
 
 

@@ -21,7 +21,7 @@ def new_id(entity_type: str) -> str:
 
 
 def is_id_of(entity_type: str, value: str) -> bool:
-    return bool(_ID_PATTERN.match(value)) and value.startswith(ID_PREFIXES[entity_type] + "_")
+    return bool(_ID_PATTERN.fullmatch(value)) and value.startswith(ID_PREFIXES[entity_type] + "_")
 
 
 def utc_now() -> datetime:

@@ -30,6 +30,8 @@ class TrustedIssuer(BaseModel):
     jwks_uri: str
     tenant_claim: str = "tenant"
     email_claim: str = "email"
+    # A tenant's own identity provider (buyer SSO) may only sign in users of that tenant.
+    tenant_id: str | None = None
 
 
 class Settings(BaseModel):

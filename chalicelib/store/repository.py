@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
@@ -235,6 +235,10 @@ class Transaction:
         for write, reason in zip(sent, reasons, strict=False):
             if reason is not None and reason.code == "ConditionalCheckFailed":
                 return _stale(write.item) if write.versioned else write.on_failure
+        if any(reason is not None and reason.code == "TransactionConflict" for reason in reasons):
+            return Conflict(
+                "another change to the same data was in progress; retry", headers={"Retry-After": "1"}
+            )
         return error
 
 
@@ -257,8 +261,8 @@ def put_if_absent(
     item = _item(key, type, data, version=1, indexes=indexes)
     try:
         item.save(condition=Item.PK.does_not_exist())
-    except Exception as error:  # PutError wraps the condition failure
-        if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+    except PutError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
             return False
         raise
     return True

@@ -181,8 +181,8 @@ def test_a_body_in_another_media_type_is_415_and_nothing_is_written(
         headers={"Content-Type": "text/plain"},
     )
 
-    # then (answered by Chalice before the route runs, so not a problem document; see openapi.py)
-    assert reply.status == 415
+    # then
+    assert_problem(reply, 415)
     assert table.keys() == before
 
 
@@ -711,3 +711,31 @@ def test_a_filtered_list_pages_through_the_matching_items_only(
 
     # then
     assert seen == expected
+
+
+def test_a_create_answers_with_the_location_of_the_new_entity(api: Api, acme: str) -> None:
+    # when
+    reply = api.call("POST", ORGANIZATIONS, token=acme, body=organization_body())
+
+    # then
+    assert reply.status == 201
+    location = reply.headers["Location"]
+    assert location == f"{ORGANIZATIONS}/{reply.body['id']}"
+    assert api.call("GET", location, token=acme).body == reply.body
+
+
+def test_a_correlation_id_sent_by_the_client_is_echoed(api: Api) -> None:
+    # when
+    reply = api.call("GET", "/v1/health", headers={"X-Correlation-Id": "checkout-42.retry-1"})
+
+    # then
+    assert reply.headers["X-Correlation-Id"] == "checkout-42.retry-1"
+
+
+def test_an_unsafe_correlation_id_is_replaced(api: Api) -> None:
+    # when
+    reply = api.call("GET", "/v1/health", headers={"X-Correlation-Id": 'x" onload=alert(1) <b>'})
+
+    # then
+    assert reply.headers["X-Correlation-Id"] != 'x" onload=alert(1) <b>'
+    assert len(reply.headers["X-Correlation-Id"]) == 26

@@ -201,7 +201,11 @@ def _errors_of(model: type[Any], data: dict[str, Any], source: str) -> list[dict
             id="nested-model",
         ),
         pytest.param(
-            WebsiteFields, WEBSITE | {"default_currency": "EUR"}, "body", ["body"], id="model-level"
+            WebsiteFields,
+            WEBSITE | {"default_currency": "EUR"},
+            "body",
+            ["body.default_currency"],
+            id="model-level",
         ),
         pytest.param(WebsiteFields, WEBSITE | {"bogus": 1}, "query", ["query.bogus"], id="source-prefix"),
     ],

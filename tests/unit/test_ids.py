@@ -56,11 +56,6 @@ def test_new_id_refuses_unknown_entity_types() -> None:
             "org_01JD0000000000000000000000\n",
             False,
             id="trailing-newline",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug: ids._ID_PATTERN is used with re.match and ends in '$', which also matches "
-                "before a trailing newline",
-            ),
         ),
         pytest.param("organization", "", False, id="empty"),
     ],

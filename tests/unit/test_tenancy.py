@@ -126,7 +126,9 @@ def test_resolve_setting_defaults_come_from_website_or_organization(
     [
         pytest.param("fr-CA", "en", {}, ["fr-CA", "fr", "en"], id="parents-then-default"),
         pytest.param("fr", "en", {}, ["fr", "en"], id="bare-language"),
-        pytest.param("zh-Hant-TW", "en", {}, ["zh-Hant-TW", "zh-Hant", "zh", "en"], id="every-parent"),
+        pytest.param(
+            "sr-Latn-RS", "en", {}, ["sr-Latn-RS", "sr-Latn", "en"], id="every-parent-but-the-script"
+        ),
         pytest.param("en", "en", {}, ["en"], id="default-itself"),
         pytest.param("en-GB", "en", {}, ["en-GB", "en"], id="default-is-parent-no-duplicate"),
         pytest.param("fr-CA", "en", {"fr-CA": ["fr-FR"]}, ["fr-CA", "fr-FR", "en"], id="override-replaces"),

@@ -1,0 +1,39 @@
+"""How a cancelled transaction becomes a problem (no AWS: the cancellation is built by hand)."""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
+
+from chalicelib.platform.errors import Conflict
+from chalicelib.store.keys import Key
+from chalicelib.store.repository import Transaction
+
+
+def _cancelled(*codes: str | None) -> TransactWriteError:
+    reasons = [CancellationReason(code=code) if code else None for code in codes]
+    response = {"Error": {"Code": "TransactionCanceledException", "Message": "cancelled"}}
+    cause = VerboseClientError(response, "TransactWriteItems", cancellation_reasons=reasons)
+    return TransactWriteError("Failed to write transaction items", cause=cause)
+
+
+def test_a_condition_failure_raises_the_problem_of_its_write() -> None:
+    # given a transaction whose second write guards a hostname
+    taken = Conflict("hostname 'shop.acme.de' is already taken")
+    transaction = Transaction()
+    transaction.create(Key("T#acme#WEBSITE", "web_1"), "website", {})
+    transaction.create(Key("HOST#shop.acme.de", "HOST"), "host", {}, on_exists=taken)
+    # when DynamoDB cancels it on that write's condition
+    problem = transaction._failure(_cancelled(None, "ConditionalCheckFailed"))
+    # then the hostname's problem is the answer
+    assert problem is taken
+
+
+def test_a_conflict_with_a_concurrent_transaction_asks_to_retry() -> None:
+    # given a transaction cancelled because another one held the same item
+    transaction = Transaction()
+    transaction.create(Key("T#acme#ORG", "org_1"), "organization", {})
+    # when the failure is translated
+    problem = transaction._failure(_cancelled("TransactionConflict"))
+    # then it is a 409 that says when to retry
+    assert isinstance(problem, Conflict)
+    assert problem.headers == {"Retry-After": "1"}
