@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from chalicelib.domain.base import Input
-from chalicelib.domain.tenancy import Organization, OrganizationFields
+from chalicelib.domain.tenancy import (
+    Organization,
+    OrganizationFields,
+    Tenant,
+    Website,
+    inherited_defaults_problems,
+)
 from chalicelib.platform.errors import Conflict
 from chalicelib.platform.ids import new_id
-from chalicelib.platform.pagination import Listing, PageRequest
+from chalicelib.platform.pagination import MAX_LIMIT, Listing, PageRequest
 from chalicelib.services import entities
 from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
+from chalicelib.services.tenants import TENANT_TYPE
 from chalicelib.store import keys, repository
 
 ORGANIZATION_TYPE = "organization"
@@ -47,6 +54,11 @@ def update_organization(
     current = get_organization(caller, organization_id)
     entities.check_version(current.version, expected_version)
     updated = entities.merge(current, patch, OrganizationFields)
+    if (updated.default_currency, updated.default_locale) != (
+        current.default_currency,
+        current.default_locale,
+    ):
+        _refuse_defaults_websites_do_not_offer(caller, updated)
     return entities.update(
         caller,
         key=keys.organization(caller.tenant_id, organization_id),
@@ -54,6 +66,37 @@ def update_organization(
         before=current,
         after=updated,
     )
+
+
+def _refuse_defaults_websites_do_not_offer(caller: Caller, organization: Organization) -> None:
+    """409 if a website inheriting the default currency or locale does not offer the new value."""
+    tenant = entities.load(keys.tenant(caller.tenant_id), Tenant, TENANT_TYPE).settings
+    broken = [
+        f"{website.id} ({', '.join(name for name, _ in problems)})"
+        for website in _websites_of(caller.tenant_id, organization.id)
+        if (problems := inherited_defaults_problems(tenant, organization, website))
+    ]
+    if broken:
+        raise Conflict(
+            "websites inherit this default but do not offer it; set their own default or offer it first: "
+            + ", ".join(broken)
+        )
+
+
+def _websites_of(tenant_id: str, organization_id: str) -> list[Website]:
+    websites: list[Website] = []
+    start_key = None
+    while True:
+        page = repository.query(
+            keys.website_collection(tenant_id),
+            limit=MAX_LIMIT,
+            start_key=start_key,
+            filters={"organization_id": organization_id},
+        )
+        websites += [entities.to_model(record, Website) for record in page.records]
+        if page.last_key is None:
+            return websites
+        start_key = page.last_key
 
 
 def delete_organization(caller: Caller, organization_id: str, expected_version: int | None) -> None:

@@ -318,3 +318,54 @@ def test_organizations_are_listed_oldest_first(
 
     # then
     assert reply.body == {"items": created, "next_cursor": None}
+
+
+def test_a_default_currency_that_an_inheriting_website_does_not_offer_is_409(
+    api: Api,
+    make_tenant: Callable[..., str],
+    make_organization: Callable[..., dict[str, Any]],
+    make_website: Callable[..., dict[str, Any]],
+    table: Table,
+) -> None:
+    # given a website offering only EUR that inherits its organization's default currency (EUR)
+    token = make_tenant("acme")
+    organization = make_organization(token)
+    website = make_website(token, organization["id"], currencies=["EUR"])
+    before = table.items()
+
+    # when the organization's default currency becomes CHF
+    reply = api.call(
+        "PATCH",
+        f"{ORGANIZATIONS}/{organization['id']}",
+        token=token,
+        body={"default_currency": "CHF", "version": 1},
+    )
+
+    # then the change is refused, naming the website, and nothing changed
+    problem = assert_problem(reply, 409)
+    assert website["id"] in problem["detail"]
+    assert table.items() == before
+
+
+def test_a_default_currency_every_inheriting_website_offers_is_accepted(
+    api: Api,
+    make_tenant: Callable[..., str],
+    make_organization: Callable[..., dict[str, Any]],
+    make_website: Callable[..., dict[str, Any]],
+) -> None:
+    # given a website offering EUR and CHF that inherits its organization's default currency
+    token = make_tenant("acme")
+    organization = make_organization(token)
+    make_website(token, organization["id"], currencies=["EUR", "CHF"])
+
+    # when the organization's default currency becomes CHF
+    reply = api.call(
+        "PATCH",
+        f"{ORGANIZATIONS}/{organization['id']}",
+        token=token,
+        body={"default_currency": "CHF", "version": 1},
+    )
+
+    # then
+    assert reply.status == 200
+    assert reply.body["default_currency"] == "CHF"
