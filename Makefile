@@ -8,6 +8,17 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
 .PHONY: install run test lint format test-unit test-integration test-e2e openapi lock clean
+.PHONY: infra-synth infra-check test-infra package deploy bench-cold-start
+
+# Infrastructure (infrastructure/, docs/deploy.md). Synthesis is offline: no AWS credentials are
+# read (the pinned npm aws-cdk CLI, no telemetry, no notices, no instance metadata lookups).
+STAGE ?= dev
+CDK := node_modules/.bin/cdk
+CDK_OUT := infrastructure/cdk.out
+CDK_ENV := CDK_DISABLE_CLI_TELEMETRY=true \
+	JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
+OFFLINE := env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
+	AWS_EC2_METADATA_DISABLED=true
 
 $(PY_STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,7 +54,30 @@ test-integration: $(PY_STAMP)
 test-e2e: install
 	$(BIN)/pytest tests/e2e
 
-test: install lint test-unit test-integration test-e2e
+test: install lint test-unit test-integration test-e2e infra-check
+
+infra-synth: install
+	rm -rf $(CDK_OUT)
+	cd infrastructure && $(OFFLINE) $(CDK_ENV) ../$(CDK) synth --quiet
+
+# CDK synth (every stage) + cfn-lint (zero findings) + template and asset assertions (tests/infra).
+infra-check: infra-synth
+	$(BIN)/cfn-lint $(CDK_OUT)/*.template.json
+	@echo "cfn-lint: no errors, no warnings in $$(ls $(CDK_OUT)/*.template.json | wc -l) templates"
+	KONTOR_CDK_OUT=$(abspath $(CDK_OUT)) $(BIN)/pytest tests/infra
+
+test-infra: infra-check
+
+# The Lambda assets (app zip + dependency layer) with unchecked-hash .pyc; prints their sizes.
+package: $(PY_STAMP)
+	cd infrastructure && ../$(PY) -m kontor_infra.packaging --stage $(STAGE)
+
+# Needs AWS credentials and a bootstrapped account (docs/deploy.md).
+deploy: install
+	cd infrastructure && $(CDK_ENV) ../$(CDK) deploy kontor-$(STAGE) -c stage=$(STAGE) --require-approval broadening
+
+bench-cold-start: $(PY_STAMP)
+	$(PY) benchmarks/cold_start.py $(ARGS)
 
 openapi: $(PY_STAMP)
 	$(PY) -m chalicelib.api.openapi > openapi.json

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from chalice import Chalice
@@ -13,22 +12,20 @@ app = Chalice(app_name="kontor")
 for module in (public, platform, organizations, websites, audit, docs):
     app.register_blueprint(module.blueprint)
 
-# Deployment wiring only: the infrastructure passes the stream ARN and queue names at package time.
-_STREAM_ARN = os.environ.get(
-    "KONTOR_TABLE_STREAM_ARN", "arn:aws:dynamodb:eu-west-1:000000000000:table/kontor/stream/0"
-)
-_AUDIT_QUEUE = os.environ.get("KONTOR_AUDIT_QUEUE", "kontor-audit")
+# Event handlers get raw Lambda events. Their event sources (table stream, SQS queues) are wired in
+# infrastructure/ with partial batch failures, retries and DLQs; a consumer queue's handler is named
+# "<consumer>_consumer".
 
 
-@app.on_dynamodb_record(stream_arn=_STREAM_ARN, name="outbox_dispatcher")
-def outbox_dispatcher(event: Any) -> dict[str, Any]:
+@app.lambda_function(name="outbox_dispatcher")
+def outbox_dispatcher(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from chalicelib.workers.stream import handle_stream
 
-    return handle_stream(event.to_dict(), event.context)
+    return handle_stream(event, context)
 
 
-@app.on_sqs_message(queue=_AUDIT_QUEUE, batch_size=10, name="audit_consumer")
-def audit_consumer(event: Any) -> dict[str, Any]:
+@app.lambda_function(name="audit_consumer")
+def audit_consumer(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from chalicelib.workers.audit import handle_audit
 
-    return handle_audit(event.to_dict(), event.context)
+    return handle_audit(event, context)
