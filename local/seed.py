@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.domain.tenancy import OrganizationFields, TenantCreate, WebsiteFields
-from chalicelib.platform.auth import VerifiedToken
 from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL
 from chalicelib.platform.errors import NotFound
 from chalicelib.platform.pagination import MAX_LIMIT, PageRequest
+from chalicelib.platform.principal import VerifiedToken
 from chalicelib.platform.settings import DEV_ISSUER
 from chalicelib.services import organizations, tenants, websites
 from chalicelib.services.context import Caller

@@ -17,10 +17,8 @@ from typing import Any
 from chalice import Blueprint, Response
 from chalice.app import Request as ChaliceRequest
 from pydantic import BaseModel, ValidationError
-from ulid import ULID
 
 from chalicelib.domain.permissions import Permission, is_allowed
-from chalicelib.platform.auth import ANONYMOUS, Principal, verify_bearer
 from chalicelib.platform.errors import (
     BadRequest,
     Forbidden,
@@ -31,8 +29,10 @@ from chalicelib.platform.errors import (
     problem_response,
     validation_problem,
 )
+from chalicelib.platform.ids import new_ulid
 from chalicelib.platform.observability import bind_principal, emit_request_metrics, logger, start_request
 from chalicelib.platform.pagination import ListQuery, PageRequest
+from chalicelib.platform.principal import ANONYMOUS, Principal
 from chalicelib.platform.settings import get_settings
 from chalicelib.services import idempotency
 from chalicelib.services.context import Caller
@@ -97,6 +97,8 @@ class RouteRequest:
 def _principal(request: ChaliceRequest, permission: Permission) -> Principal:
     if permission is Permission.PUBLIC:
         return ANONYMOUS
+    from chalicelib.platform.auth import verify_bearer  # PyJWT and cryptography load on first use
+
     principal = load_principal(verify_bearer(request.headers.get("authorization")))
     bind_principal(tenant_id=principal.tenant_id, actor=principal.actor)
     if not is_allowed(principal.roles, permission):
@@ -151,7 +153,7 @@ def _handle(
     request = blueprint.current_request
     sent = request.headers.get("x-correlation-id", "")
     # A client's id is kept only if it is safe to echo into logs, headers and problem documents.
-    correlation_id = sent if CORRELATION_ID.fullmatch(sent) else str(ULID())
+    correlation_id = sent if CORRELATION_ID.fullmatch(sent) else new_ulid()
     start_request(correlation_id=correlation_id, route=spec.name)
     response = _respond(spec, handler, request, params, correlation_id)
     response.headers["X-Correlation-Id"] = correlation_id

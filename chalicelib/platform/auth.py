@@ -8,49 +8,18 @@ cached per issuer. What a caller may do is read from the table, never from the t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import Literal
 
 import jwt
 
 from chalicelib.platform.errors import Unauthorized
+from chalicelib.platform.principal import VerifiedToken
 from chalicelib.platform.settings import TrustedIssuer, get_settings
 
 ALGORITHMS = ["RS256", "ES256"]
 CLOCK_SKEW_SECONDS = 60
 JWKS_CACHE_SECONDS = 300
 TENANT_ID_PATTERN = re.compile(r"^[a-z0-9-]{3,40}$")
-
-PrincipalKind = Literal["platform_operator", "staff", "customer", "integration", "anonymous"]
-
-
-@dataclass(frozen=True)
-class VerifiedToken:
-    issuer: str
-    subject: str
-    tenant_id: str
-    email: str | None
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling, with the roles the table gives them in their tenant."""
-
-    kind: PrincipalKind
-    tenant_id: str | None
-    subject: str
-    email: str | None = None
-    roles: frozenset[str] = frozenset()
-    on_behalf_of: str | None = None
-
-    @property
-    def actor(self) -> str:
-        """How audit entries and idempotency scopes name this principal."""
-        return f"{self.kind}:{self.email or self.subject}"
-
-
-ANONYMOUS = Principal(kind="anonymous", tenant_id=None, subject="anonymous")
 
 
 @cache

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from ulid import ULID
-
 ID_PREFIXES = {
     "organization": "org",
     "website": "web",
@@ -16,8 +14,15 @@ ID_PREFIXES = {
 _ID_PATTERN = re.compile(r"^[a-z]{2,5}_[0-9A-HJKMNP-TV-Z]{26}$")
 
 
+def new_ulid() -> str:
+    """A ULID: time-ordered, 26 Crockford base32 characters."""
+    from ulid import ULID  # python-ulid imports importlib.metadata (~20 ms): only when an id is made
+
+    return str(ULID())
+
+
 def new_id(entity_type: str) -> str:
-    return f"{ID_PREFIXES[entity_type]}_{ULID()}"
+    return f"{ID_PREFIXES[entity_type]}_{new_ulid()}"
 
 
 def is_id_of(entity_type: str, value: str) -> bool:

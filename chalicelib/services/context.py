@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.platform.auth import Principal
 from chalicelib.platform.errors import Forbidden
+from chalicelib.platform.principal import Principal
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from chalicelib.domain.permissions import PLATFORM_OPERATOR_ROLE
-from chalicelib.platform.auth import Principal, VerifiedToken
 from chalicelib.platform.errors import Forbidden
+from chalicelib.platform.principal import Principal, VerifiedToken
 from chalicelib.store import keys, repository
 
 STAFF_USER_TYPE = "staff_user"

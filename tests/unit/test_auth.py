@@ -14,9 +14,10 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from chalicelib.platform.auth import VerifiedToken, verify_bearer
+from chalicelib.platform.auth import verify_bearer
 from chalicelib.platform.dev_issuer import KEY_ID, PRIVATE_KEY_FILE, ensure_key_pair, mint_token
 from chalicelib.platform.errors import Unauthorized
+from chalicelib.platform.principal import VerifiedToken
 from chalicelib.platform.settings import DEV_AUDIENCE, DEV_ISSUER, reset_settings
 
 

@@ -1,0 +1,40 @@
+"""Who is calling: the verified token's identity and the principal the table makes of it.
+
+Kept apart from token verification so that importing the API does not import PyJWT and
+cryptography (their import costs cold start; only authenticated requests need them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+PrincipalKind = Literal["platform_operator", "staff", "customer", "integration", "anonymous"]
+
+
+@dataclass(frozen=True)
+class VerifiedToken:
+    issuer: str
+    subject: str
+    tenant_id: str
+    email: str | None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, with the roles the table gives them in their tenant."""
+
+    kind: PrincipalKind
+    tenant_id: str | None
+    subject: str
+    email: str | None = None
+    roles: frozenset[str] = frozenset()
+    on_behalf_of: str | None = None
+
+    @property
+    def actor(self) -> str:
+        """How audit entries and idempotency scopes name this principal."""
+        return f"{self.kind}:{self.email or self.subject}"
+
+
+ANONYMOUS = Principal(kind="anonymous", tenant_id=None, subject="anonymous")
