@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from chalicelib.api.routing import RouteRequest, route
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.tenancy import Organization, OrganizationFields, OrganizationPatch
+from chalicelib.platform.lazy import lazy_module
 from chalicelib.platform.pagination import Listing, ListQuery
-from chalicelib.services import organizations
+
+if TYPE_CHECKING:
+    from chalicelib.services import organizations
+else:
+    organizations = lazy_module("chalicelib.services.organizations")
 
 blueprint = Blueprint(__name__)
 TAGS = ("organizations",)

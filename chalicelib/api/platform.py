@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from chalicelib.api.routing import RouteRequest, route
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.tenancy import Tenant, TenantCreate
+from chalicelib.platform.lazy import lazy_module
 from chalicelib.platform.pagination import Listing, ListQuery
-from chalicelib.services import tenants
+
+if TYPE_CHECKING:
+    from chalicelib.services import tenants
+else:
+    tenants = lazy_module("chalicelib.services.tenants")
 
 blueprint = Blueprint(__name__)
 TAGS = ("platform",)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from chalicelib.api.routing import RouteRequest, route
 from chalicelib.domain.base import View
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.tenancy import PublicWebsite
-from chalicelib.services import websites
+from chalicelib.platform.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from chalicelib.services import websites
+else:
+    websites = lazy_module("chalicelib.services.websites")
 
 blueprint = Blueprint(__name__)
 

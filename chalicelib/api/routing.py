@@ -12,7 +12,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 from chalice.app import Request as ChaliceRequest
@@ -30,13 +30,24 @@ from chalicelib.platform.errors import (
     validation_problem,
 )
 from chalicelib.platform.ids import new_ulid
-from chalicelib.platform.observability import bind_principal, emit_request_metrics, logger, start_request
+from chalicelib.platform.lazy import lazy_module
+from chalicelib.platform.observability import (
+    bind_principal,
+    emit_request_metrics,
+    logger,
+    start_request,
+    traced,
+)
 from chalicelib.platform.pagination import ListQuery, PageRequest
 from chalicelib.platform.principal import ANONYMOUS, Principal
 from chalicelib.platform.settings import get_settings
-from chalicelib.services import idempotency
 from chalicelib.services.context import Caller
-from chalicelib.services.principals import load_principal
+
+if TYPE_CHECKING:
+    from chalicelib.services import idempotency, principals
+else:
+    idempotency = lazy_module("chalicelib.services.idempotency")
+    principals = lazy_module("chalicelib.services.principals")
 
 JSON = "application/json"
 CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -99,7 +110,7 @@ def _principal(request: ChaliceRequest, permission: Permission) -> Principal:
         return ANONYMOUS
     from chalicelib.platform.auth import verify_bearer  # PyJWT and cryptography load on first use
 
-    principal = load_principal(verify_bearer(request.headers.get("authorization")))
+    principal = principals.load_principal(verify_bearer(request.headers.get("authorization")))
     bind_principal(tenant_id=principal.tenant_id, actor=principal.actor)
     if not is_allowed(principal.roles, permission):
         raise Forbidden(f"this needs the permission {permission.value!r}")
@@ -155,7 +166,8 @@ def _handle(
     # A client's id is kept only if it is safe to echo into logs, headers and problem documents.
     correlation_id = sent if CORRELATION_ID.fullmatch(sent) else new_ulid()
     start_request(correlation_id=correlation_id, route=spec.name)
-    response = _respond(spec, handler, request, params, correlation_id)
+    with traced(spec.name):
+        response = _respond(spec, handler, request, params, correlation_id)
     response.headers["X-Correlation-Id"] = correlation_id
     elapsed_ms = (time.perf_counter() - started) * 1000
     emit_request_metrics(route=spec.name, status=response.status_code, elapsed_ms=elapsed_ms)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from chalice import Blueprint
 from pydantic import Field
@@ -10,8 +10,13 @@ from pydantic import Field
 from chalicelib.api.routing import RouteRequest, route
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.tenancy import EffectiveSettings, Website, WebsiteFields, WebsitePatch
+from chalicelib.platform.lazy import lazy_module
 from chalicelib.platform.pagination import Listing, ListQuery
-from chalicelib.services import websites
+
+if TYPE_CHECKING:
+    from chalicelib.services import websites
+else:
+    websites = lazy_module("chalicelib.services.websites")
 
 blueprint = Blueprint(__name__)
 TAGS = ("websites",)

@@ -1,8 +1,8 @@
 """Bearer token verification: asymmetric JWTs from trusted issuers, keys from their JWKS.
 
-Only RS256 and ES256 are accepted (never ``none`` or HS*). ``iss``, ``aud``, ``exp``, ``nbf``, ``sub``
-and the tenant claim are required; clocks may differ by 60 seconds. JWKS are fetched once and
-cached per issuer. What a caller may do is read from the table, never from the token.
+Only RS256 and ES256 are accepted (never ``none`` or HS*). ``iss``, ``aud``, ``exp``, ``sub`` and the
+tenant claim are required, ``nbf`` is honoured when present; clocks may differ by 60 seconds. JWKS
+are fetched once and cached per issuer. What a caller may do is read from the table, never from the token.
 """
 
 from __future__ import annotations
@@ -72,7 +72,8 @@ def verify_bearer(authorization: str | None) -> VerifiedToken:
             audience=issuer.audience,
             issuer=issuer.issuer,
             leeway=CLOCK_SKEW_SECONDS,
-            options={"require": ["exp", "nbf", "iss", "aud", "sub", issuer.tenant_claim]},
+            # nbf is checked when present: Cognito's ID tokens carry none.
+            options={"require": ["exp", "iss", "aud", "sub", issuer.tenant_claim]},
         )
     except (jwt.InvalidTokenError, jwt.PyJWKClientError, jwt.PyJWKSetError, KeyError) as error:
         raise Unauthorized(f"invalid bearer token: {error}") from error

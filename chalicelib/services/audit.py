@@ -5,17 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.audit import AuditEntry, diff
-from chalicelib.platform.pagination import Listing, ListQuery, PageRequest
+from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.services.context import Caller
 from chalicelib.store import keys, repository
 
 AUDIT_TYPE = "audit_entry"
-
-
-class AuditQuery(ListQuery):
-    entity_type: str | None = None
-    entity_id: str | None = None
-    actor: str | None = None
 
 
 def entry_from_event(event: dict[str, Any]) -> AuditEntry:
@@ -51,21 +45,26 @@ def record_event(event: dict[str, Any]) -> bool:
     )
 
 
-def list_audit(caller: Caller, query: AuditQuery, page: PageRequest) -> Listing[AuditEntry]:
+def list_audit(
+    caller: Caller,
+    page: PageRequest,
+    *,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+    actor: str | None = None,
+) -> Listing[AuditEntry]:
     """Newest first; the most selective filter picks the partition, the others filter it."""
     tenant_id = caller.tenant_id
     filters = {
-        name: value
-        for name, value in (("entity_type", query.entity_type), ("actor", query.actor))
-        if value is not None
+        name: value for name, value in (("entity_type", entity_type), ("actor", actor)) if value is not None
     }
-    if query.entity_id is not None:
-        partition, index = keys.audit_of_entity(tenant_id, query.entity_id), None
-    elif query.actor is not None:
-        partition, index = keys.audit_of_actor(tenant_id, query.actor), "GSI3"
+    if entity_id is not None:
+        partition, index = keys.audit_of_entity(tenant_id, entity_id), None
+    elif actor is not None:
+        partition, index = keys.audit_of_actor(tenant_id, actor), "GSI3"
         filters.pop("actor")
-    elif query.entity_type is not None:
-        partition, index = keys.audit_of_type(tenant_id, query.entity_type), "GSI2"
+    elif entity_type is not None:
+        partition, index = keys.audit_of_type(tenant_id, entity_type), "GSI2"
         filters.pop("entity_type")
     else:
         partition, index = keys.audit_of_tenant(tenant_id), "GSI1"

@@ -170,7 +170,6 @@ def test_token_outside_validity_beyond_skew_is_refused(
         pytest.param({"iss": None}, "token issuer is not trusted", id="no-issuer"),
         pytest.param({"sub": None}, 'Token is missing the "sub" claim', id="no-subject"),
         pytest.param({"exp": None}, 'Token is missing the "exp" claim', id="no-expiry"),
-        pytest.param({"nbf": None}, 'Token is missing the "nbf" claim', id="no-not-before"),
         pytest.param({"tenant": None}, 'Token is missing the "tenant" claim', id="no-tenant"),
     ],
 )
@@ -303,3 +302,12 @@ def test_tenant_bound_issuer_cannot_sign_in_another_tenant(
     # when / then its token naming another tenant is refused
     with pytest.raises(Unauthorized, match="does not sign in users of that tenant"):
         verify_bearer(f"Bearer {token}")
+
+
+def test_a_token_without_not_before_is_accepted(dev_issuer: Path) -> None:
+    # given a token without nbf, as Cognito issues its ID tokens
+    token = signed(dev_issuer, claims(nbf=None))
+    # when it is verified
+    verified = verify_bearer(f"Bearer {token}")
+    # then it signs its user in
+    assert verified.tenant_id == "acme"
