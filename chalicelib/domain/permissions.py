@@ -12,6 +12,8 @@ from enum import StrEnum
 class Permission(StrEnum):
     PUBLIC = "public"
     PLATFORM_TENANTS = "platform.tenants.manage"
+    TENANT_READ = "tenant.read"
+    TENANT_WRITE = "tenant.write"
     ORGANIZATIONS_READ = "organizations.read"
     ORGANIZATIONS_WRITE = "organizations.write"
     WEBSITES_READ = "websites.read"
@@ -26,6 +28,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     PLATFORM_OPERATOR_ROLE: frozenset({Permission.PLATFORM_TENANTS}),
     TENANT_ADMIN_ROLE: frozenset(
         {
+            Permission.TENANT_READ,
+            Permission.TENANT_WRITE,
             Permission.ORGANIZATIONS_READ,
             Permission.ORGANIZATIONS_WRITE,
             Permission.WEBSITES_READ,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from chalicelib.domain import codes
 from chalicelib.domain.base import (
@@ -62,10 +62,18 @@ class SettingOverrides(Input):
     guest_checkout: bool | None = None
 
 
-class TenantCreate(Input):
-    id: TenantId
+class TenantFields(Input):
+    """What a tenant's administrators may change: its name and the root of the settings chain."""
+
     name: Name
     settings: TenantSettings
+
+
+TenantPatch = patch_model(TenantFields, "TenantPatch")
+
+
+class TenantCreate(TenantFields):
+    id: TenantId
     admin_email: Email
     admin_name: Name
 
@@ -80,11 +88,7 @@ class TenantCreate(Input):
 RESERVED_TENANT_IDS = frozenset({"platform", "admin", "public", "www", "api"})
 
 
-class Tenant(Stamped):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str
-    settings: TenantSettings
+class Tenant(TenantFields, Stamped):
     status: Literal["active", "suspended"]
 
 

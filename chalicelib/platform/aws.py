@@ -21,6 +21,16 @@ def queue_url(queue_name: str) -> str:
     return str(sqs_client().get_queue_url(QueueName=queue_name)["QueueUrl"])
 
 
+@cache
+def secret_string(secret_arn: str) -> str:
+    """A Secrets Manager secret, read once per process (the role may read only the secrets it needs)."""
+    import boto3
+
+    client = boto3.client("secretsmanager", region_name=get_settings().aws_region)
+    return str(client.get_secret_value(SecretId=secret_arn)["SecretString"])
+
+
 def reset_clients() -> None:
     sqs_client.cache_clear()
     queue_url.cache_clear()
+    secret_string.cache_clear()

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from chalicelib.platform.aws import secret_string
 from chalicelib.platform.errors import Unprocessable
 from chalicelib.platform.settings import get_settings
 
@@ -31,8 +32,17 @@ class ListQuery(BaseModel):
         return json.dumps(self.model_dump(exclude={"limit", "cursor"}), sort_keys=True, default=str)
 
 
+def _cursor_key() -> str:
+    settings = get_settings()
+    if settings.cursor_secret is not None:
+        return settings.cursor_secret
+    if settings.cursor_secret_arn is None:
+        raise RuntimeError("no cursor key: set KONTOR_CURSOR_SECRET or KONTOR_CURSOR_SECRET_ARN")
+    return secret_string(settings.cursor_secret_arn)
+
+
 def _signature(payload: bytes, binding: str) -> str:
-    secret = get_settings().cursor_secret.encode()
+    secret = _cursor_key().encode()
     digest = hmac.new(secret, binding.encode() + b"\x00" + payload, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:18]).decode()
 

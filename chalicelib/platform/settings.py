@@ -45,7 +45,9 @@ class Settings(BaseModel):
     queue_prefix: str
     issuers: tuple[TrustedIssuer, ...] = ()
     dev_issuer_dir: str | None = None
-    cursor_secret: str = Field(min_length=16)
+    # The key that signs list cursors: given directly (local, test) or read from Secrets Manager.
+    cursor_secret: str | None = Field(default=None, min_length=16)
+    cursor_secret_arn: str | None = None
     max_body_bytes: int = 262_144
     tracing: bool = False
     idempotency_ttl_seconds: int = 86_400
@@ -60,6 +62,13 @@ class Settings(BaseModel):
             raise ValueError(
                 f"the dev issuer is trusted only in stages {sorted(DEV_STAGES)}, not {self.stage!r}"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _one_cursor_secret(self) -> Settings:
+        # Workers list nothing and get neither; the API function gets one of the two.
+        if self.cursor_secret is not None and self.cursor_secret_arn is not None:
+            raise ValueError("set KONTOR_CURSOR_SECRET or KONTOR_CURSOR_SECRET_ARN, not both")
         return self
 
     @property
@@ -95,7 +104,8 @@ def load_settings() -> Settings:
             "queue_prefix": _env("KONTOR_QUEUE_PREFIX", f"kontor-{stage}"),
             "issuers": json.loads(_env("KONTOR_ISSUERS", "[]") or "[]"),
             "dev_issuer_dir": _env("KONTOR_DEV_ISSUER_DIR"),
-            "cursor_secret": _env("KONTOR_CURSOR_SECRET", ""),
+            "cursor_secret": _env("KONTOR_CURSOR_SECRET"),
+            "cursor_secret_arn": _env("KONTOR_CURSOR_SECRET_ARN"),
             "max_body_bytes": int(_env("KONTOR_MAX_BODY_BYTES", "262144") or 262144),
             "tracing": _env("KONTOR_TRACING", "false") == "true",
         }

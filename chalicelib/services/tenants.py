@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from chalicelib.domain.base import Input
 from chalicelib.domain.permissions import PLATFORM_OPERATOR_ROLE, TENANT_ADMIN_ROLE
-from chalicelib.domain.tenancy import Tenant, TenantCreate
+from chalicelib.domain.tenancy import Tenant, TenantCreate, TenantFields
 from chalicelib.platform.errors import Conflict
 from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.services import entities
@@ -53,6 +54,20 @@ def create_tenant(caller: Caller, body: TenantCreate, idempotency: IdempotencyCl
 
 def get_tenant(tenant_id: str) -> Tenant:
     return entities.load(keys.tenant(tenant_id), Tenant, TENANT_TYPE)
+
+
+def get_own_tenant(caller: Caller) -> Tenant:
+    return get_tenant(caller.tenant_id)
+
+
+def update_own_tenant(caller: Caller, patch: Input, expected_version: int | None) -> Tenant:
+    """Change the caller's tenant: its name and the settings every organization and website inherit."""
+    current = get_own_tenant(caller)
+    entities.check_version(current.version, expected_version)
+    updated = entities.merge(current, patch, TenantFields)
+    return entities.update(
+        caller, key=keys.tenant(caller.tenant_id), entity_type=TENANT_TYPE, before=current, after=updated
+    )
 
 
 def list_tenants(page: PageRequest) -> Listing[Tenant]:

@@ -318,6 +318,7 @@ class KontorStack(cdk.Stack):
         log_group_id: str,
         suffix: str,
         statements: list[iam.PolicyStatement],
+        environment: dict[str, str] | None = None,
     ) -> cdk.CfnResource:
         """Name a packaged function, give it its own role and log group, and the stage's env."""
         name = f"{self.settings.prefix}-{suffix}"
@@ -353,8 +354,7 @@ class KontorStack(cdk.Stack):
         environment = {
             "KONTOR_TABLE": self.table.table_name,
             "KONTOR_ISSUERS": self._trusted_issuers(),
-            # Resolved by CloudFormation at deploy time; see docs/deploy.md for reading it lazily.
-            "KONTOR_CURSOR_SECRET": self.cursor_secret.secret_value.unsafe_unwrap(),
+            **(environment or {}),
         }
         for variable, value in environment.items():
             function.add_property_override(f"Environment.Variables.{variable}", value)
@@ -367,7 +367,15 @@ class KontorStack(cdk.Stack):
         return function
 
     def _configure_api(self) -> None:
-        statements = [self._table_statement("Table", API_TABLE_ACTIONS)]
+        statements = [
+            self._table_statement("Table", API_TABLE_ACTIONS),
+            iam.PolicyStatement(
+                # The key is read at the first list request, never placed in the function's configuration.
+                sid="ReadCursorKey",
+                actions=["secretsmanager:GetSecretValue"],
+                resources=[self.cursor_secret.secret_arn],
+            ),
+        ]
         if API_SENDS_TO:
             statements.append(
                 iam.PolicyStatement(
@@ -376,7 +384,13 @@ class KontorStack(cdk.Stack):
                     resources=[self._consumer(name).queue.queue_arn for name in API_SENDS_TO],
                 )
             )
-        self._function(API_HANDLER, API_LOG_GROUP, "api", statements)
+        self._function(
+            API_HANDLER,
+            API_LOG_GROUP,
+            "api",
+            statements,
+            environment={"KONTOR_CURSOR_SECRET_ARN": self.cursor_secret.secret_arn},
+        )
         rest_api = self.app.get_resource(REST_API)
         rest_api.add_property_override("TracingEnabled", True)
         rest_api.add_property_override(

@@ -276,7 +276,6 @@ def test_functions_get_the_stage_environment(template: Template) -> None:
     table_id, _ = _table(template)
     [pool_id] = template.of_type("AWS::Cognito::UserPool")
     [client_id] = template.of_type("AWS::Cognito::UserPoolClient")
-    [secret_id] = template.of_type("AWS::SecretsManager::Secret")
     for function_id in template.functions():
         env = template.props(function_id)["Environment"]["Variables"]
         assert env["KONTOR_STAGE"] == template.stage.name
@@ -284,16 +283,25 @@ def test_functions_get_the_stage_environment(template: Template) -> None:
         assert env["KONTOR_QUEUE_PREFIX"] == template.stage.prefix
         assert env["KONTOR_TRACING"] == "true"
         assert env["POWERTOOLS_SERVICE_NAME"] == "kontor"
-        assert (
-            render(env["KONTOR_CURSOR_SECRET"])
-            == f"{{{{resolve:secretsmanager:<{secret_id}>:SecretString:::}}}}"
-        )
+        assert "KONTOR_CURSOR_SECRET" not in env  # never in a function's configuration
         [issuer] = [TrustedIssuer.model_validate(item) for item in json.loads(render(env["KONTOR_ISSUERS"]))]
         assert issuer.issuer.startswith("https://cognito-idp.")
         assert issuer.issuer.endswith(f"/<{pool_id}>")
         assert issuer.audience == f"<{client_id}>"
         assert issuer.jwks_uri == f"{issuer.issuer}/.well-known/jwks.json"
         assert (issuer.tenant_claim, issuer.email_claim) == ("custom:tenant", "email")
+
+
+def test_only_the_api_reads_the_cursor_key_by_its_arn(template: Template) -> None:
+    [secret_id] = template.of_type("AWS::SecretsManager::Secret")
+    readers = {
+        function_id
+        for function_id in template.functions()
+        if "KONTOR_CURSOR_SECRET_ARN" in template.props(function_id)["Environment"]["Variables"]
+    }
+    assert readers == {"APIHandler"}
+    env = template.props("APIHandler")["Environment"]["Variables"]
+    assert env["KONTOR_CURSOR_SECRET_ARN"] == {"Ref": secret_id}
 
 
 def test_tracing_is_on_and_the_api_is_throttled(template: Template) -> None:

@@ -23,7 +23,13 @@ TENANT_ROUTES = [
     spec for spec in ROUTES if spec.permission not in (Permission.PUBLIC, Permission.PLATFORM_TENANTS)
 ]
 ITEM_ROUTES = [spec for spec in TENANT_ROUTES if "{" in spec.path]
-LIST_ROUTES = [spec for spec in TENANT_ROUTES if "{" not in spec.path and spec.method == "GET"]
+LIST_ROUTES = [spec for spec in TENANT_ROUTES if "{" not in spec.path and spec.method == "GET" and spec.query]
+# Routes on the caller's own tenant (no id, no list): the tenant comes from the token alone.
+OWN_TENANT_ROUTES = [
+    spec
+    for spec in TENANT_ROUTES
+    if "{" not in spec.path and spec.method in ("GET", "PATCH") and not spec.query
+]
 CREATE_ROUTES = [spec for spec in TENANT_ROUTES if "{" not in spec.path and spec.method == "POST"]
 
 # A body each changing item route accepts (a cross-tenant attempt must fail for the object, not the body).
@@ -110,7 +116,9 @@ def test_every_tenant_route_is_covered_here() -> None:
                 f"{spec.name}: say in CROSS_TENANT_CREATES what it refers to"
             )
         else:
-            assert spec in LIST_ROUTES, f"{spec.name} is neither an item, a list nor a create route"
+            assert spec in LIST_ROUTES or spec in OWN_TENANT_ROUTES, (
+                f"{spec.name} is neither an item, a list, a create nor an own-tenant route"
+            )
 
 
 @pytest.mark.parametrize("spec", ITEM_ROUTES, ids=lambda spec: spec.name)
@@ -131,6 +139,23 @@ def test_another_tenants_object_is_404_and_stays_unchanged(
     assert_problem(reply, 404)
     assert _snapshot(api, acme) == before
     assert table.items() == items_before
+
+
+@pytest.mark.parametrize("spec", OWN_TENANT_ROUTES, ids=lambda spec: spec.name)
+def test_own_tenant_routes_reach_only_the_callers_tenant(
+    api: Api, acme: Acme, nordic: str, spec: RouteSpec
+) -> None:
+    # given acme's tenant as it is
+    before = api.call("GET", spec.path, token=acme.token).body
+
+    # when nordic's admin calls the route
+    body = {"name": "Renamed", "version": 1} if spec.method == "PATCH" else None
+    reply = api.call(spec.method, spec.path, token=nordic, body=body)
+
+    # then it answers about nordic, and acme's tenant is unchanged
+    assert reply.status == 200, reply.body
+    assert reply.body["id"] == "nordic"
+    assert api.call("GET", spec.path, token=acme.token).body == before
 
 
 @pytest.mark.parametrize("spec", LIST_ROUTES, ids=lambda spec: spec.name)

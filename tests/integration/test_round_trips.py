@@ -96,6 +96,11 @@ ROUND_TRIPS: dict[str, Case] = {
     "GET /v1/platform/tenants/{tenant_id}": Case(
         "GET", "/v1/platform/tenants/acme", (PRINCIPAL, GET), token="operator"
     ),
+    # the caller's tenant
+    "GET /v1/admin/tenant": Case("GET", "/v1/admin/tenant", (PRINCIPAL, GET)),
+    "PATCH /v1/admin/tenant": Case(
+        "PATCH", "/v1/admin/tenant", (PRINCIPAL, GET, WRITE), lambda _: {"name": "Acme Group", "version": 1}
+    ),
     # organizations
     "POST /v1/admin/organizations": Case(
         "POST", "/v1/admin/organizations", (PRINCIPAL, WRITE), lambda _: organization_body(), status=201

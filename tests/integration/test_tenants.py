@@ -162,3 +162,77 @@ def test_a_duplicate_tenant_id_is_409_and_changes_nothing(
     # then
     assert_problem(reply, 409)
     assert table.items() == before
+
+
+TENANT = "/v1/admin/tenant"
+
+
+def test_a_tenant_administrator_reads_their_own_tenant(api: Api, make_tenant: Callable[..., str]) -> None:
+    # given two tenants
+    acme = make_tenant("acme")
+    make_tenant("nordic")
+
+    # when acme's administrator reads "their tenant"
+    reply = api.call("GET", TENANT, token=acme)
+
+    # then it is acme, never another
+    assert reply.status == 200
+    assert reply.body["id"] == "acme"
+    assert reply.headers["ETag"] == '"1"'
+
+
+def test_a_tenant_setting_change_is_inherited_by_websites(
+    api: Api,
+    make_tenant: Callable[..., str],
+    make_organization: Callable[..., dict[str, Any]],
+    make_website: Callable[..., dict[str, Any]],
+) -> None:
+    # given a website inheriting its time zone from the tenant
+    token = make_tenant("acme")
+    website = make_website(token, make_organization(token)["id"])
+    settings = api.call("GET", TENANT, token=token).body["settings"]
+
+    # when the tenant's time zone changes
+    reply = api.call(
+        "PATCH",
+        TENANT,
+        token=token,
+        body={"settings": {**settings, "timezone": "Europe/Paris"}, "version": 1},
+    )
+
+    # then the website's effective time zone is the new one, from the tenant
+    assert reply.status == 200, reply.body
+    assert reply.body["version"] == 2
+    effective = api.call("GET", f"/v1/admin/websites/{website['id']}/effective-settings", token=token).body
+    assert effective["settings"]["timezone"] == {"value": "Europe/Paris", "source": "tenant"}
+
+
+def test_a_stale_tenant_change_is_412_and_changes_nothing(
+    api: Api, make_tenant: Callable[..., str], table: Table
+) -> None:
+    # given a tenant already changed once
+    token = make_tenant("acme")
+    api.call("PATCH", TENANT, token=token, body={"name": "Acme Group", "version": 1})
+    before = table.items()
+
+    # when a change is sent with the old version
+    reply = api.call("PATCH", TENANT, token=token, body={"name": "Acme Inc", "version": 1})
+
+    # then
+    assert assert_problem(reply, 412)["current_version"] == 2
+    assert table.items() == before
+
+
+def test_a_bad_tenant_setting_is_422_with_its_path(api: Api, make_tenant: Callable[..., str]) -> None:
+    # given
+    token = make_tenant("acme")
+    settings = api.call("GET", TENANT, token=token).body["settings"]
+
+    # when
+    reply = api.call(
+        "PATCH", TENANT, token=token, body={"settings": {**settings, "default_currency": "XYZ"}, "version": 1}
+    )
+
+    # then
+    assert_problem(reply, 422)
+    assert error_locs(reply) == ["body.settings.default_currency"]
