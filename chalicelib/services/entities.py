@@ -24,7 +24,7 @@ from chalicelib.platform.ids import utc_now
 from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
-from chalicelib.services.outbox import record_change
+from chalicelib.services.outbox import Action, record_change
 from chalicelib.store import repository
 from chalicelib.store.keys import Key
 from chalicelib.store.repository import Record, Transaction
@@ -65,22 +65,37 @@ def create(
     transaction = Transaction()
     after = _stored(entity)
     transaction.create(key, entity_type, after, indexes=indexes, on_exists=on_exists)
+    if idempotency:
+        idempotency.record(transaction, 201, entity.model_dump(mode="json"))
+    _commit(transaction, caller, "created", entity_type, None, after, extra_writes, tenant_id)
+    return entity
+
+
+def _commit(
+    transaction: Transaction,
+    caller: Caller,
+    action: Action,
+    entity_type: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    extra_writes: ExtraWrites | None,
+    tenant_id: str | None = None,
+) -> None:
+    """Add the area's own writes and the change's outbox event, then commit them all at once."""
     if extra_writes:
         extra_writes(transaction)
+    entity_id = (after or before or {})["id"]
     record_change(
         transaction,
         caller,
-        action="created",
+        action=action,
         entity_type=entity_type,
-        entity_id=after["id"],
-        before=None,
+        entity_id=entity_id,
+        before=before,
         after=after,
         tenant_id=tenant_id,
     )
-    if idempotency:
-        idempotency.record(transaction, 201, entity.model_dump(mode="json"))
     transaction.commit()
-    return entity
 
 
 def check_version(current: int, expected: int | None) -> None:
@@ -117,18 +132,7 @@ def update(
     transaction = Transaction()
     old, new = _stored(before), _stored(after)
     transaction.replace(key, entity_type, new, expected_version=before.version, indexes=indexes)
-    if extra_writes:
-        extra_writes(transaction)
-    record_change(
-        transaction,
-        caller,
-        action="updated",
-        entity_type=entity_type,
-        entity_id=new["id"],
-        before=old,
-        after=new,
-    )
-    transaction.commit()
+    _commit(transaction, caller, "updated", entity_type, old, new, extra_writes)
     return after
 
 
@@ -142,20 +146,8 @@ def delete(
 ) -> None:
     """Delete the entity if its version is still the one read, with a ``<type>.deleted`` event."""
     transaction = Transaction()
-    old = _stored(entity)
     transaction.delete(key, expected_version=entity.version)
-    if extra_writes:
-        extra_writes(transaction)
-    record_change(
-        transaction,
-        caller,
-        action="deleted",
-        entity_type=entity_type,
-        entity_id=old["id"],
-        before=old,
-        after=None,
-    )
-    transaction.commit()
+    _commit(transaction, caller, "deleted", entity_type, _stored(entity), None, extra_writes)
 
 
 def timestamps() -> dict[str, datetime]:

@@ -13,6 +13,8 @@ from chalicelib.domain.permissions import (
 )
 
 ADMIN_PERMISSIONS = {
+    Permission.TENANT_READ,
+    Permission.TENANT_WRITE,
     Permission.ORGANIZATIONS_READ,
     Permission.ORGANIZATIONS_WRITE,
     Permission.WEBSITES_READ,
