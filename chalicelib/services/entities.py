@@ -46,7 +46,8 @@ def load(key: Key, model: type[ModelT], entity_type: str) -> ModelT:
 
 
 def _stored(entity: BaseModel) -> dict[str, Any]:
-    return entity.model_dump(mode="json", exclude={"version"})
+    """The fields an item keeps: not the version (an item attribute) nor what is computed from the rest."""
+    return entity.model_dump(mode="json", exclude={"version", *type(entity).model_computed_fields})
 
 
 def create(

@@ -1,0 +1,120 @@
+"""Customer users: the people of a customer company, their sign-in binding and their role assignments."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, computed_field, field_validator
+
+from chalicelib.domain.access import PREDEFINED_ROLES, Assignment, CompanyTree, CustomerAccess, Role, Scope
+from chalicelib.domain.base import Email, Input, Name, Stamped, View, patch_model
+
+UserStatus = Literal["invited", "active", "disabled"]
+MAX_ASSIGNMENTS = 20
+ID_PATTERN = r"^[a-z]{2,5}_[0-9A-HJKMNP-TV-Z]{26}$"
+ROLE_ID_PATTERN = r"^([a-z-]{3,40}|rol_[0-9A-HJKMNP-TV-Z]{26})$"
+
+
+class AssignmentFields(Input):
+    """A role held at a unit of the user's company; ``include_subunits`` extends it to the units below."""
+
+    role_id: str = Field(pattern=ROLE_ID_PATTERN)
+    unit_id: str = Field(pattern=ID_PATTERN)
+    include_subunits: bool = False
+
+    def as_assignment(self) -> Assignment:
+        return Assignment(self.role_id, self.unit_id, self.include_subunits)
+
+
+class CustomerUserChanges(Input):
+    """What an administrator may change about a user (the email is the sign-in identity: it stays)."""
+
+    name: Name
+    unit_id: str = Field(pattern=ID_PATTERN, description="The user's home unit.")
+    assignments: list[AssignmentFields] = Field(default_factory=list, max_length=MAX_ASSIGNMENTS)
+    disabled: bool = Field(default=False, description="A disabled user is refused at once on every request.")
+
+    @field_validator("assignments")
+    @classmethod
+    def _distinct(cls, assignments: list[AssignmentFields]) -> list[AssignmentFields]:
+        seen = {(a.role_id, a.unit_id) for a in assignments}
+        if len(seen) != len(assignments):
+            raise ValueError("a role is assigned at most once per unit")
+        return assignments
+
+
+class CustomerUserFields(CustomerUserChanges):
+    email: Email
+
+
+CustomerUserPatch = patch_model(CustomerUserChanges, "CustomerUserPatch")
+
+
+class SignInBinding(View):
+    """The identity provider account an invited user became on first sign-in."""
+
+    issuer: str
+    subject: str
+
+
+class CustomerUser(CustomerUserFields, Stamped):
+    customer_id: str
+    binding: SignInBinding | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def status(self) -> UserStatus:
+        """Invited until the first sign-in binds an account; disabled wins over both."""
+        if self.disabled:
+            return "disabled"
+        return "invited" if self.binding is None else "active"
+
+
+class UnitSummary(View):
+    id: str
+    name: str
+    kind: str
+
+
+class EffectiveGrant(View):
+    permission: str
+    scope: str
+    unit_id: str
+    include_subunits: bool
+    role_id: str
+
+
+class Me(View):
+    """What a storefront needs to shape its screens for the signed-in customer user."""
+
+    user: CustomerUser
+    company_path: list[UnitSummary] = Field(description="From the company down to the user's home unit.")
+    permissions: list[EffectiveGrant]
+
+
+def customer_access(user: CustomerUser, tree: CompanyTree, custom_roles: dict[str, Role]) -> CustomerAccess:
+    """The user's access: predefined roles plus their company's custom roles, over the company tree."""
+    return CustomerAccess(
+        user_id=user.id,
+        tree=tree,
+        assignments=tuple(assignment.as_assignment() for assignment in user.assignments),
+        roles={**custom_roles, **PREDEFINED_ROLES},
+    )
+
+
+def effective_grants(access: CustomerAccess) -> list[EffectiveGrant]:
+    """Every grant the user holds, one line per (assignment, permission), strongest first per permission."""
+    lines = [
+        EffectiveGrant(
+            permission=permission.value,
+            scope=scope.label,
+            unit_id=assignment.unit_id,
+            include_subunits=assignment.include_subunits,
+            role_id=assignment.role_id,
+        )
+        for assignment in access.assignments
+        if (role := access.roles.get(assignment.role_id)) is not None and assignment.unit_id in access.tree
+        for permission, scope in role.grants.items()
+    ]
+    order = {scope.label: scope for scope in Scope}
+    return sorted(lines, key=lambda line: (line.permission, -order[line.scope], line.unit_id))
