@@ -6,10 +6,34 @@ from typing import Any
 
 from chalice import Chalice
 
-from chalicelib.api import audit, docs, organizations, platform, public, tenant, websites
+from chalicelib.api import (
+    audit,
+    customer_groups,
+    customer_users,
+    customers,
+    docs,
+    organizations,
+    platform,
+    public,
+    store,
+    tenant,
+    websites,
+)
 
 app = Chalice(app_name="kontor")
-for module in (public, platform, tenant, organizations, websites, audit, docs):
+for module in (
+    public,
+    platform,
+    tenant,
+    organizations,
+    websites,
+    customer_groups,
+    customers,
+    customer_users,
+    store,
+    audit,
+    docs,
+):
     app.register_blueprint(module.blueprint)
 
 # Event handlers get raw Lambda events. Their event sources (table stream, SQS queues) are wired in

@@ -166,6 +166,9 @@ def _banner(api: str, data: DataDir, dynamodb: Backend, sqs: Backend, routes: se
         "ACME_TOKEN": (acme.id, acme.admin_email),
         "NORDIC_TOKEN": (nordic.id, nordic.admin_email),
         "OPERATOR_TOKEN": (PLATFORM_TENANT, DEV_OPERATOR_EMAIL),
+        **{
+            f"{user.email.split('.')[0].upper()}_TOKEN": (acme.id, user.email) for user in acme.customer_users
+        },
     }
     exports = [
         f"export {name}='{mint_token(data.dev_issuer, tenant_id=tenant, email=email)}'  # {email}"
@@ -196,6 +199,11 @@ def _banner(api: str, data: DataDir, dynamodb: Backend, sqs: Backend, routes: se
         f"curl -s {api}/v1/public/websites/by-host/shop.acme.de",
         f'curl -s {api}/v1/admin/websites -H "Authorization: Bearer $NORDIC_TOKEN"',
         f'curl -s {api}/v1/platform/tenants -H "Authorization: Bearer $OPERATOR_TOKEN"',
+        "",
+        "Storefront (Globex's users; a purchasing manager sees his unit's users, a buyer is refused):",
+        f'curl -s {api}/v1/store/me -H "Authorization: Bearer $MAX_TOKEN"',
+        f'curl -s {api}/v1/store/company/users -H "Authorization: Bearer $MAX_TOKEN"',
+        f'curl -s {api}/v1/store/company/users -H "Authorization: Bearer $BOB_TOKEN"',
         "",
     ]
     return "\n".join(lines)

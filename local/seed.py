@@ -1,4 +1,5 @@
-"""Demo data: a platform operator, tenants ``acme`` and ``nordic``, their organizations and websites.
+"""Demo data: a platform operator, tenants ``acme`` and ``nordic``, their organizations and websites,
+and acme's customer groups and customers (company trees three levels deep).
 
 Written through the services layer with the caller a dev token of each user would get, so every
 item comes with its outbox event and audit entry like a real write. Idempotent: what a previous run
@@ -10,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.domain.customer_users import CustomerUserFields
+from chalicelib.domain.customers import CustomerFields, CustomerGroupFields, UnitFields
 from chalicelib.domain.tenancy import OrganizationFields, TenantCreate, WebsiteFields
 from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL
 from chalicelib.platform.errors import NotFound
 from chalicelib.platform.pagination import MAX_LIMIT, PageRequest
 from chalicelib.platform.principal import VerifiedToken
 from chalicelib.platform.settings import DEV_ISSUER
-from chalicelib.services import organizations, tenants, websites
+from chalicelib.services import customer_groups, customer_users, customers, organizations, tenants, websites
 from chalicelib.services.context import Caller
 from chalicelib.services.principals import load_principal
 from chalicelib.store.keys import PLATFORM_TENANT
@@ -33,9 +36,35 @@ class DemoOrganization:
 
 
 @dataclass(frozen=True)
+class DemoUnit:
+    """A customer's company (at the top) or a unit, with the units below it; ``group`` names a group."""
+
+    fields: dict[str, Any]
+    units: tuple[DemoUnit, ...] = ()
+    group: str | None = None
+
+    def with_group(self, group_ids: dict[str, str]) -> dict[str, Any]:
+        return {**self.fields, "customer_group_id": group_ids[self.group]} if self.group else self.fields
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    """A customer user with one role at their home unit (named by customer and unit name)."""
+
+    email: str
+    name: str
+    customer: str
+    unit: str
+    role_id: str
+
+
+@dataclass(frozen=True)
 class DemoTenant:
     tenant: dict[str, Any]
     organizations: tuple[DemoOrganization, ...]
+    customer_groups: tuple[dict[str, Any], ...] = ()
+    customers: tuple[DemoUnit, ...] = ()
+    customer_users: tuple[DemoUser, ...] = ()
 
     @property
     def id(self) -> str:
@@ -122,6 +151,111 @@ DEMO_TENANTS = (
                 ),
             ),
         ),
+        customer_groups=(
+            {
+                "name": "Key accounts",
+                "description": "Customers with negotiated prices and a dedicated sales rep",
+            },
+            {"name": "Standard", "description": "Customers buying at list prices"},
+        ),
+        customers=(
+            DemoUnit(
+                fields={
+                    "name": "Globex",
+                    "tax_code": "DE811234567",
+                    "payment_term": "net30",
+                    "sales_rep_ids": ["admin@acme.example"],
+                    "addresses": [
+                        {
+                            "kind": "billing",
+                            "label": "Globex headquarters",
+                            "line1": "Friedrichstrasse 100",
+                            "city": "Berlin",
+                            "postal_code": "10117",
+                            "country": "DE",
+                            "is_default": True,
+                        }
+                    ],
+                    "external_id": "ERP-10001",
+                },
+                group="Key accounts",
+                units=(
+                    DemoUnit(
+                        fields={"name": "Globex Manufacturing", "kind": "division", "payment_term": "net60"},
+                        units=(
+                            DemoUnit(
+                                fields={
+                                    "name": "Plant Lyon",
+                                    "kind": "branch",
+                                    "tax_code": "FR40123456789",
+                                    "addresses": [
+                                        {
+                                            "kind": "shipping",
+                                            "label": "Plant Lyon, gate 2",
+                                            "line1": "12 Rue de l'Industrie",
+                                            "city": "Lyon",
+                                            "postal_code": "69007",
+                                            "country": "FR",
+                                            "is_default": True,
+                                        }
+                                    ],
+                                }
+                            ),
+                            DemoUnit(
+                                fields={
+                                    "name": "Plant Ohio",
+                                    "kind": "branch",
+                                    "addresses": [
+                                        {
+                                            "kind": "shipping",
+                                            "label": "Plant Ohio, receiving",
+                                            "line1": "4500 Industrial Parkway",
+                                            "city": "Columbus",
+                                            "postal_code": "43228",
+                                            "region": "OH",
+                                            "country": "US",
+                                            "is_default": True,
+                                        }
+                                    ],
+                                }
+                            ),
+                        ),
+                    ),
+                ),
+            ),
+            DemoUnit(
+                fields={
+                    "name": "Initech",
+                    "payment_term": "net15",
+                    "addresses": [
+                        {
+                            "kind": "billing",
+                            "label": "Initech head office",
+                            "line1": "4120 Freidrich Lane",
+                            "city": "Austin",
+                            "postal_code": "78744",
+                            "region": "TX",
+                            "country": "US",
+                            "is_default": True,
+                        }
+                    ],
+                },
+                group="Standard",
+            ),
+        ),
+        customer_users=(
+            DemoUser("ava.admin@globex.example", "Ava Admin", "Globex", "Globex", "administrator"),
+            DemoUser(
+                "max.manager@globex.example",
+                "Max Manager",
+                "Globex",
+                "Globex Manufacturing",
+                "purchasing-manager",
+            ),
+            DemoUser("bob.buyer@globex.example", "Bob Buyer", "Globex", "Plant Lyon", "buyer"),
+            DemoUser("olga.buyer@globex.example", "Olga Buyer", "Globex", "Plant Ohio", "buyer"),
+            DemoUser("ina.admin@initech.example", "Ina Admin", "Initech", "Initech", "administrator"),
+        ),
     ),
     DemoTenant(
         tenant={
@@ -175,7 +309,11 @@ def seed() -> int:
         except NotFound:
             tenants.create_tenant(operator, TenantCreate.model_validate(demo.tenant))
             created += 1
-        created += _seed_organizations(caller(demo.id, demo.admin_email), demo.organizations)
+        admin = caller(demo.id, demo.admin_email)
+        created += _seed_organizations(admin, demo.organizations)
+        group_ids, created_groups = _seed_customer_groups(admin, demo.customer_groups)
+        created += created_groups + _seed_customers(admin, demo.customers, group_ids)
+        created += _seed_customer_users(admin, demo.customer_users)
     return created
 
 
@@ -196,6 +334,72 @@ def _seed_organizations(admin: Caller, demos: tuple[DemoOrganization, ...]) -> i
                     admin, WebsiteFields.model_validate({**fields, "organization_id": organization.id})
                 )
                 created += 1
+    return created
+
+
+def _seed_customer_groups(admin: Caller, demos: tuple[dict[str, Any], ...]) -> tuple[dict[str, str], int]:
+    """The tenant's group ids by name, and how many of the demo groups were created."""
+    group_ids = {g.name: g.id for g in customer_groups.list_customer_groups(admin, _EVERYTHING).items}
+    created = 0
+    for fields in demos:
+        if fields["name"] not in group_ids:
+            group = customer_groups.create_customer_group(admin, CustomerGroupFields.model_validate(fields))
+            group_ids[group.name] = group.id
+            created += 1
+    return group_ids, created
+
+
+def _seed_customers(admin: Caller, demos: tuple[DemoUnit, ...], group_ids: dict[str, str]) -> int:
+    created = 0
+    existing = {c.name: c.id for c in customers.list_customers(admin, _EVERYTHING).items}
+    for demo in demos:
+        customer_id = existing.get(demo.fields["name"])
+        if customer_id is None:
+            fields = CustomerFields.model_validate(demo.with_group(group_ids))
+            customer_id = customers.create_customer(admin, fields).id
+            created += 1
+        present = {(u.parent_id, u.name): u.id for u in customers.list_units(admin, customer_id).items}
+        created += _seed_units(admin, customer_id, customer_id, demo.units, group_ids, present)
+    return created
+
+
+def _seed_units(
+    admin: Caller,
+    customer_id: str,
+    parent_id: str,
+    demos: tuple[DemoUnit, ...],
+    group_ids: dict[str, str],
+    present: dict[tuple[str | None, str], str],
+) -> int:
+    """Create the missing units below ``parent_id`` (matched by parent and name), depth-first."""
+    created = 0
+    for demo in demos:
+        unit_id = present.get((parent_id, demo.fields["name"]))
+        if unit_id is None:
+            fields = UnitFields.model_validate({**demo.with_group(group_ids), "parent_id": parent_id})
+            unit_id = customers.create_unit(admin, customer_id, fields).id
+            created += 1
+        created += _seed_units(admin, customer_id, unit_id, demo.units, group_ids, present)
+    return created
+
+
+def _seed_customer_users(admin: Caller, demos: tuple[DemoUser, ...]) -> int:
+    created = 0
+    customer_ids = {c.name: c.id for c in customers.list_customers(admin, _EVERYTHING).items}
+    for demo in demos:
+        customer_id = customer_ids[demo.customer]
+        present = {user.email for user in customer_users.list_users(admin, customer_id, _EVERYTHING).items}
+        if demo.email in present:
+            continue
+        unit_id = next(u.id for u in customers.list_units(admin, customer_id).items if u.name == demo.unit)
+        fields = {
+            "email": demo.email,
+            "name": demo.name,
+            "unit_id": unit_id,
+            "assignments": [{"role_id": demo.role_id, "unit_id": unit_id}],
+        }
+        customer_users.invite_user(admin, customer_id, CustomerUserFields.model_validate(fields))
+        created += 1
     return created
 
 

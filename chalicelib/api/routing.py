@@ -18,7 +18,8 @@ from chalice import Blueprint, Response
 from chalice.app import Request as ChaliceRequest
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.domain.permissions import Permission, is_allowed
+from chalicelib.domain.access import CustomerPermission
+from chalicelib.domain.permissions import Permission, may_call
 from chalicelib.platform.errors import (
     BadRequest,
     Forbidden,
@@ -57,7 +58,7 @@ CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 class RouteSpec:
     path: str
     method: str
-    permission: Permission
+    permission: Permission | CustomerPermission
     summary: str
     tags: tuple[str, ...]
     body: type[BaseModel] | None = None
@@ -105,14 +106,14 @@ class RouteRequest:
         return int(tag)
 
 
-def _principal(request: ChaliceRequest, permission: Permission) -> Principal:
+def _principal(request: ChaliceRequest, permission: Permission | CustomerPermission) -> Principal:
     if permission is Permission.PUBLIC:
         return ANONYMOUS
     from chalicelib.platform.auth import verify_bearer  # PyJWT and cryptography load on first use
 
     principal = principals.load_principal(verify_bearer(request.headers.get("authorization")))
     bind_principal(tenant_id=principal.tenant_id, actor=principal.actor)
-    if not is_allowed(principal.roles, permission):
+    if not may_call(principal, permission):
         raise Forbidden(f"this needs the permission {permission.value!r}")
     return principal
 
@@ -145,14 +146,14 @@ def _parse_query(spec: RouteSpec, request: ChaliceRequest) -> Any:
         raise validation_problem(error, "query") from error
 
 
-def _json_response(spec: RouteSpec, status: int, body: Any, headers: dict[str, str]) -> Response:
+def _json_response(path: str, status: int, body: Any, headers: dict[str, str]) -> Response:
     """A JSON response; an entity's carries its version as ETag, a created one its Location."""
     fields = body.model_dump(mode="json") if isinstance(body, BaseModel) else body  # a replay is a dict
     if isinstance(fields, dict):
         if isinstance(fields.get("version"), int):
             headers["ETag"] = f'"{fields["version"]}"'
         if status == 201 and "id" in fields:
-            headers["Location"] = f"{spec.path}/{fields['id']}"
+            headers["Location"] = f"{path}/{fields['id']}"
     return Response(body=json.dumps(fields), status_code=status, headers={"Content-Type": JSON, **headers})
 
 
@@ -181,6 +182,7 @@ def _respond(
     params: dict[str, str],
     correlation_id: str,
 ) -> Response:
+    path = spec.path.format(**params)  # the concrete path: where a created entity is found
     try:
         raw = request.raw_body or b""
         raw_body = raw.encode() if isinstance(raw, str) else raw
@@ -204,7 +206,7 @@ def _respond(
             )
             route_request.idempotency = claim
             if replay := idempotency.find_replay(claim):
-                return _replayed(spec, replay)
+                return _replayed(path, replay)
         try:
             result = handler(route_request)
         except idempotency.IdempotentRequestInFlight:
@@ -212,12 +214,12 @@ def _respond(
             replay = idempotency.find_replay(route_request.idempotency) if route_request.idempotency else None
             if replay is None:
                 raise
-            return _replayed(spec, replay)
+            return _replayed(path, replay)
         if result is None:
             return Response(body="", status_code=204)
         if isinstance(result, Response):
             return result
-        return _json_response(spec, spec.status, result, {})
+        return _json_response(path, spec.status, result, {})
     except Problem as problem:
         logger().info("request refused", extra={"status": problem.status, "problem": problem.code})
         return problem_response(problem, instance=f"urn:kontor:request:{correlation_id}")
@@ -227,8 +229,8 @@ def _respond(
         return problem_response(failure, instance=f"urn:kontor:request:{correlation_id}")
 
 
-def _replayed(spec: RouteSpec, replay: idempotency.StoredResponse) -> Response:
-    return _json_response(spec, replay.status, replay.body, {"Idempotent-Replayed": "true"})
+def _replayed(path: str, replay: idempotency.StoredResponse) -> Response:
+    return _json_response(path, replay.status, replay.body, {"Idempotent-Replayed": "true"})
 
 
 def route(
@@ -236,7 +238,7 @@ def route(
     path: str,
     method: str,
     *,
-    permission: Permission,
+    permission: Permission | CustomerPermission,
     summary: str,
     tags: tuple[str, ...],
     body: type[BaseModel] | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import Field, computed_field, field_validator
@@ -68,6 +69,15 @@ class CustomerUser(CustomerUserFields, Stamped):
         if self.disabled:
             return "disabled"
         return "invited" if self.binding is None else "active"
+
+
+@dataclass(frozen=True)
+class CustomerSession:
+    """A signed-in customer user: their account, where they sit in their company, what they may do."""
+
+    user: CustomerUser
+    access: CustomerAccess
+    company_path: tuple[UnitSummary, ...]
 
 
 class UnitSummary(View):

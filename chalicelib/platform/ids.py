@@ -10,6 +10,11 @@ ID_PREFIXES = {
     "website": "web",
     "event": "evt",
     "staff_user": "stf",
+    "customer": "cus",
+    "customer_unit": "unt",
+    "customer_group": "cgr",
+    "address": "adr",
+    "customer_user": "usr",
 }
 _ID_PATTERN = re.compile(r"^[a-z]{2,5}_[0-9A-HJKMNP-TV-Z]{26}$")
 

@@ -7,7 +7,10 @@ cryptography (their import costs cold start; only authenticated requests need th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from chalicelib.domain.customer_users import CustomerSession
 
 PrincipalKind = Literal["platform_operator", "staff", "customer", "integration", "anonymous"]
 
@@ -30,6 +33,7 @@ class Principal:
     email: str | None = None
     roles: frozenset[str] = frozenset()
     on_behalf_of: str | None = None
+    customer: CustomerSession | None = None  # a customer user's account, company and access
 
     @property
     def actor(self) -> str:

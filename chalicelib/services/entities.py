@@ -109,7 +109,7 @@ def check_version(current: int, expected: int | None) -> None:
 def merge(current: ModelT, patch: BaseModel, fields_model: type[BaseModel]) -> ModelT:
     """Apply the fields sent in ``patch`` and re-check the whole entity as if it were created so."""
     changes = patch.model_dump(include=patch.model_fields_set - {"version"})
-    merged = {**current.model_dump(), **changes}
+    merged = {**current.model_dump(exclude=set(type(current).model_computed_fields)), **changes}
     try:
         fields_model.model_validate({k: merged[k] for k in fields_model.model_fields}, strict=False)
     except ValidationError as error:
@@ -164,6 +164,7 @@ def listing(
     index: str | None = None,
     filters: dict[str, str] | None = None,
     newest_first: bool = False,
+    keep: Callable[[Record], bool] | None = None,
 ) -> Listing[ModelT]:
     """One page of a partition's entities as ``model``, with the cursor to the next page."""
     result = repository.query(
@@ -173,6 +174,7 @@ def listing(
         start_key=page.start_key(),
         filters=filters,
         newest_first=newest_first,
+        keep=keep,
     )
     return Listing[model](  # type: ignore[valid-type]
         items=[to_model(record, model) for record in result.records],

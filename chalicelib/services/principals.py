@@ -1,20 +1,34 @@
-"""Turning a verified token into a principal whose roles come from the table (one GetItem)."""
+"""Turning a verified token into a principal whose roles and access come from the table.
+
+Staff and customer users are both found by the token's email in one BatchGetItem; a customer user's
+company tree comes with one more Query. An invited customer user is bound to the first verified
+token with their email; a disabled one is refused at once (nothing is cached across requests).
+"""
 
 from __future__ import annotations
 
+from chalicelib.domain.customer_users import CustomerSession, CustomerUser, UnitSummary, customer_access
 from chalicelib.domain.permissions import PLATFORM_OPERATOR_ROLE
 from chalicelib.platform.errors import Forbidden
 from chalicelib.platform.principal import Principal, VerifiedToken
+from chalicelib.services import customer_users, customers, entities
+from chalicelib.services.context import Caller
 from chalicelib.store import keys, repository
+from chalicelib.store.repository import Record
 
 STAFF_USER_TYPE = "staff_user"
 
 
 def load_principal(token: VerifiedToken) -> Principal:
-    """The staff member the token names in its tenant; 403 if unknown or disabled there."""
+    """The staff member or customer user the token names in its tenant; 403 if unknown or disabled."""
     if token.email is None:
         raise Forbidden("the token carries no email")
-    record = repository.get(keys.staff_user(token.tenant_id, token.email))
+    staff_key = keys.staff_user(token.tenant_id, token.email)
+    customer_key = keys.customer_user(token.tenant_id, token.email)
+    found = repository.get_many([staff_key, customer_key])
+    if customer_key in found:
+        return _customer_principal(token, found[customer_key])
+    record = found.get(staff_key)
     if record is None or record.type != STAFF_USER_TYPE or record.data.get("status") != "active":
         raise Forbidden("no active account for this token in its tenant")
     roles = frozenset(record.data.get("roles", []))
@@ -28,4 +42,29 @@ def load_principal(token: VerifiedToken) -> Principal:
         subject=token.subject,
         email=token.email,
         roles=roles,
+    )
+
+
+def _customer_principal(token: VerifiedToken, record: Record) -> Principal:
+    user = entities.to_model(record, CustomerUser)
+    if user.disabled:
+        raise Forbidden("this account is disabled")
+    if user.binding is None:
+        caller = Caller(
+            Principal(kind="customer", tenant_id=token.tenant_id, subject=token.subject, email=user.email)
+        )
+        user = customer_users.bind_on_first_sign_in(user, token, caller)
+    elif (user.binding.issuer, user.binding.subject) != (token.issuer, token.subject):
+        raise Forbidden("this account is bound to another sign-in")
+    company = customers.load_company(token.tenant_id, user.customer_id)
+    access = customer_access(user, company.tree, custom_roles={})
+    path = tuple(
+        UnitSummary(id=unit.id, name=unit.name, kind=unit.kind) for unit in company.path(user.unit_id)
+    )
+    return Principal(
+        kind="customer",
+        tenant_id=token.tenant_id,
+        subject=token.subject,
+        email=user.email,
+        customer=CustomerSession(user=user, access=access, company_path=path),
     )

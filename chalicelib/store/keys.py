@@ -7,18 +7,23 @@ without it. Ids are type-prefixed ULIDs, so sort keys made of ids sort by creati
 Entity chart
 ============
 
-======================  =============================  =============  ======================================  =====================================  =================================
-entity (``type``)       PK                             SK             GSI1PK / GSI1SK                         GSI2PK / GSI2SK                        GSI3PK / GSI3SK
-======================  =============================  =============  ======================================  =====================================  =================================
-tenant                  T#<t>#TENANT                   TENANT         T#platform#TENANT / <t>
+======================  =============================  ==============  ======================================  =====================================  =================================
+entity (``type``)       PK                             SK              GSI1PK / GSI1SK                         GSI2PK / GSI2SK                        GSI3PK / GSI3SK
+======================  =============================  ==============  ======================================  =====================================  =================================
+tenant                  T#<t>#TENANT                   TENANT          T#platform#TENANT / <t>
 staff_user              T#<t>#STAFF                    <email>
 organization            T#<t>#ORG                      <org_id>
 website                 T#<t>#WEBSITE                  <web_id>
 host                    HOST#<hostname>                HOST
-idempotency             T#<t>#IDEM#<digest>            IDEM                                                                                                          (TTL expires_at)
-event (outbox)          T#<t>#EVENT#<event_id>         EVENT                                                                                                         (TTL expires_at)
-audit_entry             T#<t>#AUDIT#<entity_id>        <event_id>     T#<t>#AUDIT / <event_id>                T#<t>#AUDIT#TYPE#<type> / <event_id>   T#<t>#AUDIT#ACTOR#<actor> / <event_id>
-======================  =============================  =============  ======================================  =====================================  =================================
+customer_unit           T#<t>#CUST#<customer_id>       UNIT#<unit_id>  T#<t>#CUSTOMER / <customer_id>          T#<t>#CGROUP#<group_id> / <unit_id>
+customer_tree           T#<t>#CUST#<customer_id>       TREE
+customer_group          T#<t>#CGROUP                   <group_id>
+customer_user           T#<t>#CUSER                    <email>         T#<t>#CUST#<c>#USER / <unit_id>#<email>
+customer_user_id        T#<t>#CUSER#<user_id>          ID
+idempotency             T#<t>#IDEM#<digest>            IDEM                                                                                                           (TTL expires_at)
+event (outbox)          T#<t>#EVENT#<event_id>         EVENT                                                                                                          (TTL expires_at)
+audit_entry             T#<t>#AUDIT#<entity_id>        <event_id>      T#<t>#AUDIT / <event_id>                T#<t>#AUDIT#TYPE#<type> / <event_id>   T#<t>#AUDIT#ACTOR#<actor> / <event_id>
+======================  =============================  ==============  ======================================  =====================================  =================================
 
 The platform's own operators live in the reserved tenant ``platform`` (no customer tenant may take
 that id), so even the tenant list sits under a ``T#`` prefix.
@@ -31,7 +36,7 @@ Access patterns
 ==  ==========================================  =================================================  =============================================
 1   get a tenant                                PK=T#<t>#TENANT, SK=TENANT                         services.tenants.get_tenant
 2   list tenants                                GSI1 PK=T#platform#TENANT                          services.tenants.list_tenants
-3   get a staff user (principal loading)        PK=T#<t>#STAFF, SK=<email>                         services.principals.load_principal
+3   load the principal (staff or customer)      BatchGet T#<t>#STAFF/<email>, T#<t>#CUSER/<email>  services.principals.load_principal
 4   get / list organizations                    PK=T#<t>#ORG [, SK=<org_id>]                       services.organizations.get/list_organizations
 5   get / list websites                         PK=T#<t>#WEBSITE [, SK=<web_id>]                   services.websites.get/list_websites
 6   list an organization's websites             PK=T#<t>#WEBSITE, filter organization_id           services.websites.list_websites (organization_id)
@@ -43,12 +48,38 @@ Access patterns
 12  audit entries of a tenant, newest first     GSI1 PK=T#<t>#AUDIT                                services.audit.list_audit
 13  audit entries of one entity type            GSI2 PK=T#<t>#AUDIT#TYPE#<type>                    services.audit.list_audit (entity_type)
 14  audit entries of one actor                  GSI3 PK=T#<t>#AUDIT#ACTOR#<actor>                  services.audit.list_audit (actor)
+15  get a customer (its root unit) or a unit    PK=T#<t>#CUST#<c>, SK=UNIT#<unit_id>               services.customers.get_customer/get_unit
+16  list customers                              GSI1 PK=T#<t>#CUSTOMER                             services.customers.list_customers
+17  load a company tree and its structure       PK=T#<t>#CUST#<c> (the whole partition)            services.customers.load_company
+18  serialize a company's structure changes     PK=T#<t>#CUST#<c>, SK=TREE, condition version      services.customers.create/update/delete_unit
+19  get / list customer groups                  PK=T#<t>#CGROUP [, SK=<group_id>]                  services.customer_groups.get/list_customer_groups
+20  a unit's group exists (referential check)   PK=T#<t>#CGROUP, SK=<group_id>, condition check    services.customers (unit writes)
+21  units of a customer group                   GSI2 PK=T#<t>#CGROUP#<group_id>                    services.customer_groups.delete_customer_group
+22  get a customer user by id                   PK=T#<t>#CUSER#<user_id>, then the user by email   services.customer_users.get_user
+23  users of a company, by home unit            GSI1 PK=T#<t>#CUST#<c>#USER                        services.customer_users.list_users/list_company_users
+24  one email, one account in a tenant          condition: no T#<t>#STAFF/<email>, no CUSER item   services.customer_users.invite_user
 ==  ==========================================  =================================================  =============================================
 
 Pattern 6 filters the tenant's website partition instead of keeping a GSI: a tenant has tens of
 websites, and the strongly consistent read is what the organization delete guard needs.
 Audit filters combine by querying the most selective index (entity, then actor, then type) and
 filtering on the others.
+
+A customer is the root unit of its company tree (the root's id is the customer id, ``cus_``; other
+units are ``unt_``), and all units of a customer share one partition with each unit's ``parent_id``
+and no stored path: pattern 17 reads the units and the ``TREE`` item in one Query (every page), and
+``domain.access.CompanyTree`` answers each "is X under Y" in memory. Every structure change (create,
+move, delete a unit) writes the ``TREE`` item conditional on the version read with the tree, so
+concurrent moves cannot make a cycle: the one that lost answers 409. Only roots carry GSI1 (the
+customer list); only units with a customer group carry GSI2 (pattern 21, eventually consistent: a
+group deleted in the same instant a unit takes it can leave a dangling reference, which readers
+show as it is).
+
+Customer users are keyed by the email their tokens carry, so pattern 3 finds staff and customer users
+in one BatchGetItem; a customer user's principal adds pattern 17 (the company tree): two round trips
+in all. The id item (pattern 22) is written in the user's transaction so routes address users by id
+with strongly consistent reads. Pattern 23 lists a company's users; the storefront keeps those its
+``users.view`` grants reach (filtered in memory with the tree, since reach is a set of subtrees).
 """
 
 from __future__ import annotations
@@ -100,6 +131,35 @@ def website(tenant_id: str, website_id: str) -> Key:
     return Key(website_collection(tenant_id), website_id)
 
 
+def customer_partition(tenant_id: str, customer_id: str) -> str:
+    """The partition of one customer's company tree: its units and its ``TREE`` item."""
+    return f"T#{tenant_id}#CUST#{customer_id}"
+
+
+def customer_unit(tenant_id: str, customer_id: str, unit_id: str) -> Key:
+    return Key(customer_partition(tenant_id, customer_id), f"UNIT#{unit_id}")
+
+
+def customer_tree(tenant_id: str, customer_id: str) -> Key:
+    return Key(customer_partition(tenant_id, customer_id), "TREE")
+
+
+def customers_index(tenant_id: str) -> str:
+    return f"T#{tenant_id}#CUSTOMER"
+
+
+def customer_group_collection(tenant_id: str) -> str:
+    return f"T#{tenant_id}#CGROUP"
+
+
+def customer_group(tenant_id: str, group_id: str) -> Key:
+    return Key(customer_group_collection(tenant_id), group_id)
+
+
+def units_of_group(tenant_id: str, group_id: str) -> str:
+    return f"T#{tenant_id}#CGROUP#{group_id}"
+
+
 def host(hostname: str) -> Key:
     return Key(f"HOST#{hostname.lower()}", "HOST")
 
@@ -130,3 +190,21 @@ def audit_of_type(tenant_id: str, entity_type: str) -> str:
 
 def audit_of_actor(tenant_id: str, actor: str) -> str:
     return f"T#{tenant_id}#AUDIT#ACTOR#{actor}"
+
+
+def customer_user_collection(tenant_id: str) -> str:
+    return f"T#{tenant_id}#CUSER"
+
+
+def customer_user(tenant_id: str, email: str) -> Key:
+    """A customer user, keyed by the email their tokens carry: principal loading is one read."""
+    return Key(customer_user_collection(tenant_id), email.lower())
+
+
+def customer_user_id(tenant_id: str, user_id: str) -> Key:
+    """The pointer from a customer user's id to their email (written with the user)."""
+    return Key(f"T#{tenant_id}#CUSER#{user_id}", "ID")
+
+
+def customer_users_index(tenant_id: str, customer_id: str) -> str:
+    return f"T#{tenant_id}#CUST#{customer_id}#USER"

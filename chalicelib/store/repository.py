@@ -8,6 +8,7 @@ fails, so a taken hostname, a stale version and a lost race each surface as the 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -88,9 +89,11 @@ def query(
     start_key: dict[str, Any] | None = None,
     newest_first: bool = False,
     filters: dict[str, str] | None = None,
+    keep: Callable[[Record], bool] | None = None,
 ) -> Page:
     """One page of a partition, sorted by sort key; ``filters`` match fields of ``data`` exactly.
 
+    ``keep`` filters in memory what an expression cannot say (a record's unit within a subtree).
     With filters each DynamoDB page reads ``FILTERED_PAGE_SIZE`` items (the filter applies after
     DynamoDB's ``Limit``: reading ``limit`` items a page would cost a round trip per few items skipped);
     the page still holds at most ``limit`` records and ``last_key`` points right after the last one returned.
@@ -100,16 +103,23 @@ def query(
         clause = Item.data[name] == value
         condition = clause if condition is None else condition & clause
     source = getattr(Item, index) if index else Item
+    filtered = condition is not None or keep is not None
     results = source.query(
         partition,
         filter_condition=condition,
-        limit=limit,
+        limit=None if keep else limit,
         last_evaluated_key=start_key,
         scan_index_forward=not newest_first,
-        page_size=limit if condition is None else max(limit, FILTERED_PAGE_SIZE),
+        page_size=max(limit, FILTERED_PAGE_SIZE) if filtered else limit,
         consistent_read=index is None,
     )
-    records = [_record(item) for item in results]
+    records: list[Record] = []
+    for item in results:
+        record = _record(item)
+        if keep is None or keep(record):
+            records.append(record)
+            if len(records) == limit:
+                break  # the iterator's last key is now this record's: the next page starts after it
     return Page(records, results.last_evaluated_key if len(records) == limit else None)
 
 
@@ -168,16 +178,21 @@ class Transaction:
         *,
         expected_version: int,
         indexes: dict[str, str] | None = None,
+        on_failure: Problem | None = None,
     ) -> None:
-        """Overwrite an item if it still has ``expected_version``; it gets the next version."""
+        """Overwrite an item if it still has ``expected_version``; it gets the next version.
+
+        A stale version is answered with the version stored now, unless ``on_failure`` says otherwise
+        (a guard item whose version the client never saw).
+        """
         item = _item(key, type, data, version=expected_version + 1, indexes=indexes)
         self.writes.append(
             _Write(
                 item,
                 "save",
                 Item.version == expected_version,
-                PreconditionFailed(expected_version),
-                versioned=True,
+                on_failure or PreconditionFailed(expected_version),
+                versioned=on_failure is None,
             )
         )
 
@@ -189,7 +204,10 @@ class Transaction:
         data_equals: dict[str, str] | None = None,
         on_failure: Problem | None = None,
     ) -> None:
-        """Delete an item that exists (with ``expected_version`` and these ``data`` fields, if given)."""
+        """Delete an item that exists (with ``expected_version`` and these ``data`` fields, if given).
+
+        As with :meth:`replace`, ``on_failure`` replaces the answer with the version stored now.
+        """
         condition = _with_data(
             Item.PK.exists() if expected_version is None else Item.version == expected_version,
             data_equals or {},
@@ -199,8 +217,13 @@ class Transaction:
             if expected_version is not None
             else Conflict("already deleted")
         )
+        versioned = expected_version is not None and on_failure is None
+        self.writes.append(_Write(Item(key.pk, key.sk), "delete", condition, failure, versioned=versioned))
+
+    def require_absent(self, key: Key, *, on_failure: Problem) -> None:
+        """Guard: no item may exist at ``key`` (a condition check, nothing written there)."""
         self.writes.append(
-            _Write(Item(key.pk, key.sk), "delete", condition, failure, versioned=expected_version is not None)
+            _Write(Item(key.pk, key.sk), "condition_check", Item.PK.does_not_exist(), on_failure)
         )
 
     def require(self, key: Key, *, data_equals: dict[str, str], on_failure: Problem) -> None:

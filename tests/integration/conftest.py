@@ -2,10 +2,10 @@
 
 moto starts once for the tier (``mocked_aws``) and every test gets an empty account (``aws``: reset,
 then the table, the queues and the platform operator). Besides the HTTP client (``api``) and the
-factories (``make_tenant``, ``make_staff``, ``make_organization``, ``make_website``), this offers what
-the tests need to look behind the API: the table's items (``table``), the outbox pipeline driven by
-moto's table stream (``outbox``) and a counter of AWS calls (``aws_calls``). Bodies and assertions
-shared by the tests live in ``support.py``.
+factories (``make_tenant``, ``make_staff``, ``make_organization``, ``make_website``, ``make_customer``,
+``make_unit``, ``make_customer_group``), this offers what the tests need to look behind the API: the
+table's items (``table``), the outbox pipeline driven by moto's table stream (``outbox``) and a
+counter of AWS calls (``aws_calls``). Bodies and assertions shared by the tests live in ``support.py``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from chalicelib.platform.settings import get_settings, reset_settings
 from chalicelib.store.schema import create_table
 from chalicelib.store.table import reset_connection
 
-from .support import organization_body, tenant_body, website_body
+from .support import customer_body, organization_body, tenant_body, unit_body, website_body
 
 PLATFORM_OPERATOR = "operator@kontor.example"
 
@@ -184,6 +184,71 @@ def make_website(api: Api) -> Callable[..., dict[str, Any]]:
     return make
 
 
+@pytest.fixture
+def make_customer(api: Api) -> Callable[..., dict[str, Any]]:
+    """Create a customer through the API; returns its company (the root unit)."""
+
+    def make(token: str, **overrides: Any) -> dict[str, Any]:
+        reply = api.call("POST", "/v1/admin/customers", token=token, body=customer_body(**overrides))
+        assert reply.status == 201, reply.body
+        return dict(reply.body)
+
+    return make
+
+
+@pytest.fixture
+def make_unit(api: Api) -> Callable[..., dict[str, Any]]:
+    """Create a unit of a customer under ``parent_id`` through the API; returns it."""
+
+    def make(token: str, customer_id: str, parent_id: str, **overrides: Any) -> dict[str, Any]:
+        reply = api.call(
+            "POST",
+            f"/v1/admin/customers/{customer_id}/units",
+            token=token,
+            body=unit_body(parent_id, **overrides),
+        )
+        assert reply.status == 201, reply.body
+        return dict(reply.body)
+
+    return make
+
+
+@pytest.fixture
+def make_customer_user(api: Api) -> Callable[..., dict[str, Any]]:
+    """Invite a user of a customer with one role at their home unit through the API; returns them."""
+
+    def make(
+        token: str,
+        customer_id: str,
+        unit_id: str,
+        *,
+        email: str = "bob.buyer@globex.example",
+        role_id: str = "buyer",
+    ) -> dict[str, Any]:
+        body = {
+            "email": email,
+            "name": email.split("@")[0],
+            "unit_id": unit_id,
+            "assignments": [{"role_id": role_id, "unit_id": unit_id}],
+        }
+        reply = api.call("POST", f"/v1/admin/customers/{customer_id}/users", token=token, body=body)
+        assert reply.status == 201, reply.body
+        return dict(reply.body)
+
+    return make
+
+
+@pytest.fixture
+def make_customer_group(api: Api) -> Callable[..., dict[str, Any]]:
+    def make(token: str, **overrides: Any) -> dict[str, Any]:
+        body = {"name": "Key accounts", **overrides}
+        reply = api.call("POST", "/v1/admin/customer-groups", token=token, body=body)
+        assert reply.status == 201, reply.body
+        return dict(reply.body)
+
+    return make
+
+
 # --- behind the API: the table, the outbox pipeline, AWS calls ------------------------------------------
 
 
@@ -220,6 +285,15 @@ class Table:
             UpdateExpression="SET #data.#name = :value",
             ExpressionAttributeNames={"#data": "data", "#name": name},
             ExpressionAttributeValues={":value": {"S": value}},
+        )
+
+    def bump_version(self, pk: str, sk: str) -> None:
+        """Raise an item's version behind the app's back, as a concurrent write would."""
+        self._client.update_item(
+            TableName=self._name,
+            Key={"PK": {"S": pk}, "SK": {"S": sk}},
+            UpdateExpression="SET version = version + :one",
+            ExpressionAttributeValues={":one": {"N": "1"}},
         )
 
     def events(self, tenant_id: str) -> list[dict[str, Any]]:

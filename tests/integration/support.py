@@ -67,3 +67,23 @@ def error_locs(reply: Any) -> list[str]:
     """The field paths of a 422 (``body.currencies[0]``)."""
     body = assert_problem(reply, 422)
     return [error["loc"] for error in body["errors"]]
+
+
+def customer_body(**overrides: Any) -> dict[str, Any]:
+    return {"name": "Globex", **overrides}
+
+
+def unit_body(parent_id: str, **overrides: Any) -> dict[str, Any]:
+    return {"name": "Globex Manufacturing", "kind": "division", "parent_id": parent_id, **overrides}
+
+
+def address_body(**overrides: Any) -> dict[str, Any]:
+    return {
+        "kind": "shipping",
+        "label": "Plant",
+        "line1": "1 Rue de l'Usine",
+        "city": "Lyon",
+        "postal_code": "69001",
+        "country": "FR",
+        **overrides,
+    }

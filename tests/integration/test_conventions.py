@@ -357,17 +357,34 @@ def test_an_invalid_idempotency_key_is_422(api: Api, acme: str, table: Table, ke
 
 @pytest.fixture
 def versioned_target(
-    acme: str, make_organization: Callable[..., dict[str, Any]], make_website: Callable[..., dict[str, Any]]
+    acme: str,
+    make_organization: Callable[..., dict[str, Any]],
+    make_website: Callable[..., dict[str, Any]],
+    make_customer_group: Callable[..., dict[str, Any]],
+    make_customer: Callable[..., dict[str, Any]],
+    make_unit: Callable[..., dict[str, Any]],
+    make_customer_user: Callable[..., dict[str, Any]],
 ) -> Callable[[RouteSpec], tuple[str, dict[str, Any]]]:
     """The path of a versioned route for a fresh object at version 1, and a body changing it."""
 
     def target(spec: RouteSpec) -> tuple[str, dict[str, Any]]:
-        organization = make_organization(acme)
-        ids = {
-            "organization_id": organization["id"],
-            "website_id": make_website(acme, organization["id"])["id"],
-        }
         params = re.findall(r"{(\w+)}", spec.path)
+        if "customer_id" in params:
+            customer = make_customer(acme)
+            unit = make_unit(acme, customer["id"], customer["id"])
+            ids = {
+                "customer_id": customer["id"],
+                "unit_id": unit["id"],
+                "user_id": make_customer_user(acme, customer["id"], unit["id"])["id"],
+            }
+        elif "group_id" in params:
+            ids = {"group_id": make_customer_group(acme)["id"]}
+        else:
+            organization = make_organization(acme)
+            ids = {
+                "organization_id": organization["id"],
+                "website_id": make_website(acme, organization["id"])["id"],
+            }
         assert set(params) <= set(ids), f"no object for {spec.name}: add its path parameter here"
         path = spec.path.format(**{name: ids[name] for name in params})
         return path, ({"name": "Changed"} if spec.body is not None else {})

@@ -17,10 +17,14 @@ from chalicelib.api.routing import ROUTES, RouteSpec
 from chalicelib.domain.permissions import Permission
 
 from .conftest import Api, Outbox, Table
-from .support import assert_problem, error_locs, website_body
+from .support import assert_problem, customer_body, error_locs, unit_body, website_body
 
+# Staff routes of a tenant (storefront routes are the customer users' own: see test_customer_users.py).
 TENANT_ROUTES = [
-    spec for spec in ROUTES if spec.permission not in (Permission.PUBLIC, Permission.PLATFORM_TENANTS)
+    spec
+    for spec in ROUTES
+    if isinstance(spec.permission, Permission)
+    and spec.permission not in (Permission.PUBLIC, Permission.PLATFORM_TENANTS, Permission.CUSTOMER_SELF)
 ]
 ITEM_ROUTES = [spec for spec in TENANT_ROUTES if "{" in spec.path]
 LIST_ROUTES = [spec for spec in TENANT_ROUTES if "{" not in spec.path and spec.method == "GET" and spec.query]
@@ -40,11 +44,30 @@ CHANGE_BODIES: dict[str, dict[str, Any]] = {
         "hostnames": ["evil.example"],
         "version": 1,
     },
+    "PATCH /v1/admin/customer-groups/{group_id}": {"name": "Hijacked", "version": 1},
+    "PATCH /v1/admin/customers/{customer_id}": {"name": "Hijacked", "version": 1},
+    "POST /v1/admin/customers/{customer_id}/units": unit_body("cus_01J00000000000000000000000"),
+    "PATCH /v1/admin/customers/{customer_id}/units/{unit_id}": {"name": "Hijacked", "version": 1},
+    "POST /v1/admin/customers/{customer_id}/users": {
+        "email": "mallory@nordic.example",
+        "name": "Mallory",
+        "unit_id": "unt_01J00000000000000000000000",
+    },
+    "PATCH /v1/admin/customers/{customer_id}/users/{user_id}": {"disabled": True, "version": 1},
 }
-# How each create route could reach another tenant's objects: a body referring to them (None: it cannot).
-CROSS_TENANT_CREATES: dict[str, Callable[[dict[str, str]], dict[str, Any]] | None] = {
+# How each create route could reach another tenant's objects: a body referring to them and the field
+# that refers (None: it cannot).
+CROSS_TENANT_CREATES: dict[str, tuple[Callable[[dict[str, str]], dict[str, Any]], str] | None] = {
     "POST /v1/admin/organizations": None,
-    "POST /v1/admin/websites": lambda ids: website_body(ids["organization_id"], hostnames=["evil.nordic.se"]),
+    "POST /v1/admin/websites": (
+        lambda ids: website_body(ids["organization_id"], hostnames=["evil.nordic.se"]),
+        "body.organization_id",
+    ),
+    "POST /v1/admin/customer-groups": None,
+    "POST /v1/admin/customers": (
+        lambda ids: customer_body(customer_group_id=ids["group_id"]),
+        "body.customer_group_id",
+    ),
 }
 
 # Lists filtered by acme's ids or names: nordic must find nothing with them.
@@ -54,12 +77,18 @@ FILTERED_LISTS: dict[str, Callable[[dict[str, str]], str]] = {
     "audit of a website": lambda ids: f"/v1/admin/audit?entity_id={ids['website_id']}",
     "audit of an actor": lambda ids: "/v1/admin/audit?actor=staff:admin@acme.example",
     "audit of an entity type": lambda ids: "/v1/admin/audit?entity_type=website",
+    "audit of a customer": lambda ids: f"/v1/admin/audit?entity_id={ids['customer_id']}",
 }
+
+
+# The path parameters the acme fixture has an object for.
+ACME_OBJECTS = ("organization_id", "website_id", "group_id", "customer_id", "unit_id", "user_id")
 
 
 @dataclass
 class Acme:
-    """acme's admin token and its objects: one organization with one website."""
+    """acme's admin token and its objects: one organization with one website, and one customer group
+    with one customer that has one unit."""
 
     token: str
     ids: dict[str, str]  # path parameter -> acme's object id
@@ -71,16 +100,35 @@ def acme(
     make_tenant: Callable[..., str],
     make_organization: Callable[..., dict[str, Any]],
     make_website: Callable[..., dict[str, Any]],
+    make_customer_group: Callable[..., dict[str, Any]],
+    make_customer: Callable[..., dict[str, Any]],
+    make_unit: Callable[..., dict[str, Any]],
+    make_customer_user: Callable[..., dict[str, Any]],
 ) -> Acme:
     token = make_tenant("acme")
     organization = make_organization(token)
     website = make_website(token, organization["id"])
+    group = make_customer_group(token)
+    customer = make_customer(token, customer_group_id=group["id"])
+    unit = make_unit(token, customer["id"], customer["id"])
+    user = make_customer_user(token, customer["id"], unit["id"])
     return Acme(
         token,
-        ids={"organization_id": organization["id"], "website_id": website["id"]},
+        ids={
+            "organization_id": organization["id"],
+            "website_id": website["id"],
+            "group_id": group["id"],
+            "customer_id": customer["id"],
+            "unit_id": unit["id"],
+            "user_id": user["id"],
+        },
         paths={
             "organization_id": f"/v1/admin/organizations/{organization['id']}",
             "website_id": f"/v1/admin/websites/{website['id']}",
+            "group_id": f"/v1/admin/customer-groups/{group['id']}",
+            "customer_id": f"/v1/admin/customers/{customer['id']}",
+            "unit_id": f"/v1/admin/customers/{customer['id']}/units/{unit['id']}",
+            "user_id": f"/v1/admin/customers/{customer['id']}/users/{user['id']}",
         },
     )
 
@@ -105,7 +153,7 @@ def test_every_tenant_route_is_covered_here() -> None:
     # then each is one of the kinds tested below, with what its test needs
     for spec in TENANT_ROUTES:
         if spec in ITEM_ROUTES:
-            assert set(_path_parameters(spec)) <= {"organization_id", "website_id"}, (
+            assert set(_path_parameters(spec)) <= set(ACME_OBJECTS), (
                 f"{spec.name}: give the acme fixture an object for its path parameter"
             )
             assert spec.body is None or spec.name in CHANGE_BODIES, (
@@ -197,8 +245,9 @@ def test_a_create_referring_to_another_tenants_object_is_422_and_writes_nothing(
     api: Api, acme: Acme, nordic: str, table: Table, name: str
 ) -> None:
     # given
-    build = CROSS_TENANT_CREATES[name]
-    assert build is not None
+    reference = CROSS_TENANT_CREATES[name]
+    assert reference is not None
+    build, field = reference
     method, path = name.split(" ", 1)
     before = table.keys()
 
@@ -206,7 +255,7 @@ def test_a_create_referring_to_another_tenants_object_is_422_and_writes_nothing(
     reply = api.call(method, path, token=nordic, body=build(acme.ids))
 
     # then
-    assert error_locs(reply) == ["body.organization_id"]
+    assert error_locs(reply) == [field]
     assert table.keys() == before
 
 
@@ -232,6 +281,32 @@ def test_a_website_cannot_move_to_another_tenants_organization(
 
     # then
     assert error_locs(reply) == ["body.organization_id"]
+    assert table.items() == before
+
+
+def test_a_unit_cannot_move_under_another_tenants_unit(
+    api: Api,
+    acme: Acme,
+    nordic: str,
+    make_customer: Callable[..., dict[str, Any]],
+    make_unit: Callable[..., dict[str, Any]],
+    table: Table,
+) -> None:
+    # given nordic's own customer with a unit
+    customer = make_customer(nordic, name="Nordic Customer")
+    unit = make_unit(nordic, customer["id"], customer["id"])
+    before = table.items()
+
+    # when nordic moves it under acme's unit
+    reply = api.call(
+        "PATCH",
+        f"/v1/admin/customers/{customer['id']}/units/{unit['id']}",
+        token=nordic,
+        body={"parent_id": acme.ids["unit_id"], "version": 1},
+    )
+
+    # then
+    assert error_locs(reply) == ["body.parent_id"]
     assert table.items() == before
 
 

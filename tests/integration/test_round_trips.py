@@ -17,9 +17,10 @@ from app import app as chalice_app  # noqa: F401 - registers every route in ROUT
 from chalicelib.api.routing import ROUTES
 
 from .conftest import MEASURED_ROUND_TRIPS, Api, AwsCalls
-from .support import organization_body, tenant_body, website_body
+from .support import customer_body, organization_body, tenant_body, unit_body, website_body
 
-PRINCIPAL = "GetItem"  # the caller's staff record
+MANAGER = "max.manager@globex.example"
+PRINCIPAL = "BatchGetItem"  # the caller's staff and customer-user records, by the token's email
 GET, BATCH_GET, QUERY, WRITE = "GetItem", "BatchGetItem", "Query", "TransactWriteItems"
 
 
@@ -56,14 +57,44 @@ def world(
     )
 
 
+@pytest.fixture
+def customers(
+    world: World,
+    make_customer_group: Callable[..., dict[str, Any]],
+    make_customer: Callable[..., dict[str, Any]],
+    make_unit: Callable[..., dict[str, Any]],
+    make_customer_user: Callable[..., dict[str, Any]],
+) -> dict[str, str]:
+    """acme's two customer groups, a customer of the first with a division and a plant below it, and a
+    customer without units (made for the cases of customer routes only)."""
+    group = make_customer_group(world.token)
+    spare_group = make_customer_group(world.token, name="Spare")
+    customer = make_customer(world.token, customer_group_id=group["id"])
+    division = make_unit(world.token, customer["id"], customer["id"])
+    plant = make_unit(world.token, customer["id"], division["id"], name="Plant Lyon", kind="branch")
+    spare_customer = make_customer(world.token, name="Initech")
+    manager = make_customer_user(
+        world.token, customer["id"], division["id"], email=MANAGER, role_id="purchasing-manager"
+    )
+    return {
+        "user": manager["id"],
+        "group": group["id"],
+        "spare_group": spare_group["id"],
+        "customer": customer["id"],
+        "division": division["id"],
+        "plant": plant["id"],
+        "spare_customer": spare_customer["id"],
+    }
+
+
 @dataclass(frozen=True)
 class Case:
     method: str
-    path: str  # {organization}, {spare}, {website}, {other}: the world's objects
+    path: str  # {organization}, {spare}, {website}, {other}: the world's objects; {customer}...: customers
     expected: tuple[str, ...]  # the DynamoDB operations, in order
     body: Callable[[dict[str, str]], Any] | None = None
     headers: tuple[tuple[str, str], ...] = ()
-    token: str = "tenant"  # tenant, operator or none
+    token: str = "tenant"  # tenant, operator, customer (a purchasing manager of the customer) or none
     status: int = 200
     replay: bool = False  # send the request twice with an Idempotency-Key; count the second
 
@@ -179,6 +210,125 @@ ROUND_TRIPS: dict[str, Case] = {
     "GET /v1/admin/websites/{website_id}/effective-settings": Case(
         "GET", "/v1/admin/websites/{website}/effective-settings", (PRINCIPAL, GET, BATCH_GET)
     ),
+    # customer groups
+    "POST /v1/admin/customer-groups": Case(
+        "POST", "/v1/admin/customer-groups", (PRINCIPAL, WRITE), lambda _: {"name": "Standard"}, status=201
+    ),
+    "GET /v1/admin/customer-groups": Case("GET", "/v1/admin/customer-groups", (PRINCIPAL, QUERY)),
+    "GET /v1/admin/customer-groups/{group_id}": Case(
+        "GET", "/v1/admin/customer-groups/{group}", (PRINCIPAL, GET)
+    ),
+    "PATCH /v1/admin/customer-groups/{group_id}": Case(
+        "PATCH",
+        "/v1/admin/customer-groups/{group}",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: {"name": "Renamed", "version": 1},
+    ),
+    "DELETE /v1/admin/customer-groups/{group_id}": Case(
+        "DELETE",
+        "/v1/admin/customer-groups/{spare_group}",
+        (PRINCIPAL, GET, QUERY, WRITE),
+        headers=(("If-Match", '"1"'),),
+        status=204,
+    ),
+    # customers and their units
+    "POST /v1/admin/customers": Case(
+        "POST",
+        "/v1/admin/customers",
+        (PRINCIPAL, WRITE),
+        lambda ids: customer_body(customer_group_id=ids["group"]),
+        status=201,
+    ),
+    "POST /v1/admin/customers + Idempotency-Key": Case(
+        "POST",
+        "/v1/admin/customers",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: customer_body(),
+        (("Idempotency-Key", "c-1"),),
+        status=201,
+    ),
+    "GET /v1/admin/customers": Case("GET", "/v1/admin/customers", (PRINCIPAL, QUERY)),
+    "GET /v1/admin/customers/{customer_id}": Case("GET", "/v1/admin/customers/{customer}", (PRINCIPAL, GET)),
+    "PATCH /v1/admin/customers/{customer_id}": Case(
+        "PATCH",
+        "/v1/admin/customers/{customer}",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: {"name": "Renamed", "version": 1},
+    ),
+    "DELETE /v1/admin/customers/{customer_id}": Case(
+        "DELETE",
+        "/v1/admin/customers/{spare_customer}",
+        (PRINCIPAL, QUERY, WRITE),
+        headers=(("If-Match", '"1"'),),
+        status=204,
+    ),
+    "POST /v1/admin/customers/{customer_id}/units": Case(
+        "POST",
+        "/v1/admin/customers/{customer}/units",
+        (PRINCIPAL, BATCH_GET, WRITE),
+        lambda ids: unit_body(ids["plant"], name="Line 1", kind="team", customer_group_id=ids["group"]),
+        status=201,
+    ),
+    "GET /v1/admin/customers/{customer_id}/units": Case(
+        "GET", "/v1/admin/customers/{customer}/units", (PRINCIPAL, QUERY)
+    ),
+    "GET /v1/admin/customers/{customer_id}/units/{unit_id}": Case(
+        "GET", "/v1/admin/customers/{customer}/units/{plant}", (PRINCIPAL, GET)
+    ),
+    "PATCH /v1/admin/customers/{customer_id}/units/{unit_id}": Case(
+        "PATCH",
+        "/v1/admin/customers/{customer}/units/{plant}",
+        (PRINCIPAL, GET, WRITE),
+        lambda ids: {"name": "Usine de Lyon", "customer_group_id": ids["spare_group"], "version": 1},
+    ),
+    "PATCH /v1/admin/customers/{customer_id}/units/{unit_id} (move)": Case(
+        "PATCH",
+        "/v1/admin/customers/{customer}/units/{plant}",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda ids: {"parent_id": ids["customer"], "version": 1},
+    ),
+    "DELETE /v1/admin/customers/{customer_id}/units/{unit_id}": Case(
+        "DELETE",
+        "/v1/admin/customers/{customer}/units/{plant}",
+        (PRINCIPAL, QUERY, WRITE),
+        headers=(("If-Match", '"1"'),),
+        status=204,
+    ),
+    "GET /v1/admin/customers/{customer_id}/units/{unit_id}/effective": Case(
+        "GET", "/v1/admin/customers/{customer}/units/{plant}/effective", (PRINCIPAL, QUERY)
+    ),
+    # customer users (a company load checks units and roles; users are keyed by email, ids point there)
+    "POST /v1/admin/customers/{customer_id}/users": Case(
+        "POST",
+        "/v1/admin/customers/{customer}/users",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda ids: {"email": "new@globex.example", "name": "New", "unit_id": ids["plant"]},
+        status=201,
+    ),
+    "GET /v1/admin/customers/{customer_id}/users": Case(
+        "GET", "/v1/admin/customers/{customer}/users", (PRINCIPAL, QUERY, QUERY)
+    ),
+    "GET /v1/admin/customers/{customer_id}/users/{user_id}": Case(
+        "GET", "/v1/admin/customers/{customer}/users/{user}", (PRINCIPAL, GET, GET)
+    ),
+    "PATCH /v1/admin/customers/{customer_id}/users/{user_id}": Case(
+        "PATCH",
+        "/v1/admin/customers/{customer}/users/{user}",
+        (PRINCIPAL, GET, GET, QUERY, WRITE),
+        lambda _: {"name": "Max Manager", "version": 1},
+    ),
+    "DELETE /v1/admin/customers/{customer_id}/users/{user_id}": Case(
+        "DELETE",
+        "/v1/admin/customers/{customer}/users/{user}",
+        (PRINCIPAL, GET, GET, WRITE),
+        headers=(("If-Match", '"1"'),),
+        status=204,
+    ),
+    # storefront (counted on the second request: the first sign-in binds the account with a write)
+    "GET /v1/store/me": Case("GET", "/v1/store/me", (PRINCIPAL, QUERY), token="customer", replay=True),
+    "GET /v1/store/company/users": Case(
+        "GET", "/v1/store/company/users", (PRINCIPAL, QUERY, QUERY), token="customer", replay=True
+    ),
     # audit
     "GET /v1/admin/audit": Case("GET", "/v1/admin/audit", (PRINCIPAL, QUERY)),
     "GET /v1/admin/audit?entity_type=&actor=": Case(
@@ -206,6 +356,27 @@ ROUND_TRIPS: dict[str, Case] = {
         lambda _: {"version": 9},
         status=412,
     ),
+    "409 (customer group still in use)": Case(
+        "DELETE",
+        "/v1/admin/customer-groups/{group}",
+        (PRINCIPAL, GET, QUERY),
+        headers=(("If-Match", '"1"'),),
+        status=409,
+    ),
+    "409 (unit with sub-units)": Case(
+        "DELETE",
+        "/v1/admin/customers/{customer}/units/{division}",
+        (PRINCIPAL, QUERY),
+        headers=(("If-Match", '"1"'),),
+        status=409,
+    ),
+    "422 (move under a descendant)": Case(
+        "PATCH",
+        "/v1/admin/customers/{customer}/units/{division}",
+        (PRINCIPAL, QUERY),
+        lambda ids: {"parent_id": ids["plant"], "version": 1},
+        status=422,
+    ),
     "422 (invalid body)": Case(
         "POST", "/v1/admin/organizations", (PRINCIPAL,), lambda _: {"name": ""}, status=422
     ),
@@ -214,13 +385,25 @@ ROUND_TRIPS: dict[str, Case] = {
 
 @pytest.mark.parametrize("name", list(ROUND_TRIPS))
 def test_round_trips_per_request(
-    api: Api, world: World, operator_token: str, aws_calls: AwsCalls, name: str
+    api: Api,
+    world: World,
+    operator_token: str,
+    aws_calls: AwsCalls,
+    request: pytest.FixtureRequest,
+    name: str,
 ) -> None:
     # given
     case = ROUND_TRIPS[name]
-    token = {"tenant": world.token, "operator": operator_token, "none": None}[case.token]
-    body = case.body(world.ids) if case.body else None
-    path = case.path.format(**world.ids)
+    needs_customers = "/customer" in case.path or case.token == "customer"
+    ids = world.ids | (request.getfixturevalue("customers") if needs_customers else {})
+    token = {
+        "tenant": world.token,
+        "operator": operator_token,
+        "customer": api.token("acme", MANAGER),
+        "none": None,
+    }[case.token]
+    body = case.body(ids) if case.body else None
+    path = case.path.format(**ids)
     if case.replay:
         api.call(case.method, path, token=token, body=body, headers=dict(case.headers))
     aws_calls.clear()

@@ -20,6 +20,10 @@ ADMIN_PERMISSIONS = {
     Permission.WEBSITES_READ,
     Permission.WEBSITES_WRITE,
     Permission.AUDIT_READ,
+    Permission.CUSTOMERS_READ,
+    Permission.CUSTOMERS_WRITE,
+    Permission.CUSTOMER_GROUPS_READ,
+    Permission.CUSTOMER_GROUPS_WRITE,
 }
 OPERATOR_PERMISSIONS = {Permission.PLATFORM_TENANTS}
 

@@ -22,6 +22,10 @@ SAMPLES: dict[str, str] = {
     "entity_id": "web_01JD0000000000000000000000",
     "entity_type": "website",
     "actor": "staff:ann.admin@acme.example",
+    "customer_id": "cus_01JD0000000000000000000000",
+    "unit_id": "unt_01JD0000000000000000000000",
+    "group_id": "cgr_01JD0000000000000000000000",
+    "user_id": "usr_01JD0000000000000000000000",
 }
 UNFENCED = {"host"}  # global routing entries: hostname -> tenant/website
 
@@ -107,6 +111,21 @@ def test_host_routing_key_is_global() -> None:
         ),
         pytest.param(keys.host("SHOP.Acme.ch"), ("HOST#shop.acme.ch", "HOST"), id="host"),
         pytest.param(
+            keys.customer_unit("acme", "cus_01JDABCDEFGHJKMNPQRSTVWXYZ", "unt_01JDABCDEFGHJKMNPQRSTVWXYZ"),
+            ("T#acme#CUST#cus_01JDABCDEFGHJKMNPQRSTVWXYZ", "UNIT#unt_01JDABCDEFGHJKMNPQRSTVWXYZ"),
+            id="customer-unit",
+        ),
+        pytest.param(
+            keys.customer_tree("acme", "cus_01JDABCDEFGHJKMNPQRSTVWXYZ"),
+            ("T#acme#CUST#cus_01JDABCDEFGHJKMNPQRSTVWXYZ", "TREE"),
+            id="customer-tree",
+        ),
+        pytest.param(
+            keys.customer_group("acme", "cgr_01JDABCDEFGHJKMNPQRSTVWXYZ"),
+            ("T#acme#CGROUP", "cgr_01JDABCDEFGHJKMNPQRSTVWXYZ"),
+            id="customer-group",
+        ),
+        pytest.param(
             keys.event("acme", "evt_01JDABCDEFGHJKMNPQRSTVWXYZ"),
             ("T#acme#EVENT#evt_01JDABCDEFGHJKMNPQRSTVWXYZ", "EVENT"),
             id="event",
@@ -139,6 +158,12 @@ def test_keys_keep_id_case_and_lowercase_emails_and_hostnames(
             keys.audit_of_actor("acme", "staff:ann@acme.example"),
             "T#acme#AUDIT#ACTOR#staff:ann@acme.example",
             id="audit-gsi3",
+        ),
+        pytest.param(keys.customers_index("acme"), "T#acme#CUSTOMER", id="customers-gsi1"),
+        pytest.param(
+            keys.units_of_group("acme", "cgr_01JDABCDEFGHJKMNPQRSTVWXYZ"),
+            "T#acme#CGROUP#cgr_01JDABCDEFGHJKMNPQRSTVWXYZ",
+            id="units-of-group-gsi2",
         ),
         pytest.param(keys.tenant_prefix("acme"), "T#acme#", id="leading-keys-prefix"),
     ],

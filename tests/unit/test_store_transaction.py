@@ -37,3 +37,16 @@ def test_a_conflict_with_a_concurrent_transaction_asks_to_retry() -> None:
     # then it is a 409 that says when to retry
     assert isinstance(problem, Conflict)
     assert problem.headers == {"Retry-After": "1"}
+
+
+def test_a_guard_items_stale_version_raises_its_own_problem() -> None:
+    # given a transaction that bumps a guard item, with the problem a lost race should give
+    changed = Conflict("the company's structure changed meanwhile; retry")
+    transaction = Transaction()
+    transaction.replace(
+        Key("T#acme#CUST#cus_1", "TREE"), "customer_tree", {}, expected_version=3, on_failure=changed
+    )
+    # when DynamoDB cancels it on that version check
+    problem = transaction._failure(_cancelled("ConditionalCheckFailed"))
+    # then that problem is the answer (not the guard's version, which no client ever saw)
+    assert problem is changed

@@ -1,0 +1,207 @@
+"""Customer users: invited by email, bound to their identity-provider account at first sign-in.
+
+A user item is keyed by email, the one thing a token names, so loading the principal is a single
+read; a small id item (written in the same transaction) lets routes address users by id. Email
+addresses are unique in a tenant across staff and customer users.
+"""
+
+from __future__ import annotations
+
+from chalicelib.domain.access import PREDEFINED_ROLES, CustomerPermission, reach
+from chalicelib.domain.base import Input
+from chalicelib.domain.customer_users import (
+    CustomerSession,
+    CustomerUser,
+    CustomerUserChanges,
+    CustomerUserFields,
+    Me,
+    SignInBinding,
+    effective_grants,
+)
+from chalicelib.platform.errors import Conflict, Forbidden, NotFound, Unprocessable
+from chalicelib.platform.ids import new_id
+from chalicelib.platform.pagination import Listing, PageRequest
+from chalicelib.platform.principal import VerifiedToken
+from chalicelib.services import entities
+from chalicelib.services.context import Caller
+from chalicelib.services.customers import Company, load_company
+from chalicelib.services.idempotency import IdempotencyClaim
+from chalicelib.store import keys, repository
+from chalicelib.store.repository import Record, Transaction
+
+USER_TYPE = "customer_user"
+USER_ID_TYPE = "customer_user_id"
+
+
+def _check_placement(company: Company, fields: CustomerUserChanges) -> None:
+    """The home unit and every assignment's unit belong to the company; every role exists."""
+    problems = []
+    if fields.unit_id not in company.tree:
+        problems.append({"loc": "body.unit_id", "msg": "not a unit of this customer", "type": "not_found"})
+    for index, assignment in enumerate(fields.assignments):
+        if assignment.unit_id not in company.tree:
+            problems.append(
+                {
+                    "loc": f"body.assignments[{index}].unit_id",
+                    "msg": "not a unit of this customer",
+                    "type": "not_found",
+                }
+            )
+        if assignment.role_id not in PREDEFINED_ROLES:
+            problems.append(
+                {"loc": f"body.assignments[{index}].role_id", "msg": "no such role", "type": "not_found"}
+            )
+    if problems:
+        raise Unprocessable(problems)
+
+
+def _indexes(tenant_id: str, user: CustomerUser) -> dict[str, str]:
+    return {
+        "GSI1PK": keys.customer_users_index(tenant_id, user.customer_id),
+        "GSI1SK": f"{user.unit_id}#{user.email}",
+    }
+
+
+def invite_user(
+    caller: Caller, customer_id: str, body: CustomerUserFields, idempotency: IdempotencyClaim | None = None
+) -> CustomerUser:
+    """Create an invited user; they become active when they first sign in with that email."""
+    tenant_id = caller.tenant_id
+    company = load_company(tenant_id, customer_id)
+    _check_placement(company, body)
+    user = CustomerUser.model_validate(
+        {
+            "id": new_id(USER_TYPE),
+            "version": 1,
+            "customer_id": customer_id,
+            **entities.timestamps(),
+            **body.model_dump(),
+        },
+        strict=False,
+    )
+    taken = Conflict(f"{body.email} already has an account in this tenant")
+
+    def claim_email_and_id(transaction: Transaction) -> None:
+        transaction.require_absent(keys.staff_user(tenant_id, body.email), on_failure=taken)
+        transaction.create(
+            keys.customer_user_id(tenant_id, user.id),
+            USER_ID_TYPE,
+            {"email": user.email, "customer_id": customer_id},
+        )
+
+    return entities.create(
+        caller,
+        key=keys.customer_user(tenant_id, user.email),
+        entity_type=USER_TYPE,
+        entity=user,
+        indexes=_indexes(tenant_id, user),
+        extra_writes=claim_email_and_id,
+        idempotency=idempotency,
+        on_exists=taken,
+    )
+
+
+def get_user(caller: Caller, customer_id: str, user_id: str) -> CustomerUser:
+    """A user of ``customer_id`` by id (404 for another customer's or tenant's user)."""
+    pointer = repository.get(keys.customer_user_id(caller.tenant_id, user_id))
+    if pointer is None or pointer.data["customer_id"] != customer_id:
+        raise NotFound("user not found")
+    return entities.load(keys.customer_user(caller.tenant_id, pointer.data["email"]), CustomerUser, USER_TYPE)
+
+
+def list_users(caller: Caller, customer_id: str, page: PageRequest) -> Listing[CustomerUser]:
+    """A customer's users, grouped by home unit."""
+    load_company(caller.tenant_id, customer_id)
+    return entities.listing(
+        keys.customer_users_index(caller.tenant_id, customer_id), CustomerUser, page, index="GSI1"
+    )
+
+
+def update_user(
+    caller: Caller, customer_id: str, user_id: str, patch: Input, expected_version: int | None
+) -> CustomerUser:
+    current = get_user(caller, customer_id, user_id)
+    entities.check_version(current.version, expected_version)
+    updated = entities.merge(current, patch, CustomerUserChanges)
+    _check_placement(load_company(caller.tenant_id, customer_id), updated)
+    return entities.update(
+        caller,
+        key=keys.customer_user(caller.tenant_id, current.email),
+        entity_type=USER_TYPE,
+        before=current,
+        after=updated,
+        indexes=_indexes(caller.tenant_id, updated),
+    )
+
+
+def delete_user(caller: Caller, customer_id: str, user_id: str, expected_version: int | None) -> None:
+    current = get_user(caller, customer_id, user_id)
+    entities.check_version(current.version, expected_version)
+
+    def release_id(transaction: Transaction) -> None:
+        transaction.delete(keys.customer_user_id(caller.tenant_id, user_id))
+
+    entities.delete(
+        caller,
+        key=keys.customer_user(caller.tenant_id, current.email),
+        entity_type=USER_TYPE,
+        entity=current,
+        extra_writes=release_id,
+    )
+
+
+def _session(caller: Caller) -> CustomerSession:
+    session = caller.principal.customer
+    if session is None:
+        raise Forbidden("this is for customer users")
+    return session
+
+
+def me(caller: Caller) -> Me:
+    """The signed-in user, their place in the company and every grant they hold."""
+    session = _session(caller)
+    return Me(
+        user=session.user,
+        company_path=list(session.company_path),
+        permissions=effective_grants(session.access),
+    )
+
+
+def list_company_users(caller: Caller, page: PageRequest) -> Listing[CustomerUser]:
+    """The users of the caller's company that their ``users.view`` grants reach, by home unit."""
+    session = _session(caller)
+    everyone_in, own_in = reach(session.access, CustomerPermission.USERS_VIEW)
+
+    def visible(record: Record) -> bool:
+        unit_id = record.data["unit_id"]
+        return unit_id in everyone_in or (unit_id in own_in and record.data["id"] == session.user.id)
+
+    return entities.listing(
+        keys.customer_users_index(caller.tenant_id, session.user.customer_id),
+        CustomerUser,
+        page,
+        index="GSI1",
+        keep=visible,
+    )
+
+
+def bind_on_first_sign_in(user: CustomerUser, token: VerifiedToken, caller: Caller) -> CustomerUser:
+    """Record the identity-provider account an invited user signed in with (once, conditionally).
+
+    Only a token whose email is verified reaches here (verify_bearer refuses unverified ones).
+    """
+    bound = user.model_copy(
+        update={
+            "binding": SignInBinding(issuer=token.issuer, subject=token.subject),
+            "version": user.version + 1,
+            "updated_at": entities.timestamps()["updated_at"],
+        }
+    )
+    return entities.update(
+        caller,
+        key=keys.customer_user(token.tenant_id, user.email),
+        entity_type=USER_TYPE,
+        before=user,
+        after=bound,
+        indexes=_indexes(token.tenant_id, bound),
+    )

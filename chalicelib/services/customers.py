@@ -1,0 +1,302 @@
+"""Customers: company trees of units, administered by tenant staff.
+
+A customer is the root unit of its tree, and every unit of a customer lives in one partition: the
+whole tree loads with one Query (:func:`load_company`, which principal loading uses as well). Each
+structure change (creating, moving or deleting a unit) writes the customer's ``TREE`` item,
+conditional on the version read before, in the change's own transaction: of two concurrent changes
+one commits and the other is refused with 409, so no move can close a cycle and no unit is created
+under a parent being deleted. Other changes to a unit leave the structure alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.domain.access import CompanyTree
+from chalicelib.domain.base import Input
+from chalicelib.domain.customers import (
+    CompanyFields,
+    CustomerFields,
+    EffectiveUnit,
+    Unit,
+    UnitFields,
+    UnitTree,
+    company_tree,
+    effective_unit,
+    tree_listing,
+)
+from chalicelib.platform.errors import Conflict, NotFound, Unprocessable
+from chalicelib.platform.ids import new_id
+from chalicelib.platform.pagination import Listing, PageRequest
+from chalicelib.services import entities
+from chalicelib.services.context import Caller
+from chalicelib.services.idempotency import IdempotencyClaim
+from chalicelib.store import keys, repository
+from chalicelib.store.repository import Record, Transaction
+
+UNIT_TYPE = "customer_unit"
+TREE_TYPE = "customer_tree"
+# Items per Query page of a company partition; DynamoDB ends a page at 1 MB too, whichever comes first.
+COMPANY_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class Company:
+    """A customer's whole tree of units, and the structure version it was read at."""
+
+    customer_id: str
+    units: dict[str, Unit]
+    tree: CompanyTree
+    structure_version: int
+
+    def unit(self, unit_id: str) -> Unit:
+        if unit_id not in self.units:
+            raise NotFound("unit not found")
+        return self.units[unit_id]
+
+    def path(self, unit_id: str) -> list[Unit]:
+        """The units from the company down to ``unit_id`` (404 if it is not one of them)."""
+        self.unit(unit_id)
+        return [self.units[above] for above in self.tree.path(unit_id)]
+
+
+def load_company(tenant_id: str, customer_id: str) -> Company:
+    """The customer's units and ``TREE`` item, read with one Query (more only past a page); 404 if unknown."""
+    records: list[Record] = []
+    start_key = None
+    while True:
+        page = repository.query(
+            keys.customer_partition(tenant_id, customer_id), limit=COMPANY_PAGE, start_key=start_key
+        )
+        records += page.records
+        if page.last_key is None:
+            break
+        start_key = page.last_key
+    structure = next((record for record in records if record.type == TREE_TYPE), None)
+    if structure is None:
+        raise NotFound("customer not found")
+    units = {
+        record.data["id"]: entities.to_model(record, Unit) for record in records if record.type == UNIT_TYPE
+    }
+    return Company(customer_id, units, company_tree(units), structure.version)
+
+
+def _structure_changed() -> Conflict:
+    return Conflict("the company's structure changed meanwhile; retry", headers={"Retry-After": "1"})
+
+
+def _unit_writes(
+    tenant_id: str, customer_id: str, *, structure_version: int | None, group_id: str | None
+) -> entities.ExtraWrites:
+    """Bump the structure (if the tree changes) and require the unit's group (if newly set)."""
+
+    def add(transaction: Transaction) -> None:
+        if structure_version is not None:
+            _bump_structure(transaction, tenant_id, customer_id, structure_version)
+        if group_id is not None:
+            _require_group(transaction, tenant_id, group_id)
+
+    return add
+
+
+def _bump_structure(transaction: Transaction, tenant_id: str, customer_id: str, version: int) -> None:
+    transaction.replace(
+        keys.customer_tree(tenant_id, customer_id),
+        TREE_TYPE,
+        {"customer_id": customer_id},
+        expected_version=version,
+        on_failure=_structure_changed(),
+    )
+
+
+def _require_group(transaction: Transaction, tenant_id: str, group_id: str) -> None:
+    transaction.require(
+        keys.customer_group(tenant_id, group_id),
+        data_equals={"id": group_id},
+        on_failure=Unprocessable.field("body.customer_group_id", "no such customer group", "not_found"),
+    )
+
+
+def _indexes(tenant_id: str, unit: Unit) -> dict[str, str]:
+    """The customer list holds roots only (GSI1); a group's units are those that name it (GSI2)."""
+    indexes: dict[str, str] = {}
+    if unit.parent_id is None:
+        indexes |= {"GSI1PK": keys.customers_index(tenant_id), "GSI1SK": unit.id}
+    if unit.customer_group_id is not None:
+        indexes |= {"GSI2PK": keys.units_of_group(tenant_id, unit.customer_group_id), "GSI2SK": unit.id}
+    return indexes
+
+
+def _with_address_ids(unit: Unit) -> Unit:
+    """The unit with an id on every address: new addresses get one, sent-back ones keep theirs."""
+    if all(address.id for address in unit.addresses):
+        return unit
+    addresses = [
+        address if address.id else address.model_copy(update={"id": new_id("address")})
+        for address in unit.addresses
+    ]
+    return unit.model_copy(update={"addresses": addresses})
+
+
+def _new_unit(unit_id: str, customer_id: str, fields: dict[str, Any]) -> Unit:
+    unit = Unit.model_validate(
+        {"id": unit_id, "customer_id": customer_id, "version": 1, **entities.timestamps(), **fields},
+        strict=False,
+    )
+    return _with_address_ids(unit)
+
+
+def create_customer(
+    caller: Caller, body: CustomerFields, idempotency: IdempotencyClaim | None = None
+) -> Unit:
+    """A customer: its company (the root unit) and its structure item, version 1."""
+    tenant_id, customer_id = caller.tenant_id, new_id("customer")
+    root = _new_unit(customer_id, customer_id, {**body.model_dump(), "kind": "company", "parent_id": None})
+
+    def add_structure(transaction: Transaction) -> None:
+        transaction.create(
+            keys.customer_tree(tenant_id, customer_id), TREE_TYPE, {"customer_id": customer_id}
+        )
+        if root.customer_group_id is not None:
+            _require_group(transaction, tenant_id, root.customer_group_id)
+
+    return entities.create(
+        caller,
+        key=keys.customer_unit(tenant_id, customer_id, customer_id),
+        entity_type=UNIT_TYPE,
+        entity=root,
+        indexes=_indexes(tenant_id, root),
+        extra_writes=add_structure,
+        idempotency=idempotency,
+    )
+
+
+def list_customers(caller: Caller, page: PageRequest) -> Listing[Unit]:
+    return entities.listing(keys.customers_index(caller.tenant_id), Unit, page, index="GSI1")
+
+
+def get_unit(caller: Caller, customer_id: str, unit_id: str) -> Unit:
+    return entities.load(keys.customer_unit(caller.tenant_id, customer_id, unit_id), Unit, UNIT_TYPE)
+
+
+def get_customer(caller: Caller, customer_id: str) -> Unit:
+    return get_unit(caller, customer_id, customer_id)
+
+
+def list_units(caller: Caller, customer_id: str) -> UnitTree:
+    company = load_company(caller.tenant_id, customer_id)
+    return UnitTree(customer_id=customer_id, items=tree_listing(company.tree, company.units))
+
+
+def create_unit(
+    caller: Caller, customer_id: str, body: UnitFields, idempotency: IdempotencyClaim | None = None
+) -> Unit:
+    """A unit under ``body.parent_id``, which must be a unit of the same customer (422 otherwise)."""
+    tenant_id = caller.tenant_id
+    structure_key = keys.customer_tree(tenant_id, customer_id)
+    parent_key = keys.customer_unit(tenant_id, customer_id, body.parent_id)
+    found = repository.get_many([structure_key, parent_key])
+    if structure_key not in found:
+        raise NotFound("customer not found")
+    if parent_key not in found:
+        raise Unprocessable.field("body.parent_id", "no such unit of this customer", "not_found")
+    unit = _new_unit(new_id("customer_unit"), customer_id, body.model_dump())
+    return entities.create(
+        caller,
+        key=keys.customer_unit(tenant_id, customer_id, unit.id),
+        entity_type=UNIT_TYPE,
+        entity=unit,
+        indexes=_indexes(tenant_id, unit),
+        extra_writes=_unit_writes(
+            tenant_id,
+            customer_id,
+            structure_version=found[structure_key].version,
+            group_id=unit.customer_group_id,
+        ),
+        idempotency=idempotency,
+    )
+
+
+def update_unit(
+    caller: Caller, customer_id: str, unit_id: str, patch: Input, expected_version: int | None
+) -> Unit:
+    """Change a unit; a new ``parent_id`` moves it with its subtree (422 under itself or elsewhere)."""
+    tenant_id = caller.tenant_id
+    # Only a move needs the tree (and its structure version); any other change reads the unit alone.
+    company = load_company(tenant_id, customer_id) if "parent_id" in patch.model_fields_set else None
+    current = company.unit(unit_id) if company is not None else get_unit(caller, customer_id, unit_id)
+    entities.check_version(current.version, expected_version)
+    fields = CompanyFields if current.parent_id is None else UnitFields
+    updated = _with_address_ids(entities.merge(current, patch, fields))
+    structure_version, new_parent = None, updated.parent_id
+    if company is not None and new_parent is not None and new_parent != current.parent_id:
+        problem = company.tree.move_problem(unit_id, new_parent)
+        if problem:
+            raise Unprocessable.field("body.parent_id", problem)
+        structure_version = company.structure_version
+    group_id = updated.customer_group_id
+    return entities.update(
+        caller,
+        key=keys.customer_unit(tenant_id, customer_id, unit_id),
+        entity_type=UNIT_TYPE,
+        before=current,
+        after=updated,
+        indexes=_indexes(tenant_id, updated),
+        extra_writes=_unit_writes(
+            tenant_id,
+            customer_id,
+            structure_version=structure_version,
+            group_id=group_id if group_id != current.customer_group_id else None,
+        ),
+    )
+
+
+def update_customer(caller: Caller, customer_id: str, patch: Input, expected_version: int | None) -> Unit:
+    return update_unit(caller, customer_id, customer_id, patch, expected_version)
+
+
+def dependents(company: Company, unit_id: str) -> list[str]:
+    """What still depends on a unit, keeping it from being deleted.
+
+    Today that is its sub-units; the unit's users and orders join this list when they exist.
+    """
+    children = company.tree.children(unit_id)
+    return [f"{len(children)} sub-unit(s)"] if children else []
+
+
+def delete_unit(caller: Caller, customer_id: str, unit_id: str, expected_version: int | None) -> None:
+    """Delete a unit nothing depends on (409 otherwise); deleting the company deletes the customer."""
+    tenant_id = caller.tenant_id
+    company = load_company(tenant_id, customer_id)
+    current = company.unit(unit_id)
+    entities.check_version(current.version, expected_version)
+    blockers = dependents(company, unit_id)
+    if blockers:
+        raise Conflict(f"the unit still has {', '.join(blockers)}; move or delete them first")
+
+    def release(transaction: Transaction) -> None:
+        if current.parent_id is None:
+            transaction.delete(
+                keys.customer_tree(tenant_id, customer_id),
+                expected_version=company.structure_version,
+                on_failure=_structure_changed(),
+            )
+        else:
+            _bump_structure(transaction, tenant_id, customer_id, company.structure_version)
+
+    entities.delete(
+        caller,
+        key=keys.customer_unit(tenant_id, customer_id, unit_id),
+        entity_type=UNIT_TYPE,
+        entity=current,
+        extra_writes=release,
+    )
+
+
+def delete_customer(caller: Caller, customer_id: str, expected_version: int | None) -> None:
+    delete_unit(caller, customer_id, customer_id, expected_version)
+
+
+def get_effective_unit(caller: Caller, customer_id: str, unit_id: str) -> EffectiveUnit:
+    return effective_unit(load_company(caller.tenant_id, customer_id).path(unit_id))

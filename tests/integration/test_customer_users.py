@@ -1,0 +1,240 @@
+"""Customer users: invitation, first sign-in binding, disabling, /v1/store/me and scoped user lists."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from .conftest import Api, Table
+from .support import assert_problem, error_locs
+
+
+@dataclass
+class Globex:
+    """acme's admin token and Globex > Manufacturing > Lyon / Ohio, with one user per role."""
+
+    admin: str
+    ids: dict[str, str]
+
+
+def users_path(customer_id: str) -> str:
+    return f"/v1/admin/customers/{customer_id}/users"
+
+
+@pytest.fixture
+def globex(
+    make_tenant: Callable[..., str],
+    make_customer: Callable[..., dict[str, Any]],
+    make_unit: Callable[..., dict[str, Any]],
+) -> Globex:
+    admin = make_tenant("acme")
+    company = make_customer(admin)["id"]
+    manufacturing = make_unit(admin, company, company)["id"]
+    lyon = make_unit(admin, company, manufacturing, name="Plant Lyon", kind="branch")["id"]
+    ohio = make_unit(admin, company, manufacturing, name="Plant Ohio", kind="branch")["id"]
+    return Globex(admin, {"company": company, "manufacturing": manufacturing, "lyon": lyon, "ohio": ohio})
+
+
+@pytest.fixture
+def invite(api: Api, globex: Globex) -> Callable[..., dict[str, Any]]:
+    """Invite a Globex user with one role at one unit; returns the user."""
+
+    def make(email: str, role_id: str, unit: str, *, include_subunits: bool = False) -> dict[str, Any]:
+        body = {
+            "email": email,
+            "name": email.split("@")[0].title(),
+            "unit_id": globex.ids[unit],
+            "assignments": [
+                {"role_id": role_id, "unit_id": globex.ids[unit], "include_subunits": include_subunits}
+            ],
+        }
+        reply = api.call("POST", users_path(globex.ids["company"]), token=globex.admin, body=body)
+        assert reply.status == 201, reply.body
+        return dict(reply.body)
+
+    return make
+
+
+def test_an_invited_user_is_invited_until_they_sign_in(invite: Callable[..., dict[str, Any]]) -> None:
+    # when
+    user = invite("bob.buyer@globex.example", "buyer", "lyon")
+
+    # then
+    assert user["status"] == "invited"
+    assert user["binding"] is None
+
+
+def test_the_first_sign_in_binds_the_account_and_activates_it(
+    api: Api, globex: Globex, invite: Callable[..., dict[str, Any]]
+) -> None:
+    # given
+    user = invite("bob.buyer@globex.example", "buyer", "lyon")
+
+    # when bob signs in for the first time
+    reply = api.call("GET", "/v1/store/me", token=api.token("acme", "bob.buyer@globex.example"))
+
+    # then he is active and bound to that sign-in
+    assert reply.status == 200, reply.body
+    assert reply.body["user"]["status"] == "active"
+    stored = api.call("GET", f"{users_path(globex.ids['company'])}/{user['id']}", token=globex.admin).body
+    assert stored["binding"]["subject"] == "dev|bob.buyer@globex.example"
+
+
+def test_another_account_with_the_same_email_is_refused_after_binding(
+    api: Api, invite: Callable[..., dict[str, Any]]
+) -> None:
+    # given bob's account bound to his first sign-in
+    invite("bob.buyer@globex.example", "buyer", "lyon")
+    api.call("GET", "/v1/store/me", token=api.token("acme", "bob.buyer@globex.example"))
+
+    # when a token for the same email but another subject arrives
+    token = api.token("acme", "bob.buyer@globex.example", extra_claims={"sub": "other-idp|42"})
+    reply = api.call("GET", "/v1/store/me", token=token)
+
+    # then
+    assert_problem(reply, 403)
+
+
+def test_a_disabled_user_is_refused_at_once(
+    api: Api, globex: Globex, invite: Callable[..., dict[str, Any]]
+) -> None:
+    # given bob, signed in once
+    user = invite("bob.buyer@globex.example", "buyer", "lyon")
+    token = api.token("acme", "bob.buyer@globex.example")
+    assert api.call("GET", "/v1/store/me", token=token).status == 200
+    version = api.call("GET", f"{users_path(globex.ids['company'])}/{user['id']}", token=globex.admin).body[
+        "version"
+    ]
+
+    # when an administrator disables him
+    path = f"{users_path(globex.ids['company'])}/{user['id']}"
+    assert (
+        api.call("PATCH", path, token=globex.admin, body={"disabled": True, "version": version}).status == 200
+    )
+
+    # then his next request is refused
+    assert_problem(api.call("GET", "/v1/store/me", token=token), 403)
+
+
+def test_me_shows_the_company_path_and_effective_permissions(
+    api: Api, invite: Callable[..., dict[str, Any]]
+) -> None:
+    # given max, purchasing manager at Globex Manufacturing
+    invite("max.manager@globex.example", "purchasing-manager", "manufacturing")
+
+    # when
+    me = api.call("GET", "/v1/store/me", token=api.token("acme", "max.manager@globex.example")).body
+
+    # then
+    assert [unit["name"] for unit in me["company_path"]] == ["Globex", "Globex Manufacturing"]
+    grants = {(grant["permission"], grant["scope"]) for grant in me["permissions"]}
+    assert ("orders.view", "subtree") in grants
+    assert ("users.view", "subtree") in grants
+    assert not any(grant["permission"] == "users.manage" for grant in me["permissions"])
+
+
+def test_a_purchasing_manager_sees_the_users_of_their_unit_and_below(
+    api: Api, invite: Callable[..., dict[str, Any]]
+) -> None:
+    # given users across the tree
+    invite("ava.admin@globex.example", "administrator", "company")
+    invite("max.manager@globex.example", "purchasing-manager", "manufacturing")
+    invite("bob.buyer@globex.example", "buyer", "lyon")
+    invite("olga.buyer@globex.example", "buyer", "ohio")
+
+    # when max lists his company's users
+    reply = api.call("GET", "/v1/store/company/users", token=api.token("acme", "max.manager@globex.example"))
+
+    # then he sees Manufacturing and the plants, not the company level above him
+    assert reply.status == 200, reply.body
+    assert sorted(user["email"] for user in reply.body["items"]) == [
+        "bob.buyer@globex.example",
+        "max.manager@globex.example",
+        "olga.buyer@globex.example",
+    ]
+
+
+def test_a_buyer_is_refused_the_user_list(api: Api, invite: Callable[..., dict[str, Any]]) -> None:
+    # given
+    invite("bob.buyer@globex.example", "buyer", "lyon")
+
+    # when
+    reply = api.call("GET", "/v1/store/company/users", token=api.token("acme", "bob.buyer@globex.example"))
+
+    # then
+    assert_problem(reply, 403)
+
+
+def test_customer_users_never_reach_staff_routes(api: Api, invite: Callable[..., dict[str, Any]]) -> None:
+    # given an administrator of a customer company (not of the tenant)
+    invite("ava.admin@globex.example", "administrator", "company")
+
+    # when
+    reply = api.call("GET", "/v1/admin/customers", token=api.token("acme", "ava.admin@globex.example"))
+
+    # then
+    assert_problem(reply, 403)
+
+
+def test_staff_never_reach_storefront_routes(api: Api, globex: Globex) -> None:
+    # when the tenant administrator asks for "me" on the storefront
+    reply = api.call("GET", "/v1/store/me", token=globex.admin)
+
+    # then
+    assert_problem(reply, 403)
+
+
+def test_an_email_is_one_account_per_tenant(api: Api, globex: Globex) -> None:
+    # given the tenant administrator's email
+    body = {"email": "admin@acme.example", "name": "Admin", "unit_id": globex.ids["company"]}
+
+    # when it is invited as a customer user
+    reply = api.call("POST", users_path(globex.ids["company"]), token=globex.admin, body=body)
+
+    # then
+    assert_problem(reply, 409)
+
+
+def test_assignments_must_name_units_of_the_company_and_known_roles(
+    api: Api, globex: Globex, make_customer: Callable[..., dict[str, Any]], table: Table
+) -> None:
+    # given another company's unit
+    initech = make_customer(globex.admin, name="Initech")["id"]
+    before = table.keys()
+    body = {
+        "email": "eve@globex.example",
+        "name": "Eve",
+        "unit_id": globex.ids["lyon"],
+        "assignments": [
+            {"role_id": "administrator", "unit_id": initech},
+            {"role_id": "overlord", "unit_id": globex.ids["lyon"]},
+        ],
+    }
+
+    # when
+    reply = api.call("POST", users_path(globex.ids["company"]), token=globex.admin, body=body)
+
+    # then
+    assert_problem(reply, 422)
+    assert error_locs(reply) == ["body.assignments[0].unit_id", "body.assignments[1].role_id"]
+    assert table.keys() == before
+
+
+def test_another_customers_user_is_404(
+    api: Api,
+    globex: Globex,
+    invite: Callable[..., dict[str, Any]],
+    make_customer: Callable[..., dict[str, Any]],
+) -> None:
+    # given bob at Globex and another customer
+    user = invite("bob.buyer@globex.example", "buyer", "lyon")
+    initech = make_customer(globex.admin, name="Initech")["id"]
+
+    # when bob is asked for under the other customer
+    reply = api.call("GET", f"{users_path(initech)}/{user['id']}", token=globex.admin)
+
+    # then
+    assert_problem(reply, 404)
