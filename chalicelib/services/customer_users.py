@@ -58,7 +58,7 @@ def _check_placement(company: Company, fields: CustomerUserChanges) -> None:
 def _indexes(tenant_id: str, user: CustomerUser) -> dict[str, str]:
     return {
         "GSI1PK": keys.customer_users_index(tenant_id, user.customer_id),
-        "GSI1SK": f"{user.unit_id}#{user.email}",
+        "GSI1SK": keys.customer_user_sort_key(user.unit_id, user.email),
     }
 
 

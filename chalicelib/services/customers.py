@@ -256,13 +256,24 @@ def update_customer(caller: Caller, customer_id: str, patch: Input, expected_ver
     return update_unit(caller, customer_id, customer_id, patch, expected_version)
 
 
-def dependents(company: Company, unit_id: str) -> list[str]:
-    """What still depends on a unit, keeping it from being deleted.
+def dependents(tenant_id: str, company: Company, unit_id: str) -> list[str]:
+    """What still depends on a unit, keeping it from being deleted: its sub-units and its users.
 
-    Today that is its sub-units; the unit's users and orders join this list when they exist.
+    Orders join this list when they exist.
     """
+    found = []
     children = company.tree.children(unit_id)
-    return [f"{len(children)} sub-unit(s)"] if children else []
+    if children:
+        found.append(f"{len(children)} sub-unit(s)")
+    users = repository.query(
+        keys.customer_users_index(tenant_id, company.customer_id),
+        index="GSI1",
+        limit=1,
+        sk_prefix=keys.customer_user_sort_key(unit_id),
+    )
+    if users.records:
+        found.append("users whose home unit it is")
+    return found
 
 
 def delete_unit(caller: Caller, customer_id: str, unit_id: str, expected_version: int | None) -> None:
@@ -271,7 +282,7 @@ def delete_unit(caller: Caller, customer_id: str, unit_id: str, expected_version
     company = load_company(tenant_id, customer_id)
     current = company.unit(unit_id)
     entities.check_version(current.version, expected_version)
-    blockers = dependents(company, unit_id)
+    blockers = dependents(tenant_id, company, unit_id)
     if blockers:
         raise Conflict(f"the unit still has {', '.join(blockers)}; move or delete them first")
 

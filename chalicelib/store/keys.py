@@ -56,7 +56,7 @@ Access patterns
 20  a unit's group exists (referential check)   PK=T#<t>#CGROUP, SK=<group_id>, condition check    services.customers (unit writes)
 21  units of a customer group                   GSI2 PK=T#<t>#CGROUP#<group_id>                    services.customer_groups.delete_customer_group
 22  get a customer user by id                   PK=T#<t>#CUSER#<user_id>, then the user by email   services.customer_users.get_user
-23  users of a company, by home unit            GSI1 PK=T#<t>#CUST#<c>#USER                        services.customer_users.list_users/list_company_users
+23  users of a company, by home unit            GSI1 PK=T#<t>#CUST#<c>#USER [, SK begins <unit>#]  services.customer_users.list_users, customers.dependents
 24  one email, one account in a tenant          condition: no T#<t>#STAFF/<email>, no CUSER item   services.customer_users.invite_user
 ==  ==========================================  =================================================  =============================================
 
@@ -208,3 +208,8 @@ def customer_user_id(tenant_id: str, user_id: str) -> Key:
 
 def customer_users_index(tenant_id: str, customer_id: str) -> str:
     return f"T#{tenant_id}#CUST#{customer_id}#USER"
+
+
+def customer_user_sort_key(unit_id: str, email: str = "") -> str:
+    """A user's sort key in their company's user index: by home unit, then email (a unit's prefix)."""
+    return f"{unit_id}#{email.lower()}"

@@ -90,6 +90,7 @@ def query(
     newest_first: bool = False,
     filters: dict[str, str] | None = None,
     keep: Callable[[Record], bool] | None = None,
+    sk_prefix: str | None = None,
 ) -> Page:
     """One page of a partition, sorted by sort key; ``filters`` match fields of ``data`` exactly.
 
@@ -104,8 +105,10 @@ def query(
         condition = clause if condition is None else condition & clause
     source = getattr(Item, index) if index else Item
     filtered = condition is not None or keep is not None
+    sort_key = getattr(Item, f"{index}SK" if index else "SK")
     results = source.query(
         partition,
+        range_key_condition=sort_key.startswith(sk_prefix) if sk_prefix else None,
         filter_condition=condition,
         limit=None if keep else limit,
         last_evaluated_key=start_key,

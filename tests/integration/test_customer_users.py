@@ -238,3 +238,28 @@ def test_another_customers_user_is_404(
 
     # then
     assert_problem(reply, 404)
+
+
+def test_a_unit_that_is_someones_home_unit_cannot_be_deleted(
+    api: Api, globex: Globex, invite: Callable[..., dict[str, Any]], table: Table
+) -> None:
+    # given bob, whose home unit is Plant Lyon (a unit without sub-units)
+    invite("bob.buyer@globex.example", "buyer", "lyon")
+    before = table.items()
+
+    # when Plant Lyon is deleted
+    path = f"/v1/admin/customers/{globex.ids['company']}/units/{globex.ids['lyon']}"
+    reply = api.call("DELETE", path, token=globex.admin, headers={"If-Match": '"1"'})
+
+    # then it is refused, naming why, and nothing changed
+    assert "users" in assert_problem(reply, 409)["detail"]
+    assert table.items() == before
+
+
+def test_a_unit_without_users_or_sub_units_can_be_deleted(api: Api, globex: Globex) -> None:
+    # when Plant Ohio (nobody's home unit) is deleted
+    path = f"/v1/admin/customers/{globex.ids['company']}/units/{globex.ids['ohio']}"
+    reply = api.call("DELETE", path, token=globex.admin, headers={"If-Match": '"1"'})
+
+    # then
+    assert reply.status == 204, reply.body

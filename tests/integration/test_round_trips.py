@@ -258,7 +258,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "DELETE /v1/admin/customers/{customer_id}": Case(
         "DELETE",
         "/v1/admin/customers/{spare_customer}",
-        (PRINCIPAL, QUERY, WRITE),
+        (PRINCIPAL, QUERY, QUERY, WRITE),
         headers=(("If-Match", '"1"'),),
         status=204,
     ),
@@ -290,7 +290,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "DELETE /v1/admin/customers/{customer_id}/units/{unit_id}": Case(
         "DELETE",
         "/v1/admin/customers/{customer}/units/{plant}",
-        (PRINCIPAL, QUERY, WRITE),
+        (PRINCIPAL, QUERY, QUERY, WRITE),
         headers=(("If-Match", '"1"'),),
         status=204,
     ),
@@ -366,7 +366,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "409 (unit with sub-units)": Case(
         "DELETE",
         "/v1/admin/customers/{customer}/units/{division}",
-        (PRINCIPAL, QUERY),
+        (PRINCIPAL, QUERY, QUERY),
         headers=(("If-Match", '"1"'),),
         status=409,
     ),
