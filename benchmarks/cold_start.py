@@ -148,26 +148,34 @@ def build_layouts(scratch: Path) -> list[Layout]:
     return layouts
 
 
+def staff_record(key: dict[str, Any]) -> dict[str, Any]:
+    """The tenant administrator's staff item, as DynamoDB returns it."""
+    return {
+        **key,
+        "type": {"S": "staff_user"},
+        "version": {"N": "1"},
+        "data": {
+            "M": {
+                "email": {"S": EMAIL},
+                "status": {"S": "active"},
+                "roles": {"L": [{"S": "tenant-admin"}]},
+            }
+        },
+    }
+
+
 class StubDynamoDB(BaseHTTPRequestHandler):
     """Answers the first request's DynamoDB calls: the caller's staff record, an empty page."""
 
     def do_POST(self) -> None:
         request = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
         operation = self.headers.get("X-Amz-Target", "").rsplit(".", 1)[-1]
-        if operation == "GetItem":
+        if operation == "BatchGetItem":
+            [(table, wanted)] = request["RequestItems"].items()
+            staff = [key for key in wanted["Keys"] if key["PK"]["S"].endswith("#STAFF")]
             body: dict[str, Any] = {
-                "Item": {
-                    **request["Key"],
-                    "type": {"S": "staff_user"},
-                    "version": {"N": "1"},
-                    "data": {
-                        "M": {
-                            "email": {"S": EMAIL},
-                            "status": {"S": "active"},
-                            "roles": {"L": [{"S": "tenant-admin"}]},
-                        }
-                    },
-                }
+                "Responses": {table: [staff_record(key) for key in staff]},
+                "UnprocessedKeys": {},
             }
         elif operation == "Query":
             body = {"Items": [], "Count": 0, "ScannedCount": 0}

@@ -22,13 +22,14 @@ from chalicelib.domain import codes
 class Input(BaseModel):
     """A request body or query: unknown fields are rejected, types are not coerced."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+    # Schemas are built at first use, not at import: a function builds only what its routes need.
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True, defer_build=True)
 
 
 class View(BaseModel):
     """A response body."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 def _rfc3339(moment: datetime) -> str:
@@ -45,6 +46,8 @@ Timestamp = Annotated[
 
 class Stamped(BaseModel):
     """Bookkeeping fields of every stored entity."""
+
+    model_config = ConfigDict(defer_build=True)
 
     id: str
     version: int

@@ -22,7 +22,7 @@ MAX_LIMIT = 100
 class ListQuery(BaseModel):
     """``limit`` and ``cursor`` of every list route; list routes with filters extend it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT
     cursor: Annotated[str, Field(max_length=2048)] | None = None

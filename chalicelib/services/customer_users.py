@@ -56,10 +56,8 @@ def _check_placement(company: Company, fields: CustomerUserChanges) -> None:
 
 
 def _indexes(tenant_id: str, user: CustomerUser) -> dict[str, str]:
-    return {
-        "GSI1PK": keys.customer_users_index(tenant_id, user.customer_id),
-        "GSI1SK": keys.customer_user_sort_key(user.unit_id, user.email),
-    }
+    entry = keys.customer_user_in_company(tenant_id, user.customer_id, user.unit_id, user.email)
+    return {"GSI1PK": entry.pk, "GSI1SK": entry.sk}
 
 
 def invite_user(

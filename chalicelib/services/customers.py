@@ -265,12 +265,8 @@ def dependents(tenant_id: str, company: Company, unit_id: str) -> list[str]:
     children = company.tree.children(unit_id)
     if children:
         found.append(f"{len(children)} sub-unit(s)")
-    users = repository.query(
-        keys.customer_users_index(tenant_id, company.customer_id),
-        index="GSI1",
-        limit=1,
-        sk_prefix=keys.customer_user_sort_key(unit_id),
-    )
+    unit_users = keys.customer_user_in_company(tenant_id, company.customer_id, unit_id)
+    users = repository.query(unit_users.pk, index="GSI1", limit=1, sk_prefix=unit_users.sk)
     if users.records:
         found.append("users whose home unit it is")
     return found

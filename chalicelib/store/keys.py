@@ -210,6 +210,9 @@ def customer_users_index(tenant_id: str, customer_id: str) -> str:
     return f"T#{tenant_id}#CUST#{customer_id}#USER"
 
 
-def customer_user_sort_key(unit_id: str, email: str = "") -> str:
-    """A user's sort key in their company's user index: by home unit, then email (a unit's prefix)."""
-    return f"{unit_id}#{email.lower()}"
+def customer_user_in_company(tenant_id: str, customer_id: str, unit_id: str, email: str = "") -> Key:
+    """A user's GSI1 entry in their company's user index: by home unit, then email.
+
+    Without an email, its sort key is the prefix of every user of that unit.
+    """
+    return Key(customer_users_index(tenant_id, customer_id), f"{unit_id}#{email.lower()}")
