@@ -7,7 +7,15 @@ from typing import Literal
 
 from pydantic import Field, computed_field, field_validator
 
-from chalicelib.domain.access import PREDEFINED_ROLES, Assignment, CompanyTree, CustomerAccess, Role, Scope
+from chalicelib.domain.access import (
+    PREDEFINED_ROLES,
+    Assignment,
+    CompanyTree,
+    CustomerAccess,
+    CustomerPermission,
+    Role,
+    Scope,
+)
 from chalicelib.domain.base import Email, Input, Name, Stamped, View, patch_model
 
 UserStatus = Literal["invited", "active", "disabled"]
@@ -128,3 +136,42 @@ def effective_grants(access: CustomerAccess) -> list[EffectiveGrant]:
     ]
     order = {scope.label: scope for scope in Scope}
     return sorted(lines, key=lambda line: (line.permission, -order[line.scope], line.unit_id))
+
+
+ScopeName = Literal["own", "unit", "subtree"]
+
+
+class CustomerRoleFields(Input):
+    """A company's own role: a name and the grants it carries, each with its scope."""
+
+    name: Name
+    grants: dict[CustomerPermission, ScopeName] = Field(min_length=1)
+
+
+class CustomerRole(CustomerRoleFields, Stamped):
+    customer_id: str
+
+    def as_role(self) -> Role:
+        return Role(
+            self.id,
+            self.name,
+            {permission: Scope[scope.upper()] for permission, scope in self.grants.items()},
+        )
+
+
+class RoleView(View):
+    """A role a company may assign: predefined (not editable) or the company's own."""
+
+    id: str
+    name: str
+    predefined: bool
+    grants: dict[str, str]
+
+
+def role_view(role: Role) -> RoleView:
+    return RoleView(
+        id=role.id,
+        name=role.name,
+        predefined=role.predefined,
+        grants={permission.value: scope.label for permission, scope in sorted(role.grants.items())},
+    )

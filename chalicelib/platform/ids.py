@@ -15,6 +15,7 @@ ID_PREFIXES = {
     "customer_group": "cgr",
     "address": "adr",
     "customer_user": "usr",
+    "customer_role": "rol",
 }
 _ID_PATTERN = re.compile(r"^[a-z]{2,5}_[0-9A-HJKMNP-TV-Z]{26}$")
 

@@ -47,7 +47,7 @@ def _check_placement(company: Company, fields: CustomerUserChanges) -> None:
                     "type": "not_found",
                 }
             )
-        if assignment.role_id not in PREDEFINED_ROLES:
+        if assignment.role_id not in PREDEFINED_ROLES and assignment.role_id not in company.roles:
             problems.append(
                 {"loc": f"body.assignments[{index}].role_id", "msg": "no such role", "type": "not_found"}
             )
@@ -148,7 +148,7 @@ def delete_user(caller: Caller, customer_id: str, user_id: str, expected_version
     )
 
 
-def _session(caller: Caller) -> CustomerSession:
+def session_of(caller: Caller) -> CustomerSession:
     session = caller.principal.customer
     if session is None:
         raise Forbidden("this is for customer users")
@@ -157,7 +157,7 @@ def _session(caller: Caller) -> CustomerSession:
 
 def me(caller: Caller) -> Me:
     """The signed-in user, their place in the company and every grant they hold."""
-    session = _session(caller)
+    session = session_of(caller)
     return Me(
         user=session.user,
         company_path=list(session.company_path),
@@ -167,7 +167,7 @@ def me(caller: Caller) -> Me:
 
 def list_company_users(caller: Caller, page: PageRequest) -> Listing[CustomerUser]:
     """The users of the caller's company that their ``users.view`` grants reach, by home unit."""
-    session = _session(caller)
+    session = session_of(caller)
     everyone_in, own_in = reach(session.access, CustomerPermission.USERS_VIEW)
 
     def visible(record: Record) -> bool:

@@ -10,11 +10,12 @@ under a parent being deleted. Other changes to a unit leave the structure alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.domain.access import CompanyTree
+from chalicelib.domain.access import CompanyTree, Role
 from chalicelib.domain.base import Input
+from chalicelib.domain.customer_users import CustomerRole
 from chalicelib.domain.customers import (
     CompanyFields,
     CustomerFields,
@@ -36,6 +37,7 @@ from chalicelib.store import keys, repository
 from chalicelib.store.repository import Record, Transaction
 
 UNIT_TYPE = "customer_unit"
+ROLE_TYPE = "customer_role"
 TREE_TYPE = "customer_tree"
 # Items per Query page of a company partition; DynamoDB ends a page at 1 MB too, whichever comes first.
 COMPANY_PAGE = 1000
@@ -49,6 +51,7 @@ class Company:
     units: dict[str, Unit]
     tree: CompanyTree
     structure_version: int
+    roles: dict[str, Role] = field(default_factory=dict)  # the company's own roles (not predefined)
 
     def unit(self, unit_id: str) -> Unit:
         if unit_id not in self.units:
@@ -79,7 +82,12 @@ def load_company(tenant_id: str, customer_id: str) -> Company:
     units = {
         record.data["id"]: entities.to_model(record, Unit) for record in records if record.type == UNIT_TYPE
     }
-    return Company(customer_id, units, company_tree(units), structure.version)
+    roles = {
+        record.data["id"]: entities.to_model(record, CustomerRole).as_role()
+        for record in records
+        if record.type == ROLE_TYPE
+    }
+    return Company(customer_id, units, company_tree(units), structure.version, roles)
 
 
 def _structure_changed() -> Conflict:

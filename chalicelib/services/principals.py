@@ -57,7 +57,7 @@ def _customer_principal(token: VerifiedToken, record: Record) -> Principal:
     elif (user.binding.issuer, user.binding.subject) != (token.issuer, token.subject):
         raise Forbidden("this account is bound to another sign-in")
     company = customers.load_company(token.tenant_id, user.customer_id)
-    access = customer_access(user, company.tree, custom_roles={})
+    access = customer_access(user, company.tree, custom_roles=company.roles)
     path = tuple(
         UnitSummary(id=unit.id, name=unit.name, kind=unit.kind) for unit in company.path(user.unit_id)
     )

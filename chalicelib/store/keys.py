@@ -17,6 +17,7 @@ website                 T#<t>#WEBSITE                  <web_id>
 host                    HOST#<hostname>                HOST
 customer_unit           T#<t>#CUST#<customer_id>       UNIT#<unit_id>  T#<t>#CUSTOMER / <customer_id>          T#<t>#CGROUP#<group_id> / <unit_id>
 customer_tree           T#<t>#CUST#<customer_id>       TREE
+customer_role           T#<t>#CUST#<customer_id>       ROLE#<role_id>
 customer_group          T#<t>#CGROUP                   <group_id>
 customer_user           T#<t>#CUSER                    <email>         T#<t>#CUST#<c>#USER / <unit_id>#<email>
 customer_user_id        T#<t>#CUSER#<user_id>          ID
@@ -58,6 +59,7 @@ Access patterns
 22  get a customer user by id                   PK=T#<t>#CUSER#<user_id>, then the user by email   services.customer_users.get_user
 23  users of a company, by home unit            GSI1 PK=T#<t>#CUST#<c>#USER [, SK begins <unit>#]  services.customer_users.list_users, customers.dependents
 24  one email, one account in a tenant          condition: no T#<t>#STAFF/<email>, no CUSER item   services.customer_users.invite_user
+25  a company's own roles                       PK=T#<t>#CUST#<c> (read with pattern 17)           services.customers.load_company
 ==  ==========================================  =================================================  =============================================
 
 Pattern 6 filters the tenant's website partition instead of keeping a GSI: a tenant has tens of
@@ -138,6 +140,11 @@ def customer_partition(tenant_id: str, customer_id: str) -> str:
 
 def customer_unit(tenant_id: str, customer_id: str, unit_id: str) -> Key:
     return Key(customer_partition(tenant_id, customer_id), f"UNIT#{unit_id}")
+
+
+def customer_role(tenant_id: str, customer_id: str, role_id: str) -> Key:
+    """A company's own role, in the company's partition: it loads with the tree."""
+    return Key(customer_partition(tenant_id, customer_id), f"ROLE#{role_id}")
 
 
 def customer_tree(tenant_id: str, customer_id: str) -> Key:

@@ -11,6 +11,7 @@ import pytest
 
 from app import app as chalice_app  # noqa: F401 - registers every route in ROUTES
 from chalicelib.api.routing import ROUTES, RouteSpec
+from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.permissions import Permission
 from chalicelib.platform.settings import get_settings
 
@@ -30,11 +31,29 @@ def acme(make_tenant: Callable[..., str]) -> str:
 
 
 @pytest.fixture
-def token_for(acme: str, operator_token: str) -> Callable[[RouteSpec], str]:
-    """A token allowed to call a route: the operator's for platform routes, acme's admin's otherwise."""
+def token_for(
+    api: Api,
+    acme: str,
+    operator_token: str,
+    make_customer: Callable[..., dict[str, Any]],
+    make_customer_user: Callable[..., dict[str, Any]],
+) -> Callable[[RouteSpec], str]:
+    """A token allowed to call a route: the operator's for platform routes, a customer company
+    administrator's (signed in once, so their account is bound) for storefront routes, acme's
+    administrator's otherwise."""
 
     def token(spec: RouteSpec) -> str:
-        return operator_token if spec.permission is Permission.PLATFORM_TENANTS else acme
+        if spec.permission is Permission.PLATFORM_TENANTS:
+            return operator_token
+        if isinstance(spec.permission, CustomerPermission):
+            company = make_customer(acme)["id"]
+            make_customer_user(
+                acme, company, company, email="ava.admin@globex.example", role_id="administrator"
+            )
+            customer_admin = api.token("acme", "ava.admin@globex.example")
+            assert api.call("GET", "/v1/store/me", token=customer_admin).status == 200
+            return customer_admin
+        return acme
 
     return token
 
@@ -109,10 +128,11 @@ def test_a_body_that_is_not_a_json_object_is_refused_and_nothing_is_written(
     api: Api, token_for: Callable[[RouteSpec], str], table: Table, spec: RouteSpec, raw: bytes, status: int
 ) -> None:
     # given
+    token = token_for(spec)
     before = table.keys()
 
     # when
-    reply = api.call(spec.method, _placeholders(spec.path), token=token_for(spec), raw=raw)
+    reply = api.call(spec.method, _placeholders(spec.path), token=token, raw=raw)
 
     # then
     assert_problem(reply, status)
@@ -124,10 +144,11 @@ def test_an_unknown_field_is_422_on_every_route_with_a_body(
     api: Api, token_for: Callable[[RouteSpec], str], table: Table, spec: RouteSpec
 ) -> None:
     # given
+    token = token_for(spec)
     before = table.keys()
 
     # when
-    reply = api.call(spec.method, _placeholders(spec.path), token=token_for(spec), body={"is_admin": True})
+    reply = api.call(spec.method, _placeholders(spec.path), token=token, body={"is_admin": True})
 
     # then
     assert "body.is_admin" in error_locs(reply)
@@ -143,10 +164,11 @@ def test_a_body_over_the_size_limit_is_413_and_nothing_is_written(
     padding = "x" * (limit - len(b'{"name": ""}') + 1)
     raw = json.dumps({"name": padding}).encode()
     assert len(raw) == limit + 1
+    token = token_for(spec)
     before = table.keys()
 
     # when
-    reply = api.call(spec.method, _placeholders(spec.path), token=token_for(spec), raw=raw)
+    reply = api.call(spec.method, _placeholders(spec.path), token=token, raw=raw)
 
     # then
     assert_problem(reply, 413)

@@ -263,3 +263,161 @@ def test_a_unit_without_users_or_sub_units_can_be_deleted(api: Api, globex: Glob
 
     # then
     assert reply.status == 204, reply.body
+
+
+# --- buyer self-administration -------------------------------------------------------------------------
+
+REQUESTER = {
+    "name": "Requester",
+    "grants": {"catalog.view": "unit", "rfqs.manage": "own", "rfqs.view": "own"},
+}
+
+
+def test_a_company_administrator_builds_a_unit_invites_a_user_and_gives_a_custom_role(
+    api: Api, globex: Globex, invite: Callable[..., dict[str, Any]]
+) -> None:
+    # given ava, administrator of Globex
+    invite("ava.admin@globex.example", "administrator", "company")
+    ava = api.token("acme", "ava.admin@globex.example")
+
+    # when she creates a team under Plant Lyon, a custom role, and invites a user there with it
+    team = api.call(
+        "POST",
+        "/v1/store/company/units",
+        token=ava,
+        body={"name": "Lyon maintenance", "kind": "team", "parent_id": globex.ids["lyon"]},
+    )
+    role = api.call("POST", "/v1/store/company/roles", token=ava, body=REQUESTER)
+    user = api.call(
+        "POST",
+        "/v1/store/company/users",
+        token=ava,
+        body={
+            "email": "rita.requester@globex.example",
+            "name": "Rita",
+            "unit_id": team.body["id"],
+            "assignments": [{"role_id": role.body["id"], "unit_id": team.body["id"]}],
+        },
+    )
+
+    # then all three exist, and rita signs in holding exactly the custom role's grants
+    assert (team.status, role.status, user.status) == (201, 201, 201), (team.body, role.body, user.body)
+    me = api.call("GET", "/v1/store/me", token=api.token("acme", "rita.requester@globex.example")).body
+    assert {(grant["permission"], grant["scope"]) for grant in me["permissions"]} == {
+        ("catalog.view", "unit"),
+        ("rfqs.manage", "own"),
+        ("rfqs.view", "own"),
+    }
+    assert [unit["name"] for unit in me["company_path"]][-1] == "Lyon maintenance"
+
+
+def test_a_custom_role_cannot_grant_what_its_creator_does_not_hold(
+    api: Api, invite: Callable[..., dict[str, Any]], table: Table
+) -> None:
+    # given kim, who manages roles (a custom role) but holds no users.manage
+    invite("ava.admin@globex.example", "administrator", "company")
+    ava = api.token("acme", "ava.admin@globex.example")
+    role_admin = {"name": "Role keeper", "grants": {"roles.manage": "subtree", "roles.view": "subtree"}}
+    keeper = api.call("POST", "/v1/store/company/roles", token=ava, body=role_admin).body
+    me = api.call("GET", "/v1/store/me", token=ava).body
+    company = me["company_path"][0]["id"]
+    api.call(
+        "POST",
+        "/v1/store/company/users",
+        token=ava,
+        body={
+            "email": "kim.keeper@globex.example",
+            "name": "Kim",
+            "unit_id": company,
+            "assignments": [{"role_id": keeper["id"], "unit_id": company}],
+        },
+    )
+
+    # when kim defines a role granting users.manage, which she does not hold
+    reply = api.call(
+        "POST",
+        "/v1/store/company/roles",
+        token=api.token("acme", "kim.keeper@globex.example"),
+        body={"name": "Escalation", "grants": {"users.manage": "subtree"}},
+    )
+
+    # then it is refused, naming the grant, and the company still has only the role ava made
+    assert "users.manage (subtree)" in assert_problem(reply, 403)["detail"]
+    assert [item["SK"] for item in table.items() if item["SK"].startswith("ROLE#")] == [
+        f"ROLE#{keeper['id']}"
+    ]
+
+
+def test_a_purchasing_manager_cannot_hand_out_the_administrator_role(
+    api: Api, globex: Globex, invite: Callable[..., dict[str, Any]]
+) -> None:
+    # given max, purchasing manager at Globex Manufacturing, with users.manage from a custom role
+    invite("ava.admin@globex.example", "administrator", "company")
+    ava = api.token("acme", "ava.admin@globex.example")
+    hiring = api.call(
+        "POST",
+        "/v1/store/company/roles",
+        token=ava,
+        body={"name": "Hiring", "grants": {"users.manage": "subtree"}},
+    ).body
+    body = {
+        "email": "max.manager@globex.example",
+        "name": "Max",
+        "unit_id": globex.ids["manufacturing"],
+        "assignments": [
+            {"role_id": "purchasing-manager", "unit_id": globex.ids["manufacturing"]},
+            {"role_id": hiring["id"], "unit_id": globex.ids["manufacturing"]},
+        ],
+    }
+    assert api.call("POST", "/v1/store/company/users", token=ava, body=body).status == 201
+
+    # when max invites someone at Plant Lyon as an administrator
+    reply = api.call(
+        "POST",
+        "/v1/store/company/users",
+        token=api.token("acme", "max.manager@globex.example"),
+        body={
+            "email": "eve@globex.example",
+            "name": "Eve",
+            "unit_id": globex.ids["lyon"],
+            "assignments": [{"role_id": "administrator", "unit_id": globex.ids["lyon"]}],
+        },
+    )
+
+    # then it is refused: he does not hold what an administrator holds
+    assert "you cannot hand out" in assert_problem(reply, 403)["detail"]
+
+
+def test_a_buyer_cannot_create_units(api: Api, globex: Globex, invite: Callable[..., dict[str, Any]]) -> None:
+    # given bob, buyer at Plant Lyon
+    invite("bob.buyer@globex.example", "buyer", "lyon")
+
+    # when he tries to create a unit under his plant
+    reply = api.call(
+        "POST",
+        "/v1/store/company/units",
+        token=api.token("acme", "bob.buyer@globex.example"),
+        body={"name": "Bob's team", "kind": "team", "parent_id": globex.ids["lyon"]},
+    )
+
+    # then
+    assert_problem(reply, 403)
+
+
+def test_a_unit_outside_the_callers_reach_is_unknown_to_them(
+    api: Api, globex: Globex, invite: Callable[..., dict[str, Any]]
+) -> None:
+    # given an administrator of Plant Ohio only
+    invite("oscar.ohio@globex.example", "administrator", "ohio")
+
+    # when he creates a unit under Plant Lyon
+    reply = api.call(
+        "POST",
+        "/v1/store/company/units",
+        token=api.token("acme", "oscar.ohio@globex.example"),
+        body={"name": "Intrusion", "kind": "team", "parent_id": globex.ids["lyon"]},
+    )
+
+    # then Lyon does not exist for him
+    assert error_locs(reply) == ["body.parent_id"]
+    assert_problem(reply, 422)

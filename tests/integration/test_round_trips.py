@@ -20,6 +20,7 @@ from .conftest import MEASURED_ROUND_TRIPS, Api, AwsCalls
 from .support import customer_body, organization_body, tenant_body, unit_body, website_body
 
 MANAGER = "max.manager@globex.example"
+ADMINISTRATOR = "ava.admin@globex.example"
 PRINCIPAL = "BatchGetItem"  # the caller's staff and customer-user records, by the token's email
 GET, BATCH_GET, QUERY, WRITE = "GetItem", "BatchGetItem", "Query", "TransactWriteItems"
 
@@ -59,6 +60,7 @@ def world(
 
 @pytest.fixture
 def customers(
+    api: Api,
     world: World,
     make_customer_group: Callable[..., dict[str, Any]],
     make_customer: Callable[..., dict[str, Any]],
@@ -76,6 +78,11 @@ def customers(
     manager = make_customer_user(
         world.token, customer["id"], division["id"], email=MANAGER, role_id="purchasing-manager"
     )
+    make_customer_user(
+        world.token, customer["id"], customer["id"], email=ADMINISTRATOR, role_id="administrator"
+    )
+    # ava has signed in once: her account is bound, so her requests count no binding write
+    assert api.call("GET", "/v1/store/me", token=api.token("acme", ADMINISTRATOR)).status == 200
     return {
         "user": manager["id"],
         "group": group["id"],
@@ -329,6 +336,33 @@ ROUND_TRIPS: dict[str, Case] = {
     "GET /v1/store/company/users": Case(
         "GET", "/v1/store/company/users", (PRINCIPAL, QUERY, QUERY), token="customer", replay=True
     ),
+    "GET /v1/store/company/roles": Case(
+        "GET", "/v1/store/company/roles", (PRINCIPAL, QUERY), token="company admin"
+    ),
+    "POST /v1/store/company/roles": Case(
+        "POST",
+        "/v1/store/company/roles",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda _: {"name": "Requester", "grants": {"catalog.view": "unit"}},
+        token="company admin",
+        status=201,
+    ),
+    "POST /v1/store/company/units": Case(
+        "POST",
+        "/v1/store/company/units",
+        (PRINCIPAL, QUERY, BATCH_GET, WRITE),
+        lambda ids: {"name": "Team", "kind": "team", "parent_id": ids["plant"]},
+        token="company admin",
+        status=201,
+    ),
+    "POST /v1/store/company/users": Case(
+        "POST",
+        "/v1/store/company/users",
+        (PRINCIPAL, QUERY, QUERY, WRITE),
+        lambda ids: {"email": "new@globex.example", "name": "New", "unit_id": ids["plant"]},
+        token="company admin",
+        status=201,
+    ),
     # audit
     "GET /v1/admin/audit": Case("GET", "/v1/admin/audit", (PRINCIPAL, QUERY)),
     "GET /v1/admin/audit?entity_type=&actor=": Case(
@@ -394,12 +428,13 @@ def test_round_trips_per_request(
 ) -> None:
     # given
     case = ROUND_TRIPS[name]
-    needs_customers = "/customer" in case.path or case.token == "customer"
+    needs_customers = "/customer" in case.path or case.token in ("customer", "company admin")
     ids = world.ids | (request.getfixturevalue("customers") if needs_customers else {})
     token = {
         "tenant": world.token,
         "operator": operator_token,
         "customer": api.token("acme", MANAGER),
+        "company admin": api.token("acme", ADMINISTRATOR),
         "none": None,
     }[case.token]
     body = case.body(ids) if case.body else None
