@@ -103,4 +103,4 @@ def invite_user(caller: Caller, body: CustomerUserFields) -> CustomerUser:
             raise Unprocessable.field(f"body.assignments[{index}].role_id", "no such role", "not_found")
         _require(access, CustomerPermission.USERS_MANAGE, assignment.unit_id, f"assignments[{index}].unit_id")
         _refuse_escalation(escalations(access, role.grants, assignment.unit_id, assignment.include_subunits))
-    return customer_users.invite_user(caller, session.user.customer_id, body)
+    return customer_users.invite_user(caller, session.user.customer_id, body, known=access)

@@ -7,7 +7,16 @@ addresses are unique in a tenant across staff and customer users.
 
 from __future__ import annotations
 
-from chalicelib.domain.access import PREDEFINED_ROLES, CustomerPermission, reach
+from collections.abc import Mapping
+
+from chalicelib.domain.access import (
+    PREDEFINED_ROLES,
+    CompanyTree,
+    CustomerAccess,
+    CustomerPermission,
+    Role,
+    reach,
+)
 from chalicelib.domain.base import Input
 from chalicelib.domain.customer_users import (
     CustomerSession,
@@ -24,7 +33,7 @@ from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.platform.principal import VerifiedToken
 from chalicelib.services import entities
 from chalicelib.services.context import Caller
-from chalicelib.services.customers import Company, load_company
+from chalicelib.services.customers import load_company
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.store import keys, repository
 from chalicelib.store.repository import Record, Transaction
@@ -33,13 +42,13 @@ USER_TYPE = "customer_user"
 USER_ID_TYPE = "customer_user_id"
 
 
-def _check_placement(company: Company, fields: CustomerUserChanges) -> None:
+def _check_placement(tree: CompanyTree, roles: Mapping[str, Role], fields: CustomerUserChanges) -> None:
     """The home unit and every assignment's unit belong to the company; every role exists."""
     problems = []
-    if fields.unit_id not in company.tree:
+    if fields.unit_id not in tree:
         problems.append({"loc": "body.unit_id", "msg": "not a unit of this customer", "type": "not_found"})
     for index, assignment in enumerate(fields.assignments):
-        if assignment.unit_id not in company.tree:
+        if assignment.unit_id not in tree:
             problems.append(
                 {
                     "loc": f"body.assignments[{index}].unit_id",
@@ -47,7 +56,7 @@ def _check_placement(company: Company, fields: CustomerUserChanges) -> None:
                     "type": "not_found",
                 }
             )
-        if assignment.role_id not in PREDEFINED_ROLES and assignment.role_id not in company.roles:
+        if assignment.role_id not in PREDEFINED_ROLES and assignment.role_id not in roles:
             problems.append(
                 {"loc": f"body.assignments[{index}].role_id", "msg": "no such role", "type": "not_found"}
             )
@@ -61,12 +70,24 @@ def _indexes(tenant_id: str, user: CustomerUser) -> dict[str, str]:
 
 
 def invite_user(
-    caller: Caller, customer_id: str, body: CustomerUserFields, idempotency: IdempotencyClaim | None = None
+    caller: Caller,
+    customer_id: str,
+    body: CustomerUserFields,
+    idempotency: IdempotencyClaim | None = None,
+    *,
+    known: CustomerAccess | None = None,
 ) -> CustomerUser:
-    """Create an invited user; they become active when they first sign in with that email."""
+    """Create an invited user; they become active when they first sign in with that email.
+
+    ``known`` is the inviting customer user's access, whose tree and roles were read with their
+    principal: the company is then not read again.
+    """
     tenant_id = caller.tenant_id
-    company = load_company(tenant_id, customer_id)
-    _check_placement(company, body)
+    if known is None:
+        company = load_company(tenant_id, customer_id)
+        _check_placement(company.tree, company.roles, body)
+    else:
+        _check_placement(known.tree, known.roles, body)
     user = CustomerUser.model_validate(
         {
             "id": new_id(USER_TYPE),
@@ -121,7 +142,8 @@ def update_user(
     current = get_user(caller, customer_id, user_id)
     entities.check_version(current.version, expected_version)
     updated = entities.merge(current, patch, CustomerUserChanges)
-    _check_placement(load_company(caller.tenant_id, customer_id), updated)
+    company = load_company(caller.tenant_id, customer_id)
+    _check_placement(company.tree, company.roles, updated)
     return entities.update(
         caller,
         key=keys.customer_user(caller.tenant_id, current.email),

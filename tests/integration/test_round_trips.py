@@ -358,7 +358,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "POST /v1/store/company/users": Case(
         "POST",
         "/v1/store/company/users",
-        (PRINCIPAL, QUERY, QUERY, WRITE),
+        (PRINCIPAL, QUERY, WRITE),
         lambda ids: {"email": "new@globex.example", "name": "New", "unit_id": ids["plant"]},
         token="company admin",
         status=201,
