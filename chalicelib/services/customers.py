@@ -34,7 +34,7 @@ from chalicelib.services import entities
 from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.store import keys, repository
-from chalicelib.store.repository import Record, Transaction
+from chalicelib.store.repository import Transaction
 
 UNIT_TYPE = "customer_unit"
 ROLE_TYPE = "customer_role"
@@ -66,16 +66,7 @@ class Company:
 
 def load_company(tenant_id: str, customer_id: str) -> Company:
     """The customer's units and ``TREE`` item, read with one Query (more only past a page); 404 if unknown."""
-    records: list[Record] = []
-    start_key = None
-    while True:
-        page = repository.query(
-            keys.customer_partition(tenant_id, customer_id), limit=COMPANY_PAGE, start_key=start_key
-        )
-        records += page.records
-        if page.last_key is None:
-            break
-        start_key = page.last_key
+    records = repository.query_all(keys.customer_partition(tenant_id, customer_id), page_size=COMPANY_PAGE)
     structure = next((record for record in records if record.type == TREE_TYPE), None)
     if structure is None:
         raise NotFound("customer not found")

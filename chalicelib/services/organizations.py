@@ -84,19 +84,10 @@ def _refuse_defaults_websites_do_not_offer(caller: Caller, organization: Organiz
 
 
 def _websites_of(tenant_id: str, organization_id: str) -> list[Website]:
-    websites: list[Website] = []
-    start_key = None
-    while True:
-        page = repository.query(
-            keys.website_collection(tenant_id),
-            limit=MAX_LIMIT,
-            start_key=start_key,
-            filters={"organization_id": organization_id},
-        )
-        websites += [entities.to_model(record, Website) for record in page.records]
-        if page.last_key is None:
-            return websites
-        start_key = page.last_key
+    records = repository.query_all(
+        keys.website_collection(tenant_id), page_size=MAX_LIMIT, filters={"organization_id": organization_id}
+    )
+    return [entities.to_model(record, Website) for record in records]
 
 
 def delete_organization(caller: Caller, organization_id: str, expected_version: int | None) -> None:
