@@ -156,9 +156,13 @@ def staff_record(key: dict[str, Any]) -> dict[str, Any]:
         "version": {"N": "1"},
         "data": {
             "M": {
+                "id": {"S": "stf_01JD0000000000000000000000"},
                 "email": {"S": EMAIL},
+                "name": {"S": "Ann Admin"},
                 "status": {"S": "active"},
-                "roles": {"L": [{"S": "tenant-admin"}]},
+                "assignments": {"L": [{"M": {"role_id": {"S": "tenant-administrator"}}}]},
+                "created_at": {"S": "2026-11-27T00:00:00.000Z"},
+                "updated_at": {"S": "2026-11-27T00:00:00.000Z"},
             }
         },
     }

@@ -167,7 +167,8 @@ def _banner(api: str, data: DataDir, dynamodb: Backend, sqs: Backend, routes: se
         "NORDIC_TOKEN": (nordic.id, nordic.admin_email),
         "OPERATOR_TOKEN": (PLATFORM_TENANT, DEV_OPERATOR_EMAIL),
         **{
-            f"{user.email.split('.')[0].upper()}_TOKEN": (acme.id, user.email) for user in acme.customer_users
+            f"{email.split('.')[0].upper()}_TOKEN": (acme.id, email)
+            for email in [user.email for user in acme.staff] + [user.email for user in acme.customer_users]
         },
     }
     exports = [
@@ -198,6 +199,9 @@ def _banner(api: str, data: DataDir, dynamodb: Backend, sqs: Backend, routes: se
         f"curl -s '{api}/v1/admin/audit?limit=5' {acme_auth}",
         f"curl -s {api}/v1/public/websites/by-host/shop.acme.de",
         f'curl -s {api}/v1/admin/websites -H "Authorization: Bearer $NORDIC_TOKEN"',
+        f'curl -s {api}/v1/admin/me -H "Authorization: Bearer $SAM_TOKEN"',
+        f'curl -s {api}/v1/admin/customers -H "Authorization: Bearer $SAM_TOKEN"  # only his customers',
+        f'curl -s {api}/v1/admin/websites -H "Authorization: Bearer $OLAF_TOKEN"  # only Acme Europe',
         f'curl -s {api}/v1/platform/tenants -H "Authorization: Bearer $OPERATOR_TOKEN"',
         "",
         "Storefront (Globex's users; a purchasing manager sees his unit's users, a buyer is refused):",

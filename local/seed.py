@@ -13,13 +13,22 @@ from typing import Any
 
 from chalicelib.domain.customer_users import CustomerUserFields
 from chalicelib.domain.customers import CustomerFields, CustomerGroupFields, UnitFields
+from chalicelib.domain.staff import StaffUserFields
 from chalicelib.domain.tenancy import OrganizationFields, TenantCreate, WebsiteFields
 from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL
 from chalicelib.platform.errors import NotFound
 from chalicelib.platform.pagination import MAX_LIMIT, PageRequest
 from chalicelib.platform.principal import VerifiedToken
 from chalicelib.platform.settings import DEV_ISSUER
-from chalicelib.services import customer_groups, customer_users, customers, organizations, tenants, websites
+from chalicelib.services import (
+    customer_groups,
+    customer_users,
+    customers,
+    organizations,
+    staff,
+    tenants,
+    websites,
+)
 from chalicelib.services.context import Caller
 from chalicelib.services.principals import load_principal
 from chalicelib.store.keys import PLATFORM_TENANT
@@ -42,9 +51,12 @@ class DemoUnit:
     fields: dict[str, Any]
     units: tuple[DemoUnit, ...] = ()
     group: str | None = None
+    sales_reps: tuple[str, ...] = ()  # staff emails
 
-    def with_group(self, group_ids: dict[str, str]) -> dict[str, Any]:
-        return {**self.fields, "customer_group_id": group_ids[self.group]} if self.group else self.fields
+    def resolved(self, group_ids: dict[str, str], staff_ids: dict[str, str]) -> dict[str, Any]:
+        """The fields with the group and sales reps named by their ids."""
+        fields = {**self.fields, "sales_rep_ids": [staff_ids[email] for email in self.sales_reps]}
+        return {**fields, "customer_group_id": group_ids[self.group]} if self.group else fields
 
 
 @dataclass(frozen=True)
@@ -59,10 +71,22 @@ class DemoUser:
 
 
 @dataclass(frozen=True)
+class DemoStaff:
+    """A staff user with one role, limited to named organizations or to assigned customers if given."""
+
+    email: str
+    name: str
+    role_id: str
+    organizations: tuple[str, ...] = ()
+    assigned_customers_only: bool = False
+
+
+@dataclass(frozen=True)
 class DemoTenant:
     tenant: dict[str, Any]
     organizations: tuple[DemoOrganization, ...]
     customer_groups: tuple[dict[str, Any], ...] = ()
+    staff: tuple[DemoStaff, ...] = ()
     customers: tuple[DemoUnit, ...] = ()
     customer_users: tuple[DemoUser, ...] = ()
 
@@ -158,13 +182,24 @@ DEMO_TENANTS = (
             },
             {"name": "Standard", "description": "Customers buying at list prices"},
         ),
+        staff=(
+            DemoStaff(
+                "sam.sales@acme.example", "Sam Sales", "sales-representative", assigned_customers_only=True
+            ),
+            DemoStaff(
+                "olaf.org@acme.example",
+                "Olaf Org",
+                "organization-administrator",
+                organizations=("Acme Europe",),
+            ),
+            DemoStaff("cleo.catalog@acme.example", "Cleo Catalog", "catalog-manager"),
+        ),
         customers=(
             DemoUnit(
                 fields={
                     "name": "Globex",
                     "tax_code": "DE811234567",
                     "payment_term": "net30",
-                    "sales_rep_ids": ["admin@acme.example"],
                     "addresses": [
                         {
                             "kind": "billing",
@@ -179,6 +214,7 @@ DEMO_TENANTS = (
                     "external_id": "ERP-10001",
                 },
                 group="Key accounts",
+                sales_reps=("sam.sales@acme.example",),
                 units=(
                     DemoUnit(
                         fields={"name": "Globex Manufacturing", "kind": "division", "payment_term": "net60"},
@@ -312,7 +348,10 @@ def seed() -> int:
         admin = caller(demo.id, demo.admin_email)
         created += _seed_organizations(admin, demo.organizations)
         group_ids, created_groups = _seed_customer_groups(admin, demo.customer_groups)
-        created += created_groups + _seed_customers(admin, demo.customers, group_ids)
+        staff_ids, created_staff = _seed_staff(admin, demo.staff)
+        created += (
+            created_groups + created_staff + _seed_customers(admin, demo.customers, group_ids, staff_ids)
+        )
         created += _seed_customer_users(admin, demo.customer_users)
     return created
 
@@ -349,17 +388,36 @@ def _seed_customer_groups(admin: Caller, demos: tuple[dict[str, Any], ...]) -> t
     return group_ids, created
 
 
-def _seed_customers(admin: Caller, demos: tuple[DemoUnit, ...], group_ids: dict[str, str]) -> int:
+def _seed_staff(admin: Caller, demos: tuple[DemoStaff, ...]) -> tuple[dict[str, str], int]:
+    """The tenant's staff ids by email, and how many of the demo staff users were created."""
+    staff_ids = {user.email: user.id for user in staff.list_staff_users(admin, _EVERYTHING).items}
+    organization_ids = {o.name: o.id for o in organizations.list_organizations(admin, _EVERYTHING).items}
+    created = 0
+    for demo in demos:
+        if demo.email in staff_ids:
+            continue
+        assignment = {"role_id": demo.role_id, "assigned_customers_only": demo.assigned_customers_only}
+        if demo.organizations:
+            assignment["organization_ids"] = [organization_ids[name] for name in demo.organizations]
+        fields = {"email": demo.email, "name": demo.name, "assignments": [assignment]}
+        staff_ids[demo.email] = staff.create_staff_user(admin, StaffUserFields.model_validate(fields)).id
+        created += 1
+    return staff_ids, created
+
+
+def _seed_customers(
+    admin: Caller, demos: tuple[DemoUnit, ...], group_ids: dict[str, str], staff_ids: dict[str, str]
+) -> int:
     created = 0
     existing = {c.name: c.id for c in customers.list_customers(admin, _EVERYTHING).items}
     for demo in demos:
         customer_id = existing.get(demo.fields["name"])
         if customer_id is None:
-            fields = CustomerFields.model_validate(demo.with_group(group_ids))
+            fields = CustomerFields.model_validate(demo.resolved(group_ids, staff_ids))
             customer_id = customers.create_customer(admin, fields).id
             created += 1
         present = {(u.parent_id, u.name): u.id for u in customers.list_units(admin, customer_id).items}
-        created += _seed_units(admin, customer_id, customer_id, demo.units, group_ids, present)
+        created += _seed_units(admin, customer_id, customer_id, demo.units, (group_ids, staff_ids), present)
     return created
 
 
@@ -368,7 +426,7 @@ def _seed_units(
     customer_id: str,
     parent_id: str,
     demos: tuple[DemoUnit, ...],
-    group_ids: dict[str, str],
+    ids: tuple[dict[str, str], dict[str, str]],
     present: dict[tuple[str | None, str], str],
 ) -> int:
     """Create the missing units below ``parent_id`` (matched by parent and name), depth-first."""
@@ -376,10 +434,10 @@ def _seed_units(
     for demo in demos:
         unit_id = present.get((parent_id, demo.fields["name"]))
         if unit_id is None:
-            fields = UnitFields.model_validate({**demo.with_group(group_ids), "parent_id": parent_id})
+            fields = UnitFields.model_validate({**demo.resolved(*ids), "parent_id": parent_id})
             unit_id = customers.create_unit(admin, customer_id, fields).id
             created += 1
-        created += _seed_units(admin, customer_id, unit_id, demo.units, group_ids, present)
+        created += _seed_units(admin, customer_id, unit_id, demo.units, ids, present)
     return created
 
 

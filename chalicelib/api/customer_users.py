@@ -9,6 +9,7 @@ from chalice import Blueprint
 from chalicelib.api.routing import RouteRequest, route
 from chalicelib.domain.customer_users import CustomerUser, CustomerUserFields, CustomerUserPatch
 from chalicelib.domain.permissions import Permission
+from chalicelib.domain.staff import BY_CUSTOMER
 from chalicelib.platform.lazy import lazy_module
 from chalicelib.platform.pagination import Listing, ListQuery
 
@@ -28,6 +29,7 @@ USER = USERS + "/{user_id}"
     USERS,
     "POST",
     permission=Permission.CUSTOMERS_WRITE,
+    target=BY_CUSTOMER,
     summary="Invite a user: they become active when they first sign in with that email",
     tags=TAGS,
     body=CustomerUserFields,
@@ -46,6 +48,7 @@ def invite_customer_user(request: RouteRequest) -> CustomerUser:
     USERS,
     "GET",
     permission=Permission.CUSTOMERS_READ,
+    target=BY_CUSTOMER,
     summary="List a customer's users, by home unit",
     tags=TAGS,
     query=ListQuery,
@@ -60,6 +63,7 @@ def list_customer_users(request: RouteRequest) -> Listing[CustomerUser]:
     USER,
     "GET",
     permission=Permission.CUSTOMERS_READ,
+    target=BY_CUSTOMER,
     summary="Get a customer user",
     tags=TAGS,
     response=CustomerUser,
@@ -73,6 +77,7 @@ def get_customer_user(request: RouteRequest) -> CustomerUser:
     USER,
     "PATCH",
     permission=Permission.CUSTOMERS_WRITE,
+    target=BY_CUSTOMER,
     summary="Change a customer user: name, home unit, role assignments, disabled (If-Match or version)",
     tags=TAGS,
     body=CustomerUserPatch,
@@ -94,6 +99,7 @@ def update_customer_user(request: RouteRequest) -> CustomerUser:
     USER,
     "DELETE",
     permission=Permission.CUSTOMERS_WRITE,
+    target=BY_CUSTOMER,
     summary="Delete a customer user (If-Match required)",
     tags=TAGS,
     status=204,

@@ -17,6 +17,7 @@ from chalicelib.domain.customers import (
     UnitTree,
 )
 from chalicelib.domain.permissions import Permission
+from chalicelib.domain.staff import BY_CUSTOMER, NEW_CUSTOMER
 from chalicelib.platform.lazy import lazy_module
 from chalicelib.platform.pagination import Listing, ListQuery
 
@@ -38,6 +39,7 @@ UNIT = UNITS + "/{unit_id}"
     CUSTOMERS,
     "POST",
     permission=Permission.CUSTOMERS_WRITE,
+    target=NEW_CUSTOMER,
     summary="Create a customer: a company, the root unit of its tree",
     tags=TAGS,
     body=CustomerFields,
@@ -68,6 +70,7 @@ def list_customers(request: RouteRequest) -> Listing[Unit]:
     CUSTOMER,
     "GET",
     permission=Permission.CUSTOMERS_READ,
+    target=BY_CUSTOMER,
     summary="Get a customer's company",
     tags=TAGS,
     response=Unit,
@@ -81,6 +84,7 @@ def get_customer(request: RouteRequest) -> Unit:
     CUSTOMER,
     "PATCH",
     permission=Permission.CUSTOMERS_WRITE,
+    target=BY_CUSTOMER,
     summary="Change a customer's company (send the version read, as If-Match or version)",
     tags=TAGS,
     body=CustomerPatch,
@@ -98,6 +102,7 @@ def update_customer(request: RouteRequest) -> Unit:
     CUSTOMER,
     "DELETE",
     permission=Permission.CUSTOMERS_WRITE,
+    target=BY_CUSTOMER,
     summary="Delete a customer without sub-units (If-Match required)",
     tags=TAGS,
     status=204,
@@ -112,6 +117,7 @@ def delete_customer(request: RouteRequest) -> None:
     UNITS,
     "POST",
     permission=Permission.CUSTOMERS_WRITE,
+    target=BY_CUSTOMER,
     summary="Create a unit under another unit of the customer",
     tags=TAGS,
     body=UnitFields,
@@ -130,6 +136,7 @@ def create_unit(request: RouteRequest) -> Unit:
     UNITS,
     "GET",
     permission=Permission.CUSTOMERS_READ,
+    target=BY_CUSTOMER,
     summary="The customer's whole tree: every unit with its depth, depth-first from the company",
     tags=TAGS,
     response=UnitTree,
@@ -143,6 +150,7 @@ def list_units(request: RouteRequest) -> UnitTree:
     UNIT,
     "GET",
     permission=Permission.CUSTOMERS_READ,
+    target=BY_CUSTOMER,
     summary="Get a unit",
     tags=TAGS,
     response=Unit,
@@ -156,6 +164,7 @@ def get_unit(request: RouteRequest) -> Unit:
     UNIT,
     "PATCH",
     permission=Permission.CUSTOMERS_WRITE,
+    target=BY_CUSTOMER,
     summary="Change a unit; a new parent_id moves it with its subtree (send the version read)",
     tags=TAGS,
     body=UnitPatch,
@@ -177,6 +186,7 @@ def update_unit(request: RouteRequest) -> Unit:
     UNIT,
     "DELETE",
     permission=Permission.CUSTOMERS_WRITE,
+    target=BY_CUSTOMER,
     summary="Delete a unit without sub-units (If-Match required)",
     tags=TAGS,
     status=204,
@@ -193,6 +203,7 @@ def delete_unit(request: RouteRequest) -> None:
     UNIT + "/effective",
     "GET",
     permission=Permission.CUSTOMERS_READ,
+    target=BY_CUSTOMER,
     summary="A unit's status, group, tax code, payment term and addresses after inheritance, with sources",
     tags=TAGS,
     response=EffectiveUnit,

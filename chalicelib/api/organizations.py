@@ -8,6 +8,7 @@ from chalice import Blueprint
 
 from chalicelib.api.routing import RouteRequest, route
 from chalicelib.domain.permissions import Permission
+from chalicelib.domain.staff import BY_ORGANIZATION, NEW_ORGANIZATION
 from chalicelib.domain.tenancy import Organization, OrganizationFields, OrganizationPatch
 from chalicelib.platform.lazy import lazy_module
 from chalicelib.platform.pagination import Listing, ListQuery
@@ -27,6 +28,7 @@ ITEM = "/v1/admin/organizations/{organization_id}"
     "/v1/admin/organizations",
     "POST",
     permission=Permission.ORGANIZATIONS_WRITE,
+    target=NEW_ORGANIZATION,
     summary="Create an organization",
     tags=TAGS,
     body=OrganizationFields,
@@ -57,6 +59,7 @@ def list_organizations(request: RouteRequest) -> Listing[Organization]:
     ITEM,
     "GET",
     permission=Permission.ORGANIZATIONS_READ,
+    target=BY_ORGANIZATION,
     summary="Get an organization",
     tags=TAGS,
     response=Organization,
@@ -70,6 +73,7 @@ def get_organization(request: RouteRequest) -> Organization:
     ITEM,
     "PATCH",
     permission=Permission.ORGANIZATIONS_WRITE,
+    target=BY_ORGANIZATION,
     summary="Change an organization (send the version read, as If-Match or version)",
     tags=TAGS,
     body=OrganizationPatch,
@@ -87,6 +91,7 @@ def update_organization(request: RouteRequest) -> Organization:
     ITEM,
     "DELETE",
     permission=Permission.ORGANIZATIONS_WRITE,
+    target=NEW_ORGANIZATION,
     summary="Delete an organization without websites (If-Match required)",
     tags=TAGS,
     status=204,

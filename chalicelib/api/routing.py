@@ -18,11 +18,13 @@ from chalice import Blueprint, Response
 from chalice.app import Request as ChaliceRequest
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.domain.access import CustomerPermission
+from chalicelib.domain.access import CustomerPermission, Decision
 from chalicelib.domain.permissions import Permission, may_call
+from chalicelib.domain.staff import PathTarget, StaffTarget
 from chalicelib.platform.errors import (
     BadRequest,
     Forbidden,
+    NotFound,
     PayloadTooLarge,
     Problem,
     Unprocessable,
@@ -67,6 +69,7 @@ class RouteSpec:
     status: int = 200
     idempotent: bool = False
     versioned: bool = False
+    target: PathTarget | StaffTarget | None = None  # where a staff grant must reach (None: anywhere)
 
     @property
     def name(self) -> str:
@@ -106,7 +109,8 @@ class RouteRequest:
         return int(tag)
 
 
-def _principal(request: ChaliceRequest, permission: Permission | CustomerPermission) -> Principal:
+def _principal(spec: RouteSpec, request: ChaliceRequest, params: dict[str, str]) -> Principal:
+    permission = spec.permission
     if permission is Permission.PUBLIC:
         return ANONYMOUS
     from chalicelib.platform.auth import verify_bearer  # PyJWT and cryptography load on first use
@@ -115,7 +119,30 @@ def _principal(request: ChaliceRequest, permission: Permission | CustomerPermiss
     bind_principal(tenant_id=principal.tenant_id, actor=principal.actor)
     if not may_call(principal, permission):
         raise Forbidden(f"this needs the permission {permission.value!r}")
+    if principal.staff is not None and isinstance(permission, Permission):
+        _check_reach(principal, permission, spec.target, params)
     return principal
+
+
+def _check_reach(
+    principal: Principal,
+    permission: Permission,
+    target: PathTarget | StaffTarget | None,
+    params: dict[str, str],
+) -> None:
+    """A staff grant limited to organizations or assigned customers must reach the route's record."""
+    access = principal.staff
+    if access is None or target is None:
+        return
+    if isinstance(target, StaffTarget):
+        if not access.admits(permission, target):
+            raise Forbidden(f"this needs {permission.value!r} without limits")
+        return
+    decision = access.decide(permission, target.of(params))
+    if decision is Decision.HIDDEN:
+        raise NotFound(f"{target.noun} not found")
+    if decision is Decision.FORBIDDEN:
+        raise Forbidden(f"this needs {permission.value!r} for this {target.noun}")
 
 
 def _parse_body(spec: RouteSpec, raw: bytes, content_type: str) -> Any:
@@ -186,7 +213,7 @@ def _respond(
     try:
         raw = request.raw_body or b""
         raw_body = raw.encode() if isinstance(raw, str) else raw
-        principal = _principal(request, spec.permission)
+        principal = _principal(spec, request, params)
         route_request = RouteRequest(
             spec=spec,
             caller=Caller(principal, correlation_id),
@@ -247,6 +274,7 @@ def route(
     status: int = 200,
     idempotent: bool = False,
     versioned: bool = False,
+    target: PathTarget | StaffTarget | None = None,
 ) -> Callable[[Callable[[RouteRequest], Any]], Callable[..., Response]]:
     spec = RouteSpec(
         path=path,
@@ -260,6 +288,7 @@ def route(
         status=status,
         idempotent=idempotent,
         versioned=versioned,
+        target=target,
     )
     ROUTES.append(spec)
 

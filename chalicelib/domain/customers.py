@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import AfterValidator, Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
 from chalicelib.domain.access import CompanyTree
 from chalicelib.domain.base import CountryCode, Input, Name, Stamped, View, patch_model
@@ -37,16 +37,7 @@ PaymentTerm = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,3
 ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 
 
-def _email_in_lowercase(value: str) -> str:
-    return value.lower() if "@" in value else value
-
-
-# Staff users are keyed by email today, with ``stf_`` ids to come: only the format is checked.
-SalesRepId = Annotated[
-    str,
-    StringConstraints(max_length=254, pattern=rf"^(stf_{_ULID}|[^@\s]+@[^@\s]+\.[^@\s]+)$"),
-    AfterValidator(_email_in_lowercase),
-]
+SalesRepId = Annotated[str, StringConstraints(pattern=rf"^stf_{_ULID}$")]
 INHERITED = "unset: the nearest value set above applies"
 
 
@@ -74,7 +65,9 @@ class CustomerFields(Input):
     tax_code: TaxCode | None = Field(default=None, description=INHERITED)
     payment_term: PaymentTerm | None = Field(default=None, description=f"like net30; {INHERITED}")
     sales_rep_ids: list[SalesRepId] = Field(
-        default_factory=list, max_length=MAX_SALES_REPS, description="staff users' emails or ids"
+        default_factory=list,
+        max_length=MAX_SALES_REPS,
+        description="ids of staff users; a Sales Representative reaches the customers whose units name them",
     )
     addresses: list[Address] = Field(
         default_factory=list,

@@ -16,6 +16,7 @@ ID_PREFIXES = {
     "address": "adr",
     "customer_user": "usr",
     "customer_role": "rol",
+    "staff_role": "srl",
 }
 _ID_PATTERN = re.compile(r"^[a-z]{2,5}_[0-9A-HJKMNP-TV-Z]{26}$")
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from chalicelib.domain.customer_users import CustomerSession
+    from chalicelib.domain.staff import StaffAccess
 
 PrincipalKind = Literal["platform_operator", "staff", "customer", "integration", "anonymous"]
 
@@ -25,14 +26,14 @@ class VerifiedToken:
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling, with the roles the table gives them in their tenant."""
+    """Who is calling, with the access the table gives them in their tenant."""
 
     kind: PrincipalKind
     tenant_id: str | None
     subject: str
     email: str | None = None
-    roles: frozenset[str] = frozenset()
     on_behalf_of: str | None = None
+    staff: StaffAccess | None = None  # a staff user's (or platform operator's) grants
     customer: CustomerSession | None = None  # a customer user's account, company and access
 
     @property

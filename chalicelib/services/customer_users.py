@@ -157,16 +157,12 @@ def update_user(
 def delete_user(caller: Caller, customer_id: str, user_id: str, expected_version: int | None) -> None:
     current = get_user(caller, customer_id, user_id)
     entities.check_version(current.version, expected_version)
-
-    def release_id(transaction: Transaction) -> None:
-        transaction.delete(keys.customer_user_id(caller.tenant_id, user_id))
-
     entities.delete(
         caller,
         key=keys.customer_user(caller.tenant_id, current.email),
         entity_type=USER_TYPE,
         entity=current,
-        extra_writes=release_id,
+        extra_writes=entities.releasing(keys.customer_user_id(caller.tenant_id, user_id)),
     )
 
 

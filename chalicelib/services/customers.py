@@ -27,6 +27,7 @@ from chalicelib.domain.customers import (
     effective_unit,
     tree_listing,
 )
+from chalicelib.domain.permissions import Permission
 from chalicelib.platform.errors import Conflict, NotFound, Unprocessable
 from chalicelib.platform.ids import new_id
 from chalicelib.platform.pagination import Listing, PageRequest
@@ -39,6 +40,7 @@ from chalicelib.store.repository import Transaction
 UNIT_TYPE = "customer_unit"
 ROLE_TYPE = "customer_role"
 TREE_TYPE = "customer_tree"
+SALES_REP_TYPE = "sales_rep_assignment"
 # Items per Query page of a company partition; DynamoDB ends a page at 1 MB too, whichever comes first.
 COMPANY_PAGE = 1000
 
@@ -86,17 +88,48 @@ def _structure_changed() -> Conflict:
 
 
 def _unit_writes(
-    tenant_id: str, customer_id: str, *, structure_version: int | None, group_id: str | None
+    tenant_id: str,
+    before: Unit | None,
+    after: Unit,
+    *,
+    structure_version: int | None,
 ) -> entities.ExtraWrites:
-    """Bump the structure (if the tree changes) and require the unit's group (if newly set)."""
+    """Bump the structure (if the tree changes), require the unit's group (if newly set), index its reps."""
 
     def add(transaction: Transaction) -> None:
         if structure_version is not None:
-            _bump_structure(transaction, tenant_id, customer_id, structure_version)
-        if group_id is not None:
+            _bump_structure(transaction, tenant_id, after.customer_id, structure_version)
+        group_id = after.customer_group_id
+        if group_id is not None and (before is None or group_id != before.customer_group_id):
             _require_group(transaction, tenant_id, group_id)
+        _index_sales_reps(
+            transaction, tenant_id, after, before.sales_rep_ids if before else [], after.sales_rep_ids
+        )
 
     return add
+
+
+def _index_sales_reps(
+    transaction: Transaction, tenant_id: str, unit: Unit, before: list[str], after: list[str]
+) -> None:
+    """One item per staff user the unit names as sales rep: how a rep's customers are found (pattern 27)."""
+    for staff_id in sorted(set(after) - set(before)):
+        transaction.require(
+            keys.staff_user_id(tenant_id, staff_id),
+            data_equals={"id": staff_id},
+            on_failure=Unprocessable.field("body.sales_rep_ids", f"no staff user {staff_id}", "not_found"),
+        )
+        transaction.create(
+            keys.sales_rep_assignment(tenant_id, unit.customer_id, staff_id, unit.id),
+            SALES_REP_TYPE,
+            {"customer_id": unit.customer_id, "unit_id": unit.id, "staff_id": staff_id},
+            indexes={
+                "GSI1PK": keys.customers_of_sales_rep(tenant_id, staff_id),
+                "GSI1SK": f"{unit.customer_id}#{unit.id}",
+            },
+        )
+    for staff_id in sorted(set(before) - set(after)):
+        transaction.delete(keys.sales_rep_assignment(tenant_id, unit.customer_id, staff_id, unit.id))
 
 
 def _bump_structure(transaction: Transaction, tenant_id: str, customer_id: str, version: int) -> None:
@@ -157,8 +190,7 @@ def create_customer(
         transaction.create(
             keys.customer_tree(tenant_id, customer_id), TREE_TYPE, {"customer_id": customer_id}
         )
-        if root.customer_group_id is not None:
-            _require_group(transaction, tenant_id, root.customer_group_id)
+        _unit_writes(tenant_id, None, root, structure_version=None)(transaction)
 
     return entities.create(
         caller,
@@ -172,7 +204,14 @@ def create_customer(
 
 
 def list_customers(caller: Caller, page: PageRequest) -> Listing[Unit]:
-    return entities.listing(keys.customers_index(caller.tenant_id), Unit, page, index="GSI1")
+    """The customers the caller's customers.read reaches (a sales representative's: those assigned)."""
+    return entities.listing(
+        keys.customers_index(caller.tenant_id),
+        Unit,
+        page,
+        index="GSI1",
+        keep=caller.reachable(Permission.CUSTOMERS_READ, "id"),
+    )
 
 
 def get_unit(caller: Caller, customer_id: str, unit_id: str) -> Unit:
@@ -207,12 +246,7 @@ def create_unit(
         entity_type=UNIT_TYPE,
         entity=unit,
         indexes=_indexes(tenant_id, unit),
-        extra_writes=_unit_writes(
-            tenant_id,
-            customer_id,
-            structure_version=found[structure_key].version,
-            group_id=unit.customer_group_id,
-        ),
+        extra_writes=_unit_writes(tenant_id, None, unit, structure_version=found[structure_key].version),
         idempotency=idempotency,
     )
 
@@ -234,7 +268,6 @@ def update_unit(
         if problem:
             raise Unprocessable.field("body.parent_id", problem)
         structure_version = company.structure_version
-    group_id = updated.customer_group_id
     return entities.update(
         caller,
         key=keys.customer_unit(tenant_id, customer_id, unit_id),
@@ -242,12 +275,7 @@ def update_unit(
         before=current,
         after=updated,
         indexes=_indexes(tenant_id, updated),
-        extra_writes=_unit_writes(
-            tenant_id,
-            customer_id,
-            structure_version=structure_version,
-            group_id=group_id if group_id != current.customer_group_id else None,
-        ),
+        extra_writes=_unit_writes(tenant_id, current, updated, structure_version=structure_version),
     )
 
 
@@ -290,6 +318,7 @@ def delete_unit(caller: Caller, customer_id: str, unit_id: str, expected_version
             )
         else:
             _bump_structure(transaction, tenant_id, customer_id, company.structure_version)
+        _index_sales_reps(transaction, tenant_id, current, current.sales_rep_ids, [])
 
     entities.delete(
         caller,

@@ -45,7 +45,7 @@ def load(key: Key, model: type[ModelT], entity_type: str) -> ModelT:
     return to_model(record, model)
 
 
-def _stored(entity: BaseModel) -> dict[str, Any]:
+def stored(entity: BaseModel) -> dict[str, Any]:
     """The fields an item keeps: not the version (an item attribute) nor what is computed from the rest."""
     return entity.model_dump(mode="json", exclude={"version", *type(entity).model_computed_fields})
 
@@ -64,22 +64,22 @@ def create(
 ) -> ModelT:
     """Store a new entity (version 1) and its ``<type>.created`` event."""
     transaction = Transaction()
-    after = _stored(entity)
+    after = stored(entity)
     transaction.create(key, entity_type, after, indexes=indexes, on_exists=on_exists)
     if idempotency:
         idempotency.record(transaction, 201, entity.model_dump(mode="json"))
-    _commit(transaction, caller, "created", entity_type, None, after, extra_writes, tenant_id)
+    commit_change(transaction, caller, "created", entity_type, None, after, extra_writes, tenant_id)
     return entity
 
 
-def _commit(
+def commit_change(
     transaction: Transaction,
     caller: Caller,
     action: Action,
     entity_type: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
-    extra_writes: ExtraWrites | None,
+    extra_writes: ExtraWrites | None = None,
     tenant_id: str | None = None,
 ) -> None:
     """Add the area's own writes and the change's outbox event, then commit them all at once."""
@@ -131,9 +131,9 @@ def update(
 ) -> ModelT:
     """Replace the entity if its version is still the one read, with a ``<type>.updated`` event."""
     transaction = Transaction()
-    old, new = _stored(before), _stored(after)
+    old, new = stored(before), stored(after)
     transaction.replace(key, entity_type, new, expected_version=before.version, indexes=indexes)
-    _commit(transaction, caller, "updated", entity_type, old, new, extra_writes)
+    commit_change(transaction, caller, "updated", entity_type, old, new, extra_writes)
     return after
 
 
@@ -148,7 +148,17 @@ def delete(
     """Delete the entity if its version is still the one read, with a ``<type>.deleted`` event."""
     transaction = Transaction()
     transaction.delete(key, expected_version=entity.version)
-    _commit(transaction, caller, "deleted", entity_type, _stored(entity), None, extra_writes)
+    commit_change(transaction, caller, "deleted", entity_type, stored(entity), None, extra_writes)
+
+
+def releasing(*released: Key) -> ExtraWrites:
+    """Extra writes deleting the items an entity holds beside it (its id item, say) with it."""
+
+    def release(transaction: Transaction) -> None:
+        for key in released:
+            transaction.delete(key)
+
+    return release
 
 
 def timestamps() -> dict[str, datetime]:

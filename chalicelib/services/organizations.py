@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.domain.base import Input
+from chalicelib.domain.permissions import Permission
 from chalicelib.domain.tenancy import (
     Organization,
     OrganizationFields,
@@ -45,7 +46,13 @@ def get_organization(caller: Caller, organization_id: str) -> Organization:
 
 
 def list_organizations(caller: Caller, page: PageRequest) -> Listing[Organization]:
-    return entities.listing(keys.organization_collection(caller.tenant_id), Organization, page)
+    """The organizations the caller's organizations.read reaches."""
+    return entities.listing(
+        keys.organization_collection(caller.tenant_id),
+        Organization,
+        page,
+        keep=caller.reachable(Permission.ORGANIZATIONS_READ, "id"),
+    )
 
 
 def update_organization(

@@ -1,47 +1,53 @@
-"""Turning a verified token into a principal whose roles and access come from the table.
+"""Turning a verified token into a principal whose access comes from the table.
 
-Staff and customer users are both found by the token's email in one BatchGetItem; a customer user's
-company tree comes with one more Query. An invited customer user is bound to the first verified
-token with their email; a disabled one is refused at once (nothing is cached across requests).
+Staff and customer users are both found by the token's email in one BatchGetItem, which also reads
+the tenant's own staff roles. A customer user's company tree comes with one more Query; so do the
+customers of a staff user whose roles are limited to assigned customers. An invited customer user is
+bound to the first verified token with their email; a disabled user is refused at once (nothing is
+cached across requests).
 """
 
 from __future__ import annotations
 
 from chalicelib.domain.customer_users import CustomerSession, CustomerUser, UnitSummary, customer_access
-from chalicelib.domain.permissions import PLATFORM_OPERATOR_ROLE
+from chalicelib.domain.permissions import Permission
+from chalicelib.domain.staff import StaffUser, staff_access
 from chalicelib.platform.errors import Forbidden
 from chalicelib.platform.principal import Principal, VerifiedToken
-from chalicelib.services import customer_users, customers, entities
+from chalicelib.services import customer_users, customers, entities, staff
 from chalicelib.services.context import Caller
 from chalicelib.store import keys, repository
 from chalicelib.store.repository import Record
-
-STAFF_USER_TYPE = "staff_user"
 
 
 def load_principal(token: VerifiedToken) -> Principal:
     """The staff member or customer user the token names in its tenant; 403 if unknown or disabled."""
     if token.email is None:
         raise Forbidden("the token carries no email")
-    staff_key = keys.staff_user(token.tenant_id, token.email)
-    customer_key = keys.customer_user(token.tenant_id, token.email)
-    found = repository.get_many([staff_key, customer_key])
+    tenant_id = token.tenant_id
+    staff_key = keys.staff_user(tenant_id, token.email)
+    customer_key = keys.customer_user(tenant_id, token.email)
+    roles_key = keys.staff_roles(tenant_id)
+    found = repository.get_many([staff_key, customer_key, roles_key])
     if customer_key in found:
         return _customer_principal(token, found[customer_key])
     record = found.get(staff_key)
-    if record is None or record.type != STAFF_USER_TYPE or record.data.get("status") != "active":
+    if record is None or record.type != staff.STAFF_USER_TYPE:
         raise Forbidden("no active account for this token in its tenant")
-    roles = frozenset(record.data.get("roles", []))
-    if token.tenant_id != keys.PLATFORM_TENANT:
-        # The operator role is the platform's own: a customer tenant's record can never grant it.
-        roles -= {PLATFORM_OPERATOR_ROLE}
-    is_operator = PLATFORM_OPERATOR_ROLE in roles
+    user = entities.to_model(record, StaffUser)
+    if user.status != "active":
+        raise Forbidden("this account is disabled")
+    roles = staff.RoleCatalog.of(found.get(roles_key)).roles(tenant_id)
+    access = staff_access(user.id, user.assignments, roles)
+    if access.needs_assigned_customers:
+        access = staff_access(user.id, user.assignments, roles, staff.assigned_customers(tenant_id, user.id))
+    operator = access.holds(Permission.PLATFORM_TENANTS)
     return Principal(
-        kind="platform_operator" if is_operator else "staff",
-        tenant_id=token.tenant_id,
+        kind="platform_operator" if operator else "staff",
+        tenant_id=tenant_id,
         subject=token.subject,
         email=token.email,
-        roles=roles,
+        staff=access,
     )
 
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from chalicelib.domain.base import Input
-from chalicelib.domain.permissions import PLATFORM_OPERATOR_ROLE, TENANT_ADMIN_ROLE
+from chalicelib.domain.staff import PLATFORM_OPERATOR, TENANT_ADMINISTRATOR
 from chalicelib.domain.tenancy import Tenant, TenantCreate, TenantFields
 from chalicelib.platform.errors import Conflict
 from chalicelib.platform.pagination import Listing, PageRequest
-from chalicelib.services import entities
+from chalicelib.services import entities, staff
 from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
-from chalicelib.services.principals import STAFF_USER_TYPE
-from chalicelib.store import keys, repository
+from chalicelib.store import keys
 from chalicelib.store.repository import Transaction
 
 TENANT_TYPE = "tenant"
@@ -27,17 +26,16 @@ def create_tenant(caller: Caller, body: TenantCreate, idempotency: IdempotencyCl
         **entities.timestamps(),
     )
 
+    administrator = staff.new_staff_user(
+        {
+            "email": body.admin_email,
+            "name": body.admin_name,
+            "assignments": [{"role_id": TENANT_ADMINISTRATOR.id}],
+        }
+    )
+
     def add_administrator(transaction: Transaction) -> None:
-        transaction.create(
-            keys.staff_user(body.id, body.admin_email),
-            STAFF_USER_TYPE,
-            {
-                "email": body.admin_email,
-                "name": body.admin_name,
-                "roles": [TENANT_ADMIN_ROLE],
-                "status": "active",
-            },
-        )
+        staff.add_staff_user(transaction, body.id, administrator)
 
     return entities.create(
         caller,
@@ -76,8 +74,4 @@ def list_tenants(page: PageRequest) -> Listing[Tenant]:
 
 def ensure_platform_operator(email: str, name: str) -> None:
     """Bootstrap: the first platform operator (used by the local seed and deployment scripts)."""
-    repository.put_if_absent(
-        keys.staff_user(keys.PLATFORM_TENANT, email),
-        STAFF_USER_TYPE,
-        {"email": email.lower(), "name": name, "roles": [PLATFORM_OPERATOR_ROLE], "status": "active"},
-    )
+    staff.ensure_staff_user(keys.PLATFORM_TENANT, email, name, PLATFORM_OPERATOR)

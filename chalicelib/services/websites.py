@@ -7,6 +7,8 @@ transaction, on condition that no other website holds it; releasing one is condi
 from __future__ import annotations
 
 from chalicelib.domain.base import Input
+from chalicelib.domain.permissions import Permission
+from chalicelib.domain.staff import StaffTarget
 from chalicelib.domain.tenancy import (
     EffectiveSettings,
     Organization,
@@ -23,7 +25,7 @@ from chalicelib.platform.errors import Conflict, NotFound, Unprocessable
 from chalicelib.platform.ids import new_id
 from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.services import entities
-from chalicelib.services.context import Caller
+from chalicelib.services.context import Caller, require_reach
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.services.organizations import ORGANIZATION_TYPE
 from chalicelib.store import keys, repository
@@ -84,9 +86,18 @@ def _hostname_writes(
     return add
 
 
+def _require_organization(caller: Caller, organization_id: str) -> None:
+    """A website may only be placed in an organization the caller's websites.write reaches."""
+    hidden = Unprocessable.field("body.organization_id", "no such organization", "not_found")
+    require_reach(
+        caller.principal, Permission.WEBSITES_WRITE, StaffTarget(organization_id=organization_id), hidden
+    )
+
+
 def create_website(
     caller: Caller, body: WebsiteFields, idempotency: IdempotencyClaim | None = None
 ) -> Website:
+    _require_organization(caller, body.organization_id)
     tenant, organization = _inheritance(caller.tenant_id, body.organization_id)
     _check_inherited_defaults(tenant, organization, body)
     website = Website.model_validate(
@@ -104,19 +115,33 @@ def create_website(
     )
 
 
-def get_website(caller: Caller, website_id: str) -> Website:
-    return entities.load(keys.website(caller.tenant_id, website_id), Website, WEBSITE_TYPE)
+def get_website(
+    caller: Caller, website_id: str, permission: Permission = Permission.WEBSITES_READ
+) -> Website:
+    """A website of an organization the caller's ``permission`` reaches (404 if they may not see it)."""
+    website = entities.load(keys.website(caller.tenant_id, website_id), Website, WEBSITE_TYPE)
+    caller.require(permission, StaffTarget(organization_id=website.organization_id), "website")
+    return website
 
 
 def list_websites(caller: Caller, page: PageRequest, organization_id: str | None = None) -> Listing[Website]:
+    """The websites of the organizations the caller reaches, of one of them if given."""
     filters = {"organization_id": organization_id} if organization_id else None
-    return entities.listing(keys.website_collection(caller.tenant_id), Website, page, filters=filters)
+    return entities.listing(
+        keys.website_collection(caller.tenant_id),
+        Website,
+        page,
+        filters=filters,
+        keep=caller.reachable(Permission.WEBSITES_READ, "organization_id"),
+    )
 
 
 def update_website(caller: Caller, website_id: str, patch: Input, expected_version: int | None) -> Website:
-    current = get_website(caller, website_id)
+    current = get_website(caller, website_id, Permission.WEBSITES_WRITE)
     entities.check_version(current.version, expected_version)
     updated = entities.merge(current, patch, WebsiteFields)
+    if updated.organization_id != current.organization_id:
+        _require_organization(caller, updated.organization_id)
     tenant, organization = _inheritance(caller.tenant_id, updated.organization_id)
     _check_inherited_defaults(tenant, organization, updated)
     return entities.update(
@@ -132,7 +157,7 @@ def update_website(caller: Caller, website_id: str, patch: Input, expected_versi
 
 
 def delete_website(caller: Caller, website_id: str, expected_version: int | None) -> None:
-    current = get_website(caller, website_id)
+    current = get_website(caller, website_id, Permission.WEBSITES_WRITE)
     entities.check_version(current.version, expected_version)
 
     def release_hostnames(transaction: Transaction) -> None:

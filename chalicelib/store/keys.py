@@ -12,6 +12,9 @@ entity (``type``)       PK                             SK              GSI1PK / 
 ======================  =============================  ==============  ======================================  =====================================  =================================
 tenant                  T#<t>#TENANT                   TENANT          T#platform#TENANT / <t>
 staff_user              T#<t>#STAFF                    <email>
+staff_user_id           T#<t>#STAFF#<staff_id>         ID
+staff_role_catalog      T#<t>#STAFFROLES               ROLES
+sales_rep_assignment    T#<t>#CUST#<customer_id>       REP#<s>#<u>     T#<t>#STAFF#<s>#CUSTOMERS / <c>#<u>
 organization            T#<t>#ORG                      <org_id>
 website                 T#<t>#WEBSITE                  <web_id>
 host                    HOST#<hostname>                HOST
@@ -38,6 +41,7 @@ Access patterns
 1   get a tenant                                PK=T#<t>#TENANT, SK=TENANT                         services.tenants.get_tenant
 2   list tenants                                GSI1 PK=T#platform#TENANT                          services.tenants.list_tenants
 3   load the principal (staff or customer)      BatchGet T#<t>#STAFF/<email>, T#<t>#CUSER/<email>  services.principals.load_principal
+                                                and T#<t>#STAFFROLES/ROLES (the tenant's roles)
 4   get / list organizations                    PK=T#<t>#ORG [, SK=<org_id>]                       services.organizations.get/list_organizations
 5   get / list websites                         PK=T#<t>#WEBSITE [, SK=<web_id>]                   services.websites.get/list_websites
 6   list an organization's websites             PK=T#<t>#WEBSITE, filter organization_id           services.websites.list_websites (organization_id)
@@ -60,6 +64,9 @@ Access patterns
 23  users of a company, by home unit            GSI1 PK=T#<t>#CUST#<c>#USER [, SK begins <unit>#]  services.customer_users.list_users, customers.dependents
 24  one email, one account in a tenant          condition: no T#<t>#STAFF/<email>, no CUSER item   services.customer_users.invite_user
 25  a company's own roles                       PK=T#<t>#CUST#<c> (read with pattern 17)           services.customers.load_company
+26  list staff users / get one by id            PK=T#<t>#STAFF; PK=T#<t>#STAFF#<s>, SK=ID          services.staff.list_staff_users/get_staff_user
+27  customers a sales rep is assigned to        GSI1 PK=T#<t>#STAFF#<s>#CUSTOMERS                  services.staff.assigned_customers
+28  change the tenant's own staff roles         PK=T#<t>#STAFFROLES, SK=ROLES, condition version   services.staff.create/update/delete_role
 ==  ==========================================  =================================================  =============================================
 
 Pattern 6 filters the tenant's website partition instead of keeping a GSI: a tenant has tens of
@@ -76,6 +83,14 @@ concurrent moves cannot make a cycle: the one that lost answers 409. Only roots 
 customer list); only units with a customer group carry GSI2 (pattern 21, eventually consistent: a
 group deleted in the same instant a unit takes it can leave a dangling reference, which readers
 show as it is).
+
+Staff users are keyed by email like customer users (pattern 3), with an id item beside them (26). The
+tenant's own staff roles are one item (at most 100 roles), so the principal's BatchGetItem reads them
+too and a staff user's access costs no round trip of its own; every role change rewrites that item
+conditional on its version (28). A unit naming sales reps has one ``REP#`` item per rep in its
+customer's partition (written in the unit's transaction, with a condition check that the staff user
+exists); GSI1 on those items lists a rep's customers (27), which a principal whose grants are limited
+to assigned customers reads: one Query, the only round trip a staff principal adds.
 
 Customer users are keyed by the email their tokens carry, so pattern 3 finds staff and customer users
 in one BatchGetItem; a customer user's principal adds pattern 17 (the company tree): two round trips
@@ -115,6 +130,25 @@ def staff_collection(tenant_id: str) -> str:
 
 def staff_user(tenant_id: str, email: str) -> Key:
     return Key(staff_collection(tenant_id), email.lower())
+
+
+def staff_user_id(tenant_id: str, staff_id: str) -> Key:
+    """The pointer from a staff user's id to their email (written with the user)."""
+    return Key(f"T#{tenant_id}#STAFF#{staff_id}", "ID")
+
+
+def staff_roles(tenant_id: str) -> Key:
+    """The tenant's own staff roles, all in one item: read with the principal in the same BatchGetItem."""
+    return Key(f"T#{tenant_id}#STAFFROLES", "ROLES")
+
+
+def sales_rep_assignment(tenant_id: str, customer_id: str, staff_id: str, unit_id: str) -> Key:
+    """One unit naming a staff user as its sales representative (in the customer's partition)."""
+    return Key(customer_partition(tenant_id, customer_id), f"REP#{staff_id}#{unit_id}")
+
+
+def customers_of_sales_rep(tenant_id: str, staff_id: str) -> str:
+    return f"T#{tenant_id}#STAFF#{staff_id}#CUSTOMERS"
 
 
 def organization_collection(tenant_id: str) -> str:

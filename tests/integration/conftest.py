@@ -147,16 +147,23 @@ def make_tenant(api: Api, operator_token: str) -> Callable[..., str]:
 
 @pytest.fixture
 def make_staff(api: Api) -> Callable[..., str]:
-    """Add a staff member to a tenant straight in the table (there is no staff API yet); returns a token."""
-    from chalicelib.domain.permissions import TENANT_ADMIN_ROLE
-    from chalicelib.services.principals import STAFF_USER_TYPE
-    from chalicelib.store import keys, repository
+    """Add a staff member straight in the table (even with what the API refuses); returns a token."""
+    from chalicelib.services import staff
+    from chalicelib.store.repository import Transaction
 
     def make(
-        tenant_id: str, email: str, *, roles: tuple[str, ...] = (TENANT_ADMIN_ROLE,), status: str = "active"
+        tenant_id: str,
+        email: str,
+        *,
+        roles: tuple[str, ...] = ("tenant-administrator",),
+        status: str = "active",
     ) -> str:
-        data = {"email": email, "name": email, "roles": list(roles), "status": status}
-        assert repository.put_if_absent(keys.staff_user(tenant_id, email), STAFF_USER_TYPE, data)
+        user = staff.new_staff_user(
+            {"email": email, "name": email, "status": status, "assignments": [{"role_id": r} for r in roles]}
+        )
+        transaction = Transaction()
+        staff.add_staff_user(transaction, tenant_id, user)
+        transaction.commit()
         return api.token(tenant_id, email)
 
     return make
@@ -243,6 +250,33 @@ def make_customer_group(api: Api) -> Callable[..., dict[str, Any]]:
     def make(token: str, **overrides: Any) -> dict[str, Any]:
         body = {"name": "Key accounts", **overrides}
         reply = api.call("POST", "/v1/admin/customer-groups", token=token, body=body)
+        assert reply.status == 201, reply.body
+        return dict(reply.body)
+
+    return make
+
+
+@pytest.fixture
+def make_staff_user(api: Api) -> Callable[..., dict[str, Any]]:
+    """A staff user added through the API (a Sales Representative unless the body says otherwise)."""
+    from .support import staff_user_body
+
+    def make(token: str, email: str = "sam.sales@acme.example", **overrides: Any) -> dict[str, Any]:
+        reply = api.call(
+            "POST", "/v1/admin/staff-users", token=token, body=staff_user_body(email, **overrides)
+        )
+        assert reply.status == 201, reply.body
+        return dict(reply.body)
+
+    return make
+
+
+@pytest.fixture
+def make_staff_role(api: Api) -> Callable[..., dict[str, Any]]:
+    from .support import staff_role_body
+
+    def make(token: str, **overrides: Any) -> dict[str, Any]:
+        reply = api.call("POST", "/v1/admin/roles", token=token, body=staff_role_body(**overrides))
         assert reply.status == 201, reply.body
         return dict(reply.body)
 

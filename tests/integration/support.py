@@ -87,3 +87,13 @@ def address_body(**overrides: Any) -> dict[str, Any]:
         "country": "FR",
         **overrides,
     }
+
+
+def staff_user_body(email: str = "sam.sales@acme.example", **overrides: Any) -> dict[str, Any]:
+    """A Sales Representative limited to the customers assigned to them."""
+    assignment = {"role_id": "sales-representative", "assigned_customers_only": True}
+    return {"email": email, "name": "Sam Sales", "assignments": [assignment], **overrides}
+
+
+def staff_role_body(**overrides: Any) -> dict[str, Any]:
+    return {"name": "Customer care", "permissions": ["customers.read", "customer_groups.read"], **overrides}

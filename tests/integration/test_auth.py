@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from app import app as chalice_app
 from chalicelib.api.routing import ROUTES, RouteSpec
 from chalicelib.domain.access import CustomerPermission
-from chalicelib.domain.permissions import PLATFORM_OPERATOR_ROLE, TENANT_ADMIN_ROLE, Permission
+from chalicelib.domain.permissions import Permission
 from chalicelib.platform.dev_issuer import KEY_ID
 from chalicelib.platform.settings import DEV_AUDIENCE, DEV_ISSUER
 
@@ -196,12 +196,12 @@ def test_a_token_for_a_tenant_that_does_not_exist_is_403(api: Api) -> None:
     assert_problem(reply, 403)
 
 
-def test_a_suspended_staff_member_is_403(
+def test_a_disabled_staff_member_is_403(
     api: Api, make_tenant: Callable[..., str], make_staff: Callable[..., str]
 ) -> None:
     # given
     make_tenant("acme")
-    token = make_staff("acme", "gone@acme.example", status="suspended")
+    token = make_staff("acme", "gone@acme.example", status="disabled")
 
     # when
     reply = api.call("GET", "/v1/admin/organizations", token=token)
@@ -259,7 +259,7 @@ def test_the_platform_operator_role_means_nothing_outside_the_platform_tenant(
 ) -> None:
     # given a staff member of acme whose record carries the platform operator role
     make_tenant("acme")
-    token = make_staff("acme", "sneaky@acme.example", roles=(TENANT_ADMIN_ROLE, PLATFORM_OPERATOR_ROLE))
+    token = make_staff("acme", "sneaky@acme.example", roles=("tenant-administrator", "platform-operator"))
 
     # when
     reply = api.call("GET", "/v1/platform/tenants", token=token)

@@ -386,6 +386,8 @@ def versioned_target(
     make_customer: Callable[..., dict[str, Any]],
     make_unit: Callable[..., dict[str, Any]],
     make_customer_user: Callable[..., dict[str, Any]],
+    make_staff_user: Callable[..., dict[str, Any]],
+    make_staff_role: Callable[..., dict[str, Any]],
 ) -> Callable[[RouteSpec], tuple[str, dict[str, Any]]]:
     """The path of a versioned route for a fresh object at version 1, and a body changing it."""
 
@@ -401,6 +403,10 @@ def versioned_target(
             }
         elif "group_id" in params:
             ids = {"group_id": make_customer_group(acme)["id"]}
+        elif "staff_id" in params:
+            ids = {"staff_id": make_staff_user(acme)["id"]}
+        elif "role_id" in params:
+            ids = {"role_id": make_staff_role(acme)["id"]}
         else:
             organization = make_organization(acme)
             ids = {

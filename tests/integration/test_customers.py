@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from chalicelib.domain.customers import UnitPatch
-from chalicelib.domain.permissions import TENANT_ADMIN_ROLE
+from chalicelib.domain.staff import TENANT_ADMINISTRATOR, Grant, Reach, StaffAccess
 from chalicelib.platform.principal import Principal
 from chalicelib.services import customers as customer_service
 from chalicelib.services.context import Caller
@@ -27,6 +27,7 @@ from .support import (
 
 CUSTOMERS = "/v1/admin/customers"
 MakeUnit = Callable[..., dict[str, Any]]
+REP = "stf_01J00000000000000000000000"
 UNKNOWN_CUSTOMER = "cus_01J00000000000000000000000"
 
 
@@ -496,7 +497,7 @@ def _admin() -> Caller:
         tenant_id="acme",
         subject="dev|admin@acme.example",
         email="admin@acme.example",
-        roles=frozenset({TENANT_ADMIN_ROLE}),
+        staff=StaffAccess("stf_admin", tuple(Grant(p, Reach()) for p in TENANT_ADMINISTRATOR.permissions)),
     )
     return Caller(principal)
 
@@ -763,11 +764,12 @@ BAD_CUSTOMER_FIELDS: list[tuple[str, Any, str]] = [
     ("payment_term", "Net 30", "body.payment_term"),
     ("payment_term", "", "body.payment_term"),
     ("payment_term", "n" * 33, "body.payment_term"),
-    ("sales_rep_ids", "rep@acme.example", "body.sales_rep_ids"),
-    ("sales_rep_ids", ["not an email"], "body.sales_rep_ids[0]"),
-    ("sales_rep_ids", ["ok@acme.example", "stf_123"], "body.sales_rep_ids[1]"),
-    ("sales_rep_ids", ["rep@acme.example", "Rep@Acme.example"], "body.sales_rep_ids"),
-    ("sales_rep_ids", [f"rep{number}@acme.example" for number in range(21)], "body.sales_rep_ids"),
+    ("sales_rep_ids", REP, "body.sales_rep_ids"),
+    ("sales_rep_ids", ["sam.sales@acme.example"], "body.sales_rep_ids[0]"),
+    ("sales_rep_ids", [REP, "stf_123"], "body.sales_rep_ids[1]"),
+    ("sales_rep_ids", [REP, REP], "body.sales_rep_ids"),
+    ("sales_rep_ids", [f"stf_01J{number:023d}" for number in range(21)], "body.sales_rep_ids"),
+    ("sales_rep_ids", [REP], "body.sales_rep_ids"),  # no such staff user
     ("addresses", address_body(), "body.addresses"),
     ("addresses", [address_body(kind="home")], "body.addresses[0].kind"),
     ("addresses", [address_body(label="")], "body.addresses[0].label"),
@@ -913,14 +915,17 @@ def test_addresses_get_ids_that_later_changes_keep(
     assert second["id"] != kept["id"]
 
 
-def test_sales_reps_are_staff_emails_in_lowercase_or_staff_ids(
-    api: Api, token: str, make_customer: Callable[..., dict[str, Any]]
+def test_sales_reps_are_staff_users_of_the_tenant(
+    token: str, make_customer: Callable[..., dict[str, Any]], make_staff_user: Callable[..., dict[str, Any]]
 ) -> None:
+    # given
+    sam = make_staff_user(token)
+
     # when
-    company = make_customer(token, sales_rep_ids=["Sam.Sales@Acme.Example", "stf_01J00000000000000000000000"])
+    company = make_customer(token, sales_rep_ids=[sam["id"]])
 
     # then
-    assert company["sales_rep_ids"] == ["sam.sales@acme.example", "stf_01J00000000000000000000000"]
+    assert company["sales_rep_ids"] == [sam["id"]]
 
 
 # --- audit ----------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from chalicelib.api.routing import ROUTES, RouteSpec
 from chalicelib.domain.permissions import Permission
 
 from .conftest import Api, Outbox, Table
-from .support import assert_problem, customer_body, error_locs, unit_body, website_body
+from .support import assert_problem, customer_body, error_locs, staff_user_body, unit_body, website_body
 
 # Staff routes of a tenant (storefront routes are the customer users' own: see test_customer_users.py).
 TENANT_ROUTES = [
@@ -32,8 +32,14 @@ LIST_ROUTES = [spec for spec in TENANT_ROUTES if "{" not in spec.path and spec.m
 OWN_TENANT_ROUTES = [
     spec
     for spec in TENANT_ROUTES
-    if "{" not in spec.path and spec.method in ("GET", "PATCH") and not spec.query
+    if "{" not in spec.path
+    and spec.method in ("GET", "PATCH")
+    and not spec.query
+    and spec.path.endswith("/tenant")
 ]
+# The caller's own account and lists short enough to come in one answer (no cursor).
+SELF_ROUTES = [spec for spec in TENANT_ROUTES if spec.permission is Permission.STAFF_SELF]
+UNPAGED_LISTS = [spec for spec in TENANT_ROUTES if spec.name == "GET /v1/admin/roles"]
 CREATE_ROUTES = [spec for spec in TENANT_ROUTES if "{" not in spec.path and spec.method == "POST"]
 
 # A body each changing item route accepts (a cross-tenant attempt must fail for the object, not the body).
@@ -54,6 +60,9 @@ CHANGE_BODIES: dict[str, dict[str, Any]] = {
         "unit_id": "unt_01J00000000000000000000000",
     },
     "PATCH /v1/admin/customers/{customer_id}/users/{user_id}": {"disabled": True, "version": 1},
+    "PATCH /v1/admin/staff-users/{staff_id}": {"status": "disabled", "version": 1},
+    "PATCH /v1/admin/roles/{role_id}": {"permissions": ["audit.read"], "version": 1},
+    "POST /v1/admin/roles/{role_id}/copies": {"name": "Stolen"},
 }
 # How each create route could reach another tenant's objects: a body referring to them and the field
 # that refers (None: it cannot).
@@ -68,6 +77,16 @@ CROSS_TENANT_CREATES: dict[str, tuple[Callable[[dict[str, str]], dict[str, Any]]
         lambda ids: customer_body(customer_group_id=ids["group_id"]),
         "body.customer_group_id",
     ),
+    "POST /v1/admin/staff-users": (
+        lambda ids: staff_user_body(
+            "olaf.org@nordic.example",
+            assignments=[
+                {"role_id": "organization-administrator", "organization_ids": [ids["organization_id"]]}
+            ],
+        ),
+        "body.assignments[0].organization_ids[0]",
+    ),
+    "POST /v1/admin/roles": None,
 }
 
 # Lists filtered by acme's ids or names: nordic must find nothing with them.
@@ -82,7 +101,16 @@ FILTERED_LISTS: dict[str, Callable[[dict[str, str]], str]] = {
 
 
 # The path parameters the acme fixture has an object for.
-ACME_OBJECTS = ("organization_id", "website_id", "group_id", "customer_id", "unit_id", "user_id")
+ACME_OBJECTS = (
+    "organization_id",
+    "website_id",
+    "group_id",
+    "customer_id",
+    "unit_id",
+    "user_id",
+    "staff_id",
+    "role_id",
+)
 
 
 @dataclass
@@ -104,6 +132,8 @@ def acme(
     make_customer: Callable[..., dict[str, Any]],
     make_unit: Callable[..., dict[str, Any]],
     make_customer_user: Callable[..., dict[str, Any]],
+    make_staff_user: Callable[..., dict[str, Any]],
+    make_staff_role: Callable[..., dict[str, Any]],
 ) -> Acme:
     token = make_tenant("acme")
     organization = make_organization(token)
@@ -112,6 +142,8 @@ def acme(
     customer = make_customer(token, customer_group_id=group["id"])
     unit = make_unit(token, customer["id"], customer["id"])
     user = make_customer_user(token, customer["id"], unit["id"])
+    staff = make_staff_user(token)
+    role = make_staff_role(token)
     return Acme(
         token,
         ids={
@@ -121,6 +153,8 @@ def acme(
             "customer_id": customer["id"],
             "unit_id": unit["id"],
             "user_id": user["id"],
+            "staff_id": staff["id"],
+            "role_id": role["id"],
         },
         paths={
             "organization_id": f"/v1/admin/organizations/{organization['id']}",
@@ -129,6 +163,8 @@ def acme(
             "customer_id": f"/v1/admin/customers/{customer['id']}",
             "unit_id": f"/v1/admin/customers/{customer['id']}/units/{unit['id']}",
             "user_id": f"/v1/admin/customers/{customer['id']}/users/{user['id']}",
+            "staff_id": f"/v1/admin/staff-users/{staff['id']}",
+            "role_id": f"/v1/admin/roles/{role['id']}",
         },
     )
 
@@ -164,7 +200,7 @@ def test_every_tenant_route_is_covered_here() -> None:
                 f"{spec.name}: say in CROSS_TENANT_CREATES what it refers to"
             )
         else:
-            assert spec in LIST_ROUTES or spec in OWN_TENANT_ROUTES, (
+            assert spec in LIST_ROUTES + OWN_TENANT_ROUTES + SELF_ROUTES + UNPAGED_LISTS, (
                 f"{spec.name} is neither an item, a list, a create nor an own-tenant route"
             )
 
@@ -206,7 +242,21 @@ def test_own_tenant_routes_reach_only_the_callers_tenant(
     assert api.call("GET", spec.path, token=acme.token).body == before
 
 
-@pytest.mark.parametrize("spec", LIST_ROUTES, ids=lambda spec: spec.name)
+@pytest.mark.parametrize("spec", SELF_ROUTES, ids=lambda spec: spec.name)
+def test_the_callers_own_account_shows_nothing_of_another_tenant(
+    api: Api, acme: Acme, nordic: str, spec: RouteSpec
+) -> None:
+    # when nordic's admin asks for their own account
+    reply = api.call("GET", spec.path, token=nordic)
+
+    # then it is theirs, with nothing of acme's
+    assert reply.status == 200, reply.body
+    assert reply.body["user"]["email"] == "admin@nordic.example"
+    for acme_id in acme.ids.values():
+        assert acme_id not in str(reply.body)
+
+
+@pytest.mark.parametrize("spec", LIST_ROUTES + UNPAGED_LISTS, ids=lambda spec: spec.name)
 def test_another_tenants_objects_are_never_listed(
     api: Api, acme: Acme, nordic: str, outbox: Outbox, spec: RouteSpec
 ) -> None:

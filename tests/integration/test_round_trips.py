@@ -17,10 +17,19 @@ from app import app as chalice_app  # noqa: F401 - registers every route in ROUT
 from chalicelib.api.routing import ROUTES
 
 from .conftest import MEASURED_ROUND_TRIPS, Api, AwsCalls
-from .support import customer_body, organization_body, tenant_body, unit_body, website_body
+from .support import (
+    customer_body,
+    organization_body,
+    staff_role_body,
+    staff_user_body,
+    tenant_body,
+    unit_body,
+    website_body,
+)
 
 MANAGER = "max.manager@globex.example"
 ADMINISTRATOR = "ava.admin@globex.example"
+SALES_REP = "sam.sales@acme.example"
 PRINCIPAL = "BatchGetItem"  # the caller's staff and customer-user records, by the token's email
 GET, BATCH_GET, QUERY, WRITE = "GetItem", "BatchGetItem", "Query", "TransactWriteItems"
 
@@ -94,6 +103,27 @@ def customers(
     }
 
 
+@pytest.fixture
+def staff(
+    api: Api,
+    world: World,
+    customers: dict[str, str],
+    make_staff_user: Callable[..., dict[str, Any]],
+    make_staff_role: Callable[..., dict[str, Any]],
+) -> dict[str, str]:
+    """sam, a Sales Representative of the customer (named by its company), a spare staff user and role."""
+    sam = make_staff_user(world.token, SALES_REP)
+    reply = api.call(
+        "PATCH",
+        f"/v1/admin/customers/{customers['customer']}",
+        token=world.token,
+        body={"sales_rep_ids": [sam["id"]], "version": 1},
+    )
+    assert reply.status == 200, reply.body
+    spare = make_staff_user(world.token, "spare@acme.example")
+    return {"staff": sam["id"], "spare_staff": spare["id"], "role": make_staff_role(world.token)["id"]}
+
+
 @dataclass(frozen=True)
 class Case:
     method: str
@@ -107,6 +137,81 @@ class Case:
 
 
 ROUND_TRIPS: dict[str, Case] = {
+    # staff users and roles (a sales rep's principal adds one Query: the customers assigned to them)
+    "GET /v1/admin/me": Case("GET", "/v1/admin/me", (PRINCIPAL, GET)),
+    "GET /v1/admin/me as a sales rep": Case(
+        "GET", "/v1/admin/me", (PRINCIPAL, QUERY, GET), token="sales rep"
+    ),
+    "GET /v1/admin/customers as a sales rep": Case(
+        "GET", "/v1/admin/customers", (PRINCIPAL, QUERY, QUERY), token="sales rep"
+    ),
+    "GET /v1/admin/customers/{customer_id} as a sales rep": Case(
+        "GET", "/v1/admin/customers/{customer}", (PRINCIPAL, QUERY, GET), token="sales rep"
+    ),
+    "POST /v1/admin/staff-users": Case(
+        "POST",
+        "/v1/admin/staff-users",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: staff_user_body("new.rep@acme.example"),
+        status=201,
+    ),
+    "POST /v1/admin/staff-users limited to an organization": Case(
+        "POST",
+        "/v1/admin/staff-users",
+        (PRINCIPAL, GET, QUERY, WRITE),
+        lambda ids: staff_user_body(
+            "olaf.org@acme.example",
+            assignments=[
+                {"role_id": "organization-administrator", "organization_ids": [ids["organization"]]}
+            ],
+        ),
+        status=201,
+    ),
+    "GET /v1/admin/staff-users": Case("GET", "/v1/admin/staff-users", (PRINCIPAL, QUERY)),
+    "GET /v1/admin/staff-users/{staff_id}": Case(
+        "GET", "/v1/admin/staff-users/{staff}", (PRINCIPAL, GET, GET)
+    ),
+    "PATCH /v1/admin/staff-users/{staff_id}": Case(
+        "PATCH",
+        "/v1/admin/staff-users/{staff}",
+        (PRINCIPAL, GET, GET, WRITE),
+        lambda _: {"name": "Samuel Sales", "version": 1},
+    ),
+    "PATCH /v1/admin/staff-users/{staff_id} (roles)": Case(
+        "PATCH",
+        "/v1/admin/staff-users/{staff}",
+        (PRINCIPAL, GET, GET, GET, WRITE),
+        lambda _: {"assignments": [{"role_id": "catalog-manager"}], "version": 1},
+    ),
+    "DELETE /v1/admin/staff-users/{staff_id}": Case(
+        "DELETE",
+        "/v1/admin/staff-users/{spare_staff}",
+        (PRINCIPAL, GET, GET, GET, QUERY, WRITE),
+        headers=(("If-Match", '"1"'),),
+        status=204,
+    ),
+    "GET /v1/admin/roles": Case("GET", "/v1/admin/roles", (PRINCIPAL, GET)),
+    "POST /v1/admin/roles": Case(
+        "POST", "/v1/admin/roles", (PRINCIPAL, GET, WRITE), lambda _: staff_role_body(), status=201
+    ),
+    "GET /v1/admin/roles/{role_id}": Case("GET", "/v1/admin/roles/{role}", (PRINCIPAL, GET)),
+    "POST /v1/admin/roles/{role_id}/copies": Case(
+        "POST",
+        "/v1/admin/roles/pricing-manager/copies",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: {"name": "Pricing (EU)"},
+        status=201,
+    ),
+    "PATCH /v1/admin/roles/{role_id}": Case(
+        "PATCH", "/v1/admin/roles/{role}", (PRINCIPAL, GET, WRITE), lambda _: {"name": "Care", "version": 1}
+    ),
+    "DELETE /v1/admin/roles/{role_id}": Case(
+        "DELETE",
+        "/v1/admin/roles/{role}",
+        (PRINCIPAL, GET, QUERY, WRITE),
+        headers=(("If-Match", '"1"'),),
+        status=204,
+    ),
     # public
     "GET /v1/health": Case("GET", "/v1/health", (), token="none"),
     "GET /v1/public/websites/by-host/{hostname}": Case(
@@ -429,12 +534,16 @@ def test_round_trips_per_request(
     # given
     case = ROUND_TRIPS[name]
     needs_customers = "/customer" in case.path or case.token in ("customer", "company admin")
-    ids = world.ids | (request.getfixturevalue("customers") if needs_customers else {})
+    needs_staff = "{staff}" in case.path or "{role}" in case.path or "{spare_staff}" in case.path
+    needs_staff = needs_staff or case.token == "sales rep"
+    ids = world.ids | (request.getfixturevalue("customers") if needs_customers or needs_staff else {})
+    ids |= request.getfixturevalue("staff") if needs_staff else {}
     token = {
         "tenant": world.token,
         "operator": operator_token,
         "customer": api.token("acme", MANAGER),
         "company admin": api.token("acme", ADMINISTRATOR),
+        "sales rep": api.token("acme", SALES_REP),
         "none": None,
     }[case.token]
     body = case.body(ids) if case.body else None

@@ -56,7 +56,9 @@ def test_creating_a_tenant_writes_the_tenant_its_administrator_and_one_event(
     assert table.get("T#acme#TENANT", "TENANT") is not None
     administrator = table.get("T#acme#STAFF", "admin@acme.example")
     assert administrator is not None
-    assert administrator["data"]["roles"] == ["tenant-admin"]
+    assert administrator["data"]["assignments"] == [
+        {"role_id": "tenant-administrator", "organization_ids": None, "assigned_customers_only": False}
+    ]
     [event] = table.events("acme")
     assert event["type"] == "tenant.created"
     assert event["entity_id"] == "acme"
