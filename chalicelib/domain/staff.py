@@ -240,8 +240,8 @@ class StaffAccess:
         """The organizations or customers (by the permission's bound) whose records it admits; None: all."""
         reaches = list(self.reaches(permission))
         bound = bound_of(permission)
-        if bound is Bound.ORGANIZATION and all(reach.organizations is not None for reach in reaches):
-            return frozenset().union(*(reach.organizations or frozenset() for reach in reaches))
+        if bound is Bound.ORGANIZATION:
+            return _organizations_of(reaches)
         if bound is Bound.CUSTOMER and all(reach.assigned_customers_only for reach in reaches):
             return self.assigned_customers
         return None
@@ -415,9 +415,30 @@ def limit_problem(role: StaffRole, assignment: StaffAssignmentFields) -> str | N
 
 
 def escalations(access: StaffAccess, permissions: Iterable[Permission], reach: Reach) -> list[str]:
-    """The permissions the granter does not hold as far as ``reach`` (empty: nothing is escalated)."""
+    """The permissions the granter does not hold as far as ``reach`` (empty: nothing is escalated).
+
+    A permission held through several assignments reaches as far as all of them together: the union
+    of their organizations, every customer if one of them is not limited to assigned ones; only a
+    tenant-wide permission needs one grant without limits.
+    """
     return sorted(
-        permission.value
-        for permission in set(permissions)
-        if not any(held.covers(reach, bound_of(permission)) for held in access.reaches(permission))
+        permission.value for permission in set(permissions) if not _held_as_far(access, permission, reach)
     )
+
+
+def _organizations_of(reaches: list[Reach]) -> frozenset[str] | None:
+    """The organizations several reaches cover together (None: every one)."""
+    if any(reach.organizations is None for reach in reaches):
+        return None
+    return frozenset().union(*(reach.organizations or frozenset() for reach in reaches))
+
+
+def _held_as_far(access: StaffAccess, permission: Permission, reach: Reach) -> bool:
+    held = list(access.reaches(permission))
+    if not held:
+        return False
+    bound = bound_of(permission)
+    if bound is Bound.TENANT:
+        return any(granted.unlimited for granted in held)
+    together = Reach(_organizations_of(held), all(granted.assigned_customers_only for granted in held))
+    return together.covers(reach, bound)

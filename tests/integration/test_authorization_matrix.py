@@ -1,0 +1,257 @@
+"""The authorization matrix: every storefront route x role x where the record lies, as the API answers.
+
+Each actor is a customer user at Globex Manufacturing holding one role there. The records a route is
+called on lie at every position relative to them: their own, their unit, the unit below (Plant Lyon),
+a sibling (Sales), the unit above (Globex), another company of the tenant (Initech), and another
+tenant's company. The expected answers are written out by hand below, not derived from the policy:
+
+    A  allowed (2xx; in a list: the record is listed)
+    F  403: the caller may know the record, not act on it (also: a route their roles never allow)
+    H  404: the caller may not know the record exists (in a list: not listed)
+    U  422 on the body field naming a record the caller may not know
+    -  does not apply (a unit route has no "own" record)
+
+Every refusal must change nothing in the table and name nothing of the record it refused.
+``tests/integration/test_staff.py`` has the staff side (organizations and assigned customers).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from app import app as chalice_app  # noqa: F401 - registers every route in ROUTES
+from chalicelib.api.routing import ROUTES
+from chalicelib.domain.access import CustomerPermission
+from chalicelib.domain.permissions import Permission
+
+from .conftest import Api, Table
+from .support import unit_body
+
+POSITIONS = ("own", "same unit", "child unit", "sibling unit", "parent unit", "other company", "other tenant")
+ROLES = ("administrator", "purchasing-manager", "buyer")
+ACTOR = "actor@globex.example"
+STORE_ROUTES = sorted(
+    spec.name
+    for spec in ROUTES
+    if isinstance(spec.permission, CustomerPermission) or spec.permission is Permission.CUSTOMER_SELF
+)
+
+
+@dataclass
+class World:
+    """acme's Globex (Manufacturing > Plant Lyon, and Sales, under Globex), Initech, and nordic's Fjord.
+
+    ``users`` and ``units`` hold, for each position, a user and a unit lying there.
+    """
+
+    actor: str
+    users: dict[str, dict[str, Any]]
+    units: dict[str, str]
+
+
+@pytest.fixture
+def world_for(
+    api: Api,
+    make_tenant: Callable[..., str],
+    make_customer: Callable[..., dict[str, Any]],
+    make_unit: Callable[..., dict[str, Any]],
+    make_customer_user: Callable[..., dict[str, Any]],
+) -> Callable[[str], World]:
+    def build(role: str) -> World:
+        acme, nordic = make_tenant("acme"), make_tenant("nordic")
+        globex = make_customer(acme)["id"]
+        manufacturing = make_unit(acme, globex, globex)["id"]
+        lyon = make_unit(acme, globex, manufacturing, name="Plant Lyon", kind="branch")["id"]
+        sales = make_unit(acme, globex, globex, name="Sales")["id"]
+        initech = make_customer(acme, name="Initech")["id"]
+        fjord = make_customer(nordic, name="Fjord")["id"]
+        units = {
+            "same unit": manufacturing,
+            "child unit": lyon,
+            "sibling unit": sales,
+            "parent unit": globex,
+            "other company": initech,
+            "other tenant": fjord,
+        }
+        actor = make_customer_user(acme, globex, manufacturing, email=ACTOR, role_id=role)
+        users = {"own": actor}
+        for position, unit in units.items():
+            token = nordic if position == "other tenant" else acme
+            email = f"{position.replace(' ', '.')}@example.com"
+            customer = {"other company": initech, "other tenant": fjord}.get(position, globex)
+            users[position] = make_customer_user(token, customer, unit, email=email, role_id="buyer")
+        token = api.token("acme", ACTOR)
+        assert api.call("GET", "/v1/store/me", token=token).status == 200  # binds the actor's sign-in
+        return World(token, users, units)
+
+    return build
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str
+    body: dict[str, Any] | None = None
+    field: str | None = None  # the body field naming the record (a 422 must point at it)
+
+
+# How to call each route on the record at a position (None: the route takes no record).
+Request = Callable[[World, str], Call]
+REQUESTS: dict[str, Request | None] = {
+    "GET /v1/store/me": None,
+    "GET /v1/store/company/roles": None,
+    "POST /v1/store/company/roles": None,
+    "GET /v1/store/company/users": None,
+    "POST /v1/store/company/users": lambda world, position: Call(
+        "POST",
+        "/v1/store/company/users",
+        {
+            "email": f"new.{position.replace(' ', '.')}@globex.example",
+            "name": "New User",
+            "unit_id": world.units[position],
+            "assignments": [{"role_id": "buyer", "unit_id": world.units[position]}],
+        },
+        "body.unit_id",
+    ),
+    "POST /v1/store/company/units": lambda world, position: Call(
+        "POST",
+        "/v1/store/company/units",
+        unit_body(world.units[position], name="New team", kind="team"),
+        "body.parent_id",
+    ),
+}
+
+# route -> role -> the answer at each position, in the order of POSITIONS (one character each).
+MATRIX: dict[str, dict[str, str]] = {
+    "GET /v1/store/me": {"administrator": "A", "purchasing-manager": "A", "buyer": "A"},
+    "GET /v1/store/company/roles": {"administrator": "A", "purchasing-manager": "F", "buyer": "F"},
+    "POST /v1/store/company/roles": {"administrator": "A", "purchasing-manager": "F", "buyer": "F"},
+    #                                       own  same child sibling parent other-co other-tenant
+    "GET /v1/store/company/users": {
+        "administrator": "AAAHHHH",
+        "purchasing-manager": "AAAHHHH",
+        "buyer": "FFFFFFF",
+    },
+    "POST /v1/store/company/users": {
+        "administrator": "-AAUUUU",
+        "purchasing-manager": "-FFFFFF",
+        "buyer": "-FFFFFF",
+    },
+    "POST /v1/store/company/units": {
+        "administrator": "-AAUUUU",
+        "purchasing-manager": "-FFFFFF",
+        "buyer": "-FFFFFF",
+    },
+}
+ROUTE_ONLY_BODIES: dict[str, dict[str, Any]] = {
+    "POST /v1/store/company/roles": {"name": "Auditor", "grants": {"users.view": "unit"}},
+}
+STATUS = {"F": 403, "H": 404, "U": 422}
+LISTS = {"GET /v1/store/company/users"}  # lists whose items lie at positions
+
+
+def test_every_storefront_route_is_in_the_matrix() -> None:
+    # given the storefront routes
+    assert STORE_ROUTES
+
+    # then each has a row per role and a way to be called on each position's record
+    for name in STORE_ROUTES:
+        assert set(MATRIX.get(name, {})) == set(ROLES), f"{name}: add its row to MATRIX"
+        assert name in REQUESTS, f"{name}: say in REQUESTS how to call it on a record"
+        width = len(POSITIONS) if REQUESTS[name] is not None or name in LISTS else 1
+        assert all(len(answers) == width for answers in MATRIX[name].values()), name
+
+
+def _cells(kind: str) -> list[Any]:
+    """(route, role) pairs whose route is a list of users, or a call on one record, or neither."""
+    return [
+        pytest.param(name, role, id=f"{name} as {role}")
+        for name in sorted(MATRIX)
+        for role in ROLES
+        if kind == ("list" if name in LISTS else "route" if REQUESTS.get(name) is None else "record")
+    ]
+
+
+def _mismatch(position: str, expected: str, status: int, body: Any) -> str:
+    return f"{position}: expected {expected}, got {status} {json.dumps(body)[:200]}"
+
+
+@pytest.mark.parametrize(("name", "role"), _cells("record"))
+def test_a_route_on_each_position_answers_as_the_matrix_says_and_a_refusal_changes_nothing(
+    api: Api, world_for: Callable[[str], World], table: Table, name: str, role: str
+) -> None:
+    # given an actor holding the role at Globex Manufacturing
+    world = world_for(role)
+    request = REQUESTS[name]
+    assert request is not None
+    mismatches = []
+
+    for position, expected in zip(POSITIONS, MATRIX[name][role], strict=True):
+        if expected == "-":
+            continue
+        call = request(world, position)
+        before = table.items()
+
+        # when the actor calls the route on the record at that position
+        reply = api.call(call.method, call.path, token=world.actor, body=call.body)
+
+        # then the answer is the matrix's; a refusal writes nothing and names nothing of the record
+        if expected == "A":
+            if not 200 <= reply.status < 300:
+                mismatches.append(_mismatch(position, expected, reply.status, reply.body))
+            continue
+        if reply.status != STATUS[expected]:
+            mismatches.append(_mismatch(position, expected, reply.status, reply.body))
+        if expected == "U" and reply.status == 422:
+            assert [error["loc"] for error in reply.body["errors"]] == [call.field], reply.body
+        assert table.items() == before, f"{position}: the refusal changed the table"
+        assert world.units.get(position, "-") not in json.dumps(reply.body), f"{position}: leaked"
+    assert mismatches == []
+
+
+@pytest.mark.parametrize(("name", "role"), _cells("list"))
+def test_a_list_shows_the_records_of_exactly_the_positions_the_matrix_says(
+    api: Api, world_for: Callable[[str], World], name: str, role: str
+) -> None:
+    # given an actor holding the role, and a user at every position
+    world = world_for(role)
+    method, path = name.split(" ", 1)
+
+    # when they list
+    reply = api.call(method, path, token=world.actor)
+
+    # then exactly the positions marked A are listed (F: the whole list is refused)
+    answers = MATRIX[name][role]
+    if set(answers) == {"F"}:
+        assert reply.status == 403, reply.body
+        return
+    assert reply.status == 200, reply.body
+    listed = {item["id"] for item in reply.body["items"]}
+    shown = {position for position in POSITIONS if world.users[position]["id"] in listed}
+    assert shown == {position for position, answer in zip(POSITIONS, answers, strict=True) if answer == "A"}
+
+
+@pytest.mark.parametrize(("name", "role"), _cells("route"))
+def test_a_route_without_a_record_answers_as_the_matrix_says(
+    api: Api, world_for: Callable[[str], World], table: Table, name: str, role: str
+) -> None:
+    # given an actor holding the role
+    world = world_for(role)
+    method, path = name.split(" ", 1)
+    before = table.items()
+
+    # when they call the route
+    reply = api.call(method, path, token=world.actor, body=ROUTE_ONLY_BODIES.get(name))
+
+    # then
+    expected = MATRIX[name][role]
+    if expected == "A":
+        assert 200 <= reply.status < 300, reply.body
+    else:
+        assert reply.status == STATUS[expected], reply.body
+        assert table.items() == before
