@@ -67,6 +67,7 @@ class RouteSpec:
     status: int = 200
     idempotent: bool = False
     versioned: bool = False
+    created_under: str | None = None  # where a created entity lives, if not under the route's own path
 
     @property
     def name(self) -> str:
@@ -182,7 +183,7 @@ def _respond(
     params: dict[str, str],
     correlation_id: str,
 ) -> Response:
-    path = spec.path.format(**params)  # the concrete path: where a created entity is found
+    path = (spec.created_under or spec.path).format(**params)  # where a created entity is found
     try:
         raw = request.raw_body or b""
         raw_body = raw.encode() if isinstance(raw, str) else raw
@@ -247,6 +248,7 @@ def route(
     status: int = 200,
     idempotent: bool = False,
     versioned: bool = False,
+    created_under: str | None = None,
 ) -> Callable[[Callable[[RouteRequest], Any]], Callable[..., Response]]:
     spec = RouteSpec(
         path=path,
@@ -260,6 +262,7 @@ def route(
         status=status,
         idempotent=idempotent,
         versioned=versioned,
+        created_under=created_under,
     )
     ROUTES.append(spec)
 

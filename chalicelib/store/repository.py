@@ -126,12 +126,14 @@ def query(
     return Page(records, results.last_evaluated_key if len(records) == limit else None)
 
 
-def query_all(partition: str, *, page_size: int, filters: dict[str, str] | None = None) -> list[Record]:
+def query_all(
+    partition: str, *, page_size: int, filters: dict[str, str] | None = None, index: str | None = None
+) -> list[Record]:
     """Every record of a partition, page after page (for partitions bounded by design, not lists)."""
     records: list[Record] = []
     start_key = None
     while True:
-        page = query(partition, limit=page_size, start_key=start_key, filters=filters)
+        page = query(partition, index=index, limit=page_size, start_key=start_key, filters=filters)
         records += page.records
         if page.last_key is None:
             return records

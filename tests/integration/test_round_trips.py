@@ -17,10 +17,11 @@ from app import app as chalice_app  # noqa: F401 - registers every route in ROUT
 from chalicelib.api.routing import ROUTES
 
 from .conftest import MEASURED_ROUND_TRIPS, Api, AwsCalls
-from .support import customer_body, organization_body, tenant_body, unit_body, website_body
+from .support import address_body, customer_body, organization_body, tenant_body, unit_body, website_body
 
 MANAGER = "max.manager@globex.example"
 ADMINISTRATOR = "ava.admin@globex.example"
+REQUESTER = {"name": "Requester", "grants": {"catalog.view": "unit"}}
 PRINCIPAL = "BatchGetItem"  # the caller's staff and customer-user records, by the token's email
 GET, BATCH_GET, QUERY, WRITE = "GetItem", "BatchGetItem", "Query", "TransactWriteItems"
 
@@ -82,8 +83,12 @@ def customers(
         world.token, customer["id"], customer["id"], email=ADMINISTRATOR, role_id="administrator"
     )
     # ava has signed in once: her account is bound, so her requests count no binding write
-    assert api.call("GET", "/v1/store/me", token=api.token("acme", ADMINISTRATOR)).status == 200
+    ava = api.token("acme", ADMINISTRATOR)
+    assert api.call("GET", "/v1/store/me", token=ava).status == 200
+    role = api.call("POST", "/v1/store/company/roles", token=ava, body=REQUESTER)
+    assert role.status == 201, role.body
     return {
+        "role": role.body["id"],
         "user": manager["id"],
         "group": group["id"],
         "spare_group": spare_group["id"],
@@ -360,6 +365,99 @@ ROUND_TRIPS: dict[str, Case] = {
         "/v1/store/company/users",
         (PRINCIPAL, QUERY, WRITE),
         lambda ids: {"email": "new@globex.example", "name": "New", "unit_id": ids["plant"]},
+        token="company admin",
+        status=201,
+    ),
+    "GET /v1/store/company/units": Case(
+        "GET", "/v1/store/company/units", (PRINCIPAL, QUERY), token="company admin"
+    ),
+    "GET /v1/store/company/units/{unit_id}": Case(
+        "GET", "/v1/store/company/units/{plant}", (PRINCIPAL, QUERY), token="company admin"
+    ),
+    "PATCH /v1/store/company/units/{unit_id}": Case(
+        "PATCH",
+        "/v1/store/company/units/{plant}",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda _: {"name": "Usine de Lyon", "version": 1},
+        token="company admin",
+    ),
+    "PATCH /v1/store/company/units/{unit_id} (move)": Case(
+        "PATCH",
+        "/v1/store/company/units/{plant}",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda ids: {"parent_id": ids["customer"], "version": 1},
+        token="company admin",
+    ),
+    "DELETE /v1/store/company/units/{unit_id}": Case(
+        "DELETE",
+        "/v1/store/company/units/{plant}",
+        (PRINCIPAL, QUERY, QUERY, WRITE),
+        headers=(("If-Match", '"1"'),),
+        token="company admin",
+        status=204,
+    ),
+    "GET /v1/store/company/units/{unit_id}/addresses": Case(
+        "GET", "/v1/store/company/units/{plant}/addresses", (PRINCIPAL, QUERY), token="company admin"
+    ),
+    "PUT /v1/store/company/units/{unit_id}/addresses": Case(
+        "PUT",
+        "/v1/store/company/units/{plant}/addresses",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda _: {"addresses": [address_body()], "version": 1},
+        token="company admin",
+    ),
+    "GET /v1/store/company/users/{user_id}": Case(
+        "GET", "/v1/store/company/users/{user}", (PRINCIPAL, QUERY, GET, GET), token="company admin"
+    ),
+    "PATCH /v1/store/company/users/{user_id}": Case(
+        "PATCH",
+        "/v1/store/company/users/{user}",
+        (PRINCIPAL, QUERY, GET, GET, WRITE),
+        lambda ids: {
+            "unit_id": ids["plant"],
+            "assignments": [{"role_id": "buyer", "unit_id": ids["plant"]}],
+            "version": 1,
+        },
+        token="company admin",
+    ),
+    "DELETE /v1/store/company/users/{user_id}": Case(
+        "DELETE",
+        "/v1/store/company/users/{user}",
+        (PRINCIPAL, QUERY, GET, GET, WRITE),
+        headers=(("If-Match", '"1"'),),
+        token="company admin",
+        status=204,
+    ),
+    "GET /v1/store/company/roles/{role_id}": Case(
+        "GET", "/v1/store/company/roles/{role}", (PRINCIPAL, QUERY), token="company admin"
+    ),
+    "PATCH /v1/store/company/roles/{role_id}": Case(
+        "PATCH",
+        "/v1/store/company/roles/{role}",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda _: {"name": "Requisitioner", "version": 1},
+        token="company admin",
+    ),
+    "PATCH /v1/store/company/roles/{role_id} (grants: its holders are read)": Case(
+        "PATCH",
+        "/v1/store/company/roles/{role}",
+        (PRINCIPAL, QUERY, QUERY, WRITE),
+        lambda _: {"grants": {"catalog.view": "subtree"}, "version": 1},
+        token="company admin",
+    ),
+    "DELETE /v1/store/company/roles/{role_id}": Case(
+        "DELETE",
+        "/v1/store/company/roles/{role}",
+        (PRINCIPAL, QUERY, QUERY, WRITE),
+        headers=(("If-Match", '"1"'),),
+        token="company admin",
+        status=204,
+    ),
+    "POST /v1/store/company/roles/{role_id}/copies": Case(
+        "POST",
+        "/v1/store/company/roles/purchasing-manager/copies",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda _: {"name": "Purchasing lead"},
         token="company admin",
         status=201,
     ),
