@@ -70,6 +70,7 @@ class RouteSpec:
     idempotent: bool = False
     versioned: bool = False
     target: PathTarget | StaffTarget | None = None  # where a staff grant must reach (None: anywhere)
+    created_under: str | None = None  # where a created entity lives, if not under the route's own path
 
     @property
     def name(self) -> str:
@@ -209,7 +210,7 @@ def _respond(
     params: dict[str, str],
     correlation_id: str,
 ) -> Response:
-    path = spec.path.format(**params)  # the concrete path: where a created entity is found
+    path = (spec.created_under or spec.path).format(**params)  # where a created entity is found
     try:
         raw = request.raw_body or b""
         raw_body = raw.encode() if isinstance(raw, str) else raw
@@ -275,6 +276,7 @@ def route(
     idempotent: bool = False,
     versioned: bool = False,
     target: PathTarget | StaffTarget | None = None,
+    created_under: str | None = None,
 ) -> Callable[[Callable[[RouteRequest], Any]], Callable[..., Response]]:
     spec = RouteSpec(
         path=path,
@@ -289,6 +291,7 @@ def route(
         idempotent=idempotent,
         versioned=versioned,
         target=target,
+        created_under=created_under,
     )
     ROUTES.append(spec)
 

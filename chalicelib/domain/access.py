@@ -338,3 +338,33 @@ def _covers_unit(access: CustomerAccess, assignment: Assignment, scope: Scope, u
     if scope is Scope.SUBTREE or assignment.include_subunits:
         return access.tree.is_within(unit_id, assignment.unit_id)
     return unit_id == assignment.unit_id
+
+
+def assignment_escalations(
+    access: CustomerAccess, assignments: Iterable[Assignment], roles: Mapping[str, Role]
+) -> list[str]:
+    """What holding ``assignments`` (their roles looked up in ``roles``) gives beyond what ``access`` holds.
+
+    A role missing from ``roles`` grants nothing, so it escalates nothing. Each problem is listed once.
+    """
+    problems: list[str] = []
+    for assignment in assignments:
+        role = roles.get(assignment.role_id)
+        if role is None:
+            continue
+        found = escalations(access, role.grants, assignment.unit_id, assignment.include_subunits)
+        problems += [problem for problem in found if problem not in problems]
+    return problems
+
+
+def role_escalations(access: CustomerAccess, grants: Mapping[CustomerPermission, Scope]) -> list[str]:
+    """What defining a role with ``grants`` gives beyond what ``access`` holds ([] if nothing).
+
+    Fine if at one unit where the principal manages roles they hold every grant; otherwise the
+    shortest list of what is missing at such a unit (``roles.manage`` itself if they manage none).
+    """
+    managed, _ = reach(access, CustomerPermission.ROLES_MANAGE)
+    attempts = [escalations(access, grants, unit_id, include_subunits=False) for unit_id in sorted(managed)]
+    if any(problems == [] for problems in attempts):
+        return []
+    return min(attempts, key=len, default=[f"{CustomerPermission.ROLES_MANAGE.value} (unit)"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import Field, computed_field, field_validator
@@ -17,6 +17,7 @@ from chalicelib.domain.access import (
     Scope,
 )
 from chalicelib.domain.base import Email, Input, Name, Stamped, View, patch_model
+from chalicelib.domain.customers import Unit
 
 UserStatus = Literal["invited", "active", "disabled"]
 MAX_ASSIGNMENTS = 20
@@ -80,12 +81,41 @@ class CustomerUser(CustomerUserFields, Stamped):
 
 
 @dataclass(frozen=True)
+class Company:
+    """A customer's whole tree of units and its own roles, as read together (one Query), and the
+    structure version the tree was read at."""
+
+    customer_id: str
+    units: dict[str, Unit]
+    tree: CompanyTree
+    structure_version: int
+    role_records: dict[str, CustomerRole] = field(default_factory=dict)  # the company's own roles
+
+    @property
+    def roles(self) -> dict[str, Role]:
+        """The company's own roles as access control sees them (the predefined ones are not here)."""
+        return {role_id: record.as_role() for role_id, record in self.role_records.items()}
+
+    def find(self, unit_id: str) -> Unit | None:
+        return self.units.get(unit_id)
+
+    def path(self, unit_id: str) -> list[Unit]:
+        """The units from the company down to ``unit_id`` (KeyError if it is not one of them)."""
+        return [self.units[above] for above in self.tree.path(unit_id)]
+
+
+@dataclass(frozen=True)
 class CustomerSession:
-    """A signed-in customer user: their account, where they sit in their company, what they may do."""
+    """A signed-in customer user: their account, where they sit in their company, what they may do.
+
+    ``company`` is the tree and roles read with the principal: storefront requests decide and answer
+    from it instead of reading the company again.
+    """
 
     user: CustomerUser
     access: CustomerAccess
     company_path: tuple[UnitSummary, ...]
+    company: Company
 
 
 class UnitSummary(View):
@@ -148,6 +178,15 @@ class CustomerRoleFields(Input):
     grants: dict[CustomerPermission, ScopeName] = Field(min_length=1)
 
 
+CustomerRolePatch = patch_model(CustomerRoleFields, "CustomerRolePatch")
+
+
+class RoleCopyFields(Input):
+    """The name of a new company role that starts with another role's grants."""
+
+    name: Name
+
+
 class CustomerRole(CustomerRoleFields, Stamped):
     customer_id: str
 
@@ -166,12 +205,16 @@ class RoleView(View):
     name: str
     predefined: bool
     grants: dict[str, str]
+    version: int | None = Field(
+        default=None, description="a company role's version (send it to change or delete the role)"
+    )
 
 
-def role_view(role: Role) -> RoleView:
+def role_view(role: Role, version: int | None = None) -> RoleView:
     return RoleView(
         id=role.id,
         name=role.name,
         predefined=role.predefined,
+        version=version,
         grants={permission.value: scope.label for permission, scope in sorted(role.grants.items())},
     )

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
 from chalicelib.domain.access import CompanyTree
-from chalicelib.domain.base import CountryCode, Input, Name, Stamped, View, patch_model
+from chalicelib.domain.base import CountryCode, Input, Name, Stamped, Version, View, patch_model
 
 UnitKind = Literal["company", "division", "branch", "office", "department", "team"]
 SubUnitKind = Literal["division", "branch", "office", "department", "team"]
@@ -56,6 +56,20 @@ class Address(Input):
     is_default: bool = False
 
 
+def _checked_addresses(addresses: list[Address]) -> list[Address]:
+    """At most one default address per kind, and no id twice."""
+    for kind in ADDRESS_KINDS:
+        if sum(address.is_default for address in addresses if address.kind == kind) > 1:
+            raise ValueError(f"at most one {kind} address may be the default")
+    ids = [address.id for address in addresses if address.id is not None]
+    if len(set(ids)) != len(ids):
+        raise ValueError("addresses must not repeat an id")
+    return addresses
+
+
+AddressList = Annotated[list[Address], Field(max_length=MAX_ADDRESSES), AfterValidator(_checked_addresses)]
+
+
 class CustomerFields(Input):
     """What every unit has, the company at the root included (the body that creates a customer)."""
 
@@ -69,10 +83,8 @@ class CustomerFields(Input):
         max_length=MAX_SALES_REPS,
         description="ids of staff users; a Sales Representative reaches the customers whose units name them",
     )
-    addresses: list[Address] = Field(
-        default_factory=list,
-        max_length=MAX_ADDRESSES,
-        description="none of a kind: the nearest addresses of that kind above apply",
+    addresses: AddressList = Field(
+        default_factory=list, description="none of a kind: the nearest addresses of that kind above apply"
     )
     external_id: ExternalId | None = Field(default=None, description="the ERP's id of this unit")
 
@@ -82,17 +94,6 @@ class CustomerFields(Input):
         if len(set(values)) != len(values):
             raise ValueError("sales_rep_ids must not repeat a value")
         return values
-
-    @field_validator("addresses")
-    @classmethod
-    def _one_default_per_kind(cls, addresses: list[Address]) -> list[Address]:
-        for kind in ADDRESS_KINDS:
-            if sum(address.is_default for address in addresses if address.kind == kind) > 1:
-                raise ValueError(f"at most one {kind} address may be the default")
-        ids = [address.id for address in addresses if address.id is not None]
-        if len(set(ids)) != len(ids):
-            raise ValueError("addresses must not repeat an id")
-        return addresses
 
 
 CustomerPatch = patch_model(CustomerFields, "CustomerPatch")
@@ -113,6 +114,28 @@ class CompanyFields(CustomerFields):
 
     kind: Literal["company"]
     parent_id: None
+
+
+class CompanyUnitFields(Input):
+    """A sub-unit as the company's own administrators define it.
+
+    The seller's terms (customer group, tax code, payment term, sales reps, ERP id, status) are not
+    theirs to set, and addresses have routes of their own (``addresses.manage``).
+    """
+
+    name: Name
+    kind: SubUnitKind
+    parent_id: UnitId
+
+
+CompanyUnitPatch = patch_model(CompanyUnitFields, "CompanyUnitPatch")
+
+
+class UnitAddressesFields(Input):
+    """A unit's own addresses, replacing the ones it has (none of a kind: the nearest above apply)."""
+
+    addresses: AddressList
+    version: Version | None = None
 
 
 class Unit(CustomerFields, Stamped):
@@ -156,6 +179,17 @@ class EffectiveUnit(View):
     tax_code: Inherited
     payment_term: Inherited
     addresses: dict[AddressKind, InheritedAddresses]
+
+
+class UnitAddresses(View):
+    """A unit's own addresses and, per kind, the ones that apply to it with the unit they come from."""
+
+    unit_id: str
+    version: int = Field(description="the unit's version: send it to replace the addresses")
+    own: list[Address]
+    effective: dict[AddressKind, InheritedAddresses] = Field(
+        description="this unit's addresses of a kind, or else the nearest unit's above that has any"
+    )
 
 
 def company_tree(units: Mapping[str, Unit]) -> CompanyTree:
@@ -211,6 +245,17 @@ def effective_unit(path: Sequence[Unit]) -> EffectiveUnit:
         tax_code=inherited("tax_code"),
         payment_term=inherited("payment_term"),
         addresses={kind: _addresses(upwards, kind) for kind in ADDRESS_KINDS},
+    )
+
+
+def unit_addresses(path: Sequence[Unit]) -> UnitAddresses:
+    """The last unit of ``path``'s own addresses and those that apply to it (see :func:`effective_unit`)."""
+    unit, upwards = path[-1], path[::-1]
+    return UnitAddresses(
+        unit_id=unit.id,
+        version=unit.version,
+        own=unit.addresses,
+        effective={kind: _addresses(upwards, kind) for kind in ADDRESS_KINDS},
     )
 
 

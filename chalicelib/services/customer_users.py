@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from chalicelib.domain.access import (
     PREDEFINED_ROLES,
+    Assignment,
     CompanyTree,
     CustomerAccess,
     CustomerPermission,
@@ -40,6 +41,8 @@ from chalicelib.store.repository import Record, Transaction
 
 USER_TYPE = "customer_user"
 USER_ID_TYPE = "customer_user_id"
+# Users per Query page of a company's user index (DynamoDB also ends a page at 1 MB).
+USER_PAGE = 1000
 
 
 def _check_placement(tree: CompanyTree, roles: Mapping[str, Role], fields: CustomerUserChanges) -> None:
@@ -64,6 +67,17 @@ def _check_placement(tree: CompanyTree, roles: Mapping[str, Role], fields: Custo
         raise Unprocessable(problems)
 
 
+def _check_placement_in(
+    tenant_id: str, customer_id: str, fields: CustomerUserChanges, known: CustomerAccess | None
+) -> None:
+    """:func:`_check_placement` against ``known`` (a customer user's access), or the company as stored."""
+    if known is None:
+        company = load_company(tenant_id, customer_id)
+        _check_placement(company.tree, company.roles, fields)
+    else:
+        _check_placement(known.tree, known.roles, fields)
+
+
 def _indexes(tenant_id: str, user: CustomerUser) -> dict[str, str]:
     entry = keys.customer_user_in_company(tenant_id, user.customer_id, user.unit_id, user.email)
     return {"GSI1PK": entry.pk, "GSI1SK": entry.sk}
@@ -83,11 +97,7 @@ def invite_user(
     principal: the company is then not read again.
     """
     tenant_id = caller.tenant_id
-    if known is None:
-        company = load_company(tenant_id, customer_id)
-        _check_placement(company.tree, company.roles, body)
-    else:
-        _check_placement(known.tree, known.roles, body)
+    _check_placement_in(tenant_id, customer_id, body, known)
     user = CustomerUser.model_validate(
         {
             "id": new_id(USER_TYPE),
@@ -137,13 +147,20 @@ def list_users(caller: Caller, customer_id: str, page: PageRequest) -> Listing[C
 
 
 def update_user(
-    caller: Caller, customer_id: str, user_id: str, patch: Input, expected_version: int | None
+    caller: Caller,
+    customer_id: str,
+    user_id: str,
+    patch: Input,
+    expected_version: int | None,
+    *,
+    current: CustomerUser | None = None,
+    known: CustomerAccess | None = None,
 ) -> CustomerUser:
-    current = get_user(caller, customer_id, user_id)
+    """Change a user; ``current`` is the user if already read, ``known`` as for :func:`invite_user`."""
+    current = current or get_user(caller, customer_id, user_id)
     entities.check_version(current.version, expected_version)
     updated = entities.merge(current, patch, CustomerUserChanges)
-    company = load_company(caller.tenant_id, customer_id)
-    _check_placement(company.tree, company.roles, updated)
+    _check_placement_in(caller.tenant_id, customer_id, updated, known)
     return entities.update(
         caller,
         key=keys.customer_user(caller.tenant_id, current.email),
@@ -154,8 +171,15 @@ def update_user(
     )
 
 
-def delete_user(caller: Caller, customer_id: str, user_id: str, expected_version: int | None) -> None:
-    current = get_user(caller, customer_id, user_id)
+def delete_user(
+    caller: Caller,
+    customer_id: str,
+    user_id: str,
+    expected_version: int | None,
+    *,
+    current: CustomerUser | None = None,
+) -> None:
+    current = current or get_user(caller, customer_id, user_id)
     entities.check_version(current.version, expected_version)
     entities.delete(
         caller,
@@ -164,6 +188,26 @@ def delete_user(caller: Caller, customer_id: str, user_id: str, expected_version
         entity=current,
         extra_writes=entities.releasing(keys.customer_user_id(caller.tenant_id, user_id)),
     )
+
+
+def holders_of_role(tenant_id: str, customer_id: str, role_id: str) -> dict[str, list[Assignment]]:
+    """The company's users holding ``role_id``, each with the assignments that give it to them.
+
+    Reads the company's user index page after page (eventually consistent, like every index).
+    """
+    records = repository.query_all(
+        keys.customer_users_index(tenant_id, customer_id), index="GSI1", page_size=USER_PAGE
+    )
+    holders: dict[str, list[Assignment]] = {}
+    for record in records:
+        held = [
+            Assignment(item["role_id"], item["unit_id"], item.get("include_subunits", False))
+            for item in record.data.get("assignments", [])
+            if item["role_id"] == role_id
+        ]
+        if held:
+            holders[record.data["id"]] = held
+    return holders
 
 
 def session_of(caller: Caller) -> CustomerSession:

@@ -10,12 +10,10 @@ under a parent being deleted. Other changes to a unit leave the structure alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.domain.access import CompanyTree, Role
 from chalicelib.domain.base import Input
-from chalicelib.domain.customer_users import CustomerRole
+from chalicelib.domain.customer_users import Company, CustomerRole
 from chalicelib.domain.customers import (
     CompanyFields,
     CustomerFields,
@@ -45,27 +43,6 @@ SALES_REP_TYPE = "sales_rep_assignment"
 COMPANY_PAGE = 1000
 
 
-@dataclass(frozen=True)
-class Company:
-    """A customer's whole tree of units, and the structure version it was read at."""
-
-    customer_id: str
-    units: dict[str, Unit]
-    tree: CompanyTree
-    structure_version: int
-    roles: dict[str, Role] = field(default_factory=dict)  # the company's own roles (not predefined)
-
-    def unit(self, unit_id: str) -> Unit:
-        if unit_id not in self.units:
-            raise NotFound("unit not found")
-        return self.units[unit_id]
-
-    def path(self, unit_id: str) -> list[Unit]:
-        """The units from the company down to ``unit_id`` (404 if it is not one of them)."""
-        self.unit(unit_id)
-        return [self.units[above] for above in self.tree.path(unit_id)]
-
-
 def load_company(tenant_id: str, customer_id: str) -> Company:
     """The customer's units and ``TREE`` item, read with one Query (more only past a page); 404 if unknown."""
     records = repository.query_all(keys.customer_partition(tenant_id, customer_id), page_size=COMPANY_PAGE)
@@ -76,11 +53,19 @@ def load_company(tenant_id: str, customer_id: str) -> Company:
         record.data["id"]: entities.to_model(record, Unit) for record in records if record.type == UNIT_TYPE
     }
     roles = {
-        record.data["id"]: entities.to_model(record, CustomerRole).as_role()
+        record.data["id"]: entities.to_model(record, CustomerRole)
         for record in records
         if record.type == ROLE_TYPE
     }
     return Company(customer_id, units, company_tree(units), structure.version, roles)
+
+
+def unit_of(company: Company, unit_id: str) -> Unit:
+    """A unit of the company (404 if it is not one of them)."""
+    unit = company.find(unit_id)
+    if unit is None:
+        raise NotFound("unit not found")
+    return unit
 
 
 def _structure_changed() -> Conflict:
@@ -252,13 +237,24 @@ def create_unit(
 
 
 def update_unit(
-    caller: Caller, customer_id: str, unit_id: str, patch: Input, expected_version: int | None
+    caller: Caller,
+    customer_id: str,
+    unit_id: str,
+    patch: Input,
+    expected_version: int | None,
+    *,
+    known: Company | None = None,
 ) -> Unit:
-    """Change a unit; a new ``parent_id`` moves it with its subtree (422 under itself or elsewhere)."""
+    """Change a unit; a new ``parent_id`` moves it with its subtree (422 under itself or elsewhere).
+
+    ``known`` is the company as read with a customer user's principal: it is not read again.
+    """
     tenant_id = caller.tenant_id
     # Only a move needs the tree (and its structure version); any other change reads the unit alone.
-    company = load_company(tenant_id, customer_id) if "parent_id" in patch.model_fields_set else None
-    current = company.unit(unit_id) if company is not None else get_unit(caller, customer_id, unit_id)
+    company = known
+    if company is None and "parent_id" in patch.model_fields_set:
+        company = load_company(tenant_id, customer_id)
+    current = unit_of(company, unit_id) if company is not None else get_unit(caller, customer_id, unit_id)
     entities.check_version(current.version, expected_version)
     fields = CompanyFields if current.parent_id is None else UnitFields
     updated = _with_address_ids(entities.merge(current, patch, fields))
@@ -299,11 +295,21 @@ def dependents(tenant_id: str, company: Company, unit_id: str) -> list[str]:
     return found
 
 
-def delete_unit(caller: Caller, customer_id: str, unit_id: str, expected_version: int | None) -> None:
-    """Delete a unit nothing depends on (409 otherwise); deleting the company deletes the customer."""
+def delete_unit(
+    caller: Caller,
+    customer_id: str,
+    unit_id: str,
+    expected_version: int | None,
+    *,
+    known: Company | None = None,
+) -> None:
+    """Delete a unit nothing depends on (409 otherwise); deleting the company deletes the customer.
+
+    ``known`` is the company as read with a customer user's principal: it is not read again.
+    """
     tenant_id = caller.tenant_id
-    company = load_company(tenant_id, customer_id)
-    current = company.unit(unit_id)
+    company = known or load_company(tenant_id, customer_id)
+    current = unit_of(company, unit_id)
     entities.check_version(current.version, expected_version)
     blockers = dependents(tenant_id, company, unit_id)
     if blockers:
@@ -334,4 +340,5 @@ def delete_customer(caller: Caller, customer_id: str, expected_version: int | No
 
 
 def get_effective_unit(caller: Caller, customer_id: str, unit_id: str) -> EffectiveUnit:
-    return effective_unit(load_company(caller.tenant_id, customer_id).path(unit_id))
+    company = load_company(caller.tenant_id, customer_id)
+    return effective_unit(company.path(unit_of(company, unit_id).id))

@@ -72,5 +72,5 @@ def _customer_principal(token: VerifiedToken, record: Record) -> Principal:
         tenant_id=token.tenant_id,
         subject=token.subject,
         email=user.email,
-        customer=CustomerSession(user=user, access=access, company_path=path),
+        customer=CustomerSession(user=user, access=access, company_path=path, company=company),
     )

@@ -61,12 +61,13 @@ Access patterns
 20  a unit's group exists (referential check)   PK=T#<t>#CGROUP, SK=<group_id>, condition check    services.customers (unit writes)
 21  units of a customer group                   GSI2 PK=T#<t>#CGROUP#<group_id>                    services.customer_groups.delete_customer_group
 22  get a customer user by id                   PK=T#<t>#CUSER#<user_id>, then the user by email   services.customer_users.get_user
-23  users of a company, by home unit            GSI1 PK=T#<t>#CUST#<c>#USER [, SK begins <unit>#]  services.customer_users.list_users, customers.dependents
+23  users of a company, by home unit            GSI1 PK=T#<t>#CUST#<c>#USER [, SK begins <unit>#]  services.customer_users.list_users/holders_of_role, customers.dependents
 24  one email, one account in a tenant          condition: no T#<t>#STAFF/<email>, no CUSER item   services.customer_users.invite_user
 25  a company's own roles                       PK=T#<t>#CUST#<c> (read with pattern 17)           services.customers.load_company
 26  list staff users / get one by id            PK=T#<t>#STAFF; PK=T#<t>#STAFF#<s>, SK=ID          services.staff.list_staff_users/get_staff_user
 27  customers a sales rep is assigned to        GSI1 PK=T#<t>#STAFF#<s>#CUSTOMERS                  services.staff.assigned_customers
 28  change the tenant's own staff roles         PK=T#<t>#STAFFROLES, SK=ROLES, condition version   services.staff.create/update/delete_role
+29  change / delete a company role              PK=T#<t>#CUST#<c>, SK=ROLE#<id>, version cond.     services.company_admin.update/delete_role
 ==  ==========================================  =================================================  =============================================
 
 Pattern 6 filters the tenant's website partition instead of keeping a GSI: a tenant has tens of
@@ -97,6 +98,10 @@ in one BatchGetItem; a customer user's principal adds pattern 17 (the company tr
 in all. The id item (pattern 22) is written in the user's transaction so routes address users by id
 with strongly consistent reads. Pattern 23 lists a company's users; the storefront keeps those its
 ``users.view`` grants reach (filtered in memory with the tree, since reach is a set of subtrees).
+The storefront's company routes reuse what pattern 17 read for the principal (units, roles and the
+structure version ride in the session), so they add only their writes, user reads (pattern 22) and,
+for a role's grants changed or the role deleted, every user of the company (pattern 23, all pages):
+who holds the role, and where.
 """
 
 from __future__ import annotations

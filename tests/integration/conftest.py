@@ -3,7 +3,8 @@
 moto starts once for the tier (``mocked_aws``) and every test gets an empty account (``aws``: reset,
 then the table, the queues and the platform operator). Besides the HTTP client (``api``) and the
 factories (``make_tenant``, ``make_staff``, ``make_organization``, ``make_website``, ``make_customer``,
-``make_unit``, ``make_customer_group``), this offers what the tests need to look behind the API: the
+``make_unit``, ``make_customer_group``, ``make_customer_user``; ``globex`` and ``invite`` for a company
+with users), this offers what the tests need to look behind the API: the
 table's items (``table``), the outbox pipeline driven by moto's table stream (``outbox``) and a
 counter of AWS calls (``aws_calls``). Bodies and assertions shared by the tests live in ``support.py``.
 """
@@ -30,7 +31,7 @@ from chalicelib.platform.settings import get_settings, reset_settings
 from chalicelib.store.schema import create_table
 from chalicelib.store.table import reset_connection
 
-from .support import customer_body, organization_body, tenant_body, unit_body, website_body
+from .support import customer_body, organization_body, tenant_body, unit_body, users_path, website_body
 
 PLATFORM_OPERATOR = "operator@kontor.example"
 
@@ -277,6 +278,62 @@ def make_staff_role(api: Api) -> Callable[..., dict[str, Any]]:
 
     def make(token: str, **overrides: Any) -> dict[str, Any]:
         reply = api.call("POST", "/v1/admin/roles", token=token, body=staff_role_body(**overrides))
+        assert reply.status == 201, reply.body
+        return dict(reply.body)
+
+    return make
+
+
+# --- a customer company with users, for the customer-user and storefront tests ---------------------------
+
+
+@dataclass
+class Globex:
+    """acme's admin token and Globex > Manufacturing > Lyon / Ohio, with one user per role."""
+
+    admin: str
+    ids: dict[str, str]
+
+
+@pytest.fixture
+def globex(
+    make_tenant: Callable[..., str],
+    make_customer: Callable[..., dict[str, Any]],
+    make_unit: Callable[..., dict[str, Any]],
+) -> Globex:
+    admin = make_tenant("acme")
+    company = make_customer(admin)["id"]
+    manufacturing = make_unit(admin, company, company)["id"]
+    lyon = make_unit(admin, company, manufacturing, name="Plant Lyon", kind="branch")["id"]
+    ohio = make_unit(admin, company, manufacturing, name="Plant Ohio", kind="branch")["id"]
+    return Globex(admin, {"company": company, "manufacturing": manufacturing, "lyon": lyon, "ohio": ohio})
+
+
+@pytest.fixture
+def invite(api: Api, globex: Globex) -> Callable[..., dict[str, Any]]:
+    """Invite a Globex user (by acme's staff) with one role at their home unit; returns the user.
+
+    ``also`` adds assignments as ``(role_id, unit)`` pairs, a unit named by its key in ``globex.ids``.
+    """
+
+    def make(
+        email: str,
+        role_id: str,
+        unit: str,
+        *,
+        include_subunits: bool = False,
+        also: tuple[tuple[str, str], ...] = (),
+    ) -> dict[str, Any]:
+        body = {
+            "email": email,
+            "name": email.split("@")[0].title(),
+            "unit_id": globex.ids[unit],
+            "assignments": [
+                {"role_id": role_id, "unit_id": globex.ids[unit], "include_subunits": include_subunits},
+                *({"role_id": other, "unit_id": globex.ids[at]} for other, at in also),
+            ],
+        }
+        reply = api.call("POST", users_path(globex.ids["company"]), token=globex.admin, body=body)
         assert reply.status == 201, reply.body
         return dict(reply.body)
 

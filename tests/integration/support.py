@@ -69,6 +69,11 @@ def error_locs(reply: Any) -> list[str]:
     return [error["loc"] for error in body["errors"]]
 
 
+def users_path(customer_id: str) -> str:
+    """Where tenant staff manage a customer's users."""
+    return f"/v1/admin/customers/{customer_id}/users"
+
+
 def customer_body(**overrides: Any) -> dict[str, Any]:
     return {"name": "Globex", **overrides}
 

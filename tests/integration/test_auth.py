@@ -26,6 +26,7 @@ from .conftest import Api
 from .support import assert_problem
 
 PLATFORM_ROUTES = [spec for spec in ROUTES if spec.permission is Permission.PLATFORM_TENANTS]
+STORE_ROUTES = [spec for spec in ROUTES if isinstance(spec.permission, CustomerPermission)]
 TENANT_ROUTES = [
     spec for spec in ROUTES if spec.permission not in (Permission.PUBLIC, Permission.PLATFORM_TENANTS)
 ]
@@ -240,8 +241,8 @@ def test_a_platform_operator_calling_a_tenant_route_is_403(
     assert_problem(reply, 403)
 
 
-@pytest.mark.parametrize("spec", PLATFORM_ROUTES, ids=lambda spec: spec.name)
-def test_tenant_staff_calling_a_platform_route_is_403(
+@pytest.mark.parametrize("spec", PLATFORM_ROUTES + STORE_ROUTES, ids=lambda spec: spec.name)
+def test_tenant_staff_calling_a_platform_or_storefront_route_is_403(
     api: Api, make_tenant: Callable[..., str], spec: RouteSpec
 ) -> None:
     # given
@@ -249,6 +250,28 @@ def test_tenant_staff_calling_a_platform_route_is_403(
 
     # when
     reply = api.call(spec.method, _concrete(spec.path), token=token, body={})
+
+    # then
+    assert_problem(reply, 403)
+
+
+@pytest.mark.parametrize("spec", STORE_ROUTES, ids=lambda spec: spec.name)
+def test_a_customer_user_without_the_routes_permission_is_403(
+    api: Api,
+    make_tenant: Callable[..., str],
+    make_customer: Callable[..., dict[str, Any]],
+    spec: RouteSpec,
+) -> None:
+    # given a customer user without any role assignment (who holds no permission at all)
+    admin = make_tenant("acme")
+    company = make_customer(admin)["id"]
+    body = {"email": "nobody@globex.example", "name": "Nobody", "unit_id": company}
+    assert api.call("POST", f"/v1/admin/customers/{company}/users", token=admin, body=body).status == 201
+
+    # when
+    reply = api.call(
+        spec.method, _concrete(spec.path), token=api.token("acme", "nobody@globex.example"), body={}
+    )
 
     # then
     assert_problem(reply, 403)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 import pytest
@@ -30,7 +31,7 @@ from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.permissions import Permission
 
 from .conftest import Api, Table
-from .support import unit_body
+from .support import address_body, unit_body
 
 POSITIONS = ("own", "same unit", "child unit", "sibling unit", "parent unit", "other company", "other tenant")
 ROLES = ("administrator", "purchasing-manager", "buyer")
@@ -46,12 +47,26 @@ STORE_ROUTES = sorted(
 class World:
     """acme's Globex (Manufacturing > Plant Lyon, and Sales, under Globex), Initech, and nordic's Fjord.
 
-    ``users`` and ``units`` hold, for each position, a user and a unit lying there.
+    ``users``, ``units`` and ``roles`` hold, for each position, a record lying there (a company role
+    lies in its company: "same unit" stands for the actor's own company); ``admins`` is each tenant's
+    staff administrator, who reads the records' versions.
     """
 
+    api: Api
     actor: str
+    admins: dict[str, str]
     users: dict[str, dict[str, Any]]
     units: dict[str, str]
+    customers: dict[str, str]
+    roles: dict[str, str]
+
+    def if_match(self, kind: str, position: str) -> dict[str, str]:
+        """The If-Match of the unit or user at ``position``, as its tenant's administrator reads it."""
+        customer = self.customers[position]
+        record = self.units[position] if kind == "units" else self.users[position]["id"]
+        token = self.admins["nordic" if position == "other tenant" else "acme"]
+        reply = self.api.call("GET", f"/v1/admin/customers/{customer}/{kind}/{record}", token=token)
+        return {"If-Match": f'"{reply.body["version"]}"'}
 
 
 @pytest.fixture
@@ -78,16 +93,30 @@ def world_for(
             "other company": initech,
             "other tenant": fjord,
         }
-        actor = make_customer_user(acme, globex, manufacturing, email=ACTOR, role_id=role)
-        users = {"own": actor}
+        customers = {"own": globex} | {
+            position: {"other company": initech, "other tenant": fjord}.get(position, globex)
+            for position in units
+        }
+        users = {"own": make_customer_user(acme, globex, manufacturing, email=ACTOR, role_id=role)}
+        roles = {}
         for position, unit in units.items():
             token = nordic if position == "other tenant" else acme
             email = f"{position.replace(' ', '.')}@example.com"
-            customer = {"other company": initech, "other tenant": fjord}.get(position, globex)
-            users[position] = make_customer_user(token, customer, unit, email=email, role_id="buyer")
-        token = api.token("acme", ACTOR)
-        assert api.call("GET", "/v1/store/me", token=token).status == 200  # binds the actor's sign-in
-        return World(token, users, units)
+            # The company administrators above the actor, and of the other companies, make their roles.
+            keeper = position in ("parent unit", "other company", "other tenant")
+            users[position] = make_customer_user(
+                token, customers[position], unit, email=email, role_id="administrator" if keeper else "buyer"
+            )
+            if keeper:
+                tenant = "nordic" if position == "other tenant" else "acme"
+                made = api.call(
+                    "POST", "/v1/store/company/roles", token=api.token(tenant, email), body=ROLE_BODY
+                )
+                assert made.status == 201, made.body
+                roles["same unit" if position == "parent unit" else position] = made.body["id"]
+        actor = api.token("acme", ACTOR)
+        assert api.call("GET", "/v1/store/me", token=actor).status == 200  # binds the actor's sign-in
+        return World(api, actor, {"acme": acme, "nordic": nordic}, users, units, customers, roles)
 
     return build
 
@@ -96,20 +125,55 @@ def world_for(
 class Call:
     method: str
     path: str
+    record: str  # the id of the record at the position: a refusal must not show it
     body: dict[str, Any] | None = None
     field: str | None = None  # the body field naming the record (a 422 must point at it)
+    headers: dict[str, str] = dataclass_field(default_factory=dict)
+
+
+Request = Callable[[World, str], Call]
+ROLE_BODY = {"name": "Catalog reader", "grants": {"catalog.view": "unit"}}
+STORE = "/v1/store/company"
+
+
+def _unit(method: str, suffix: str = "", body: dict[str, Any] | None = None) -> Request:
+    def call(world: World, position: str) -> Call:
+        headers = world.if_match("units", position) if method in ("PATCH", "PUT", "DELETE") else {}
+        unit = world.units[position]
+        return Call(method, f"{STORE}/units/{unit}{suffix}", unit, body, headers=headers)
+
+    return call
+
+
+def _user(method: str, body: dict[str, Any] | None = None) -> Request:
+    def call(world: World, position: str) -> Call:
+        headers = world.if_match("users", position) if method in ("PATCH", "DELETE") else {}
+        user = world.users[position]["id"]
+        return Call(method, f"{STORE}/users/{user}", user, body, headers=headers)
+
+    return call
+
+
+def _role(method: str, suffix: str = "", body: dict[str, Any] | None = None) -> Request:
+    def call(world: World, position: str) -> Call:
+        headers = {"If-Match": '"1"'} if method in ("PATCH", "DELETE") else {}
+        role = world.roles[position]
+        return Call(method, f"{STORE}/roles/{role}{suffix}", role, body, headers=headers)
+
+    return call
 
 
 # How to call each route on the record at a position (None: the route takes no record).
-Request = Callable[[World, str], Call]
 REQUESTS: dict[str, Request | None] = {
     "GET /v1/store/me": None,
     "GET /v1/store/company/roles": None,
     "POST /v1/store/company/roles": None,
     "GET /v1/store/company/users": None,
+    "GET /v1/store/company/units": None,
     "POST /v1/store/company/users": lambda world, position: Call(
         "POST",
-        "/v1/store/company/users",
+        f"{STORE}/users",
+        world.units[position],
         {
             "email": f"new.{position.replace(' ', '.')}@globex.example",
             "name": "New User",
@@ -120,39 +184,123 @@ REQUESTS: dict[str, Request | None] = {
     ),
     "POST /v1/store/company/units": lambda world, position: Call(
         "POST",
-        "/v1/store/company/units",
+        f"{STORE}/units",
+        world.units[position],
         unit_body(world.units[position], name="New team", kind="team"),
         "body.parent_id",
     ),
+    "GET /v1/store/company/units/{unit_id}": _unit("GET"),
+    "PATCH /v1/store/company/units/{unit_id}": _unit("PATCH", body={"name": "Renamed"}),
+    "DELETE /v1/store/company/units/{unit_id}": _unit("DELETE"),
+    "GET /v1/store/company/units/{unit_id}/addresses": _unit("GET", "/addresses"),
+    "PUT /v1/store/company/units/{unit_id}/addresses": _unit(
+        "PUT", "/addresses", {"addresses": [address_body()]}
+    ),
+    "GET /v1/store/company/users/{user_id}": _user("GET"),
+    "PATCH /v1/store/company/users/{user_id}": _user("PATCH", {"name": "Renamed"}),
+    "DELETE /v1/store/company/users/{user_id}": _user("DELETE"),
+    "GET /v1/store/company/roles/{role_id}": _role("GET"),
+    "PATCH /v1/store/company/roles/{role_id}": _role("PATCH", body={"name": "Renamed"}),
+    "DELETE /v1/store/company/roles/{role_id}": _role("DELETE"),
+    "POST /v1/store/company/roles/{role_id}/copies": _role("POST", "/copies", {"name": "Copied"}),
 }
 
-# route -> role -> the answer at each position, in the order of POSITIONS (one character each).
+# route -> role -> the answer at each position, in the order of POSITIONS (one character each):
+#                   own, same unit, child unit, sibling unit, parent unit, other company, other tenant.
+# C is 409: allowed, but the unit still has users (every unit here is someone's home unit).
+NO_ROUTE = "FFFFFFF"  # the role never allows the route: 403 whatever the record
+NO_UNIT_ROUTE = "-FFFFFF"  # the same, for a route on units (no "own" record)
 MATRIX: dict[str, dict[str, str]] = {
     "GET /v1/store/me": {"administrator": "A", "purchasing-manager": "A", "buyer": "A"},
     "GET /v1/store/company/roles": {"administrator": "A", "purchasing-manager": "F", "buyer": "F"},
     "POST /v1/store/company/roles": {"administrator": "A", "purchasing-manager": "F", "buyer": "F"},
-    #                                       own  same child sibling parent other-co other-tenant
     "GET /v1/store/company/users": {
         "administrator": "AAAHHHH",
         "purchasing-manager": "AAAHHHH",
-        "buyer": "FFFFFFF",
+        "buyer": NO_ROUTE,
+    },
+    "GET /v1/store/company/users/{user_id}": {
+        "administrator": "AAAHHHH",
+        "purchasing-manager": "AAAHHHH",
+        "buyer": NO_ROUTE,
+    },
+    "PATCH /v1/store/company/users/{user_id}": {
+        "administrator": "AAAHHHH",
+        "purchasing-manager": NO_ROUTE,
+        "buyer": NO_ROUTE,
+    },
+    "DELETE /v1/store/company/users/{user_id}": {
+        "administrator": "FAAHHHH",  # never one's own account
+        "purchasing-manager": NO_ROUTE,
+        "buyer": NO_ROUTE,
     },
     "POST /v1/store/company/users": {
         "administrator": "-AAUUUU",
-        "purchasing-manager": "-FFFFFF",
-        "buyer": "-FFFFFF",
+        "purchasing-manager": NO_UNIT_ROUTE,
+        "buyer": NO_UNIT_ROUTE,
+    },
+    "GET /v1/store/company/units": {
+        "administrator": "-AAHHHH",
+        "purchasing-manager": "-AAHHHH",
+        "buyer": "-AHHHHH",
+    },
+    "GET /v1/store/company/units/{unit_id}": {
+        "administrator": "-AAHHHH",
+        "purchasing-manager": "-AAHHHH",
+        "buyer": "-AHHHHH",
     },
     "POST /v1/store/company/units": {
         "administrator": "-AAUUUU",
-        "purchasing-manager": "-FFFFFF",
-        "buyer": "-FFFFFF",
+        "purchasing-manager": NO_UNIT_ROUTE,
+        "buyer": NO_UNIT_ROUTE,
+    },
+    "PATCH /v1/store/company/units/{unit_id}": {
+        "administrator": "-AAHHHH",
+        "purchasing-manager": NO_UNIT_ROUTE,
+        "buyer": NO_UNIT_ROUTE,
+    },
+    "DELETE /v1/store/company/units/{unit_id}": {
+        "administrator": "-CCHHHH",
+        "purchasing-manager": NO_UNIT_ROUTE,
+        "buyer": NO_UNIT_ROUTE,
+    },
+    "GET /v1/store/company/units/{unit_id}/addresses": {
+        "administrator": "-AAHHHH",
+        "purchasing-manager": "-AAHHHH",
+        "buyer": "-AHHHHH",
+    },
+    "PUT /v1/store/company/units/{unit_id}/addresses": {
+        "administrator": "-AAHHHH",
+        "purchasing-manager": NO_UNIT_ROUTE,
+        "buyer": NO_UNIT_ROUTE,
+    },
+    "GET /v1/store/company/roles/{role_id}": {
+        "administrator": "-A---HH",
+        "purchasing-manager": "-F---FF",
+        "buyer": "-F---FF",
+    },
+    "PATCH /v1/store/company/roles/{role_id}": {
+        "administrator": "-A---HH",
+        "purchasing-manager": "-F---FF",
+        "buyer": "-F---FF",
+    },
+    "DELETE /v1/store/company/roles/{role_id}": {
+        "administrator": "-A---HH",
+        "purchasing-manager": "-F---FF",
+        "buyer": "-F---FF",
+    },
+    "POST /v1/store/company/roles/{role_id}/copies": {
+        "administrator": "-A---HH",
+        "purchasing-manager": "-F---FF",
+        "buyer": "-F---FF",
     },
 }
 ROUTE_ONLY_BODIES: dict[str, dict[str, Any]] = {
     "POST /v1/store/company/roles": {"name": "Auditor", "grants": {"users.view": "unit"}},
 }
-STATUS = {"F": 403, "H": 404, "U": 422}
-LISTS = {"GET /v1/store/company/users"}  # lists whose items lie at positions
+STATUS = {"F": 403, "H": 404, "U": 422, "C": 409}
+# Lists whose items lie at positions, and which records of the world they list.
+LISTS = {"GET /v1/store/company/users": "users", "GET /v1/store/company/units": "units"}
 
 
 def test_every_storefront_route_is_in_the_matrix() -> None:
@@ -198,7 +346,7 @@ def test_a_route_on_each_position_answers_as_the_matrix_says_and_a_refusal_chang
         before = table.items()
 
         # when the actor calls the route on the record at that position
-        reply = api.call(call.method, call.path, token=world.actor, body=call.body)
+        reply = api.call(call.method, call.path, token=world.actor, body=call.body, headers=call.headers)
 
         # then the answer is the matrix's; a refusal writes nothing and names nothing of the record
         if expected == "A":
@@ -210,7 +358,7 @@ def test_a_route_on_each_position_answers_as_the_matrix_says_and_a_refusal_chang
         if expected == "U" and reply.status == 422:
             assert [error["loc"] for error in reply.body["errors"]] == [call.field], reply.body
         assert table.items() == before, f"{position}: the refusal changed the table"
-        assert world.units.get(position, "-") not in json.dumps(reply.body), f"{position}: leaked"
+        assert call.record not in json.dumps(reply.body), f"{position}: leaked"
     assert mismatches == []
 
 
@@ -232,7 +380,12 @@ def test_a_list_shows_the_records_of_exactly_the_positions_the_matrix_says(
         return
     assert reply.status == 200, reply.body
     listed = {item["id"] for item in reply.body["items"]}
-    shown = {position for position in POSITIONS if world.users[position]["id"] in listed}
+    records = (
+        dict(world.units)
+        if LISTS[name] == "units"
+        else {position: user["id"] for position, user in world.users.items()}
+    )
+    shown = {position for position, record in records.items() if record in listed}
     assert shown == {position for position, answer in zip(POSITIONS, answers, strict=True) if answer == "A"}
 
 

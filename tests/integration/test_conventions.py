@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -377,9 +378,32 @@ def test_an_invalid_idempotency_key_is_422(api: Api, acme: str, table: Table, ke
 # --- versions (every versioned route) --------------------------------------------------------------------
 
 
+# The body each versioned route is called with (besides the version); "Changed" names otherwise.
+VERSIONED_BODIES: dict[str, dict[str, Any]] = {
+    "PUT /v1/store/company/units/{unit_id}/addresses": {"addresses": []},
+}
+
+
+@dataclass
+class VersionedTarget:
+    """A fresh object at version 1 behind a versioned route: who may change it, where, with what body."""
+
+    token: str
+    path: str
+    body: dict[str, Any]
+
+    def bump(self, api: Api, spec: RouteSpec) -> None:
+        """Change the object once (to version 2), the way a competing client would."""
+        method = spec.method if spec.body is not None else "PATCH"
+        reply = api.call(method, self.path, token=self.token, body={**self.body, "version": 1})
+        assert reply.status == 200, reply.body
+
+
 @pytest.fixture
 def versioned_target(
+    api: Api,
     acme: str,
+    token_for: Callable[[RouteSpec], str],
     make_organization: Callable[..., dict[str, Any]],
     make_website: Callable[..., dict[str, Any]],
     make_customer_group: Callable[..., dict[str, Any]],
@@ -388,12 +412,32 @@ def versioned_target(
     make_customer_user: Callable[..., dict[str, Any]],
     make_staff_user: Callable[..., dict[str, Any]],
     make_staff_role: Callable[..., dict[str, Any]],
-) -> Callable[[RouteSpec], tuple[str, dict[str, Any]]]:
-    """The path of a versioned route for a fresh object at version 1, and a body changing it."""
+) -> Callable[[RouteSpec], VersionedTarget]:
+    """A versioned route's object at version 1, with a token allowed to change it and a body changing it.
 
-    def target(spec: RouteSpec) -> tuple[str, dict[str, Any]]:
+    Storefront objects are changed by a company administrator (never their own account, which they
+    cannot disable or delete), staff objects by acme's administrator.
+    """
+
+    def target(spec: RouteSpec) -> VersionedTarget:
         params = re.findall(r"{(\w+)}", spec.path)
-        if "customer_id" in params:
+        token = acme
+        if isinstance(spec.permission, CustomerPermission):
+            token = token_for(spec)
+            company = api.call("GET", "/v1/store/me", token=token).body["company_path"][0]["id"]
+            unit = make_unit(acme, company, company, name="Changeable")
+            role = api.call(
+                "POST",
+                "/v1/store/company/roles",
+                token=token,
+                body={"name": "R", "grants": {"catalog.view": "unit"}},
+            )
+            ids = {
+                "unit_id": unit["id"],
+                "user_id": make_customer_user(acme, company, unit["id"])["id"],
+                "role_id": role.body["id"],
+            }
+        elif "customer_id" in params:
             customer = make_customer(acme)
             unit = make_unit(acme, customer["id"], customer["id"])
             ids = {
@@ -415,7 +459,8 @@ def versioned_target(
             }
         assert set(params) <= set(ids), f"no object for {spec.name}: add its path parameter here"
         path = spec.path.format(**{name: ids[name] for name in params})
-        return path, ({"name": "Changed"} if spec.body is not None else {})
+        body = VERSIONED_BODIES.get(spec.name, {"name": "Changed"}) if spec.body is not None else {}
+        return VersionedTarget(token, path, body)
 
     return target
 
@@ -427,18 +472,14 @@ def _version_of(api: Api, token: str, path: str) -> int | None:
 
 @pytest.mark.parametrize("spec", VERSIONED_ROUTES, ids=lambda spec: spec.name)
 def test_a_change_without_the_version_is_428_and_changes_nothing(
-    api: Api,
-    acme: str,
-    versioned_target: Callable[..., tuple[str, dict[str, Any]]],
-    table: Table,
-    spec: RouteSpec,
+    api: Api, versioned_target: Callable[[RouteSpec], VersionedTarget], table: Table, spec: RouteSpec
 ) -> None:
     # given
-    path, body = versioned_target(spec)
+    target = versioned_target(spec)
     before = table.items()
 
     # when
-    reply = api.call(spec.method, path, token=acme, body=body or None)
+    reply = api.call(spec.method, target.path, token=target.token, body=target.body or None)
 
     # then
     assert_problem(reply, 428)
@@ -447,19 +488,17 @@ def test_a_change_without_the_version_is_428_and_changes_nothing(
 
 @pytest.mark.parametrize("spec", VERSIONED_ROUTES, ids=lambda spec: spec.name)
 def test_a_change_with_a_stale_if_match_is_412_with_the_current_version(
-    api: Api,
-    acme: str,
-    versioned_target: Callable[..., tuple[str, dict[str, Any]]],
-    table: Table,
-    spec: RouteSpec,
+    api: Api, versioned_target: Callable[[RouteSpec], VersionedTarget], table: Table, spec: RouteSpec
 ) -> None:
     # given an object someone changed since (version 2)
-    path, body = versioned_target(spec)
-    assert api.call("PATCH", path, token=acme, body={"version": 1}).status == 200
+    target = versioned_target(spec)
+    target.bump(api, spec)
     before = table.items()
 
     # when
-    reply = api.call(spec.method, path, token=acme, body=body or None, headers={"If-Match": '"1"'})
+    reply = api.call(
+        spec.method, target.path, token=target.token, body=target.body or None, headers={"If-Match": '"1"'}
+    )
 
     # then
     problem = assert_problem(reply, 412)

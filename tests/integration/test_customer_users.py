@@ -3,59 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-import pytest
-
-from .conftest import Api, Table
-from .support import assert_problem, error_locs
-
-
-@dataclass
-class Globex:
-    """acme's admin token and Globex > Manufacturing > Lyon / Ohio, with one user per role."""
-
-    admin: str
-    ids: dict[str, str]
-
-
-def users_path(customer_id: str) -> str:
-    return f"/v1/admin/customers/{customer_id}/users"
-
-
-@pytest.fixture
-def globex(
-    make_tenant: Callable[..., str],
-    make_customer: Callable[..., dict[str, Any]],
-    make_unit: Callable[..., dict[str, Any]],
-) -> Globex:
-    admin = make_tenant("acme")
-    company = make_customer(admin)["id"]
-    manufacturing = make_unit(admin, company, company)["id"]
-    lyon = make_unit(admin, company, manufacturing, name="Plant Lyon", kind="branch")["id"]
-    ohio = make_unit(admin, company, manufacturing, name="Plant Ohio", kind="branch")["id"]
-    return Globex(admin, {"company": company, "manufacturing": manufacturing, "lyon": lyon, "ohio": ohio})
-
-
-@pytest.fixture
-def invite(api: Api, globex: Globex) -> Callable[..., dict[str, Any]]:
-    """Invite a Globex user with one role at one unit; returns the user."""
-
-    def make(email: str, role_id: str, unit: str, *, include_subunits: bool = False) -> dict[str, Any]:
-        body = {
-            "email": email,
-            "name": email.split("@")[0].title(),
-            "unit_id": globex.ids[unit],
-            "assignments": [
-                {"role_id": role_id, "unit_id": globex.ids[unit], "include_subunits": include_subunits}
-            ],
-        }
-        reply = api.call("POST", users_path(globex.ids["company"]), token=globex.admin, body=body)
-        assert reply.status == 201, reply.body
-        return dict(reply.body)
-
-    return make
+from .conftest import Api, Globex, Table
+from .support import assert_problem, error_locs, users_path
 
 
 def test_an_invited_user_is_invited_until_they_sign_in(invite: Callable[..., dict[str, Any]]) -> None:

@@ -14,12 +14,13 @@ import pytest
 
 from app import app as chalice_app  # noqa: F401 - registers every route in ROUTES
 from chalicelib.api.routing import ROUTES, RouteSpec
+from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.permissions import Permission
 
 from .conftest import Api, Outbox, Table
 from .support import assert_problem, customer_body, error_locs, staff_user_body, unit_body, website_body
 
-# Staff routes of a tenant (storefront routes are the customer users' own: see test_customer_users.py).
+# Staff routes of a tenant (storefront routes, the customer users' own, are walked at the end).
 TENANT_ROUTES = [
     spec
     for spec in ROUTES
@@ -373,3 +374,145 @@ def test_the_same_ids_in_two_tenants_never_meet(
     # then
     assert_problem(acme_reads, 404)
     assert_problem(nordic_reads, 404)
+
+
+# --- storefront: a customer user's company is the whole world to them ------------------------------------
+
+STORE_ROUTES = [spec for spec in ROUTES if isinstance(spec.permission, CustomerPermission)]
+STORE_ITEM_ROUTES = [spec for spec in STORE_ROUTES if "{" in spec.path]
+# A body each changing storefront item route accepts (so a refusal is for the object, not the body).
+STORE_CHANGE_BODIES: dict[str, dict[str, Any]] = {
+    "PATCH /v1/store/company/units/{unit_id}": {"name": "Hijacked", "version": 1},
+    "PUT /v1/store/company/units/{unit_id}/addresses": {"addresses": [], "version": 1},
+    "PATCH /v1/store/company/users/{user_id}": {"disabled": True, "version": 1},
+    "PATCH /v1/store/company/roles/{role_id}": {"name": "Hijacked", "version": 1},
+    "POST /v1/store/company/roles/{role_id}/copies": {"name": "Stolen"},
+}
+# Bodies that refer to another company's unit from the caller's own objects, and the field that refers.
+STORE_CROSS_COMPANY_REFERENCES: dict[str, tuple[str, Callable[[dict[str, str]], dict[str, Any]], str]] = {
+    "POST /v1/store/company/units": (
+        "/v1/store/company/units",
+        lambda ids: {"name": "Intrusion", "kind": "team", "parent_id": ids["unit_id"]},
+        "body.parent_id",
+    ),
+    "POST /v1/store/company/users": (
+        "/v1/store/company/users",
+        lambda ids: {"email": "mallory@globex.example", "name": "Mallory", "unit_id": ids["unit_id"]},
+        "body.unit_id",
+    ),
+    "PATCH /v1/store/company/units/{unit_id}": (
+        "/v1/store/company/units/{own_unit}",
+        lambda ids: {"parent_id": ids["unit_id"], "version": 1},
+        "body.parent_id",
+    ),
+    "PATCH /v1/store/company/users/{user_id}": (
+        "/v1/store/company/users/{own_user}",
+        lambda ids: {"unit_id": ids["unit_id"], "version": 1},
+        "body.unit_id",
+    ),
+}
+INITECH_ADMIN = "ina.admin@initech.example"
+
+
+@dataclass
+class Initech:
+    """A second company of acme, with a unit, a user and a custom role of its own."""
+
+    admin: str  # acme's staff token
+    ids: dict[str, str]  # path parameter -> Initech's object id
+
+
+@pytest.fixture
+def initech(
+    api: Api,
+    acme: Acme,
+    make_customer: Callable[..., dict[str, Any]],
+    make_unit: Callable[..., dict[str, Any]],
+    make_customer_user: Callable[..., dict[str, Any]],
+) -> Initech:
+    company = make_customer(acme.token, name="Initech")["id"]
+    unit = make_unit(acme.token, company, company, name="Initech Labs")["id"]
+    user = make_customer_user(acme.token, company, unit, email="ian@initech.example")["id"]
+    make_customer_user(acme.token, company, company, email=INITECH_ADMIN, role_id="administrator")
+    role = api.call(
+        "POST",
+        "/v1/store/company/roles",
+        token=api.token("acme", INITECH_ADMIN),
+        body={"name": "Initech only", "grants": {"catalog.view": "unit"}},
+    )
+    assert role.status == 201, role.body
+    return Initech(acme.token, {"unit_id": unit, "user_id": user, "role_id": role.body["id"]})
+
+
+@pytest.fixture
+def globex_admin(api: Api, acme: Acme, make_customer_user: Callable[..., dict[str, Any]]) -> str:
+    """A signed-in administrator of acme's first customer (Globex), holding everything there."""
+    make_customer_user(
+        acme.token,
+        acme.ids["customer_id"],
+        acme.ids["customer_id"],
+        email="ava.admin@globex.example",
+        role_id="administrator",
+    )
+    token = api.token("acme", "ava.admin@globex.example")
+    assert api.call("GET", "/v1/store/me", token=token).status == 200
+    return token
+
+
+def test_every_storefront_item_route_is_covered_here() -> None:
+    # then each storefront item route names objects the Initech fixture has, and a body if it takes one
+    for spec in STORE_ITEM_ROUTES:
+        assert set(_path_parameters(spec)) <= {"unit_id", "user_id", "role_id"}, spec.name
+        assert spec.body is None or spec.name in STORE_CHANGE_BODIES, f"{spec.name}: add a body"
+
+
+@pytest.fixture
+def nordic_admin(
+    api: Api,
+    nordic: str,
+    make_customer: Callable[..., dict[str, Any]],
+    make_customer_user: Callable[..., dict[str, Any]],
+) -> str:
+    """A signed-in administrator of a company of another tenant (nordic)."""
+    company = make_customer(nordic, name="Nordic Customer")["id"]
+    make_customer_user(nordic, company, company, email="nina@nordic.example", role_id="administrator")
+    token = api.token("nordic", "nina@nordic.example")
+    assert api.call("GET", "/v1/store/me", token=token).status == 200
+    return token
+
+
+@pytest.mark.parametrize("outsider", ["globex_admin", "nordic_admin"], ids=["same-tenant", "other-tenant"])
+@pytest.mark.parametrize("spec", STORE_ITEM_ROUTES, ids=lambda spec: spec.name)
+def test_another_companys_object_is_404_to_a_company_administrator_and_stays_unchanged(
+    api: Api, initech: Initech, table: Table, request: pytest.FixtureRequest, outsider: str, spec: RouteSpec
+) -> None:
+    # given Initech's objects as they are, and an administrator of another company
+    token = request.getfixturevalue(outsider)
+    before = table.items()
+    path = spec.path.format(**{name: initech.ids[name] for name in _path_parameters(spec)})
+
+    # when they call the route with Initech's ids (and the right version)
+    reply = api.call(
+        spec.method, path, token=token, body=STORE_CHANGE_BODIES.get(spec.name), headers={"If-Match": '"1"'}
+    )
+
+    # then
+    assert_problem(reply, 404)
+    assert table.items() == before
+
+
+@pytest.mark.parametrize("name", sorted(STORE_CROSS_COMPANY_REFERENCES))
+def test_a_storefront_change_referring_to_another_companys_unit_is_422_and_writes_nothing(
+    api: Api, acme: Acme, initech: Initech, globex_admin: str, table: Table, name: str
+) -> None:
+    # given Globex's own unit and user, and Initech's unit
+    template, build, field = STORE_CROSS_COMPANY_REFERENCES[name]
+    path = template.format(own_unit=acme.ids["unit_id"], own_user=acme.ids["user_id"])
+    before = table.items()
+
+    # when Globex's administrator refers to Initech's unit
+    reply = api.call(name.split(" ", 1)[0], path, token=globex_admin, body=build(initech.ids))
+
+    # then
+    assert error_locs(reply) == [field]
+    assert table.items() == before

@@ -18,6 +18,7 @@ from chalicelib.api.routing import ROUTES
 
 from .conftest import MEASURED_ROUND_TRIPS, Api, AwsCalls
 from .support import (
+    address_body,
     customer_body,
     organization_body,
     staff_role_body,
@@ -30,6 +31,7 @@ from .support import (
 MANAGER = "max.manager@globex.example"
 ADMINISTRATOR = "ava.admin@globex.example"
 SALES_REP = "sam.sales@acme.example"
+REQUESTER = {"name": "Requester", "grants": {"catalog.view": "unit"}}
 PRINCIPAL = "BatchGetItem"  # the caller's staff and customer-user records, by the token's email
 GET, BATCH_GET, QUERY, WRITE = "GetItem", "BatchGetItem", "Query", "TransactWriteItems"
 
@@ -91,8 +93,12 @@ def customers(
         world.token, customer["id"], customer["id"], email=ADMINISTRATOR, role_id="administrator"
     )
     # ava has signed in once: her account is bound, so her requests count no binding write
-    assert api.call("GET", "/v1/store/me", token=api.token("acme", ADMINISTRATOR)).status == 200
+    ava = api.token("acme", ADMINISTRATOR)
+    assert api.call("GET", "/v1/store/me", token=ava).status == 200
+    role = api.call("POST", "/v1/store/company/roles", token=ava, body=REQUESTER)
+    assert role.status == 201, role.body
     return {
+        "role": role.body["id"],
         "user": manager["id"],
         "group": group["id"],
         "spare_group": spare_group["id"],
@@ -121,7 +127,7 @@ def staff(
     )
     assert reply.status == 200, reply.body
     spare = make_staff_user(world.token, "spare@acme.example")
-    return {"staff": sam["id"], "spare_staff": spare["id"], "role": make_staff_role(world.token)["id"]}
+    return {"staff": sam["id"], "spare_staff": spare["id"], "staff_role": make_staff_role(world.token)["id"]}
 
 
 @dataclass(frozen=True)
@@ -194,7 +200,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "POST /v1/admin/roles": Case(
         "POST", "/v1/admin/roles", (PRINCIPAL, GET, WRITE), lambda _: staff_role_body(), status=201
     ),
-    "GET /v1/admin/roles/{role_id}": Case("GET", "/v1/admin/roles/{role}", (PRINCIPAL, GET)),
+    "GET /v1/admin/roles/{role_id}": Case("GET", "/v1/admin/roles/{staff_role}", (PRINCIPAL, GET)),
     "POST /v1/admin/roles/{role_id}/copies": Case(
         "POST",
         "/v1/admin/roles/pricing-manager/copies",
@@ -203,11 +209,14 @@ ROUND_TRIPS: dict[str, Case] = {
         status=201,
     ),
     "PATCH /v1/admin/roles/{role_id}": Case(
-        "PATCH", "/v1/admin/roles/{role}", (PRINCIPAL, GET, WRITE), lambda _: {"name": "Care", "version": 1}
+        "PATCH",
+        "/v1/admin/roles/{staff_role}",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: {"name": "Care", "version": 1},
     ),
     "DELETE /v1/admin/roles/{role_id}": Case(
         "DELETE",
-        "/v1/admin/roles/{role}",
+        "/v1/admin/roles/{staff_role}",
         (PRINCIPAL, GET, QUERY, WRITE),
         headers=(("If-Match", '"1"'),),
         status=204,
@@ -468,6 +477,99 @@ ROUND_TRIPS: dict[str, Case] = {
         token="company admin",
         status=201,
     ),
+    "GET /v1/store/company/units": Case(
+        "GET", "/v1/store/company/units", (PRINCIPAL, QUERY), token="company admin"
+    ),
+    "GET /v1/store/company/units/{unit_id}": Case(
+        "GET", "/v1/store/company/units/{plant}", (PRINCIPAL, QUERY), token="company admin"
+    ),
+    "PATCH /v1/store/company/units/{unit_id}": Case(
+        "PATCH",
+        "/v1/store/company/units/{plant}",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda _: {"name": "Usine de Lyon", "version": 1},
+        token="company admin",
+    ),
+    "PATCH /v1/store/company/units/{unit_id} (move)": Case(
+        "PATCH",
+        "/v1/store/company/units/{plant}",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda ids: {"parent_id": ids["customer"], "version": 1},
+        token="company admin",
+    ),
+    "DELETE /v1/store/company/units/{unit_id}": Case(
+        "DELETE",
+        "/v1/store/company/units/{plant}",
+        (PRINCIPAL, QUERY, QUERY, WRITE),
+        headers=(("If-Match", '"1"'),),
+        token="company admin",
+        status=204,
+    ),
+    "GET /v1/store/company/units/{unit_id}/addresses": Case(
+        "GET", "/v1/store/company/units/{plant}/addresses", (PRINCIPAL, QUERY), token="company admin"
+    ),
+    "PUT /v1/store/company/units/{unit_id}/addresses": Case(
+        "PUT",
+        "/v1/store/company/units/{plant}/addresses",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda _: {"addresses": [address_body()], "version": 1},
+        token="company admin",
+    ),
+    "GET /v1/store/company/users/{user_id}": Case(
+        "GET", "/v1/store/company/users/{user}", (PRINCIPAL, QUERY, GET, GET), token="company admin"
+    ),
+    "PATCH /v1/store/company/users/{user_id}": Case(
+        "PATCH",
+        "/v1/store/company/users/{user}",
+        (PRINCIPAL, QUERY, GET, GET, WRITE),
+        lambda ids: {
+            "unit_id": ids["plant"],
+            "assignments": [{"role_id": "buyer", "unit_id": ids["plant"]}],
+            "version": 1,
+        },
+        token="company admin",
+    ),
+    "DELETE /v1/store/company/users/{user_id}": Case(
+        "DELETE",
+        "/v1/store/company/users/{user}",
+        (PRINCIPAL, QUERY, GET, GET, WRITE),
+        headers=(("If-Match", '"1"'),),
+        token="company admin",
+        status=204,
+    ),
+    "GET /v1/store/company/roles/{role_id}": Case(
+        "GET", "/v1/store/company/roles/{role}", (PRINCIPAL, QUERY), token="company admin"
+    ),
+    "PATCH /v1/store/company/roles/{role_id}": Case(
+        "PATCH",
+        "/v1/store/company/roles/{role}",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda _: {"name": "Requisitioner", "version": 1},
+        token="company admin",
+    ),
+    "PATCH /v1/store/company/roles/{role_id} (grants: its holders are read)": Case(
+        "PATCH",
+        "/v1/store/company/roles/{role}",
+        (PRINCIPAL, QUERY, QUERY, WRITE),
+        lambda _: {"grants": {"catalog.view": "subtree"}, "version": 1},
+        token="company admin",
+    ),
+    "DELETE /v1/store/company/roles/{role_id}": Case(
+        "DELETE",
+        "/v1/store/company/roles/{role}",
+        (PRINCIPAL, QUERY, QUERY, WRITE),
+        headers=(("If-Match", '"1"'),),
+        token="company admin",
+        status=204,
+    ),
+    "POST /v1/store/company/roles/{role_id}/copies": Case(
+        "POST",
+        "/v1/store/company/roles/purchasing-manager/copies",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda _: {"name": "Purchasing lead"},
+        token="company admin",
+        status=201,
+    ),
     # audit
     "GET /v1/admin/audit": Case("GET", "/v1/admin/audit", (PRINCIPAL, QUERY)),
     "GET /v1/admin/audit?entity_type=&actor=": Case(
@@ -534,7 +636,7 @@ def test_round_trips_per_request(
     # given
     case = ROUND_TRIPS[name]
     needs_customers = "/customer" in case.path or case.token in ("customer", "company admin")
-    needs_staff = "{staff}" in case.path or "{role}" in case.path or "{spare_staff}" in case.path
+    needs_staff = any(name in case.path for name in ("{staff}", "{staff_role}", "{spare_staff}"))
     needs_staff = needs_staff or case.token == "sales rep"
     ids = world.ids | (request.getfixturevalue("customers") if needs_customers or needs_staff else {})
     ids |= request.getfixturevalue("staff") if needs_staff else {}

@@ -27,9 +27,11 @@ from chalicelib.domain.access import (
     Role,
     Scope,
     Target,
+    assignment_escalations,
     decide,
     escalations,
     reach,
+    role_escalations,
 )
 
 P = CustomerPermission
@@ -897,3 +899,67 @@ def test_nothing_can_be_granted_at_a_unit_outside_the_tree(
     problems = escalations(granter, {P.ORDERS_MANAGE: scope}, FOREIGN, include_subunits)
     # then it escalates (and no KeyError is raised)
     assert problems == [f"orders.manage ({scope.label})"]
+
+
+# --- assignment_escalations() and role_escalations() ------------------------------------------------
+
+
+def test_assignments_the_granter_could_give_escalate_nothing() -> None:
+    # given an administrator at berlin
+    granter = access(Assignment("administrator", HOME))
+    # when someone holds a buyer role below berlin and an administrator role at berlin
+    held = [Assignment("buyer", "berlin-lab"), Assignment("administrator", HOME)]
+    problems = assignment_escalations(granter, held, PREDEFINED_ROLES)
+    # then
+    assert problems == []
+
+
+def test_assignments_beyond_the_granter_list_each_problem_once() -> None:
+    # given a buyer at berlin
+    granter = access(Assignment("buyer", HOME))
+    # when someone holds a purchasing manager role at berlin and at paris
+    held = [Assignment("purchasing-manager", HOME), Assignment("purchasing-manager", "paris")]
+    problems = assignment_escalations(granter, held, PREDEFINED_ROLES)
+    # then each missing grant is named once
+    assert len(problems) == len(set(problems))
+    assert "orders.view (subtree)" in problems
+
+
+def test_an_assignment_of_an_unknown_role_escalates_nothing() -> None:
+    # given a principal holding nothing
+    granter = access()
+    # when someone holds a role that no longer exists
+    problems = assignment_escalations(granter, [Assignment("gone", HOME)], PREDEFINED_ROLES)
+    # then
+    assert problems == []
+
+
+def test_a_role_is_defined_with_grants_held_where_roles_are_managed() -> None:
+    # given an administrator at berlin (who manages roles there)
+    granter = access(Assignment("administrator", HOME))
+    # when they define a role granting orders.view for the subtree
+    problems = role_escalations(granter, {P.ORDERS_VIEW: SUBTREE})
+    # then
+    assert problems == []
+
+
+def test_a_role_grant_held_only_where_roles_are_not_managed_escalates() -> None:
+    # given a principal managing roles at paris and holding orders.view only at berlin
+    roles = {
+        **custom("keeper", {P.ROLES_MANAGE: UNIT}),
+        "reader": Role(id="reader", name="Reader", grants={P.ORDERS_VIEW: UNIT}),
+    }
+    granter = access(Assignment("keeper", "paris"), Assignment("reader", HOME), roles=roles)
+    # when they define a role granting orders.view
+    problems = role_escalations(granter, {P.ORDERS_VIEW: UNIT})
+    # then it escalates: at paris, where they manage roles, they do not hold it
+    assert problems == ["orders.view (unit)"]
+
+
+def test_defining_a_role_without_managing_roles_anywhere_names_roles_manage() -> None:
+    # given a buyer
+    granter = access(Assignment("buyer", HOME))
+    # when they define a role
+    problems = role_escalations(granter, {P.CATALOG_VIEW: UNIT})
+    # then
+    assert problems == ["roles.manage (unit)"]

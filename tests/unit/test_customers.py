@@ -11,9 +11,11 @@ from pydantic import ValidationError
 from chalicelib.domain.customers import (
     CustomerFields,
     Unit,
+    UnitAddressesFields,
     company_tree,
     effective_unit,
     tree_listing,
+    unit_addresses,
 )
 
 NOW = datetime(2026, 11, 27, tzinfo=UTC)
@@ -171,3 +173,38 @@ def test_one_default_address_per_kind_is_allowed() -> None:
 
     # then
     assert [a.is_default for a in fields.addresses] == [True, True]
+
+
+def test_a_units_addresses_are_its_own_and_per_kind_those_that_apply_with_their_source() -> None:
+    # given a company with a billing address and a plant with a shipping address of its own
+    path = [
+        unit("cus_root", None, addresses=[address("billing", "HQ")]),
+        unit("unt_plant", "cus_root", addresses=[address("shipping", "Dock")]),
+    ]
+
+    # when
+    found = unit_addresses(path)
+
+    # then the plant's own address stands, and each kind names the unit it comes from
+    assert (found.unit_id, found.version) == ("unt_plant", 1)
+    assert [own.label for own in found.own] == ["Dock"]
+    assert {kind: found.effective[kind].source for kind in ("billing", "shipping")} == {
+        "billing": "cus_root",
+        "shipping": "unt_plant",
+    }
+
+
+def test_a_replacing_address_list_is_checked_like_a_units() -> None:
+    # when two billing addresses are both the default
+    with pytest.raises(ValidationError) as raised:
+        UnitAddressesFields.model_validate(
+            {
+                "addresses": [
+                    address("billing", "A", is_default=True),
+                    address("billing", "B", is_default=True),
+                ]
+            }
+        )
+
+    # then
+    assert raised.value.errors()[0]["loc"] == ("addresses",)

@@ -24,7 +24,7 @@ from chalicelib.domain.access import (
     CustomerPermission,
     Decision,
 )
-from chalicelib.domain.customer_users import CustomerSession, CustomerUser
+from chalicelib.domain.customer_users import Company, CustomerSession, CustomerUser
 from chalicelib.domain.permissions import NOT_GRANTABLE, Bound, Permission, bound_of, may_call
 from chalicelib.domain.staff import (
     BY_CUSTOMER,
@@ -113,7 +113,10 @@ def customer_principal(*assignments: Assignment, staff: StaffAccess | None = Non
         unit_id=HOME_UNIT,
     )
     tree = CompanyTree({HOME_UNIT: None})
-    session = CustomerSession(user=user, access=CustomerAccess(user.id, tree, assignments), company_path=())
+    company = Company(customer_id=HOME_UNIT, units={}, tree=tree, structure_version=1)
+    session = CustomerSession(
+        user=user, access=CustomerAccess(user.id, tree, assignments), company_path=(), company=company
+    )
     return Principal(
         kind="customer", tenant_id=TENANT_ID, subject="idp|customer", customer=session, staff=staff
     )
