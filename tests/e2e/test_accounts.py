@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import requests
+
 from .stack import Stack
 from .support import problem
+
+USERS = 1_000
 
 
 def test_a_purchasing_manager_sees_the_users_of_his_unit_and_below(stack: Stack) -> None:
@@ -42,3 +48,55 @@ def test_me_shows_where_the_user_sits(stack: Stack) -> None:
     me = response.json()
     assert [unit["name"] for unit in me["company_path"]] == ["Globex", "Globex Manufacturing", "Plant Ohio"]
     assert me["user"]["status"] == "active"
+
+
+def test_a_unit_with_a_thousand_users_is_listed_whole_and_decides_their_requests(
+    stack: Stack, acme_admin: str
+) -> None:
+    # given a customer whose unit has a purchasing manager and 999 buyers, invited over HTTP
+    session = requests.Session()  # one connection for the 1,000 invitations
+    auth = {"Authorization": f"Bearer {acme_admin}"}
+    company = stack.call("POST", "/v1/admin/customers", token=acme_admin, json={"name": "Crowded"}).json()[
+        "id"
+    ]
+    unit_body = {"name": "Assembly", "kind": "department", "parent_id": company}
+    unit = stack.call(
+        "POST", f"/v1/admin/customers/{company}/units", token=acme_admin, json=unit_body
+    ).json()["id"]
+    for number, role in enumerate(["purchasing-manager"] + ["buyer"] * (USERS - 1)):
+        invitation = {
+            "email": f"user{number:04d}@crowded.example",
+            "name": f"User {number}",
+            "unit_id": unit,
+            "assignments": [{"role_id": role, "unit_id": unit}],
+        }
+        reply = session.post(f"{stack.api}/v1/admin/customers/{company}/users", json=invitation, headers=auth)
+        assert reply.status_code == 201, reply.text
+
+    # when the seller lists them, their manager lists them, and the last buyer signs in
+    by_staff = _every_item(stack, f"/v1/admin/customers/{company}/users", acme_admin)
+    by_manager = _every_item(
+        stack, "/v1/store/company/users", stack.token("acme", "user0000@crowded.example")
+    )
+    last = stack.call(
+        "GET", "/v1/store/me", token=stack.token("acme", f"user{USERS - 1:04d}@crowded.example")
+    )
+
+    # then each list has every user once, and the buyer's request is decided
+    assert len({user["id"] for user in by_staff}) == len(by_staff) == USERS
+    assert {user["id"] for user in by_manager} == {user["id"] for user in by_staff}
+    assert last.status_code == 200, last.text
+    assert last.json()["company_path"][-1]["id"] == unit
+
+
+def _every_item(stack: Stack, path: str, token: str) -> list[dict[str, Any]]:
+    """Every item of a list, page after page (100 a page, the most a page holds)."""
+    items: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"limit": 100}
+    while True:
+        page = stack.call("GET", path, token=token, params=params)
+        assert page.status_code == 200, page.text
+        items += page.json()["items"]
+        if page.json()["next_cursor"] is None:
+            return items
+        params["cursor"] = page.json()["next_cursor"]
