@@ -14,7 +14,8 @@ What it does:
    and the minimum per call):
    - ``decide()`` for allowed, forbidden (403) and hidden (404) outcomes, and another company's record;
    - ``CompanyTree(...)`` construction per tree (once per request that loads the company's units);
-   - ``reach()`` (what a list may show) and ``escalations()`` (a role assignment being written).
+   - ``reach()`` (what a list may show) and ``escalations()`` (a role assignment being written);
+   - ``StaffAccess.decide()`` for staff grants limited to organizations or assigned customers.
 
 The outcome column is what ``decide()`` answered; a case whose answer is not the one it was built
 for is flagged. Goal (issue 4): a policy decision at most 20 us.
@@ -53,6 +54,15 @@ from chalicelib.domain.access import (  # noqa: E402
     decide,
     escalations,
     reach,
+)
+from chalicelib.domain.permissions import Permission  # noqa: E402
+from chalicelib.domain.staff import (  # noqa: E402
+    PREDEFINED_STAFF_ROLES,
+    TENANT,
+    StaffAccess,
+    StaffAssignmentFields,
+    StaffTarget,
+    staff_access,
 )
 
 P = CustomerPermission
@@ -181,6 +191,53 @@ def decision_cases(trees: Mapping[str, CompanyTree]) -> list[Case]:
     ]
 
 
+def staff_cases() -> list[tuple[str, StaffAccess, Permission, StaffTarget]]:
+    """Staff decisions: a tenant administrator, an organization administrator of 50 organizations
+    among three assignments, and a sales rep with 500 assigned customers; allowed, 403 and 404."""
+    roles = PREDEFINED_STAFF_ROLES
+
+    def assignment(role_id: str, **limits: object) -> StaffAssignmentFields:
+        return StaffAssignmentFields.model_validate({"role_id": role_id, **limits}, strict=False)
+
+    organizations = [f"org_01JD{number:022d}" for number in range(50)]
+    customers = frozenset(f"cus_01JD{number:022d}" for number in range(500))
+    admin = staff_access("stf_admin", [assignment("tenant-administrator")], roles)
+    org_admin = staff_access(
+        "stf_org",
+        [
+            assignment("content-editor", organization_ids=organizations[:1]),
+            assignment("catalog-manager"),
+            assignment("organization-administrator", organization_ids=organizations),
+        ],
+        roles,
+    )
+    rep = staff_access(
+        "stf_rep", [assignment("sales-representative", assigned_customers_only=True)], roles, customers
+    )
+    last_org, last_customer = (
+        StaffTarget(organization_id=organizations[-1]),
+        StaffTarget(customer_id=max(customers)),
+    )
+    return [
+        ("tenant administrator (1)", admin, Permission.AUDIT_READ, TENANT),
+        ("org admin of 50 + editor + catalog (3), last org", org_admin, Permission.WEBSITES_WRITE, last_org),
+        (
+            "org admin of 50 + editor + catalog (3), another",
+            org_admin,
+            Permission.WEBSITES_WRITE,
+            StaffTarget("org_x"),
+        ),
+        ("catalog manager (via org admin), tenant-wide", org_admin, Permission.ORGANIZATIONS_WRITE, TENANT),
+        ("sales rep of 500 customers (1), assigned", rep, Permission.CUSTOMERS_WRITE, last_customer),
+        (
+            "sales rep of 500 customers (1), another",
+            rep,
+            Permission.CUSTOMERS_WRITE,
+            StaffTarget(customer_id="cus_x"),
+        ),
+    ]
+
+
 def row(label: str, timing: Timing, note: str = "") -> str:
     return f"  {label:<{LABEL}} {timing.median_us:10.2f} {timing.min_us:10.2f}  {note}".rstrip()
 
@@ -258,6 +315,14 @@ def main() -> None:
             problems = escalations(admin, grants, unit, include_subunits)
             timing = timed(partial(escalations, admin, grants, unit, include_subunits), repeat)
             print(row(f"{name:<9} {what} ({len(grants)} permissions) -> {len(problems)}", timing))
+
+    print("\nStaffAccess.decide()   staff principal (assignments), permission, record -> outcome")
+    print(header)
+    for label, access, permission, target in staff_cases():
+        outcome = access.decide(permission, target)
+        timing = timed(partial(access.decide, permission, target), repeat)
+        decide_medians.append(timing.median_us)
+        print(row(f"{label:<48} {permission.value:<20} {outcome.value}", timing))
 
     worst = max(decide_medians)
     verdict = "meets" if worst <= GOAL_US else "MISSES"
