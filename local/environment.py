@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ STAGE = "local"
 REGION = "eu-west-1"
 HOST = "127.0.0.1"
 DEFAULT_API_PORT = 8000
+DATA_FORMAT = "2"  # raised when stored items change shape (2: staff users hold role assignments)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,20 @@ class DataDir:
     @property
     def stream_checkpoint(self) -> Path:
         return self.root / "stream-checkpoint.json"
+
+    def retire_stale_dynamodb(self) -> Path | None:
+        """Move DynamoDB data of an older format aside (it would no longer load); returns where to."""
+        marker = self.root / "data-format"
+        stored = marker.read_text().strip() if marker.exists() else "1"
+        retired = None
+        if self.dynamodb.exists() and any(self.dynamodb.iterdir()) and stored != DATA_FORMAT:
+            retired = self.root / f"dynamodb.format-{stored}"
+            shutil.rmtree(retired, ignore_errors=True)
+            self.dynamodb.rename(retired)
+            self.stream_checkpoint.unlink(missing_ok=True)  # it points into the retired table's stream
+        self.dynamodb.mkdir(parents=True, exist_ok=True)
+        marker.write_text(DATA_FORMAT)
+        return retired
 
     def cursor_secret(self) -> str:
         """A secret made on first run and kept, so cursors handed out stay valid across restarts."""

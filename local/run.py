@@ -74,7 +74,9 @@ def _start_dynamodb(jar: Path | None, args: argparse.Namespace, data: DataDir, c
         LOG.warning("DynamoDB runs in moto (%s): its data will NOT persist", reason)
         backend = Backend("dynamodb-moto", moto_command(args.dynamodb_port), args.dynamodb_port, data.logs)
     else:
-        data.dynamodb.mkdir(parents=True, exist_ok=True)
+        retired = data.retire_stale_dynamodb()
+        if retired is not None:
+            LOG.warning("the local data had an older format: moved to %s, seeding afresh", retired)
         command = dynamodb_local_command(jar, args.dynamodb_port, data.dynamodb)
         backend = Backend("dynamodb-local", command, args.dynamodb_port, data.logs)
     cleanup.callback(backend.stop)
