@@ -1,7 +1,8 @@
 """DynamoDB round trips per request, counted on the botocore client (the table is the truth).
 
-Every authenticated request starts with one GetItem (the caller's staff record: roles come from the
-table). The figures are what the request costs in the steady state; the table of all of them is
+Every authenticated request starts with one BatchGetItem (the token's staff and customer-user records
+by email, and the tenant's own staff roles); a customer user adds one Query (their company), and so
+does a staff user limited to assigned customers (those customers). The figures are what the request costs in the steady state; the table of all of them is
 printed in the terminal summary of the run.
 """
 
