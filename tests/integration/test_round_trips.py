@@ -2,8 +2,8 @@
 
 Every authenticated request starts with one BatchGetItem (the token's staff and customer-user records
 by email, and the tenant's own staff roles); a customer user adds one Query (their company), and so
-does a staff user limited to assigned customers (those customers). The figures are what the request costs in the steady state; the table of all of them is
-printed in the terminal summary of the run.
+does a staff user limited to assigned customers (those customers). The figures are what the request
+costs in the steady state; the table of all of them is printed in the terminal summary of the run.
 """
 
 from __future__ import annotations

@@ -1,0 +1,703 @@
+"""The staff authorization matrix: every staff route x predefined staff role x where the record lies.
+
+Each actor is a staff user of acme holding one predefined role: a Tenant Administrator; an
+Organization Administrator limited to organization A; a Sales Representative limited to assigned
+customers, whom customer Globex names in its ``sales_rep_ids``; a Catalog Manager; a Pricing Manager;
+a Content Editor. The records a route is called on lie at every position relative to the actor's limit:
+
+    own           organization A, a website of A, customer Globex with its units and users
+                  (inside the limit); for a tenant-wide record: acme's own
+    other         organization B, a website of B, customer Initech: the same tenant, outside the limit
+    other tenant  nordic's organization, website, customer, customer group, staff user, staff role
+
+The expected answers are written out by hand below, not derived from the policy:
+
+    A  allowed (2xx; in a list: the record is listed)
+    F  403: the caller may know the record, not act on it (also: a route their roles never allow)
+    H  404: the caller may not know the record exists (in a list: not listed)
+    U  422 on the body field naming a record the caller may not know
+    C  409: allowed, but the record still has dependents
+    -  does not apply (a tenant-wide record has no "other" position)
+
+A create naming its record in the body (a website's ``organization_id``) is called with the record
+at each position. Every refusal must change nothing in the table and name nothing of the record it
+refused. ``tests/integration/test_authorization_matrix.py`` is the storefront's matrix.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from typing import Any
+
+import pytest
+
+from app import app as chalice_app  # noqa: F401 - registers every route in ROUTES
+from chalicelib.api.routing import ROUTES
+from chalicelib.domain.permissions import Permission
+
+from .conftest import Api, Outbox, Table
+from .support import customer_body, organization_body, unit_body, website_body
+
+Make = Callable[..., dict[str, Any]]
+POSITIONS = ("own", "other", "other tenant")
+ROLES = (
+    "tenant-administrator",
+    "organization-administrator",
+    "sales-representative",
+    "catalog-manager",
+    "pricing-manager",
+    "content-editor",
+)
+ACTOR = "actor@acme.example"
+NOT_STAFF = {Permission.PUBLIC, Permission.PLATFORM_TENANTS, Permission.CUSTOMER_SELF}
+STAFF_ROUTES = sorted(
+    spec.name
+    for spec in ROUTES
+    if isinstance(spec.permission, Permission) and spec.permission not in NOT_STAFF
+)
+ADMIN = "/v1/admin"
+
+
+@dataclass
+class World:
+    """acme (organizations A and B, a website each, Globex and Initech, a customer group, a staff user
+    and a staff role) and nordic (one of each), and the actor: a staff user of acme holding ``role``.
+
+    ``records[kind][position]`` is the record of that kind lying at the position; ``admins`` is each
+    tenant's administrator, who reads the records' versions and makes spare records for writes.
+    """
+
+    api: Api
+    table: Table
+    role: str
+    actor: str
+    actor_id: str
+    admins: dict[str, str]
+    records: dict[str, dict[str, str]]
+    serial: Iterator[int] = dataclass_field(default_factory=itertools.count)
+    snapshot: list[dict[str, Any]] | None = None  # the table's items, until something is written
+    unchecked: list[str] = dataclass_field(default_factory=list)  # refusals made since the snapshot
+
+    def before_refusal(self) -> None:
+        """Scan the table, unless nothing was written since it was last scanned."""
+        if self.snapshot is None:
+            self.snapshot = self.table.items()
+
+    def settle(self) -> None:
+        """Assert the refusals made since the snapshot left the table as it was (before a write).
+
+        Scanning moto's table is the slow part of a cell: refusals in a row share the scans before and
+        after them, so every refusal is still checked against the table as it was just before it.
+        """
+        if self.unchecked:
+            assert self.table.items() == self.snapshot, f"a refusal changed the table: {self.unchecked}"
+            self.unchecked.clear()
+
+    def admin(self, position: str) -> str:
+        return self.admins["nordic" if position == "other tenant" else "acme"]
+
+    def fresh(self, prefix: str) -> str:
+        return f"{prefix}{next(self.serial)}"
+
+    def if_match(self, path: str, position: str) -> dict[str, str]:
+        """The If-Match of the record at ``path``, as its tenant's administrator reads it now."""
+        reply = self.api.call("GET", path, token=self.admin(position))
+        assert reply.status == 200, reply.body
+        return {"If-Match": f'"{reply.body["version"]}"'}
+
+    def make(self, position: str, path: str, body: dict[str, Any]) -> str:
+        """A spare record made by the administrator of the position's tenant; returns its id."""
+        self.settle()
+        reply = self.api.call("POST", path, token=self.admin(position), body=body)
+        assert reply.status == 201, reply.body
+        self.snapshot = None
+        return str(reply.body["id"])
+
+
+@pytest.fixture
+def world_for(
+    api: Api,
+    make_tenant: Callable[..., str],
+    make_organization: Make,
+    make_website: Make,
+    make_customer: Make,
+    make_unit: Make,
+    make_customer_user: Make,
+    make_customer_group: Make,
+    make_staff_user: Make,
+    make_staff_role: Make,
+    table: Table,
+) -> Callable[[str], World]:
+    def build(role: str) -> World:
+        acme, nordic = make_tenant("acme"), make_tenant("nordic")
+        a = make_organization(acme, name="Acme Europe")["id"]
+        b = make_organization(acme, name="Acme Nordics")["id"]
+        n = make_organization(nordic, name="Nordic Europe")["id"]
+        assignment: dict[str, Any] = {"role_id": role}
+        if role == "organization-administrator":
+            assignment["organization_ids"] = [a]
+        if role == "sales-representative":
+            assignment["assigned_customers_only"] = True
+        actor_id = make_staff_user(acme, ACTOR, name="Actor", assignments=[assignment])["id"]
+        reps = [actor_id] if role == "sales-representative" else []
+        customers = {
+            "own": make_customer(acme, name="Globex", sales_rep_ids=reps)["id"],
+            "other": make_customer(acme, name="Initech")["id"],
+            "other tenant": make_customer(nordic, name="Fjord")["id"],
+        }
+        units, users = {}, {}
+        for position, customer in customers.items():
+            token = nordic if position == "other tenant" else acme
+            units[position] = make_unit(token, customer, customer)["id"]
+            email = f"user.{position.replace(' ', '.')}@example.com"
+            users[position] = make_customer_user(token, customer, units[position], email=email)["id"]
+        other_staff = {"assignments": [{"role_id": "catalog-manager"}]}
+        records = {
+            "organization": {"own": a, "other": b, "other tenant": n},
+            "website": {
+                "own": make_website(acme, a, name="Acme Germany", hostnames=["a.acme.example"])["id"],
+                "other": make_website(acme, b, name="Acme Sweden", hostnames=["b.acme.example"])["id"],
+                "other tenant": make_website(nordic, n, name="Nordic", hostnames=["n.nordic.example"])["id"],
+            },
+            "customer": customers,
+            "unit": units,
+            "user": users,
+            "group": {
+                "own": make_customer_group(acme)["id"],
+                "other tenant": make_customer_group(nordic)["id"],
+            },
+            "staff": {
+                "own": make_staff_user(acme, "stan.staff@acme.example", **other_staff)["id"],
+                "other tenant": make_staff_user(nordic, "stan.staff@nordic.example", **other_staff)["id"],
+            },
+            "role": {
+                "own": make_staff_role(acme)["id"],
+                "other tenant": make_staff_role(nordic)["id"],
+            },
+        }
+        actor = api.token("acme", ACTOR)
+        return World(api, table, role, actor, actor_id, {"acme": acme, "nordic": nordic}, records)
+
+    return build
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str
+    record: str  # the id of the record at the position: a refusal must not show it
+    body: dict[str, Any] | None = None
+    field: str | None = None  # the body field naming the record (a 422 must point at it)
+    headers: dict[str, str] = dataclass_field(default_factory=dict)
+
+
+Request = Callable[[World, str], Call]
+RENAME = {"name": "Renamed"}
+
+
+def _on(
+    kind: str, collection: str, method: str, suffix: str = "", body: dict[str, Any] | None = None
+) -> Request:
+    """A call on the record of ``kind`` at the position, found at ``collection/<id>``."""
+
+    def call(world: World, position: str) -> Call:
+        record = world.records[kind][position]
+        path = f"{ADMIN}/{collection}/{record}"
+        headers = world.if_match(path, position) if method in ("PATCH", "DELETE") else {}
+        return Call(method, path + suffix, record, body, headers=headers)
+
+    return call
+
+
+def _spare(kind: str, collection: str, body: Callable[[World, str], dict[str, Any]]) -> Request:
+    """DELETE on a spare record of ``kind`` just made at the position (version 1)."""
+
+    def call(world: World, position: str) -> Call:
+        record = world.make(position, f"{ADMIN}/{collection}", body(world, position))
+        return Call("DELETE", f"{ADMIN}/{collection}/{record}", record, headers={"If-Match": '"1"'})
+
+    return call
+
+
+def _customer(method: str, suffix: str = "", body: dict[str, Any] | None = None) -> Request:
+    return _on("customer", "customers", method, suffix, body)
+
+
+def _of_customer(kind: str, method: str, suffix: str = "", body: dict[str, Any] | None = None) -> Request:
+    """A call on the unit or user of the customer at the position (``kind``: units or users)."""
+
+    def call(world: World, position: str) -> Call:
+        customer = world.records["customer"][position]
+        record = world.records["unit" if kind == "units" else "user"][position]
+        path = f"{ADMIN}/customers/{customer}/{kind}/{record}"
+        headers = world.if_match(path, position) if method in ("PATCH", "DELETE") else {}
+        return Call(method, path + suffix, customer, body, headers=headers)
+
+    return call
+
+
+def _spare_of_customer(kind: str) -> Request:
+    """DELETE on a spare unit or user just made under the company of the customer at the position."""
+
+    def call(world: World, position: str) -> Call:
+        customer = world.records["customer"][position]
+        body = (
+            unit_body(customer, name=world.fresh("Spare "))
+            if kind == "units"
+            else _user_body(world.fresh("spare"), customer)
+        )
+        record = world.make(position, f"{ADMIN}/customers/{customer}/{kind}", body)
+        path = f"{ADMIN}/customers/{customer}/{kind}/{record}"
+        return Call("DELETE", path, customer, headers={"If-Match": '"1"'})
+
+    return call
+
+
+def _user_body(name: str, unit: str) -> dict[str, Any]:
+    return {
+        "email": f"{name}@example.com",
+        "name": name,
+        "unit_id": unit,
+        "assignments": [{"role_id": "buyer", "unit_id": unit}],
+    }
+
+
+def _under_customer(kind: str) -> Request:
+    """POST a new unit or user under the company of the customer at the position."""
+
+    def call(world: World, position: str) -> Call:
+        customer = world.records["customer"][position]
+        body = (
+            unit_body(customer, name=world.fresh("New "))
+            if kind == "units"
+            else _user_body(world.fresh("new"), customer)
+        )
+        return Call("POST", f"{ADMIN}/customers/{customer}/{kind}", customer, body)
+
+    return call
+
+
+def _new_website(world: World, position: str) -> Call:
+    organization = world.records["organization"][position]
+    name = world.fresh("new")
+    body = website_body(organization, name=name, hostnames=[f"{name}.example"])
+    return Call("POST", f"{ADMIN}/websites", organization, body, "body.organization_id")
+
+
+def _spare_website(world: World, position: str) -> dict[str, Any]:
+    name = world.fresh("spare")
+    return website_body(world.records["organization"][position], name=name, hostnames=[f"{name}.example"])
+
+
+# How to call each route on the record at a position.
+RECORD_REQUESTS: dict[str, Request] = {
+    "GET /v1/admin/organizations/{organization_id}": _on("organization", "organizations", "GET"),
+    "PATCH /v1/admin/organizations/{organization_id}": _on(
+        "organization", "organizations", "PATCH", body=RENAME
+    ),
+    # Organizations A and B have a website each: an allowed delete is 409.
+    "DELETE /v1/admin/organizations/{organization_id}": _on("organization", "organizations", "DELETE"),
+    "POST /v1/admin/websites": _new_website,
+    "GET /v1/admin/websites/{website_id}": _on("website", "websites", "GET"),
+    "GET /v1/admin/websites/{website_id}/effective-settings": _on(
+        "website", "websites", "GET", "/effective-settings"
+    ),
+    "PATCH /v1/admin/websites/{website_id}": _on("website", "websites", "PATCH", body=RENAME),
+    "DELETE /v1/admin/websites/{website_id}": _spare("website", "websites", _spare_website),
+    "GET /v1/admin/customers/{customer_id}": _customer("GET"),
+    "PATCH /v1/admin/customers/{customer_id}": _customer("PATCH", body=RENAME),
+    # Every customer has a unit and users: an allowed delete is 409.
+    "DELETE /v1/admin/customers/{customer_id}": _customer("DELETE"),
+    "GET /v1/admin/customers/{customer_id}/units": _customer("GET", "/units"),
+    "POST /v1/admin/customers/{customer_id}/units": _under_customer("units"),
+    "GET /v1/admin/customers/{customer_id}/units/{unit_id}": _of_customer("units", "GET"),
+    "GET /v1/admin/customers/{customer_id}/units/{unit_id}/effective": _of_customer(
+        "units", "GET", "/effective"
+    ),
+    "PATCH /v1/admin/customers/{customer_id}/units/{unit_id}": _of_customer("units", "PATCH", body=RENAME),
+    "DELETE /v1/admin/customers/{customer_id}/units/{unit_id}": _spare_of_customer("units"),
+    "GET /v1/admin/customers/{customer_id}/users": _customer("GET", "/users"),
+    "POST /v1/admin/customers/{customer_id}/users": _under_customer("users"),
+    "GET /v1/admin/customers/{customer_id}/users/{user_id}": _of_customer("users", "GET"),
+    "PATCH /v1/admin/customers/{customer_id}/users/{user_id}": _of_customer("users", "PATCH", body=RENAME),
+    "DELETE /v1/admin/customers/{customer_id}/users/{user_id}": _spare_of_customer("users"),
+    "GET /v1/admin/customer-groups/{group_id}": _on("group", "customer-groups", "GET"),
+    "PATCH /v1/admin/customer-groups/{group_id}": _on("group", "customer-groups", "PATCH", body=RENAME),
+    "DELETE /v1/admin/customer-groups/{group_id}": _spare(
+        "group", "customer-groups", lambda world, _: {"name": world.fresh("Spare group ")}
+    ),
+    "GET /v1/admin/staff-users/{staff_id}": _on("staff", "staff-users", "GET"),
+    "PATCH /v1/admin/staff-users/{staff_id}": _on("staff", "staff-users", "PATCH", body=RENAME),
+    "DELETE /v1/admin/staff-users/{staff_id}": _spare(
+        "staff",
+        "staff-users",
+        lambda world, _: {
+            "email": f"{world.fresh('spare')}@staff.example",
+            "name": "Spare",
+            "assignments": [{"role_id": "catalog-manager"}],
+        },
+    ),
+    "GET /v1/admin/roles/{role_id}": _on("role", "roles", "GET"),
+    "PATCH /v1/admin/roles/{role_id}": _on("role", "roles", "PATCH", body=RENAME),
+    "DELETE /v1/admin/roles/{role_id}": _spare(
+        "role",
+        "roles",
+        lambda world, _: {"name": world.fresh("Spare "), "permissions": ["customers.read"]},
+    ),
+    "POST /v1/admin/roles/{role_id}/copies": _on("role", "roles", "POST", "/copies", {"name": "Copied"}),
+}
+
+
+def _tenant_patch(world: World) -> Call:
+    return Call("PATCH", f"{ADMIN}/tenant", "acme", RENAME, headers=world.if_match(f"{ADMIN}/tenant", "own"))
+
+
+# How to call each route that takes no record (creates, /v1/admin/me, the caller's own tenant).
+ROUTE_REQUESTS: dict[str, Callable[[World], Call]] = {
+    "GET /v1/admin/me": lambda world: Call("GET", f"{ADMIN}/me", ""),
+    "GET /v1/admin/tenant": lambda world: Call("GET", f"{ADMIN}/tenant", ""),
+    "PATCH /v1/admin/tenant": _tenant_patch,
+    "POST /v1/admin/organizations": lambda world: Call(
+        "POST", f"{ADMIN}/organizations", "", organization_body(name="Acme Iberia")
+    ),
+    "POST /v1/admin/customers": lambda world: Call(
+        "POST", f"{ADMIN}/customers", "", customer_body(name="Umbrella")
+    ),
+    "POST /v1/admin/customer-groups": lambda world: Call(
+        "POST", f"{ADMIN}/customer-groups", "", {"name": "Wholesale"}
+    ),
+    "POST /v1/admin/staff-users": lambda world: Call(
+        "POST",
+        f"{ADMIN}/staff-users",
+        "",
+        {"email": "new.staff@acme.example", "name": "New", "assignments": [{"role_id": "content-editor"}]},
+    ),
+    "POST /v1/admin/roles": lambda world: Call(
+        "POST", f"{ADMIN}/roles", "", {"name": "Auditor", "permissions": ["audit.read"]}
+    ),
+}
+
+# Lists whose items lie at positions: the kind of record listed, and the query that lists it.
+LISTS: dict[str, tuple[str, str]] = {
+    "GET /v1/admin/organizations": ("organization", ""),
+    "GET /v1/admin/websites": ("website", ""),
+    "GET /v1/admin/customers": ("customer", ""),
+    "GET /v1/admin/customer-groups": ("group", ""),
+    "GET /v1/admin/staff-users": ("staff", ""),
+    "GET /v1/admin/roles": ("role", ""),
+    # The audit entries of the organizations' creation (the entry's entity_id is the organization's).
+    "GET /v1/admin/audit": ("organization", "?entity_type=organization&limit=100"),
+}
+
+
+def row(ta: str, oa: str, sr: str, cm: str, pm: str, ce: str) -> dict[str, str]:
+    """A route's answers for each role, in the order of ROLES."""
+    return dict(zip(ROLES, (ta, oa, sr, cm, pm, ce), strict=True))
+
+
+NO_ROUTE = "FFF"  # the role never allows the route: 403 whatever the record
+NO_TENANT_ROUTE = "F-F"  # the same, for a tenant-wide record (no "other" position)
+# route -> role -> the answer at each position, in the order of POSITIONS (own, other, other tenant);
+# a route without a record has one answer per role.
+MATRIX: dict[str, dict[str, str]] = {
+    # --- the signed-in staff user and their tenant ---
+    "GET /v1/admin/me": row(ta="A", oa="A", sr="A", cm="A", pm="A", ce="A"),
+    "GET /v1/admin/tenant": row(ta="A", oa="A", sr="A", cm="A", pm="A", ce="A"),
+    "PATCH /v1/admin/tenant": row(ta="A", oa="F", sr="F", cm="F", pm="F", ce="F"),
+    "GET /v1/admin/audit": row(
+        ta="A-H",
+        oa=NO_TENANT_ROUTE,
+        sr=NO_TENANT_ROUTE,
+        cm=NO_TENANT_ROUTE,
+        pm=NO_TENANT_ROUTE,
+        ce=NO_TENANT_ROUTE,
+    ),
+    # --- organizations ---
+    # Creating and deleting an organization change which organizations there are: tenant-wide only.
+    "POST /v1/admin/organizations": row(ta="A", oa="F", sr="F", cm="F", pm="F", ce="F"),
+    "GET /v1/admin/organizations": row(ta="AAH", oa="AHH", sr=NO_ROUTE, cm="AAH", pm="AAH", ce="AAH"),
+    "GET /v1/admin/organizations/{organization_id}": row(
+        ta="AAH", oa="AHH", sr=NO_ROUTE, cm="AAH", pm="AAH", ce="AAH"
+    ),
+    "PATCH /v1/admin/organizations/{organization_id}": row(
+        ta="AAH", oa="AHH", sr=NO_ROUTE, cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    "DELETE /v1/admin/organizations/{organization_id}": row(
+        ta="CCH", oa=NO_ROUTE, sr=NO_ROUTE, cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    # --- websites: the organization's reach, checked in the service ---
+    "POST /v1/admin/websites": row(ta="AAU", oa="AUU", sr=NO_ROUTE, cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE),
+    "GET /v1/admin/websites": row(ta="AAH", oa="AHH", sr=NO_ROUTE, cm="AAH", pm="AAH", ce="AAH"),
+    "GET /v1/admin/websites/{website_id}": row(ta="AAH", oa="AHH", sr=NO_ROUTE, cm="AAH", pm="AAH", ce="AAH"),
+    "GET /v1/admin/websites/{website_id}/effective-settings": row(
+        ta="AAH", oa="AHH", sr=NO_ROUTE, cm="AAH", pm="AAH", ce="AAH"
+    ),
+    "PATCH /v1/admin/websites/{website_id}": row(
+        ta="AAH", oa="AHH", sr=NO_ROUTE, cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    "DELETE /v1/admin/websites/{website_id}": row(
+        ta="AAH", oa="AHH", sr=NO_ROUTE, cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    # --- customers, their units and users: a sales representative sees only the assigned ones ---
+    "POST /v1/admin/customers": row(ta="A", oa="F", sr="F", cm="F", pm="F", ce="F"),
+    "GET /v1/admin/customers": row(ta="AAH", oa=NO_ROUTE, sr="AHH", cm=NO_ROUTE, pm="AAH", ce=NO_ROUTE),
+    "GET /v1/admin/customers/{customer_id}": row(
+        ta="AAH", oa=NO_ROUTE, sr="AHH", cm=NO_ROUTE, pm="AAH", ce=NO_ROUTE
+    ),
+    "PATCH /v1/admin/customers/{customer_id}": row(
+        ta="AAH", oa=NO_ROUTE, sr="AHH", cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    "DELETE /v1/admin/customers/{customer_id}": row(
+        ta="CCH", oa=NO_ROUTE, sr="CHH", cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    "GET /v1/admin/customers/{customer_id}/units": row(
+        ta="AAH", oa=NO_ROUTE, sr="AHH", cm=NO_ROUTE, pm="AAH", ce=NO_ROUTE
+    ),
+    "POST /v1/admin/customers/{customer_id}/units": row(
+        ta="AAH", oa=NO_ROUTE, sr="AHH", cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    "GET /v1/admin/customers/{customer_id}/units/{unit_id}": row(
+        ta="AAH", oa=NO_ROUTE, sr="AHH", cm=NO_ROUTE, pm="AAH", ce=NO_ROUTE
+    ),
+    "GET /v1/admin/customers/{customer_id}/units/{unit_id}/effective": row(
+        ta="AAH", oa=NO_ROUTE, sr="AHH", cm=NO_ROUTE, pm="AAH", ce=NO_ROUTE
+    ),
+    "PATCH /v1/admin/customers/{customer_id}/units/{unit_id}": row(
+        ta="AAH", oa=NO_ROUTE, sr="AHH", cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    "DELETE /v1/admin/customers/{customer_id}/units/{unit_id}": row(
+        ta="AAH", oa=NO_ROUTE, sr="AHH", cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    "GET /v1/admin/customers/{customer_id}/users": row(
+        ta="AAH", oa=NO_ROUTE, sr="AHH", cm=NO_ROUTE, pm="AAH", ce=NO_ROUTE
+    ),
+    "POST /v1/admin/customers/{customer_id}/users": row(
+        ta="AAH", oa=NO_ROUTE, sr="AHH", cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    "GET /v1/admin/customers/{customer_id}/users/{user_id}": row(
+        ta="AAH", oa=NO_ROUTE, sr="AHH", cm=NO_ROUTE, pm="AAH", ce=NO_ROUTE
+    ),
+    "PATCH /v1/admin/customers/{customer_id}/users/{user_id}": row(
+        ta="AAH", oa=NO_ROUTE, sr="AHH", cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    "DELETE /v1/admin/customers/{customer_id}/users/{user_id}": row(
+        ta="AAH", oa=NO_ROUTE, sr="AHH", cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    # --- customer groups: tenant-wide; read by whoever reads customers or prices ---
+    "POST /v1/admin/customer-groups": row(ta="A", oa="F", sr="F", cm="F", pm="A", ce="F"),
+    "GET /v1/admin/customer-groups": row(
+        ta="A-H", oa=NO_TENANT_ROUTE, sr="A-H", cm=NO_TENANT_ROUTE, pm="A-H", ce=NO_TENANT_ROUTE
+    ),
+    "GET /v1/admin/customer-groups/{group_id}": row(
+        ta="A-H", oa=NO_TENANT_ROUTE, sr="A-H", cm=NO_TENANT_ROUTE, pm="A-H", ce=NO_TENANT_ROUTE
+    ),
+    "PATCH /v1/admin/customer-groups/{group_id}": row(
+        ta="A-H", oa=NO_TENANT_ROUTE, sr=NO_TENANT_ROUTE, cm=NO_TENANT_ROUTE, pm="A-H", ce=NO_TENANT_ROUTE
+    ),
+    "DELETE /v1/admin/customer-groups/{group_id}": row(
+        ta="A-H", oa=NO_TENANT_ROUTE, sr=NO_TENANT_ROUTE, cm=NO_TENANT_ROUTE, pm="A-H", ce=NO_TENANT_ROUTE
+    ),
+    # --- staff users and roles: the Tenant Administrator's alone ---
+    "POST /v1/admin/staff-users": row(ta="A", oa="F", sr="F", cm="F", pm="F", ce="F"),
+    "GET /v1/admin/staff-users": row(
+        ta="A-H",
+        oa=NO_TENANT_ROUTE,
+        sr=NO_TENANT_ROUTE,
+        cm=NO_TENANT_ROUTE,
+        pm=NO_TENANT_ROUTE,
+        ce=NO_TENANT_ROUTE,
+    ),
+    "GET /v1/admin/staff-users/{staff_id}": row(
+        ta="A-H",
+        oa=NO_TENANT_ROUTE,
+        sr=NO_TENANT_ROUTE,
+        cm=NO_TENANT_ROUTE,
+        pm=NO_TENANT_ROUTE,
+        ce=NO_TENANT_ROUTE,
+    ),
+    "PATCH /v1/admin/staff-users/{staff_id}": row(
+        ta="A-H",
+        oa=NO_TENANT_ROUTE,
+        sr=NO_TENANT_ROUTE,
+        cm=NO_TENANT_ROUTE,
+        pm=NO_TENANT_ROUTE,
+        ce=NO_TENANT_ROUTE,
+    ),
+    "DELETE /v1/admin/staff-users/{staff_id}": row(
+        ta="A-H",
+        oa=NO_TENANT_ROUTE,
+        sr=NO_TENANT_ROUTE,
+        cm=NO_TENANT_ROUTE,
+        pm=NO_TENANT_ROUTE,
+        ce=NO_TENANT_ROUTE,
+    ),
+    "POST /v1/admin/roles": row(ta="A", oa="F", sr="F", cm="F", pm="F", ce="F"),
+    "GET /v1/admin/roles": row(
+        ta="A-H",
+        oa=NO_TENANT_ROUTE,
+        sr=NO_TENANT_ROUTE,
+        cm=NO_TENANT_ROUTE,
+        pm=NO_TENANT_ROUTE,
+        ce=NO_TENANT_ROUTE,
+    ),
+    "GET /v1/admin/roles/{role_id}": row(
+        ta="A-H",
+        oa=NO_TENANT_ROUTE,
+        sr=NO_TENANT_ROUTE,
+        cm=NO_TENANT_ROUTE,
+        pm=NO_TENANT_ROUTE,
+        ce=NO_TENANT_ROUTE,
+    ),
+    "PATCH /v1/admin/roles/{role_id}": row(
+        ta="A-H",
+        oa=NO_TENANT_ROUTE,
+        sr=NO_TENANT_ROUTE,
+        cm=NO_TENANT_ROUTE,
+        pm=NO_TENANT_ROUTE,
+        ce=NO_TENANT_ROUTE,
+    ),
+    "DELETE /v1/admin/roles/{role_id}": row(
+        ta="A-H",
+        oa=NO_TENANT_ROUTE,
+        sr=NO_TENANT_ROUTE,
+        cm=NO_TENANT_ROUTE,
+        pm=NO_TENANT_ROUTE,
+        ce=NO_TENANT_ROUTE,
+    ),
+    "POST /v1/admin/roles/{role_id}/copies": row(
+        ta="A-H",
+        oa=NO_TENANT_ROUTE,
+        sr=NO_TENANT_ROUTE,
+        cm=NO_TENANT_ROUTE,
+        pm=NO_TENANT_ROUTE,
+        ce=NO_TENANT_ROUTE,
+    ),
+}
+STATUS = {"F": 403, "H": 404, "U": 422, "C": 409}
+
+
+def test_every_staff_route_is_in_the_matrix() -> None:
+    # given the staff routes
+    assert STAFF_ROUTES
+
+    # then each has a row per role and a way to be called: on each position's record, or once
+    for name in STAFF_ROUTES:
+        assert set(MATRIX.get(name, {})) == set(ROLES), f"{name}: add its row to MATRIX"
+        ways = [name in RECORD_REQUESTS, name in ROUTE_REQUESTS, name in LISTS]
+        assert ways.count(True) == 1, (
+            f"{name}: say in one of RECORD_REQUESTS, ROUTE_REQUESTS, LISTS how to call it"
+        )
+        width = 1 if name in ROUTE_REQUESTS else len(POSITIONS)
+        assert all(len(answers) == width for answers in MATRIX[name].values()), name
+    assert set(MATRIX) == set(STAFF_ROUTES), "MATRIX names a route that is gone"
+
+
+def _mismatch(name: str, position: str, expected: str, status: int, body: Any) -> str:
+    return f"{name} @ {position}: expected {expected}, got {status} {json.dumps(body)[:200]}"
+
+
+def _check(world: World, name: str, position: str, expected: str, call: Call, mismatches: list[str]) -> None:
+    """Make the call as the actor; note a mismatch; a refusal must write nothing and name nothing."""
+    if expected == "A":
+        world.settle()
+    else:
+        world.before_refusal()
+    reply = world.api.call(call.method, call.path, token=world.actor, body=call.body, headers=call.headers)
+    if expected == "A":
+        world.snapshot = None  # the call wrote, or may have
+        if not 200 <= reply.status < 300:
+            mismatches.append(_mismatch(name, position, expected, reply.status, reply.body))
+        return
+    world.unchecked.append(f"{name} @ {position}")
+    if 200 <= reply.status < 300:
+        world.settle()  # an unexpected success: did it write?
+    if reply.status != STATUS[expected]:
+        mismatches.append(_mismatch(name, position, expected, reply.status, reply.body))
+    if expected == "U" and reply.status == 422:
+        assert [error["loc"] for error in reply.body["errors"]] == [call.field], reply.body
+    if call.record:
+        assert call.record not in json.dumps(reply.body), f"{name} @ {position}: leaked"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_route_on_each_position_answers_as_the_matrix_says_and_a_refusal_changes_nothing(
+    world_for: Callable[[str], World], role: str
+) -> None:
+    # given an actor holding the role, and a record of each kind at every position
+    world = world_for(role)
+    mismatches: list[str] = []
+
+    for name, request in RECORD_REQUESTS.items():
+        for position, expected in zip(POSITIONS, MATRIX[name][role], strict=True):
+            if expected == "-":
+                continue
+            # when the actor calls the route on the record at that position
+            # then the answer is the matrix's; a refusal writes nothing and names nothing of the record
+            _check(world, name, position, expected, request(world, position), mismatches)
+        world.settle()
+    assert mismatches == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_route_without_a_record_answers_as_the_matrix_says(
+    world_for: Callable[[str], World], role: str
+) -> None:
+    # given an actor holding the role
+    world = world_for(role)
+    mismatches: list[str] = []
+
+    # when they call each route that takes no record
+    # then the answer is the matrix's; a refusal writes nothing
+    for name, request in ROUTE_REQUESTS.items():
+        _check(world, name, "-", MATRIX[name][role], request(world), mismatches)
+    world.settle()
+    assert mismatches == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_list_shows_the_records_of_exactly_the_positions_the_matrix_says(
+    api: Api, world_for: Callable[[str], World], outbox: Outbox, role: str
+) -> None:
+    # given an actor holding the role, a record of each kind at every position, and their audit entries
+    world = world_for(role)
+    if "A" in MATRIX["GET /v1/admin/audit"][role]:
+        outbox.drain()  # the audit entries are only looked for in a list the role may read
+    mismatches: list[str] = []
+
+    for name, (kind, query) in LISTS.items():
+        answers = MATRIX[name][role]
+        method, path = name.split(" ", 1)
+        refused = set(answers) <= {"F", "-"}
+        if refused:
+            world.before_refusal()
+
+        # when they list
+        reply = api.call(method, path + query, token=world.actor)
+
+        # then exactly the positions marked A are listed (F: the whole list is refused, writing nothing)
+        if refused:
+            world.unchecked.append(name)
+            if reply.status != 403:
+                mismatches.append(_mismatch(name, "-", "F", reply.status, reply.body))
+            continue
+        world.snapshot = None
+        if reply.status != 200:
+            mismatches.append(_mismatch(name, "-", "A", reply.status, reply.body))
+            continue
+        items = reply.body["items"]
+        listed = {item["entity_id"] if name == "GET /v1/admin/audit" else item["id"] for item in items}
+        cells = dict(zip(POSITIONS, answers, strict=True))
+        shown = {
+            position
+            for position, record in world.records[kind].items()
+            if cells[position] != "-" and record in listed
+        }
+        expected = {position for position, answer in cells.items() if answer == "A"}
+        if shown != expected:
+            mismatches.append(f"{name}: expected {sorted(expected)} listed, got {sorted(shown)}")
+    world.settle()
+    assert mismatches == []
