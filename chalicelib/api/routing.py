@@ -94,7 +94,10 @@ class RouteRequest:
 
     def page(self) -> PageRequest:
         query: ListQuery = self.query
-        return PageRequest.of(query, tenant_id=self.caller.principal.tenant_id or "-", route=self.spec.name)
+        principal = self.caller.principal
+        return PageRequest.of(
+            query, tenant_id=principal.tenant_id or "-", route=self.spec.name, actor=principal.actor
+        )
 
     def expected_version(self) -> int | None:
         """The version the client read: ``If-Match`` or the body's ``version``; they must agree."""

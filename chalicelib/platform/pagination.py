@@ -76,8 +76,9 @@ class PageRequest:
     binding: str
 
     @classmethod
-    def of(cls, query: ListQuery, *, tenant_id: str, route: str) -> PageRequest:
-        return cls(query.limit, query.cursor, f"{tenant_id}|{route}|{query.scope()}")
+    def of(cls, query: ListQuery, *, tenant_id: str, route: str, actor: str = "") -> PageRequest:
+        """A page whose cursors only serve the same caller, tenant, route and filters."""
+        return cls(query.limit, query.cursor, f"{tenant_id}|{actor}|{route}|{query.scope()}")
 
     def start_key(self) -> dict[str, Any] | None:
         return decode_cursor(self.cursor, self.binding)

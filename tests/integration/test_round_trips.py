@@ -150,7 +150,7 @@ ROUND_TRIPS: dict[str, Case] = {
         "GET", "/v1/admin/me", (PRINCIPAL, QUERY, GET), token="sales rep"
     ),
     "GET /v1/admin/customers as a sales rep": Case(
-        "GET", "/v1/admin/customers", (PRINCIPAL, QUERY, QUERY), token="sales rep"
+        "GET", "/v1/admin/customers", (PRINCIPAL, QUERY, BATCH_GET), token="sales rep"
     ),
     "GET /v1/admin/customers/{customer_id} as a sales rep": Case(
         "GET", "/v1/admin/customers/{customer}", (PRINCIPAL, QUERY, GET), token="sales rep"

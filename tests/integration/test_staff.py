@@ -377,6 +377,29 @@ def test_a_sales_representative_lists_only_the_customers_that_name_them(api: Api
     assert me(api, rep.sam)["assigned_customer_ids"] == sorted([rep.ids["globex"], rep.ids["initech"]])
 
 
+def test_a_sales_representative_pages_through_their_customers(api: Api, rep: Rep) -> None:
+    # when sam lists his two customers one a page
+    first = api.call("GET", f"{CUSTOMERS}?limit=1", token=rep.sam)
+    second = api.call("GET", f"{CUSTOMERS}?limit=1&cursor={first.body['next_cursor']}", token=rep.sam)
+
+    # then each comes once, in id order, and the second page is the last
+    assert [page.status for page in (first, second)] == [200, 200]
+    listed = [customer["id"] for page in (first, second) for customer in page.body["items"]]
+    assert listed == sorted([rep.ids["globex"], rep.ids["initech"]])
+    assert second.body["next_cursor"] is None
+
+
+def test_a_cursor_serves_only_the_caller_it_was_given_to(api: Api, rep: Rep) -> None:
+    # given a cursor handed to the tenant administrator
+    cursor = api.call("GET", f"{CUSTOMERS}?limit=1", token=rep.admin).body["next_cursor"]
+
+    # when sam, in the same tenant, continues with it
+    reply = api.call("GET", f"{CUSTOMERS}?limit=1&cursor={cursor}", token=rep.sam)
+
+    # then
+    assert error_locs(reply) == ["query.cursor"]
+
+
 @pytest.mark.parametrize("customer", ["globex", "initech"])
 def test_a_sales_representative_reads_an_assigned_customers_tree(api: Api, rep: Rep, customer: str) -> None:
     # when

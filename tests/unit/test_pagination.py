@@ -200,22 +200,27 @@ def test_list_query_scope_is_the_filters_only(query: ListQuery, scope: str) -> N
 @pytest.mark.parametrize(
     ("tenant_id", "route", "query", "binding"),
     [
-        ("acme", "GET /v1/admin/websites", ListQuery(limit=5, cursor="c"), "acme|GET /v1/admin/websites|{}"),
+        (
+            "acme",
+            "GET /v1/admin/websites",
+            ListQuery(limit=5, cursor="c"),
+            "acme|staff:ann@acme.example|GET /v1/admin/websites|{}",
+        ),
         (
             "globex",
             "GET /v1/admin/websites",
             WebsiteQuery(organization_id="org_x"),
-            'globex|GET /v1/admin/websites|{"organization_id": "org_x"}',
+            'globex|staff:ann@acme.example|GET /v1/admin/websites|{"organization_id": "org_x"}',
         ),
     ],
 )
-def test_page_request_binds_tenant_route_and_scope(
+def test_page_request_binds_tenant_caller_route_and_scope(
     tenant_id: str, route: str, query: ListQuery, binding: str
 ) -> None:
-    # given a tenant, a route and a list query
+    # given a tenant, a caller, a route and a list query
     # when a page request is made of them
-    page = PageRequest.of(query, tenant_id=tenant_id, route=route)
-    # then the cursor binding carries all three, and the page size and position are the query's
+    page = PageRequest.of(query, tenant_id=tenant_id, route=route, actor="staff:ann@acme.example")
+    # then the cursor binding carries all four, and the page size and position are the query's
     assert (page.limit, page.cursor, page.binding) == (query.limit, query.cursor, binding)
 
 
