@@ -18,7 +18,7 @@ from chalice import Blueprint, Response
 from chalice.app import Request as ChaliceRequest
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.domain.access import CustomerPermission, Decision
+from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.permissions import Permission, may_call
 from chalicelib.domain.staff import PathTarget, StaffTarget
 from chalicelib.platform.errors import (
@@ -44,7 +44,7 @@ from chalicelib.platform.observability import (
 from chalicelib.platform.pagination import ListQuery, PageRequest
 from chalicelib.platform.principal import ANONYMOUS, Principal
 from chalicelib.platform.settings import get_settings
-from chalicelib.services.context import Caller
+from chalicelib.services.context import Caller, require_reach
 
 if TYPE_CHECKING:
     from chalicelib.services import idempotency, principals
@@ -135,18 +135,13 @@ def _check_reach(
     params: dict[str, str],
 ) -> None:
     """A staff grant limited to organizations or assigned customers must reach the route's record."""
-    access = principal.staff
-    if access is None or target is None:
+    if principal.staff is None or target is None:
         return
     if isinstance(target, StaffTarget):
-        if not access.admits(permission, target):
+        if not principal.staff.access.admits(permission, target):
             raise Forbidden(f"this needs {permission.value!r} without limits")
         return
-    decision = access.decide(permission, target.of(params))
-    if decision is Decision.HIDDEN:
-        raise NotFound(f"{target.noun} not found")
-    if decision is Decision.FORBIDDEN:
-        raise Forbidden(f"this needs {permission.value!r} for this {target.noun}")
+    require_reach(principal, permission, target.of(params), NotFound(f"{target.noun} not found"))
 
 
 def _parse_body(spec: RouteSpec, raw: bytes, content_type: str) -> Any:

@@ -114,4 +114,4 @@ def may_call(principal: Principal, permission: Permission | CustomerPermission) 
         return False
     if permission is Permission.STAFF_SELF:
         return principal.kind == "staff"
-    return staff.holds(permission)
+    return staff.access.holds(permission)

@@ -12,7 +12,7 @@ grant without limits holds a tenant-wide permission (audit, staff, tenant settin
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
@@ -367,6 +367,46 @@ def role_view(role: StaffRole, version: int | None = None) -> StaffRoleView:
         limit=role.limit,
         version=version,
     )
+
+
+@dataclass(frozen=True)
+class RoleCatalog:
+    """A tenant's own roles as stored together (``version`` None: none were ever created), and the
+    predefined ones beside them (in the reserved platform tenant, the operator role too)."""
+
+    version: int | None = None
+    custom: Mapping[str, CustomStaffRole] = field(default_factory=dict)
+    platform: bool = False
+
+    @classmethod
+    def of(cls, version: int | None, stored: Mapping[str, object], *, platform: bool) -> RoleCatalog:
+        custom = {
+            role_id: CustomStaffRole.model_validate(role, strict=False)
+            for role_id, role in dict(stored).items()
+        }
+        return cls(version, custom, platform)
+
+    @property
+    def roles(self) -> dict[str, StaffRole]:
+        """Every role a user of the tenant may hold: the predefined ones, then the tenant's own."""
+        predefined = dict(PREDEFINED_STAFF_ROLES)
+        if self.platform:
+            predefined[PLATFORM_OPERATOR.id] = PLATFORM_OPERATOR
+        return predefined | {role_id: role.as_role() for role_id, role in self.custom.items()}
+
+    def view(self, role: StaffRole) -> StaffRoleView:
+        custom = self.custom.get(role.id)
+        return role_view(role, None if custom is None else custom.version)
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    """A signed-in staff user: their account, what they may do, and the tenant's roles as read with
+    them (staff requests answer and write from these instead of reading them again)."""
+
+    user: StaffUser
+    access: StaffAccess
+    roles: RoleCatalog
 
 
 def staff_access(

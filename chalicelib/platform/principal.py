@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from chalicelib.domain.customer_users import CustomerSession
-    from chalicelib.domain.staff import StaffAccess
+    from chalicelib.domain.staff import StaffSession
 
 PrincipalKind = Literal["platform_operator", "staff", "customer", "integration", "anonymous"]
 
@@ -33,7 +33,7 @@ class Principal:
     subject: str
     email: str | None = None
     on_behalf_of: str | None = None
-    staff: StaffAccess | None = None  # a staff user's (or platform operator's) grants
+    staff: StaffSession | None = None  # a staff user's (or platform operator's) account and grants
     customer: CustomerSession | None = None  # a customer user's account, company and access
 
     @property

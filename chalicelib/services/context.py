@@ -18,10 +18,9 @@ if TYPE_CHECKING:
 
 def require_reach(principal: Principal, permission: Permission, target: StaffTarget, hidden: Problem) -> None:
     """A staff grant must reach the record: ``hidden`` when the caller may not see it, else 403."""
-    access = principal.staff
-    if access is None:
+    if principal.staff is None:
         raise Forbidden("this is for staff users")
-    decision = access.decide(permission, target)
+    decision = principal.staff.access.decide(permission, target)
     if decision is Decision.HIDDEN:
         raise hidden
     if decision is Decision.FORBIDDEN:
@@ -46,8 +45,8 @@ class Caller:
 
     def reachable(self, permission: Permission, field: str) -> Callable[[Record], bool] | None:
         """A list filter keeping records whose organization or customer ``field`` the grant reaches."""
-        access = self.principal.staff
-        within = None if access is None else access.within(permission)
+        staff = self.principal.staff
+        within = None if staff is None else staff.access.within(permission)
         if within is None:
             return None
         return lambda record: record.data[field] in within

@@ -190,8 +190,8 @@ def create_customer(
 
 def list_customers(caller: Caller, page: PageRequest) -> Listing[Unit]:
     """The customers the caller's customers.read reaches, by id (a sales rep's: those assigned)."""
-    access = caller.principal.staff
-    assigned = None if access is None else access.within(Permission.CUSTOMERS_READ)
+    staff = caller.principal.staff
+    assigned = None if staff is None else staff.access.within(Permission.CUSTOMERS_READ)
     if assigned is not None:
         return _assigned_customers(caller.tenant_id, sorted(assigned), page)
     return entities.listing(keys.customers_index(caller.tenant_id), Unit, page, index="GSI1")

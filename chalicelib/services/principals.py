@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from chalicelib.domain.customer_users import CustomerSession, CustomerUser, UnitSummary, customer_access
 from chalicelib.domain.permissions import Permission
-from chalicelib.domain.staff import StaffUser, staff_access
+from chalicelib.domain.staff import RoleCatalog, StaffSession, StaffUser, staff_access
 from chalicelib.platform.errors import Forbidden
 from chalicelib.platform.principal import Principal, VerifiedToken
 from chalicelib.services import customer_users, customers, entities, staff
@@ -37,17 +37,23 @@ def load_principal(token: VerifiedToken) -> Principal:
     user = entities.to_model(record, StaffUser)
     if user.status != "active":
         raise Forbidden("this account is disabled")
-    roles = staff.RoleCatalog.of(found.get(roles_key)).roles(tenant_id)
-    access = staff_access(user.id, user.assignments, roles)
+    stored_roles = found.get(roles_key)
+    catalog = RoleCatalog.of(
+        stored_roles.version if stored_roles else None,
+        stored_roles.data.get("roles", {}) if stored_roles else {},
+        platform=tenant_id == keys.PLATFORM_TENANT,
+    )
+    access = staff_access(user.id, user.assignments, catalog.roles)
     if access.needs_assigned_customers:
-        access = staff_access(user.id, user.assignments, roles, staff.assigned_customers(tenant_id, user.id))
+        customers = staff.assigned_customers(tenant_id, user.id)
+        access = staff_access(user.id, user.assignments, catalog.roles, customers)
     operator = access.holds(Permission.PLATFORM_TENANTS)
     return Principal(
         kind="platform_operator" if operator else "staff",
         tenant_id=tenant_id,
         subject=token.subject,
         email=token.email,
-        staff=access,
+        staff=StaffSession(user=user, access=access, roles=catalog),
     )
 
 

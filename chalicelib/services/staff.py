@@ -9,26 +9,24 @@ active Tenant Administrator.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from chalicelib.domain.base import Input
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.staff import (
     MAX_CUSTOM_STAFF_ROLES,
-    PLATFORM_OPERATOR,
-    PREDEFINED_STAFF_ROLES,
     TENANT_ADMINISTRATOR,
     CustomStaffRole,
     Reach,
-    StaffAccess,
+    RoleCatalog,
     StaffAssignmentFields,
     StaffMe,
     StaffRole,
     StaffRoleCopy,
     StaffRoleFields,
     StaffRoleView,
+    StaffSession,
     StaffUser,
     StaffUserChanges,
     StaffUserFields,
@@ -44,72 +42,46 @@ from chalicelib.services import entities
 from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.store import keys, repository
-from chalicelib.store.repository import Record, Transaction
+from chalicelib.store.repository import Transaction
 
 STAFF_USER_TYPE = "staff_user"
 STAFF_USER_ID_TYPE = "staff_user_id"
 STAFF_ROLE_TYPE = "staff_role"
 ROLE_CATALOG_TYPE = "staff_role_catalog"
-ORGANIZATION_TYPE = "organization"
 STAFF_PAGE = 500
 
 
 # --- roles --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RoleCatalog:
-    """A tenant's own roles as stored in one item (``version`` None: none were ever created)."""
-
-    version: int | None = None
-    custom: dict[str, CustomStaffRole] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, record: Record | None) -> RoleCatalog:
-        if record is None:
-            return cls()
-        custom = {
-            role_id: CustomStaffRole.model_validate(role, strict=False)
-            for role_id, role in record.data.get("roles", {}).items()
-        }
-        return cls(record.version, custom)
-
-    def roles(self, tenant_id: str) -> dict[str, StaffRole]:
-        """Every role a user of the tenant may hold: the predefined ones, then the tenant's own."""
-        predefined = dict(PREDEFINED_STAFF_ROLES)
-        if tenant_id == keys.PLATFORM_TENANT:
-            predefined[PLATFORM_OPERATOR.id] = PLATFORM_OPERATOR
-        return predefined | {role_id: role.as_role() for role_id, role in self.custom.items()}
-
-    def view(self, role: StaffRole) -> StaffRoleView:
-        custom = self.custom.get(role.id)
-        return role_view(role, None if custom is None else custom.version)
-
-
-def load_roles(tenant_id: str) -> RoleCatalog:
-    return RoleCatalog.of(repository.get(keys.staff_roles(tenant_id)))
+def session_of(caller: Caller) -> StaffSession:
+    """The signed-in staff user's account, grants and the tenant's roles, as read with the principal."""
+    session = caller.principal.staff
+    if session is None:
+        raise Forbidden("this is for staff users")
+    return session
 
 
 def list_roles(caller: Caller) -> list[StaffRoleView]:
-    catalog = load_roles(caller.tenant_id)
-    return [catalog.view(role) for role in catalog.roles(caller.tenant_id).values()]
+    catalog = session_of(caller).roles
+    return [catalog.view(role) for role in catalog.roles.values()]
 
 
-def _role(catalog: RoleCatalog, tenant_id: str, role_id: str) -> StaffRole:
-    role = catalog.roles(tenant_id).get(role_id)
+def _role(catalog: RoleCatalog, role_id: str) -> StaffRole:
+    role = catalog.roles.get(role_id)
     if role is None:
         raise NotFound("staff role not found")
     return role
 
 
 def get_role(caller: Caller, role_id: str) -> StaffRoleView:
-    catalog = load_roles(caller.tenant_id)
-    return catalog.view(_role(catalog, caller.tenant_id, role_id))
+    catalog = session_of(caller).roles
+    return catalog.view(_role(catalog, role_id))
 
 
 def _require_held(caller: Caller, permissions: Iterable[str]) -> None:
     """A role may only carry permissions the caller holds without limits (no escalation)."""
-    missing = escalations(staff_access_of(caller), (Permission(value) for value in permissions), Reach())
+    missing = escalations(session_of(caller).access, (Permission(value) for value in permissions), Reach())
     if missing:
         raise Forbidden("you cannot hand out what you do not hold: " + ", ".join(missing))
 
@@ -117,7 +89,7 @@ def _require_held(caller: Caller, permissions: Iterable[str]) -> None:
 def _save_roles(
     caller: Caller,
     catalog: RoleCatalog,
-    custom: dict[str, CustomStaffRole],
+    custom: Mapping[str, CustomStaffRole],
     *,
     before: CustomStaffRole | None,
     after: CustomStaffRole | None,
@@ -149,15 +121,11 @@ def _save_roles(
 
 
 def create_role(
-    caller: Caller,
-    body: StaffRoleFields,
-    idempotency: IdempotencyClaim | None = None,
-    *,
-    catalog: RoleCatalog | None = None,
+    caller: Caller, body: StaffRoleFields, idempotency: IdempotencyClaim | None = None
 ) -> StaffRoleView:
-    """A tenant role carrying only permissions the caller holds without limits (``catalog``: as read)."""
+    """A tenant role carrying only permissions the caller holds without limits."""
     _require_held(caller, body.permissions)
-    catalog = catalog or load_roles(caller.tenant_id)
+    catalog = session_of(caller).roles
     if len(catalog.custom) >= MAX_CUSTOM_STAFF_ROLES:
         raise Conflict(f"a tenant has at most {MAX_CUSTOM_STAFF_ROLES} roles of its own")
     role = CustomStaffRole.model_validate(
@@ -172,25 +140,24 @@ def create_role(
 
 def copy_role(caller: Caller, role_id: str, body: StaffRoleCopy) -> StaffRoleView:
     """A new tenant role with the permissions of ``role_id`` (predefined or the tenant's own)."""
-    catalog = load_roles(caller.tenant_id)
-    source = _role(catalog, caller.tenant_id, role_id)
+    source = _role(session_of(caller).roles, role_id)
     fields = StaffRoleFields.model_validate(
         {"name": body.name, "description": source.description, "permissions": sorted(source.permissions)},
         strict=False,
     )
-    return create_role(caller, fields, catalog=catalog)
+    return create_role(caller, fields)
 
 
-def _custom_role(catalog: RoleCatalog, tenant_id: str, role_id: str) -> CustomStaffRole:
-    role = _role(catalog, tenant_id, role_id)
+def _custom_role(catalog: RoleCatalog, role_id: str) -> CustomStaffRole:
+    role = _role(catalog, role_id)
     if role.predefined:
         raise Conflict(f"{role.name} is predefined: copy it to make a role you can change")
     return catalog.custom[role_id]
 
 
 def update_role(caller: Caller, role_id: str, patch: Input, expected_version: int | None) -> StaffRoleView:
-    catalog = load_roles(caller.tenant_id)
-    current = _custom_role(catalog, caller.tenant_id, role_id)
+    catalog = session_of(caller).roles
+    current = _custom_role(catalog, role_id)
     entities.check_version(current.version, expected_version)
     updated = entities.merge(current, patch, StaffRoleFields)
     # Both what it gave and what it gives: changing a role changes every holder's access.
@@ -201,8 +168,8 @@ def update_role(caller: Caller, role_id: str, patch: Input, expected_version: in
 
 def delete_role(caller: Caller, role_id: str, expected_version: int | None) -> None:
     """Delete a tenant role nobody holds (409 otherwise)."""
-    catalog = load_roles(caller.tenant_id)
-    current = _custom_role(catalog, caller.tenant_id, role_id)
+    catalog = session_of(caller).roles
+    current = _custom_role(catalog, role_id)
     entities.check_version(current.version, expected_version)
     _require_held(caller, current.permissions)
     holders = [
@@ -215,13 +182,6 @@ def delete_role(caller: Caller, role_id: str, expected_version: int | None) -> N
 
 
 # --- users --------------------------------------------------------------------------------------------
-
-
-def staff_access_of(caller: Caller) -> StaffAccess:
-    access = caller.principal.staff
-    if access is None:
-        raise Forbidden("this is for staff users")
-    return access
 
 
 def _all_staff(tenant_id: str) -> list[StaffUser]:
@@ -256,7 +216,7 @@ def _check_assignments(
     """Every role exists and carries its limit; every organization named exists (422 otherwise)."""
     problems = []
     named = {organization for a in assignments for organization in a.organization_ids or ()}
-    known = _organization_ids(caller.tenant_id) if named else set()
+    known = _organization_ids(caller.tenant_id, named) if named else set()
     for index, assignment in enumerate(assignments):
         role = roles.get(assignment.role_id)
         where = f"body.assignments[{index}]"
@@ -277,16 +237,19 @@ def _check_assignments(
         raise Unprocessable(problems)
 
 
-def _organization_ids(tenant_id: str) -> set[str]:
-    records = repository.query_all(keys.organization_collection(tenant_id), page_size=STAFF_PAGE)
-    return {record.data["id"] for record in records if record.type == ORGANIZATION_TYPE}
+def _organization_ids(tenant_id: str, named: set[str]) -> set[str]:
+    """Those of the named organizations that exist (read by key, in one BatchGetItem)."""
+    found = repository.get_many(
+        [keys.organization(tenant_id, organization) for organization in sorted(named)]
+    )
+    return {key.sk for key in found}
 
 
 def _refuse_escalation(
     caller: Caller, assignments: Iterable[StaffAssignmentFields], roles: dict[str, StaffRole]
 ) -> None:
     """The caller must hold every permission of these assignments as far as each reaches."""
-    access = staff_access_of(caller)
+    access = session_of(caller).access
     missing = sorted(
         {
             problem
@@ -318,7 +281,7 @@ def create_staff_user(
     caller: Caller, body: StaffUserFields, idempotency: IdempotencyClaim | None = None
 ) -> StaffUser:
     """A staff user with roles the caller could give: existing roles, their limits, no escalation."""
-    roles = load_roles(caller.tenant_id).roles(caller.tenant_id)
+    roles = session_of(caller).roles.roles
     _check_assignments(caller, body.assignments, roles)
     _refuse_escalation(caller, body.assignments, roles)
     user = new_staff_user(body.model_dump())
@@ -343,7 +306,7 @@ def list_staff_users(caller: Caller, page: PageRequest) -> Listing[StaffUser]:
 
 
 def _not_yourself(caller: Caller, user: StaffUser, what: str) -> None:
-    if user.id == staff_access_of(caller).staff_id:
+    if user.id == session_of(caller).access.staff_id:
         raise Forbidden(f"you cannot {what} yourself; another administrator can")
 
 
@@ -354,7 +317,7 @@ def update_staff_user(caller: Caller, staff_id: str, patch: Input, expected_vers
     updated = entities.merge(current, patch, StaffUserChanges)
     if updated.assignments != current.assignments or updated.status != current.status:
         _not_yourself(caller, current, "change the access of")
-        roles = load_roles(caller.tenant_id).roles(caller.tenant_id)
+        roles = session_of(caller).roles.roles
         _check_assignments(caller, updated.assignments, roles)
         _refuse_escalation(caller, [*current.assignments, *updated.assignments], roles)
         _keep_an_administrator(caller.tenant_id, current, updated)
@@ -372,7 +335,7 @@ def delete_staff_user(caller: Caller, staff_id: str, expected_version: int | Non
     current = get_staff_user(caller, staff_id)
     entities.check_version(current.version, expected_version)
     _not_yourself(caller, current, "delete")
-    _refuse_escalation(caller, current.assignments, load_roles(caller.tenant_id).roles(caller.tenant_id))
+    _refuse_escalation(caller, current.assignments, session_of(caller).roles.roles)
     _keep_an_administrator(caller.tenant_id, current, None)
     if assigned_customers(caller.tenant_id, staff_id, limit=1):
         raise Conflict("units still name this user as their sales representative; reassign them first")
@@ -397,11 +360,12 @@ def assigned_customers(tenant_id: str, staff_id: str, *, limit: int | None = Non
 
 def me(caller: Caller) -> StaffMe:
     """The signed-in staff user and what they hold, with the customers assigned to them."""
-    access = staff_access_of(caller)
-    email = caller.principal.email or ""
-    user = entities.load(keys.staff_user(caller.tenant_id, email), StaffUser, STAFF_USER_TYPE)
+    session = session_of(caller)
+    access = session.access
     return StaffMe(
-        user=user, grants=grant_views(access), assigned_customer_ids=sorted(access.assigned_customers)
+        user=session.user,
+        grants=grant_views(access),
+        assigned_customer_ids=sorted(access.assigned_customers),
     )
 
 

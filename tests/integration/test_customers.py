@@ -8,7 +8,15 @@ from typing import Any
 import pytest
 
 from chalicelib.domain.customers import UnitPatch
-from chalicelib.domain.staff import TENANT_ADMINISTRATOR, Grant, Reach, StaffAccess
+from chalicelib.domain.staff import (
+    TENANT_ADMINISTRATOR,
+    Grant,
+    Reach,
+    RoleCatalog,
+    StaffAccess,
+    StaffSession,
+    StaffUser,
+)
 from chalicelib.platform.principal import Principal
 from chalicelib.services import customers as customer_service
 from chalicelib.services.context import Caller
@@ -497,7 +505,23 @@ def _admin() -> Caller:
         tenant_id="acme",
         subject="dev|admin@acme.example",
         email="admin@acme.example",
-        staff=StaffAccess("stf_admin", tuple(Grant(p, Reach()) for p in TENANT_ADMINISTRATOR.permissions)),
+        staff=StaffSession(
+            user=StaffUser.model_validate(
+                {
+                    "id": "stf_admin",
+                    "version": 1,
+                    "created_at": "2026-01-01T00:00:00Z",
+                    "updated_at": "2026-01-01T00:00:00Z",
+                    "name": "Ann Admin",
+                    "email": "admin@acme.example",
+                },
+                strict=False,
+            ),
+            access=StaffAccess(
+                "stf_admin", tuple(Grant(p, Reach()) for p in TENANT_ADMINISTRATOR.permissions)
+            ),
+            roles=RoleCatalog(),
+        ),
     )
     return Caller(principal)
 

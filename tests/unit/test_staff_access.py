@@ -38,12 +38,15 @@ from chalicelib.domain.staff import (
     TENANT_ADMINISTRATOR,
     Grant,
     Reach,
+    RoleCatalog,
     StaffAccess,
     StaffAssignmentFields,
     StaffGrantView,
     StaffRole,
     StaffRoleFields,
+    StaffSession,
     StaffTarget,
+    StaffUser,
     escalations,
     grant_views,
     limit_problem,
@@ -91,8 +94,22 @@ def assignment(
     )
 
 
+def session(access: StaffAccess) -> StaffSession:
+    """A signed-in staff user holding ``access`` (their account as the principal would carry it)."""
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    user = StaffUser(
+        id=access.staff_id,
+        version=1,
+        created_at=moment,
+        updated_at=moment,
+        name="Sam",
+        email="sam@example.com",
+    )
+    return StaffSession(user=user, access=access, roles=RoleCatalog())
+
+
 def staff_principal(staff: StaffAccess, kind: PrincipalKind = "staff") -> Principal:
-    return Principal(kind=kind, tenant_id=TENANT_ID, subject="idp|staff", staff=staff)
+    return Principal(kind=kind, tenant_id=TENANT_ID, subject="idp|staff", staff=session(staff))
 
 
 COMPANY = ulid_id("cus", "7")
@@ -114,11 +131,15 @@ def customer_principal(*assignments: Assignment, staff: StaffAccess | None = Non
     )
     tree = CompanyTree({HOME_UNIT: None})
     company = Company(customer_id=HOME_UNIT, units={}, tree=tree, structure_version=1)
-    session = CustomerSession(
+    customer_session = CustomerSession(
         user=user, access=CustomerAccess(user.id, tree, assignments), company_path=(), company=company
     )
     return Principal(
-        kind="customer", tenant_id=TENANT_ID, subject="idp|customer", customer=session, staff=staff
+        kind="customer",
+        tenant_id=TENANT_ID,
+        subject="idp|customer",
+        customer=customer_session,
+        staff=None if staff is None else session(staff),
     )
 
 
