@@ -110,7 +110,7 @@ def create_unit(caller: Caller, body: CompanyUnitFields) -> Unit:
     session = customer_users.session_of(caller)
     _require(session.access, P.UNITS_MANAGE, body.parent_id, "parent_id")
     fields = UnitFields.model_validate(body.model_dump(), strict=False)
-    return customers.create_unit(caller, session.user.customer_id, fields)
+    return customers.create_unit(caller, session.user.customer_id, fields, known=session.company)
 
 
 def _refuse_root(session: CustomerSession, unit_id: str, action: str) -> None:

@@ -226,17 +226,32 @@ def list_units(caller: Caller, customer_id: str) -> UnitTree:
 
 
 def create_unit(
-    caller: Caller, customer_id: str, body: UnitFields, idempotency: IdempotencyClaim | None = None
+    caller: Caller,
+    customer_id: str,
+    body: UnitFields,
+    idempotency: IdempotencyClaim | None = None,
+    *,
+    known: Company | None = None,
 ) -> Unit:
-    """A unit under ``body.parent_id``, which must be a unit of the same customer (422 otherwise)."""
+    """A unit under ``body.parent_id``, which must be a unit of the same customer (422 otherwise).
+
+    ``known`` is the company as read with a customer user's principal: it is not read again.
+    """
     tenant_id = caller.tenant_id
-    structure_key = keys.customer_tree(tenant_id, customer_id)
-    parent_key = keys.customer_unit(tenant_id, customer_id, body.parent_id)
-    found = repository.get_many([structure_key, parent_key])
-    if structure_key not in found:
-        raise NotFound("customer not found")
-    if parent_key not in found:
-        raise Unprocessable.field("body.parent_id", "no such unit of this customer", "not_found")
+    no_parent = Unprocessable.field("body.parent_id", "no such unit of this customer", "not_found")
+    if known is not None:
+        if body.parent_id not in known.tree:
+            raise no_parent
+        structure_version = known.structure_version
+    else:
+        structure_key = keys.customer_tree(tenant_id, customer_id)
+        parent_key = keys.customer_unit(tenant_id, customer_id, body.parent_id)
+        found = repository.get_many([structure_key, parent_key])
+        if structure_key not in found:
+            raise NotFound("customer not found")
+        if parent_key not in found:
+            raise no_parent
+        structure_version = found[structure_key].version
     unit = _new_unit(new_id("customer_unit"), customer_id, body.model_dump())
     return entities.create(
         caller,
@@ -244,7 +259,7 @@ def create_unit(
         entity_type=UNIT_TYPE,
         entity=unit,
         indexes=_indexes(tenant_id, unit),
-        extra_writes=_unit_writes(tenant_id, None, unit, structure_version=found[structure_key].version),
+        extra_writes=_unit_writes(tenant_id, None, unit, structure_version=structure_version),
         idempotency=idempotency,
     )
 

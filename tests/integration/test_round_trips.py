@@ -463,7 +463,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "POST /v1/store/company/units": Case(
         "POST",
         "/v1/store/company/units",
-        (PRINCIPAL, QUERY, BATCH_GET, WRITE),
+        (PRINCIPAL, QUERY, WRITE),
         lambda ids: {"name": "Team", "kind": "team", "parent_id": ids["plant"]},
         token="company admin",
         status=201,
