@@ -3,8 +3,8 @@
 - An unknown path is a 404 problem (the stack's gateway response), not Chalice's 403 "Missing
   Authentication Token".
 - Path parameters arrive percent-decoded (``%23`` as ``#``), as API Gateway hands them to Lambda.
-- The server takes bursts of parallel connections: the standard library's listen backlog of 5
-  resets the connections beyond it while every worker thread is busy.
+- The server takes bursts of parallel connections: beyond the standard library's listen backlog of
+  5, the kernel drops them (Linux: the client retries after 1, 3, 7 s) or resets them (macOS).
 
 ``create_server`` serves the app with these (``local/run.py``); :class:`GatewayClient` is
 ``chalice.test.Client`` with the same gateway, for tests that call the app in-process.
@@ -34,8 +34,8 @@ from chalicelib.api.fallbacks import UNKNOWN_PATH
 from chalicelib.api.routing import correlation_id_of, problem_instance
 from chalicelib.platform.errors import PROBLEM_CONTENT_TYPE
 
-# Connections the kernel queues while every thread is busy; Linux caps it at net.core.somaxconn.
-LISTEN_BACKLOG = 128
+# Connections the kernel queues until the server accepts them; Linux caps it at net.core.somaxconn.
+LISTEN_BACKLOG = 1024
 
 
 class UnknownPath(LocalGatewayException):

@@ -251,12 +251,12 @@ def serve(args: argparse.Namespace, config: dict[str, Any]) -> None:
 
         # Imported while the backends boot (Java takes seconds), and only once the env is set.
         from chalice.config import Config
-        from chalice.local import create_local_server
 
         import app as kontor
         from chalicelib.platform.queues import create_queues
         from chalicelib.platform.settings import get_settings
         from chalicelib.store.schema import create_table
+        from local.gateway import create_server
         from local.seed import seed
 
         dynamodb.wait_ready(dynamodb.client("dynamodb").list_tables)
@@ -271,7 +271,7 @@ def serve(args: argparse.Namespace, config: dict[str, Any]) -> None:
         LOG.info("demo data: %d entities created", seed())
 
         # Bound only now, so a client that can connect is served (health checks mean "ready").
-        server = create_local_server(
+        server = create_server(
             kontor.app, Config(chalice_stage=STAGE, config_from_disk=config), HOST, args.port
         )
         cleanup.callback(server.server.server_close)
