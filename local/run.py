@@ -276,12 +276,13 @@ def serve(args: argparse.Namespace, config: dict[str, Any]) -> None:
         LOG.info("%s and %s are up", dynamodb.name, sqs.name)
 
         settings = get_settings()
-        ledger = Ledger(data.seed_ledger if jar else None)  # moto forgets the table
+        # The seed's ledger lives beside DynamoDB Local's data; in moto it lasts as long as the table.
+        ledger = Ledger(data.seed_ledger if jar else None)
         if settings.table_name not in dynamodb.client("dynamodb").list_tables()["TableNames"]:
-            ledger.forget()
+            ledger.forget()  # a new table holds nothing the ledger names
         create_table(dynamodb.client("dynamodb"), settings.table_name)
         create_queues(sqs.client("sqs"), settings.queue_prefix)
-        checkpoint = Checkpoint(data.stream_checkpoint if jar else None)
+        checkpoint = Checkpoint(data.stream_checkpoint if jar else None)  # moto forgets the table
         _start_pollers(kontor, config, dynamodb, sqs, checkpoint, cleanup)
         report = seed(ledger)
         LOG.info("demo data: %d entities created, %d left out", report.created, len(report.skipped))

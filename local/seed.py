@@ -408,6 +408,7 @@ class _Seeding:
         return created
 
     def tenant(self, operator: Caller, demo: DemoTenant) -> None:
+        """A demo tenant is found by its id (the demo fixes it, nobody changes it), then what it holds."""
         try:
             tenants.get_tenant(demo.id)
         except NotFound:
