@@ -1,8 +1,10 @@
-"""Demo data a user changed survives a restart of ``make run``: the seed finds what it made by the id
-it recorded, never by name, keeps it as the user left it, and says what it left out.
+"""Data survives a restart of ``make run``, and so do a user's changes to the demo data: the seed finds
+what it made by the id it recorded, never by name, keeps it as the user left it, and says what it
+left out.
 
-One stack has every kind of demo entity renamed, re-pointed or deleted, and is restarted once; each
-test reads one outcome from the restarted stack (a failed restart fails them all).
+One stack gets a website of the user's own and has every kind of demo entity renamed, re-pointed or
+deleted, and is restarted once (Ctrl-C, then a new runner on the same data folder); each test reads
+one outcome from the restarted stack (a failed restart fails them all).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 import pytest
 
 from .stack import Stack
+from .support import organization_body, website_body
 
 pytestmark = pytest.mark.e2e
 
@@ -22,12 +25,14 @@ ACME_ADMIN = "admin@acme.example"
 
 @dataclass
 class Restarted:
-    """The stack started again on the changed data, and the ids of what was changed."""
+    """The stack started again on the changed data, the ids of what was changed, and what the
+    first stack answered for the website created on it."""
 
     stack: Stack
     token: str
     ids: dict[str, str]
     output: str
+    own_website: dict[str, Any]
 
     def get(self, path: str) -> dict[str, Any]:
         response = self.stack.call("GET", path, token=self.token)
@@ -68,7 +73,7 @@ def _delete(stack: Stack, token: str, path: str) -> None:
 
 
 def _change_every_kind(stack: Stack, token: str) -> dict[str, str]:
-    """Rename, re-point or delete one demo entity of each kind; returns their ids."""
+    """Create a website, and rename, re-point or delete a demo entity of each kind; returns their ids."""
     europe = _by_name(stack, token, "/v1/admin/organizations", "Acme Europe")["id"]
     websites = "/v1/admin/websites"
     germany = _by_name(stack, token, websites, "Acme Germany")["id"]
@@ -86,6 +91,10 @@ def _change_every_kind(stack: Stack, token: str) -> dict[str, str]:
     sam = _by_name(stack, token, staff, "sam.sales@acme.example", key="email")["id"]
     cleo = _by_name(stack, token, staff, "cleo.catalog@acme.example", key="email")["id"]
 
+    organization = stack.call("POST", "/v1/admin/organizations", token=token, json=organization_body())
+    own_website = stack.call("POST", websites, token=token, json=website_body(organization.json()["id"]))
+    assert own_website.status_code == 201, own_website.text
+
     _change(stack, token, "/v1/admin/tenant", name="Acme Renamed")
     _change(stack, token, f"/v1/admin/organizations/{europe}", name="Acme Europa")
     _change(stack, token, f"{websites}/{germany}", name="Acme Deutschland")  # keeps shop.acme.de
@@ -100,6 +109,7 @@ def _change_every_kind(stack: Stack, token: str) -> dict[str, str]:
     _change(stack, token, f"{staff}/{sam}", name="Samuel Sales")
     _delete(stack, token, f"{staff}/{cleo}")
     return {
+        "own_website": own_website.json()["id"],
         "europe": europe,
         "germany": germany,
         "switzerland": switzerland,
@@ -122,13 +132,18 @@ def restarted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Restarted]:
     try:
         token = first.token("acme", ACME_ADMIN)
         ids = _change_every_kind(first, token)
+        own_website = first.call("GET", f"/v1/admin/websites/{ids['own_website']}", token=token).json()
     finally:
         assert first.stop() == 0, first.output()
     second = Stack(data)  # raises with the runner's output if it does not start
     try:
-        yield Restarted(second, token, ids, second.output_path.read_text(errors="replace"))
+        yield Restarted(second, token, ids, second.output_path.read_text(errors="replace"), own_website)
     finally:
         assert second.stop() == 0, second.output()
+
+
+def test_a_website_survives_a_restart_unchanged(restarted: Restarted) -> None:
+    assert restarted.get(f"/v1/admin/websites/{restarted.ids['own_website']}") == restarted.own_website
 
 
 def test_a_renamed_tenant_keeps_its_name(restarted: Restarted) -> None:
