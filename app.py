@@ -12,6 +12,7 @@ from chalicelib.api import (
     customer_users,
     customers,
     docs,
+    fallbacks,
     organizations,
     platform,
     public,
@@ -35,6 +36,7 @@ for module in (
     store,
     audit,
     docs,
+    fallbacks,
 ):
     app.register_blueprint(module.blueprint)
 

@@ -21,17 +21,30 @@ from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL, mint_token
 from chalicelib.platform.queues import CONSUMER_QUEUES, dead_letter_name
 from chalicelib.store.keys import PLATFORM_TENANT
 
-"""The platform operator the local stack seeds, and for whom ``tenant create`` mints its token."""
-
-DEFAULT_API = "http://127.0.0.1:8000"
-LOCAL_SQS_ENDPOINT = "http://127.0.0.1:8002"
+LOCAL_HOST = "127.0.0.1"
+DEFAULT_API_PORT = 8000  # as `make run`: $KONTOR_PORT, else this
+LOCAL_SQS_ENDPOINT = "http://127.0.0.1:8002"  # the local stage's KONTOR_SQS_ENDPOINT (.chalice/config.json)
 TOKEN_LIFETIME_SECONDS = 12 * 3600
 HTTP_TIMEOUT_SECONDS = 30
 SQS_BATCH = 10
+SQS_CONNECT_TIMEOUT_SECONDS = 5
+
+
+class CommandFailed(Exception):
+    """A failure the user can act on: reported in one line, with exit code 1."""
 
 
 def _default_key_dir() -> str:
     return os.environ.get("KONTOR_DEV_ISSUER_DIR") or ".local/dev-issuer"
+
+
+def _default_api() -> str:
+    """The local stack's API, on the port ``make run`` serves (``$KONTOR_PORT``)."""
+    return f"http://{LOCAL_HOST}:{os.environ.get('KONTOR_PORT') or DEFAULT_API_PORT}"
+
+
+def _default_sqs_endpoint() -> str:
+    return os.environ.get("KONTOR_SQS_ENDPOINT") or LOCAL_SQS_ENDPOINT
 
 
 def dev_token(args: argparse.Namespace) -> int:
@@ -65,8 +78,9 @@ def create_tenant(args: argparse.Namespace) -> int:
         print(error.read().decode(), file=sys.stderr)
         return 1
     except urllib.error.URLError as error:
-        print(f"cannot reach {args.api}: {error.reason} (is the local stack running?)", file=sys.stderr)
-        return 1
+        raise CommandFailed(
+            f"cannot reach {args.api}: {error.reason} (is the local stack running?)"
+        ) from None
     return 0
 
 
@@ -131,16 +145,25 @@ def replay_dead_letters(sqs: Any, queue_name: str) -> int:
 
 def replay_dlq(args: argparse.Namespace) -> int:
     import boto3
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError, ClientError
 
     local = args.stage == "local"
+    endpoint = args.sqs_endpoint or (_default_sqs_endpoint() if local else None)
     sqs = boto3.client(
         "sqs",
         region_name=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1",
-        endpoint_url=args.sqs_endpoint or (LOCAL_SQS_ENDPOINT if local else None),
+        endpoint_url=endpoint,
+        config=Config(connect_timeout=SQS_CONNECT_TIMEOUT_SECONDS, retries={"max_attempts": 2}),
         **({"aws_access_key_id": "local", "aws_secret_access_key": "local"} if local else {}),
     )
     queue_name = f"kontor-{args.stage}-{args.queue}"
-    print(f"moved {replay_dead_letters(sqs, queue_name)} message(s) from {dead_letter_name(queue_name)}")
+    try:
+        moved = replay_dead_letters(sqs, queue_name)
+    except (BotoCoreError, ClientError) as error:
+        where = endpoint or "SQS"
+        raise CommandFailed(f"cannot replay {dead_letter_name(queue_name)} at {where}: {error}") from None
+    print(f"moved {moved} message(s) from {dead_letter_name(queue_name)}")
     return 0
 
 
@@ -167,7 +190,11 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--currency", required=True, help="default currency (ISO 4217)")
     create.add_argument("--locale", required=True, help="default locale (BCP 47)")
     create.add_argument("--timezone", default="UTC", help="IANA time zone")
-    create.add_argument("--api", default=DEFAULT_API, help="the API's base URL")
+    create.add_argument(
+        "--api",
+        default=_default_api(),
+        help="the API's base URL (default: the local stack's, on $KONTOR_PORT)",
+    )
     create.add_argument("--token", help="a platform operator's token (default: one minted locally)")
     create.add_argument("--key-dir", type=Path, default=_default_key_dir(), help="dev issuer key folder")
     create.set_defaults(run=create_tenant)
@@ -175,14 +202,20 @@ def _parser() -> argparse.ArgumentParser:
     replay = commands.add_parser("replay-dlq", help="move a queue's dead letters back to it")
     replay.add_argument("--queue", required=True, choices=CONSUMER_QUEUES)
     replay.add_argument("--stage", default="local", help="whose queues (default: the local stack's)")
-    replay.add_argument("--sqs-endpoint", help=f"SQS endpoint (local default: {LOCAL_SQS_ENDPOINT})")
+    replay.add_argument(
+        "--sqs-endpoint", help=f"SQS endpoint (local default: $KONTOR_SQS_ENDPOINT or {LOCAL_SQS_ENDPOINT})"
+    )
     replay.set_defaults(run=replay_dlq)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    exit_code: int = args.run(args)
+    try:
+        exit_code: int = args.run(args)
+    except CommandFailed as failure:
+        print(f"kontor: {failure}", file=sys.stderr)
+        return 1
     return exit_code
 
 

@@ -21,7 +21,8 @@ STAGE = "local"
 REGION = "eu-west-1"
 HOST = "127.0.0.1"
 DEFAULT_API_PORT = 8000
-DATA_FORMAT = "2"  # raised when stored items change shape (2: staff users hold role assignments)
+# Raised when stored data changes shape (2: staff users hold role assignments; 3: the seed's ledger).
+DATA_FORMAT = "3"
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,11 @@ class DataDir:
     @property
     def logs(self) -> Path:
         return self.root / "logs"
+
+    @property
+    def seed_ledger(self) -> Path:
+        """What the seed made, by demo key: beside the data it names, and retired with it."""
+        return self.dynamodb / "seeded.json"
 
     @property
     def stream_checkpoint(self) -> Path:

@@ -22,7 +22,7 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.platform.dev_issuer import ensure_key_pair, mint_token
 from local.backends import Backend, dynamodb_local_command, dynamodb_local_jar, moto_command
@@ -38,6 +38,9 @@ from local.environment import (
     local_environment,
 )
 from local.pollers import Checkpoint, Function, Poller, QueuePoller, StreamPoller
+
+if TYPE_CHECKING:
+    from local.seed import Ledger
 
 LOG = logging.getLogger("local.run")  # not __name__: that is __main__ under -m
 
@@ -158,10 +161,12 @@ def _example_website(organization_id: str) -> str:
     )
 
 
-def _banner(api: str, data: DataDir, dynamodb: Backend, sqs: Backend, routes: set[str]) -> str:
+def _banner(
+    api: str, data: DataDir, dynamodb: Backend, sqs: Backend, routes: set[str], ledger: Ledger
+) -> str:
     from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL
     from chalicelib.store.keys import PLATFORM_TENANT
-    from local.seed import DEMO_TENANTS, first_organization_id
+    from local.seed import DEMO_TENANTS, organization_key
 
     acme, nordic = DEMO_TENANTS
     tokens = {
@@ -178,7 +183,15 @@ def _banner(api: str, data: DataDir, dynamodb: Backend, sqs: Backend, routes: se
         for name, (tenant, email) in tokens.items()
     ]
     acme_auth = '-H "Authorization: Bearer $ACME_TOKEN"'
-    website = _example_website(first_organization_id(acme))
+    organization_id = ledger.ids.get(organization_key(acme, acme.organizations[0].fields["name"]))
+    create_website = (
+        [
+            f"curl -s -X POST {api}/v1/admin/websites {acme_auth} -H 'Content-Type: application/json' "
+            f"-d '{_example_website(organization_id)}'"
+        ]
+        if organization_id
+        else []
+    )
     lines = [
         "",
         "Kontor is running (Ctrl-C stops it)",
@@ -196,8 +209,7 @@ def _banner(api: str, data: DataDir, dynamodb: Backend, sqs: Backend, routes: se
         "Try:",
         f"curl -s {api}/v1/health",
         f"curl -s {api}/v1/admin/websites {acme_auth}",
-        f"curl -s -X POST {api}/v1/admin/websites {acme_auth} -H 'Content-Type: application/json' "
-        f"-d '{website}'",
+        *create_website,
         f"curl -s '{api}/v1/admin/audit?limit=5' {acme_auth}",
         f"curl -s {api}/v1/public/websites/by-host/shop.acme.de",
         f'curl -s {api}/v1/admin/websites -H "Authorization: Bearer $NORDIC_TOKEN"',
@@ -251,27 +263,34 @@ def serve(args: argparse.Namespace, config: dict[str, Any]) -> None:
 
         # Imported while the backends boot (Java takes seconds), and only once the env is set.
         from chalice.config import Config
-        from chalice.local import create_local_server
 
         import app as kontor
         from chalicelib.platform.queues import create_queues
         from chalicelib.platform.settings import get_settings
         from chalicelib.store.schema import create_table
-        from local.seed import seed
+        from local.gateway import create_server
+        from local.seed import Ledger, seed
 
         dynamodb.wait_ready(dynamodb.client("dynamodb").list_tables)
         sqs.wait_ready(sqs.client("sqs").list_queues)
         LOG.info("%s and %s are up", dynamodb.name, sqs.name)
 
         settings = get_settings()
+        # The seed's ledger lives beside DynamoDB Local's data; in moto it lasts as long as the table.
+        ledger = Ledger(data.seed_ledger if jar else None)
+        if settings.table_name not in dynamodb.client("dynamodb").list_tables()["TableNames"]:
+            ledger.forget()  # a new table holds nothing the ledger names
         create_table(dynamodb.client("dynamodb"), settings.table_name)
         create_queues(sqs.client("sqs"), settings.queue_prefix)
         checkpoint = Checkpoint(data.stream_checkpoint if jar else None)  # moto forgets the table
         _start_pollers(kontor, config, dynamodb, sqs, checkpoint, cleanup)
-        LOG.info("demo data: %d entities created", seed())
+        report = seed(ledger)
+        LOG.info("demo data: %d entities created, %d left out", report.created, len(report.skipped))
+        for skipped in report.skipped:
+            LOG.info("demo data left out: %s", skipped)
 
         # Bound only now, so a client that can connect is served (health checks mean "ready").
-        server = create_local_server(
+        server = create_server(
             kontor.app, Config(chalice_stage=STAGE, config_from_disk=config), HOST, args.port
         )
         cleanup.callback(server.server.server_close)
@@ -279,7 +298,7 @@ def serve(args: argparse.Namespace, config: dict[str, Any]) -> None:
         serving.start()
         cleanup.callback(server.shutdown)
         api = endpoint(args.port)
-        print(_banner(api, data, dynamodb, sqs, set(kontor.app.routes)), flush=True)
+        print(_banner(api, data, dynamodb, sqs, set(kontor.app.routes), ledger), flush=True)
         LOG.info("ready in %.1f s", time.monotonic() - started)
         if args.ready_file:
             _write_ready_file(args.ready_file, api, dynamodb, data, environment)

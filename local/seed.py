@@ -2,13 +2,18 @@
 and acme's customer groups and customers (company trees three levels deep).
 
 Written through the services layer with the caller a dev token of each user would get, so every
-item comes with its outbox event and audit entry like a real write. Idempotent: what a previous run
-seeded (matched by id or name) is kept, so a second run neither duplicates nor fails.
+item comes with its outbox event and audit entry like a real write. What a run made is recorded by its
+demo key in a ledger (:class:`Ledger`) and found by its id on the next run, however a user renamed,
+moved or deleted it since: a second run neither duplicates nor fails, and says what it left out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from chalicelib.domain.customer_users import CustomerUserFields
@@ -16,8 +21,7 @@ from chalicelib.domain.customers import CustomerFields, CustomerGroupFields, Uni
 from chalicelib.domain.staff import StaffUserFields
 from chalicelib.domain.tenancy import OrganizationFields, TenantCreate, WebsiteFields
 from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL
-from chalicelib.platform.errors import NotFound
-from chalicelib.platform.pagination import MAX_LIMIT, PageRequest
+from chalicelib.platform.errors import NotFound, Problem
 from chalicelib.platform.principal import VerifiedToken
 from chalicelib.platform.settings import DEV_ISSUER
 from chalicelib.services import (
@@ -34,8 +38,6 @@ from chalicelib.services.principals import load_principal
 from chalicelib.store.keys import PLATFORM_TENANT
 
 OPERATOR_NAME = "Platform Operator"
-# The demo stays far below one page of a list, so one page shows everything seeded.
-_EVERYTHING = PageRequest(limit=MAX_LIMIT, cursor=None, binding="seed")
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,10 @@ class DemoUnit:
     sales_reps: tuple[str, ...] = ()  # staff emails
 
     def resolved(self, group_ids: dict[str, str], staff_ids: dict[str, str]) -> dict[str, Any]:
-        """The fields with the group and sales reps named by their ids."""
-        fields = {**self.fields, "sales_rep_ids": [staff_ids[email] for email in self.sales_reps]}
-        return {**fields, "customer_group_id": group_ids[self.group]} if self.group else fields
+        """The fields with the group and sales reps named by their ids (those the seed has)."""
+        reps = [staff_ids[email] for email in self.sales_reps if email in staff_ids]
+        fields = {**self.fields, "sales_rep_ids": reps}
+        return {**fields, "customer_group_id": group_ids[self.group]} if self.group in group_ids else fields
 
 
 @dataclass(frozen=True)
@@ -334,136 +337,259 @@ def caller(tenant_id: str, email: str) -> Caller:
     return Caller(load_principal(token), correlation_id="local-seed")
 
 
-def seed() -> int:
-    """Create whatever demo data is missing; returns how many entities were created."""
-    tenants.ensure_platform_operator(DEV_OPERATOR_EMAIL, OPERATOR_NAME)
-    operator = caller(PLATFORM_TENANT, DEV_OPERATOR_EMAIL)
-    created = 0
-    for demo in DEMO_TENANTS:
+class Ledger:
+    """The ids of what the seed made, by demo key: a demo entity's identity, whatever a user changes.
+
+    Kept as JSON beside the data it describes (``path``), or in memory for a table that is not kept.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.ids: dict[str, str] = json.loads(path.read_text()) if path and path.exists() else {}
+
+    def record(self, key: str, entity_id: str) -> None:
+        self.ids[key] = entity_id
+        if self.path:
+            partial = self.path.with_suffix(".tmp")
+            partial.write_text(json.dumps(self.ids, indent=2, sort_keys=True))
+            os.replace(partial, self.path)  # whole or not at all: a torn ledger would lose identities
+
+    def forget(self) -> None:
+        """For a new table: the ids recorded name nothing in it."""
+        self.ids = {}
+        if self.path:
+            self.path.unlink(missing_ok=True)
+
+
+@dataclass
+class SeedReport:
+    created: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def organization_key(tenant: DemoTenant, name: str) -> str:
+    return f"{tenant.id}/organization/{name}"
+
+
+class _Seeding:
+    """One run of the seed: each demo entity is found by its ledger key, or made and recorded.
+
+    What was seeded and has since been deleted stays deleted, and what the data no longer allows to be
+    made (a hostname or email taken meanwhile, a parent gone) is left out: both are reported, and
+    neither stops the stack. What a user renamed, moved or changed is kept as they left it.
+    """
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.report = SeedReport()
+
+    def skip(self, what: str, reason: str) -> None:
+        self.report.skipped.append(f"{what}: {reason}")
+
+    def ensure(
+        self, key: str, what: str, exists: Callable[[str], object], create: Callable[[], str]
+    ) -> str | None:
+        """The id of the demo entity ``key`` if it is (or now is) in the table, else None."""
+        known = self.ledger.ids.get(key)
+        if known is not None:
+            try:
+                exists(known)
+            except NotFound:
+                self.skip(what, "deleted since it was seeded")
+                return None
+            return known
+        try:
+            created = create()
+        except Problem as problem:
+            self.skip(what, str(problem))
+            return None
+        self.ledger.record(key, created)
+        self.report.created += 1
+        return created
+
+    def tenant(self, operator: Caller, demo: DemoTenant) -> None:
+        """A demo tenant is found by its id (the demo fixes it, nobody changes it), then what it holds."""
         try:
             tenants.get_tenant(demo.id)
         except NotFound:
-            tenants.create_tenant(operator, TenantCreate.model_validate(demo.tenant))
-            created += 1
+            try:
+                tenants.create_tenant(operator, TenantCreate.model_validate(demo.tenant))
+            except Problem as problem:
+                self.skip(f"tenant {demo.id}", str(problem))
+                return
+            self.report.created += 1
         admin = caller(demo.id, demo.admin_email)
-        created += _seed_organizations(admin, demo.organizations)
-        group_ids, created_groups = _seed_customer_groups(admin, demo.customer_groups)
-        staff_ids, created_staff = _seed_staff(admin, demo.staff)
-        created += (
-            created_groups + created_staff + _seed_customers(admin, demo.customers, group_ids, staff_ids)
+        for organization in demo.organizations:
+            self.organization(admin, demo, organization)
+        group_ids = {
+            fields["name"]: self.customer_group(admin, demo, fields) for fields in demo.customer_groups
+        }
+        staff_ids = {user.email: self.staff_user(admin, demo, user) for user in demo.staff}
+        unit_ids: dict[tuple[str, str], str | None] = {}
+        for customer in demo.customers:
+            self.customer(admin, demo, customer, _present(group_ids), _present(staff_ids), unit_ids)
+        for user in demo.customer_users:
+            self.customer_user(admin, demo, user, unit_ids)
+
+    def organization(self, admin: Caller, tenant: DemoTenant, demo: DemoOrganization) -> None:
+        name = demo.fields["name"]
+        organization_id = self.ensure(
+            organization_key(tenant, name),
+            f"{tenant.id}: organization {name!r}",
+            lambda known: organizations.get_organization(admin, known),
+            lambda: (
+                organizations.create_organization(admin, OrganizationFields.model_validate(demo.fields)).id
+            ),
         )
-        created += _seed_customer_users(admin, demo.customer_users)
-    return created
-
-
-def _seed_organizations(admin: Caller, demos: tuple[DemoOrganization, ...]) -> int:
-    created = 0
-    existing = {o.name: o for o in organizations.list_organizations(admin, _EVERYTHING).items}
-    for demo in demos:
-        organization = existing.get(demo.fields["name"])
-        if organization is None:
-            organization = organizations.create_organization(
-                admin, OrganizationFields.model_validate(demo.fields)
-            )
-            created += 1
-        present = {w.name for w in websites.list_websites(admin, _EVERYTHING, organization.id).items}
         for fields in demo.websites:
-            if fields["name"] not in present:
-                websites.create_website(
-                    admin, WebsiteFields.model_validate({**fields, "organization_id": organization.id})
-                )
-                created += 1
-    return created
+            what = f"{tenant.id}: website {fields['name']!r}"
+            if organization_id is None:
+                self.skip(what, f"its organization {name!r} is not there")
+            else:
+                self.website(admin, tenant, organization_id, fields, what)
 
+    def website(
+        self, admin: Caller, tenant: DemoTenant, organization_id: str, fields: dict[str, Any], what: str
+    ) -> None:
+        body = {**fields, "organization_id": organization_id}
+        self.ensure(
+            f"{tenant.id}/website/{fields['name']}",
+            what,
+            lambda known: websites.get_website(admin, known),
+            lambda: websites.create_website(admin, WebsiteFields.model_validate(body)).id,
+        )
 
-def _seed_customer_groups(admin: Caller, demos: tuple[dict[str, Any], ...]) -> tuple[dict[str, str], int]:
-    """The tenant's group ids by name, and how many of the demo groups were created."""
-    group_ids = {g.name: g.id for g in customer_groups.list_customer_groups(admin, _EVERYTHING).items}
-    created = 0
-    for fields in demos:
-        if fields["name"] not in group_ids:
-            group = customer_groups.create_customer_group(admin, CustomerGroupFields.model_validate(fields))
-            group_ids[group.name] = group.id
-            created += 1
-    return group_ids, created
+    def customer_group(self, admin: Caller, tenant: DemoTenant, fields: dict[str, Any]) -> str | None:
+        return self.ensure(
+            f"{tenant.id}/customer-group/{fields['name']}",
+            f"{tenant.id}: customer group {fields['name']!r}",
+            lambda known: customer_groups.get_customer_group(admin, known),
+            lambda: (
+                customer_groups.create_customer_group(admin, CustomerGroupFields.model_validate(fields)).id
+            ),
+        )
 
-
-def _seed_staff(admin: Caller, demos: tuple[DemoStaff, ...]) -> tuple[dict[str, str], int]:
-    """The tenant's staff ids by email, and how many of the demo staff users were created."""
-    staff_ids = {user.email: user.id for user in staff.list_staff_users(admin, _EVERYTHING).items}
-    organization_ids = {o.name: o.id for o in organizations.list_organizations(admin, _EVERYTHING).items}
-    created = 0
-    for demo in demos:
-        if demo.email in staff_ids:
-            continue
+    def staff_user(self, admin: Caller, tenant: DemoTenant, demo: DemoStaff) -> str | None:
+        what = f"{tenant.id}: staff user {demo.email}"
+        organization_ids = [
+            self.ledger.ids.get(organization_key(tenant, name)) for name in demo.organizations
+        ]
+        if None in organization_ids:
+            self.skip(what, f"one of its organizations {list(demo.organizations)} is not there")
+            return None
         assignment = {"role_id": demo.role_id, "assigned_customers_only": demo.assigned_customers_only}
-        if demo.organizations:
-            assignment["organization_ids"] = [organization_ids[name] for name in demo.organizations]
+        if organization_ids:
+            assignment["organization_ids"] = organization_ids
         fields = {"email": demo.email, "name": demo.name, "assignments": [assignment]}
-        staff_ids[demo.email] = staff.create_staff_user(admin, StaffUserFields.model_validate(fields)).id
-        created += 1
-    return staff_ids, created
+        return self.ensure(
+            f"{tenant.id}/staff-user/{demo.email}",
+            what,
+            lambda known: staff.get_staff_user(admin, known),
+            lambda: staff.create_staff_user(admin, StaffUserFields.model_validate(fields)).id,
+        )
 
+    def customer(
+        self,
+        admin: Caller,
+        tenant: DemoTenant,
+        demo: DemoUnit,
+        group_ids: dict[str, str],
+        staff_ids: dict[str, str],
+        unit_ids: dict[tuple[str, str], str | None],
+    ) -> None:
+        name = demo.fields["name"]
+        customer_id = self.ensure(
+            f"{tenant.id}/customer/{name}",
+            f"{tenant.id}: customer {name!r}",
+            lambda known: customers.get_customer(admin, known),
+            lambda: (
+                customers.create_customer(
+                    admin, CustomerFields.model_validate(demo.resolved(group_ids, staff_ids))
+                ).id
+            ),
+        )
+        unit_ids[(name, name)] = customer_id
+        self.units(
+            admin,
+            tenant,
+            (name, customer_id),
+            name,
+            customer_id,
+            demo.units,
+            (group_ids, staff_ids),
+            unit_ids,
+        )
 
-def _seed_customers(
-    admin: Caller, demos: tuple[DemoUnit, ...], group_ids: dict[str, str], staff_ids: dict[str, str]
-) -> int:
-    created = 0
-    existing = {c.name: c.id for c in customers.list_customers(admin, _EVERYTHING).items}
-    for demo in demos:
-        customer_id = existing.get(demo.fields["name"])
-        if customer_id is None:
-            fields = CustomerFields.model_validate(demo.resolved(group_ids, staff_ids))
-            customer_id = customers.create_customer(admin, fields).id
-            created += 1
-        present = {(u.parent_id, u.name): u.id for u in customers.list_units(admin, customer_id).items}
-        created += _seed_units(admin, customer_id, customer_id, demo.units, (group_ids, staff_ids), present)
-    return created
+    def units(
+        self,
+        admin: Caller,
+        tenant: DemoTenant,
+        customer: tuple[str, str | None],
+        parent_path: str,
+        parent_id: str | None,
+        demos: tuple[DemoUnit, ...],
+        ids: tuple[dict[str, str], dict[str, str]],
+        unit_ids: dict[tuple[str, str], str | None],
+    ) -> None:
+        """The demo units below ``parent_path``, depth-first (a unit's key is its demo path)."""
+        customer_name, customer_id = customer
+        for demo in demos:
+            path = f"{parent_path}/{demo.fields['name']}"
+            unit_id = None
+            if customer_id is None or parent_id is None:
+                self.skip(f"{tenant.id}: unit {path!r}", "the unit above it is not there")
+            else:
+                fields = {**demo.resolved(*ids), "parent_id": parent_id}
+                unit_id = self.unit(admin, tenant, customer_id, path, fields)
+            unit_ids[(customer_name, demo.fields["name"])] = unit_id
+            self.units(admin, tenant, customer, path, unit_id, demo.units, ids, unit_ids)
 
+    def unit(
+        self, admin: Caller, tenant: DemoTenant, customer_id: str, path: str, fields: dict[str, Any]
+    ) -> str | None:
+        return self.ensure(
+            f"{tenant.id}/unit/{path}",
+            f"{tenant.id}: unit {path!r}",
+            lambda known: customers.get_unit(admin, customer_id, known),
+            lambda: customers.create_unit(admin, customer_id, UnitFields.model_validate(fields)).id,
+        )
 
-def _seed_units(
-    admin: Caller,
-    customer_id: str,
-    parent_id: str,
-    demos: tuple[DemoUnit, ...],
-    ids: tuple[dict[str, str], dict[str, str]],
-    present: dict[tuple[str | None, str], str],
-) -> int:
-    """Create the missing units below ``parent_id`` (matched by parent and name), depth-first."""
-    created = 0
-    for demo in demos:
-        unit_id = present.get((parent_id, demo.fields["name"]))
-        if unit_id is None:
-            fields = UnitFields.model_validate({**demo.resolved(*ids), "parent_id": parent_id})
-            unit_id = customers.create_unit(admin, customer_id, fields).id
-            created += 1
-        created += _seed_units(admin, customer_id, unit_id, demo.units, ids, present)
-    return created
-
-
-def _seed_customer_users(admin: Caller, demos: tuple[DemoUser, ...]) -> int:
-    created = 0
-    customer_ids = {c.name: c.id for c in customers.list_customers(admin, _EVERYTHING).items}
-    for demo in demos:
-        customer_id = customer_ids[demo.customer]
-        present = {user.email for user in customer_users.list_users(admin, customer_id, _EVERYTHING).items}
-        if demo.email in present:
-            continue
-        unit_id = next(u.id for u in customers.list_units(admin, customer_id).items if u.name == demo.unit)
+    def customer_user(
+        self, admin: Caller, tenant: DemoTenant, demo: DemoUser, unit_ids: dict[tuple[str, str], str | None]
+    ) -> None:
+        what = f"{tenant.id}: customer user {demo.email}"
+        customer_id, unit_id = (
+            unit_ids.get((demo.customer, demo.customer)),
+            unit_ids.get((demo.customer, demo.unit)),
+        )
+        if customer_id is None or unit_id is None:
+            self.skip(what, f"its unit {demo.customer}/{demo.unit} is not there")
+            return
         fields = {
             "email": demo.email,
             "name": demo.name,
             "unit_id": unit_id,
             "assignments": [{"role_id": demo.role_id, "unit_id": unit_id}],
         }
-        customer_users.invite_user(admin, customer_id, CustomerUserFields.model_validate(fields))
-        created += 1
-    return created
+        self.ensure(
+            f"{tenant.id}/customer-user/{demo.email}",
+            what,
+            lambda known: customer_users.get_user(admin, customer_id, known),
+            lambda: (
+                customer_users.invite_user(admin, customer_id, CustomerUserFields.model_validate(fields)).id
+            ),
+        )
 
 
-def first_organization_id(tenant: DemoTenant) -> str:
-    """The id of the tenant's first demo organization, as the store holds it (for example requests)."""
-    admin = caller(tenant.id, tenant.admin_email)
-    listed = organizations.list_organizations(admin, _EVERYTHING).items
-    name = tenant.organizations[0].fields["name"]
-    return next(o.id for o in listed if o.name == name)
+def _present(ids: dict[str, str | None]) -> dict[str, str]:
+    return {name: entity_id for name, entity_id in ids.items() if entity_id is not None}
+
+
+def seed(ledger: Ledger) -> SeedReport:
+    """Create whatever demo data is missing and was never seeded; says what it made and what it left out."""
+    tenants.ensure_platform_operator(DEV_OPERATOR_EMAIL, OPERATOR_NAME)
+    operator = caller(PLATFORM_TENANT, DEV_OPERATOR_EMAIL)
+    seeding = _Seeding(ledger)
+    for demo in DEMO_TENANTS:
+        seeding.tenant(operator, demo)
+    return seeding.report

@@ -10,7 +10,7 @@ import functools
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -183,15 +183,24 @@ def _json_response(path: str, status: int, body: Any, headers: dict[str, str]) -
     return Response(body=json.dumps(fields), status_code=status, headers={"Content-Type": JSON, **headers})
 
 
+def correlation_id_of(headers: Mapping[str, str]) -> str:
+    """The client's ``X-Correlation-Id`` (keys in lower case), else a new one."""
+    sent = headers.get("x-correlation-id", "")
+    # A client's id is kept only if it is safe to echo into logs, headers and problem documents.
+    return sent if CORRELATION_ID.fullmatch(sent) else new_ulid()
+
+
+def problem_instance(correlation_id: str) -> str:
+    return f"urn:kontor:request:{correlation_id}"
+
+
 def _handle(
     spec: RouteSpec, handler: Callable[[RouteRequest], Any], blueprint: Blueprint, params: dict[str, str]
 ) -> Response:
     """Run one request and emit its metrics; the correlation id goes to logs and the response."""
     started = time.perf_counter()
     request = blueprint.current_request
-    sent = request.headers.get("x-correlation-id", "")
-    # A client's id is kept only if it is safe to echo into logs, headers and problem documents.
-    correlation_id = sent if CORRELATION_ID.fullmatch(sent) else new_ulid()
+    correlation_id = correlation_id_of(request.headers)
     start_request(correlation_id=correlation_id, route=spec.name)
     with traced(spec.name):
         response = _respond(spec, handler, request, params, correlation_id)
@@ -248,11 +257,11 @@ def _respond(
         return _json_response(path, spec.status, result, {})
     except Problem as problem:
         logger().info("request refused", extra={"status": problem.status, "problem": problem.code})
-        return problem_response(problem, instance=f"urn:kontor:request:{correlation_id}")
+        return problem_response(problem, instance=problem_instance(correlation_id))
     except Exception:
         logger().exception("request failed")
         failure = Problem("the request could not be completed; quote the correlation id when reporting it")
-        return problem_response(failure, instance=f"urn:kontor:request:{correlation_id}")
+        return problem_response(failure, instance=problem_instance(correlation_id))
 
 
 def _replayed(path: str, replay: idempotency.StoredResponse) -> Response:

@@ -66,6 +66,13 @@ class NotFound(Problem):
     status, code, title = 404, "not-found", "Not found"
 
 
+class MethodNotAllowed(Problem):
+    status, code, title = 405, "method-not-allowed", "Method not allowed"
+
+    def __init__(self, method: str, allowed: list[str]) -> None:
+        super().__init__(f"{method} is not served here", headers={"Allow": ", ".join(sorted(allowed))})
+
+
 class Conflict(Problem):
     status, code, title = 409, "conflict", "Conflict"
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -31,6 +32,9 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from chalicelib.api.fallbacks import UNKNOWN_PATH
+from chalicelib.api.routing import problem_instance
+from chalicelib.platform.errors import PROBLEM_CONTENT_TYPE
 from chalicelib.platform.queues import CONSUMER_QUEUES, MAX_RECEIVES, dead_letter_name
 from chalicelib.services.dispatch import SUBSCRIPTIONS
 from chalicelib.services.outbox import EVENT_TYPE
@@ -87,6 +91,36 @@ STREAM_READ_ACTIONS = (
 )
 QUEUE_CONSUME_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
 QUEUE_SEND_ACTIONS = ("sqs:SendMessage", "sqs:GetQueueUrl")
+
+
+# An unknown path never reaches the function: API Gateway answers it (MISSING_AUTHENTICATION_TOKEN,
+# its 403 "Missing Authentication Token") with this problem, as the app answers everything else.
+GATEWAY_RESPONSES = "x-amazon-apigateway-gateway-responses"
+ANY_METHOD = "x-amazon-apigateway-any-method"
+UNKNOWN_PATH_RESPONSE = {
+    "MISSING_AUTHENTICATION_TOKEN": {
+        "statusCode": UNKNOWN_PATH.status,
+        "responseParameters": {
+            "gatewayresponse.header.Content-Type": f"'{PROBLEM_CONTENT_TYPE}'",
+            "gatewayresponse.header.X-Correlation-Id": "context.requestId",
+        },
+        "responseTemplates": {
+            "application/json": json.dumps(UNKNOWN_PATH.body(problem_instance("$context.requestId")))
+        },
+    }
+}
+
+
+def every_method_to_the_function(paths: dict[str, Any]) -> dict[str, Any]:
+    """Chalice's paths, each also sending the methods it does not declare to the API function.
+
+    Without this, API Gateway answers a known path's other methods as an unknown path; with it the
+    app answers them 405 with ``Allow`` (chalicelib/api/fallbacks.py). Declared methods still win.
+    """
+    return {
+        path: {**methods, ANY_METHOD: next(method for name, method in methods.items() if name != "options")}
+        for path, methods in paths.items()
+    }
 
 
 def consumer_handler(consumer: str) -> str:
@@ -393,6 +427,11 @@ class KontorStack(cdk.Stack):
         )
         rest_api = self.app.get_resource(REST_API)
         rest_api.add_property_override("TracingEnabled", True)
+        definition = self.app.chalice_template["Resources"][REST_API]["Properties"]["DefinitionBody"]
+        rest_api.add_property_override(
+            "DefinitionBody.paths", every_method_to_the_function(definition["paths"])
+        )
+        rest_api.add_property_override(f"DefinitionBody.{GATEWAY_RESPONSES}", UNKNOWN_PATH_RESPONSE)
         rest_api.add_property_override(
             "MethodSettings",
             [

@@ -31,7 +31,7 @@ HTTP_TIMEOUT_SECONDS = 10.0
 T = TypeVar("T")
 
 
-def _free_ports(count: int) -> list[int]:
+def free_ports(count: int) -> list[int]:
     """Ports nothing listens on, held open together while picked so that they differ."""
     with ExitStack() as held:
         probes = [held.enter_context(socket.socket()) for _ in range(count)]
@@ -58,12 +58,12 @@ class Stack:
 
     def __init__(self, data_dir: Path) -> None:
         self._ready_file = data_dir.with_name(f"{data_dir.name}-ready.json")
-        self._output = data_dir.with_name(f"{data_dir.name}-output.log")
-        api, dynamodb, sqs = (str(port) for port in _free_ports(3))
+        self.output_path = data_dir.with_name(f"{data_dir.name}-output.log")  # appended to by each start
+        api, dynamodb, sqs = (str(port) for port in free_ports(3))
         command = [sys.executable, "-m", "local.run", "--data-dir", str(data_dir)]
         command += ["--ready-file", str(self._ready_file)]
         command += ["--port", api, "--dynamodb-port", dynamodb, "--sqs-port", sqs]
-        with self._output.open("ab") as output:
+        with self.output_path.open("ab") as output:
             self._process = subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL,
@@ -89,7 +89,7 @@ class Stack:
         return ready
 
     def output(self) -> str:
-        return self._output.read_text(errors="replace")[-5000:]
+        return self.output_path.read_text(errors="replace")[-5000:]
 
     def stop(self) -> int:
         """Ctrl-C, then the exit code (0 when everything stopped cleanly)."""

@@ -11,7 +11,7 @@ import pytest
 from chalicelib.cli import main
 from chalicelib.platform.ids import new_id
 
-from .stack import AuditQueue, Stack, eventually
+from .stack import AuditQueue, Stack, eventually, free_ports
 from .support import sample_event
 
 pytestmark = pytest.mark.e2e
@@ -72,3 +72,45 @@ def test_replay_dlq_hands_dead_letters_back_to_the_consumer(
         lambda: stack.audit_of(acme_admin, event["entity_id"]), timeout=5, what="the replayed event's audit"
     )
     assert [entry["id"] for entry in entries] == [event["id"]]
+
+
+def test_tenant_create_finds_the_api_on_kontor_port_as_make_run_does(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given the port the stack serves on, in the variable `make run` reads it from
+    monkeypatch.setenv("KONTOR_PORT", stack.api.rsplit(":", 1)[1])
+    tenant_id = f"t-{uuid4().hex[:8]}"
+
+    # when
+    exit_code = main(
+        [
+            "tenant",
+            "create",
+            "--id",
+            tenant_id,
+            "--name",
+            "Port Tenant",
+            "--admin-email",
+            f"admin@{tenant_id}.example",
+        ]
+        + ["--admin-name", "Pat Port", "--currency", "EUR", "--locale", "en"]
+        + ["--key-dir", str(stack.dev_issuer_dir)]
+    )
+
+    # then
+    assert exit_code == 0, capsys.readouterr().err
+    assert json.loads(capsys.readouterr().out)["id"] == tenant_id
+
+
+def test_replay_dlq_without_sqs_fails_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    # given an SQS endpoint nothing listens on
+    [port] = free_ports(1)
+
+    # when
+    exit_code = main(["replay-dlq", "--queue", "audit", "--sqs-endpoint", f"http://127.0.0.1:{port}"])
+
+    # then
+    error = capsys.readouterr().err
+    assert exit_code == 1
+    assert error.startswith("kontor: cannot replay kontor-local-audit-dlq at http://127.0.0.1:"), error
+    assert error.count("\n") == 1, error

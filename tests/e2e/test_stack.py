@@ -1,43 +1,17 @@
-"""The stack as a whole: data survives a restart, and a message that always fails is dead-lettered."""
+"""The stack as a whole: a message that always fails is dead-lettered (restarts: test_restart.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import pytest
 
-from .stack import AuditQueue, Stack, eventually
-from .support import organization_body, website_body
+from .stack import AuditQueue, eventually
 
 pytestmark = pytest.mark.e2e
 
 DEAD_LETTER_TIMEOUT_SECONDS = 30
-
-
-def test_a_website_survives_a_restart(tmp_path: Path) -> None:
-    # given a website created on a stack that is then stopped with Ctrl-C
-    first = Stack(tmp_path / "data")
-    try:
-        token = first.token("acme", "admin@acme.example")
-        organization = first.call("POST", "/v1/admin/organizations", token=token, json=organization_body())
-        body = website_body(organization.json()["id"])
-        created = first.call("POST", "/v1/admin/websites", token=token, json=body)
-        assert created.status_code == 201, created.text
-    finally:
-        assert first.stop() == 0, first.output()
-
-    # when a new stack starts on the same data folder
-    second = Stack(tmp_path / "data")
-    try:
-        response = second.call("GET", f"/v1/admin/websites/{created.json()['id']}", token=token)
-    finally:
-        assert second.stop() == 0, second.output()
-
-    # then the website is still there, unchanged
-    assert response.status_code == 200, response.text
-    assert response.json() == created.json()
 
 
 def test_a_message_that_always_fails_is_dead_lettered_after_five_receives(

@@ -316,6 +316,40 @@ def test_tracing_is_on_and_the_api_is_throttled(template: Template) -> None:
     assert settings["ThrottlingBurstLimit"] == template.stage.api_burst_limit
 
 
+def _api_definition(template: Template) -> dict[str, Any]:
+    [api_id] = template.of_type("AWS::Serverless::Api")
+    definition: dict[str, Any] = template.props(api_id)["DefinitionBody"]
+    return definition
+
+
+def test_an_unknown_path_is_answered_with_the_apps_404_problem(template: Template) -> None:
+    responses = _api_definition(template)["x-amazon-apigateway-gateway-responses"]
+    unknown_path = responses["MISSING_AUTHENTICATION_TOKEN"]  # API Gateway's answer to a path it lacks
+
+    assert unknown_path["statusCode"] == 404
+    headers = unknown_path["responseParameters"]
+    assert headers["gatewayresponse.header.Content-Type"] == "'application/problem+json'"
+    assert headers["gatewayresponse.header.X-Correlation-Id"] == "context.requestId"
+    body = json.loads(unknown_path["responseTemplates"]["application/json"])
+    assert body == {
+        "type": "https://kontor.dev/problems/not-found",
+        "title": "Not found",
+        "status": 404,
+        "detail": "no resource at this path",
+        "instance": "urn:kontor:request:$context.requestId",
+    }
+
+
+def test_every_path_sends_the_methods_it_does_not_declare_to_the_api_function(template: Template) -> None:
+    for path, methods in _api_definition(template)["paths"].items():
+        declared = [method for name, method in methods.items() if name != "x-amazon-apigateway-any-method"]
+        integrations = {json.dumps(method["x-amazon-apigateway-integration"]) for method in declared}
+        any_method = methods["x-amazon-apigateway-any-method"]  # the app answers them 405 with Allow
+
+        assert json.dumps(any_method["x-amazon-apigateway-integration"]) in integrations, path
+        assert any_method.get("parameters") == declared[0].get("parameters"), path
+
+
 def test_every_function_logs_to_a_group_with_retention(template: Template) -> None:
     groups = {
         template.props(group_id)["LogGroupName"]: group_id

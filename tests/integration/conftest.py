@@ -120,11 +120,10 @@ class Api:
 
 @pytest.fixture
 def api(aws: dict[str, str], dev_issuer_dir: Path) -> Iterator[Api]:
-    from chalice.test import Client
-
     from app import app
+    from local.gateway import GatewayClient  # chalice.test.Client answering as API Gateway does
 
-    with Client(app, stage_name="test") as client:
+    with GatewayClient(app, stage_name="test") as client:
         yield Api(client, dev_issuer_dir)
 
 
