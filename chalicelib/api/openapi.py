@@ -216,7 +216,7 @@ def _parameters(spec: RouteSpec, query: dict[str, Any] | None) -> list[dict[str,
         parameters.append(
             _header(
                 "If-Match",
-                "The version read, as its ETag gave it; a stale one is 412."
+                "The version read, as its ETag gave it (`*`: whichever is current); a stale one is 412."
                 + (" The body's `version` may carry it instead." if version_in_body else ""),
                 {"type": "string"},
                 required=not version_in_body,

@@ -19,6 +19,7 @@ from chalice.app import Request as ChaliceRequest
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.domain.access import CustomerPermission
+from chalicelib.domain.base import ANY_VERSION, ExpectedVersion
 from chalicelib.domain.permissions import Permission, may_call
 from chalicelib.domain.staff import PathTarget, StaffTarget
 from chalicelib.platform.errors import (
@@ -54,6 +55,8 @@ else:
 
 JSON = "application/json"
 CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+# An entity tag as our ETags write it ("3"), also weak or unquoted; ASCII digits only, never 4,300 of them.
+VERSION_TAG = re.compile(r'(?:W/)?(?P<quote>")?(?P<version>[0-9]{1,18})(?(quote)")')
 
 
 @dataclass(frozen=True)
@@ -99,18 +102,25 @@ class RouteRequest:
             query, tenant_id=principal.tenant_id or "-", route=self.spec.name, actor=principal.actor
         )
 
-    def expected_version(self) -> int | None:
-        """The version the client read: ``If-Match`` or the body's ``version``; they must agree."""
+    def expected_version(self) -> ExpectedVersion:
+        """The version the client read: ``If-Match`` or the body's ``version``; they must agree.
+
+        ``If-Match: *`` admits whichever version is current (RFC 9110, 13.1.1), so a ``version`` in
+        the body then decides. A tag is ASCII digits: ``"3"``, ``3`` or ``W/"3"``.
+        """
         header = self.headers.get("if-match")
-        from_body = getattr(self.body, "version", None)
+        from_body: int | None = getattr(self.body, "version", None)
         if header is None:
             return from_body
-        tag = header.strip().removeprefix("W/").strip('"')
-        if not tag.isdigit():
+        if header.strip() == ANY_VERSION:
+            return ANY_VERSION if from_body is None else from_body
+        tag = VERSION_TAG.fullmatch(header.strip())
+        if tag is None:
             raise Unprocessable.field("header.If-Match", "must be the entity's version, as its ETag gives it")
-        if from_body is not None and from_body != int(tag):
+        version = int(tag["version"])
+        if from_body is not None and from_body != version:
             raise Unprocessable.field("body.version", "differs from the If-Match header")
-        return int(tag)
+        return version
 
 
 def _principal(spec: RouteSpec, request: ChaliceRequest, params: dict[str, str]) -> Principal:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     AfterValidator,
@@ -67,6 +67,10 @@ Email = Annotated[
 ]
 TenantId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{3,40}$")]
 Version = Annotated[int, Field(ge=1)]
+
+ANY_VERSION: Final = "*"
+ExpectedVersion = int | Literal["*"] | None
+"""The version a change was made against: a number, any current one (``If-Match: *``), or none sent."""
 
 
 def _optional(info: Any) -> Any:

@@ -564,7 +564,11 @@ def test_if_match_and_body_version_must_agree(
     assert table.items() == before
 
 
-@pytest.mark.parametrize("if_match", ["*", '"abc"', '"1", "2"'])
+@pytest.mark.parametrize(
+    "if_match",
+    ['"abc"', '"1", "2"', '"\u00b2"', '"\u0661"', '"1_0"', '"+1"', '""', '"' + "9" * 5000 + '"'],
+    ids=["letters", "list", "superscript-two", "arabic-indic-one", "underscore", "signed", "empty", "huge"],
+)
 def test_an_if_match_that_is_not_a_version_is_422(
     api: Api, acme: str, make_organization: Callable[..., dict[str, Any]], if_match: str
 ) -> None:
@@ -582,6 +586,69 @@ def test_an_if_match_that_is_not_a_version_is_422(
 
     # then
     assert error_locs(reply) == ["header.If-Match"]
+
+
+def test_if_match_star_changes_whichever_version_is_current(
+    api: Api, acme: str, make_organization: Callable[..., dict[str, Any]]
+) -> None:
+    # given an organization changed once (version 2)
+    organization = make_organization(acme)
+    path = f"{ORGANIZATIONS}/{organization['id']}"
+    api.call("PATCH", path, token=acme, body={"name": "Second", "version": 1})
+
+    # when
+    reply = api.call("PATCH", path, token=acme, body={"name": "Third"}, headers={"If-Match": "*"})
+
+    # then
+    assert reply.status == 200, reply.body
+    assert (reply.body["name"], reply.body["version"]) == ("Third", 3)
+
+
+def test_if_match_star_deletes_whichever_version_is_current(
+    api: Api, acme: str, make_organization: Callable[..., dict[str, Any]]
+) -> None:
+    # given an organization changed once (version 2)
+    organization = make_organization(acme)
+    path = f"{ORGANIZATIONS}/{organization['id']}"
+    api.call("PATCH", path, token=acme, body={"name": "Second", "version": 1})
+
+    # when
+    reply = api.call("DELETE", path, token=acme, headers={"If-Match": "*"})
+
+    # then
+    assert reply.status == 204
+    assert_problem(api.call("GET", path, token=acme), 404)
+
+
+def test_if_match_star_on_a_missing_object_is_404(api: Api, acme: str) -> None:
+    # when
+    reply = api.call(
+        "PATCH",
+        f"{ORGANIZATIONS}/org_01J00000000000000000000000",
+        token=acme,
+        body={"name": "New"},
+        headers={"If-Match": "*"},
+    )
+
+    # then
+    assert_problem(reply, 404)
+
+
+def test_if_match_star_with_a_stale_body_version_is_412(
+    api: Api, acme: str, make_organization: Callable[..., dict[str, Any]]
+) -> None:
+    # given an organization changed once (version 2)
+    organization = make_organization(acme)
+    path = f"{ORGANIZATIONS}/{organization['id']}"
+    api.call("PATCH", path, token=acme, body={"name": "Second", "version": 1})
+
+    # when the body still names the version it read
+    reply = api.call(
+        "PATCH", path, token=acme, body={"name": "Third", "version": 1}, headers={"If-Match": "*"}
+    )
+
+    # then
+    assert assert_problem(reply, 412)["current_version"] == 2
 
 
 def test_a_change_to_an_object_changed_meanwhile_is_412_with_the_current_version(
