@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from chalice import Blueprint, Response
 from chalice.app import Request as ChaliceRequest
 from pydantic import BaseModel, ValidationError
+from pydantic_core import from_json
 
 from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.base import ANY_VERSION, ExpectedVersion
@@ -154,7 +155,8 @@ def _check_reach(
     require_reach(principal, permission, target.of(params), NotFound(f"{target.noun} not found"))
 
 
-def _parse_body(spec: RouteSpec, raw: bytes, content_type: str) -> Any:
+def _read_json(spec: RouteSpec, raw: bytes, content_type: str) -> Any:
+    """The body as a JSON value (RFC 8259: no ``NaN`` nor ``Infinity``), or None for a route without one."""
     if spec.body is None:
         return None
     media_type = content_type.split(";")[0].strip().lower()
@@ -165,10 +167,18 @@ def _parse_body(spec: RouteSpec, raw: bytes, content_type: str) -> Any:
     if not raw.strip():
         raise BadRequest("a JSON body is required")
     try:
+        return from_json(raw, allow_inf_nan=False)
+    except ValueError as error:
+        raise BadRequest("the body is not valid JSON") from error
+
+
+def _parse_body(spec: RouteSpec, raw: bytes) -> Any:
+    """The body's model, read from the raw JSON: strict types are the JSON ones (a date is a string)."""
+    if spec.body is None:
+        return None
+    try:
         return spec.body.model_validate_json(raw)
     except ValidationError as error:
-        if any(item["type"] == "json_invalid" for item in error.errors()):
-            raise BadRequest("the body is not valid JSON") from error
         raise validation_problem(error, "body") from error
 
 
@@ -223,12 +233,13 @@ def _respond(
         raw = request.raw_body or b""
         raw_body = raw.encode() if isinstance(raw, str) else raw
         principal = _principal(spec, request, params)
+        document = _read_json(spec, raw_body, request.headers.get("content-type", ""))
         route_request = RouteRequest(
             spec=spec,
             caller=Caller(principal, correlation_id),
             params=params,
             headers={k.lower(): v for k, v in request.headers.items()},
-            body=_parse_body(spec, raw_body, request.headers.get("content-type", "")),
+            body=_parse_body(spec, raw_body),
             query=_parse_query(spec, request),
         )
         key = request.headers.get("idempotency-key")
@@ -238,7 +249,7 @@ def _respond(
                 actor=principal.actor,
                 route=spec.name,
                 key=key,
-                body=raw_body,
+                body=document,
             )
             route_request.idempotency = claim
             if replay := idempotency.find_replay(claim):

@@ -6,10 +6,12 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticKnownError
 
 from chalicelib.platform.aws import secret_string
 from chalicelib.platform.errors import Unprocessable
@@ -17,6 +19,20 @@ from chalicelib.platform.settings import get_settings
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
+def _ascii_digits(value: object) -> object:
+    """A number sent as text is ASCII digits, nothing else (pydantic alone takes ``1_0``, ``+1``, `` 1``)."""
+    if not isinstance(value, str):
+        return value
+    if not _DIGITS.fullmatch(value):
+        raise PydanticKnownError("int_parsing")
+    return int(value)
+
+
+QueryInt = Annotated[int, BeforeValidator(_ascii_digits)]
+"""An integer query parameter."""
 
 
 class ListQuery(BaseModel):
@@ -24,7 +40,7 @@ class ListQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
-    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT
+    limit: Annotated[QueryInt, Field(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT
     cursor: Annotated[str, Field(max_length=2048)] | None = None
 
     def scope(self) -> str:

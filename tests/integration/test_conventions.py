@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.permissions import Permission
 from chalicelib.platform.settings import get_settings
 
-from .conftest import Api, Table
+from .conftest import Api, Moto, Table
 from .support import assert_problem, error_locs, organization_body, website_body
 
 ORGANIZATIONS = "/v1/admin/organizations"
@@ -137,6 +138,25 @@ def test_a_body_that_is_not_a_json_object_is_refused_and_nothing_is_written(
 
     # then
     assert_problem(reply, status)
+    assert table.keys() == before
+
+
+@pytest.mark.parametrize("spec", BODY_ROUTES, ids=lambda spec: spec.name)
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json_and_nothing_is_written(
+    api: Api, token_for: Callable[[RouteSpec], str], table: Table, spec: RouteSpec, constant: str
+) -> None:
+    # given
+    token = token_for(spec)
+    before = table.keys()
+
+    # when
+    reply = api.call(
+        spec.method, _placeholders(spec.path), token=token, raw=f'{{"version": {constant}}}'.encode()
+    )
+
+    # then
+    assert assert_problem(reply, 400)["detail"] == "the body is not valid JSON"
     assert table.keys() == before
 
 
@@ -358,6 +378,84 @@ def test_a_refused_create_is_not_remembered(api: Api, acme: str) -> None:
     # then
     assert reply.status == 201
     assert "Idempotent-Replayed" not in reply.headers
+
+
+@pytest.fixture
+def expire_idempotency_records(mocked_aws: Moto) -> Callable[[str], None]:
+    """Put a tenant's idempotency records past their TTL, which DynamoDB honours only eventually."""
+
+    def expire(tenant_id: str) -> None:
+        name = get_settings().table_name
+        for item in mocked_aws.dynamodb.scan(TableName=name, ConsistentRead=True)["Items"]:
+            if item["PK"]["S"].startswith(f"T#{tenant_id}#IDEM#"):
+                mocked_aws.dynamodb.update_item(
+                    TableName=name,
+                    Key={"PK": item["PK"], "SK": item["SK"]},
+                    UpdateExpression="SET expires_at = :past",
+                    ExpressionAttributeValues={":past": {"N": str(int(time.time()) - 1)}},
+                )
+
+    return expire
+
+
+def test_an_expired_key_creates_anew(
+    api: Api, acme: str, expire_idempotency_records: Callable[[str], None]
+) -> None:
+    # given a key used more than its time to live ago
+    first = api.call(
+        "POST", ORGANIZATIONS, token=acme, body=organization_body(), headers={"Idempotency-Key": "k-1"}
+    )
+    expire_idempotency_records("acme")
+
+    # when
+    reply = api.call(
+        "POST", ORGANIZATIONS, token=acme, body=organization_body(), headers={"Idempotency-Key": "k-1"}
+    )
+
+    # then
+    assert reply.status == 201, reply.body
+    assert "Idempotent-Replayed" not in reply.headers
+    assert reply.body["id"] != first.body["id"]
+
+
+def test_an_expired_key_is_replaced_by_the_new_response(
+    api: Api, acme: str, expire_idempotency_records: Callable[[str], None]
+) -> None:
+    # given a key that expired and was used again
+    api.call("POST", ORGANIZATIONS, token=acme, body=organization_body(), headers={"Idempotency-Key": "k-1"})
+    expire_idempotency_records("acme")
+    second = api.call(
+        "POST", ORGANIZATIONS, token=acme, body=organization_body(), headers={"Idempotency-Key": "k-1"}
+    )
+
+    # when
+    replay = api.call(
+        "POST", ORGANIZATIONS, token=acme, body=organization_body(), headers={"Idempotency-Key": "k-1"}
+    )
+
+    # then
+    assert (replay.status, replay.body) == (201, second.body)
+    assert replay.headers["Idempotent-Replayed"] == "true"
+
+
+def test_a_replay_is_recognized_whatever_the_whitespace_and_key_order(
+    api: Api, acme: str, table: Table
+) -> None:
+    # given
+    body = organization_body()
+    first = api.call(
+        "POST", ORGANIZATIONS, token=acme, raw=json.dumps(body).encode(), headers={"Idempotency-Key": "k-1"}
+    )
+    written = table.items()
+    reformatted = json.dumps(dict(reversed(body.items())), indent=4).encode()
+
+    # when
+    replay = api.call("POST", ORGANIZATIONS, token=acme, raw=reformatted, headers={"Idempotency-Key": "k-1"})
+
+    # then
+    assert (replay.status, replay.body) == (201, first.body)
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    assert table.items() == written
 
 
 @pytest.mark.parametrize("key", ["", "k" * 256, "tab\there"])
@@ -722,13 +820,29 @@ def test_a_list_holds_at_most_100_items(api: Api, acme: str, forty_five_organiza
     assert reply.body["next_cursor"] is None
 
 
-@pytest.mark.parametrize("limit", ["0", "101", "-1", "ten", "2.5", ""])
+@pytest.mark.parametrize(
+    "limit", ["0", "101", "-1", "ten", "2.5", "", "1_0", "+10", "%2010", "10.0", "%D9%A1%D9%A0", "1" * 5000]
+)
 def test_a_limit_out_of_range_is_422(api: Api, acme: str, limit: str) -> None:
     # when
     reply = api.call("GET", f"{ORGANIZATIONS}?limit={limit}", token=acme)
 
     # then
     assert error_locs(reply) == ["query.limit"]
+
+
+@pytest.mark.parametrize("filter_value", ["", "org_x", "org_01J00000000000000000000000%00"])
+def test_a_filter_that_names_nothing_is_422_not_no_filter(
+    api: Api, acme: str, make_organization: Callable[..., dict[str, Any]], filter_value: str
+) -> None:
+    # given
+    make_organization(acme)
+
+    # when
+    reply = api.call("GET", f"{WEBSITES}?organization_id={filter_value}", token=acme)
+
+    # then
+    assert error_locs(reply) == ["query.organization_id"]
 
 
 def test_an_unknown_query_parameter_is_422(api: Api, acme: str) -> None:
