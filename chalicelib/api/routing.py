@@ -19,6 +19,7 @@ from chalice.app import Request as ChaliceRequest
 from pydantic import BaseModel, ValidationError
 from pydantic_core import from_json
 
+from chalicelib.api.parameters import check_path, names_in
 from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.base import ANY_VERSION, ExpectedVersion
 from chalicelib.domain.permissions import Permission, may_call
@@ -232,6 +233,8 @@ def _respond(
     try:
         raw = request.raw_body or b""
         raw_body = raw.encode() if isinstance(raw, str) else raw
+        check_path(params)
+        query = _parse_query(spec, request)
         principal = _principal(spec, request, params)
         document = _read_json(spec, raw_body, request.headers.get("content-type", ""))
         route_request = RouteRequest(
@@ -240,7 +243,7 @@ def _respond(
             params=params,
             headers={k.lower(): v for k, v in request.headers.items()},
             body=_parse_body(spec, raw_body),
-            query=_parse_query(spec, request),
+            query=query,
         )
         key = request.headers.get("idempotency-key")
         if spec.idempotent and key is not None:
@@ -312,6 +315,7 @@ def route(
         target=target,
         created_under=created_under,
     )
+    names_in(path)  # every path parameter is declared, with its pattern and length
     ROUTES.append(spec)
 
     def decorator(handler: Callable[[RouteRequest], Any]) -> Callable[..., Response]:

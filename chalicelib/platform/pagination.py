@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
+from annotated_types import Ge, Le
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticKnownError
 
@@ -31,8 +32,8 @@ def _ascii_digits(value: object) -> object:
     return int(value)
 
 
-QueryInt = Annotated[int, BeforeValidator(_ascii_digits)]
-"""An integer query parameter."""
+ASCII_DIGITS = BeforeValidator(_ascii_digits)
+"""Put last in an integer query parameter's ``Annotated`` (after its bounds, so they stay in its schema)."""
 
 
 class ListQuery(BaseModel):
@@ -40,7 +41,7 @@ class ListQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
-    limit: Annotated[QueryInt, Field(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT
+    limit: Annotated[int, Ge(1), Le(MAX_LIMIT), ASCII_DIGITS] = DEFAULT_LIMIT
     cursor: Annotated[str, Field(max_length=2048)] | None = None
 
     def scope(self) -> str:

@@ -12,19 +12,19 @@ from typing import Any
 import pytest
 
 from app import app as chalice_app  # noqa: F401 - registers every route in ROUTES
+from chalicelib.api.parameters import PATH_PARAMETERS
 from chalicelib.api.routing import ROUTES, RouteSpec
 from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.permissions import Permission
 from chalicelib.platform.settings import get_settings
 
-from .conftest import Api, Moto, Table
+from .conftest import Api, AwsCalls, Moto, Table
 from .support import assert_problem, error_locs, organization_body, website_body
 
 ORGANIZATIONS = "/v1/admin/organizations"
 WEBSITES = "/v1/admin/websites"
 BODY_ROUTES = [spec for spec in ROUTES if spec.body is not None]
 VERSIONED_ROUTES = [spec for spec in ROUTES if spec.versioned]
-PLACEHOLDER_ID = "x_01J00000000000000000000000"
 
 
 @pytest.fixture
@@ -61,7 +61,61 @@ def token_for(
 
 
 def _placeholders(path: str) -> str:
-    return re.sub(r"{\w+}", PLACEHOLDER_ID, path)
+    """The path with a well-formed value for each parameter (its declared example)."""
+    return re.sub(r"{(\w+)}", lambda match: PATH_PARAMETERS[match[1]].example, path)
+
+
+# --- path parameters (every route that takes one) --------------------------------------------------------
+
+PATH_CASES = [(spec, name) for spec in ROUTES for name in re.findall(r"{(\w+)}", spec.path)]
+
+
+@pytest.mark.parametrize(("spec", "name"), PATH_CASES, ids=lambda case: getattr(case, "name", case))
+@pytest.mark.parametrize(
+    "value",
+    ["x" * 2100, "a" * 1100, "x%20y", "%00", "org_%E2%80%AE01JD0000000000000000000000"],
+    ids=["2100-chars", "1100-chars", "space", "nul", "bidi-override"],
+)
+def test_a_path_parameter_that_cannot_name_a_record_is_404_before_anything_is_read(
+    api: Api, aws_calls: AwsCalls, spec: RouteSpec, name: str, value: str
+) -> None:
+    # given a path whose other parameters are well formed
+    path = _placeholders(spec.path.replace("{" + name + "}", value))
+
+    # when it is called without a token
+    reply = api.call(spec.method, path, body={} if spec.body is not None else None)
+
+    # then
+    assert_problem(reply, 404)
+    assert aws_calls.log == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/admin/organizations/" + "o" * 1100,
+        "/v1/admin/customers/cus_01JD0000000000000000000000/users/" + "u" * 2100,
+        "/v1/store/company/users/" + "u" * 2100,
+        "/v1/public/websites/by-host/" + "a" * 64 + ".example",
+        "/v1/public/websites/by-host/" + "a." * 127 + "de",
+    ],
+)
+def test_a_long_id_is_404_with_a_token_too(
+    api: Api, token_for: Callable[[RouteSpec], str], path: str
+) -> None:
+    # given
+    [spec] = [
+        spec
+        for spec in ROUTES
+        if spec.method == "GET" and re.fullmatch(re.sub(r"{\w+}", "[^/]+", spec.path), path)
+    ]
+    token = token_for(spec)
+
+    # when
+    reply = api.call("GET", path, token=token)
+
+    # then
+    assert_problem(reply, 404)
 
 
 # --- problems --------------------------------------------------------------------------------------------
