@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 from annotated_types import Ge, Le
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, Field
 from pydantic_core import PydanticKnownError
 
+from chalicelib.domain.base import Input
 from chalicelib.platform.aws import secret_string
 from chalicelib.platform.errors import Unprocessable
 from chalicelib.platform.settings import get_settings
@@ -44,10 +45,8 @@ ASCII_DIGITS = BeforeValidator(_ascii_digits)
 """Put last in an integer query parameter's ``Annotated`` (after its bounds, so they stay in its schema)."""
 
 
-class ListQuery(BaseModel):
+class ListQuery(Input):
     """``limit`` and ``cursor`` of every list route; list routes with filters extend it."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     limit: Annotated[int, Ge(1), Le(MAX_LIMIT), ASCII_DIGITS] = DEFAULT_LIMIT
     cursor: Annotated[str, Field(max_length=2048)] | None = None

@@ -284,6 +284,31 @@ def test_a_body_in_another_media_type_is_415_and_nothing_is_written(
     assert table.keys() == before
 
 
+@pytest.mark.parametrize(
+    "character", ["\x00", "\x1b", "\u202e", "\u2066"], ids=["nul", "escape", "rlo", "lri"]
+)
+def test_a_control_or_bidi_character_in_text_is_422_and_nothing_is_written(
+    api: Api, acme: str, table: Table, character: str
+) -> None:
+    # given
+    before = table.keys()
+
+    # when
+    reply = api.call("POST", ORGANIZATIONS, token=acme, body=organization_body(name=f"Acme{character}Europe"))
+
+    # then
+    assert error_locs(reply) == ["body.name"]
+    assert table.keys() == before
+
+
+def test_a_control_character_in_a_query_parameter_is_422(api: Api, acme: str) -> None:
+    # when
+    reply = api.call("GET", "/v1/admin/audit?actor=staff:ad%00min@acme.example", token=acme)
+
+    # then
+    assert error_locs(reply) == ["query.actor"]
+
+
 def test_json_with_a_charset_is_accepted(api: Api, acme: str) -> None:
     # when
     reply = api.call(
