@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
@@ -265,8 +266,8 @@ def _respond(
             if replay is None:
                 raise
             return _replayed(path, replay)
-        if result is None:
-            return Response(body="", status_code=204)
+        if spec.status == HTTPStatus.NO_CONTENT:
+            return _no_content()
         if isinstance(result, Response):
             return result
         return _json_response(path, spec.status, result, {})
@@ -277,6 +278,14 @@ def _respond(
         logger().exception("request failed")
         failure = Problem("the request could not be completed; quote the correlation id when reporting it")
         return problem_response(failure, instance=f"urn:kontor:request:{correlation_id}")
+
+
+def _no_content() -> Response:
+    """A 204 has no body, so nothing that describes one (no Content-Type, Content-Length or ETag).
+
+    Every 204 carries the same headers: X-Correlation-Id, added with the other responses'.
+    """
+    return Response(body="", status_code=HTTPStatus.NO_CONTENT)
 
 
 def _replayed(path: str, replay: idempotency.StoredResponse) -> Response:

@@ -684,6 +684,23 @@ def test_a_change_with_a_stale_if_match_is_412_with_the_current_version(
     assert table.items() == before
 
 
+@pytest.mark.parametrize(
+    "spec", [spec for spec in VERSIONED_ROUTES if spec.status == 204], ids=lambda spec: spec.name
+)
+def test_a_204_carries_no_body_and_no_header_describing_one(
+    api: Api, versioned_target: Callable[[RouteSpec], VersionedTarget], spec: RouteSpec
+) -> None:
+    # given
+    target = versioned_target(spec)
+
+    # when
+    reply = api.call(spec.method, target.path, token=target.token, headers={"If-Match": '"1"'})
+
+    # then
+    assert (reply.status, reply.body) == (204, None)
+    assert set(reply.headers) == {"X-Correlation-Id"}
+
+
 def test_a_stale_version_in_the_body_is_412(
     api: Api, acme: str, make_organization: Callable[..., dict[str, Any]]
 ) -> None:
