@@ -684,17 +684,25 @@ def test_a_change_with_a_stale_if_match_is_412_with_the_current_version(
     assert table.items() == before
 
 
-@pytest.mark.parametrize(
-    "spec", [spec for spec in VERSIONED_ROUTES if spec.status == 204], ids=lambda spec: spec.name
-)
+@pytest.mark.parametrize("collection", ["organizations", "customer-groups", "roles"])
 def test_a_204_carries_no_body_and_no_header_describing_one(
-    api: Api, versioned_target: Callable[[RouteSpec], VersionedTarget], spec: RouteSpec
+    api: Api,
+    acme: str,
+    make_organization: Callable[..., dict[str, Any]],
+    make_customer_group: Callable[..., dict[str, Any]],
+    make_staff_role: Callable[..., dict[str, Any]],
+    collection: str,
 ) -> None:
-    # given
-    target = versioned_target(spec)
+    # given an object nothing depends on (every 204 is made in one place: these stand for all)
+    make = {
+        "organizations": make_organization,
+        "customer-groups": make_customer_group,
+        "roles": make_staff_role,
+    }
+    path = f"/v1/admin/{collection}/{make[collection](acme)['id']}"
 
     # when
-    reply = api.call(spec.method, target.path, token=target.token, headers={"If-Match": '"1"'})
+    reply = api.call("DELETE", path, token=acme, headers={"If-Match": '"1"'})
 
     # then
     assert (reply.status, reply.body) == (204, None)
