@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 from chalice import Blueprint
 from pydantic import Field
 
+from chalicelib.api.parameters import ULID
 from chalicelib.api.routing import RouteRequest, route
 from chalicelib.domain.audit import AuditEntry
 from chalicelib.domain.permissions import Permission
@@ -19,13 +20,17 @@ else:
     audit = lazy_module("chalicelib.services.audit")
 
 blueprint = Blueprint(__name__)
-Filter = Annotated[str, Field(min_length=1, max_length=256)]
+EntityType = Annotated[str, Field(pattern="^[a-z][a-z_]{0,63}$", max_length=64)]
+# A tenant's id (``acme``) or a type-prefixed ULID.
+EntityId = Annotated[str, Field(pattern=f"^(?:[a-z0-9-]{{3,40}}|[a-z]{{2,5}}_{ULID})$", max_length=40)]
+# ``<kind>:<email or subject>``, as Principal.actor writes it.
+Actor = Annotated[str, Field(pattern="^[a-z_]{1,32}:[^\\s]{1,255}$", max_length=288)]
 
 
 class AuditQuery(ListQuery):
-    entity_type: Filter | None = None
-    entity_id: Filter | None = None
-    actor: Filter | None = None
+    entity_type: EntityType | None = None
+    entity_id: EntityId | None = None
+    actor: Actor | None = None
 
 
 @route(

@@ -9,7 +9,6 @@ imported only by the docs route and by ``make openapi``, never when the app star
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue, models_json_schema
 from pydantic_core import core_schema
 
+from chalicelib.api.parameters import PATH_PARAMETER, PATH_PARAMETERS, names_in
 from chalicelib.api.routing import JSON, RouteSpec
 from chalicelib.domain.permissions import Permission
 from chalicelib.platform.errors import (
@@ -44,7 +44,6 @@ API_VERSION = "0.1.0"
 
 SCHEMAS = "#/components/schemas/"
 BEARER = "bearer"
-PATH_PARAMETER = re.compile(r"{(\w+)}")
 
 # Problem responses by status: the class whose type, title and status the body carries, and when.
 PROBLEMS: dict[int, tuple[type[Problem], str]] = {
@@ -208,15 +207,15 @@ def _header(name: str, description: str, schema: dict[str, Any], *, required: bo
 
 def _parameters(spec: RouteSpec, query: dict[str, Any] | None) -> list[dict[str, Any]]:
     parameters: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-        for name in PATH_PARAMETER.findall(spec.path)
+        {"name": name, "in": "path", "required": True, "schema": PATH_PARAMETERS[name].schema()}
+        for name in names_in(spec.path)
     ]
     if spec.versioned:
         version_in_body = spec.body is not None and "version" in spec.body.model_fields
         parameters.append(
             _header(
                 "If-Match",
-                "The version read, as its ETag gave it; a stale one is 412."
+                "The version read, as its ETag gave it (`*`: whichever is current); a stale one is 412."
                 + (" The body's `version` may carry it instead." if version_in_body else ""),
                 {"type": "string"},
                 required=not version_in_body,

@@ -12,13 +12,17 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 from chalice.app import Request as ChaliceRequest
 from pydantic import BaseModel, ValidationError
+from pydantic_core import from_json
 
+from chalicelib.api.parameters import check_path, names_in
 from chalicelib.domain.access import CustomerPermission
+from chalicelib.domain.base import ANY_VERSION, ExpectedVersion
 from chalicelib.domain.permissions import Permission, may_call
 from chalicelib.domain.staff import PathTarget, StaffTarget
 from chalicelib.platform.errors import (
@@ -54,6 +58,8 @@ else:
 
 JSON = "application/json"
 CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+# An entity tag as our ETags write it ("3"), also weak or unquoted; ASCII digits only, never 4,300 of them.
+VERSION_TAG = re.compile(r'(?:W/)?(?P<quote>")?(?P<version>[0-9]{1,18})(?(quote)")')
 
 
 @dataclass(frozen=True)
@@ -99,18 +105,25 @@ class RouteRequest:
             query, tenant_id=principal.tenant_id or "-", route=self.spec.name, actor=principal.actor
         )
 
-    def expected_version(self) -> int | None:
-        """The version the client read: ``If-Match`` or the body's ``version``; they must agree."""
+    def expected_version(self) -> ExpectedVersion:
+        """The version the client read: ``If-Match`` or the body's ``version``; they must agree.
+
+        ``If-Match: *`` admits whichever version is current (RFC 9110, 13.1.1), so a ``version`` in
+        the body then decides. A tag is ASCII digits: ``"3"``, ``3`` or ``W/"3"``.
+        """
         header = self.headers.get("if-match")
-        from_body = getattr(self.body, "version", None)
+        from_body: int | None = getattr(self.body, "version", None)
         if header is None:
             return from_body
-        tag = header.strip().removeprefix("W/").strip('"')
-        if not tag.isdigit():
+        if header.strip() == ANY_VERSION:
+            return ANY_VERSION if from_body is None else from_body
+        tag = VERSION_TAG.fullmatch(header.strip())
+        if tag is None:
             raise Unprocessable.field("header.If-Match", "must be the entity's version, as its ETag gives it")
-        if from_body is not None and from_body != int(tag):
+        version = int(tag["version"])
+        if from_body is not None and from_body != version:
             raise Unprocessable.field("body.version", "differs from the If-Match header")
-        return int(tag)
+        return version
 
 
 def _principal(spec: RouteSpec, request: ChaliceRequest, params: dict[str, str]) -> Principal:
@@ -144,7 +157,8 @@ def _check_reach(
     require_reach(principal, permission, target.of(params), NotFound(f"{target.noun} not found"))
 
 
-def _parse_body(spec: RouteSpec, raw: bytes, content_type: str) -> Any:
+def _read_json(spec: RouteSpec, raw: bytes, content_type: str) -> Any:
+    """The body as a JSON value (RFC 8259: no ``NaN`` nor ``Infinity``), or None for a route without one."""
     if spec.body is None:
         return None
     media_type = content_type.split(";")[0].strip().lower()
@@ -155,10 +169,18 @@ def _parse_body(spec: RouteSpec, raw: bytes, content_type: str) -> Any:
     if not raw.strip():
         raise BadRequest("a JSON body is required")
     try:
+        return from_json(raw, allow_inf_nan=False)
+    except ValueError as error:
+        raise BadRequest("the body is not valid JSON") from error
+
+
+def _parse_body(spec: RouteSpec, raw: bytes) -> Any:
+    """The body's model, read from the raw JSON: strict types are the JSON ones (a date is a string)."""
+    if spec.body is None:
+        return None
+    try:
         return spec.body.model_validate_json(raw)
     except ValidationError as error:
-        if any(item["type"] == "json_invalid" for item in error.errors()):
-            raise BadRequest("the body is not valid JSON") from error
         raise validation_problem(error, "body") from error
 
 
@@ -221,14 +243,17 @@ def _respond(
     try:
         raw = request.raw_body or b""
         raw_body = raw.encode() if isinstance(raw, str) else raw
+        check_path(params)
+        query = _parse_query(spec, request)
         principal = _principal(spec, request, params)
+        document = _read_json(spec, raw_body, request.headers.get("content-type", ""))
         route_request = RouteRequest(
             spec=spec,
             caller=Caller(principal, correlation_id),
             params=params,
             headers={k.lower(): v for k, v in request.headers.items()},
-            body=_parse_body(spec, raw_body, request.headers.get("content-type", "")),
-            query=_parse_query(spec, request),
+            body=_parse_body(spec, raw_body),
+            query=query,
         )
         key = request.headers.get("idempotency-key")
         if spec.idempotent and key is not None:
@@ -237,7 +262,7 @@ def _respond(
                 actor=principal.actor,
                 route=spec.name,
                 key=key,
-                body=raw_body,
+                body=document,
             )
             route_request.idempotency = claim
             if replay := idempotency.find_replay(claim):
@@ -250,8 +275,8 @@ def _respond(
             if replay is None:
                 raise
             return _replayed(path, replay)
-        if result is None:
-            return Response(body="", status_code=204)
+        if spec.status == HTTPStatus.NO_CONTENT:
+            return _no_content()
         if isinstance(result, Response):
             return result
         return _json_response(path, spec.status, result, {})
@@ -262,6 +287,14 @@ def _respond(
         logger().exception("request failed")
         failure = Problem("the request could not be completed; quote the correlation id when reporting it")
         return problem_response(failure, instance=problem_instance(correlation_id))
+
+
+def _no_content() -> Response:
+    """A 204 has no body, so nothing that describes one (no Content-Type, Content-Length or ETag).
+
+    Every 204 carries the same headers: X-Correlation-Id, added with the other responses'.
+    """
+    return Response(body="", status_code=HTTPStatus.NO_CONTENT)
 
 
 def _replayed(path: str, replay: idempotency.StoredResponse) -> Response:
@@ -300,6 +333,7 @@ def route(
         target=target,
         created_under=created_under,
     )
+    names_in(path)  # every path parameter is declared, with its pattern and length
     ROUTES.append(spec)
 
     def decorator(handler: Callable[[RouteRequest], Any]) -> Callable[..., Response]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 from chalice import Blueprint
-from pydantic import Field
 
 from chalicelib.api.routing import RouteRequest, route
 from chalicelib.domain.permissions import Permission
+from chalicelib.domain.staff import OrganizationId
 from chalicelib.domain.tenancy import EffectiveSettings, Website, WebsiteFields, WebsitePatch
 from chalicelib.platform.lazy import lazy_module
 from chalicelib.platform.pagination import Listing, ListQuery
@@ -24,7 +24,7 @@ ITEM = "/v1/admin/websites/{website_id}"
 
 
 class WebsiteQuery(ListQuery):
-    organization_id: Annotated[str, Field(max_length=64)] | None = None
+    organization_id: OrganizationId | None = None
 
 
 @route(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     AfterValidator,
@@ -14,16 +15,42 @@ from pydantic import (
     StringConstraints,
     WithJsonSchema,
     create_model,
+    field_validator,
 )
 
 from chalicelib.domain import codes
 
+# C0 and C1 control characters (NUL, ESC, newline, DEL...), the bidirectional embeddings, overrides and
+# isolates (U+202A-U+202E, U+2066-U+2069: "Trojan Source" reordering) and lone surrogates (not UTF-8).
+UNSAFE_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def safe_text(value: Any) -> Any:
+    """``value`` if no text in it (strings, nested in lists and dicts, keys too) holds an unsafe character."""
+    if isinstance(value, str):
+        if found := UNSAFE_TEXT.search(value):
+            raise ValueError(f"must not contain the control or bidirectional character U+{ord(found[0]):04X}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            safe_text(key)
+            safe_text(item)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            safe_text(item)
+    return value
+
 
 class Input(BaseModel):
-    """A request body or query: unknown fields are rejected, types are not coerced."""
+    """A request body or query: unknown fields are rejected, types are not coerced, text is safe."""
 
     # Schemas are built at first use, not at import: a function builds only what its routes need.
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True, defer_build=True)
+
+    @field_validator("*")
+    @classmethod
+    def _safe_text(cls, value: Any) -> Any:
+        """Every text field of every input, whatever its type says (nested inputs check their own)."""
+        return safe_text(value)
 
 
 class View(BaseModel):
@@ -67,6 +94,10 @@ Email = Annotated[
 ]
 TenantId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{3,40}$")]
 Version = Annotated[int, Field(ge=1)]
+
+ANY_VERSION: Final = "*"
+ExpectedVersion = int | Literal["*"] | None
+"""The version a change was made against: a number, any current one (``If-Match: *``), or none sent."""
 
 
 def _optional(info: Any) -> Any:

@@ -27,7 +27,7 @@ from chalicelib.domain.access import (
     reach,
     role_escalations,
 )
-from chalicelib.domain.base import Input
+from chalicelib.domain.base import ExpectedVersion, Input
 from chalicelib.domain.customer_users import (
     AssignmentFields,
     CustomerRole,
@@ -118,7 +118,7 @@ def _refuse_root(session: CustomerSession, unit_id: str, action: str) -> None:
         raise Forbidden(f"the company itself cannot be {action} from the store")
 
 
-def update_unit(caller: Caller, unit_id: str, patch: Input, expected_version: int | None) -> Unit:
+def update_unit(caller: Caller, unit_id: str, patch: Input, expected_version: ExpectedVersion) -> Unit:
     """Rename a unit or change its kind, or move it under another unit: both within ``units.manage``."""
     session = customer_users.session_of(caller)
     _unit_for(session, P.UNITS_MANAGE, unit_id)
@@ -131,7 +131,7 @@ def update_unit(caller: Caller, unit_id: str, patch: Input, expected_version: in
     )
 
 
-def delete_unit(caller: Caller, unit_id: str, expected_version: int | None) -> None:
+def delete_unit(caller: Caller, unit_id: str, expected_version: ExpectedVersion) -> None:
     session = customer_users.session_of(caller)
     _unit_for(session, P.UNITS_MANAGE, unit_id)
     _refuse_root(session, unit_id, "deleted")
@@ -151,7 +151,7 @@ def get_unit_addresses(caller: Caller, unit_id: str) -> UnitAddresses:
 
 
 def replace_unit_addresses(
-    caller: Caller, unit_id: str, body: UnitAddressesFields, expected_version: int | None
+    caller: Caller, unit_id: str, body: UnitAddressesFields, expected_version: ExpectedVersion
 ) -> UnitAddresses:
     """Replace a unit's own addresses (``addresses.manage``): the rest of the unit stays as it is."""
     session = customer_users.session_of(caller)
@@ -213,7 +213,9 @@ def get_user(caller: Caller, user_id: str) -> CustomerUser:
     return _user_for(caller, session, user_id, P.USERS_VIEW)
 
 
-def update_user(caller: Caller, user_id: str, patch: Input, expected_version: int | None) -> CustomerUser:
+def update_user(
+    caller: Caller, user_id: str, patch: Input, expected_version: ExpectedVersion
+) -> CustomerUser:
     """Rename, move (home unit), disable or enable a user, or change their assignments.
 
     Nobody disables themselves or changes their own assignments.
@@ -244,7 +246,7 @@ def update_user(caller: Caller, user_id: str, patch: Input, expected_version: in
     )
 
 
-def delete_user(caller: Caller, user_id: str, expected_version: int | None) -> None:
+def delete_user(caller: Caller, user_id: str, expected_version: ExpectedVersion) -> None:
     session = customer_users.session_of(caller)
     if user_id == session.user.id:
         raise Forbidden("you cannot delete yourself; ask another administrator")
@@ -325,7 +327,9 @@ def copy_role(caller: Caller, role_id: str, body: RoleCopyFields) -> CustomerRol
     return create_role(caller, CustomerRoleFields.model_validate({"name": body.name, "grants": grants}))
 
 
-def update_role(caller: Caller, role_id: str, patch: Input, expected_version: int | None) -> CustomerRole:
+def update_role(
+    caller: Caller, role_id: str, patch: Input, expected_version: ExpectedVersion
+) -> CustomerRole:
     """Rename a company role or change its grants.
 
     New grants pass the creation check, and every user holding the role must hold it where the caller
@@ -351,7 +355,7 @@ def update_role(caller: Caller, role_id: str, patch: Input, expected_version: in
     )
 
 
-def delete_role(caller: Caller, role_id: str, expected_version: int | None) -> None:
+def delete_role(caller: Caller, role_id: str, expected_version: ExpectedVersion) -> None:
     """Delete a company role nobody holds (409 naming how many users do)."""
     session = customer_users.session_of(caller)
     current = _custom_role(session, role_id)

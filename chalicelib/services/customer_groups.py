@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.domain.base import Input
+from chalicelib.domain.base import ExpectedVersion, Input
 from chalicelib.domain.customers import CustomerGroup, CustomerGroupFields
 from chalicelib.platform.errors import Conflict
 from chalicelib.platform.ids import new_id
@@ -40,7 +40,7 @@ def list_customer_groups(caller: Caller, page: PageRequest) -> Listing[CustomerG
 
 
 def update_customer_group(
-    caller: Caller, group_id: str, patch: Input, expected_version: int | None
+    caller: Caller, group_id: str, patch: Input, expected_version: ExpectedVersion
 ) -> CustomerGroup:
     current = get_customer_group(caller, group_id)
     entities.check_version(current.version, expected_version)
@@ -53,7 +53,7 @@ def update_customer_group(
     )
 
 
-def delete_customer_group(caller: Caller, group_id: str, expected_version: int | None) -> None:
+def delete_customer_group(caller: Caller, group_id: str, expected_version: ExpectedVersion) -> None:
     """Delete a group no unit belongs to (409 otherwise).
 
     Units are found through their group index (GSI2), which lags writes by a moment: a unit given

@@ -18,7 +18,7 @@ from chalicelib.domain.access import (
     Role,
     reach,
 )
-from chalicelib.domain.base import Input
+from chalicelib.domain.base import ExpectedVersion, Input
 from chalicelib.domain.customer_users import (
     CustomerSession,
     CustomerUser,
@@ -151,7 +151,7 @@ def update_user(
     customer_id: str,
     user_id: str,
     patch: Input,
-    expected_version: int | None,
+    expected_version: ExpectedVersion,
     *,
     current: CustomerUser | None = None,
     known: CustomerAccess | None = None,
@@ -175,7 +175,7 @@ def delete_user(
     caller: Caller,
     customer_id: str,
     user_id: str,
-    expected_version: int | None,
+    expected_version: ExpectedVersion,
     *,
     current: CustomerUser | None = None,
 ) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.base import Input
+from chalicelib.domain.base import ExpectedVersion, Input
 from chalicelib.domain.customer_users import Company, CustomerRole
 from chalicelib.domain.customers import (
     CompanyFields,
@@ -269,7 +269,7 @@ def update_unit(
     customer_id: str,
     unit_id: str,
     patch: Input,
-    expected_version: int | None,
+    expected_version: ExpectedVersion,
     *,
     known: Company | None = None,
 ) -> Unit:
@@ -303,7 +303,9 @@ def update_unit(
     )
 
 
-def update_customer(caller: Caller, customer_id: str, patch: Input, expected_version: int | None) -> Unit:
+def update_customer(
+    caller: Caller, customer_id: str, patch: Input, expected_version: ExpectedVersion
+) -> Unit:
     return update_unit(caller, customer_id, customer_id, patch, expected_version)
 
 
@@ -327,7 +329,7 @@ def delete_unit(
     caller: Caller,
     customer_id: str,
     unit_id: str,
-    expected_version: int | None,
+    expected_version: ExpectedVersion,
     *,
     known: Company | None = None,
 ) -> None:
@@ -363,7 +365,7 @@ def delete_unit(
     )
 
 
-def delete_customer(caller: Caller, customer_id: str, expected_version: int | None) -> None:
+def delete_customer(caller: Caller, customer_id: str, expected_version: ExpectedVersion) -> None:
     delete_unit(caller, customer_id, customer_id, expected_version)
 
 

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.domain.base import Stamped
+from chalicelib.domain.base import ANY_VERSION, ExpectedVersion, Stamped
 from chalicelib.platform.errors import (
     NotFound,
     PreconditionFailed,
@@ -99,10 +99,12 @@ def commit_change(
     transaction.commit()
 
 
-def check_version(current: int, expected: int | None) -> None:
+def check_version(current: int, expected: ExpectedVersion) -> None:
+    """Go on only with the version the client read (or any, for ``*``): the write is then conditional
+    on the version this request read, so a change landing in between still fails."""
     if expected is None:
         raise PreconditionRequired()
-    if expected != current:
+    if expected not in (ANY_VERSION, current):
         raise PreconditionFailed(current)
 
 

@@ -1,13 +1,16 @@
 """Idempotent creates: the first response is stored in the create's own transaction.
 
 A key is scoped by tenant, principal and route. Replaying it with the same body returns the
-stored response; with another body it is refused (422). Because the record is written atomically
-with the entity and its event, a create either happened once with its response stored, or not at all.
+stored response; with another body it is refused (422). Past its time to live a record counts as
+absent, whether or not DynamoDB's TTL has deleted it yet, and the next create replaces it. Because
+the record is written atomically with the entity and its event, a create either happened once with
+its response stored, or not at all.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,16 +49,23 @@ class IdempotencyClaim:
             {"request_hash": self.request_hash, "status": status, "body": body},
             expires_at=expires_at,
             on_exists=IdempotentRequestInFlight(),
+            replacing_expired=True,
         )
 
 
-def claim(*, tenant_id: str, actor: str, route: str, key: str, body: bytes) -> IdempotencyClaim:
+def claim(*, tenant_id: str, actor: str, route: str, key: str, body: Any) -> IdempotencyClaim:
+    """The claim of ``key`` for a request whose body is the JSON value ``body``.
+
+    The body is fingerprinted as parsed JSON, so whitespace and the order of object members do not
+    make a retry look like another request.
+    """
     if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
         raise Unprocessable.field(
             "header.Idempotency-Key", f"must be 1 to {MAX_KEY_LENGTH} printable characters"
         )
     digest = hashlib.sha256("\x00".join((actor, route, key)).encode()).hexdigest()
-    return IdempotencyClaim(tenant_id, digest, hashlib.sha256(body).hexdigest())
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return IdempotencyClaim(tenant_id, digest, hashlib.sha256(canonical.encode()).hexdigest())
 
 
 def find_replay(claim: IdempotencyClaim) -> StoredResponse | None:

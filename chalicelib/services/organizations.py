@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.domain.base import Input
+from chalicelib.domain.base import ExpectedVersion, Input
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.tenancy import (
     Organization,
@@ -56,7 +56,7 @@ def list_organizations(caller: Caller, page: PageRequest) -> Listing[Organizatio
 
 
 def update_organization(
-    caller: Caller, organization_id: str, patch: Input, expected_version: int | None
+    caller: Caller, organization_id: str, patch: Input, expected_version: ExpectedVersion
 ) -> Organization:
     current = get_organization(caller, organization_id)
     entities.check_version(current.version, expected_version)
@@ -97,7 +97,7 @@ def _websites_of(tenant_id: str, organization_id: str) -> list[Website]:
     return [entities.to_model(record, Website) for record in records]
 
 
-def delete_organization(caller: Caller, organization_id: str, expected_version: int | None) -> None:
+def delete_organization(caller: Caller, organization_id: str, expected_version: ExpectedVersion) -> None:
     current = get_organization(caller, organization_id)
     entities.check_version(current.version, expected_version)
     websites = repository.query(

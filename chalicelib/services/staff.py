@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from chalicelib.domain.base import Input
+from chalicelib.domain.base import ExpectedVersion, Input
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.staff import (
     MAX_CUSTOM_STAFF_ROLES,
@@ -155,7 +155,9 @@ def _custom_role(catalog: RoleCatalog, role_id: str) -> CustomStaffRole:
     return catalog.custom[role_id]
 
 
-def update_role(caller: Caller, role_id: str, patch: Input, expected_version: int | None) -> StaffRoleView:
+def update_role(
+    caller: Caller, role_id: str, patch: Input, expected_version: ExpectedVersion
+) -> StaffRoleView:
     catalog = session_of(caller).roles
     current = _custom_role(catalog, role_id)
     entities.check_version(current.version, expected_version)
@@ -166,7 +168,7 @@ def update_role(caller: Caller, role_id: str, patch: Input, expected_version: in
     return role_view(updated.as_role(), updated.version)
 
 
-def delete_role(caller: Caller, role_id: str, expected_version: int | None) -> None:
+def delete_role(caller: Caller, role_id: str, expected_version: ExpectedVersion) -> None:
     """Delete a tenant role nobody holds (409 otherwise)."""
     catalog = session_of(caller).roles
     current = _custom_role(catalog, role_id)
@@ -310,7 +312,9 @@ def _not_yourself(caller: Caller, user: StaffUser, what: str) -> None:
         raise Forbidden(f"you cannot {what} yourself; another administrator can")
 
 
-def update_staff_user(caller: Caller, staff_id: str, patch: Input, expected_version: int | None) -> StaffUser:
+def update_staff_user(
+    caller: Caller, staff_id: str, patch: Input, expected_version: ExpectedVersion
+) -> StaffUser:
     """Change a name, status or assignments; access changes need the caller to cover before and after."""
     current = get_staff_user(caller, staff_id)
     entities.check_version(current.version, expected_version)
@@ -330,7 +334,7 @@ def update_staff_user(caller: Caller, staff_id: str, patch: Input, expected_vers
     )
 
 
-def delete_staff_user(caller: Caller, staff_id: str, expected_version: int | None) -> None:
+def delete_staff_user(caller: Caller, staff_id: str, expected_version: ExpectedVersion) -> None:
     """Delete a staff user the caller covers, who is nobody's sales representative any more."""
     current = get_staff_user(caller, staff_id)
     entities.check_version(current.version, expected_version)

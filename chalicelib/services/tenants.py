@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.domain.base import Input
+from chalicelib.domain.base import ExpectedVersion, Input
 from chalicelib.domain.staff import PLATFORM_OPERATOR, TENANT_ADMINISTRATOR
 from chalicelib.domain.tenancy import Tenant, TenantCreate, TenantFields
 from chalicelib.platform.errors import Conflict
@@ -58,7 +58,7 @@ def get_own_tenant(caller: Caller) -> Tenant:
     return get_tenant(caller.tenant_id)
 
 
-def update_own_tenant(caller: Caller, patch: Input, expected_version: int | None) -> Tenant:
+def update_own_tenant(caller: Caller, patch: Input, expected_version: ExpectedVersion) -> Tenant:
     """Change the caller's tenant: its name and the settings every organization and website inherit."""
     current = get_own_tenant(caller)
     entities.check_version(current.version, expected_version)

@@ -6,7 +6,7 @@ transaction, on condition that no other website holds it; releasing one is condi
 
 from __future__ import annotations
 
-from chalicelib.domain.base import Input
+from chalicelib.domain.base import ExpectedVersion, Input
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.staff import StaffTarget
 from chalicelib.domain.tenancy import (
@@ -136,7 +136,9 @@ def list_websites(caller: Caller, page: PageRequest, organization_id: str | None
     )
 
 
-def update_website(caller: Caller, website_id: str, patch: Input, expected_version: int | None) -> Website:
+def update_website(
+    caller: Caller, website_id: str, patch: Input, expected_version: ExpectedVersion
+) -> Website:
     current = get_website(caller, website_id, Permission.WEBSITES_WRITE)
     entities.check_version(current.version, expected_version)
     updated = entities.merge(current, patch, WebsiteFields)
@@ -156,7 +158,7 @@ def update_website(caller: Caller, website_id: str, patch: Input, expected_versi
     )
 
 
-def delete_website(caller: Caller, website_id: str, expected_version: int | None) -> None:
+def delete_website(caller: Caller, website_id: str, expected_version: ExpectedVersion) -> None:
     current = get_website(caller, website_id, Permission.WEBSITES_WRITE)
     entities.check_version(current.version, expected_version)
 

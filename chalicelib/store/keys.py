@@ -70,6 +70,9 @@ Access patterns
 29  change / delete a company role              PK=T#<t>#CUST#<c>, SK=ROLE#<id>, version cond.     services.company_admin.update/delete_role
 ==  ==========================================  =================================================  =============================================
 
+Pattern 9's record is written with the create it answers, on condition that none exists or the one
+there is past its ``expires_at`` (TTL deletes lazily): an expired key counts as absent and is replaced.
+
 Pattern 6 filters the tenant's website partition instead of keeping a GSI: a tenant has tens of
 websites, and the strongly consistent read is what the organization delete guard needs.
 Audit filters combine by querying the most selective index (entity, then actor, then type) and

@@ -181,11 +181,14 @@ class Transaction:
         indexes: dict[str, str] | None = None,
         expires_at: int | None = None,
         on_exists: Problem | None = None,
+        replacing_expired: bool = False,
     ) -> None:
+        """Write a new item; with ``replacing_expired``, one past its TTL counts as absent and is replaced."""
         item = _item(key, type, data, version=1, indexes=indexes, expires_at=expires_at)
-        self.writes.append(
-            _Write(item, "save", Item.PK.does_not_exist(), on_exists or Conflict(f"{type} already exists"))
-        )
+        condition = Item.PK.does_not_exist()
+        if replacing_expired:
+            condition = condition | (Item.expires_at <= datetime.fromtimestamp(int(time.time()), UTC))
+        self.writes.append(_Write(item, "save", condition, on_exists or Conflict(f"{type} already exists")))
 
     def replace(
         self,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -11,19 +13,19 @@ from typing import Any
 import pytest
 
 from app import app as chalice_app  # noqa: F401 - registers every route in ROUTES
+from chalicelib.api.parameters import PATH_PARAMETERS
 from chalicelib.api.routing import ROUTES, RouteSpec
 from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.permissions import Permission
 from chalicelib.platform.settings import get_settings
 
-from .conftest import Api, Table
+from .conftest import Api, AwsCalls, Moto, Table
 from .support import assert_problem, error_locs, organization_body, website_body
 
 ORGANIZATIONS = "/v1/admin/organizations"
 WEBSITES = "/v1/admin/websites"
 BODY_ROUTES = [spec for spec in ROUTES if spec.body is not None]
 VERSIONED_ROUTES = [spec for spec in ROUTES if spec.versioned]
-PLACEHOLDER_ID = "x_01J00000000000000000000000"
 
 
 @pytest.fixture
@@ -60,7 +62,61 @@ def token_for(
 
 
 def _placeholders(path: str) -> str:
-    return re.sub(r"{\w+}", PLACEHOLDER_ID, path)
+    """The path with a well-formed value for each parameter (its declared example)."""
+    return re.sub(r"{(\w+)}", lambda match: PATH_PARAMETERS[match[1]].example, path)
+
+
+# --- path parameters (every route that takes one) --------------------------------------------------------
+
+PATH_CASES = [(spec, name) for spec in ROUTES for name in re.findall(r"{(\w+)}", spec.path)]
+
+
+@pytest.mark.parametrize(("spec", "name"), PATH_CASES, ids=lambda case: getattr(case, "name", case))
+@pytest.mark.parametrize(
+    "value",
+    ["x" * 2100, "a" * 1100, "x%20y", "%00", "org_%E2%80%AE01JD0000000000000000000000"],
+    ids=["2100-chars", "1100-chars", "space", "nul", "bidi-override"],
+)
+def test_a_path_parameter_that_cannot_name_a_record_is_404_before_anything_is_read(
+    api: Api, aws_calls: AwsCalls, spec: RouteSpec, name: str, value: str
+) -> None:
+    # given a path whose other parameters are well formed
+    path = _placeholders(spec.path.replace("{" + name + "}", value))
+
+    # when it is called without a token
+    reply = api.call(spec.method, path, body={} if spec.body is not None else None)
+
+    # then
+    assert_problem(reply, 404)
+    assert aws_calls.log == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/admin/organizations/" + "o" * 1100,
+        "/v1/admin/customers/cus_01JD0000000000000000000000/users/" + "u" * 2100,
+        "/v1/store/company/users/" + "u" * 2100,
+        "/v1/public/websites/by-host/" + "a" * 64 + ".example",
+        "/v1/public/websites/by-host/" + "a." * 127 + "de",
+    ],
+)
+def test_a_long_id_is_404_with_a_token_too(
+    api: Api, token_for: Callable[[RouteSpec], str], path: str
+) -> None:
+    # given
+    [spec] = [
+        spec
+        for spec in ROUTES
+        if spec.method == "GET" and re.fullmatch(re.sub(r"{\w+}", "[^/]+", spec.path), path)
+    ]
+    token = token_for(spec)
+
+    # when
+    reply = api.call("GET", path, token=token)
+
+    # then
+    assert_problem(reply, 404)
 
 
 # --- problems --------------------------------------------------------------------------------------------
@@ -141,6 +197,25 @@ def test_a_body_that_is_not_a_json_object_is_refused_and_nothing_is_written(
 
 
 @pytest.mark.parametrize("spec", BODY_ROUTES, ids=lambda spec: spec.name)
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json_and_nothing_is_written(
+    api: Api, token_for: Callable[[RouteSpec], str], table: Table, spec: RouteSpec, constant: str
+) -> None:
+    # given
+    token = token_for(spec)
+    before = table.keys()
+
+    # when
+    reply = api.call(
+        spec.method, _placeholders(spec.path), token=token, raw=f'{{"version": {constant}}}'.encode()
+    )
+
+    # then
+    assert assert_problem(reply, 400)["detail"] == "the body is not valid JSON"
+    assert table.keys() == before
+
+
+@pytest.mark.parametrize("spec", BODY_ROUTES, ids=lambda spec: spec.name)
 def test_an_unknown_field_is_422_on_every_route_with_a_body(
     api: Api, token_for: Callable[[RouteSpec], str], table: Table, spec: RouteSpec
 ) -> None:
@@ -207,6 +282,31 @@ def test_a_body_in_another_media_type_is_415_and_nothing_is_written(
     # then
     assert_problem(reply, 415)
     assert table.keys() == before
+
+
+@pytest.mark.parametrize(
+    "character", ["\x00", "\x1b", "\u202e", "\u2066"], ids=["nul", "escape", "rlo", "lri"]
+)
+def test_a_control_or_bidi_character_in_text_is_422_and_nothing_is_written(
+    api: Api, acme: str, table: Table, character: str
+) -> None:
+    # given
+    before = table.keys()
+
+    # when
+    reply = api.call("POST", ORGANIZATIONS, token=acme, body=organization_body(name=f"Acme{character}Europe"))
+
+    # then
+    assert error_locs(reply) == ["body.name"]
+    assert table.keys() == before
+
+
+def test_a_control_character_in_a_query_parameter_is_422(api: Api, acme: str) -> None:
+    # when
+    reply = api.call("GET", "/v1/admin/audit?actor=staff:ad%00min@acme.example", token=acme)
+
+    # then
+    assert error_locs(reply) == ["query.actor"]
 
 
 def test_json_with_a_charset_is_accepted(api: Api, acme: str) -> None:
@@ -360,6 +460,84 @@ def test_a_refused_create_is_not_remembered(api: Api, acme: str) -> None:
     assert "Idempotent-Replayed" not in reply.headers
 
 
+@pytest.fixture
+def expire_idempotency_records(mocked_aws: Moto) -> Callable[[str], None]:
+    """Put a tenant's idempotency records past their TTL, which DynamoDB honours only eventually."""
+
+    def expire(tenant_id: str) -> None:
+        name = get_settings().table_name
+        for item in mocked_aws.dynamodb.scan(TableName=name, ConsistentRead=True)["Items"]:
+            if item["PK"]["S"].startswith(f"T#{tenant_id}#IDEM#"):
+                mocked_aws.dynamodb.update_item(
+                    TableName=name,
+                    Key={"PK": item["PK"], "SK": item["SK"]},
+                    UpdateExpression="SET expires_at = :past",
+                    ExpressionAttributeValues={":past": {"N": str(int(time.time()) - 1)}},
+                )
+
+    return expire
+
+
+def test_an_expired_key_creates_anew(
+    api: Api, acme: str, expire_idempotency_records: Callable[[str], None]
+) -> None:
+    # given a key used more than its time to live ago
+    first = api.call(
+        "POST", ORGANIZATIONS, token=acme, body=organization_body(), headers={"Idempotency-Key": "k-1"}
+    )
+    expire_idempotency_records("acme")
+
+    # when
+    reply = api.call(
+        "POST", ORGANIZATIONS, token=acme, body=organization_body(), headers={"Idempotency-Key": "k-1"}
+    )
+
+    # then
+    assert reply.status == 201, reply.body
+    assert "Idempotent-Replayed" not in reply.headers
+    assert reply.body["id"] != first.body["id"]
+
+
+def test_an_expired_key_is_replaced_by_the_new_response(
+    api: Api, acme: str, expire_idempotency_records: Callable[[str], None]
+) -> None:
+    # given a key that expired and was used again
+    api.call("POST", ORGANIZATIONS, token=acme, body=organization_body(), headers={"Idempotency-Key": "k-1"})
+    expire_idempotency_records("acme")
+    second = api.call(
+        "POST", ORGANIZATIONS, token=acme, body=organization_body(), headers={"Idempotency-Key": "k-1"}
+    )
+
+    # when
+    replay = api.call(
+        "POST", ORGANIZATIONS, token=acme, body=organization_body(), headers={"Idempotency-Key": "k-1"}
+    )
+
+    # then
+    assert (replay.status, replay.body) == (201, second.body)
+    assert replay.headers["Idempotent-Replayed"] == "true"
+
+
+def test_a_replay_is_recognized_whatever_the_whitespace_and_key_order(
+    api: Api, acme: str, table: Table
+) -> None:
+    # given
+    body = organization_body()
+    first = api.call(
+        "POST", ORGANIZATIONS, token=acme, raw=json.dumps(body).encode(), headers={"Idempotency-Key": "k-1"}
+    )
+    written = table.items()
+    reformatted = json.dumps(dict(reversed(body.items())), indent=4).encode()
+
+    # when
+    replay = api.call("POST", ORGANIZATIONS, token=acme, raw=reformatted, headers={"Idempotency-Key": "k-1"})
+
+    # then
+    assert (replay.status, replay.body) == (201, first.body)
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    assert table.items() == written
+
+
 @pytest.mark.parametrize("key", ["", "k" * 256, "tab\there"])
 def test_an_invalid_idempotency_key_is_422(api: Api, acme: str, table: Table, key: str) -> None:
     # given
@@ -506,6 +684,31 @@ def test_a_change_with_a_stale_if_match_is_412_with_the_current_version(
     assert table.items() == before
 
 
+@pytest.mark.parametrize("collection", ["organizations", "customer-groups", "roles"])
+def test_a_204_carries_no_body_and_no_header_describing_one(
+    api: Api,
+    acme: str,
+    make_organization: Callable[..., dict[str, Any]],
+    make_customer_group: Callable[..., dict[str, Any]],
+    make_staff_role: Callable[..., dict[str, Any]],
+    collection: str,
+) -> None:
+    # given an object nothing depends on (every 204 is made in one place: these stand for all)
+    make = {
+        "organizations": make_organization,
+        "customer-groups": make_customer_group,
+        "roles": make_staff_role,
+    }
+    path = f"/v1/admin/{collection}/{make[collection](acme)['id']}"
+
+    # when
+    reply = api.call("DELETE", path, token=acme, headers={"If-Match": '"1"'})
+
+    # then
+    assert (reply.status, reply.body) == (204, None)
+    assert set(reply.headers) == {"X-Correlation-Id"}
+
+
 def test_a_stale_version_in_the_body_is_412(
     api: Api, acme: str, make_organization: Callable[..., dict[str, Any]]
 ) -> None:
@@ -564,7 +767,11 @@ def test_if_match_and_body_version_must_agree(
     assert table.items() == before
 
 
-@pytest.mark.parametrize("if_match", ["*", '"abc"', '"1", "2"'])
+@pytest.mark.parametrize(
+    "if_match",
+    ['"abc"', '"1", "2"', '"\u00b2"', '"\u0661"', '"1_0"', '"+1"', '""', '"' + "9" * 5000 + '"'],
+    ids=["letters", "list", "superscript-two", "arabic-indic-one", "underscore", "signed", "empty", "huge"],
+)
 def test_an_if_match_that_is_not_a_version_is_422(
     api: Api, acme: str, make_organization: Callable[..., dict[str, Any]], if_match: str
 ) -> None:
@@ -582,6 +789,69 @@ def test_an_if_match_that_is_not_a_version_is_422(
 
     # then
     assert error_locs(reply) == ["header.If-Match"]
+
+
+def test_if_match_star_changes_whichever_version_is_current(
+    api: Api, acme: str, make_organization: Callable[..., dict[str, Any]]
+) -> None:
+    # given an organization changed once (version 2)
+    organization = make_organization(acme)
+    path = f"{ORGANIZATIONS}/{organization['id']}"
+    api.call("PATCH", path, token=acme, body={"name": "Second", "version": 1})
+
+    # when
+    reply = api.call("PATCH", path, token=acme, body={"name": "Third"}, headers={"If-Match": "*"})
+
+    # then
+    assert reply.status == 200, reply.body
+    assert (reply.body["name"], reply.body["version"]) == ("Third", 3)
+
+
+def test_if_match_star_deletes_whichever_version_is_current(
+    api: Api, acme: str, make_organization: Callable[..., dict[str, Any]]
+) -> None:
+    # given an organization changed once (version 2)
+    organization = make_organization(acme)
+    path = f"{ORGANIZATIONS}/{organization['id']}"
+    api.call("PATCH", path, token=acme, body={"name": "Second", "version": 1})
+
+    # when
+    reply = api.call("DELETE", path, token=acme, headers={"If-Match": "*"})
+
+    # then
+    assert reply.status == 204
+    assert_problem(api.call("GET", path, token=acme), 404)
+
+
+def test_if_match_star_on_a_missing_object_is_404(api: Api, acme: str) -> None:
+    # when
+    reply = api.call(
+        "PATCH",
+        f"{ORGANIZATIONS}/org_01J00000000000000000000000",
+        token=acme,
+        body={"name": "New"},
+        headers={"If-Match": "*"},
+    )
+
+    # then
+    assert_problem(reply, 404)
+
+
+def test_if_match_star_with_a_stale_body_version_is_412(
+    api: Api, acme: str, make_organization: Callable[..., dict[str, Any]]
+) -> None:
+    # given an organization changed once (version 2)
+    organization = make_organization(acme)
+    path = f"{ORGANIZATIONS}/{organization['id']}"
+    api.call("PATCH", path, token=acme, body={"name": "Second", "version": 1})
+
+    # when the body still names the version it read
+    reply = api.call(
+        "PATCH", path, token=acme, body={"name": "Third", "version": 1}, headers={"If-Match": "*"}
+    )
+
+    # then
+    assert assert_problem(reply, 412)["current_version"] == 2
 
 
 def test_a_change_to_an_object_changed_meanwhile_is_412_with_the_current_version(
@@ -655,13 +925,29 @@ def test_a_list_holds_at_most_100_items(api: Api, acme: str, forty_five_organiza
     assert reply.body["next_cursor"] is None
 
 
-@pytest.mark.parametrize("limit", ["0", "101", "-1", "ten", "2.5", ""])
+@pytest.mark.parametrize(
+    "limit", ["0", "101", "-1", "ten", "2.5", "", "1_0", "+10", "%2010", "10.0", "%D9%A1%D9%A0", "1" * 5000]
+)
 def test_a_limit_out_of_range_is_422(api: Api, acme: str, limit: str) -> None:
     # when
     reply = api.call("GET", f"{ORGANIZATIONS}?limit={limit}", token=acme)
 
     # then
     assert error_locs(reply) == ["query.limit"]
+
+
+@pytest.mark.parametrize("filter_value", ["", "org_x", "org_01J00000000000000000000000%00"])
+def test_a_filter_that_names_nothing_is_422_not_no_filter(
+    api: Api, acme: str, make_organization: Callable[..., dict[str, Any]], filter_value: str
+) -> None:
+    # given
+    make_organization(acme)
+
+    # when
+    reply = api.call("GET", f"{WEBSITES}?organization_id={filter_value}", token=acme)
+
+    # then
+    assert error_locs(reply) == ["query.organization_id"]
 
 
 def test_an_unknown_query_parameter_is_422(api: Api, acme: str) -> None:
@@ -685,14 +971,14 @@ def _flip(text: str, index: int) -> str:
 @pytest.mark.parametrize(
     "tamper",
     [
-        lambda cursor: _flip(cursor, 3),  # the position
-        lambda cursor: _flip(cursor, len(cursor) - 2),  # the signature
-        lambda cursor: cursor.split(".")[0],  # no signature
-        lambda cursor: "." + cursor.split(".")[1],  # no position
+        lambda cursor: _flip(cursor, 3),  # the nonce
+        lambda cursor: _flip(cursor, len(cursor) // 2),  # the sealed position
+        lambda cursor: _flip(cursor, len(cursor) - 2),  # the tag
+        lambda cursor: cursor[:-4],  # truncated
         lambda cursor: cursor + "%C3%A9",  # not ASCII (é, percent-encoded)
         lambda cursor: "not-a-cursor",
     ],
-    ids=["position", "signature", "unsigned", "no-position", "non-ascii", "garbage"],
+    ids=["nonce", "position", "tag", "truncated", "non-ascii", "garbage"],
 )
 def test_a_tampered_cursor_is_422(
     api: Api, acme: str, forty_five_organizations: list[str], tamper: Callable[[str], str]
@@ -755,6 +1041,16 @@ def test_a_cursor_reused_with_another_filter_is_422(
 
     # then
     assert error_locs(reply) == ["query.cursor"]
+
+
+def test_a_cursor_shows_no_key_of_the_table(api: Api, acme: str, forty_five_organizations: list[str]) -> None:
+    # when
+    cursor = _first_cursor(api, acme, ORGANIZATIONS)
+
+    # then
+    decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    assert b"acme" not in decoded
+    assert forty_five_organizations[19].encode() not in decoded
 
 
 def test_a_cursor_may_continue_with_another_page_size(

@@ -141,3 +141,37 @@ def test_response_schemas_require_fields_that_have_defaults(document: dict[str, 
     # then the response's schema requires them, and the input's does not
     assert "timezone" in schemas["TenantSettings-Output"]["required"]
     assert "timezone" not in schemas["TenantSettings-Input"]["required"]
+
+
+def test_every_path_parameter_declares_the_pattern_and_length_the_route_enforces(
+    document: dict[str, Any],
+) -> None:
+    # given the patterns and lengths routes check before anything is read
+    from chalicelib.api.parameters import PATH_PARAMETERS
+
+    # when the document's path parameters are listed
+    declared = [
+        (path, p["name"], p["schema"])
+        for path, operations in document["paths"].items()
+        for operation in operations.values()
+        for p in operation.get("parameters", [])
+        if p["in"] == "path"
+    ]
+
+    # then each carries its parameter's pattern and maxLength
+    assert declared
+    for path, name, schema in declared:
+        enforced = PATH_PARAMETERS[name]
+        assert (schema["pattern"], schema["maxLength"]) == (enforced.pattern, enforced.max_length), path
+
+
+def test_the_public_host_lookup_declares_dns_limits(document: dict[str, Any]) -> None:
+    # given the public lookup of a website by host
+    operation = document["paths"]["/v1/public/websites/by-host/{hostname}"]["get"]
+
+    # when its path parameter is read
+    schema = parameter(operation, "hostname")["schema"]
+
+    # then a host name is at most 253 characters of labels of at most 63
+    assert schema["maxLength"] == 253
+    assert "{0,61}" in schema["pattern"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
@@ -66,27 +67,34 @@ def test_no_cursor_passes_through(direction: str) -> None:
     assert result is None
 
 
-def _tamper_payload(cursor: str) -> str:
-    payload, _, signature = cursor.rpartition(".")
-    forged = encode_cursor({"PK": "T#other#WEBSITE", "SK": "web_x"}, "forged")
-    assert forged is not None
-    return f"{forged.rpartition('.')[0]}.{signature}"
+def _flip(cursor: str, index: int) -> str:
+    """The cursor with one character changed (another character of the URL-safe alphabet)."""
+    return cursor[:index] + ("A" if cursor[index] != "A" else "B") + cursor[index + 1 :]
 
 
 def _tamper_signature(cursor: str) -> str:
-    payload, _, signature = cursor.rpartition(".")
-    flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
-    return f"{payload}.{flipped}"
+    return _flip(cursor, len(cursor) - 2)
+
+
+def _swap_position(cursor: str) -> str:
+    """Another cursor's text, made for another binding."""
+    forged = encode_cursor({"PK": "T#other#WEBSITE", "SK": "web_x"}, "forged")
+    assert forged is not None
+    return forged
 
 
 @pytest.mark.parametrize(
     "forge",
     [
-        pytest.param(_tamper_payload, id="payload-swapped"),
-        pytest.param(_tamper_signature, id="signature-changed"),
-        pytest.param(lambda cursor: cursor.rpartition(".")[0], id="signature-removed"),
-        pytest.param(lambda cursor: "." + cursor.rpartition(".")[2], id="payload-removed"),
-        pytest.param(lambda cursor: cursor + "x", id="signature-extended"),
+        pytest.param(_swap_position, id="position-swapped"),
+        pytest.param(lambda cursor: _flip(cursor, 0), id="first-character"),
+        pytest.param(lambda cursor: _flip(cursor, len(cursor) // 2), id="middle-character"),
+        pytest.param(_tamper_signature, id="tag-changed"),
+        pytest.param(lambda cursor: cursor[:-1], id="truncated"),
+        pytest.param(lambda cursor: cursor[1:], id="first-removed"),
+        pytest.param(lambda cursor: cursor + "x", id="extended"),
+        pytest.param(lambda cursor: cursor + "!", id="not-the-alphabet"),
+        pytest.param(lambda cursor: cursor[:16], id="shorter-than-a-nonce-and-tag"),
         pytest.param(lambda cursor: "garbage", id="garbage"),
         pytest.param(lambda cursor: "", id="empty"),
     ],
@@ -97,6 +105,28 @@ def test_tampered_cursor_is_unprocessable(forge: Any) -> None:
     # when / then it is refused as an invalid query field
     with pytest.raises(Unprocessable, match="1 invalid field"):
         decode_cursor(cursor, BINDING)
+
+
+@pytest.mark.parametrize("binding", [BINDING, "acme|staff:ann@acme.example|GET /v1/admin/audit|{}"])
+def test_cursor_reveals_no_key(binding: str) -> None:
+    # given a cursor of a page that ended at a key of the table
+    last_key = {"PK": "T#nordic#AUDIT#org_01JD0000000000000000000000", "SK": "evt_01JD0000000000000000000000"}
+    cursor = encode_cursor(last_key, binding) or ""
+    # when the client decodes it as well as it can
+    decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    # then nothing of the key or its layout shows
+    for fragment in (b"T#nordic", b"nordic", b"AUDIT", b'"PK"', b"evt_01JD", b"org_01JD"):
+        assert fragment not in decoded
+        assert fragment.decode() not in cursor
+
+
+def test_the_same_position_gives_different_cursors() -> None:
+    # given one position encoded twice
+    # when the cursors are compared
+    first, second = encode_cursor(LAST_KEY, BINDING), encode_cursor(LAST_KEY, BINDING)
+    # then they differ (a fresh nonce each time), and both lead there
+    assert first != second
+    assert decode_cursor(first, BINDING) == decode_cursor(second, BINDING) == LAST_KEY
 
 
 def test_tampered_cursor_names_the_cursor_field() -> None:
@@ -167,6 +197,11 @@ def test_list_query_limit(params: dict[str, Any], limit: int) -> None:
         ({"limit": 101}, "less_than_equal"),
         ({"limit": -1}, "greater_than_equal"),
         ({"limit": "ten"}, "int_parsing"),
+        ({"limit": "1_0"}, "int_parsing"),
+        ({"limit": "+10"}, "int_parsing"),
+        ({"limit": " 10"}, "int_parsing"),
+        ({"limit": "10.0"}, "int_parsing"),
+        ({"limit": "\u0661\u0660"}, "int_parsing"),
         ({"cursor": "c" * 2049}, "string_too_long"),
         ({"offset": 10}, "extra_forbidden"),
     ],
