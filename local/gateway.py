@@ -3,6 +3,8 @@
 - An unknown path is a 404 problem (the stack's gateway response), not Chalice's 403 "Missing
   Authentication Token".
 - Path parameters arrive percent-decoded (``%23`` as ``#``), as API Gateway hands them to Lambda.
+- A 204 carries no Content-Type or Content-Length (RFC 9110 forbids the latter), where chalice's
+  server adds both to any empty body.
 - The server takes bursts of parallel connections: beyond the standard library's listen backlog of
   5, the kernel drops them (Linux: the client retries after 1, 3, 7 s) or resets them (macOS).
 
@@ -13,6 +15,7 @@
 from __future__ import annotations
 
 import json
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import unquote
@@ -34,6 +37,7 @@ from chalicelib.api.fallbacks import UNKNOWN_PATH
 from chalicelib.api.routing import correlation_id_of, problem_instance
 from chalicelib.platform.errors import PROBLEM_CONTENT_TYPE
 
+_BODY_HEADERS = frozenset({"content-type", "content-length"})
 # Connections the kernel queues until the server accepts them; Linux caps it at net.core.somaxconn.
 LISTEN_BACKLOG = 1024
 
@@ -68,6 +72,14 @@ class _RequestHandler(ChaliceRequestHandler):
         # as ChaliceRequestHandler does, with this gateway: the base class serves the request at once
         self.local_gateway = Gateway(app_object, config)
         BaseHTTPRequestHandler.__init__(self, request, client_address, server)
+
+    def _send_http_response(self, code: int, headers: dict[str, Any], body: str | bytes | None) -> None:
+        if code != HTTPStatus.NO_CONTENT:
+            super()._send_http_response(code, headers, body)
+            return
+        self.send_response(code)
+        described = {name: value for name, value in headers.items() if name.lower() not in _BODY_HEADERS}
+        self._send_headers(described)
 
 
 class _Server(ThreadedHTTPServer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -60,3 +61,17 @@ def test_a_percent_encoded_path_parameter_arrives_decoded(stack: Stack) -> None:
     response = stack.call("GET", "/v1/public/websites/by-host/shop%2Eacme%2Ede")
 
     assert response.status_code == 200, response.text
+
+
+def test_a_204_carries_no_header_describing_a_body(stack: Stack, organization: dict[str, Any]) -> None:
+    # given an organization nothing depends on
+    token = stack.token("acme", "admin@acme.example")
+
+    # when it is deleted
+    path = f"/v1/admin/organizations/{organization['id']}"
+    response = stack.call("DELETE", path, token=token, headers={"If-Match": f'"{organization["version"]}"'})
+
+    # then the answer has no body and nothing that would describe one
+    assert response.status_code == 204, response.text
+    assert "Content-Type" not in response.headers
+    assert "Content-Length" not in response.headers
