@@ -1,7 +1,8 @@
 """Bearer token verification: asymmetric JWTs from trusted issuers, keys from their JWKS.
 
 Only RS256 and ES256 are accepted (never ``none`` or HS*). ``iss``, ``aud``, ``exp``, ``sub`` and the
-tenant claim are required, ``nbf`` is honoured when present; clocks may differ by 60 seconds. JWKS
+tenant claim are required, ``nbf`` is honoured when present; clocks may differ by 60 seconds.
+``email_verified`` must be JSON ``true``, or missing from an issuer that verifies every email. JWKS
 are fetched once and cached per issuer. What a caller may do is read from the table, never from the token.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 import jwt
 
@@ -82,8 +84,7 @@ def verify_bearer(authorization: str | None) -> VerifiedToken:
         raise Unauthorized("invalid tenant claim")
     if issuer.tenant_id is not None and tenant_id != issuer.tenant_id:
         raise Unauthorized("this issuer does not sign in users of that tenant")
-    if claims.get("email_verified") is False:
-        raise Unauthorized("the token's email address is not verified")
+    _require_verified_email(claims, issuer)
     email = claims.get(issuer.email_claim)
     return VerifiedToken(
         issuer=issuer.issuer,
@@ -91,6 +92,16 @@ def verify_bearer(authorization: str | None) -> VerifiedToken:
         tenant_id=tenant_id,
         email=email.lower() if isinstance(email, str) else None,
     )
+
+
+def _require_verified_email(claims: dict[str, Any], issuer: TrustedIssuer) -> None:
+    """``email_verified`` must be JSON ``true`` (not "true", 1...); it may be missing only where the
+    issuer verifies every email: otherwise anyone could claim an invited user's email as their own."""
+    if "email_verified" in claims:
+        if claims["email_verified"] is not True:
+            raise Unauthorized("the token's email address is not verified")
+    elif not issuer.emails_verified:
+        raise Unauthorized("the token does not say that its email address is verified")
 
 
 def reset_key_cache() -> None:

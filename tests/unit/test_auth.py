@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -282,12 +283,104 @@ def test_unauthorized_carries_the_bearer_challenge(dev_issuer: Path) -> None:
     assert raised.value.headers == {"WWW-Authenticate": 'Bearer realm="kontor"'}
 
 
-def test_unverified_email_is_refused(dev_issuer: Path) -> None:
-    # given a token whose issuer says the email address is not verified
-    token = signed(dev_issuer, claims(email_verified=False))
+SSO_ISSUER = "https://sso.globex.example"
+
+
+@pytest.fixture
+def trust_issuer(dev_issuer: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
+    """Trust one more issuer (signing with the dev key) configured as given; returns its issuer URL."""
+
+    def trust(**config: Any) -> str:
+        issuer = {
+            "issuer": SSO_ISSUER,
+            "audience": DEV_AUDIENCE,
+            "jwks_uri": f"file://{dev_issuer}/jwks.json",
+        }
+        monkeypatch.setenv("KONTOR_ISSUERS", json.dumps([{**issuer, **config}]))
+        reset_settings()
+        return SSO_ISSUER
+
+    return trust
+
+
+NOT_TRUE = [
+    pytest.param(False, id="false"),
+    pytest.param("false", id="string-false"),
+    pytest.param("true", id="string-true"),
+    pytest.param(0, id="zero"),
+    pytest.param(1, id="one"),
+    pytest.param("", id="empty-string"),
+    pytest.param(None, id="null"),
+    pytest.param([True], id="list"),
+    pytest.param({}, id="object"),
+]
+
+
+@pytest.mark.parametrize("email_verified", NOT_TRUE)
+def test_email_verified_other_than_true_is_refused_from_the_dev_issuer(
+    dev_issuer: Path, email_verified: Any
+) -> None:
+    # given a token of an issuer whose emails are verified by construction, with a claim saying otherwise
+    token = signed(dev_issuer, {**claims(), "email_verified": email_verified})
     # when / then it does not sign anyone in
-    with pytest.raises(Unauthorized, match="not verified"):
+    with pytest.raises(Unauthorized, match="the token's email address is not verified"):
         verify_bearer(f"Bearer {token}")
+
+
+@pytest.mark.parametrize("email_verified", NOT_TRUE)
+def test_email_verified_other_than_true_is_refused_from_a_configured_issuer(
+    dev_issuer: Path, trust_issuer: Callable[..., str], email_verified: Any
+) -> None:
+    # given a tenant's own issuer, and its token whose email_verified claim is not JSON true
+    issuer = trust_issuer(tenant_id="acme")
+    token = signed(dev_issuer, {**claims(iss=issuer), "email_verified": email_verified})
+    # when / then it does not sign anyone in
+    with pytest.raises(Unauthorized, match="the token's email address is not verified"):
+        verify_bearer(f"Bearer {token}")
+
+
+def test_email_verified_true_is_accepted_from_a_configured_issuer(
+    dev_issuer: Path, trust_issuer: Callable[..., str]
+) -> None:
+    # given a tenant's own issuer, and its token saying the email address is verified
+    issuer = trust_issuer(tenant_id="acme")
+    token = signed(dev_issuer, claims(iss=issuer, email_verified=True))
+    # when it is verified
+    verified = verify_bearer(f"Bearer {token}")
+    # then it names its user
+    assert verified.email == "ann@acme.example"
+
+
+def test_a_missing_email_verified_is_refused_from_an_issuer_that_does_not_verify_emails(
+    dev_issuer: Path, trust_issuer: Callable[..., str]
+) -> None:
+    # given a tenant's own issuer, not configured as verifying emails, and its token without the claim
+    issuer = trust_issuer(tenant_id="acme")
+    token = signed(dev_issuer, claims(iss=issuer))
+    # when / then it does not sign anyone in
+    with pytest.raises(Unauthorized, match="does not say that its email address is verified"):
+        verify_bearer(f"Bearer {token}")
+
+
+def test_a_missing_email_verified_is_accepted_from_an_issuer_whose_emails_are_verified(
+    dev_issuer: Path, trust_issuer: Callable[..., str]
+) -> None:
+    # given an issuer configured as verifying every email (as a user pool with verified sign-up does)
+    issuer = trust_issuer(emails_verified=True)
+    token = signed(dev_issuer, claims(iss=issuer))
+    # when it is verified
+    verified = verify_bearer(f"Bearer {token}")
+    # then it names its user
+    assert verified.email == "ann@acme.example"
+
+
+def test_a_missing_email_verified_is_accepted_from_the_dev_issuer(dev_issuer: Path) -> None:
+    # given a dev token, which never carries email_verified (the dev issuer vouches for its emails)
+    token = mint_token(dev_issuer, tenant_id="acme", email="ann@acme.example")
+    # when it is verified
+    verified = verify_bearer(f"Bearer {token}")
+    # then it names its user
+    assert verified.email == "ann@acme.example"
 
 
 def test_tenant_bound_issuer_cannot_sign_in_another_tenant(
