@@ -14,13 +14,15 @@ from typing import Any
 
 import jwt
 
-from chalicelib.platform.errors import Unauthorized
+from chalicelib.platform.errors import ServiceUnavailable, Unauthorized
 from chalicelib.platform.principal import VerifiedToken
 from chalicelib.platform.settings import TrustedIssuer, get_settings
 
 ALGORITHMS = ["RS256", "ES256"]
 CLOCK_SKEW_SECONDS = 60
 JWKS_CACHE_SECONDS = 300
+JWKS_RETRY_SECONDS = 5
+TIME_CLAIMS = ("exp", "nbf", "iat")
 TENANT_ID_PATTERN = re.compile(r"^[a-z0-9-]{3,40}$")
 
 
@@ -29,10 +31,9 @@ def _jwks_client(jwks_uri: str) -> jwt.PyJWKClient:
     return jwt.PyJWKClient(jwks_uri, cache_keys=True, lifespan=JWKS_CACHE_SECONDS)
 
 
-def _signing_key(jwks_uri: str, token: str) -> jwt.PyJWK:
+def _signing_key(jwks_uri: str, kid: str, token: str) -> jwt.PyJWK:
     """The token's key from its issuer's JWKS: https in production, a file for the dev issuer."""
     if jwks_uri.startswith("file://"):
-        kid = str(jwt.get_unverified_header(token).get("kid"))
         return _file_jwks(jwks_uri)[kid]
     return _jwks_client(jwks_uri).get_signing_key_from_jwt(token)
 
@@ -43,15 +44,43 @@ def _file_jwks(jwks_uri: str) -> jwt.PyJWKSet:
         return jwt.PyJWKSet.from_json(jwks.read())
 
 
-def _issuer(token: str) -> TrustedIssuer:
+def _unverified_claims(token: str) -> dict[str, Any]:
+    """The claims as sent, to find the issuer and to name a malformed time claim before PyJWT does."""
     try:
-        unverified = jwt.decode(token, options={"verify_signature": False})
+        claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
     except jwt.InvalidTokenError as error:
         raise Unauthorized("malformed bearer token") from error
+    for name in TIME_CLAIMS:
+        value = claims.get(name)
+        if name in claims and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise Unauthorized(f'the bearer token\'s "{name}" claim is not a time')
+    return claims
+
+
+def _issuer(claims: dict[str, Any]) -> TrustedIssuer:
     for issuer in get_settings().trusted_issuers:
-        if issuer.issuer == unverified.get("iss"):
+        if issuer.issuer == claims.get("iss"):
             return issuer
     raise Unauthorized("token issuer is not trusted")
+
+
+def _refusal(error: Exception) -> Unauthorized:
+    """What is wrong with the token, in the client's terms (PyJWT's messages name its internals)."""
+    match error:
+        case jwt.ExpiredSignatureError():
+            return Unauthorized("the bearer token has expired")
+        case jwt.ImmatureSignatureError():
+            return Unauthorized("the bearer token is not valid yet")
+        case jwt.InvalidAudienceError():
+            return Unauthorized("the bearer token is meant for another audience")
+        case jwt.MissingRequiredClaimError(claim=claim):
+            return Unauthorized(f'the bearer token has no "{claim}" claim')
+        case jwt.InvalidSignatureError():
+            return Unauthorized("the bearer token's signature does not verify with its issuer's key")
+        case jwt.PyJWKClientError() | jwt.PyJWKSetError() | KeyError():
+            return Unauthorized("the token's issuer publishes no key with the token's key id (kid)")
+        case _:
+            return Unauthorized("the bearer token is not valid")
 
 
 def verify_bearer(authorization: str | None) -> VerifiedToken:
@@ -59,14 +88,17 @@ def verify_bearer(authorization: str | None) -> VerifiedToken:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("a bearer token is required")
     token = token.strip()
-    issuer = _issuer(token)
+    issuer = _issuer(_unverified_claims(token))
+    header = jwt.get_unverified_header(token)
+    if header.get("alg") not in ALGORITHMS:
+        raise Unauthorized("token algorithm is not allowed")
+    kid = header.get("kid")
+    if not isinstance(kid, str):
+        raise Unauthorized("the bearer token's header does not name its signing key (kid)")
     try:
-        header = jwt.get_unverified_header(token)
-        if header.get("alg") not in ALGORITHMS:
-            raise Unauthorized("token algorithm is not allowed")
-        signing_key = _signing_key(issuer.jwks_uri, token)
+        signing_key = _signing_key(issuer.jwks_uri, kid, token)
         if signing_key.algorithm_name != header["alg"]:
-            raise Unauthorized("invalid bearer token: its algorithm does not match its key")
+            raise Unauthorized("the bearer token's algorithm does not match its key")
         claims = jwt.decode(
             token,
             signing_key.key,
@@ -77,8 +109,11 @@ def verify_bearer(authorization: str | None) -> VerifiedToken:
             # nbf is checked when present: Cognito's ID tokens carry none.
             options={"require": ["exp", "iss", "aud", "sub", issuer.tenant_claim]},
         )
+    except jwt.PyJWKClientConnectionError as error:
+        # The issuer's key set is out of reach: not the client's fault, and worth a retry.
+        raise ServiceUnavailable(retry_after_seconds=JWKS_RETRY_SECONDS) from error
     except (jwt.InvalidTokenError, jwt.PyJWKClientError, jwt.PyJWKSetError, KeyError) as error:
-        raise Unauthorized(f"invalid bearer token: {error}") from error
+        raise _refusal(error) from error
     tenant_id = claims[issuer.tenant_claim]
     if not isinstance(tenant_id, str) or not TENANT_ID_PATTERN.fullmatch(tenant_id):
         raise Unauthorized("invalid tenant claim")

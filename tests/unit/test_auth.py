@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import serialization
 
 from chalicelib.platform.auth import verify_bearer
 from chalicelib.platform.dev_issuer import KEY_ID, PRIVATE_KEY_FILE, ensure_key_pair, mint_token
-from chalicelib.platform.errors import Unauthorized
+from chalicelib.platform.errors import ServiceUnavailable, Unauthorized
 from chalicelib.platform.principal import VerifiedToken
 from chalicelib.platform.settings import DEV_AUDIENCE, DEV_ISSUER, reset_settings
 
@@ -147,8 +147,8 @@ def test_clock_skew_of_60_seconds_is_tolerated(dev_issuer: Path, exp_offset: int
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        pytest.param({"exp": -90}, "Signature has expired", id="expired-beyond-skew"),
-        pytest.param({"nbf": 120}, "The token is not yet valid", id="not-before-beyond-skew"),
+        pytest.param({"exp": -90}, "the bearer token has expired", id="expired-beyond-skew"),
+        pytest.param({"nbf": 120}, "the bearer token is not valid yet", id="not-before-beyond-skew"),
     ],
 )
 def test_token_outside_validity_beyond_skew_is_refused(
@@ -165,13 +165,15 @@ def test_token_outside_validity_beyond_skew_is_refused(
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        pytest.param({"aud": "another-api"}, "Audience doesn't match", id="wrong-audience"),
-        pytest.param({"aud": None}, 'Token is missing the "aud" claim', id="no-audience"),
+        pytest.param(
+            {"aud": "another-api"}, "the bearer token is meant for another audience", id="wrong-audience"
+        ),
+        pytest.param({"aud": None}, 'the bearer token has no "aud" claim', id="no-audience"),
         pytest.param({"iss": "https://evil.example"}, "token issuer is not trusted", id="untrusted-issuer"),
         pytest.param({"iss": None}, "token issuer is not trusted", id="no-issuer"),
-        pytest.param({"sub": None}, 'Token is missing the "sub" claim', id="no-subject"),
-        pytest.param({"exp": None}, 'Token is missing the "exp" claim', id="no-expiry"),
-        pytest.param({"tenant": None}, 'Token is missing the "tenant" claim', id="no-tenant"),
+        pytest.param({"sub": None}, 'the bearer token has no "sub" claim', id="no-subject"),
+        pytest.param({"exp": None}, 'the bearer token has no "exp" claim', id="no-expiry"),
+        pytest.param({"tenant": None}, 'the bearer token has no "tenant" claim', id="no-tenant"),
     ],
 )
 def test_token_with_wrong_or_missing_claims_is_refused(
@@ -215,9 +217,20 @@ def test_tenant_claim_with_trailing_newline_is_refused(dev_issuer: Path) -> None
 def test_unknown_key_id_is_refused(dev_issuer: Path) -> None:
     # given a token signed by the dev key but naming a key the JWKS does not hold
     token = signed(dev_issuer, claims(), kid="kontor-dev-unknown")
-    # when / then it is refused
-    with pytest.raises(Unauthorized, match="invalid bearer token"):
+    # when / then it is refused, saying so
+    with pytest.raises(Unauthorized, match="the token's issuer publishes no key with the token's key id"):
         verify_bearer(f"Bearer {token}")
+
+
+def test_a_token_without_key_id_is_refused_in_the_clients_terms(dev_issuer: Path) -> None:
+    # given a token signed by the dev key whose header names no key (no kid)
+    private_key = (dev_issuer / PRIVATE_KEY_FILE).read_bytes()
+    token = jwt.encode(claims(), private_key, algorithm="ES256")
+    # when it is refused
+    with pytest.raises(Unauthorized) as refused:
+        verify_bearer(f"Bearer {token}")
+    # then the problem says what is missing, not what the key set library found
+    assert refused.value.detail == "the bearer token's header does not name its signing key (kid)"
 
 
 def test_token_signed_by_another_key_is_refused(dev_issuer: Path, tmp_path: Path) -> None:
@@ -225,8 +238,46 @@ def test_token_signed_by_another_key_is_refused(dev_issuer: Path, tmp_path: Path
     ensure_key_pair(tmp_path)
     token = signed(tmp_path, claims())
     # when / then its signature does not verify
-    with pytest.raises(Unauthorized, match="Signature verification failed"):
+    with pytest.raises(Unauthorized, match="the bearer token's signature does not verify"):
         verify_bearer(f"Bearer {token}")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"exp": "tomorrow"}, id="expiry-not-a-number"),
+        pytest.param({"iat": "today"}, id="issued-at-not-a-number"),
+        pytest.param({"nbf": [1]}, id="not-before-not-a-number"),
+    ],
+)
+def test_a_time_claim_that_is_not_a_number_is_refused_in_the_clients_terms(
+    dev_issuer: Path, changes: dict[str, Any]
+) -> None:
+    # given a correctly signed token with a time claim that is not a number
+    token = signed(dev_issuer, claims(**changes))
+    # when it is refused
+    with pytest.raises(Unauthorized) as refused:
+        verify_bearer(f"Bearer {token}")
+    # then the problem names the claim
+    [claim] = changes
+    assert refused.value.detail == f'the bearer token\'s "{claim}" claim is not a time'
+
+
+def test_an_unreachable_key_set_is_503_not_the_clients_fault(
+    trust_issuer: Callable[..., str], dev_issuer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given an issuer whose JWKS endpoint cannot be reached
+    issuer = trust_issuer(jwks_uri="https://sso.globex.example/jwks.json", emails_verified=True)
+
+    def unreachable(client: jwt.PyJWKClient) -> Any:
+        raise jwt.PyJWKClientConnectionError("Fail to fetch data from the url, err: timed out")
+
+    monkeypatch.setattr(jwt.PyJWKClient, "fetch_data", unreachable)
+    token = signed(dev_issuer, claims(iss=issuer))
+    # when / then the caller is told to retry
+    with pytest.raises(ServiceUnavailable) as refused:
+        verify_bearer(f"Bearer {token}")
+    assert "Retry-After" in refused.value.headers
 
 
 @pytest.mark.parametrize(
@@ -241,7 +292,7 @@ def test_algorithm_confusion_is_refused(dev_issuer: Path, alg: str, key_of: Any)
     # given a token whose header claims another algorithm, keyed with public material or nothing
     token = hand_made({"alg": alg, "typ": "JWT", "kid": KEY_ID}, claims(), key_of(dev_issuer))
     # when / then it is refused
-    with pytest.raises(Unauthorized, match="token algorithm is not allowed|invalid bearer token"):
+    with pytest.raises(Unauthorized, match="token algorithm is not allowed"):
         verify_bearer(f"Bearer {token}")
 
 
@@ -249,7 +300,7 @@ def test_allowed_algorithm_not_matching_the_key_is_refused(dev_issuer: Path) -> 
     # given a token claiming RS256 while its kid names the dev issuer's EC (ES256) key
     token = hand_made({"alg": "RS256", "typ": "JWT", "kid": KEY_ID}, claims(), b"")
     # when / then it is refused as an invalid token
-    with pytest.raises(Unauthorized, match="invalid bearer token"):
+    with pytest.raises(Unauthorized, match="the bearer token's algorithm does not match its key"):
         verify_bearer(f"Bearer {token}")
 
 
