@@ -126,6 +126,7 @@ def verify_bearer(authorization: str | None) -> VerifiedToken:
         subject=str(claims["sub"]),
         tenant_id=tenant_id,
         email=email.lower() if isinstance(email, str) else None,
+        signs_in=issuer.signs_in,
     )
 
 

@@ -67,9 +67,13 @@ def test_valid_token_is_verified(dev_issuer: Path) -> None:
     token = mint_token(dev_issuer, tenant_id="acme", email="ann@acme.example")
     # when it is verified
     verified = verify_bearer(f"Bearer {token}")
-    # then issuer, subject, tenant and email come from it
+    # then issuer, subject, tenant and email come from it, with the kinds of user the issuer signs in
     assert verified == VerifiedToken(
-        issuer=DEV_ISSUER, subject="dev|ann@acme.example", tenant_id="acme", email="ann@acme.example"
+        issuer=DEV_ISSUER,
+        subject="dev|ann@acme.example",
+        tenant_id="acme",
+        email="ann@acme.example",
+        signs_in=frozenset({"staff", "customer"}),
     )
 
 
