@@ -15,11 +15,12 @@ from chalicelib.platform.principal import VerifiedToken
 from chalicelib.platform.settings import DEV_AUDIENCE, EVERY_USER_KIND, reset_settings
 from chalicelib.store import keys
 
-from .conftest import Api, Table
+from .conftest import Api, Globex, Table
 from .support import assert_problem
 
 ADMIN = "admin@acme.example"
 BUYER = "bob.buyer@globex.example"
+STAFF = "sam.sales@acme.example"
 SSO = "https://sso.acme.example"
 Mint = Callable[..., str]
 
@@ -69,10 +70,10 @@ def test_a_staff_user_is_unbound_until_their_first_sign_in(
 def test_the_first_sign_in_binds_the_tenants_first_administrator(
     api: Api, make_tenant: Callable[..., str]
 ) -> None:
-    # given acme, whose first Tenant Administrator the platform made
+    # given acme, whose first Tenant Administrator the platform made (make_tenant signs them in once)
     token = make_tenant("acme")
 
-    # when the administrator signs in for the first time
+    # when the administrator reads their account
     reply = api.call("GET", "/v1/admin/me", token=token)
 
     # then they are bound to that sign-in, and shown so
@@ -132,38 +133,38 @@ def test_another_issuer_with_a_bound_staff_users_email_and_subject_is_refused(
 
 
 def test_the_first_sign_in_is_recorded_as_a_change_of_the_staff_user(
-    api: Api, make_tenant: Callable[..., str], table: Table
+    api: Api, make_tenant: Callable[..., str], make_staff_user: Callable[..., dict[str, Any]], table: Table
 ) -> None:
-    # given acme's admin, never signed in
-    token = make_tenant("acme")
+    # given sam, added by acme's admin, never signed in
+    sam = make_staff_user(make_tenant("acme"), STAFF)
 
-    # when they sign in
-    assert api.call("GET", "/v1/admin/me", token=token).status == 200
+    # when he signs in
+    assert api.call("GET", "/v1/admin/me", token=api.token("acme", STAFF)).status == 200
 
-    # then the binding is a new version of the user, with its event
-    assert _staff_user(table, ADMIN)["version"] == 2
-    [event] = [e for e in table.events("acme") if e["type"] == "staff_user.updated"]
+    # then the binding is a new version of him, with its event
+    assert _staff_user(table, STAFF)["version"] == 2
+    [event] = [e for e in table.events("acme") if e["entity_id"] == sam["id"] and e["action"] == "updated"]
     assert event["after"]["binding"] == {
         "issuer": "https://dev-issuer.kontor.local",
-        "subject": f"dev|{ADMIN}",
+        "subject": f"dev|{STAFF}",
     }
 
 
 def test_two_first_sign_ins_racing_bind_the_staff_user_once(
-    api: Api, make_tenant: Callable[..., str], table: Table
+    api: Api, make_tenant: Callable[..., str], make_staff_user: Callable[..., dict[str, Any]], table: Table
 ) -> None:
-    # given acme's admin as two first sign-ins both read them, unbound
+    # given sam, added by acme's admin, as two first sign-ins both read him, unbound
     from chalicelib.domain.staff import StaffUser
     from chalicelib.platform.principal import Principal
     from chalicelib.services import entities, staff
     from chalicelib.services.context import Caller
 
-    make_tenant("acme")
-    unbound = entities.load(keys.staff_user("acme", ADMIN), StaffUser, staff.STAFF_USER_TYPE)
-    caller = Caller(Principal(kind="staff", tenant_id="acme", subject="race", email=ADMIN))
+    make_staff_user(make_tenant("acme"), STAFF)
+    unbound = entities.load(keys.staff_user("acme", STAFF), StaffUser, staff.STAFF_USER_TYPE)
+    caller = Caller(Principal(kind="staff", tenant_id="acme", subject="race", email=STAFF))
 
     def sign_in(subject: str) -> VerifiedToken:
-        return VerifiedToken("https://dev-issuer.kontor.local", subject, "acme", ADMIN, EVERY_USER_KIND)
+        return VerifiedToken("https://dev-issuer.kontor.local", subject, "acme", STAFF, EVERY_USER_KIND)
 
     staff.bind_on_first_sign_in(unbound, sign_in("dev|first"), caller)
 
@@ -171,7 +172,7 @@ def test_two_first_sign_ins_racing_bind_the_staff_user_once(
     # then it is told to retry, and the first binding stands
     with pytest.raises(Conflict, match="retry"):
         staff.bind_on_first_sign_in(unbound, sign_in("dev|second"), caller)
-    assert _staff_user(table, ADMIN)["data"]["binding"]["subject"] == "dev|first"
+    assert _staff_user(table, STAFF)["data"]["binding"]["subject"] == "dev|first"
 
 
 # --- which issuer signs in which kind of user -------------------------------------------------------------
@@ -206,17 +207,20 @@ def test_two_first_sign_ins_racing_bind_the_staff_user_once(
 )
 def test_an_issuer_signs_in_only_the_kinds_of_user_it_is_trusted_with(
     api: Api,
+    globex: Globex,
     invite: Callable[..., dict[str, Any]],
+    make_staff_user: Callable[..., dict[str, Any]],
     trust_issuer: Callable[..., Mint],
     table: Table,
     config: dict[str, Any],
     kind: str,
     status: int,
 ) -> None:
-    # given acme's Tenant Administrator and an invited buyer, neither signed in yet, and an issuer
+    # given a staff user and an invited buyer of acme, neither signed in yet, and an issuer
     invite(BUYER, "buyer", "lyon")
+    make_staff_user(globex.admin, STAFF)
     mint = trust_issuer(**config)
-    email, path = (ADMIN, "/v1/admin/me") if kind == "staff" else (BUYER, "/v1/store/me")
+    email, path = (STAFF, "/v1/admin/me") if kind == "staff" else (BUYER, "/v1/store/me")
     before = table.items()
 
     # when the issuer's token names the user
