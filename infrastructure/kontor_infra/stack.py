@@ -295,6 +295,8 @@ class KontorStack(cdk.Stack):
                     "email_claim": "email",
                     # The pool verifies every email (auto_verify) and its ID tokens say so.
                     "emails_verified": True,
+                    # The platform's pool: the sellers' staff and their customers' buyers.
+                    "signs_in": ["customer", "staff"],
                 }
             ],
             separators=(",", ":"),
