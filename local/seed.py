@@ -20,10 +20,10 @@ from chalicelib.domain.customer_users import CustomerUserFields
 from chalicelib.domain.customers import CustomerFields, CustomerGroupFields, UnitFields
 from chalicelib.domain.staff import StaffUserFields
 from chalicelib.domain.tenancy import OrganizationFields, TenantCreate, WebsiteFields
-from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL
+from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL, dev_subject
 from chalicelib.platform.errors import NotFound, Problem
 from chalicelib.platform.principal import VerifiedToken
-from chalicelib.platform.settings import DEV_ISSUER
+from chalicelib.platform.settings import DEV_ISSUER, EVERY_USER_KIND
 from chalicelib.services import (
     customer_groups,
     customer_users,
@@ -333,7 +333,13 @@ DEMO_TENANTS = (
 
 def caller(tenant_id: str, email: str) -> Caller:
     """The caller a request with this user's dev token gets: roles are read from the table."""
-    token = VerifiedToken(issuer=DEV_ISSUER, subject=f"dev|{email}", tenant_id=tenant_id, email=email)
+    token = VerifiedToken(
+        issuer=DEV_ISSUER,
+        subject=dev_subject(email),
+        tenant_id=tenant_id,
+        email=email,
+        signs_in=EVERY_USER_KIND,
+    )
     return Caller(load_principal(token), correlation_id="local-seed")
 
 

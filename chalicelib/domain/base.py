@@ -82,6 +82,14 @@ class Stamped(BaseModel):
     updated_at: Timestamp
 
 
+class SignInBinding(View):
+    """The identity-provider account a staff or customer user became at their first sign-in: later
+    tokens with their email must come from this issuer and name this subject."""
+
+    issuer: str
+    subject: str
+
+
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 CountryCode = Annotated[str, StringConstraints(min_length=2, max_length=2), AfterValidator(codes.country)]
 CurrencyCode = Annotated[str, StringConstraints(min_length=3, max_length=3), AfterValidator(codes.currency)]

@@ -16,7 +16,7 @@ from chalicelib.domain.access import (
     Role,
     Scope,
 )
-from chalicelib.domain.base import Email, Input, Name, Stamped, View, patch_model
+from chalicelib.domain.base import Email, Input, Name, SignInBinding, Stamped, View, patch_model
 from chalicelib.domain.customers import Unit
 
 UserStatus = Literal["invited", "active", "disabled"]
@@ -58,13 +58,6 @@ class CustomerUserFields(CustomerUserChanges):
 
 
 CustomerUserPatch = patch_model(CustomerUserChanges, "CustomerUserPatch")
-
-
-class SignInBinding(View):
-    """The identity provider account an invited user became on first sign-in."""
-
-    issuer: str
-    subject: str
 
 
 class CustomerUser(CustomerUserFields, Stamped):

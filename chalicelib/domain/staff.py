@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from chalicelib.domain.access import Decision
-from chalicelib.domain.base import Email, Input, Name, Stamped, View, patch_model
+from chalicelib.domain.base import Email, Input, Name, SignInBinding, Stamped, View, patch_model
 from chalicelib.domain.permissions import NOT_GRANTABLE, READ_OF, Bound, Permission, bound_of
 
 ANY = "*"
@@ -298,7 +298,9 @@ StaffUserPatch = patch_model(StaffUserChanges, "StaffUserPatch")
 
 
 class StaffUser(StaffUserFields, Stamped):
-    pass
+    binding: SignInBinding | None = Field(
+        default=None, description="the sign-in this user is bound to (none until their first sign-in)"
+    )
 
 
 class StaffRoleFields(Input):

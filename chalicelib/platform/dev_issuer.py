@@ -44,6 +44,11 @@ def read_jwks(directory: Path) -> dict[str, object]:
     return jwks
 
 
+def dev_subject(email: str) -> str:
+    """The subject the dev issuer gives an email: what a user signing in with it is bound to."""
+    return f"dev|{email.lower()}"
+
+
 def mint_token(
     directory: Path,
     *,
@@ -57,7 +62,7 @@ def mint_token(
     claims: dict[str, object] = {
         "iss": DEV_ISSUER,
         "aud": DEV_AUDIENCE,
-        "sub": f"dev|{email.lower()}",
+        "sub": dev_subject(email),
         "email": email.lower(),
         "tenant": tenant_id,
         "iat": now,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from chalicelib.domain.customer_users import CustomerSession
     from chalicelib.domain.staff import StaffSession
+    from chalicelib.platform.settings import UserKind
 
 PrincipalKind = Literal["platform_operator", "staff", "customer", "integration", "anonymous"]
 
@@ -22,6 +23,7 @@ class VerifiedToken:
     subject: str
     tenant_id: str
     email: str | None
+    signs_in: frozenset[UserKind]  # the kinds of user its issuer may sign in
 
 
 @dataclass(frozen=True)

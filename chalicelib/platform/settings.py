@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -18,6 +18,10 @@ Stage = Literal["local", "test", "dev", "prod"]
 DEV_ISSUER = "https://dev-issuer.kontor.local"
 DEV_AUDIENCE = "kontor-local"
 DEV_STAGES: frozenset[str] = frozenset({"local", "test"})
+
+UserKind = Literal["staff", "customer"]
+"""Who an issuer may sign in: the seller's staff (back office), the buyers of its customers, or both."""
+EVERY_USER_KIND: frozenset[UserKind] = frozenset({"staff", "customer"})
 
 
 class TrustedIssuer(BaseModel):
@@ -32,6 +36,21 @@ class TrustedIssuer(BaseModel):
     email_claim: str = "email"
     # A tenant's own identity provider (buyer SSO) may only sign in users of that tenant.
     tenant_id: str | None = None
+    # The kinds of user its tokens may sign in. Unsaid, a tenant's own identity provider signs in its
+    # customers' users only (never the seller's staff, its Tenant Administrator included); the
+    # platform's own issuers sign in both.
+    signs_in: frozenset[UserKind] = Field(min_length=1)
+    # Whether every email this issuer puts in a token was verified by it (a user pool whose sign-up
+    # verifies emails): only then is a token without ``email_verified`` taken as verified.
+    emails_verified: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_kinds(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "signs_in" not in data:
+            tenant_bound = data.get("tenant_id") is not None
+            return {**data, "signs_in": ["customer"] if tenant_bound else sorted(EVERY_USER_KIND)}
+        return data
 
 
 class Settings(BaseModel):
@@ -80,6 +99,8 @@ class Settings(BaseModel):
             issuer=DEV_ISSUER,
             audience=DEV_AUDIENCE,
             jwks_uri=f"file://{os.path.abspath(self.dev_issuer_dir)}/jwks.json",
+            signs_in=EVERY_USER_KIND,
+            emails_verified=True,  # whoever holds the dev key vouches for every email
         )
         return (*self.issuers, dev)
 

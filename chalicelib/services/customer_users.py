@@ -25,7 +25,6 @@ from chalicelib.domain.customer_users import (
     CustomerUserChanges,
     CustomerUserFields,
     Me,
-    SignInBinding,
     effective_grants,
 )
 from chalicelib.platform.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -250,18 +249,11 @@ def bind_on_first_sign_in(user: CustomerUser, token: VerifiedToken, caller: Call
 
     Only a token whose email is verified reaches here (verify_bearer refuses unverified ones).
     """
-    bound = user.model_copy(
-        update={
-            "binding": SignInBinding(issuer=token.issuer, subject=token.subject),
-            "version": user.version + 1,
-            "updated_at": entities.timestamps()["updated_at"],
-        }
-    )
-    return entities.update(
+    return entities.bind_sign_in(
         caller,
         key=keys.customer_user(token.tenant_id, user.email),
         entity_type=USER_TYPE,
-        before=user,
-        after=bound,
-        indexes=_indexes(token.tenant_id, bound),
+        user=user,
+        token=token,
+        indexes=_indexes(token.tenant_id, user),
     )

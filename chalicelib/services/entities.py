@@ -12,8 +12,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.domain.base import ANY_VERSION, ExpectedVersion, Stamped
+from chalicelib.domain.base import ANY_VERSION, ExpectedVersion, SignInBinding, Stamped
 from chalicelib.platform.errors import (
+    Conflict,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
@@ -22,6 +23,7 @@ from chalicelib.platform.errors import (
 )
 from chalicelib.platform.ids import utc_now
 from chalicelib.platform.pagination import Listing, PageRequest
+from chalicelib.platform.principal import VerifiedToken
 from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.services.outbox import Action, record_change
@@ -130,13 +132,49 @@ def update(
     after: ModelT,
     indexes: dict[str, str] | None = None,
     extra_writes: ExtraWrites | None = None,
+    on_failure: Problem | None = None,
 ) -> ModelT:
-    """Replace the entity if its version is still the one read, with a ``<type>.updated`` event."""
+    """Replace the entity if its version is still the one read, with a ``<type>.updated`` event
+    (``on_failure`` answers a stale version instead of 412 with the version stored now)."""
     transaction = Transaction()
     old, new = stored(before), stored(after)
-    transaction.replace(key, entity_type, new, expected_version=before.version, indexes=indexes)
+    transaction.replace(
+        key, entity_type, new, expected_version=before.version, indexes=indexes, on_failure=on_failure
+    )
     commit_change(transaction, caller, "updated", entity_type, old, new, extra_writes)
     return after
+
+
+def bind_sign_in(
+    caller: Caller,
+    *,
+    key: Key,
+    entity_type: str,
+    user: ModelT,
+    token: VerifiedToken,
+    indexes: dict[str, str] | None = None,
+) -> ModelT:
+    """Bind a staff or customer user to the issuer and subject of their first sign-in.
+
+    The write is conditional on the version read without a binding: of two first sign-ins racing,
+    one binds and the other is told to retry (and then finds the account bound, to it or not).
+    """
+    bound = user.model_copy(
+        update={
+            "binding": SignInBinding(issuer=token.issuer, subject=token.subject),
+            "version": user.version + 1,
+            "updated_at": utc_now(),
+        }
+    )
+    return update(
+        caller,
+        key=key,
+        entity_type=entity_type,
+        before=user,
+        after=bound,
+        indexes=indexes,
+        on_failure=Conflict("this account was signed in to meanwhile; retry", headers={"Retry-After": "1"}),
+    )
 
 
 def delete(

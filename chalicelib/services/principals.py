@@ -2,18 +2,21 @@
 
 Staff and customer users are both found by the token's email in one BatchGetItem, which also reads
 the tenant's own staff roles. A customer user's company tree comes with one more Query; so do the
-customers of a staff user whose roles are limited to assigned customers. An invited customer user is
-bound to the first verified token with their email; a disabled user is refused at once (nothing is
-cached across requests).
+customers of a staff user whose roles are limited to assigned customers. Staff and customer users
+alike are bound to the issuer and subject of the first verified token with their email (one
+conditional write), from an issuer trusted to sign in their kind of user; a disabled user is refused
+at once (nothing is cached across requests).
 """
 
 from __future__ import annotations
 
+from chalicelib.domain.base import SignInBinding
 from chalicelib.domain.customer_users import CustomerSession, CustomerUser, UnitSummary, customer_access
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.staff import RoleCatalog, StaffSession, StaffUser, staff_access
-from chalicelib.platform.errors import Forbidden
-from chalicelib.platform.principal import Principal, VerifiedToken
+from chalicelib.platform.errors import Forbidden, Unauthorized
+from chalicelib.platform.principal import Principal, PrincipalKind, VerifiedToken
+from chalicelib.platform.settings import UserKind
 from chalicelib.services import customer_users, customers, entities, staff
 from chalicelib.services.context import Caller
 from chalicelib.store import keys, repository
@@ -34,9 +37,11 @@ def load_principal(token: VerifiedToken) -> Principal:
     record = found.get(staff_key)
     if record is None or record.type != staff.STAFF_USER_TYPE:
         raise Forbidden("no active account for this token in its tenant")
+    _may_sign_in(token, "staff")
     user = entities.to_model(record, StaffUser)
     if user.status != "active":
         raise Forbidden("this account is disabled")
+    unbound = _first_sign_in(user.binding, token)
     stored_roles = found.get(roles_key)
     catalog = RoleCatalog.of(
         stored_roles.version if stored_roles else None,
@@ -47,9 +52,12 @@ def load_principal(token: VerifiedToken) -> Principal:
     if access.needs_assigned_customers:
         customers = staff.assigned_customers(tenant_id, user.id)
         access = staff_access(user.id, user.assignments, catalog.roles, customers)
-    operator = access.holds(Permission.PLATFORM_TENANTS)
+    kind: PrincipalKind = "platform_operator" if access.holds(Permission.PLATFORM_TENANTS) else "staff"
+    if unbound:
+        caller = Caller(Principal(kind=kind, tenant_id=tenant_id, subject=token.subject, email=user.email))
+        user = staff.bind_on_first_sign_in(user, token, caller)
     return Principal(
-        kind="platform_operator" if operator else "staff",
+        kind=kind,
         tenant_id=tenant_id,
         subject=token.subject,
         email=token.email,
@@ -57,17 +65,32 @@ def load_principal(token: VerifiedToken) -> Principal:
     )
 
 
+def _may_sign_in(token: VerifiedToken, kind: UserKind) -> None:
+    """The token's issuer must be trusted to sign in this kind of user (a customer's own SSO never
+    signs in the seller's staff)."""
+    if kind not in token.signs_in:
+        raise Unauthorized(f"this token's issuer does not sign in {kind} users")
+
+
+def _first_sign_in(binding: SignInBinding | None, token: VerifiedToken) -> bool:
+    """Whether the account is still to be bound; 403 if it is bound to another issuer or subject."""
+    if binding is None:
+        return True
+    if (binding.issuer, binding.subject) != (token.issuer, token.subject):
+        raise Forbidden("this account is bound to another sign-in")
+    return False
+
+
 def _customer_principal(token: VerifiedToken, record: Record) -> Principal:
+    _may_sign_in(token, "customer")
     user = entities.to_model(record, CustomerUser)
     if user.disabled:
         raise Forbidden("this account is disabled")
-    if user.binding is None:
+    if _first_sign_in(user.binding, token):
         caller = Caller(
             Principal(kind="customer", tenant_id=token.tenant_id, subject=token.subject, email=user.email)
         )
         user = customer_users.bind_on_first_sign_in(user, token, caller)
-    elif (user.binding.issuer, user.binding.subject) != (token.issuer, token.subject):
-        raise Forbidden("this account is bound to another sign-in")
     company = customers.load_company(token.tenant_id, user.customer_id)
     access = customer_access(user, company.tree, custom_roles=company.roles)
     path = tuple(

@@ -38,6 +38,7 @@ from chalicelib.domain.staff import (
 from chalicelib.platform.errors import Conflict, Forbidden, NotFound, Unprocessable
 from chalicelib.platform.ids import new_id
 from chalicelib.platform.pagination import Listing, PageRequest
+from chalicelib.platform.principal import VerifiedToken
 from chalicelib.services import entities
 from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
@@ -360,6 +361,17 @@ def assigned_customers(tenant_id: str, staff_id: str, *, limit: int | None = Non
     else:
         records = repository.query_all(partition, index="GSI1", page_size=STAFF_PAGE)
     return frozenset(record.data["customer_id"] for record in records)
+
+
+def bind_on_first_sign_in(user: StaffUser, token: VerifiedToken, caller: Caller) -> StaffUser:
+    """Record the identity-provider account a staff user first signed in with (once, conditionally)."""
+    return entities.bind_sign_in(
+        caller,
+        key=keys.staff_user(token.tenant_id, user.email),
+        entity_type=STAFF_USER_TYPE,
+        user=user,
+        token=token,
+    )
 
 
 def me(caller: Caller) -> StaffMe:

@@ -94,7 +94,9 @@ too and a staff user's access costs no round trip of its own; every role change 
 conditional on its version (28). A unit naming sales reps has one ``REP#`` item per rep in its
 customer's partition (written in the unit's transaction, with a condition check that the staff user
 exists); GSI1 on those items lists a rep's customers (27), which a principal whose grants are limited
-to assigned customers reads: one Query, the only round trip a staff principal adds.
+to assigned customers reads: one Query, the only round trip a staff principal adds. A staff or
+customer user's first sign-in binds the account (issuer and subject, in its data) with one write
+conditional on the version pattern 3 read; later sign-ins only compare.
 
 Customer users are keyed by the email their tokens carry, so pattern 3 finds staff and customer users
 in one BatchGetItem; a customer user's principal adds pattern 17 (the company tree): two round trips

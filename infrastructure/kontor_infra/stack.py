@@ -327,6 +327,10 @@ class KontorStack(cdk.Stack):
                     "jwks_uri": f"{self.issuer}/.well-known/jwks.json",
                     "tenant_claim": "custom:tenant",
                     "email_claim": "email",
+                    # The pool verifies every email (auto_verify) and its ID tokens say so.
+                    "emails_verified": True,
+                    # The platform's pool: the sellers' staff and their customers' buyers.
+                    "signs_in": ["customer", "staff"],
                 }
             ],
             separators=(",", ":"),

@@ -290,6 +290,8 @@ def test_functions_get_the_stage_environment(template: Template) -> None:
         assert issuer.audience == f"<{client_id}>"
         assert issuer.jwks_uri == f"{issuer.issuer}/.well-known/jwks.json"
         assert (issuer.tenant_claim, issuer.email_claim) == ("custom:tenant", "email")
+        assert issuer.emails_verified
+        assert issuer.signs_in == {"staff", "customer"}
 
 
 def test_only_the_api_reads_the_cursor_key_by_its_arn(template: Template) -> None:

@@ -129,18 +129,24 @@ def api(aws: dict[str, str], dev_issuer_dir: Path) -> Iterator[Api]:
 
 @pytest.fixture
 def operator_token(api: Api) -> str:
-    return api.token("platform", PLATFORM_OPERATOR)
+    """The platform operator's token, signed in once (its binding written before the test acts)."""
+    token = api.token("platform", PLATFORM_OPERATOR)
+    assert api.call("GET", "/v1/platform/tenants", token=token).status == 200
+    return token
 
 
 @pytest.fixture
 def make_tenant(api: Api, operator_token: str) -> Callable[..., str]:
-    """Create a tenant through the platform API; returns its administrator's token."""
+    """Create a tenant through the platform API; returns its administrator's token, signed in once
+    (the first sign-in binds the account with a write: tests then see only what they do)."""
 
     def make(tenant_id: str, **overrides: Any) -> str:
         body = tenant_body(tenant_id, **overrides)
         reply = api.call("POST", "/v1/platform/tenants", token=operator_token, body=body)
         assert reply.status == 201, reply.body
-        return api.token(tenant_id, body["admin_email"])
+        token = api.token(tenant_id, body["admin_email"])
+        assert api.call("GET", "/v1/admin/me", token=token).status == 200
+        return token
 
     return make
 

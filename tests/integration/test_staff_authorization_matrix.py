@@ -180,6 +180,7 @@ def world_for(
             },
         }
         actor = api.token("acme", ACTOR)
+        assert api.call("GET", f"{ADMIN}/me", token=actor).status == 200  # binds the actor's sign-in
         return World(api, table, role, actor, actor_id, {"acme": acme, "nordic": nordic}, records)
 
     return build

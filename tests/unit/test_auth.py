@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from cryptography.hazmat.primitives import serialization
 
 from chalicelib.platform.auth import verify_bearer
 from chalicelib.platform.dev_issuer import KEY_ID, PRIVATE_KEY_FILE, ensure_key_pair, mint_token
-from chalicelib.platform.errors import Unauthorized
+from chalicelib.platform.errors import ServiceUnavailable, Unauthorized
 from chalicelib.platform.principal import VerifiedToken
 from chalicelib.platform.settings import DEV_AUDIENCE, DEV_ISSUER, reset_settings
 
@@ -66,9 +67,13 @@ def test_valid_token_is_verified(dev_issuer: Path) -> None:
     token = mint_token(dev_issuer, tenant_id="acme", email="ann@acme.example")
     # when it is verified
     verified = verify_bearer(f"Bearer {token}")
-    # then issuer, subject, tenant and email come from it
+    # then issuer, subject, tenant and email come from it, with the kinds of user the issuer signs in
     assert verified == VerifiedToken(
-        issuer=DEV_ISSUER, subject="dev|ann@acme.example", tenant_id="acme", email="ann@acme.example"
+        issuer=DEV_ISSUER,
+        subject="dev|ann@acme.example",
+        tenant_id="acme",
+        email="ann@acme.example",
+        signs_in=frozenset({"staff", "customer"}),
     )
 
 
@@ -146,8 +151,8 @@ def test_clock_skew_of_60_seconds_is_tolerated(dev_issuer: Path, exp_offset: int
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        pytest.param({"exp": -90}, "Signature has expired", id="expired-beyond-skew"),
-        pytest.param({"nbf": 120}, "The token is not yet valid", id="not-before-beyond-skew"),
+        pytest.param({"exp": -90}, "the bearer token has expired", id="expired-beyond-skew"),
+        pytest.param({"nbf": 120}, "the bearer token is not valid yet", id="not-before-beyond-skew"),
     ],
 )
 def test_token_outside_validity_beyond_skew_is_refused(
@@ -164,13 +169,15 @@ def test_token_outside_validity_beyond_skew_is_refused(
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        pytest.param({"aud": "another-api"}, "Audience doesn't match", id="wrong-audience"),
-        pytest.param({"aud": None}, 'Token is missing the "aud" claim', id="no-audience"),
+        pytest.param(
+            {"aud": "another-api"}, "the bearer token is meant for another audience", id="wrong-audience"
+        ),
+        pytest.param({"aud": None}, 'the bearer token has no "aud" claim', id="no-audience"),
         pytest.param({"iss": "https://evil.example"}, "token issuer is not trusted", id="untrusted-issuer"),
         pytest.param({"iss": None}, "token issuer is not trusted", id="no-issuer"),
-        pytest.param({"sub": None}, 'Token is missing the "sub" claim', id="no-subject"),
-        pytest.param({"exp": None}, 'Token is missing the "exp" claim', id="no-expiry"),
-        pytest.param({"tenant": None}, 'Token is missing the "tenant" claim', id="no-tenant"),
+        pytest.param({"sub": None}, 'the bearer token has no "sub" claim', id="no-subject"),
+        pytest.param({"exp": None}, 'the bearer token has no "exp" claim', id="no-expiry"),
+        pytest.param({"tenant": None}, 'the bearer token has no "tenant" claim', id="no-tenant"),
     ],
 )
 def test_token_with_wrong_or_missing_claims_is_refused(
@@ -214,9 +221,20 @@ def test_tenant_claim_with_trailing_newline_is_refused(dev_issuer: Path) -> None
 def test_unknown_key_id_is_refused(dev_issuer: Path) -> None:
     # given a token signed by the dev key but naming a key the JWKS does not hold
     token = signed(dev_issuer, claims(), kid="kontor-dev-unknown")
-    # when / then it is refused
-    with pytest.raises(Unauthorized, match="invalid bearer token"):
+    # when / then it is refused, saying so
+    with pytest.raises(Unauthorized, match="the token's issuer publishes no key with the token's key id"):
         verify_bearer(f"Bearer {token}")
+
+
+def test_a_token_without_key_id_is_refused_in_the_clients_terms(dev_issuer: Path) -> None:
+    # given a token signed by the dev key whose header names no key (no kid)
+    private_key = (dev_issuer / PRIVATE_KEY_FILE).read_bytes()
+    token = jwt.encode(claims(), private_key, algorithm="ES256")
+    # when it is refused
+    with pytest.raises(Unauthorized) as refused:
+        verify_bearer(f"Bearer {token}")
+    # then the problem says what is missing, not what the key set library found
+    assert refused.value.detail == "the bearer token's header does not name its signing key (kid)"
 
 
 def test_token_signed_by_another_key_is_refused(dev_issuer: Path, tmp_path: Path) -> None:
@@ -224,8 +242,46 @@ def test_token_signed_by_another_key_is_refused(dev_issuer: Path, tmp_path: Path
     ensure_key_pair(tmp_path)
     token = signed(tmp_path, claims())
     # when / then its signature does not verify
-    with pytest.raises(Unauthorized, match="Signature verification failed"):
+    with pytest.raises(Unauthorized, match="the bearer token's signature does not verify"):
         verify_bearer(f"Bearer {token}")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({"exp": "tomorrow"}, id="expiry-not-a-number"),
+        pytest.param({"iat": "today"}, id="issued-at-not-a-number"),
+        pytest.param({"nbf": [1]}, id="not-before-not-a-number"),
+    ],
+)
+def test_a_time_claim_that_is_not_a_number_is_refused_in_the_clients_terms(
+    dev_issuer: Path, changes: dict[str, Any]
+) -> None:
+    # given a correctly signed token with a time claim that is not a number
+    token = signed(dev_issuer, claims(**changes))
+    # when it is refused
+    with pytest.raises(Unauthorized) as refused:
+        verify_bearer(f"Bearer {token}")
+    # then the problem names the claim
+    [claim] = changes
+    assert refused.value.detail == f'the bearer token\'s "{claim}" claim is not a time'
+
+
+def test_an_unreachable_key_set_is_503_not_the_clients_fault(
+    trust_issuer: Callable[..., str], dev_issuer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given an issuer whose JWKS endpoint cannot be reached
+    issuer = trust_issuer(jwks_uri="https://sso.globex.example/jwks.json", emails_verified=True)
+
+    def unreachable(client: jwt.PyJWKClient) -> Any:
+        raise jwt.PyJWKClientConnectionError("Fail to fetch data from the url, err: timed out")
+
+    monkeypatch.setattr(jwt.PyJWKClient, "fetch_data", unreachable)
+    token = signed(dev_issuer, claims(iss=issuer))
+    # when / then the caller is told to retry
+    with pytest.raises(ServiceUnavailable) as refused:
+        verify_bearer(f"Bearer {token}")
+    assert "Retry-After" in refused.value.headers
 
 
 @pytest.mark.parametrize(
@@ -240,7 +296,7 @@ def test_algorithm_confusion_is_refused(dev_issuer: Path, alg: str, key_of: Any)
     # given a token whose header claims another algorithm, keyed with public material or nothing
     token = hand_made({"alg": alg, "typ": "JWT", "kid": KEY_ID}, claims(), key_of(dev_issuer))
     # when / then it is refused
-    with pytest.raises(Unauthorized, match="token algorithm is not allowed|invalid bearer token"):
+    with pytest.raises(Unauthorized, match="token algorithm is not allowed"):
         verify_bearer(f"Bearer {token}")
 
 
@@ -248,7 +304,7 @@ def test_allowed_algorithm_not_matching_the_key_is_refused(dev_issuer: Path) -> 
     # given a token claiming RS256 while its kid names the dev issuer's EC (ES256) key
     token = hand_made({"alg": "RS256", "typ": "JWT", "kid": KEY_ID}, claims(), b"")
     # when / then it is refused as an invalid token
-    with pytest.raises(Unauthorized, match="invalid bearer token"):
+    with pytest.raises(Unauthorized, match="the bearer token's algorithm does not match its key"):
         verify_bearer(f"Bearer {token}")
 
 
@@ -282,12 +338,104 @@ def test_unauthorized_carries_the_bearer_challenge(dev_issuer: Path) -> None:
     assert raised.value.headers == {"WWW-Authenticate": 'Bearer realm="kontor"'}
 
 
-def test_unverified_email_is_refused(dev_issuer: Path) -> None:
-    # given a token whose issuer says the email address is not verified
-    token = signed(dev_issuer, claims(email_verified=False))
+SSO_ISSUER = "https://sso.globex.example"
+
+
+@pytest.fixture
+def trust_issuer(dev_issuer: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
+    """Trust one more issuer (signing with the dev key) configured as given; returns its issuer URL."""
+
+    def trust(**config: Any) -> str:
+        issuer = {
+            "issuer": SSO_ISSUER,
+            "audience": DEV_AUDIENCE,
+            "jwks_uri": f"file://{dev_issuer}/jwks.json",
+        }
+        monkeypatch.setenv("KONTOR_ISSUERS", json.dumps([{**issuer, **config}]))
+        reset_settings()
+        return SSO_ISSUER
+
+    return trust
+
+
+NOT_TRUE = [
+    pytest.param(False, id="false"),
+    pytest.param("false", id="string-false"),
+    pytest.param("true", id="string-true"),
+    pytest.param(0, id="zero"),
+    pytest.param(1, id="one"),
+    pytest.param("", id="empty-string"),
+    pytest.param(None, id="null"),
+    pytest.param([True], id="list"),
+    pytest.param({}, id="object"),
+]
+
+
+@pytest.mark.parametrize("email_verified", NOT_TRUE)
+def test_email_verified_other_than_true_is_refused_from_the_dev_issuer(
+    dev_issuer: Path, email_verified: Any
+) -> None:
+    # given a token of an issuer whose emails are verified by construction, with a claim saying otherwise
+    token = signed(dev_issuer, {**claims(), "email_verified": email_verified})
     # when / then it does not sign anyone in
-    with pytest.raises(Unauthorized, match="not verified"):
+    with pytest.raises(Unauthorized, match="the token's email address is not verified"):
         verify_bearer(f"Bearer {token}")
+
+
+@pytest.mark.parametrize("email_verified", NOT_TRUE)
+def test_email_verified_other_than_true_is_refused_from_a_configured_issuer(
+    dev_issuer: Path, trust_issuer: Callable[..., str], email_verified: Any
+) -> None:
+    # given a tenant's own issuer, and its token whose email_verified claim is not JSON true
+    issuer = trust_issuer(tenant_id="acme")
+    token = signed(dev_issuer, {**claims(iss=issuer), "email_verified": email_verified})
+    # when / then it does not sign anyone in
+    with pytest.raises(Unauthorized, match="the token's email address is not verified"):
+        verify_bearer(f"Bearer {token}")
+
+
+def test_email_verified_true_is_accepted_from_a_configured_issuer(
+    dev_issuer: Path, trust_issuer: Callable[..., str]
+) -> None:
+    # given a tenant's own issuer, and its token saying the email address is verified
+    issuer = trust_issuer(tenant_id="acme")
+    token = signed(dev_issuer, claims(iss=issuer, email_verified=True))
+    # when it is verified
+    verified = verify_bearer(f"Bearer {token}")
+    # then it names its user
+    assert verified.email == "ann@acme.example"
+
+
+def test_a_missing_email_verified_is_refused_from_an_issuer_that_does_not_verify_emails(
+    dev_issuer: Path, trust_issuer: Callable[..., str]
+) -> None:
+    # given a tenant's own issuer, not configured as verifying emails, and its token without the claim
+    issuer = trust_issuer(tenant_id="acme")
+    token = signed(dev_issuer, claims(iss=issuer))
+    # when / then it does not sign anyone in
+    with pytest.raises(Unauthorized, match="does not say that its email address is verified"):
+        verify_bearer(f"Bearer {token}")
+
+
+def test_a_missing_email_verified_is_accepted_from_an_issuer_whose_emails_are_verified(
+    dev_issuer: Path, trust_issuer: Callable[..., str]
+) -> None:
+    # given an issuer configured as verifying every email (as a user pool with verified sign-up does)
+    issuer = trust_issuer(emails_verified=True)
+    token = signed(dev_issuer, claims(iss=issuer))
+    # when it is verified
+    verified = verify_bearer(f"Bearer {token}")
+    # then it names its user
+    assert verified.email == "ann@acme.example"
+
+
+def test_a_missing_email_verified_is_accepted_from_the_dev_issuer(dev_issuer: Path) -> None:
+    # given a dev token, which never carries email_verified (the dev issuer vouches for its emails)
+    token = mint_token(dev_issuer, tenant_id="acme", email="ann@acme.example")
+    # when it is verified
+    verified = verify_bearer(f"Bearer {token}")
+    # then it names its user
+    assert verified.email == "ann@acme.example"
 
 
 def test_tenant_bound_issuer_cannot_sign_in_another_tenant(

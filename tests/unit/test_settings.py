@@ -143,3 +143,41 @@ def test_get_settings_is_cached_until_reset(fresh_settings: pytest.MonkeyPatch) 
     fresh_settings.setenv("KONTOR_TABLE", "kontor-other")
     # then the cached settings are still served
     assert get_settings() is first
+
+
+@pytest.mark.parametrize(
+    ("config", "signs_in"),
+    [
+        pytest.param({}, {"staff", "customer"}, id="platform-issuer-signs-in-both"),
+        pytest.param({"tenant_id": "globex"}, {"customer"}, id="tenant-issuer-signs-in-customer-users"),
+        pytest.param({"tenant_id": "globex", "signs_in": ["staff"]}, {"staff"}, id="tenant-issuer-for-staff"),
+        pytest.param({"signs_in": ["customer"]}, {"customer"}, id="platform-issuer-for-customer-users"),
+    ],
+)
+def test_an_issuer_signs_in_the_kinds_of_user_its_configuration_says(
+    config: dict[str, Any], signs_in: set[str]
+) -> None:
+    # given an issuer's configuration
+    # when it is read
+    issuer = TrustedIssuer.model_validate(COGNITO | config)
+    # then it signs in what it says, or by default what its reach suggests
+    assert issuer.signs_in == signs_in
+
+
+@pytest.mark.parametrize(
+    "signs_in",
+    [pytest.param([], id="nobody"), pytest.param(["operator"], id="unknown-kind")],
+)
+def test_an_issuer_signing_in_nobody_or_an_unknown_kind_is_refused(signs_in: list[str]) -> None:
+    # given / when / then
+    with pytest.raises(ValidationError, match="signs_in"):
+        TrustedIssuer.model_validate(COGNITO | {"signs_in": signs_in})
+
+
+def test_the_dev_issuer_signs_in_everyone_and_vouches_for_its_emails() -> None:
+    # given settings with the dev key folder
+    built = settings(dev_issuer_dir="/keys")
+    # when the dev issuer is described
+    dev = built.trusted_issuers[-1]
+    # then it signs in staff and customer users, and a token without email_verified is accepted
+    assert (dev.signs_in, dev.emails_verified) == ({"staff", "customer"}, True)
