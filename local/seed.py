@@ -16,10 +16,11 @@ from chalicelib.domain.customers import CustomerFields, CustomerGroupFields, Uni
 from chalicelib.domain.staff import StaffUserFields
 from chalicelib.domain.tenancy import OrganizationFields, TenantCreate, WebsiteFields
 from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL
+from chalicelib.platform.dns import RecordsFile
 from chalicelib.platform.errors import NotFound
 from chalicelib.platform.pagination import MAX_LIMIT, PageRequest
 from chalicelib.platform.principal import VerifiedToken
-from chalicelib.platform.settings import DEV_ISSUER
+from chalicelib.platform.settings import DEV_ISSUER, get_settings
 from chalicelib.services import (
     customer_groups,
     customer_users,
@@ -369,11 +370,23 @@ def _seed_organizations(admin: Caller, demos: tuple[DemoOrganization, ...]) -> i
         present = {w.name for w in websites.list_websites(admin, _EVERYTHING, organization.id).items}
         for fields in demo.websites:
             if fields["name"] not in present:
-                websites.create_website(
+                website = websites.create_website(
                     admin, WebsiteFields.model_validate({**fields, "organization_id": organization.id})
                 )
+                _verify_hostnames(admin, website.id)
                 created += 1
     return created
+
+
+def _verify_hostnames(admin: Caller, website_id: str) -> None:
+    """Pass each hostname's DNS challenge as a tenant would: publish the record (in the local stack's
+    stand-in for DNS), then verify it, so the demo websites serve their hosts."""
+    records_file = get_settings().dns_records_file
+    if records_file is None:
+        raise RuntimeError("KONTOR_DNS_RECORDS_FILE is not set: the local stack has no DNS stand-in")
+    for hostname in websites.get_hostnames(admin, website_id).items:
+        RecordsFile(records_file).publish(hostname.challenge.name, hostname.challenge.value)
+        websites.verify_hostname(admin, website_id, hostname.hostname)
 
 
 def _seed_customer_groups(admin: Caller, demos: tuple[dict[str, Any], ...]) -> tuple[dict[str, str], int]:

@@ -128,12 +128,14 @@ def update(
     after: ModelT,
     indexes: dict[str, str] | None = None,
     extra_writes: ExtraWrites | None = None,
+    tenant_id: str | None = None,
 ) -> ModelT:
-    """Replace the entity if its version is still the one read, with a ``<type>.updated`` event."""
+    """Replace the entity if its version is still the one read, with a ``<type>.updated`` event
+    (in ``tenant_id``'s outbox when a platform operator changes a tenant, else the caller's)."""
     transaction = Transaction()
     old, new = stored(before), stored(after)
     transaction.replace(key, entity_type, new, expected_version=before.version, indexes=indexes)
-    commit_change(transaction, caller, "updated", entity_type, old, new, extra_writes)
+    commit_change(transaction, caller, "updated", entity_type, old, new, extra_writes, tenant_id)
     return after
 
 
