@@ -1,9 +1,11 @@
-"""The ``kontor`` command: dev tokens, tenants over the API, and replaying a dead-letter queue.
+"""The ``kontor`` command: dev tokens and DNS records, tenants over the API, replaying a dead-letter queue.
 
-``kontor dev token`` mints a token the local stack's dev issuer vouches for; ``kontor tenant create``
-is a platform operator's ``POST /v1/platform/tenants``; ``kontor replay-dlq`` moves the messages a
-consumer gave up on back to its queue once the cause is fixed. Only the standard library and what
-the Lambda package already ships are used, so the command works wherever the package is installed.
+``kontor dev token`` mints a token the local stack's dev issuer vouches for; ``kontor dev dns
+publish`` publishes a TXT record in the local stack's stand-in for DNS (a hostname's challenge);
+``kontor tenant create`` is a platform operator's ``POST /v1/platform/tenants``; ``kontor
+replay-dlq`` moves the messages a consumer gave up on back to its queue once the cause is fixed.
+Only the standard library and what the Lambda package already ships are used, so the command works
+wherever the package is installed.
 """
 
 from __future__ import annotations
@@ -47,8 +49,20 @@ def _default_sqs_endpoint() -> str:
     return os.environ.get("KONTOR_SQS_ENDPOINT") or LOCAL_SQS_ENDPOINT
 
 
+def _default_dns_file() -> str:
+    return os.environ.get("KONTOR_DNS_RECORDS_FILE") or ".local/dns-records.json"
+
+
 def dev_token(args: argparse.Namespace) -> int:
     print(mint_token(args.key_dir, tenant_id=args.tenant, email=args.user, lifetime_seconds=args.ttl))
+    return 0
+
+
+def dns_publish(args: argparse.Namespace) -> int:
+    from chalicelib.platform.dns import RecordsFile
+
+    RecordsFile(args.file).publish(args.name, args.value)
+    print(f"published TXT {args.name} = {args.value!r} in {args.file}")
     return 0
 
 
@@ -179,6 +193,13 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--key-dir", type=Path, default=_default_key_dir(), help="dev issuer key folder")
     token.add_argument("--ttl", type=int, default=TOKEN_LIFETIME_SECONDS, help="lifetime in seconds")
     token.set_defaults(run=dev_token)
+    dns = dev_commands.add_parser("dns", help="the local stack's stand-in for DNS")
+    dns_commands = dns.add_subparsers(required=True, metavar="command")
+    publish = dns_commands.add_parser("publish", help="publish a TXT record (a hostname's challenge)")
+    publish.add_argument("name", help="the record's name, e.g. _kontor-challenge.shop.acme.at")
+    publish.add_argument("value", help="the TXT value, e.g. kontor-verification=<token>")
+    publish.add_argument("--file", type=Path, default=_default_dns_file(), help="the records file")
+    publish.set_defaults(run=dns_publish)
 
     tenant = commands.add_parser("tenant", help="tenants")
     tenant_commands = tenant.add_subparsers(required=True, metavar="command")

@@ -21,8 +21,9 @@ STAGE = "local"
 REGION = "eu-west-1"
 HOST = "127.0.0.1"
 DEFAULT_API_PORT = 8000
-# Raised when stored data changes shape (2: staff users hold role assignments; 3: the seed's ledger).
-DATA_FORMAT = "3"
+# Raised when stored data changes shape (2: staff users hold role assignments; 3: the seed's ledger;
+# 4: tenants hold a DNS challenge token, websites their verified hostnames).
+DATA_FORMAT = "4"
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,11 @@ class DataDir:
     def seed_ledger(self) -> Path:
         """What the seed made, by demo key: beside the data it names, and retired with it."""
         return self.dynamodb / "seeded.json"
+
+    @property
+    def dns_records(self) -> Path:
+        """The TXT records standing in for DNS (``kontor dev dns publish`` writes there)."""
+        return self.root / "dns-records.json"
 
     @property
     def stream_checkpoint(self) -> Path:
@@ -118,12 +124,14 @@ def endpoint(port: int) -> str:
 
 
 def local_environment(config: dict[str, Any], ports: Ports, data: DataDir) -> dict[str, str]:
-    """The stage's variables with this run's endpoints, key folder, cursor secret and dummy credentials."""
+    """The stage's variables with this run's endpoints, key folder, DNS stand-in, cursor secret and
+    dummy credentials."""
     return {
         **stage_variables(config),
         "KONTOR_DYNAMODB_ENDPOINT": endpoint(ports.dynamodb),
         "KONTOR_SQS_ENDPOINT": endpoint(ports.sqs),
         "KONTOR_DEV_ISSUER_DIR": str(data.dev_issuer),
+        "KONTOR_DNS_RECORDS_FILE": str(data.dns_records),
         "KONTOR_CURSOR_SECRET": data.cursor_secret(),
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",

@@ -21,9 +21,10 @@ from chalicelib.domain.customers import CustomerFields, CustomerGroupFields, Uni
 from chalicelib.domain.staff import StaffUserFields
 from chalicelib.domain.tenancy import OrganizationFields, TenantCreate, WebsiteFields
 from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL, dev_subject
+from chalicelib.platform.dns import RecordsFile
 from chalicelib.platform.errors import NotFound, Problem
 from chalicelib.platform.principal import VerifiedToken
-from chalicelib.platform.settings import DEV_ISSUER, EVERY_USER_KIND
+from chalicelib.platform.settings import DEV_ISSUER, EVERY_USER_KIND, get_settings
 from chalicelib.services import (
     customer_groups,
     customer_users,
@@ -458,12 +459,31 @@ class _Seeding:
         self, admin: Caller, tenant: DemoTenant, organization_id: str, fields: dict[str, Any], what: str
     ) -> None:
         body = {**fields, "organization_id": organization_id}
+
+        def create() -> str:
+            website_id = websites.create_website(admin, WebsiteFields.model_validate(body)).id
+            self.verify_hostnames(admin, website_id, what)
+            return website_id
+
         self.ensure(
             f"{tenant.id}/website/{fields['name']}",
             what,
             lambda known: websites.get_website(admin, known),
-            lambda: websites.create_website(admin, WebsiteFields.model_validate(body)).id,
+            create,
         )
+
+    def verify_hostnames(self, admin: Caller, website_id: str, what: str) -> None:
+        """Pass a new website's DNS challenges as a tenant would: publish each record in the local
+        stack's stand-in for DNS, then verify it, so the demo websites serve their hosts."""
+        records_file = get_settings().dns_records_file
+        if records_file is None:
+            raise RuntimeError("KONTOR_DNS_RECORDS_FILE is not set: the local stack has no DNS stand-in")
+        for hostname in websites.get_hostnames(admin, website_id).items:
+            RecordsFile(records_file).publish(hostname.challenge.name, hostname.challenge.value)
+            try:
+                websites.verify_hostname(admin, website_id, hostname.hostname)
+            except Problem as problem:
+                self.skip(f"{what}: hostname {hostname.hostname!r}", str(problem))
 
     def customer_group(self, admin: Caller, tenant: DemoTenant, fields: dict[str, Any]) -> str | None:
         return self.ensure(

@@ -34,3 +34,11 @@ def dev_issuer_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ensure_key_pair(directory)
     os.environ["KONTOR_DEV_ISSUER_DIR"] = str(directory)
     return directory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dns_records_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The file of TXT records standing in for DNS: no test ever asks real DNS."""
+    path = tmp_path_factory.mktemp("dns") / "records.json"
+    os.environ["KONTOR_DNS_RECORDS_FILE"] = str(path)
+    return path

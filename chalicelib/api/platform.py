@@ -8,7 +8,7 @@ from chalice import Blueprint
 
 from chalicelib.api.routing import RouteRequest, route
 from chalicelib.domain.permissions import Permission
-from chalicelib.domain.tenancy import Tenant, TenantCreate
+from chalicelib.domain.tenancy import Tenant, TenantCreate, TenantStatusChange
 from chalicelib.platform.lazy import lazy_module
 from chalicelib.platform.pagination import Listing, ListQuery
 
@@ -62,3 +62,20 @@ def list_tenants(request: RouteRequest) -> Listing[Tenant]:
 )
 def get_tenant(request: RouteRequest) -> Tenant:
     return tenants.get_tenant(request.params["tenant_id"])
+
+
+@route(
+    blueprint,
+    "/v1/platform/tenants/{tenant_id}",
+    "PATCH",
+    permission=Permission.PLATFORM_TENANTS,
+    summary="Suspend or reactivate a tenant (send the version read, as If-Match or version)",
+    tags=TAGS,
+    body=TenantStatusChange,
+    response=Tenant,
+    versioned=True,
+)
+def change_tenant_status(request: RouteRequest) -> Tenant:
+    return tenants.change_tenant_status(
+        request.caller, request.params["tenant_id"], request.body, request.expected_version()
+    )

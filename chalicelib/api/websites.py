@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint
 
 from chalicelib.api.routing import RouteRequest, route
+from chalicelib.domain.hostnames import HostnameStatus, WebsiteHostnames
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.staff import OrganizationId
 from chalicelib.domain.tenancy import EffectiveSettings, Website, WebsiteFields, WebsitePatch
@@ -112,3 +113,30 @@ def delete_website(request: RouteRequest) -> None:
 )
 def get_effective_settings(request: RouteRequest) -> EffectiveSettings:
     return websites.get_effective_settings(request.caller, request.params["website_id"])
+
+
+@route(
+    blueprint,
+    ITEM + "/hostnames",
+    "GET",
+    permission=Permission.WEBSITES_READ,
+    summary="The website's hostnames, pending or verified, and the DNS TXT record that proves each",
+    tags=TAGS,
+    response=WebsiteHostnames,
+)
+def get_hostnames(request: RouteRequest) -> WebsiteHostnames:
+    return websites.get_hostnames(request.caller, request.params["website_id"])
+
+
+@route(
+    blueprint,
+    ITEM + "/hostnames/{hostname}/verification",
+    "POST",
+    permission=Permission.WEBSITES_WRITE,
+    summary="Check a hostname's DNS challenge; once found, the hostname serves the website (409 if "
+    "another website's hostname already)",
+    tags=TAGS,
+    response=HostnameStatus,
+)
+def verify_hostname(request: RouteRequest) -> HostnameStatus:
+    return websites.verify_hostname(request.caller, request.params["website_id"], request.params["hostname"])

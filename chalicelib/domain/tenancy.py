@@ -22,6 +22,7 @@ from chalicelib.domain.base import (
     Stamped,
     TenantId,
     TimeZoneName,
+    Version,
     View,
     patch_model,
 )
@@ -88,8 +89,22 @@ class TenantCreate(TenantFields):
 RESERVED_TENANT_IDS = frozenset({"platform", "admin", "public", "www", "api"})
 
 
+TenantStatus = Literal["active", "suspended"]
+
+
 class Tenant(TenantFields, Stamped):
-    status: Literal["active", "suspended"]
+    status: TenantStatus
+    # What the tenant's DNS challenge records hold (``kontor-verification=<token>``): it proves a
+    # hostname's domain is this tenant's. Not a secret: it is published in DNS.
+    domain_verification_token: str
+
+
+class TenantStatusChange(Input):
+    """A platform operator suspends a tenant (its users are refused, its websites go dark) or
+    reactivates it."""
+
+    status: TenantStatus
+    version: Version | None = None
 
 
 class OrganizationFields(SettingOverrides):
@@ -151,7 +166,9 @@ WebsitePatch = patch_model(WebsiteFields, "WebsitePatch")
 
 
 class Website(WebsiteFields, Stamped):
-    pass
+    # The hostnames whose DNS challenge the tenant passed, in the order of ``hostnames``: only these
+    # serve the website; the others are pending and block nobody.
+    verified_hostnames: list[str] = Field(default_factory=list)
 
 
 class EffectiveSetting(View):
@@ -248,7 +265,7 @@ def public_view(tenant: TenantSettings, organization: OrganizationFields, websit
         id=website.id,
         name=website.name,
         country=website.country,
-        hostnames=website.hostnames,
+        hostnames=website.verified_hostnames,
         currencies=website.currencies,
         default_currency=values["default_currency"],
         locales=website.locales,

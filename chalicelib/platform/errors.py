@@ -62,6 +62,13 @@ class Forbidden(Problem):
     status, code, title = 403, "forbidden", "Not allowed"
 
 
+class TenantSuspended(Forbidden):
+    code, title = "tenant-suspended", "Tenant suspended"
+
+    def __init__(self) -> None:
+        super().__init__("this tenant is suspended; its platform operator can reactivate it")
+
+
 class NotFound(Problem):
     status, code, title = 404, "not-found", "Not found"
 
@@ -75,6 +82,10 @@ class MethodNotAllowed(Problem):
 
 class Conflict(Problem):
     status, code, title = 409, "conflict", "Conflict"
+
+
+class HostnameNotProven(Conflict):
+    code, title = "hostname-not-proven", "The hostname's DNS challenge was not found"
 
 
 class PreconditionFailed(Problem):

@@ -71,6 +71,10 @@ class Settings(BaseModel):
     tracing: bool = False
     idempotency_ttl_seconds: int = 86_400
     event_ttl_seconds: int = 7 * 86_400
+    # Domains no tenant's website may claim, nor any host below them: the platform's own.
+    platform_domains: tuple[str, ...] = ("kontor.dev",)
+    # A JSON file of TXT records standing in for DNS (local and test stages); unset: real DNS.
+    dns_records_file: str | None = None
 
     @model_validator(mode="after")
     def _dev_issuer_only_in_dev_stages(self) -> Settings:
@@ -81,6 +85,13 @@ class Settings(BaseModel):
             raise ValueError(
                 f"the dev issuer is trusted only in stages {sorted(DEV_STAGES)}, not {self.stage!r}"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _dns_stand_in_only_in_dev_stages(self) -> Settings:
+        # Anyone who can write that file could prove control of any hostname.
+        if self.dns_records_file is not None and self.stage not in DEV_STAGES:
+            raise ValueError(f"a DNS records file stands in for DNS only in stages {sorted(DEV_STAGES)}")
         return self
 
     @model_validator(mode="after")
@@ -129,6 +140,12 @@ def load_settings() -> Settings:
             "cursor_secret_arn": _env("KONTOR_CURSOR_SECRET_ARN"),
             "max_body_bytes": int(_env("KONTOR_MAX_BODY_BYTES", "262144") or 262144),
             "tracing": _env("KONTOR_TRACING", "false") == "true",
+            "platform_domains": tuple(
+                domain.strip().lower()
+                for domain in (_env("KONTOR_PLATFORM_DOMAINS", "kontor.dev") or "").split(",")
+                if domain.strip()
+            ),
+            "dns_records_file": _env("KONTOR_DNS_RECORDS_FILE"),
         }
     )
 

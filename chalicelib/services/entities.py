@@ -133,15 +133,17 @@ def update(
     indexes: dict[str, str] | None = None,
     extra_writes: ExtraWrites | None = None,
     on_failure: Problem | None = None,
+    tenant_id: str | None = None,
 ) -> ModelT:
     """Replace the entity if its version is still the one read, with a ``<type>.updated`` event
-    (``on_failure`` answers a stale version instead of 412 with the version stored now)."""
+    (in ``tenant_id``'s outbox when a platform operator changes a tenant, else the caller's;
+    ``on_failure`` answers a stale version instead of 412 with the version stored now)."""
     transaction = Transaction()
     old, new = stored(before), stored(after)
     transaction.replace(
         key, entity_type, new, expected_version=before.version, indexes=indexes, on_failure=on_failure
     )
-    commit_change(transaction, caller, "updated", entity_type, old, new, extra_writes)
+    commit_change(transaction, caller, "updated", entity_type, old, new, extra_writes, tenant_id)
     return after
 
 

@@ -1,11 +1,11 @@
 """Turning a verified token into a principal whose access comes from the table.
 
 Staff and customer users are both found by the token's email in one BatchGetItem, which also reads
-the tenant's own staff roles. A customer user's company tree comes with one more Query; so do the
-customers of a staff user whose roles are limited to assigned customers. Staff and customer users
-alike are bound to the issuer and subject of the first verified token with their email (one
-conditional write), from an issuer trusted to sign in their kind of user; a disabled user is refused
-at once (nothing is cached across requests).
+the tenant's own staff roles and the tenant itself (a suspended tenant's users are refused). A
+customer user's company tree comes with one more Query; so do the customers of a staff user whose
+roles are limited to assigned customers. Staff and customer users alike are bound to the issuer and
+subject of the first verified token with their email (one conditional write), from an issuer trusted
+to sign in their kind of user; a disabled user is refused at once (nothing is cached across requests).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from chalicelib.domain.base import SignInBinding
 from chalicelib.domain.customer_users import CustomerSession, CustomerUser, UnitSummary, customer_access
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.staff import RoleCatalog, StaffSession, StaffUser, staff_access
-from chalicelib.platform.errors import Forbidden, Unauthorized
+from chalicelib.platform.errors import Forbidden, TenantSuspended, Unauthorized
 from chalicelib.platform.principal import Principal, PrincipalKind, VerifiedToken
 from chalicelib.platform.settings import UserKind
 from chalicelib.services import customer_users, customers, entities, staff
@@ -31,7 +31,11 @@ def load_principal(token: VerifiedToken) -> Principal:
     staff_key = keys.staff_user(tenant_id, token.email)
     customer_key = keys.customer_user(tenant_id, token.email)
     roles_key = keys.staff_roles(tenant_id)
-    found = repository.get_many([staff_key, customer_key, roles_key])
+    tenant_key = keys.tenant(tenant_id)  # its status, in the same round trip
+    found = repository.get_many([staff_key, customer_key, roles_key, tenant_key])
+    tenant = found.get(tenant_key)
+    if tenant is not None and tenant.data["status"] == "suspended":
+        raise TenantSuspended()
     if customer_key in found:
         return _customer_principal(token, found[customer_key])
     record = found.get(staff_key)

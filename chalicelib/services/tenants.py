@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+
 from chalicelib.domain.base import ExpectedVersion, Input
 from chalicelib.domain.staff import PLATFORM_OPERATOR, TENANT_ADMINISTRATOR
-from chalicelib.domain.tenancy import Tenant, TenantCreate, TenantFields
+from chalicelib.domain.tenancy import Tenant, TenantCreate, TenantFields, TenantStatusChange
 from chalicelib.platform.errors import Conflict
+from chalicelib.platform.ids import utc_now
 from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.services import entities, staff
 from chalicelib.services.context import Caller
@@ -16,12 +19,18 @@ from chalicelib.store.repository import Transaction
 TENANT_TYPE = "tenant"
 
 
+def _indexes(tenant_id: str) -> dict[str, str]:
+    """The tenant's entry in the platform's tenant list (every write of the item must keep it)."""
+    return {"GSI1PK": keys.tenants_index(), "GSI1SK": tenant_id}
+
+
 def create_tenant(caller: Caller, body: TenantCreate, idempotency: IdempotencyClaim | None = None) -> Tenant:
     tenant = Tenant(
         id=body.id,
         name=body.name,
         settings=body.settings,
         status="active",
+        domain_verification_token=secrets.token_hex(16),
         version=1,
         **entities.timestamps(),
     )
@@ -42,7 +51,7 @@ def create_tenant(caller: Caller, body: TenantCreate, idempotency: IdempotencyCl
         key=keys.tenant(body.id),
         entity_type=TENANT_TYPE,
         entity=tenant,
-        indexes={"GSI1PK": keys.tenants_index(), "GSI1SK": body.id},
+        indexes=_indexes(body.id),
         extra_writes=add_administrator,
         idempotency=idempotency,
         tenant_id=body.id,
@@ -64,7 +73,38 @@ def update_own_tenant(caller: Caller, patch: Input, expected_version: ExpectedVe
     entities.check_version(current.version, expected_version)
     updated = entities.merge(current, patch, TenantFields)
     return entities.update(
-        caller, key=keys.tenant(caller.tenant_id), entity_type=TENANT_TYPE, before=current, after=updated
+        caller,
+        key=keys.tenant(caller.tenant_id),
+        entity_type=TENANT_TYPE,
+        before=current,
+        after=updated,
+        indexes=_indexes(caller.tenant_id),
+    )
+
+
+def change_tenant_status(
+    caller: Caller, tenant_id: str, change: TenantStatusChange, expected_version: ExpectedVersion
+) -> Tenant:
+    """Suspend or reactivate a tenant (a platform operator's call), audited in the tenant's own log.
+
+    The status lives on the tenant's item, which the principal's BatchGetItem and the public host
+    lookup read anyway: a suspension takes effect on the next request, at no extra round trip.
+    """
+    current = get_tenant(tenant_id)
+    entities.check_version(current.version, expected_version)
+    if change.status == current.status:
+        return current
+    updated = current.model_copy(
+        update={"status": change.status, "version": current.version + 1, "updated_at": utc_now()}
+    )
+    return entities.update(
+        caller,
+        key=keys.tenant(tenant_id),
+        entity_type=TENANT_TYPE,
+        before=current,
+        after=updated,
+        indexes=_indexes(tenant_id),
+        tenant_id=tenant_id,
     )
 
 

@@ -1,12 +1,17 @@
-"""Websites: one storefront per country or brand, with hostnames unique across the platform.
+"""Websites: one storefront per country or brand, and the hostnames that serve them.
 
-A hostname is claimed by a routing item ``HOST#<hostname>`` written in the website's own
-transaction, on condition that no other website holds it; releasing one is conditional on owning it.
+A website names hostnames freely: each stays *pending*, serves nothing and blocks nobody, until its
+tenant proves control of the domain (a DNS TXT challenge, :mod:`chalicelib.domain.hostnames`). The
+verification claims the global routing item ``HOST#<hostname>`` in the website's own transaction, on
+condition that no website holds it yet: a verified hostname is one website's, and naming it elsewhere
+is 409. Releasing one (a website dropping it, or deleted) is conditional on holding it.
 """
 
 from __future__ import annotations
 
+from chalicelib.domain import hostnames
 from chalicelib.domain.base import ExpectedVersion, Input
+from chalicelib.domain.hostnames import HostnameStatus, WebsiteHostnames
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.staff import StaffTarget
 from chalicelib.domain.tenancy import (
@@ -21,9 +26,11 @@ from chalicelib.domain.tenancy import (
     inherited_defaults_problems,
     public_view,
 )
-from chalicelib.platform.errors import Conflict, NotFound, Unprocessable
-from chalicelib.platform.ids import new_id
+from chalicelib.platform.dns import txt_resolver
+from chalicelib.platform.errors import Conflict, HostnameNotProven, NotFound, Unprocessable
+from chalicelib.platform.ids import new_id, utc_now
 from chalicelib.platform.pagination import Listing, PageRequest
+from chalicelib.platform.settings import get_settings
 from chalicelib.services import entities
 from chalicelib.services.context import Caller, require_reach
 from chalicelib.services.idempotency import IdempotencyClaim
@@ -35,17 +42,14 @@ WEBSITE_TYPE = "website"
 HOST_TYPE = "host"
 
 
-def _inheritance(tenant_id: str, organization_id: str) -> tuple[TenantSettings, Organization]:
-    """The tenant's settings and the organization, in one round trip; 422 if the organization is unknown."""
+def _inheritance(tenant_id: str, organization_id: str) -> tuple[Tenant, Organization]:
+    """The tenant and the organization, in one round trip; 422 if the organization is unknown."""
     tenant_key, organization_key = keys.tenant(tenant_id), keys.organization(tenant_id, organization_id)
     found = repository.get_many([tenant_key, organization_key])
     organization = found.get(organization_key)
     if organization is None or organization.type != ORGANIZATION_TYPE:
         raise Unprocessable.field("body.organization_id", "no such organization", "not_found")
-    return (
-        entities.to_model(found[tenant_key], Tenant).settings,
-        entities.to_model(organization, Organization),
-    )
+    return entities.to_model(found[tenant_key], Tenant), entities.to_model(organization, Organization)
 
 
 def _check_inherited_defaults(
@@ -58,25 +62,41 @@ def _check_inherited_defaults(
         )
 
 
+def _refuse_reserved(names: list[str], added: set[str]) -> None:
+    """422 for each added hostname no tenant may claim (localhost, IP addresses, the platform's domains)."""
+    platform_domains = get_settings().platform_domains
+    errors = [
+        {"loc": f"body.hostnames[{index}]", "msg": reason, "type": "value_error"}
+        for index, name in enumerate(names)
+        if name in added and (reason := hostnames.refusal(name, platform_domains))
+    ]
+    if errors:
+        raise Unprocessable(errors)
+
+
+def _served_elsewhere(hostname: str) -> Conflict:
+    return Conflict(f"hostname {hostname!r} is already served by another website")
+
+
+def _release(transaction: Transaction, website_id: str, released: list[str]) -> None:
+    for hostname in released:
+        transaction.delete(
+            keys.host(hostname),
+            data_equals={"website_id": website_id},
+            on_failure=Conflict(f"hostname {hostname!r} is no longer held by this website"),
+        )
+
+
 def _hostname_writes(
-    tenant_id: str, website_id: str, old: list[str], new: list[str], organization_id: str
+    tenant_id: str, website_id: str, added: set[str], released: list[str], organization_id: str
 ) -> entities.ExtraWrites:
-    """Claim added hostnames, release removed ones, and require the organization to still exist."""
+    """Added hostnames must not be served by a website yet (pending ones block nobody); verified ones
+    the website drops are released; and the organization must still exist."""
 
     def add(transaction: Transaction) -> None:
-        for hostname in sorted(set(new) - set(old)):
-            transaction.create(
-                keys.host(hostname),
-                HOST_TYPE,
-                {"hostname": hostname, "tenant_id": tenant_id, "website_id": website_id},
-                on_exists=Conflict(f"hostname {hostname!r} is already taken"),
-            )
-        for hostname in sorted(set(old) - set(new)):
-            transaction.delete(
-                keys.host(hostname),
-                data_equals={"website_id": website_id},
-                on_failure=Conflict(f"hostname {hostname!r} is no longer held by this website"),
-            )
+        for hostname in sorted(added):
+            transaction.require_absent(keys.host(hostname), on_failure=_served_elsewhere(hostname))
+        _release(transaction, website_id, released)
         transaction.require(
             keys.organization(tenant_id, organization_id),
             data_equals={"id": organization_id},
@@ -98,8 +118,9 @@ def create_website(
     caller: Caller, body: WebsiteFields, idempotency: IdempotencyClaim | None = None
 ) -> Website:
     _require_organization(caller, body.organization_id)
+    _refuse_reserved(body.hostnames, set(body.hostnames))
     tenant, organization = _inheritance(caller.tenant_id, body.organization_id)
-    _check_inherited_defaults(tenant, organization, body)
+    _check_inherited_defaults(tenant.settings, organization, body)
     website = Website.model_validate(
         {"id": new_id(WEBSITE_TYPE), "version": 1, **entities.timestamps(), **body.model_dump()}, strict=False
     )
@@ -109,7 +130,7 @@ def create_website(
         entity_type=WEBSITE_TYPE,
         entity=website,
         extra_writes=_hostname_writes(
-            caller.tenant_id, website.id, [], website.hostnames, body.organization_id
+            caller.tenant_id, website.id, set(website.hostnames), [], body.organization_id
         ),
         idempotency=idempotency,
     )
@@ -144,17 +165,19 @@ def update_website(
     updated = entities.merge(current, patch, WebsiteFields)
     if updated.organization_id != current.organization_id:
         _require_organization(caller, updated.organization_id)
+    added = set(updated.hostnames) - set(current.hostnames)
+    _refuse_reserved(updated.hostnames, added)
     tenant, organization = _inheritance(caller.tenant_id, updated.organization_id)
-    _check_inherited_defaults(tenant, organization, updated)
+    _check_inherited_defaults(tenant.settings, organization, updated)
+    kept = [hostname for hostname in current.verified_hostnames if hostname in updated.hostnames]
+    released = [hostname for hostname in current.verified_hostnames if hostname not in kept]
     return entities.update(
         caller,
         key=keys.website(caller.tenant_id, website_id),
         entity_type=WEBSITE_TYPE,
         before=current,
-        after=updated,
-        extra_writes=_hostname_writes(
-            caller.tenant_id, website_id, current.hostnames, updated.hostnames, updated.organization_id
-        ),
+        after=updated.model_copy(update={"verified_hostnames": kept}),
+        extra_writes=_hostname_writes(caller.tenant_id, website_id, added, released, updated.organization_id),
     )
 
 
@@ -163,12 +186,7 @@ def delete_website(caller: Caller, website_id: str, expected_version: ExpectedVe
     entities.check_version(current.version, expected_version)
 
     def release_hostnames(transaction: Transaction) -> None:
-        for hostname in current.hostnames:
-            transaction.delete(
-                keys.host(hostname),
-                data_equals={"website_id": website_id},
-                on_failure=Conflict(f"hostname {hostname!r} is no longer held by this website"),
-            )
+        _release(transaction, website_id, current.verified_hostnames)
 
     entities.delete(
         caller,
@@ -179,14 +197,86 @@ def delete_website(caller: Caller, website_id: str, expected_version: ExpectedVe
     )
 
 
+def _website_and_tenant(caller: Caller, website_id: str, permission: Permission) -> tuple[Website, Tenant]:
+    """A website the caller's ``permission`` reaches (404 otherwise) and its tenant, in one round trip."""
+    website_key, tenant_key = keys.website(caller.tenant_id, website_id), keys.tenant(caller.tenant_id)
+    found = repository.get_many([website_key, tenant_key])
+    record = found.get(website_key)
+    if record is None or record.type != WEBSITE_TYPE:
+        raise NotFound("website not found")
+    website = entities.to_model(record, Website)
+    caller.require(permission, StaffTarget(organization_id=website.organization_id), "website")
+    return website, entities.to_model(found[tenant_key], Tenant)
+
+
+def get_hostnames(caller: Caller, website_id: str) -> WebsiteHostnames:
+    """Each hostname of the website, pending or verified, with the DNS record that proves it."""
+    website, tenant = _website_and_tenant(caller, website_id, Permission.WEBSITES_READ)
+    items = hostnames.statuses(
+        website.hostnames, website.verified_hostnames, tenant.domain_verification_token
+    )
+    return WebsiteHostnames(website_id=website.id, items=items)
+
+
+def verify_hostname(caller: Caller, website_id: str, hostname: str) -> HostnameStatus:
+    """Look the hostname's challenge up in DNS and, if published, let the hostname serve the website.
+
+    Claiming the routing item is atomic with the website's new version: the first tenant to verify a
+    hostname holds it (409 for any other, whose claim stays pending); verifying again changes nothing.
+    """
+    website, tenant = _website_and_tenant(caller, website_id, Permission.WEBSITES_WRITE)
+    hostname = hostname.lower()
+    if hostname not in website.hostnames:
+        raise NotFound("this website names no such hostname")
+    token = tenant.domain_verification_token
+    if hostname in website.verified_hostnames:
+        return hostnames.statuses([hostname], [hostname], token)[0]
+    reason = hostnames.refusal(hostname, get_settings().platform_domains)
+    if reason:
+        raise Unprocessable.field("path.hostname", reason)
+    expected = hostnames.challenge(hostname, token)
+    if not hostnames.proven(expected, txt_resolver().txt(expected.name)):
+        raise HostnameNotProven(
+            f"no TXT record {expected.name} holding {expected.value!r} was found; publish it and "
+            "retry (a DNS change can take a while to be seen)"
+        )
+    verified = {*website.verified_hostnames, hostname}
+    after = website.model_copy(
+        update={
+            "verified_hostnames": [name for name in website.hostnames if name in verified],
+            "version": website.version + 1,
+            "updated_at": utc_now(),
+        }
+    )
+
+    def claim(transaction: Transaction) -> None:
+        transaction.create(
+            keys.host(hostname),
+            HOST_TYPE,
+            {"hostname": hostname, "tenant_id": caller.tenant_id, "website_id": website_id},
+            on_exists=_served_elsewhere(hostname),
+        )
+
+    entities.update(
+        caller,
+        key=keys.website(caller.tenant_id, website_id),
+        entity_type=WEBSITE_TYPE,
+        before=website,
+        after=after,
+        extra_writes=claim,
+    )
+    return hostnames.statuses([hostname], [hostname], token)[0]
+
+
 def get_effective_settings(caller: Caller, website_id: str) -> EffectiveSettings:
     website = get_website(caller, website_id)
     tenant, organization = _inheritance(caller.tenant_id, website.organization_id)
-    return effective_settings(tenant, organization, website)
+    return effective_settings(tenant.settings, organization, website)
 
 
 def get_public_website(hostname: str) -> PublicWebsite:
-    """The public settings of the active website serving ``hostname`` (404 otherwise)."""
+    """The public settings of the active website a verified ``hostname`` serves, unless its tenant is
+    suspended (404 otherwise: a pending hostname has no routing item)."""
     route = repository.get(keys.host(hostname), consistent=False)
     if route is None:
         raise NotFound("no website serves this host")
@@ -198,4 +288,6 @@ def get_public_website(hostname: str) -> PublicWebsite:
     if not website.active:
         raise NotFound("no website serves this host")
     tenant, organization = _inheritance(tenant_id, website.organization_id)
-    return public_view(tenant, organization, website)
+    if tenant.status == "suspended":
+        raise NotFound("no website serves this host")
+    return public_view(tenant.settings, organization, website)

@@ -38,15 +38,16 @@ Access patterns
 ==  ==========================================  =================================================  =============================================
 #   pattern                                     key condition                                      implemented by
 ==  ==========================================  =================================================  =============================================
-1   get a tenant                                PK=T#<t>#TENANT, SK=TENANT                         services.tenants.get_tenant
+1   get a tenant (suspend: condition version)   PK=T#<t>#TENANT, SK=TENANT                         services.tenants.get_tenant/change_tenant_status
 2   list tenants                                GSI1 PK=T#platform#TENANT                          services.tenants.list_tenants
 3   load the principal (staff or customer)      BatchGet T#<t>#STAFF/<email>, T#<t>#CUSER/<email>  services.principals.load_principal
-                                                and T#<t>#STAFFROLES/ROLES (the tenant's roles)
+                                                T#<t>#STAFFROLES/ROLES (the tenant's roles) and
+                                                T#<t>#TENANT/TENANT (its status: suspended?)
 4   get / list organizations                    PK=T#<t>#ORG [, SK=<org_id>]                       services.organizations.get/list_organizations
 5   get / list websites                         PK=T#<t>#WEBSITE [, SK=<web_id>]                   services.websites.get/list_websites
 6   list an organization's websites             PK=T#<t>#WEBSITE, filter organization_id           services.websites.list_websites (organization_id)
 7   resolve a hostname to its website           PK=HOST#<hostname>, SK=HOST                        services.websites.get_public_website
-8   claim / release a hostname (unique)         PK=HOST#<hostname>, condition not exists / owner   services.websites.create/update/delete_website
+8   claim / release a verified hostname         PK=HOST#<hostname>, condition not exists / owner   services.websites.verify_hostname, update/delete_website
 9   replay an idempotent create                 PK=T#<t>#IDEM#<digest>, SK=IDEM                    platform.idempotency.find_replay
 10  outbox event (stream -> dispatcher)         PK=T#<t>#EVENT#<event_id>, SK=EVENT                services.outbox (written in each transaction)
 11  audit entries of one entity, newest first   PK=T#<t>#AUDIT#<entity_id>                         services.audit.list_audit (entity_id)
@@ -68,10 +69,22 @@ Access patterns
 27  customers a sales rep is assigned to        GSI1 PK=T#<t>#STAFF#<s>#CUSTOMERS                  services.staff.assigned_customers
 28  change the tenant's own staff roles         PK=T#<t>#STAFFROLES, SK=ROLES, condition version   services.staff.create/update/delete_role
 29  change / delete a company role              PK=T#<t>#CUST#<c>, SK=ROLE#<id>, version cond.     services.company_admin.update/delete_role
+30  a hostname named by a website is not        PK=HOST#<hostname>, condition check not exists     services.websites.create/update_website
+    served by another one yet
+31  a website's hostnames and their challenge   BatchGet T#<t>#WEBSITE/<web_id>, T#<t>#TENANT      services.websites.get_hostnames/verify_hostname
 ==  ==========================================  =================================================  =============================================
 
 Pattern 9's record is written with the create it answers, on condition that none exists or the one
 there is past its ``expires_at`` (TTL deletes lazily): an expired key counts as absent and is replaced.
+
+A website names hostnames freely; each is *pending* (in the website's ``hostnames`` only) until the
+tenant publishes the DNS TXT challenge holding its ``domain_verification_token`` (on the tenant item)
+and verifies it: then the ``host`` routing item is created (pattern 8, conditional on absence, in the
+website's transaction, which also adds the hostname to its ``verified_hostnames``). Only verified
+hostnames have a ``host`` item, so pending ones block nobody and serve nothing; naming a hostname
+another website already serves is refused by a condition check on its ``host`` item (30). A tenant's
+``status`` lives on its item, which the principal's BatchGetItem (3) and the public host lookup (7,
+then the website and the tenant with its organization) read anyway: a suspension costs no round trip.
 
 Pattern 6 filters the tenant's website partition instead of keeping a GSI: a tenant has tens of
 websites, and the strongly consistent read is what the organization delete guard needs.

@@ -275,9 +275,18 @@ class Transaction:
         # then deletes, then puts (each group in the order added): pair them in that same order.
         sent = sorted(self.writes, key=lambda write: _SENT_ORDER[write.action])
         reasons = error.cancellation_reasons or []
-        for write, reason in zip(sent, reasons, strict=False):
-            if reason is not None and reason.code == "ConditionalCheckFailed":
-                return _stale(write.item) if write.versioned else write.on_failure
+        failed = [
+            write
+            for write, reason in zip(sent, reasons, strict=False)
+            if reason is not None and reason.code == "ConditionalCheckFailed"
+        ]
+        # A stale version explains the transaction's other failed conditions (the concurrent write
+        # that raised it changed what they guard, a hostname it released say): it is the answer.
+        stale = next((write for write in failed if write.versioned), None)
+        if stale is not None:
+            return _stale(stale.item)
+        if failed:
+            return failed[0].on_failure
         if any(reason is not None and reason.code == "TransactionConflict" for reason in reasons):
             return Conflict(
                 "another change to the same data was in progress; retry", headers={"Retry-After": "1"}

@@ -114,6 +114,21 @@ class Stack:
             method, self.api + path, headers=headers, timeout=HTTP_TIMEOUT_SECONDS, **options
         )
 
+    def verify_hostname(self, token: str, website_id: str, hostname: str) -> None:
+        """Pass a hostname's DNS challenge as a developer would: read the record to publish, publish it
+        with ``kontor dev dns publish`` (in the stack's stand-in for DNS), then ask for verification."""
+        path = f"/v1/admin/websites/{website_id}/hostnames"
+        listed = self.call("GET", path, token=token)
+        assert listed.status_code == 200, listed.text
+        (challenge,) = [item["challenge"] for item in listed.json()["items"] if item["hostname"] == hostname]
+        records = self.environment["KONTOR_DNS_RECORDS_FILE"]
+        command = [sys.executable, "-m", "chalicelib.cli", "dev", "dns", "publish"]
+        subprocess.run(
+            [*command, challenge["name"], challenge["value"], "--file", records], check=True, cwd=PROJECT_ROOT
+        )
+        verified = self.call("POST", f"{path}/{hostname}/verification", token=token)
+        assert verified.status_code == 200, verified.text
+
     def audit_of(self, token: str, entity_id: str) -> list[dict[str, Any]]:
         """The audit entries of one entity, newest first."""
         response = self.call("GET", "/v1/admin/audit", token=token, params={"entity_id": entity_id})

@@ -1,8 +1,8 @@
 """The README's "Try it" commands, run as written against the e2e stack.
 
 Blocks fenced as ```` ```bash try-it ```` run in order in one bash session, with the stack's port in
-place of 8000 and its dev issuer for the tokens; each ``curl`` must answer the status its ``# -> 200``
-comment promises, and every other command must succeed.
+place of 8000, its dev issuer for the tokens and its stand-in for DNS; each ``curl`` must answer the
+status its ``# -> 200`` comment promises, and every other command must succeed.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ def test_the_readme_try_it_commands_answer_as_the_readme_says(stack: Stack, tmp_
         **{name: value for name, value in os.environ.items() if not name.startswith(("KONTOR_", "AWS_"))},
         "KONTOR_PORT": stack.api.rsplit(":", 1)[1],
         "KONTOR_DEV_ISSUER_DIR": str(stack.dev_issuer_dir),
+        "KONTOR_DNS_RECORDS_FILE": stack.environment["KONTOR_DNS_RECORDS_FILE"],
         "STATUS_FILE": str(statuses),
     }
 

@@ -135,8 +135,9 @@ def test_a_stale_version_is_refused_with_the_current_one(
 def test_a_taken_hostname_is_refused(
     stack: Stack, acme_admin: str, organization: dict[str, Any], website: dict[str, Any]
 ) -> None:
-    # given a website holding a hostname
+    # given a website serving a hostname
     hostname = website["hostnames"][0]
+    stack.verify_hostname(acme_admin, website["id"], hostname)
 
     # when another website claims it
     body = website_body(organization["id"], name="Acme Copycat", hostnames=[unique_hostname(), hostname])
@@ -148,9 +149,12 @@ def test_a_taken_hostname_is_refused(
     assert stack.call("GET", f"/v1/public/websites/by-host/{hostname}").json()["id"] == website["id"]
 
 
-def test_public_settings_are_served_by_host(stack: Stack, website: dict[str, Any]) -> None:
-    # given a website that sets neither default currency nor locale (its organization does)
+def test_public_settings_are_served_by_host(stack: Stack, acme_admin: str, website: dict[str, Any]) -> None:
+    # given a website that sets neither default currency nor locale (its organization does), serving
+    # its hostname once the DNS challenge is passed
     hostname = website["hostnames"][0]
+    assert stack.call("GET", f"/v1/public/websites/by-host/{hostname}").status_code == 404
+    stack.verify_hostname(acme_admin, website["id"], hostname)
 
     # when an anonymous storefront asks by its hostname
     response = stack.call("GET", f"/v1/public/websites/by-host/{hostname}")

@@ -4,9 +4,10 @@ moto starts once for the tier (``mocked_aws``) and every test gets an empty acco
 then the table, the queues and the platform operator). Besides the HTTP client (``api``) and the
 factories (``make_tenant``, ``make_staff``, ``make_organization``, ``make_website``, ``make_customer``,
 ``make_unit``, ``make_customer_group``, ``make_customer_user``; ``globex`` and ``invite`` for a company
-with users), this offers what the tests need to look behind the API: the
-table's items (``table``), the outbox pipeline driven by moto's table stream (``outbox``) and a
-counter of AWS calls (``aws_calls``). Bodies and assertions shared by the tests live in ``support.py``.
+with users; ``verify_hostname`` to pass a hostname's DNS challenge), this offers what the tests need
+to look behind the API: the table's items (``table``), the outbox pipeline driven by moto's table
+stream (``outbox``) and a counter of AWS calls (``aws_calls``). Bodies and assertions shared by the
+tests live in ``support.py``.
 """
 
 from __future__ import annotations
@@ -287,6 +288,31 @@ def make_staff_role(api: Api) -> Callable[..., dict[str, Any]]:
         return dict(reply.body)
 
     return make
+
+
+@pytest.fixture
+def publish_txt(dns_records_file: Path) -> Callable[[str, str], None]:
+    """Publish a TXT record in the file standing in for DNS (as a tenant would at its registrar)."""
+    from chalicelib.platform.dns import RecordsFile
+
+    return RecordsFile(dns_records_file).publish
+
+
+@pytest.fixture
+def verify_hostname(api: Api, publish_txt: Callable[[str, str], None]) -> Callable[..., dict[str, Any]]:
+    """Publish the DNS challenge of a website's hostname and verify it; returns the hostname's status."""
+
+    def verify(token: str, website_id: str, hostname: str) -> dict[str, Any]:
+        path = f"/v1/admin/websites/{website_id}/hostnames"
+        listed = api.call("GET", path, token=token)
+        assert listed.status == 200, listed.body
+        (challenge,) = [item["challenge"] for item in listed.body["items"] if item["hostname"] == hostname]
+        publish_txt(challenge["name"], challenge["value"])
+        reply = api.call("POST", f"{path}/{hostname}/verification", token=token)
+        assert reply.status == 200, reply.body
+        return dict(reply.body)
+
+    return verify
 
 
 # --- a customer company with users, for the customer-user and storefront tests ---------------------------

@@ -559,6 +559,7 @@ def test_an_invalid_idempotency_key_is_422(api: Api, acme: str, table: Table, ke
 # The body each versioned route is called with (besides the version); "Changed" names otherwise.
 VERSIONED_BODIES: dict[str, dict[str, Any]] = {
     "PUT /v1/store/company/units/{unit_id}/addresses": {"addresses": []},
+    "PATCH /v1/platform/tenants/{tenant_id}": {"status": "suspended"},
 }
 
 
@@ -590,6 +591,7 @@ def versioned_target(
     make_customer_user: Callable[..., dict[str, Any]],
     make_staff_user: Callable[..., dict[str, Any]],
     make_staff_role: Callable[..., dict[str, Any]],
+    operator_token: str,
 ) -> Callable[[RouteSpec], VersionedTarget]:
     """A versioned route's object at version 1, with a token allowed to change it and a body changing it.
 
@@ -629,6 +631,9 @@ def versioned_target(
             ids = {"staff_id": make_staff_user(acme)["id"]}
         elif "role_id" in params:
             ids = {"role_id": make_staff_role(acme)["id"]}
+        elif "tenant_id" in params:  # a platform operator's route: acme itself is the object
+            token = operator_token
+            ids = {"tenant_id": "acme"}
         else:
             organization = make_organization(acme)
             ids = {

@@ -111,6 +111,7 @@ ACME_OBJECTS = (
     "user_id",
     "staff_id",
     "role_id",
+    "hostname",
 )
 
 
@@ -156,6 +157,7 @@ def acme(
             "user_id": user["id"],
             "staff_id": staff["id"],
             "role_id": role["id"],
+            "hostname": website["hostnames"][0],
         },
         paths={
             "organization_id": f"/v1/admin/organizations/{organization['id']}",

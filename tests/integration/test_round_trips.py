@@ -1,9 +1,10 @@
 """DynamoDB round trips per request, counted on the botocore client (the table is the truth).
 
 Every authenticated request starts with one BatchGetItem (the token's staff and customer-user records
-by email, and the tenant's own staff roles); a customer user adds one Query (their company), and so
-does a staff user limited to assigned customers (those customers). The figures are what the request
-costs in the steady state; the table of all of them is printed in the terminal summary of the run.
+by email, the tenant's own staff roles and the tenant, for its status); a customer user adds one
+Query (their company), and so does a staff user limited to assigned customers (those customers). The
+figures are what the request costs in the steady state; the table of all of them is printed in the
+terminal summary of the run.
 """
 
 from __future__ import annotations
@@ -51,14 +52,21 @@ def world(
     make_tenant: Callable[..., str],
     make_organization: Callable[..., dict[str, Any]],
     make_website: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
+    publish_txt: Callable[[str, str], None],
+    api: Api,
 ) -> World:
     token = make_tenant("acme")
     other = make_organization(token, name="Other")
-    for number in range(5):
-        make_website(token, other["id"], hostnames=[f"other-{number}.acme.de"])
+    others = [make_website(token, other["id"], hostnames=[f"other-{n}.acme.de"]) for n in range(5)]
+    verify_hostname(token, others[0]["id"], "other-0.acme.de")  # served: the public lookup finds it
     organization = make_organization(token)
     spare = make_organization(token, name="Spare")
     website = make_website(token, organization["id"])
+    # shop.acme.de stays pending, its DNS challenge published: ready to be verified
+    pending = api.call("GET", f"/v1/admin/websites/{website['id']}/hostnames", token=token)
+    challenge = pending.body["items"][0]["challenge"]
+    publish_txt(challenge["name"], challenge["value"])
     return World(
         token,
         {
@@ -226,7 +234,7 @@ ROUND_TRIPS: dict[str, Case] = {
     # public
     "GET /v1/health": Case("GET", "/v1/health", (), token="none"),
     "GET /v1/public/websites/by-host/{hostname}": Case(
-        "GET", "/v1/public/websites/by-host/shop.acme.de", (GET, GET, BATCH_GET), token="none"
+        "GET", "/v1/public/websites/by-host/other-0.acme.de", (GET, GET, BATCH_GET), token="none"
     ),
     # platform
     "POST /v1/platform/tenants": Case(
@@ -249,6 +257,13 @@ ROUND_TRIPS: dict[str, Case] = {
     "GET /v1/platform/tenants": Case("GET", "/v1/platform/tenants", (PRINCIPAL, QUERY), token="operator"),
     "GET /v1/platform/tenants/{tenant_id}": Case(
         "GET", "/v1/platform/tenants/acme", (PRINCIPAL, GET), token="operator"
+    ),
+    "PATCH /v1/platform/tenants/{tenant_id}": Case(
+        "PATCH",
+        "/v1/platform/tenants/acme",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: {"status": "suspended", "version": 1},
+        token="operator",
     ),
     # the caller's tenant
     "GET /v1/admin/tenant": Case("GET", "/v1/admin/tenant", (PRINCIPAL, GET)),
@@ -332,6 +347,15 @@ ROUND_TRIPS: dict[str, Case] = {
     ),
     "GET /v1/admin/websites/{website_id}/effective-settings": Case(
         "GET", "/v1/admin/websites/{website}/effective-settings", (PRINCIPAL, GET, BATCH_GET)
+    ),
+    "GET /v1/admin/websites/{website_id}/hostnames": Case(
+        "GET", "/v1/admin/websites/{website}/hostnames", (PRINCIPAL, BATCH_GET)
+    ),
+    # the DNS look-up is no DynamoDB round trip (the records file stands in for DNS here)
+    "POST /v1/admin/websites/{website_id}/hostnames/{hostname}/verification": Case(
+        "POST",
+        "/v1/admin/websites/{website}/hostnames/shop.acme.de/verification",
+        (PRINCIPAL, BATCH_GET, WRITE),
     ),
     # customer groups
     "POST /v1/admin/customer-groups": Case(
@@ -589,7 +613,7 @@ ROUND_TRIPS: dict[str, Case] = {
         "POST",
         "/v1/admin/websites",
         (PRINCIPAL, BATCH_GET, WRITE),
-        lambda ids: website_body(ids["organization"]),
+        lambda ids: website_body(ids["organization"], hostnames=["other-0.acme.de"]),
         status=409,
     ),
     "412 (stale version)": Case(

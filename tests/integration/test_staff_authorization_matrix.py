@@ -289,6 +289,20 @@ def _new_website(world: World, position: str) -> Call:
     return Call("POST", f"{ADMIN}/websites", organization, body, "body.organization_id")
 
 
+def _verification(world: World, position: str) -> Call:
+    """POST the verification of the website's hostname at the position, its DNS challenge published."""
+    from chalicelib.platform.dns import RecordsFile
+    from chalicelib.platform.settings import get_settings
+
+    website = world.records["website"][position]
+    path = f"{ADMIN}/websites/{website}/hostnames"
+    (item,) = world.api.call("GET", path, token=world.admin(position)).body["items"]
+    RecordsFile(str(get_settings().dns_records_file)).publish(
+        item["challenge"]["name"], item["challenge"]["value"]
+    )
+    return Call("POST", f"{path}/{item['hostname']}/verification", website)
+
+
 def _spare_website(world: World, position: str) -> dict[str, Any]:
     name = world.fresh("spare")
     return website_body(world.records["organization"][position], name=name, hostnames=[f"{name}.example"])
@@ -308,6 +322,8 @@ RECORD_REQUESTS: dict[str, Request] = {
         "website", "websites", "GET", "/effective-settings"
     ),
     "PATCH /v1/admin/websites/{website_id}": _on("website", "websites", "PATCH", body=RENAME),
+    "GET /v1/admin/websites/{website_id}/hostnames": _on("website", "websites", "GET", "/hostnames"),
+    "POST /v1/admin/websites/{website_id}/hostnames/{hostname}/verification": _verification,
     "DELETE /v1/admin/websites/{website_id}": _spare("website", "websites", _spare_website),
     "GET /v1/admin/customers/{customer_id}": _customer("GET"),
     "PATCH /v1/admin/customers/{customer_id}": _customer("PATCH", body=RENAME),
@@ -438,6 +454,12 @@ MATRIX: dict[str, dict[str, str]] = {
         ta="AAH", oa="AHH", sr=NO_ROUTE, cm="AAH", pm="AAH", ce="AAH"
     ),
     "PATCH /v1/admin/websites/{website_id}": row(
+        ta="AAH", oa="AHH", sr=NO_ROUTE, cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    "GET /v1/admin/websites/{website_id}/hostnames": row(
+        ta="AAH", oa="AHH", sr=NO_ROUTE, cm="AAH", pm="AAH", ce="AAH"
+    ),
+    "POST /v1/admin/websites/{website_id}/hostnames/{hostname}/verification": row(
         ta="AAH", oa="AHH", sr=NO_ROUTE, cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
     ),
     "DELETE /v1/admin/websites/{website_id}": row(

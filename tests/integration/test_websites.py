@@ -105,7 +105,7 @@ def test_creating_a_website_returns_it_with_id_version_and_times(
     assert website["organization_id"] == organization["id"]
 
 
-def test_creating_a_website_claims_its_hostnames(
+def test_creating_a_website_leaves_its_hostnames_pending_and_routes_nothing(
     api: Api, acme: str, organization: dict[str, Any], table: Table
 ) -> None:
     # when
@@ -117,10 +117,33 @@ def test_creating_a_website_claims_its_hostnames(
     )
 
     # then
-    for hostname in ("a.acme.de", "b.acme.de"):
-        claim = table.get(f"HOST#{hostname}", "HOST")
-        assert claim is not None
-        assert claim["data"] == {"hostname": hostname, "tenant_id": "acme", "website_id": reply.body["id"]}
+    assert reply.status == 201, reply.body
+    assert reply.body["verified_hostnames"] == []
+    assert not [key for key in table.keys() if key[0].startswith("HOST#")]
+
+
+def test_verifying_a_hostname_claims_its_routing_item(
+    api: Api,
+    acme: str,
+    organization: dict[str, Any],
+    make_website: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
+    table: Table,
+) -> None:
+    # given
+    website = make_website(acme, organization["id"], hostnames=["a.acme.de", "b.acme.de"])
+
+    # when
+    status = verify_hostname(acme, website["id"], "b.acme.de")
+
+    # then
+    assert status["status"] == "verified"
+    claim = table.get("HOST#b.acme.de", "HOST")
+    assert claim is not None
+    assert claim["data"] == {"hostname": "b.acme.de", "tenant_id": "acme", "website_id": website["id"]}
+    assert table.get("HOST#a.acme.de", "HOST") is None
+    current = api.call("GET", f"{WEBSITES}/{website['id']}", token=acme).body
+    assert (current["verified_hostnames"], current["version"]) == (["b.acme.de"], 2)
 
 
 @pytest.mark.parametrize(("field", "value", "loc"), BAD_WEBSITE_FIELDS)
@@ -193,18 +216,20 @@ def test_a_website_setting_its_own_defaults_need_not_offer_the_inherited_ones(
     assert reply.status == 201, reply.body
 
 
-def test_a_hostname_taken_by_another_tenants_website_is_409_and_nothing_is_written(
+def test_a_hostname_served_by_another_tenants_website_is_409_and_nothing_is_written(
     api: Api,
     acme: str,
     organization: dict[str, Any],
     make_tenant: Callable[..., str],
     make_organization: Callable[..., dict[str, Any]],
     make_website: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
     table: Table,
 ) -> None:
-    # given nordic's website holds shop.nordic.se
+    # given nordic's website serves shop.nordic.se (verified)
     nordic = make_tenant("nordic")
-    make_website(nordic, make_organization(nordic)["id"], hostnames=["shop.nordic.se"])
+    held = make_website(nordic, make_organization(nordic)["id"], hostnames=["shop.nordic.se"])
+    verify_hostname(nordic, held["id"], "shop.nordic.se")
     before = table.items()
 
     # when acme claims it (with a free hostname alongside)
@@ -217,11 +242,16 @@ def test_a_hostname_taken_by_another_tenants_website_is_409_and_nothing_is_writt
     assert table.items() == before
 
 
-def test_a_hostname_taken_by_a_website_of_the_same_tenant_is_409(
-    api: Api, acme: str, organization: dict[str, Any], make_website: Callable[..., dict[str, Any]]
+def test_a_hostname_served_by_a_website_of_the_same_tenant_is_409(
+    api: Api,
+    acme: str,
+    organization: dict[str, Any],
+    make_website: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
 ) -> None:
     # given
-    make_website(acme, organization["id"])
+    website = make_website(acme, organization["id"])
+    verify_hostname(acme, website["id"], "shop.acme.de")
 
     # when
     reply = api.call("POST", WEBSITES, token=acme, body=website_body(organization["id"], name="Copy"))
@@ -238,23 +268,26 @@ def test_a_hostname_released_by_an_update_can_be_claimed_by_another_website(
     make_tenant: Callable[..., str],
     make_organization: Callable[..., dict[str, Any]],
     make_website: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
     table: Table,
 ) -> None:
-    # given acme's website gives up shop.acme.de for www.acme.de
+    # given acme's website, serving shop.acme.de, gives it up for www.acme.de
     website = make_website(acme, organization["id"])
+    verify_hostname(acme, website["id"], "shop.acme.de")
     reply = api.call(
-        "PATCH", f"{WEBSITES}/{website['id']}", token=acme, body={"hostnames": ["www.acme.de"], "version": 1}
+        "PATCH", f"{WEBSITES}/{website['id']}", token=acme, body={"hostnames": ["www.acme.de"], "version": 2}
     )
     assert reply.status == 200, reply.body
+    assert reply.body["verified_hostnames"] == []
     assert table.get("HOST#shop.acme.de", "HOST") is None
 
-    # when nordic claims shop.acme.de
+    # when nordic claims shop.acme.de and verifies it
     nordic = make_tenant("nordic")
     claimed = make_website(nordic, make_organization(nordic)["id"], hostnames=["shop.acme.de"])
+    verify_hostname(nordic, claimed["id"], "shop.acme.de")
 
     # then
     assert table.get("HOST#shop.acme.de", "HOST")["data"]["website_id"] == claimed["id"]  # type: ignore[index]
-    assert table.get("HOST#www.acme.de", "HOST")["data"]["website_id"] == website["id"]  # type: ignore[index]
 
 
 def test_an_update_claiming_a_taken_hostname_is_409_and_releases_nothing(
@@ -262,11 +295,13 @@ def test_an_update_claiming_a_taken_hostname_is_409_and_releases_nothing(
     acme: str,
     organization: dict[str, Any],
     make_website: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
     table: Table,
 ) -> None:
-    # given two websites
+    # given two websites, the second serving its hostname
     first = make_website(acme, organization["id"], hostnames=["first.acme.de"])
-    make_website(acme, organization["id"], hostnames=["second.acme.de"])
+    second = make_website(acme, organization["id"], hostnames=["second.acme.de"])
+    verify_hostname(acme, second["id"], "second.acme.de")
     before = table.items()
 
     # when the first swaps its hostname for the second's
@@ -287,13 +322,15 @@ def test_deleting_a_website_releases_its_hostnames(
     acme: str,
     organization: dict[str, Any],
     make_website: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
     table: Table,
 ) -> None:
-    # given
+    # given a website serving one hostname, the other pending
     website = make_website(acme, organization["id"], hostnames=["a.acme.de", "b.acme.de"])
+    verify_hostname(acme, website["id"], "a.acme.de")
 
     # when
-    reply = api.call("DELETE", f"{WEBSITES}/{website['id']}", token=acme, headers={"If-Match": '"1"'})
+    reply = api.call("DELETE", f"{WEBSITES}/{website['id']}", token=acme, headers={"If-Match": '"2"'})
 
     # then
     assert reply.status == 204
@@ -304,7 +341,7 @@ def test_deleting_a_website_releases_its_hostnames(
 
 @pytest.mark.parametrize(
     ("method", "body", "headers"),
-    [("PATCH", {"hostnames": ["c.acme.de"], "version": 1}, {}), ("DELETE", None, {"If-Match": '"1"'})],
+    [("PATCH", {"hostnames": ["c.acme.de"], "version": 3}, {}), ("DELETE", None, {"If-Match": '"3"'})],
     ids=["update", "delete"],
 )
 def test_a_website_never_releases_a_hostname_another_website_holds(
@@ -312,6 +349,7 @@ def test_a_website_never_releases_a_hostname_another_website_holds(
     acme: str,
     organization: dict[str, Any],
     make_website: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
     table: Table,
     method: str,
     body: dict[str, Any] | None,
@@ -319,6 +357,8 @@ def test_a_website_never_releases_a_hostname_another_website_holds(
 ) -> None:
     # given a website whose hostname's routing entry names another website (an inconsistent table)
     website = make_website(acme, organization["id"], hostnames=["a.acme.de", "b.acme.de"])
+    verify_hostname(acme, website["id"], "a.acme.de")
+    verify_hostname(acme, website["id"], "b.acme.de")
     table.set_data("HOST#b.acme.de", "HOST", "website_id", "web_01J00000000000000000000000")
     before = table.items()
 
@@ -497,10 +537,17 @@ def test_the_public_view_of_a_host_has_public_settings_only(
     acme: str,
     make_organization: Callable[..., dict[str, Any]],
     make_website: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
 ) -> None:
-    # given
+    # given a website serving shop.acme.de, and naming a pending hostname too
     organization = make_organization(acme, tax_basis="billing", prices_include_tax=True)
-    website = make_website(acme, organization["id"], locale_fallbacks={"en": ["de-DE"]})
+    website = make_website(
+        acme,
+        organization["id"],
+        hostnames=["shop.acme.de", "pending.acme.de"],
+        locale_fallbacks={"en": ["de-DE"]},
+    )
+    verify_hostname(acme, website["id"], "shop.acme.de")
 
     # when anyone asks, without a token
     reply = api.call("GET", "/v1/public/websites/by-host/shop.acme.de")
@@ -527,10 +574,15 @@ def test_the_public_view_of_a_host_has_public_settings_only(
 
 
 def test_the_public_view_ignores_the_hosts_case(
-    api: Api, acme: str, organization: dict[str, Any], make_website: Callable[..., dict[str, Any]]
+    api: Api,
+    acme: str,
+    organization: dict[str, Any],
+    make_website: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
 ) -> None:
     # given
     website = make_website(acme, organization["id"])
+    verify_hostname(acme, website["id"], "shop.acme.de")
 
     # when
     reply = api.call("GET", "/v1/public/websites/by-host/SHOP.Acme.de")
@@ -540,10 +592,15 @@ def test_the_public_view_ignores_the_hosts_case(
 
 
 def test_the_public_view_of_an_inactive_website_is_404(
-    api: Api, acme: str, organization: dict[str, Any], make_website: Callable[..., dict[str, Any]]
+    api: Api,
+    acme: str,
+    organization: dict[str, Any],
+    make_website: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
 ) -> None:
     # given
-    make_website(acme, organization["id"], active=False)
+    website = make_website(acme, organization["id"], active=False)
+    verify_hostname(acme, website["id"], "shop.acme.de")
 
     # when
     reply = api.call("GET", "/v1/public/websites/by-host/shop.acme.de")
@@ -558,10 +615,12 @@ def test_the_public_view_of_an_unknown_host_is_404(
     acme: str,
     organization: dict[str, Any],
     make_website: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
     hostname: str,
 ) -> None:
     # given
-    make_website(acme, organization["id"])
+    website = make_website(acme, organization["id"])
+    verify_hostname(acme, website["id"], "shop.acme.de")
 
     # when
     reply = api.call("GET", f"/v1/public/websites/by-host/{hostname}")
@@ -571,14 +630,302 @@ def test_the_public_view_of_an_unknown_host_is_404(
 
 
 def test_the_public_view_of_a_deleted_website_is_404(
-    api: Api, acme: str, organization: dict[str, Any], make_website: Callable[..., dict[str, Any]]
+    api: Api,
+    acme: str,
+    organization: dict[str, Any],
+    make_website: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
 ) -> None:
     # given
     website = make_website(acme, organization["id"])
-    api.call("DELETE", f"{WEBSITES}/{website['id']}", token=acme, headers={"If-Match": '"1"'})
+    verify_hostname(acme, website["id"], "shop.acme.de")
+    api.call("DELETE", f"{WEBSITES}/{website['id']}", token=acme, headers={"If-Match": '"2"'})
 
     # when
     reply = api.call("GET", "/v1/public/websites/by-host/shop.acme.de")
 
     # then
     assert_problem(reply, 404)
+
+
+def test_the_public_view_of_a_pending_hostname_is_404(
+    api: Api, acme: str, organization: dict[str, Any], make_website: Callable[..., dict[str, Any]]
+) -> None:
+    # given a website naming shop.acme.de, never verified
+    make_website(acme, organization["id"])
+
+    # when
+    reply = api.call("GET", "/v1/public/websites/by-host/shop.acme.de")
+
+    # then
+    assert_problem(reply, 404)
+
+
+# --- hostname ownership: pending claims, DNS challenges, reserved names -----------------------------------
+
+
+@pytest.fixture
+def nordic(make_tenant: Callable[..., str]) -> str:
+    return make_tenant("nordic")
+
+
+def hostnames_of(api: Api, token: str, website_id: str) -> dict[str, dict[str, Any]]:
+    reply = api.call("GET", f"{WEBSITES}/{website_id}/hostnames", token=token)
+    assert reply.status == 200, reply.body
+    return {item["hostname"]: item for item in reply.body["items"]}
+
+
+def verification(website_id: str, hostname: str) -> str:
+    return f"{WEBSITES}/{website_id}/hostnames/{hostname}/verification"
+
+
+def test_a_pending_claim_blocks_no_other_tenant(
+    api: Api,
+    acme: str,
+    organization: dict[str, Any],
+    nordic: str,
+    make_organization: Callable[..., dict[str, Any]],
+    make_website: Callable[..., dict[str, Any]],
+) -> None:
+    # given acme names www.nordic.se first
+    make_website(acme, organization["id"], hostnames=["www.nordic.se"])
+
+    # when nordic names it too
+    body = website_body(make_organization(nordic)["id"], name="Nordic", hostnames=["www.nordic.se"])
+    reply = api.call("POST", WEBSITES, token=nordic, body=body)
+
+    # then
+    assert reply.status == 201, reply.body
+
+
+def test_the_hostnames_say_what_record_proves_each_with_a_token_per_tenant(
+    api: Api,
+    acme: str,
+    organization: dict[str, Any],
+    nordic: str,
+    make_organization: Callable[..., dict[str, Any]],
+    make_website: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
+) -> None:
+    # given acme's website, one hostname verified, and nordic's naming the same pending one
+    website = make_website(acme, organization["id"], hostnames=["a.acme.de", "www.nordic.se"])
+    verify_hostname(acme, website["id"], "a.acme.de")
+    theirs = make_website(nordic, make_organization(nordic)["id"], hostnames=["www.nordic.se"])
+
+    # when
+    mine = hostnames_of(api, acme, website["id"])
+    other = hostnames_of(api, nordic, theirs["id"])
+
+    # then
+    assert {name: item["status"] for name, item in mine.items()} == {
+        "a.acme.de": "verified",
+        "www.nordic.se": "pending",
+    }
+    challenge = mine["www.nordic.se"]["challenge"]
+    assert challenge["type"] == "TXT"
+    assert challenge["name"] == "_kontor-challenge.www.nordic.se"
+    assert challenge["value"].startswith("kontor-verification=")
+    assert other["www.nordic.se"]["challenge"]["value"] != challenge["value"]
+
+
+def test_a_hostname_without_its_published_challenge_is_not_verified_and_nothing_is_written(
+    api: Api,
+    acme: str,
+    organization: dict[str, Any],
+    make_website: Callable[..., dict[str, Any]],
+    publish_txt: Callable[[str, str], None],
+    table: Table,
+) -> None:
+    # given a record at the challenge's name that holds another value
+    website = make_website(acme, organization["id"])
+    publish_txt("_kontor-challenge.shop.acme.de", "kontor-verification=someone-else")
+    before = table.items()
+
+    # when
+    reply = api.call("POST", verification(website["id"], "shop.acme.de"), token=acme)
+
+    # then
+    body = assert_problem(reply, 409)
+    assert body["type"].endswith("/hostname-not-proven")
+    assert "_kontor-challenge.shop.acme.de" in body["detail"]
+    assert table.items() == before
+
+
+def test_another_tenants_published_challenge_does_not_verify_a_hostname(
+    api: Api,
+    acme: str,
+    organization: dict[str, Any],
+    nordic: str,
+    make_organization: Callable[..., dict[str, Any]],
+    make_website: Callable[..., dict[str, Any]],
+    publish_txt: Callable[[str, str], None],
+) -> None:
+    # given nordic published its challenge for www.nordic.se, which acme's website names too
+    theirs = make_website(nordic, make_organization(nordic)["id"], hostnames=["www.nordic.se"])
+    challenge = hostnames_of(api, nordic, theirs["id"])["www.nordic.se"]["challenge"]
+    publish_txt(challenge["name"], challenge["value"])
+    mine = make_website(acme, organization["id"], hostnames=["www.nordic.se"])
+
+    # when acme verifies
+    reply = api.call("POST", verification(mine["id"], "www.nordic.se"), token=acme)
+
+    # then
+    assert_problem(reply, 409)
+    assert hostnames_of(api, acme, mine["id"])["www.nordic.se"]["status"] == "pending"
+
+
+def test_once_a_tenant_verifies_a_hostname_other_pending_claims_cannot_verify_it(
+    api: Api,
+    acme: str,
+    organization: dict[str, Any],
+    nordic: str,
+    make_organization: Callable[..., dict[str, Any]],
+    make_website: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
+    publish_txt: Callable[[str, str], None],
+    table: Table,
+) -> None:
+    # given acme's pending claim of www.nordic.se (its challenge published too), then nordic verifies it
+    mine = make_website(acme, organization["id"], hostnames=["www.nordic.se"])
+    challenge = hostnames_of(api, acme, mine["id"])["www.nordic.se"]["challenge"]
+    publish_txt(challenge["name"], challenge["value"])
+    theirs = make_website(nordic, make_organization(nordic)["id"], hostnames=["www.nordic.se"])
+    verify_hostname(nordic, theirs["id"], "www.nordic.se")
+    before = table.items()
+
+    # when acme verifies
+    reply = api.call("POST", verification(mine["id"], "www.nordic.se"), token=acme)
+
+    # then its claim stays pending, and the host serves nordic's website
+    assert "already served by another website" in assert_problem(reply, 409)["detail"]
+    assert table.items() == before
+    assert hostnames_of(api, acme, mine["id"])["www.nordic.se"]["status"] == "pending"
+    assert api.call("GET", "/v1/public/websites/by-host/www.nordic.se").body["id"] == theirs["id"]
+
+
+def test_verifying_a_verified_hostname_again_changes_nothing(
+    api: Api,
+    acme: str,
+    organization: dict[str, Any],
+    make_website: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
+    table: Table,
+) -> None:
+    # given
+    website = make_website(acme, organization["id"])
+    verify_hostname(acme, website["id"], "shop.acme.de")
+    before = table.items()
+
+    # when
+    reply = api.call("POST", verification(website["id"], "SHOP.acme.de"), token=acme)
+
+    # then
+    assert reply.status == 200, reply.body
+    assert reply.body["status"] == "verified"
+    assert table.items() == before
+
+
+def test_verifying_a_hostname_the_website_does_not_name_is_404(
+    api: Api, acme: str, organization: dict[str, Any], make_website: Callable[..., dict[str, Any]]
+) -> None:
+    # given
+    website = make_website(acme, organization["id"])
+
+    # when
+    reply = api.call("POST", verification(website["id"], "other.acme.de"), token=acme)
+
+    # then
+    assert_problem(reply, 404)
+
+
+def test_dropping_a_pending_hostname_releases_nothing_and_keeps_the_verified_ones(
+    api: Api,
+    acme: str,
+    organization: dict[str, Any],
+    make_website: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
+    table: Table,
+) -> None:
+    # given a website serving a.acme.de, b.acme.de pending
+    website = make_website(acme, organization["id"], hostnames=["a.acme.de", "b.acme.de"])
+    verify_hostname(acme, website["id"], "a.acme.de")
+
+    # when it drops b.acme.de
+    reply = api.call(
+        "PATCH", f"{WEBSITES}/{website['id']}", token=acme, body={"hostnames": ["a.acme.de"], "version": 2}
+    )
+
+    # then
+    assert reply.status == 200, reply.body
+    assert reply.body["verified_hostnames"] == ["a.acme.de"]
+    assert table.get("HOST#a.acme.de", "HOST") is not None
+
+
+@pytest.mark.parametrize(
+    "hostname",
+    ["localhost", "shop.localhost", "127.0.0.1", "10.1", "intranet", "kontor.dev", "api.kontor.dev"],
+)
+def test_a_reserved_hostname_is_422_with_its_path(
+    api: Api, acme: str, organization: dict[str, Any], table: Table, hostname: str
+) -> None:
+    # given
+    before = table.keys()
+
+    # when
+    body = website_body(organization["id"], hostnames=["shop.acme.de", hostname])
+    reply = api.call("POST", WEBSITES, token=acme, body=body)
+
+    # then
+    assert error_locs(reply) == ["body.hostnames[1]"]
+    assert table.keys() == before
+
+
+def test_an_update_adding_a_reserved_hostname_is_422(
+    api: Api, acme: str, organization: dict[str, Any], make_website: Callable[..., dict[str, Any]]
+) -> None:
+    # given
+    website = make_website(acme, organization["id"])
+
+    # when
+    reply = api.call(
+        "PATCH",
+        f"{WEBSITES}/{website['id']}",
+        token=acme,
+        body={"hostnames": ["shop.acme.de", "192.168.0.1"], "version": 1},
+    )
+
+    # then
+    assert error_locs(reply) == ["body.hostnames[1]"]
+
+
+def test_a_patch_racing_a_change_of_the_hostnames_is_412_with_the_current_version(
+    api: Api,
+    acme: str,
+    organization: dict[str, Any],
+    make_website: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
+    table: Table,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given a website serving shop.acme.de (version 2), and a concurrent change that drops it and
+    # commits between this request's read and its write
+    from chalicelib.services import websites
+
+    website = make_website(acme, organization["id"])
+    verify_hostname(acme, website["id"], "shop.acme.de")
+    inheritance = websites._inheritance
+
+    def racing(tenant_id: str, organization_id: str) -> Any:
+        table.bump_version("T#acme#WEBSITE", website["id"])
+        table.set_data("HOST#shop.acme.de", "HOST", "website_id", "released-meanwhile")
+        return inheritance(tenant_id, organization_id)
+
+    monkeypatch.setattr(websites, "_inheritance", racing)
+
+    # when this request drops shop.acme.de too
+    reply = api.call(
+        "PATCH", f"{WEBSITES}/{website['id']}", token=acme, body={"hostnames": ["www.acme.de"], "version": 2}
+    )
+
+    # then the stale version is the answer
+    assert assert_problem(reply, 412)["current_version"] == 3

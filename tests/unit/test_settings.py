@@ -181,3 +181,20 @@ def test_the_dev_issuer_signs_in_everyone_and_vouches_for_its_emails() -> None:
     dev = built.trusted_issuers[-1]
     # then it signs in staff and customer users, and a token without email_verified is accepted
     assert (dev.signs_in, dev.emails_verified) == ({"staff", "customer"}, True)
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_a_dns_records_file_is_refused_in_deployed_stages(stage: str) -> None:
+    # given a deployed stage told to take TXT records from a file
+    # when / then the settings are refused (whoever writes the file would own every hostname)
+    with pytest.raises(ValidationError, match="a DNS records file stands in for DNS only"):
+        settings(stage=stage, dns_records_file="/tmp/records.json")
+
+
+def test_load_settings_reads_the_platform_domains_as_a_list(fresh_settings: pytest.MonkeyPatch) -> None:
+    # given two platform domains in the environment
+    fresh_settings.setenv("KONTOR_PLATFORM_DOMAINS", "Kontor.dev, kontor-cdn.net ,")
+    # when the settings are read
+    built = get_settings()
+    # then both are reserved, lowercase
+    assert built.platform_domains == ("kontor.dev", "kontor-cdn.net")

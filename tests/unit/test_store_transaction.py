@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
 
-from chalicelib.platform.errors import Conflict
+from chalicelib.platform.errors import Conflict, PreconditionFailed
+from chalicelib.store import repository
 from chalicelib.store.keys import Key
-from chalicelib.store.repository import Transaction
+from chalicelib.store.repository import Record, Transaction
 
 
 def _cancelled(*codes: str | None) -> TransactWriteError:
@@ -50,3 +52,22 @@ def test_a_guard_items_stale_version_raises_its_own_problem() -> None:
     problem = transaction._failure(_cancelled("ConditionalCheckFailed"))
     # then that problem is the answer (not the guard's version, which no client ever saw)
     assert problem is changed
+
+
+def test_a_stale_version_is_the_answer_when_a_guarded_write_failed_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given a website update that releases a hostname, racing a change that bumped the website to 2
+    # and released that hostname first
+    monkeypatch.setattr(repository, "get", lambda key, consistent=True: Record(key, "website", {}, version=2))
+    released = Conflict("hostname 'shop.acme.de' is no longer held by this website")
+    transaction = Transaction()
+    transaction.replace(Key("T#acme#WEBSITE", "web_1"), "website", {}, expected_version=1)
+    transaction.delete(
+        Key("HOST#shop.acme.de", "HOST"), data_equals={"website_id": "web_1"}, on_failure=released
+    )
+    # when DynamoDB cancels both writes on their conditions (the delete is sent first)
+    problem = transaction._failure(_cancelled("ConditionalCheckFailed", "ConditionalCheckFailed"))
+    # then the answer is the stale version, with the version stored now
+    assert isinstance(problem, PreconditionFailed)
+    assert problem.extensions == {"current_version": 2}

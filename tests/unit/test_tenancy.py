@@ -234,8 +234,13 @@ def test_public_view_exposes_no_private_field() -> None:
 
 
 def test_public_view_carries_effective_values() -> None:
-    # given a website inheriting its defaults and time zone from the organization and tenant
-    site = website(guest_browsing=True)
+    # given a website inheriting its defaults and time zone from the organization and tenant, serving
+    # one verified hostname and naming a pending one (which the public never sees)
+    site = website(
+        guest_browsing=True,
+        hostnames=["shop.acme.ch", "pending.acme.ch"],
+        verified_hostnames=["shop.acme.ch"],
+    )
     # when its public view is built
     view = public_view(tenant_settings(timezone="Europe/Berlin"), organization(), site)
     # then it shows the resolved values
