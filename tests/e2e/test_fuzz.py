@@ -26,7 +26,7 @@ from .stack import PROJECT_ROOT, Stack
 from .support import PROBLEM_JSON
 
 # The bounded run of `make test`; `make fuzz` sets more examples, the coverage phase and a random seed.
-BOUNDED_MAX_EXAMPLES = 3
+BOUNDED_MAX_EXAMPLES = 2
 BOUNDED_SEED = 20260817
 BOUNDED_PHASES = "examples,fuzzing"
 # Chalice's local server, not the app, answers TRACE and QUERY (501, text/html): API Gateway never
