@@ -56,6 +56,17 @@ test-e2e: install
 
 test: install lint test-unit test-integration test-e2e infra-check
 
+# Fuzzing the committed OpenAPI on the local stack (tests/e2e/test_fuzz.py): more examples than the
+# bounded run of `make test`, the coverage phase, and a random seed; `make fuzz FUZZ_SEED=<n>` replays one.
+.PHONY: fuzz
+FUZZ_MAX_EXAMPLES ?= 50
+fuzz: install
+	@seed="$(FUZZ_SEED)"; seed="$${seed:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"; \
+	echo "fuzz seed: $$seed (make fuzz FUZZ_SEED=$$seed replays this run)"; \
+	FUZZ_SEED="$$seed" FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_PHASES=examples,coverage,fuzzing \
+		$(BIN)/pytest tests/e2e/test_fuzz.py; status=$$?; \
+	echo "fuzz seed: $$seed"; exit $$status
+
 infra-synth: install
 	rm -rf $(CDK_OUT)
 	cd infrastructure && $(OFFLINE) $(CDK_ENV) ../$(CDK) synth --quiet
