@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from chalicelib.api.parameters import PATH_PARAMETERS
+
 PROBLEM_JSON = "application/problem+json"
 RFC3339_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance", "errors", "current_version"}
@@ -102,3 +104,8 @@ def staff_user_body(email: str = "sam.sales@acme.example", **overrides: Any) -> 
 
 def staff_role_body(**overrides: Any) -> dict[str, Any]:
     return {"name": "Customer care", "permissions": ["customers.read", "customer_groups.read"], **overrides}
+
+
+def well_formed_path(path: str) -> str:
+    """A route's path with a well-formed value for each parameter (its declared example)."""
+    return re.sub(r"{(\w+)}", lambda match: PATH_PARAMETERS[match[1]].example, path)

@@ -13,14 +13,13 @@ from typing import Any
 import pytest
 
 from app import app as chalice_app  # noqa: F401 - registers every route in ROUTES
-from chalicelib.api.parameters import PATH_PARAMETERS
 from chalicelib.api.routing import ROUTES, RouteSpec
 from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.permissions import Permission
 from chalicelib.platform.settings import get_settings
 
 from .conftest import Api, AwsCalls, Moto, Table
-from .support import assert_problem, error_locs, organization_body, website_body
+from .support import assert_problem, error_locs, organization_body, website_body, well_formed_path
 
 ORGANIZATIONS = "/v1/admin/organizations"
 WEBSITES = "/v1/admin/websites"
@@ -61,11 +60,6 @@ def token_for(
     return token
 
 
-def _placeholders(path: str) -> str:
-    """The path with a well-formed value for each parameter (its declared example)."""
-    return re.sub(r"{(\w+)}", lambda match: PATH_PARAMETERS[match[1]].example, path)
-
-
 # --- path parameters (every route that takes one) --------------------------------------------------------
 
 PATH_CASES = [(spec, name) for spec in ROUTES for name in re.findall(r"{(\w+)}", spec.path)]
@@ -81,7 +75,7 @@ def test_a_path_parameter_that_cannot_name_a_record_is_404_before_anything_is_re
     api: Api, aws_calls: AwsCalls, spec: RouteSpec, name: str, value: str
 ) -> None:
     # given a path whose other parameters are well formed
-    path = _placeholders(spec.path.replace("{" + name + "}", value))
+    path = well_formed_path(spec.path.replace("{" + name + "}", value))
 
     # when it is called without a token
     reply = api.call(spec.method, path, body={} if spec.body is not None else None)
@@ -189,7 +183,7 @@ def test_a_body_that_is_not_a_json_object_is_refused_and_nothing_is_written(
     before = table.keys()
 
     # when
-    reply = api.call(spec.method, _placeholders(spec.path), token=token, raw=raw)
+    reply = api.call(spec.method, well_formed_path(spec.path), token=token, raw=raw)
 
     # then
     assert_problem(reply, status)
@@ -207,7 +201,7 @@ def test_nan_and_infinity_are_not_json_and_nothing_is_written(
 
     # when
     reply = api.call(
-        spec.method, _placeholders(spec.path), token=token, raw=f'{{"version": {constant}}}'.encode()
+        spec.method, well_formed_path(spec.path), token=token, raw=f'{{"version": {constant}}}'.encode()
     )
 
     # then
@@ -224,7 +218,7 @@ def test_an_unknown_field_is_422_on_every_route_with_a_body(
     before = table.keys()
 
     # when
-    reply = api.call(spec.method, _placeholders(spec.path), token=token, body={"is_admin": True})
+    reply = api.call(spec.method, well_formed_path(spec.path), token=token, body={"is_admin": True})
 
     # then
     assert "body.is_admin" in error_locs(reply)
@@ -244,7 +238,7 @@ def test_a_body_over_the_size_limit_is_413_and_nothing_is_written(
     before = table.keys()
 
     # when
-    reply = api.call(spec.method, _placeholders(spec.path), token=token, raw=raw)
+    reply = api.call(spec.method, well_formed_path(spec.path), token=token, raw=raw)
 
     # then
     assert_problem(reply, 413)
