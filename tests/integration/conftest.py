@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -56,6 +55,7 @@ class Moto:
     dynamodb: Any
     streams: Any
     sqs: Any
+    _empty_table: Any = None  # moto's model of the table holding only the platform operator
 
     def table_model(self, name: str) -> Any:
         """moto's own model of a table: its items read in microseconds, where a Scan through moto's
@@ -64,6 +64,18 @@ class Moto:
 
     def dynamodb_backend(self) -> Any:
         return dynamodb_backends[DEFAULT_ACCOUNT_ID][get_settings().aws_region]
+
+    def put_empty_table(self) -> None:
+        """The table with nothing but the platform operator, in a just-reset moto. It is made once
+        (CreateTable and the operator's transaction cost ~150 ms under moto) and copied after that."""
+        from chalicelib.services.tenants import ensure_platform_operator
+
+        name = get_settings().table_name
+        if self._empty_table is None:
+            create_table(self.dynamodb, name)
+            ensure_platform_operator(PLATFORM_OPERATOR, "Platform Operator")
+            self._empty_table = copy.deepcopy(self.table_model(name))
+        self.dynamodb_backend().tables[name] = copy.deepcopy(self._empty_table)
 
 
 @pytest.fixture(scope="package")
@@ -84,17 +96,12 @@ def mocked_aws(dev_issuer_dir: Path) -> Iterator[Moto]:
 
 
 def _fresh_account(mocked_aws: Moto) -> dict[str, str]:
-    """moto forgets everything, then the table, the queues and the platform operator are made again.
+    """moto forgets everything, then the table, the queues and the platform operator are there again.
     Returns the queue URLs by name."""
-    from chalicelib.services.tenants import ensure_platform_operator
-
     mocked_aws.mock.reset()
     reset_settings()
-    settings = get_settings()
-    create_table(mocked_aws.dynamodb, settings.table_name)
-    urls = create_queues(mocked_aws.sqs, settings.queue_prefix)
-    ensure_platform_operator(PLATFORM_OPERATOR, "Platform Operator")
-    return urls
+    mocked_aws.put_empty_table()
+    return create_queues(mocked_aws.sqs, get_settings().queue_prefix)
 
 
 @pytest.fixture
@@ -150,26 +157,25 @@ class Api:
         return self.client.lambda_.invoke(function_name, event).payload
 
 
-@contextmanager
-def _api(token_dir: Path) -> Iterator[Api]:
+@pytest.fixture(scope="package")
+def chalice_client(mocked_aws: Moto) -> Iterator[Any]:
+    """One chalice.test.Client for the tier: it keeps nothing between calls, and takes ~80 ms to build."""
     from chalice.test import Client
 
     from app import app
 
     with Client(app, stage_name="test") as client:
-        yield Api(client, token_dir)
+        yield client
 
 
 @pytest.fixture
-def api(aws: dict[str, str], dev_issuer_dir: Path) -> Iterator[Api]:
-    with _api(dev_issuer_dir) as made:
-        yield made
+def api(aws: dict[str, str], chalice_client: Any, dev_issuer_dir: Path) -> Api:
+    return Api(chalice_client, dev_issuer_dir)
 
 
 @pytest.fixture(scope="module")
-def module_api(module_aws: dict[str, str], dev_issuer_dir: Path) -> Iterator[Api]:
-    with _api(dev_issuer_dir) as made:
-        yield made
+def module_api(module_aws: dict[str, str], chalice_client: Any, dev_issuer_dir: Path) -> Api:
+    return Api(chalice_client, dev_issuer_dir)
 
 
 @pytest.fixture
@@ -627,14 +633,33 @@ def aws_calls(monkeypatch: pytest.MonkeyPatch) -> AwsCalls:
     return calls
 
 
-# Round trips measured by tests/integration/test_round_trips.py, printed after the run.
+# Round trips measured by tests/integration/test_round_trips.py, printed after the run. A test appends
+# to MEASURED_ROUND_TRIPS; its report carries them (from a pytest-xdist worker to the controller, too)
+# and the summary prints what the reports carried.
 MEASURED_ROUND_TRIPS: list[tuple[str, list[str]]] = []
+_ROUND_TRIPS_PROPERTY = "dynamodb_round_trips"
+_REPORTED_ROUND_TRIPS: list[tuple[str, list[str]]] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    if call.when == "call" and MEASURED_ROUND_TRIPS:
+        report = outcome.get_result()
+        report.user_properties.append((_ROUND_TRIPS_PROPERTY, list(MEASURED_ROUND_TRIPS)))
+        MEASURED_ROUND_TRIPS.clear()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    for name, measured in report.user_properties:
+        if name == _ROUND_TRIPS_PROPERTY:
+            _REPORTED_ROUND_TRIPS.extend((case, list(operations)) for case, operations in measured)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if not MEASURED_ROUND_TRIPS:
+    if not _REPORTED_ROUND_TRIPS:
         return
     terminalreporter.section("DynamoDB round trips per request")
-    width = max(len(case) for case, _ in MEASURED_ROUND_TRIPS)
-    for case, operations in MEASURED_ROUND_TRIPS:
+    width = max(len(case) for case, _ in _REPORTED_ROUND_TRIPS)
+    for case, operations in _REPORTED_ROUND_TRIPS:
         terminalreporter.write_line(f"{case:<{width}}  {len(operations)}  {' + '.join(operations) or '-'}")
