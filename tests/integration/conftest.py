@@ -7,6 +7,11 @@ factories (``make_tenant``, ``make_staff``, ``make_organization``, ``make_websit
 with users), this offers what the tests need to look behind the API: the
 table's items (``table``), the outbox pipeline driven by moto's table stream (``outbox``) and a
 counter of AWS calls (``aws_calls``). Bodies and assertions shared by the tests live in ``support.py``.
+
+Tests that only read a world, or are refused by it, share it: ``module_factories``, ``module_table``
+and ``module_outbox`` work on one account per module, and ``worlds`` builds each world once and puts
+it back before every test that asks for it (the authorization matrices). A module uses either these
+or the function-scoped fixtures, never both: ``aws`` wipes the account the module shares.
 """
 
 from __future__ import annotations
