@@ -48,13 +48,19 @@ format: $(PY_STAMP)
 test-unit: $(PY_STAMP)
 	$(BIN)/pytest tests/unit --disable-socket --allow-unix-socket
 
+# On every core (pytest-xdist); the tests sharing a world (xdist_group) stay on one worker.
 test-integration: $(PY_STAMP)
-	$(BIN)/pytest tests/integration
+	$(BIN)/pytest tests/integration --numprocesses=auto --dist=loadgroup
 
 test-e2e: install
 	$(BIN)/pytest tests/e2e
 
-test: install lint test-unit test-integration test-e2e infra-check
+# Every tier at once, each one's output printed whole when it ends; any failing tier (pytest's exit
+# code 5, "no tests", too) fails the run once all have finished. Side by side they fill both cores:
+# the integration tier is CPU-bound, the e2e stack mostly waits on I/O, the others are short.
+TIERS := test-integration test-e2e infra-check test-unit lint
+test: install
+	$(MAKE) --no-print-directory --jobs=$(words $(TIERS)) --keep-going --output-sync=target $(TIERS)
 
 # Fuzzing the committed OpenAPI on the local stack (tests/e2e/test_fuzz.py): more examples than the
 # bounded run of `make test`, the coverage phase, and a random seed; `make fuzz FUZZ_SEED=<n>` replays one.

@@ -8,22 +8,29 @@ with users; ``verify_hostname`` to pass a hostname's DNS challenge), this offers
 to look behind the API: the table's items (``table``), the outbox pipeline driven by moto's table
 stream (``outbox``) and a counter of AWS calls (``aws_calls``). Bodies and assertions shared by the
 tests live in ``support.py``.
+
+Tests that only read a world, or are refused by it, share it: ``module_factories``, ``module_table``
+and ``module_outbox`` work on one account per module, and ``worlds`` builds each world once and puts
+it back before every test that asks for it (the authorization matrices). A module uses either these
+or the function-scoped fixtures, never both: ``aws`` wipes the account the module shares.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import boto3
 import pytest
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.client import BaseClient
 from moto import mock_aws
-from moto.core.models import MockAWS
+from moto.core.models import DEFAULT_ACCOUNT_ID, MockAWS
+from moto.dynamodb.models import dynamodb_backends
 
 from chalicelib.platform.aws import reset_clients
 from chalicelib.platform.dev_issuer import mint_token
@@ -32,7 +39,16 @@ from chalicelib.platform.settings import get_settings, reset_settings
 from chalicelib.store.schema import create_table
 from chalicelib.store.table import reset_connection
 
-from .support import customer_body, organization_body, tenant_body, unit_body, users_path, website_body
+from .support import (
+    customer_body,
+    organization_body,
+    staff_role_body,
+    staff_user_body,
+    tenant_body,
+    unit_body,
+    users_path,
+    website_body,
+)
 
 PLATFORM_OPERATOR = "operator@kontor.example"
 
@@ -45,6 +61,27 @@ class Moto:
     dynamodb: Any
     streams: Any
     sqs: Any
+    _empty_table: Any = None  # moto's model of the table holding only the platform operator
+
+    def table_model(self, name: str) -> Any:
+        """moto's own model of a table: its items read in microseconds, where a Scan through moto's
+        response serializer takes a second for a few hundred items."""
+        return self.dynamodb_backend().get_table(name)
+
+    def dynamodb_backend(self) -> Any:
+        return dynamodb_backends[DEFAULT_ACCOUNT_ID][get_settings().aws_region]
+
+    def put_empty_table(self) -> None:
+        """The table with nothing but the platform operator, in a just-reset moto. It is made once
+        (CreateTable and the operator's transaction cost ~150 ms under moto) and copied after that."""
+        from chalicelib.services.tenants import ensure_platform_operator
+
+        name = get_settings().table_name
+        if self._empty_table is None:
+            create_table(self.dynamodb, name)
+            ensure_platform_operator(PLATFORM_OPERATOR, "Platform Operator")
+            self._empty_table = copy.deepcopy(self.table_model(name))
+        self.dynamodb_backend().tables[name] = copy.deepcopy(self._empty_table)
 
 
 @pytest.fixture(scope="package")
@@ -64,19 +101,26 @@ def mocked_aws(dev_issuer_dir: Path) -> Iterator[Moto]:
     reset_clients()
 
 
-@pytest.fixture
-def aws(mocked_aws: Moto) -> dict[str, str]:
-    """A fresh account for each test: moto forgets everything, then the table, the queues and the
-    platform operator are made again. Returns the queue URLs by name."""
-    from chalicelib.services.tenants import ensure_platform_operator
-
+def _fresh_account(mocked_aws: Moto) -> dict[str, str]:
+    """moto forgets everything, then the table, the queues and the platform operator are there again.
+    Returns the queue URLs by name."""
     mocked_aws.mock.reset()
     reset_settings()
-    settings = get_settings()
-    create_table(mocked_aws.dynamodb, settings.table_name)
-    urls = create_queues(mocked_aws.sqs, settings.queue_prefix)
-    ensure_platform_operator(PLATFORM_OPERATOR, "Platform Operator")
-    return urls
+    mocked_aws.put_empty_table()
+    return create_queues(mocked_aws.sqs, get_settings().queue_prefix)
+
+
+@pytest.fixture
+def aws(mocked_aws: Moto) -> dict[str, str]:
+    """A fresh account for each test. Returns the queue URLs by name."""
+    return _fresh_account(mocked_aws)
+
+
+@pytest.fixture(scope="module")
+def module_aws(mocked_aws: Moto) -> dict[str, str]:
+    """A fresh account for a module whose tests share worlds (``worlds``); never mix it with ``aws``
+    in one module, which would wipe it. Returns the queue URLs by name."""
+    return _fresh_account(mocked_aws)
 
 
 @dataclass
@@ -119,13 +163,25 @@ class Api:
         return self.client.lambda_.invoke(function_name, event).payload
 
 
-@pytest.fixture
-def api(aws: dict[str, str], dev_issuer_dir: Path) -> Iterator[Api]:
+@pytest.fixture(scope="package")
+def chalice_client(mocked_aws: Moto) -> Iterator[Any]:
+    """One test client for the tier (chalice.test.Client answering as API Gateway does, from
+    local/gateway.py): it keeps nothing between calls, and takes ~80 ms to build."""
     from app import app
-    from local.gateway import GatewayClient  # chalice.test.Client answering as API Gateway does
+    from local.gateway import GatewayClient
 
     with GatewayClient(app, stage_name="test") as client:
-        yield Api(client, dev_issuer_dir)
+        yield client
+
+
+@pytest.fixture
+def api(aws: dict[str, str], chalice_client: Any, dev_issuer_dir: Path) -> Api:
+    return Api(chalice_client, dev_issuer_dir)
+
+
+@pytest.fixture(scope="module")
+def module_api(module_aws: dict[str, str], chalice_client: Any, dev_issuer_dir: Path) -> Api:
+    return Api(chalice_client, dev_issuer_dir)
 
 
 @pytest.fixture
@@ -136,102 +192,67 @@ def operator_token(api: Api) -> str:
     return token
 
 
-@pytest.fixture
-def make_tenant(api: Api, operator_token: str) -> Callable[..., str]:
-    """Create a tenant through the platform API; returns its administrator's token, signed in once
-    (the first sign-in binds the account with a write: tests then see only what they do)."""
+class Factories:
+    """Records made through one Api (or, for staff, straight in the table). The function-scoped
+    ``make_*`` fixtures are these methods on a fresh world per test; ``module_factories`` builds the
+    worlds a module shares."""
 
-    def make(tenant_id: str, **overrides: Any) -> str:
+    def __init__(self, api: Api) -> None:
+        self.api = api
+
+    def tenant(self, tenant_id: str, **overrides: Any) -> str:
+        """Create a tenant through the platform API; returns its administrator's token."""
         body = tenant_body(tenant_id, **overrides)
-        reply = api.call("POST", "/v1/platform/tenants", token=operator_token, body=body)
+        operator = self.api.token("platform", PLATFORM_OPERATOR)
+        reply = self.api.call("POST", "/v1/platform/tenants", token=operator, body=body)
         assert reply.status == 201, reply.body
-        token = api.token(tenant_id, body["admin_email"])
-        assert api.call("GET", "/v1/admin/me", token=token).status == 200
+        token = self.api.token(tenant_id, body["admin_email"])
+        # signed in once: the first sign-in binds the account with a write, tests then see only theirs
+        assert self.api.call("GET", "/v1/admin/me", token=token).status == 200
         return token
 
-    return make
-
-
-@pytest.fixture
-def make_staff(api: Api) -> Callable[..., str]:
-    """Add a staff member straight in the table (even with what the API refuses); returns a token."""
-    from chalicelib.services import staff
-    from chalicelib.store.repository import Transaction
-
-    def make(
+    def staff(
+        self,
         tenant_id: str,
         email: str,
         *,
         roles: tuple[str, ...] = ("tenant-administrator",),
         status: str = "active",
     ) -> str:
+        """Add a staff member straight in the table (even with what the API refuses); returns a token."""
+        from chalicelib.services import staff
+        from chalicelib.store.repository import Transaction
+
         user = staff.new_staff_user(
             {"email": email, "name": email, "status": status, "assignments": [{"role_id": r} for r in roles]}
         )
         transaction = Transaction()
         staff.add_staff_user(transaction, tenant_id, user)
         transaction.commit()
-        return api.token(tenant_id, email)
+        return self.api.token(tenant_id, email)
 
-    return make
-
-
-@pytest.fixture
-def make_organization(api: Api) -> Callable[..., dict[str, Any]]:
-    def make(token: str, **overrides: Any) -> dict[str, Any]:
-        reply = api.call("POST", "/v1/admin/organizations", token=token, body=organization_body(**overrides))
+    def _created(self, path: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
+        reply = self.api.call("POST", path, token=token, body=body)
         assert reply.status == 201, reply.body
         return dict(reply.body)
 
-    return make
+    def organization(self, token: str, **overrides: Any) -> dict[str, Any]:
+        return self._created("/v1/admin/organizations", token, organization_body(**overrides))
 
+    def website(self, token: str, organization_id: str, **overrides: Any) -> dict[str, Any]:
+        return self._created("/v1/admin/websites", token, website_body(organization_id, **overrides))
 
-@pytest.fixture
-def make_website(api: Api) -> Callable[..., dict[str, Any]]:
-    def make(token: str, organization_id: str, **overrides: Any) -> dict[str, Any]:
-        reply = api.call(
-            "POST", "/v1/admin/websites", token=token, body=website_body(organization_id, **overrides)
-        )
-        assert reply.status == 201, reply.body
-        return dict(reply.body)
+    def customer(self, token: str, **overrides: Any) -> dict[str, Any]:
+        """Create a customer through the API; returns its company (the root unit)."""
+        return self._created("/v1/admin/customers", token, customer_body(**overrides))
 
-    return make
+    def unit(self, token: str, customer_id: str, parent_id: str, **overrides: Any) -> dict[str, Any]:
+        """Create a unit of a customer under ``parent_id`` through the API; returns it."""
+        path = f"/v1/admin/customers/{customer_id}/units"
+        return self._created(path, token, unit_body(parent_id, **overrides))
 
-
-@pytest.fixture
-def make_customer(api: Api) -> Callable[..., dict[str, Any]]:
-    """Create a customer through the API; returns its company (the root unit)."""
-
-    def make(token: str, **overrides: Any) -> dict[str, Any]:
-        reply = api.call("POST", "/v1/admin/customers", token=token, body=customer_body(**overrides))
-        assert reply.status == 201, reply.body
-        return dict(reply.body)
-
-    return make
-
-
-@pytest.fixture
-def make_unit(api: Api) -> Callable[..., dict[str, Any]]:
-    """Create a unit of a customer under ``parent_id`` through the API; returns it."""
-
-    def make(token: str, customer_id: str, parent_id: str, **overrides: Any) -> dict[str, Any]:
-        reply = api.call(
-            "POST",
-            f"/v1/admin/customers/{customer_id}/units",
-            token=token,
-            body=unit_body(parent_id, **overrides),
-        )
-        assert reply.status == 201, reply.body
-        return dict(reply.body)
-
-    return make
-
-
-@pytest.fixture
-def make_customer_user(api: Api) -> Callable[..., dict[str, Any]]:
-    """Invite a user of a customer with one role at their home unit through the API; returns them."""
-
-    def make(
+    def customer_user(
+        self,
         token: str,
         customer_id: str,
         unit_id: str,
@@ -239,55 +260,86 @@ def make_customer_user(api: Api) -> Callable[..., dict[str, Any]]:
         email: str = "bob.buyer@globex.example",
         role_id: str = "buyer",
     ) -> dict[str, Any]:
+        """Invite a user of a customer with one role at their home unit through the API; returns them."""
         body = {
             "email": email,
             "name": email.split("@")[0],
             "unit_id": unit_id,
             "assignments": [{"role_id": role_id, "unit_id": unit_id}],
         }
-        reply = api.call("POST", f"/v1/admin/customers/{customer_id}/users", token=token, body=body)
-        assert reply.status == 201, reply.body
-        return dict(reply.body)
+        return self._created(users_path(customer_id), token, body)
 
-    return make
+    def customer_group(self, token: str, **overrides: Any) -> dict[str, Any]:
+        return self._created("/v1/admin/customer-groups", token, {"name": "Key accounts", **overrides})
 
+    def staff_user(
+        self, token: str, email: str = "sam.sales@acme.example", **overrides: Any
+    ) -> dict[str, Any]:
+        """A staff user added through the API (a Sales Representative unless the body says otherwise)."""
+        return self._created("/v1/admin/staff-users", token, staff_user_body(email, **overrides))
 
-@pytest.fixture
-def make_customer_group(api: Api) -> Callable[..., dict[str, Any]]:
-    def make(token: str, **overrides: Any) -> dict[str, Any]:
-        body = {"name": "Key accounts", **overrides}
-        reply = api.call("POST", "/v1/admin/customer-groups", token=token, body=body)
-        assert reply.status == 201, reply.body
-        return dict(reply.body)
-
-    return make
+    def staff_role(self, token: str, **overrides: Any) -> dict[str, Any]:
+        return self._created("/v1/admin/roles", token, staff_role_body(**overrides))
 
 
 @pytest.fixture
-def make_staff_user(api: Api) -> Callable[..., dict[str, Any]]:
-    """A staff user added through the API (a Sales Representative unless the body says otherwise)."""
-    from .support import staff_user_body
+def factories(api: Api) -> Factories:
+    return Factories(api)
 
-    def make(token: str, email: str = "sam.sales@acme.example", **overrides: Any) -> dict[str, Any]:
-        reply = api.call(
-            "POST", "/v1/admin/staff-users", token=token, body=staff_user_body(email, **overrides)
-        )
-        assert reply.status == 201, reply.body
-        return dict(reply.body)
 
-    return make
+@pytest.fixture(scope="module")
+def module_factories(module_api: Api) -> Factories:
+    return Factories(module_api)
 
 
 @pytest.fixture
-def make_staff_role(api: Api) -> Callable[..., dict[str, Any]]:
-    from .support import staff_role_body
+def make_tenant(factories: Factories) -> Callable[..., str]:
+    return factories.tenant
 
-    def make(token: str, **overrides: Any) -> dict[str, Any]:
-        reply = api.call("POST", "/v1/admin/roles", token=token, body=staff_role_body(**overrides))
-        assert reply.status == 201, reply.body
-        return dict(reply.body)
 
-    return make
+@pytest.fixture
+def make_staff(factories: Factories) -> Callable[..., str]:
+    return factories.staff
+
+
+@pytest.fixture
+def make_organization(factories: Factories) -> Callable[..., dict[str, Any]]:
+    return factories.organization
+
+
+@pytest.fixture
+def make_website(factories: Factories) -> Callable[..., dict[str, Any]]:
+    return factories.website
+
+
+@pytest.fixture
+def make_customer(factories: Factories) -> Callable[..., dict[str, Any]]:
+    return factories.customer
+
+
+@pytest.fixture
+def make_unit(factories: Factories) -> Callable[..., dict[str, Any]]:
+    return factories.unit
+
+
+@pytest.fixture
+def make_customer_user(factories: Factories) -> Callable[..., dict[str, Any]]:
+    return factories.customer_user
+
+
+@pytest.fixture
+def make_customer_group(factories: Factories) -> Callable[..., dict[str, Any]]:
+    return factories.customer_group
+
+
+@pytest.fixture
+def make_staff_user(factories: Factories) -> Callable[..., dict[str, Any]]:
+    return factories.staff_user
+
+
+@pytest.fixture
+def make_staff_role(factories: Factories) -> Callable[..., dict[str, Any]]:
+    return factories.staff_role
 
 
 @pytest.fixture
@@ -375,21 +427,22 @@ def invite(api: Api, globex: Globex) -> Callable[..., dict[str, Any]]:
 
 
 class Table:
-    """The raw items of the table, for asserting what a request wrote (tests only; the app never scans)."""
+    """The raw items of the table, for asserting what a request wrote (tests only; the app never scans).
 
-    def __init__(self, client: Any) -> None:
-        self._client = client
+    Whole-table reads come from moto's backend, not a Scan: no AWS call, so they neither cost a trip
+    through moto's serializer nor show up in ``aws_calls``.
+    """
+
+    def __init__(self, aws: Moto) -> None:
+        self._aws = aws
+        self._client = aws.dynamodb
         self._name = get_settings().table_name
 
     def items(self) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {"TableName": self._name, "ConsistentRead": True}
-        while True:
-            page = self._client.scan(**kwargs)
-            found += [_plain(item) for item in page["Items"]]
-            if "LastEvaluatedKey" not in page:
-                return sorted(found, key=lambda item: (item["PK"], item["SK"]))
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        found = [
+            _plain(item.to_json()["Attributes"]) for item in self._aws.table_model(self._name).all_items()
+        ]
+        return sorted(found, key=lambda item: (item["PK"], item["SK"]))
 
     def keys(self) -> set[tuple[str, str]]:
         return {(item["PK"], item["SK"]) for item in self.items()}
@@ -437,7 +490,50 @@ _DESERIALIZER = TypeDeserializer()
 
 @pytest.fixture
 def table(mocked_aws: Moto, aws: dict[str, str]) -> Table:
-    return Table(mocked_aws.dynamodb)
+    return Table(mocked_aws)
+
+
+@pytest.fixture(scope="module")
+def module_table(mocked_aws: Moto, module_aws: dict[str, str]) -> Table:
+    return Table(mocked_aws)
+
+
+T = TypeVar("T")
+
+
+class Worlds:
+    """Worlds a module builds once and every test starts from, even a test that writes.
+
+    A world is built on the module's empty account and saved as moto's model of the table (items and
+    stream); ``world(key, build)`` builds it on first use, then puts a copy of the saved table back
+    before each test that asks for it: a copy costs what one TransactWriteItems costs under moto
+    (which copies the table too), where building a world over HTTP costs seconds.
+    """
+
+    def __init__(self, aws: Moto) -> None:
+        self._aws = aws
+        self._name = get_settings().table_name
+        self._empty = self._save()
+        self._built: dict[str, tuple[Any, Any]] = {}
+
+    def world(self, key: str, build: Callable[[], T]) -> T:
+        if key not in self._built:
+            self._restore(self._empty)
+            self._built[key] = (build(), self._save())
+        built, saved = self._built[key]
+        self._restore(saved)
+        return cast(T, built)
+
+    def _save(self) -> Any:
+        return copy.deepcopy(self._aws.table_model(self._name))
+
+    def _restore(self, saved: Any) -> None:
+        self._aws.dynamodb_backend().tables[self._name] = copy.deepcopy(saved)
+
+
+@pytest.fixture(scope="module")
+def worlds(mocked_aws: Moto, module_aws: dict[str, str]) -> Worlds:
+    return Worlds(mocked_aws)
 
 
 def _lambda_stream_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
@@ -540,6 +636,14 @@ def outbox(api: Api, table: Table, mocked_aws: Moto, aws: dict[str, str]) -> Out
     return Outbox(api, table, mocked_aws, aws[get_settings().queue_name("audit")])
 
 
+@pytest.fixture
+def module_outbox(
+    module_api: Api, module_table: Table, mocked_aws: Moto, module_aws: dict[str, str]
+) -> Outbox:
+    """The outbox pipeline of a module's shared account, read from the start of the (restored) stream."""
+    return Outbox(module_api, module_table, mocked_aws, module_aws[get_settings().queue_name("audit")])
+
+
 @dataclass
 class AwsCalls:
     """AWS API calls made, as ``service.Operation`` (every botocore client: PynamoDB's and boto3's)."""
@@ -566,14 +670,33 @@ def aws_calls(monkeypatch: pytest.MonkeyPatch) -> AwsCalls:
     return calls
 
 
-# Round trips measured by tests/integration/test_round_trips.py, printed after the run.
+# Round trips measured by tests/integration/test_round_trips.py, printed after the run. A test appends
+# to MEASURED_ROUND_TRIPS; its report carries them (from a pytest-xdist worker to the controller, too)
+# and the summary prints what the reports carried.
 MEASURED_ROUND_TRIPS: list[tuple[str, list[str]]] = []
+_ROUND_TRIPS_PROPERTY = "dynamodb_round_trips"
+_REPORTED_ROUND_TRIPS: list[tuple[str, list[str]]] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    if call.when == "call" and MEASURED_ROUND_TRIPS:
+        report = outcome.get_result()
+        report.user_properties.append((_ROUND_TRIPS_PROPERTY, list(MEASURED_ROUND_TRIPS)))
+        MEASURED_ROUND_TRIPS.clear()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    for name, measured in report.user_properties:
+        if name == _ROUND_TRIPS_PROPERTY:
+            _REPORTED_ROUND_TRIPS.extend((case, list(operations)) for case, operations in measured)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if not MEASURED_ROUND_TRIPS:
+    if not _REPORTED_ROUND_TRIPS:
         return
     terminalreporter.section("DynamoDB round trips per request")
-    width = max(len(case) for case, _ in MEASURED_ROUND_TRIPS)
-    for case, operations in MEASURED_ROUND_TRIPS:
+    width = max(len(case) for case, _ in _REPORTED_ROUND_TRIPS)
+    for case, operations in _REPORTED_ROUND_TRIPS:
         terminalreporter.write_line(f"{case:<{width}}  {len(operations)}  {' + '.join(operations) or '-'}")

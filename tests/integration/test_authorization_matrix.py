@@ -30,7 +30,7 @@ from chalicelib.api.routing import ROUTES
 from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.permissions import Permission
 
-from .conftest import Api, Table
+from .conftest import Api, Factories, Table, Worlds
 from .support import address_body, unit_body
 
 POSITIONS = ("own", "same unit", "child unit", "sibling unit", "parent unit", "other company", "other tenant")
@@ -70,21 +70,19 @@ class World:
 
 
 @pytest.fixture
-def world_for(
-    api: Api,
-    make_tenant: Callable[..., str],
-    make_customer: Callable[..., dict[str, Any]],
-    make_unit: Callable[..., dict[str, Any]],
-    make_customer_user: Callable[..., dict[str, Any]],
-) -> Callable[[str], World]:
+def world_for(module_factories: Factories, worlds: Worlds) -> Callable[[str], World]:
+    """The world of an actor holding ``role``: built once for the module, as built for every test."""
+    make = module_factories
+    api = make.api
+
     def build(role: str) -> World:
-        acme, nordic = make_tenant("acme"), make_tenant("nordic")
-        globex = make_customer(acme)["id"]
-        manufacturing = make_unit(acme, globex, globex)["id"]
-        lyon = make_unit(acme, globex, manufacturing, name="Plant Lyon", kind="branch")["id"]
-        sales = make_unit(acme, globex, globex, name="Sales")["id"]
-        initech = make_customer(acme, name="Initech")["id"]
-        fjord = make_customer(nordic, name="Fjord")["id"]
+        acme, nordic = make.tenant("acme"), make.tenant("nordic")
+        globex = make.customer(acme)["id"]
+        manufacturing = make.unit(acme, globex, globex)["id"]
+        lyon = make.unit(acme, globex, manufacturing, name="Plant Lyon", kind="branch")["id"]
+        sales = make.unit(acme, globex, globex, name="Sales")["id"]
+        initech = make.customer(acme, name="Initech")["id"]
+        fjord = make.customer(nordic, name="Fjord")["id"]
         units = {
             "same unit": manufacturing,
             "child unit": lyon,
@@ -97,14 +95,14 @@ def world_for(
             position: {"other company": initech, "other tenant": fjord}.get(position, globex)
             for position in units
         }
-        users = {"own": make_customer_user(acme, globex, manufacturing, email=ACTOR, role_id=role)}
+        users = {"own": make.customer_user(acme, globex, manufacturing, email=ACTOR, role_id=role)}
         roles = {}
         for position, unit in units.items():
             token = nordic if position == "other tenant" else acme
             email = f"{position.replace(' ', '.')}@example.com"
             # The company administrators above the actor, and of the other companies, make their roles.
             keeper = position in ("parent unit", "other company", "other tenant")
-            users[position] = make_customer_user(
+            users[position] = make.customer_user(
                 token, customers[position], unit, email=email, role_id="administrator" if keeper else "buyer"
             )
             if keeper:
@@ -118,7 +116,7 @@ def world_for(
         assert api.call("GET", "/v1/store/me", token=actor).status == 200  # binds the actor's sign-in
         return World(api, actor, {"acme": acme, "nordic": nordic}, users, units, customers, roles)
 
-    return build
+    return lambda role: worlds.world(role, lambda: build(role))
 
 
 @dataclass(frozen=True)
@@ -315,10 +313,14 @@ def test_every_storefront_route_is_in_the_matrix() -> None:
         assert all(len(answers) == width for answers in MATRIX[name].values()), name
 
 
+# A role's cells share its world (built once per module and worker): pytest-xdist keeps them together.
+_ONE_WORKER_PER_ROLE = {role: pytest.mark.xdist_group(f"storefront matrix as {role}") for role in ROLES}
+
+
 def _cells(kind: str) -> list[Any]:
     """(route, role) pairs whose route is a list of users, or a call on one record, or neither."""
     return [
-        pytest.param(name, role, id=f"{name} as {role}")
+        pytest.param(name, role, id=f"{name} as {role}", marks=_ONE_WORKER_PER_ROLE[role])
         for name in sorted(MATRIX)
         for role in ROLES
         if kind == ("list" if name in LISTS else "route" if REQUESTS.get(name) is None else "record")
@@ -331,7 +333,7 @@ def _mismatch(position: str, expected: str, status: int, body: Any) -> str:
 
 @pytest.mark.parametrize(("name", "role"), _cells("record"))
 def test_a_route_on_each_position_answers_as_the_matrix_says_and_a_refusal_changes_nothing(
-    api: Api, world_for: Callable[[str], World], table: Table, name: str, role: str
+    world_for: Callable[[str], World], module_table: Table, name: str, role: str
 ) -> None:
     # given an actor holding the role at Globex Manufacturing
     world = world_for(role)
@@ -343,10 +345,12 @@ def test_a_route_on_each_position_answers_as_the_matrix_says_and_a_refusal_chang
         if expected == "-":
             continue
         call = request(world, position)
-        before = table.items()
+        before = module_table.items()
 
         # when the actor calls the route on the record at that position
-        reply = api.call(call.method, call.path, token=world.actor, body=call.body, headers=call.headers)
+        reply = world.api.call(
+            call.method, call.path, token=world.actor, body=call.body, headers=call.headers
+        )
 
         # then the answer is the matrix's; a refusal writes nothing and names nothing of the record
         if expected == "A":
@@ -357,21 +361,21 @@ def test_a_route_on_each_position_answers_as_the_matrix_says_and_a_refusal_chang
             mismatches.append(_mismatch(position, expected, reply.status, reply.body))
         if expected == "U" and reply.status == 422:
             assert [error["loc"] for error in reply.body["errors"]] == [call.field], reply.body
-        assert table.items() == before, f"{position}: the refusal changed the table"
+        assert module_table.items() == before, f"{position}: the refusal changed the table"
         assert call.record not in json.dumps(reply.body), f"{position}: leaked"
     assert mismatches == []
 
 
 @pytest.mark.parametrize(("name", "role"), _cells("list"))
 def test_a_list_shows_the_records_of_exactly_the_positions_the_matrix_says(
-    api: Api, world_for: Callable[[str], World], name: str, role: str
+    world_for: Callable[[str], World], name: str, role: str
 ) -> None:
     # given an actor holding the role, and a user at every position
     world = world_for(role)
     method, path = name.split(" ", 1)
 
     # when they list
-    reply = api.call(method, path, token=world.actor)
+    reply = world.api.call(method, path, token=world.actor)
 
     # then exactly the positions marked A are listed (F: the whole list is refused)
     answers = MATRIX[name][role]
@@ -391,15 +395,15 @@ def test_a_list_shows_the_records_of_exactly_the_positions_the_matrix_says(
 
 @pytest.mark.parametrize(("name", "role"), _cells("route"))
 def test_a_route_without_a_record_answers_as_the_matrix_says(
-    api: Api, world_for: Callable[[str], World], table: Table, name: str, role: str
+    world_for: Callable[[str], World], module_table: Table, name: str, role: str
 ) -> None:
     # given an actor holding the role
     world = world_for(role)
     method, path = name.split(" ", 1)
-    before = table.items()
+    before = module_table.items()
 
     # when they call the route
-    reply = api.call(method, path, token=world.actor, body=ROUTE_ONLY_BODIES.get(name))
+    reply = world.api.call(method, path, token=world.actor, body=ROUTE_ONLY_BODIES.get(name))
 
     # then
     expected = MATRIX[name][role]
@@ -407,4 +411,4 @@ def test_a_route_without_a_record_answers_as_the_matrix_says(
         assert 200 <= reply.status < 300, reply.body
     else:
         assert reply.status == STATUS[expected], reply.body
-        assert table.items() == before
+        assert module_table.items() == before

@@ -39,7 +39,7 @@ from app import app as chalice_app  # noqa: F401 - registers every route in ROUT
 from chalicelib.api.routing import ROUTES
 from chalicelib.domain.permissions import Permission
 
-from .conftest import Api, Outbox, Table
+from .conftest import Api, Factories, Outbox, Table, Worlds
 from .support import customer_body, organization_body, unit_body, website_body
 
 Make = Callable[..., dict[str, Any]]
@@ -79,23 +79,6 @@ class World:
     admins: dict[str, str]
     records: dict[str, dict[str, str]]
     serial: Iterator[int] = dataclass_field(default_factory=itertools.count)
-    snapshot: list[dict[str, Any]] | None = None  # the table's items, until something is written
-    unchecked: list[str] = dataclass_field(default_factory=list)  # refusals made since the snapshot
-
-    def before_refusal(self) -> None:
-        """Scan the table, unless nothing was written since it was last scanned."""
-        if self.snapshot is None:
-            self.snapshot = self.table.items()
-
-    def settle(self) -> None:
-        """Assert the refusals made since the snapshot left the table as it was (before a write).
-
-        Scanning moto's table is the slow part of a cell: refusals in a row share the scans before and
-        after them, so every refusal is still checked against the table as it was just before it.
-        """
-        if self.unchecked:
-            assert self.table.items() == self.snapshot, f"a refusal changed the table: {self.unchecked}"
-            self.unchecked.clear()
 
     def admin(self, position: str) -> str:
         return self.admins["nordic" if position == "other tenant" else "acme"]
@@ -111,79 +94,68 @@ class World:
 
     def make(self, position: str, path: str, body: dict[str, Any]) -> str:
         """A spare record made by the administrator of the position's tenant; returns its id."""
-        self.settle()
         reply = self.api.call("POST", path, token=self.admin(position), body=body)
         assert reply.status == 201, reply.body
-        self.snapshot = None
         return str(reply.body["id"])
 
 
 @pytest.fixture
-def world_for(
-    api: Api,
-    make_tenant: Callable[..., str],
-    make_organization: Make,
-    make_website: Make,
-    make_customer: Make,
-    make_unit: Make,
-    make_customer_user: Make,
-    make_customer_group: Make,
-    make_staff_user: Make,
-    make_staff_role: Make,
-    table: Table,
-) -> Callable[[str], World]:
+def world_for(module_factories: Factories, module_table: Table, worlds: Worlds) -> Callable[[str], World]:
+    """The world of an actor holding ``role``: built once for the module, as built for every test."""
+    make = module_factories
+
     def build(role: str) -> World:
-        acme, nordic = make_tenant("acme"), make_tenant("nordic")
-        a = make_organization(acme, name="Acme Europe")["id"]
-        b = make_organization(acme, name="Acme Nordics")["id"]
-        n = make_organization(nordic, name="Nordic Europe")["id"]
+        acme, nordic = make.tenant("acme"), make.tenant("nordic")
+        a = make.organization(acme, name="Acme Europe")["id"]
+        b = make.organization(acme, name="Acme Nordics")["id"]
+        n = make.organization(nordic, name="Nordic Europe")["id"]
         assignment: dict[str, Any] = {"role_id": role}
         if role == "organization-administrator":
             assignment["organization_ids"] = [a]
         if role == "sales-representative":
             assignment["assigned_customers_only"] = True
-        actor_id = make_staff_user(acme, ACTOR, name="Actor", assignments=[assignment])["id"]
+        actor_id = make.staff_user(acme, ACTOR, name="Actor", assignments=[assignment])["id"]
         reps = [actor_id] if role == "sales-representative" else []
         customers = {
-            "own": make_customer(acme, name="Globex", sales_rep_ids=reps)["id"],
-            "other": make_customer(acme, name="Initech")["id"],
-            "other tenant": make_customer(nordic, name="Fjord")["id"],
+            "own": make.customer(acme, name="Globex", sales_rep_ids=reps)["id"],
+            "other": make.customer(acme, name="Initech")["id"],
+            "other tenant": make.customer(nordic, name="Fjord")["id"],
         }
         units, users = {}, {}
         for position, customer in customers.items():
             token = nordic if position == "other tenant" else acme
-            units[position] = make_unit(token, customer, customer)["id"]
+            units[position] = make.unit(token, customer, customer)["id"]
             email = f"user.{position.replace(' ', '.')}@example.com"
-            users[position] = make_customer_user(token, customer, units[position], email=email)["id"]
+            users[position] = make.customer_user(token, customer, units[position], email=email)["id"]
         other_staff = {"assignments": [{"role_id": "catalog-manager"}]}
         records = {
             "organization": {"own": a, "other": b, "other tenant": n},
             "website": {
-                "own": make_website(acme, a, name="Acme Germany", hostnames=["a.acme.example"])["id"],
-                "other": make_website(acme, b, name="Acme Sweden", hostnames=["b.acme.example"])["id"],
-                "other tenant": make_website(nordic, n, name="Nordic", hostnames=["n.nordic.example"])["id"],
+                "own": make.website(acme, a, name="Acme Germany", hostnames=["a.acme.example"])["id"],
+                "other": make.website(acme, b, name="Acme Sweden", hostnames=["b.acme.example"])["id"],
+                "other tenant": make.website(nordic, n, name="Nordic", hostnames=["n.nordic.example"])["id"],
             },
             "customer": customers,
             "unit": units,
             "user": users,
             "group": {
-                "own": make_customer_group(acme)["id"],
-                "other tenant": make_customer_group(nordic)["id"],
+                "own": make.customer_group(acme)["id"],
+                "other tenant": make.customer_group(nordic)["id"],
             },
             "staff": {
-                "own": make_staff_user(acme, "stan.staff@acme.example", **other_staff)["id"],
-                "other tenant": make_staff_user(nordic, "stan.staff@nordic.example", **other_staff)["id"],
+                "own": make.staff_user(acme, "stan.staff@acme.example", **other_staff)["id"],
+                "other tenant": make.staff_user(nordic, "stan.staff@nordic.example", **other_staff)["id"],
             },
             "role": {
-                "own": make_staff_role(acme)["id"],
-                "other tenant": make_staff_role(nordic)["id"],
+                "own": make.staff_role(acme)["id"],
+                "other tenant": make.staff_role(nordic)["id"],
             },
         }
-        actor = api.token("acme", ACTOR)
-        assert api.call("GET", f"{ADMIN}/me", token=actor).status == 200  # binds the actor's sign-in
-        return World(api, table, role, actor, actor_id, {"acme": acme, "nordic": nordic}, records)
+        actor = make.api.token("acme", ACTOR)
+        assert make.api.call("GET", f"{ADMIN}/me", token=actor).status == 200  # binds the actor's sign-in
+        return World(make.api, module_table, role, actor, actor_id, {"acme": acme, "nordic": nordic}, records)
 
-    return build
+    return lambda role: worlds.world(role, lambda: build(role))
 
 
 @dataclass(frozen=True)
@@ -619,25 +591,23 @@ def test_every_staff_route_is_in_the_matrix() -> None:
     assert set(MATRIX) == set(STAFF_ROUTES), "MATRIX names a route that is gone"
 
 
+# A role's tests share its world (built once per module and worker): pytest-xdist keeps them together.
+ROLE_PARAMS = [pytest.param(role, marks=pytest.mark.xdist_group(f"staff matrix as {role}")) for role in ROLES]
+
+
 def _mismatch(name: str, position: str, expected: str, status: int, body: Any) -> str:
     return f"{name} @ {position}: expected {expected}, got {status} {json.dumps(body)[:200]}"
 
 
 def _check(world: World, name: str, position: str, expected: str, call: Call, mismatches: list[str]) -> None:
     """Make the call as the actor; note a mismatch; a refusal must write nothing and name nothing."""
-    if expected == "A":
-        world.settle()
-    else:
-        world.before_refusal()
+    before = world.table.items()
     reply = world.api.call(call.method, call.path, token=world.actor, body=call.body, headers=call.headers)
     if expected == "A":
-        world.snapshot = None  # the call wrote, or may have
         if not 200 <= reply.status < 300:
             mismatches.append(_mismatch(name, position, expected, reply.status, reply.body))
         return
-    world.unchecked.append(f"{name} @ {position}")
-    if 200 <= reply.status < 300:
-        world.settle()  # an unexpected success: did it write?
+    assert world.table.items() == before, f"{name} @ {position}: the refusal changed the table"
     if reply.status != STATUS[expected]:
         mismatches.append(_mismatch(name, position, expected, reply.status, reply.body))
     if expected == "U" and reply.status == 422:
@@ -646,7 +616,7 @@ def _check(world: World, name: str, position: str, expected: str, call: Call, mi
         assert call.record not in json.dumps(reply.body), f"{name} @ {position}: leaked"
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", ROLE_PARAMS)
 def test_a_route_on_each_position_answers_as_the_matrix_says_and_a_refusal_changes_nothing(
     world_for: Callable[[str], World], role: str
 ) -> None:
@@ -661,11 +631,10 @@ def test_a_route_on_each_position_answers_as_the_matrix_says_and_a_refusal_chang
             # when the actor calls the route on the record at that position
             # then the answer is the matrix's; a refusal writes nothing and names nothing of the record
             _check(world, name, position, expected, request(world, position), mismatches)
-        world.settle()
     assert mismatches == []
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", ROLE_PARAMS)
 def test_a_route_without_a_record_answers_as_the_matrix_says(
     world_for: Callable[[str], World], role: str
 ) -> None:
@@ -677,37 +646,34 @@ def test_a_route_without_a_record_answers_as_the_matrix_says(
     # then the answer is the matrix's; a refusal writes nothing
     for name, request in ROUTE_REQUESTS.items():
         _check(world, name, "-", MATRIX[name][role], request(world), mismatches)
-    world.settle()
     assert mismatches == []
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", ROLE_PARAMS)
 def test_a_list_shows_the_records_of_exactly_the_positions_the_matrix_says(
-    api: Api, world_for: Callable[[str], World], outbox: Outbox, role: str
+    world_for: Callable[[str], World], module_outbox: Outbox, role: str
 ) -> None:
     # given an actor holding the role, a record of each kind at every position, and their audit entries
     world = world_for(role)
     if "A" in MATRIX["GET /v1/admin/audit"][role]:
-        outbox.drain()  # the audit entries are only looked for in a list the role may read
+        module_outbox.drain()  # the audit entries are only looked for in a list the role may read
     mismatches: list[str] = []
 
     for name, (kind, query) in LISTS.items():
         answers = MATRIX[name][role]
         method, path = name.split(" ", 1)
         refused = set(answers) <= {"F", "-"}
-        if refused:
-            world.before_refusal()
+        before = world.table.items()
 
         # when they list
-        reply = api.call(method, path + query, token=world.actor)
+        reply = world.api.call(method, path + query, token=world.actor)
 
         # then exactly the positions marked A are listed (F: the whole list is refused, writing nothing)
         if refused:
-            world.unchecked.append(name)
+            assert world.table.items() == before, f"{name}: the refusal changed the table"
             if reply.status != 403:
                 mismatches.append(_mismatch(name, "-", "F", reply.status, reply.body))
             continue
-        world.snapshot = None
         if reply.status != 200:
             mismatches.append(_mismatch(name, "-", "A", reply.status, reply.body))
             continue
@@ -722,5 +688,4 @@ def test_a_list_shows_the_records_of_exactly_the_positions_the_matrix_says(
         expected = {position for position, answer in cells.items() if answer == "A"}
         if shown != expected:
             mismatches.append(f"{name}: expected {sorted(expected)} listed, got {sorted(shown)}")
-    world.settle()
     assert mismatches == []
