@@ -24,7 +24,7 @@ from chalicelib.platform.queues import CONSUMER_QUEUES, dead_letter_name
 from chalicelib.store.keys import PLATFORM_TENANT
 
 LOCAL_HOST = "127.0.0.1"
-DEFAULT_API_PORT = 8000  # as `make run`: $KONTOR_PORT, else this
+DEFAULT_API_PORT = 8000
 LOCAL_SQS_ENDPOINT = "http://127.0.0.1:8002"  # the local stage's KONTOR_SQS_ENDPOINT (.chalice/config.json)
 TOKEN_LIFETIME_SECONDS = 12 * 3600
 HTTP_TIMEOUT_SECONDS = 30
@@ -40,9 +40,13 @@ def _default_key_dir() -> str:
     return os.environ.get("KONTOR_DEV_ISSUER_DIR") or ".local/dev-issuer"
 
 
+def local_api_port() -> int:
+    """The port ``make run`` serves the API on: ``$KONTOR_PORT``, else 8000."""
+    return int(os.environ.get("KONTOR_PORT") or DEFAULT_API_PORT)
+
+
 def _default_api() -> str:
-    """The local stack's API, on the port ``make run`` serves (``$KONTOR_PORT``)."""
-    return f"http://{LOCAL_HOST}:{os.environ.get('KONTOR_PORT') or DEFAULT_API_PORT}"
+    return f"http://{LOCAL_HOST}:{local_api_port()}"
 
 
 def _default_sqs_endpoint() -> str:

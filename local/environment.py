@@ -7,7 +7,6 @@ exports this before it imports ``app``, exactly as Lambda would hand the stage's
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import shutil
 from dataclasses import dataclass
@@ -15,12 +14,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from chalicelib.cli import LOCAL_HOST as HOST
+from chalicelib.cli import local_api_port
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CHALICE_CONFIG = PROJECT_ROOT / ".chalice" / "config.json"
 STAGE = "local"
 REGION = "eu-west-1"
-HOST = "127.0.0.1"
-DEFAULT_API_PORT = 8000
 # Raised when stored data changes shape (2: staff users hold role assignments; 3: the seed's ledger;
 # 4: tenants hold a DNS challenge token, websites their verified hostnames).
 DATA_FORMAT = "4"
@@ -106,7 +106,7 @@ def default_ports(config: dict[str, Any]) -> Ports:
     """API on ``$KONTOR_PORT`` (8000), DynamoDB and SQS on the ports the stage's endpoints name."""
     variables = stage_variables(config)
     return Ports(
-        api=int(os.environ.get("KONTOR_PORT") or DEFAULT_API_PORT),
+        api=local_api_port(),
         dynamodb=_port(variables["KONTOR_DYNAMODB_ENDPOINT"]),
         sqs=_port(variables["KONTOR_SQS_ENDPOINT"]),
     )
