@@ -6,21 +6,18 @@ from typing import Any
 
 from chalice import Chalice
 
-from chalicelib.api import (
+from chalicelib.api import docs, fallbacks, platform, public
+from chalicelib.api.admin import (
     audit,
     customer_groups,
     customer_users,
     customers,
-    docs,
-    fallbacks,
     organizations,
-    platform,
-    public,
     staff,
-    store,
     tenant,
     websites,
 )
+from chalicelib.api.storefront import company
 
 app = Chalice(app_name="kontor")
 for module in (
@@ -33,7 +30,7 @@ for module in (
     customers,
     customer_users,
     staff,
-    store,
+    company,
     audit,
     docs,
     fallbacks,

@@ -1,0 +1,1 @@
+"""Routes for signed-in customer users (the storefront), under /v1/store."""
