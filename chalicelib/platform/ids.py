@@ -17,6 +17,10 @@ ID_PREFIXES = {
     "customer_user": "usr",
     "customer_role": "rol",
     "staff_role": "srl",
+    "product": "prd",
+    "category": "cat",
+    "product_media": "med",
+    "selection": "sel",
 }
 _ID_PATTERN = re.compile(r"^[a-z]{2,5}_[0-9A-HJKMNP-TV-Z]{26}$")
 

@@ -1,0 +1,1 @@
+"""The catalog: attributes, products, categories, media, visibility and selections (issue 9)."""
