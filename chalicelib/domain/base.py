@@ -23,12 +23,21 @@ from chalicelib.domain import codes
 # C0 and C1 control characters (NUL, ESC, newline, DEL...), the bidirectional embeddings, overrides and
 # isolates (U+202A-U+202E, U+2066-U+2069: "Trojan Source" reordering) and lone surrogates (not UTF-8).
 UNSAFE_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# The same, less line feed and tab: what multi-line text (a long description) may hold.
+UNSAFE_MULTI_LINE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+class MultiLineText(str):
+    """Text of a multi-line field (``LongText``): its line feeds and tabs are allowed, nothing else is."""
+
+    __slots__ = ()
 
 
 def safe_text(value: Any) -> Any:
     """``value`` if no text in it (strings, nested in lists and dicts, keys too) holds an unsafe character."""
     if isinstance(value, str):
-        if found := UNSAFE_TEXT.search(value):
+        unsafe = UNSAFE_MULTI_LINE_TEXT if isinstance(value, MultiLineText) else UNSAFE_TEXT
+        if found := unsafe.search(value):
             raise ValueError(f"must not contain the control or bidirectional character U+{ord(found[0]):04X}")
     elif isinstance(value, dict):
         for key, item in value.items():
@@ -101,6 +110,22 @@ Email = Annotated[
     StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", to_lower=True),
 ]
 TenantId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{3,40}$")]
+
+
+def _multi_line(value: str) -> MultiLineText:
+    """Line breaks as line feeds (``\\r\\n`` and ``\\r`` too), then checked as multi-line text."""
+    return MultiLineText(safe_text(MultiLineText(value.replace("\r\n", "\n").replace("\r", "\n"))))
+
+
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=20_000), AfterValidator(_multi_line)]
+"""Text with line feeds and tabs (a long description); other control characters are still refused."""
+MAX_LOCALES_PER_TEXT = 50
+LocalizedText = Annotated[
+    dict[LocaleTag, Name], Field(min_length=1, max_length=MAX_LOCALES_PER_TEXT, examples=[{"en": "Hex bolt"}])
+]
+"""One line of text per locale, ``{"en": "...", "de-AT": "..."}``, read along a website's locale chain."""
+LocalizedLongText = Annotated[dict[LocaleTag, LongText], Field(min_length=1, max_length=MAX_LOCALES_PER_TEXT)]
+"""Multi-line text per locale."""
 Version = Annotated[int, Field(ge=1)]
 
 ANY_VERSION: Final = "*"

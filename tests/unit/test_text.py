@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from chalicelib.domain.base import Input
+from chalicelib.domain.base import Input, LocalizedLongText, LocalizedText
 from chalicelib.domain.customers import CustomerFields
 from chalicelib.domain.staff import StaffRoleFields, StaffUserFields, StaffUserPatch
 from chalicelib.platform.pagination import ListQuery
@@ -91,3 +91,56 @@ def test_unsafe_characters_are_refused_in_query_parameters(character: str) -> No
     with pytest.raises(ValidationError) as raised:
         ListQuery.model_validate({"cursor": f"ab{character}c"})
     assert raised.value.errors()[0]["loc"] == ("cursor",)
+
+
+class _Described(Input):
+    name: LocalizedText
+    description: LocalizedLongText | None = None
+
+
+def test_a_long_text_keeps_its_line_feeds_and_tabs() -> None:
+    # given / when
+    described = _Described.model_validate({"name": {"en": "Bolt"}, "description": {"en": "Steel\n\tzinc"}})
+
+    # then
+    assert described.description == {"en": "Steel\n\tzinc"}
+
+
+def test_a_long_text_writes_every_line_break_as_a_line_feed() -> None:
+    # given / when
+    described = _Described.model_validate({"name": {"en": "Bolt"}, "description": {"en": "a\r\nb\rc"}})
+
+    # then
+    assert described.description == {"en": "a\nb\nc"}
+
+
+@pytest.mark.parametrize(
+    "character",
+    [c for name, c in UNSAFE.items() if name != "newline"],
+    ids=[n for n in UNSAFE if n != "newline"],
+)
+def test_a_long_text_still_refuses_other_unsafe_characters(character: str) -> None:
+    # given
+    body = {"name": {"en": "Bolt"}, "description": {"de": f"Sta{character}hl"}}
+
+    # when / then
+    with pytest.raises(ValidationError):
+        _Described.model_validate(body)
+
+
+def test_a_one_line_localized_text_refuses_a_line_feed() -> None:
+    # given
+    body = {"name": {"en": "Hex\nbolt"}}
+
+    # when / then
+    with pytest.raises(ValidationError, match="U\\+000A"):
+        _Described.model_validate(body)
+
+
+def test_a_localized_text_refuses_an_unknown_locale() -> None:
+    # given
+    body = {"name": {"xx-!!": "Bolt"}}
+
+    # when / then
+    with pytest.raises(ValidationError):
+        _Described.model_validate(body)
