@@ -97,6 +97,10 @@ class Tenant(TenantFields, Stamped):
     # What the tenant's DNS challenge records hold (``kontor-verification=<token>``): it proves a
     # hostname's domain is this tenant's. Not a secret: it is published in DNS.
     domain_verification_token: str
+    catalog_generation: int = Field(
+        default=0,
+        description="advances with every change to the catalog's categories, rules and selections",
+    )
 
 
 class TenantStatusChange(Input):

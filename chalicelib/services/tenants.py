@@ -31,6 +31,7 @@ def create_tenant(caller: Caller, body: TenantCreate, idempotency: IdempotencyCl
         settings=body.settings,
         status="active",
         domain_verification_token=secrets.token_hex(16),
+        catalog_generation=0,
         version=1,
         **entities.timestamps(),
     )

@@ -27,6 +27,7 @@ customer_user_id        T#<t>#CUSER#<user_id>          ID
 idempotency             T#<t>#IDEM#<digest>            IDEM                                                                                                           (TTL expires_at)
 event (outbox)          T#<t>#EVENT#<event_id>         EVENT                                                                                                          (TTL expires_at)
 audit_entry             T#<t>#AUDIT#<entity_id>        <event_id>      T#<t>#AUDIT / <event_id>                T#<t>#AUDIT#TYPE#<type> / <event_id>   T#<t>#AUDIT#ACTOR#<actor> / <event_id>
+selection               T#<t>#SELECTION                <sel_id>
 ======================  =============================  ==============  ======================================  =====================================  =================================
 
 The platform's own operators live in the reserved tenant ``platform`` (no customer tenant may take
@@ -72,6 +73,13 @@ Access patterns
 30  a hostname named by a website is not        PK=HOST#<hostname>, condition check not exists     services.websites.create/update_website
     served by another one yet
 31  a website's hostnames and their challenge   BatchGet T#<t>#WEBSITE/<web_id>, T#<t>#TENANT      services.websites.get_hostnames/verify_hostname
+65  get / list selections                      PK=T#<t>#SELECTION [, SK=<sel_id>]                 services.catalog.selections.get/list_selections
+66  list an organization's selections           PK=T#<t>#SELECTION, filter organization_id         services.catalog.selections.list_selections
+67  a selection's categories are its           PK=T#<t>#ORG#<org>#CATEGORY, SK=<cat_id>,          services.catalog.selections (create/update)
+    organization's (referential check)          condition check
+68  a selection's customer groups exist         PK=T#<t>#CGROUP, SK=<group_id>, condition check    services.catalog.selections (create/update)
+69  advance the tenant's catalog generation     PK=T#<t>#TENANT, SK=TENANT, update (data counter   services.catalog.selections (every write)
+                                                and version + 1), in the change's transaction
 ==  ==========================================  =================================================  =============================================
 
 Pattern 9's record is written with the create it answers, on condition that none exists or the one
@@ -110,6 +118,15 @@ exists); GSI1 on those items lists a rep's customers (27), which a principal who
 to assigned customers reads: one Query, the only round trip a staff principal adds. A staff or
 customer user's first sign-in binds the account (issuer and subject, in its data) with one write
 conditional on the version pattern 3 read; later sign-ins only compare.
+
+Selections are few per tenant (tens), so one partition holds them all and pattern 66 filters it, as
+pattern 6 does websites. A selection's categories and groups are checked by condition checks in its
+transaction (only those a change adds); products name their selections and units are assigned theirs
+from the other side (the product's ``RULES`` item, the company partition). Every catalog write
+advances the tenant item's ``catalog_generation`` (69), which the principal's BatchGetItem reads
+anyway: a warm function's cached selections and category tree are valid while it is unchanged. The
+update also advances the tenant item's version, so a tenant change made from an earlier read fails
+(412) rather than writing an old generation back.
 
 Customer users are keyed by the email their tokens carry, so pattern 3 finds staff and customer users
 in one BatchGetItem; a customer user's principal adds pattern 17 (the company tree): two round trips
@@ -280,3 +297,20 @@ def customer_user_in_company(tenant_id: str, customer_id: str, unit_id: str, ema
     Without an email, its sort key is the prefix of every user of that unit.
     """
     return Key(customer_users_index(tenant_id, customer_id), f"{unit_id}#{email.lower()}")
+
+
+def category_collection(tenant_id: str, organization_id: str) -> str:
+    """An organization's category tree: its categories and its ``TREE`` item (one Query)."""
+    return f"T#{tenant_id}#ORG#{organization_id}#CATEGORY"
+
+
+def category(tenant_id: str, organization_id: str, category_id: str) -> Key:
+    return Key(category_collection(tenant_id, organization_id), category_id)
+
+
+def selection_collection(tenant_id: str) -> str:
+    return f"T#{tenant_id}#SELECTION"
+
+
+def selection(tenant_id: str, selection_id: str) -> Key:
+    return Key(selection_collection(tenant_id), selection_id)

@@ -22,7 +22,7 @@ from chalicelib.store.keys import Key
 from chalicelib.store.table import Item, raw_connection
 
 MAX_TRANSACTION_ITEMS = 100
-_SENT_ORDER = {"condition_check": 0, "delete": 1, "save": 2}
+_SENT_ORDER = {"condition_check": 0, "delete": 1, "save": 2, "update": 3}
 FILTERED_PAGE_SIZE = 100
 
 
@@ -164,6 +164,7 @@ class _Write:
     condition: Condition | None
     on_failure: Problem
     versioned: bool = False  # a failed version check reports the version stored now, not the one expected
+    counter: str | None = None  # an update: the ``data`` field it adds one to
 
 
 @dataclass
@@ -251,6 +252,14 @@ class Transaction:
         condition = _with_data(Item.PK.exists(), data_equals)
         self.writes.append(_Write(Item(key.pk, key.sk), "condition_check", condition, on_failure))
 
+    def count_up(self, key: Key, counter: str, *, on_failure: Problem) -> None:
+        """Add one to a number in an existing item's ``data`` (absent: 0), such as the tenant's catalog
+        generation. The item's version advances too, so a replace of the item made from an earlier
+        read fails (412) instead of writing the counter back to what it was."""
+        self.writes.append(
+            _Write(Item(key.pk, key.sk), "update", Item.PK.exists(), on_failure, counter=counter)
+        )
+
     def commit(self) -> None:
         if not self.writes:
             return
@@ -263,6 +272,10 @@ class Transaction:
                         transaction.save(write.item, condition=write.condition)
                     elif write.action == "delete":
                         transaction.delete(write.item, condition=write.condition)
+                    elif write.counter is not None:
+                        counter = Item.data[write.counter]
+                        actions = [counter.set((counter | 0) + 1), Item.version.add(1)]
+                        transaction.update(write.item, actions, condition=write.condition)
                     else:
                         transaction.condition_check(
                             Item, write.item.PK, write.item.SK, condition=write.condition
@@ -272,7 +285,7 @@ class Transaction:
 
     def _failure(self, error: TransactWriteError) -> Exception:
         # Reasons come in the order the items were sent, and PynamoDB sends condition checks first,
-        # then deletes, then puts (each group in the order added): pair them in that same order.
+        # then deletes, then puts, then updates (each group in the order added): pair them so.
         sent = sorted(self.writes, key=lambda write: _SENT_ORDER[write.action])
         reasons = error.cancellation_reasons or []
         failed = [

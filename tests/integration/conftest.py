@@ -18,6 +18,7 @@ or the function-scoped fixtures, never both: ``aws`` wipes the account the modul
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -700,3 +701,44 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     width = max(len(case) for case, _ in _REPORTED_ROUND_TRIPS)
     for case, operations in _REPORTED_ROUND_TRIPS:
         terminalreporter.write_line(f"{case:<{width}}  {len(operations)}  {' + '.join(operations) or '-'}")
+
+
+# --- catalog stand-ins until the category API is merged --------------------------------------------------
+
+
+def write_category_item(tenant_id: str, organization_id: str, parent_id: str | None = None) -> str:
+    """A category item in the design's shape, written through the store (the lead swaps this for the
+    category API at merge); returns its id."""
+    from chalicelib.platform.ids import new_id
+    from chalicelib.store import keys
+    from chalicelib.store.repository import Transaction
+
+    category_id = new_id("category")
+    data = {
+        "id": category_id,
+        "organization_id": organization_id,
+        "parent_id": parent_id,
+        "name": {"en": "Tools"},
+    }
+    transaction = Transaction()
+    transaction.create(keys.category(tenant_id, organization_id, category_id), "category", data)
+    transaction.commit()
+    return category_id
+
+
+@pytest.fixture
+def make_category_item(aws: dict[str, str]) -> Callable[..., str]:
+    return write_category_item
+
+
+def create_selection(api: Api, token: str, organization_id: str, **overrides: Any) -> dict[str, Any]:
+    """Create a product selection of an organization through the API; returns it."""
+    body = {"name": "Assortment", "organization_id": organization_id, "mode": "include", **overrides}
+    reply = api.call("POST", "/v1/admin/selections", token=token, body=body)
+    assert reply.status == 201, reply.body
+    return dict(reply.body)
+
+
+@pytest.fixture
+def make_selection(api: Api) -> Callable[..., dict[str, Any]]:
+    return functools.partial(create_selection, api)

@@ -586,6 +586,7 @@ def versioned_target(
     make_customer_user: Callable[..., dict[str, Any]],
     make_staff_user: Callable[..., dict[str, Any]],
     make_staff_role: Callable[..., dict[str, Any]],
+    make_selection: Callable[..., dict[str, Any]],
     operator_token: str,
 ) -> Callable[[RouteSpec], VersionedTarget]:
     """A versioned route's object at version 1, with a token allowed to change it and a body changing it.
@@ -626,6 +627,8 @@ def versioned_target(
             ids = {"staff_id": make_staff_user(acme)["id"]}
         elif "role_id" in params:
             ids = {"role_id": make_staff_role(acme)["id"]}
+        elif "selection_id" in params:
+            ids = {"selection_id": make_selection(acme, make_organization(acme)["id"])["id"]}
         elif "tenant_id" in params:  # a platform operator's route: acme itself is the object
             token = operator_token
             ids = {"tenant_id": "acme"}

@@ -64,6 +64,7 @@ CHANGE_BODIES: dict[str, dict[str, Any]] = {
     "PATCH /v1/admin/staff-users/{staff_id}": {"status": "disabled", "version": 1},
     "PATCH /v1/admin/roles/{role_id}": {"permissions": ["audit.read"], "version": 1},
     "POST /v1/admin/roles/{role_id}/copies": {"name": "Stolen"},
+    "PATCH /v1/admin/selections/{selection_id}": {"name": "Hijacked", "category_ids": [], "version": 1},
 }
 # How each create route could reach another tenant's objects: a body referring to them and the field
 # that refers (None: it cannot).
@@ -88,6 +89,10 @@ CROSS_TENANT_CREATES: dict[str, tuple[Callable[[dict[str, str]], dict[str, Any]]
         "body.assignments[0].organization_ids[0]",
     ),
     "POST /v1/admin/roles": None,
+    "POST /v1/admin/selections": (
+        lambda ids: {"name": "Stolen", "organization_id": ids["organization_id"], "mode": "exclude"},
+        "body.organization_id",
+    ),
 }
 
 # Lists filtered by acme's ids or names: nordic must find nothing with them.
@@ -112,6 +117,7 @@ ACME_OBJECTS = (
     "staff_id",
     "role_id",
     "hostname",
+    "selection_id",
 )
 
 
@@ -136,6 +142,7 @@ def acme(
     make_customer_user: Callable[..., dict[str, Any]],
     make_staff_user: Callable[..., dict[str, Any]],
     make_staff_role: Callable[..., dict[str, Any]],
+    make_selection: Callable[..., dict[str, Any]],
 ) -> Acme:
     token = make_tenant("acme")
     organization = make_organization(token)
@@ -146,6 +153,7 @@ def acme(
     user = make_customer_user(token, customer["id"], unit["id"])
     staff = make_staff_user(token)
     role = make_staff_role(token)
+    selection = make_selection(token, organization["id"], customer_group_ids=[group["id"]])
     return Acme(
         token,
         ids={
@@ -158,6 +166,7 @@ def acme(
             "staff_id": staff["id"],
             "role_id": role["id"],
             "hostname": website["hostnames"][0],
+            "selection_id": selection["id"],
         },
         paths={
             "organization_id": f"/v1/admin/organizations/{organization['id']}",
@@ -168,6 +177,7 @@ def acme(
             "user_id": f"/v1/admin/customers/{customer['id']}/users/{user['id']}",
             "staff_id": f"/v1/admin/staff-users/{staff['id']}",
             "role_id": f"/v1/admin/roles/{role['id']}",
+            "selection_id": f"/v1/admin/selections/{selection['id']}",
         },
     )
 

@@ -139,6 +139,18 @@ def staff(
     return {"staff": sam["id"], "spare_staff": spare["id"], "staff_role": make_staff_role(world.token)["id"]}
 
 
+@pytest.fixture
+def selections(
+    world: World, make_category_item: Callable[..., str], make_selection: Callable[..., dict[str, Any]]
+) -> dict[str, str]:
+    """A selection of the organization listing one of its categories, and a spare one."""
+    category = make_category_item("acme", world.ids["organization"])
+    return {
+        "selection": make_selection(world.token, world.ids["organization"], category_ids=[category])["id"],
+        "spare_selection": make_selection(world.token, world.ids["organization"], name="Spare")["id"],
+    }
+
+
 @dataclass(frozen=True)
 class Case:
     method: str
@@ -596,6 +608,32 @@ ROUND_TRIPS: dict[str, Case] = {
         token="company admin",
         status=201,
     ),
+    # product selections (a write checks its organization, categories and groups and advances the
+    # tenant's catalog generation, all in its one transaction)
+    "POST /v1/admin/selections": Case(
+        "POST",
+        "/v1/admin/selections",
+        (PRINCIPAL, WRITE),
+        lambda ids: {"name": "Assortment", "organization_id": ids["organization"], "mode": "exclude"},
+        status=201,
+    ),
+    "GET /v1/admin/selections": Case("GET", "/v1/admin/selections", (PRINCIPAL, QUERY)),
+    "GET /v1/admin/selections/{selection_id}": Case(
+        "GET", "/v1/admin/selections/{selection}", (PRINCIPAL, GET)
+    ),
+    "PATCH /v1/admin/selections/{selection_id}": Case(
+        "PATCH",
+        "/v1/admin/selections/{selection}",
+        (PRINCIPAL, GET, WRITE),
+        lambda ids: {"category_ids": [], "version": 1},
+    ),
+    "DELETE /v1/admin/selections/{selection_id}": Case(
+        "DELETE",
+        "/v1/admin/selections/{spare_selection}",
+        (PRINCIPAL, GET, WRITE),
+        headers=(("If-Match", '"1"'),),
+        status=204,
+    ),
     # audit
     "GET /v1/admin/audit": Case("GET", "/v1/admin/audit", (PRINCIPAL, QUERY)),
     "GET /v1/admin/audit?entity_type=&actor=": Case(
@@ -666,6 +704,7 @@ def test_round_trips_per_request(
     needs_staff = needs_staff or case.token == "sales rep"
     ids = world.ids | (request.getfixturevalue("customers") if needs_customers or needs_staff else {})
     ids |= request.getfixturevalue("staff") if needs_staff else {}
+    ids |= request.getfixturevalue("selections") if "selection}" in case.path else {}
     token = {
         "tenant": world.token,
         "operator": operator_token,

@@ -39,7 +39,7 @@ from app import app as chalice_app  # noqa: F401 - registers every route in ROUT
 from chalicelib.api.routing import ROUTES
 from chalicelib.domain.permissions import Permission
 
-from .conftest import Api, Factories, Outbox, Table, Worlds
+from .conftest import Api, Factories, Outbox, Table, Worlds, create_selection
 from .support import customer_body, organization_body, unit_body, website_body
 
 Make = Callable[..., dict[str, Any]]
@@ -150,12 +150,21 @@ def world_for(module_factories: Factories, module_table: Table, worlds: Worlds) 
                 "own": make.staff_role(acme)["id"],
                 "other tenant": make.staff_role(nordic)["id"],
             },
+            "selection": {
+                "own": create_selection(make.api, acme, a)["id"],
+                "other": create_selection(make.api, acme, b)["id"],
+                "other tenant": create_selection(make.api, nordic, n)["id"],
+            },
         }
         actor = make.api.token("acme", ACTOR)
         assert make.api.call("GET", f"{ADMIN}/me", token=actor).status == 200  # binds the actor's sign-in
         return World(make.api, module_table, role, actor, actor_id, {"acme": acme, "nordic": nordic}, records)
 
     return lambda role: worlds.world(role, lambda: build(role))
+
+
+def _selection_body(organization_id: str, name: str) -> dict[str, Any]:
+    return {"name": name, "organization_id": organization_id, "mode": "include"}
 
 
 @dataclass(frozen=True)
@@ -319,6 +328,22 @@ RECORD_REQUESTS: dict[str, Request] = {
     "DELETE /v1/admin/customer-groups/{group_id}": _spare(
         "group", "customer-groups", lambda world, _: {"name": world.fresh("Spare group ")}
     ),
+    "POST /v1/admin/selections": lambda world, position: Call(
+        "POST",
+        f"{ADMIN}/selections",
+        world.records["organization"][position],
+        _selection_body(world.records["organization"][position], world.fresh("New ")),
+        "body.organization_id",
+    ),
+    "GET /v1/admin/selections/{selection_id}": _on("selection", "selections", "GET"),
+    "PATCH /v1/admin/selections/{selection_id}": _on("selection", "selections", "PATCH", body=RENAME),
+    "DELETE /v1/admin/selections/{selection_id}": _spare(
+        "selection",
+        "selections",
+        lambda world, position: _selection_body(
+            world.records["organization"][position], world.fresh("Spare ")
+        ),
+    ),
     "GET /v1/admin/staff-users/{staff_id}": _on("staff", "staff-users", "GET"),
     "PATCH /v1/admin/staff-users/{staff_id}": _on("staff", "staff-users", "PATCH", body=RENAME),
     "DELETE /v1/admin/staff-users/{staff_id}": _spare(
@@ -376,6 +401,7 @@ LISTS: dict[str, tuple[str, str]] = {
     "GET /v1/admin/websites": ("website", ""),
     "GET /v1/admin/customers": ("customer", ""),
     "GET /v1/admin/customer-groups": ("group", ""),
+    "GET /v1/admin/selections": ("selection", ""),
     "GET /v1/admin/staff-users": ("staff", ""),
     "GET /v1/admin/roles": ("role", ""),
     # The audit entries of the organizations' creation (the entry's entity_id is the organization's).
@@ -495,6 +521,18 @@ MATRIX: dict[str, dict[str, str]] = {
     ),
     "DELETE /v1/admin/customer-groups/{group_id}": row(
         ta="A-H", oa=NO_TENANT_ROUTE, sr=NO_TENANT_ROUTE, cm=NO_TENANT_ROUTE, pm="A-H", ce=NO_TENANT_ROUTE
+    ),
+    # --- product selections: the records of their organization ---
+    "POST /v1/admin/selections": row(ta="AAU", oa="AUU", sr=NO_ROUTE, cm="AAU", pm=NO_ROUTE, ce=NO_ROUTE),
+    "GET /v1/admin/selections": row(ta="AAH", oa="AHH", sr="AAH", cm="AAH", pm="AAH", ce="AAH"),
+    "GET /v1/admin/selections/{selection_id}": row(
+        ta="AAH", oa="AHH", sr="AAH", cm="AAH", pm="AAH", ce="AAH"
+    ),
+    "PATCH /v1/admin/selections/{selection_id}": row(
+        ta="AAH", oa="AHH", sr=NO_ROUTE, cm="AAH", pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    "DELETE /v1/admin/selections/{selection_id}": row(
+        ta="AAH", oa="AHH", sr=NO_ROUTE, cm="AAH", pm=NO_ROUTE, ce=NO_ROUTE
     ),
     # --- staff users and roles: the Tenant Administrator's alone ---
     "POST /v1/admin/staff-users": row(ta="A", oa="F", sr="F", cm="F", pm="F", ce="F"),

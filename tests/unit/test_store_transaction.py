@@ -71,3 +71,15 @@ def test_a_stale_version_is_the_answer_when_a_guarded_write_failed_with_it(
     # then the answer is the stale version, with the version stored now
     assert isinstance(problem, PreconditionFailed)
     assert problem.extensions == {"current_version": 2}
+
+
+def test_a_counter_update_is_paired_with_its_reason_after_the_puts() -> None:
+    # given a transaction whose counter update was added before a put (PynamoDB sends updates last)
+    gone = Conflict("the tenant is gone")
+    transaction = Transaction()
+    transaction.count_up(Key("T#acme#TENANT", "TENANT"), "catalog_generation", on_failure=gone)
+    transaction.create(Key("T#acme#SELECTION", "sel_1"), "selection", {})
+    # when DynamoDB cancels the transaction on the update's condition (the last item sent)
+    problem = transaction._failure(_cancelled(None, "ConditionalCheckFailed"))
+    # then the update's problem is the answer
+    assert problem is gone

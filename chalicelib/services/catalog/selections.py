@@ -1,0 +1,141 @@
+"""Product selections of an organization: create, read, list, change, delete.
+
+Each write checks, in its own transaction, that the organization, every newly listed category (in
+that organization) and every newly named customer group exist, and advances the tenant's catalog
+generation, so warm functions re-read the selections they cache.
+"""
+
+from __future__ import annotations
+
+from chalicelib.domain.base import ExpectedVersion, Input
+from chalicelib.domain.catalog.selections import Selection, SelectionChanges, SelectionFields
+from chalicelib.domain.permissions import Permission
+from chalicelib.domain.staff import StaffTarget
+from chalicelib.platform.errors import Conflict, Unprocessable
+from chalicelib.platform.ids import new_id
+from chalicelib.platform.pagination import Listing, PageRequest
+from chalicelib.services import entities
+from chalicelib.services.context import Caller, require_reach
+from chalicelib.services.idempotency import IdempotencyClaim
+from chalicelib.store import keys
+from chalicelib.store.repository import Transaction
+
+SELECTION_TYPE = "selection"
+CATALOG_GENERATION = "catalog_generation"
+
+
+def _references(
+    tenant_id: str, selection: Selection, before: Selection | None = None
+) -> entities.ExtraWrites:
+    """The organization, and each category and group the change adds, must exist; the catalog's
+    generation advances."""
+    organization_id = selection.organization_id
+    known_categories = set(before.category_ids) if before else set()
+    known_groups = set(before.customer_group_ids) if before else set()
+
+    def check(transaction: Transaction) -> None:
+        transaction.require(
+            keys.organization(tenant_id, organization_id),
+            data_equals={"id": organization_id},
+            on_failure=Unprocessable.field("body.organization_id", "no such organization", "not_found"),
+        )
+        for index, category_id in enumerate(selection.category_ids):
+            if category_id not in known_categories:
+                transaction.require(
+                    keys.category(tenant_id, organization_id, category_id),
+                    data_equals={"id": category_id},
+                    on_failure=Unprocessable.field(
+                        f"body.category_ids[{index}]", "no such category in this organization", "not_found"
+                    ),
+                )
+        for index, group_id in enumerate(selection.customer_group_ids):
+            if group_id not in known_groups:
+                transaction.require(
+                    keys.customer_group(tenant_id, group_id),
+                    data_equals={"id": group_id},
+                    on_failure=Unprocessable.field(
+                        f"body.customer_group_ids[{index}]", "no such customer group", "not_found"
+                    ),
+                )
+        _advance_generation(transaction, tenant_id)
+
+    return check
+
+
+def _advance_generation(transaction: Transaction, tenant_id: str) -> None:
+    transaction.count_up(
+        keys.tenant(tenant_id),
+        CATALOG_GENERATION,
+        on_failure=Conflict("the tenant is gone", headers={"Retry-After": "1"}),
+    )
+
+
+def create_selection(
+    caller: Caller, body: SelectionFields, idempotency: IdempotencyClaim | None = None
+) -> Selection:
+    hidden = Unprocessable.field("body.organization_id", "no such organization", "not_found")
+    require_reach(
+        caller.principal, Permission.CATALOG_WRITE, StaffTarget(organization_id=body.organization_id), hidden
+    )
+    selection = Selection.model_validate(
+        {"id": new_id(SELECTION_TYPE), "version": 1, **entities.timestamps(), **body.model_dump()},
+        strict=False,
+    )
+    return entities.create(
+        caller,
+        key=keys.selection(caller.tenant_id, selection.id),
+        entity_type=SELECTION_TYPE,
+        entity=selection,
+        extra_writes=_references(caller.tenant_id, selection),
+        idempotency=idempotency,
+    )
+
+
+def get_selection(
+    caller: Caller, selection_id: str, permission: Permission = Permission.CATALOG_READ
+) -> Selection:
+    """A selection of an organization the caller's ``permission`` reaches (404 if they may not see it)."""
+    selection = entities.load(keys.selection(caller.tenant_id, selection_id), Selection, SELECTION_TYPE)
+    caller.require(permission, StaffTarget(organization_id=selection.organization_id), "selection")
+    return selection
+
+
+def list_selections(
+    caller: Caller, page: PageRequest, organization_id: str | None = None
+) -> Listing[Selection]:
+    """The selections of the organizations the caller reaches, of one of them if given."""
+    return entities.listing(
+        keys.selection_collection(caller.tenant_id),
+        Selection,
+        page,
+        filters={"organization_id": organization_id} if organization_id else None,
+        keep=caller.reachable(Permission.CATALOG_READ, "organization_id"),
+    )
+
+
+def update_selection(
+    caller: Caller, selection_id: str, patch: Input, expected_version: ExpectedVersion
+) -> Selection:
+    current = get_selection(caller, selection_id, Permission.CATALOG_WRITE)
+    entities.check_version(current.version, expected_version)
+    updated = entities.merge(current, patch, SelectionChanges)
+    return entities.update(
+        caller,
+        key=keys.selection(caller.tenant_id, selection_id),
+        entity_type=SELECTION_TYPE,
+        before=current,
+        after=updated,
+        extra_writes=_references(caller.tenant_id, updated, current),
+    )
+
+
+def delete_selection(caller: Caller, selection_id: str, expected_version: ExpectedVersion) -> None:
+    current = get_selection(caller, selection_id, Permission.CATALOG_WRITE)
+    entities.check_version(current.version, expected_version)
+    entities.delete(
+        caller,
+        key=keys.selection(caller.tenant_id, selection_id),
+        entity_type=SELECTION_TYPE,
+        entity=current,
+        extra_writes=lambda transaction: _advance_generation(transaction, caller.tenant_id),
+    )
