@@ -8,7 +8,7 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
 .PHONY: install run test lint format test-unit test-integration test-e2e openapi lock clean
-.PHONY: infra-synth infra-check test-infra package deploy bench-cold-start bench-policy
+.PHONY: infra-synth infra-check test-infra package deploy bench-cold-start bench-policy bench-visibility
 
 # Infrastructure (infrastructure/, docs/deploy.md). Synthesis is offline: no AWS credentials are
 # read (the pinned npm aws-cdk CLI, no telemetry, no notices, no instance metadata lookups).
@@ -98,6 +98,9 @@ bench-cold-start: $(PY_STAMP)
 
 bench-policy: $(PY_STAMP)
 	$(PY) benchmarks/policy.py $(ARGS)
+
+bench-visibility: $(PY_STAMP)
+	$(PY) benchmarks/visibility.py $(ARGS)
 
 openapi: $(PY_STAMP)
 	$(PY) -m chalicelib.api.openapi > openapi.json

@@ -193,17 +193,30 @@ class CatalogView:
 
     # --- visibility ---------------------------------------------------------------------------
 
-    def _levels(self, subject_id: str, rules: SubjectRules) -> Iterator[_Step]:
-        """A product's or category's own levels, most specific first: units, group, website."""
+    def _levels(
+        self, subject_id: str, rules: SubjectRules, *, with_inheriting: bool = True
+    ) -> Iterator[_Step]:
+        """A product's or category's own levels, most specific first: units, group, website.
+
+        ``with_inheriting=False`` leaves out the levels without a rule (what deciding alone needs: cheaper).
+        """
         audience = self._audience
-        by_unit = audience.unit_rules.get(subject_id, {})
-        for unit_id in self._units_nearest_first:
-            yield _Step(subject_id, "unit", unit_id, by_unit.get(unit_id))
+        by_unit = audience.unit_rules.get(subject_id)
+        if by_unit or with_inheriting:
+            for unit_id in self._units_nearest_first:
+                rule = by_unit.get(unit_id) if by_unit else None
+                if rule or with_inheriting:
+                    yield _Step(subject_id, "unit", unit_id, rule)
         website = rules.get(audience.website_id)
+        if website is None and not with_inheriting:
+            return
         if audience.group_id is not None:
             rule = website.groups.get(audience.group_id) if website else None
-            yield _Step(subject_id, "group", audience.group_id, rule)
-        yield _Step(subject_id, "website", audience.website_id, website.everyone if website else None)
+            if rule or with_inheriting:
+                yield _Step(subject_id, "group", audience.group_id, rule)
+        rule = website.everyone if website else None
+        if rule or with_inheriting:
+            yield _Step(subject_id, "website", audience.website_id, rule)
 
     def _chain(self, category_id: str) -> tuple[str, ...]:
         """The category and its ancestors, nearest first (unknown ids end it; a cycle is cut)."""
@@ -227,14 +240,12 @@ class CatalogView:
             trail = self._category_trails[category_id] = _until_decided(chain(levels, self._default))
         return trail or self._default
 
-    def _trail(self, product: ProductPlacement) -> Iterator[_Step]:
-        yield from self._levels(product.id, product.rules)
-        yield from self._category_trail(product.primary_category_id)
-
     def visibility(self, product: ProductPlacement) -> Rule:
-        return next(step.rule for step in self._trail(product) if step.rule is not None)
+        """The first level with a rule among the product's own, else its primary category's decision."""
+        own = next(self._levels(product.id, product.rules, with_inheriting=False), None)
+        return own.rule if own and own.rule else self.category_visibility(product.primary_category_id)
 
-    def category_visibility(self, category_id: str) -> Rule:
+    def category_visibility(self, category_id: str | None) -> Rule:
         """A category's own resolution (levels a-c along its chain, then the default)."""
         rule = self._category_trail(category_id)[-1].rule
         assert rule is not None  # a trail ends with the step that decided
@@ -250,12 +261,12 @@ class CatalogView:
             members = self._category_members[category_id] = frozenset(chain.from_iterable(listed))
         return members
 
-    def _containing(self, product: ProductPlacement) -> frozenset[str]:
+    def _containing(self, product: ProductPlacement) -> set[str]:
         """The applying selections the product is in (listed, or through a category)."""
         found = set(self._listing_product.get(product.id, ()))
         for category_id in self._categories_of(product):
-            found |= self._in_category(category_id)
-        return frozenset(found)
+            found.update(self._in_category(category_id))
+        return found
 
     @staticmethod
     def _categories_of(product: ProductPlacement) -> tuple[str, ...]:
@@ -278,7 +289,8 @@ class CatalogView:
 
     def explain(self, product: ProductPlacement) -> Explanation:
         """What :meth:`shows` decides, with each level consulted and each applying selection."""
-        steps = _until_decided(self._trail(product))
+        own = self._levels(product.id, product.rules)
+        steps = _until_decided(chain(own, self._category_trail(product.primary_category_id)))
         visibility = steps[-1].rule
         assert visibility is not None  # a trail ends with the step that decided
         admitted = self.admits(product)
