@@ -26,6 +26,7 @@ from chalicelib.domain.catalog.visibility import (
     ProductPlacement,
     Rule,
     WebsiteRules,
+    stored_rules,
 )
 
 GLOBEX, MANUFACTURING, LYON, OHIO = "cus_globex", "unt_manufacturing", "unt_lyon", "unt_ohio"
@@ -439,3 +440,18 @@ def test_the_explanation_names_each_applying_selection_its_assignee_and_the_memb
         },
     ]
     assert explanation.shown
+
+
+def test_rules_read_from_the_stored_shape_resolve_as_written() -> None:
+    # given a product's rules as its RULES item keeps them
+    stored = {WEB: {"all": "visible", "groups": {KEY: "hidden"}}, OTHER_WEB: {"all": "hidden"}}
+    placed = ProductPlacement(PRODUCT, WRENCHES, rules=stored_rules(stored))
+
+    # when / then: the group's rule decides for the caller, the other website's is not consulted
+    assert view().explain(placed).levels[-1].model_dump() == {
+        "subject_id": PRODUCT,
+        "level": "group",
+        "at": KEY,
+        "rule": "hidden",
+    }
+    assert stored_rules(None) == {}

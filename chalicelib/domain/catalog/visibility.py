@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from chalicelib.domain.base import View
 
@@ -55,6 +55,15 @@ class WebsiteRules:
 
 SubjectRules = Mapping[str, WebsiteRules]
 """A product's or category's rules by website id (a website absent: every level there inherits)."""
+
+
+def stored_rules(websites: Mapping[str, Mapping[str, Any]] | None) -> dict[str, WebsiteRules]:
+    """The rules as a product's ``RULES`` item and a category item keep them (``websites``:
+    ``{"<web>": {"all": "visible|hidden", "groups": {"<grp>": "visible|hidden"}}}``, absent = inherit)."""
+    return {
+        website_id: WebsiteRules(everyone=rules.get("all"), groups=dict(rules.get("groups") or {}))
+        for website_id, rules in (websites or {}).items()
+    }
 
 
 @dataclass(frozen=True, slots=True)
