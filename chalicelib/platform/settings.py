@@ -81,6 +81,13 @@ class Settings(BaseModel):
     # A JSON file of TXT records standing in for DNS (local and test stages); unset: real DNS.
     dns_records_file: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _default_media_bucket(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "media_bucket" not in data:
+            return {**data, "media_bucket": f"kontor-{data.get('stage')}-media"}
+        return data
+
     @model_validator(mode="after")
     def _dev_issuer_only_in_dev_stages(self) -> Settings:
         dev_issuer_trusted = self.dev_issuer_dir is not None or any(
