@@ -43,6 +43,7 @@ SELF_ROUTES = [spec for spec in TENANT_ROUTES if spec.permission is Permission.S
 UNPAGED_LISTS = [spec for spec in TENANT_ROUTES if spec.name == "GET /v1/admin/roles"]
 CREATE_ROUTES = [spec for spec in TENANT_ROUTES if "{" not in spec.path and spec.method == "POST"]
 
+MEDIA = {"kind": "image", "filename": "a.png", "content_type": "image/png", "size": 8, "title": {"en": "A"}}
 # A body each changing item route accepts (a cross-tenant attempt must fail for the object, not the body).
 CHANGE_BODIES: dict[str, dict[str, Any]] = {
     "PATCH /v1/admin/organizations/{organization_id}": {"name": "Hijacked", "version": 1},
@@ -64,6 +65,8 @@ CHANGE_BODIES: dict[str, dict[str, Any]] = {
     "PATCH /v1/admin/staff-users/{staff_id}": {"status": "disabled", "version": 1},
     "PATCH /v1/admin/roles/{role_id}": {"permissions": ["audit.read"], "version": 1},
     "POST /v1/admin/roles/{role_id}/copies": {"name": "Stolen"},
+    "POST /v1/admin/products/{product_id}/media": MEDIA,
+    "PATCH /v1/admin/products/{product_id}/media/{media_id}": {"title": {"en": "Hijacked"}, "version": 1},
 }
 # How each create route could reach another tenant's objects: a body referring to them and the field
 # that refers (None: it cannot).
@@ -112,6 +115,8 @@ ACME_OBJECTS = (
     "staff_id",
     "role_id",
     "hostname",
+    "product_id",
+    "media_id",
 )
 
 
@@ -136,6 +141,8 @@ def acme(
     make_customer_user: Callable[..., dict[str, Any]],
     make_staff_user: Callable[..., dict[str, Any]],
     make_staff_role: Callable[..., dict[str, Any]],
+    make_product_item: Callable[[str, str], str],
+    api: Api,
 ) -> Acme:
     token = make_tenant("acme")
     organization = make_organization(token)
@@ -146,6 +153,8 @@ def acme(
     user = make_customer_user(token, customer["id"], unit["id"])
     staff = make_staff_user(token)
     role = make_staff_role(token)
+    product = make_product_item("acme", organization["id"])
+    media = api.call("POST", f"/v1/admin/products/{product}/media", token=token, body=MEDIA).body
     return Acme(
         token,
         ids={
@@ -158,6 +167,8 @@ def acme(
             "staff_id": staff["id"],
             "role_id": role["id"],
             "hostname": website["hostnames"][0],
+            "product_id": product,
+            "media_id": media["id"],
         },
         paths={
             "organization_id": f"/v1/admin/organizations/{organization['id']}",
@@ -168,6 +179,7 @@ def acme(
             "user_id": f"/v1/admin/customers/{customer['id']}/users/{user['id']}",
             "staff_id": f"/v1/admin/staff-users/{staff['id']}",
             "role_id": f"/v1/admin/roles/{role['id']}",
+            "media_id": f"/v1/admin/products/{product}/media/{media['id']}",
         },
     )
 
