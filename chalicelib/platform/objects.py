@@ -2,8 +2,8 @@
 
 Files never pass through the API (a Lambda request body is capped at 6 MB): the API signs a form the
 browser POSTs straight to S3, whose policy fixes the key, the content type and the exact size, and
-a link to GET the object. Signing is local computation (no AWS call); :func:`stat`, :func:`untag` and
-:func:`delete_prefix` reach S3.
+a link to GET the object. Signing is local computation (no AWS call); :func:`stat`, :func:`read_head`,
+:func:`untag` and :func:`delete_prefix` reach S3.
 """
 
 from __future__ import annotations
@@ -97,6 +97,18 @@ def stat(key: str) -> ObjectStat | None:
             return None
         raise
     return ObjectStat(int(head["ContentLength"]), head.get("ContentType"), head.get("VersionId"))
+
+
+def read_head(key: str, version_id: str | None, length: int) -> bytes:
+    """The object version's first ``length`` bytes (a ranged GetObject)."""
+    params: dict[str, Any] = {
+        "Bucket": get_settings().media_bucket,
+        "Key": key,
+        "Range": f"bytes=0-{length - 1}",
+    }
+    if version_id:
+        params["VersionId"] = version_id
+    return bytes(s3_client().get_object(**params)["Body"].read())
 
 
 def untag(key: str, version_id: str | None) -> None:

@@ -172,6 +172,20 @@ def test_completion_of_a_file_of_another_size_is_422(
     assert "bytes" in assert_problem(reply, 422)["errors"][0]["msg"]
 
 
+def test_completion_of_a_file_that_is_not_its_declared_type_is_422(
+    api: Api, token: str, media_path: str, created: dict[str, Any]
+) -> None:
+    # given an HTML page of the declared size, uploaded as image/png
+    upload_as_browser(created["upload"], b"<script>alert(1)</script>".ljust(len(PNG)))
+
+    # when
+    reply = api.call("POST", f"{media_path}/{created['id']}/completion", token=token)
+
+    # then
+    assert "image/png" in assert_problem(reply, 422)["errors"][0]["msg"]
+    assert api.call("GET", f"{media_path}/{created['id']}", token=token).body["status"] == "pending"
+
+
 def test_a_completed_upload_is_ready_and_its_link_downloads_the_version_checked(
     api: Api, token: str, media_path: str, ready: dict[str, Any], media_bucket: str
 ) -> None:

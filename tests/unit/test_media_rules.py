@@ -13,6 +13,7 @@ from chalicelib.domain.catalog.media import (
     MediaFields,
     MediaKind,
     content_disposition,
+    content_problems,
     object_key,
     upload_problems,
 )
@@ -107,3 +108,21 @@ def test_an_upload_is_the_declared_file_only_with_its_size_and_type(
 ) -> None:
     # when / then
     assert len(upload_problems(fields(), size, content_type)) == problems
+
+
+@pytest.mark.parametrize(
+    ("content_type", "head", "problems"),
+    [
+        ("image/png", b"\x89PNG\r\n\x1a\n\x00\x00", 0),
+        ("image/jpeg", b"\xff\xd8\xff\xe0", 0),
+        ("image/webp", b"RIFF\x10\x00\x00\x00WEBPVP8 ", 0),
+        ("image/webp", b"RIFF\x10\x00\x00\x00WAVEfmt ", 1),
+        ("image/png", b"<html><script>", 1),
+        ("image/png", b"", 1),
+    ],
+)
+def test_a_file_is_its_declared_type_only_if_it_begins_as_that_type_does(
+    content_type: str, head: bytes, problems: int
+) -> None:
+    # when / then
+    assert len(content_problems(fields(content_type=content_type), head)) == problems

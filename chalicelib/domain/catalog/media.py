@@ -41,6 +41,15 @@ MEDIA_RULES: dict[MediaKind, MediaRule] = {
     ),
 }
 LARGEST_MEDIA_BYTES = max(rule.max_bytes for rule in MEDIA_RULES.values())
+# How each allowed type's files begin ((offset, bytes) pairs): a file is served as the type declared,
+# so an HTML page uploaded as "image/png" must not become ready.
+SIGNATURES: dict[str, tuple[tuple[int, bytes], ...]] = {
+    "image/jpeg": ((0, b"\xff\xd8\xff"),),
+    "image/png": ((0, b"\x89PNG\r\n\x1a\n"),),
+    "image/webp": ((0, b"RIFF"), (8, b"WEBP")),
+    "application/pdf": ((0, b"%PDF-"),),
+}
+SIGNATURE_BYTES = max(offset + len(magic) for parts in SIGNATURES.values() for offset, magic in parts)
 
 MediaStatus = Literal["pending", "ready"]
 # A file's name as the uploader's disk had it: shown and offered when saving, never part of a key.
@@ -166,3 +175,11 @@ def upload_problems(media: MediaFields, found_size: int | None, found_type: str 
     if (found_type or "").lower() != media.content_type:
         problems.append(f"the uploaded object is {found_type!r}, not {media.content_type!r}")
     return problems
+
+
+def content_problems(media: MediaFields, head: bytes) -> list[str]:
+    """Why the file's first bytes (:data:`SIGNATURE_BYTES` of them) are not those of its declared type."""
+    parts = SIGNATURES[media.content_type]
+    if all(head[offset : offset + len(magic)] == magic for offset, magic in parts):
+        return []
+    return [f"the uploaded file does not begin as a {media.content_type} file does"]

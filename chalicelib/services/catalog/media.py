@@ -13,6 +13,7 @@ from chalicelib.domain.base import ExpectedVersion, Input
 from chalicelib.domain.catalog.media import (
     PENDING_TAG_KEY,
     PENDING_TAG_VALUE,
+    SIGNATURE_BYTES,
     MediaFields,
     MediaUpload,
     MediaView,
@@ -20,6 +21,7 @@ from chalicelib.domain.catalog.media import (
     PresignedPost,
     ProductMedia,
     content_disposition,
+    content_problems,
     object_key,
     object_prefix,
     upload_problems,
@@ -128,12 +130,16 @@ def get_media(caller: Caller, product_id: str, media_id: str) -> MediaView:
 
 
 def complete_upload(caller: Caller, product_id: str, media_id: str) -> MediaView:
-    """Ready once S3 holds the declared file (422, still pending, otherwise); asked again, the same."""
+    """Ready once S3 holds the declared file, its size, type and first bytes (422, still pending,
+    otherwise); asked again, the same."""
     media = _media(caller, product_id, media_id, Permission.CATALOG_WRITE)
     if media.status == "ready":
         return _view(media)
     found = objects.stat(media.object_key)
     problems = upload_problems(media, found.size if found else None, found.content_type if found else None)
+    if found is not None and not problems:
+        head = objects.read_head(media.object_key, found.version_id, SIGNATURE_BYTES)
+        problems = content_problems(media, head)
     if found is None or problems:
         raise Unprocessable(
             [{"loc": "upload", "msg": problem, "type": "value_error"} for problem in problems]
