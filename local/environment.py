@@ -130,6 +130,7 @@ def local_environment(config: dict[str, Any], ports: Ports, data: DataDir) -> di
         **stage_variables(config),
         "KONTOR_DYNAMODB_ENDPOINT": endpoint(ports.dynamodb),
         "KONTOR_SQS_ENDPOINT": endpoint(ports.sqs),
+        "KONTOR_S3_ENDPOINT": endpoint(ports.sqs),  # the same moto server serves S3
         "KONTOR_DEV_ISSUER_DIR": str(data.dev_issuer),
         "KONTOR_DNS_RECORDS_FILE": str(data.dns_records),
         "KONTOR_CURSOR_SECRET": data.cursor_secret(),

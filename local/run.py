@@ -1,6 +1,7 @@
 """``make run``: the whole stack on this machine in one command, stopped with Ctrl-C.
 
-DynamoDB Local (moto with ``--in-memory`` or without Java) and moto's SQS run as child processes. The
+DynamoDB Local (moto with ``--in-memory`` or without Java) and moto's SQS and S3 (one server, in memory:
+uploaded media do not outlive a restart) run as child processes. The
 API (Chalice's local server), the stream poller and the queue pollers run in this process and call
 the app's own handlers, with the stage environment of ``.chalice/config.json`` exported first.
 
@@ -165,6 +166,7 @@ def _banner(
     api: str, data: DataDir, dynamodb: Backend, sqs: Backend, routes: set[str], ledger: Ledger
 ) -> str:
     from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL
+    from chalicelib.platform.settings import get_settings
     from chalicelib.store.keys import PLATFORM_TENANT
     from local.seed import DEMO_TENANTS, organization_key
 
@@ -200,7 +202,7 @@ def _banner(
         f"  OpenAPI    {api}/openapi.json",
         *([f"  JWKS       {api}{JWKS_ROUTE}"] if JWKS_ROUTE in routes else []),
         f"  DynamoDB   {dynamodb.endpoint} ({dynamodb.name}; logs in {data.logs})",
-        f"  SQS        {sqs.endpoint} (moto)",
+        f"  SQS, S3    {sqs.endpoint} (moto; media in the bucket {get_settings().media_bucket})",
         f"  data       {data.root}",
         "",
         "Tokens (12 h; more with: kontor dev token --tenant acme --user admin@acme.example):",
@@ -265,6 +267,7 @@ def serve(args: argparse.Namespace, config: dict[str, Any]) -> None:
         from chalice.config import Config
 
         import app as kontor
+        from chalicelib.platform.objects import create_bucket
         from chalicelib.platform.queues import create_queues
         from chalicelib.platform.settings import get_settings
         from chalicelib.store.schema import create_table
@@ -282,6 +285,7 @@ def serve(args: argparse.Namespace, config: dict[str, Any]) -> None:
             ledger.forget()  # a new table holds nothing the ledger names
         create_table(dynamodb.client("dynamodb"), settings.table_name)
         create_queues(sqs.client("sqs"), settings.queue_prefix)
+        create_bucket(sqs.client("s3"), settings.media_bucket, settings.aws_region)
         checkpoint = Checkpoint(data.stream_checkpoint if jar else None)  # moto forgets the table
         _start_pollers(kontor, config, dynamodb, sqs, checkpoint, cleanup)
         report = seed(ledger)

@@ -58,6 +58,8 @@ PATH_PARAMETERS: dict[str, PathParameter] = {
     "group_id": _prefixed_id("customer group", "cgr"),
     "staff_id": _prefixed_id("staff user", "stf"),
     "selection_id": _prefixed_id("selection", "sel"),
+    "product_id": _prefixed_id("product", "prd"),
+    "media_id": _prefixed_id("media", "med"),
     # A predefined role by name (``buyer``), or a company's (``rol_``) or the tenant's (``srl_``) own.
     "role_id": PathParameter(f"^(?:[a-z][a-z-]{{2,39}}|(?:rol|srl)_{ULID})$", 40, "role not found", "buyer"),
     "hostname": PathParameter(

@@ -17,6 +17,22 @@ def sqs_client() -> Any:
 
 
 @cache
+def s3_client() -> Any:
+    """S3 with Signature Version 4 (what pre-signed POST policies need); path-style on a local endpoint."""
+    import boto3
+    from botocore.config import Config
+
+    settings = get_settings()
+    addressing = "path" if settings.s3_endpoint else "virtual"
+    return boto3.client(
+        "s3",
+        region_name=settings.aws_region,
+        endpoint_url=settings.s3_endpoint,
+        config=Config(signature_version="s3v4", s3={"addressing_style": addressing}),
+    )
+
+
+@cache
 def queue_url(queue_name: str) -> str:
     return str(sqs_client().get_queue_url(QueueName=queue_name)["QueueUrl"])
 
@@ -32,5 +48,6 @@ def secret_string(secret_arn: str) -> str:
 
 def reset_clients() -> None:
     sqs_client.cache_clear()
+    s3_client.cache_clear()
     queue_url.cache_clear()
     secret_string.cache_clear()

@@ -61,7 +61,12 @@ class Settings(BaseModel):
     aws_region: str
     dynamodb_endpoint: str | None = None
     sqs_endpoint: str | None = None
+    s3_endpoint: str | None = None
     queue_prefix: str
+    # Products' media and documents; pre-signed uploads and downloads are short-lived on purpose.
+    media_bucket: str
+    media_upload_seconds: int = Field(default=600, ge=60, le=3600)
+    media_download_seconds: int = Field(default=300, ge=60, le=3600)
     issuers: tuple[TrustedIssuer, ...] = ()
     dev_issuer_dir: str | None = None
     # The key that signs list cursors: given directly (local, test) or read from Secrets Manager.
@@ -75,6 +80,13 @@ class Settings(BaseModel):
     platform_domains: tuple[str, ...] = ("kontor.dev",)
     # A JSON file of TXT records standing in for DNS (local and test stages); unset: real DNS.
     dns_records_file: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_media_bucket(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "media_bucket" not in data:
+            return {**data, "media_bucket": f"kontor-{data.get('stage')}-media"}
+        return data
 
     @model_validator(mode="after")
     def _dev_issuer_only_in_dev_stages(self) -> Settings:
@@ -134,6 +146,8 @@ def load_settings() -> Settings:
             "dynamodb_endpoint": _env("KONTOR_DYNAMODB_ENDPOINT"),
             "sqs_endpoint": _env("KONTOR_SQS_ENDPOINT"),
             "queue_prefix": _env("KONTOR_QUEUE_PREFIX", f"kontor-{stage}"),
+            "s3_endpoint": _env("KONTOR_S3_ENDPOINT"),
+            "media_bucket": _env("KONTOR_MEDIA_BUCKET", f"kontor-{stage}-media"),
             "issuers": json.loads(_env("KONTOR_ISSUERS", "[]") or "[]"),
             "dev_issuer_dir": _env("KONTOR_DEV_ISSUER_DIR"),
             "cursor_secret": _env("KONTOR_CURSOR_SECRET"),

@@ -217,8 +217,10 @@ def listing(
     filters: dict[str, str] | None = None,
     newest_first: bool = False,
     keep: Callable[[Record], bool] | None = None,
+    sk_prefix: str | None = None,
 ) -> Listing[ModelT]:
-    """One page of a partition's entities as ``model``, with the cursor to the next page."""
+    """One page of a partition's entities as ``model`` (those whose sort key starts with ``sk_prefix``,
+    if given), with the cursor to the next page."""
     result = repository.query(
         partition,
         index=index,
@@ -227,6 +229,7 @@ def listing(
         filters=filters,
         newest_first=newest_first,
         keep=keep,
+        sk_prefix=sk_prefix,
     )
     return Listing[model](  # type: ignore[valid-type]
         items=[to_model(record, model) for record in result.records],

@@ -27,6 +27,8 @@ customer_user_id        T#<t>#CUSER#<user_id>          ID
 idempotency             T#<t>#IDEM#<digest>            IDEM                                                                                                           (TTL expires_at)
 event (outbox)          T#<t>#EVENT#<event_id>         EVENT                                                                                                          (TTL expires_at)
 audit_entry             T#<t>#AUDIT#<entity_id>        <event_id>      T#<t>#AUDIT / <event_id>                T#<t>#AUDIT#TYPE#<type> / <event_id>   T#<t>#AUDIT#ACTOR#<actor> / <event_id>
+product                 T#<t>#PRODUCT#<prd_id>         PRODUCT         (its GSIs: docs/catalog-design.md)
+product_media           T#<t>#PRODUCT#<prd_id>         MEDIA#<med_id>
 selection               T#<t>#SELECTION                <sel_id>
 ======================  =============================  ==============  ======================================  =====================================  =================================
 
@@ -73,6 +75,14 @@ Access patterns
 30  a hostname named by a website is not        PK=HOST#<hostname>, condition check not exists     services.websites.create/update_website
     served by another one yet
 31  a website's hostnames and their challenge   BatchGet T#<t>#WEBSITE/<web_id>, T#<t>#TENANT      services.websites.get_hostnames/verify_hostname
+60  list a product's media                      GetItem T#<t>#PRODUCT#<prd>/PRODUCT, then          services.catalog.media.list_media
+                                                PK=T#<t>#PRODUCT#<prd>, SK begins_with MEDIA#
+61  a media and its product, to check reach     BatchGet T#<t>#PRODUCT#<prd>/PRODUCT and           services.catalog.media.get/update/delete_media,
+                                                T#<t>#PRODUCT#<prd>/MEDIA#<med>                    complete_upload
+62  a media's product still exists, in the      PK=T#<t>#PRODUCT#<prd>, SK=PRODUCT, condition      services.catalog.media.create_media
+    organization read (referential check)       check organization_id
+63  change / delete a media                     PK=T#<t>#PRODUCT#<prd>, SK=MEDIA#<med>, cond.      services.catalog.media.update/delete_media,
+                                                version                                            complete_upload
 65  get / list selections                      PK=T#<t>#SELECTION [, SK=<sel_id>]                 services.catalog.selections.get/list_selections
 66  list an organization's selections           PK=T#<t>#SELECTION, filter organization_id         services.catalog.selections.list_selections
 67  a selection's categories are its           PK=T#<t>#ORG#<org>#CATEGORY, SK=<cat_id>,          services.catalog.selections (create/update)
@@ -81,6 +91,11 @@ Access patterns
 69  advance the tenant's catalog generation     PK=T#<t>#TENANT, SK=TENANT, update (data counter   services.catalog.selections (every write)
                                                 and version + 1), in the change's transaction
 ==  ==========================================  =================================================  =============================================
+
+A product's media items share the product's partition (``MEDIA#`` sorts before ``PRODUCT``), so
+pattern 60 reads them with one ``begins_with`` Query after the product's GetItem; their
+files are S3 objects under ``tenants/<t>/products/<prd>/<med>/`` (``domain.catalog.media``), so an IAM
+policy on that prefix fences a tenant as ``dynamodb:LeadingKeys`` does for items.
 
 Pattern 9's record is written with the create it answers, on condition that none exists or the one
 there is past its ``expires_at`` (TTL deletes lazily): an expired key counts as absent and is replaced.
@@ -299,6 +314,20 @@ def customer_user_in_company(tenant_id: str, customer_id: str, unit_id: str, ema
     return Key(customer_users_index(tenant_id, customer_id), f"{unit_id}#{email.lower()}")
 
 
+def product_partition(tenant_id: str, product_id: str) -> str:
+    """A product's partition: its ``PRODUCT`` item and its media (later its rules)."""
+    return f"T#{tenant_id}#PRODUCT#{product_id}"
+
+
+def product(tenant_id: str, product_id: str) -> Key:
+    return Key(product_partition(tenant_id, product_id), "PRODUCT")
+
+
+MEDIA_PREFIX = "MEDIA#"
+
+
+def product_media(tenant_id: str, product_id: str, media_id: str) -> Key:
+    return Key(product_partition(tenant_id, product_id), f"{MEDIA_PREFIX}{media_id}")
 def category_collection(tenant_id: str, organization_id: str) -> str:
     """An organization's category tree: its categories and its ``TREE`` item (one Query)."""
     return f"T#{tenant_id}#ORG#{organization_id}#CATEGORY"

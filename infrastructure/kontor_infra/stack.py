@@ -6,7 +6,8 @@ Contracts come from the code, so the deployment cannot drift from it:
 - one queue per ``chalicelib.platform.queues.CONSUMER_QUEUES`` entry, named ``<prefix>-<consumer>``
   (what ``Settings.queue_name`` resolves), each with ``<name>-dlq`` after ``MAX_RECEIVES`` receives;
 - the dispatcher may send to the queues ``chalicelib.services.dispatch.SUBSCRIPTIONS`` names;
-- a consumer's handler is ``@app.lambda_function(name="<consumer>_consumer")`` in app.py.
+- a consumer's handler is ``@app.lambda_function(name="<consumer>_consumer")`` in app.py;
+- the media bucket's objects under ``chalicelib.domain.catalog.media.MEDIA_ROOT`` (``tenants/<t>/...``).
 
 Event sources are wired here rather than with Chalice's ``on_sqs_message``/``on_dynamodb_record``:
 those cannot report partial batch failures, need the queue name and stream ARN when the app is
@@ -26,6 +27,7 @@ from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
@@ -34,6 +36,7 @@ from constructs import Construct
 
 from chalicelib.api.fallbacks import UNKNOWN_PATH
 from chalicelib.api.routing import problem_instance
+from chalicelib.domain.catalog.media import MEDIA_ROOT, PENDING_TAG_KEY, PENDING_TAG_VALUE
 from chalicelib.platform.errors import PROBLEM_CONTENT_TYPE
 from chalicelib.platform.queues import CONSUMER_QUEUES, MAX_RECEIVES, dead_letter_name
 from chalicelib.services.dispatch import SUBSCRIPTIONS
@@ -69,6 +72,24 @@ API_TABLE_ACTIONS = (
 CONSUMER_TABLE_ACTIONS: dict[str, tuple[str, ...]] = {
     "audit": ("dynamodb:PutItem",),
 }
+# What the API function does in the media bucket, on media objects only: it signs uploads (PutObject,
+# with their tag) and downloads (GetObject[Version]), reads an upload's size and type at completion
+# (HeadObject is GetObject) and removes its pending tag, and deletes a media's objects with every
+# version (listing them needs ListBucketVersions).
+API_MEDIA_OBJECT_ACTIONS = (
+    "s3:PutObject",
+    "s3:PutObjectTagging",
+    "s3:DeleteObjectTagging",
+    "s3:DeleteObjectVersionTagging",
+    "s3:GetObject",
+    "s3:GetObjectVersion",
+    "s3:DeleteObject",
+    "s3:DeleteObjectVersion",
+)
+API_MEDIA_BUCKET_ACTIONS = ("s3:ListBucketVersions",)
+# Days before an upload never completed (still tagged pending), a replaced object version (a re-upload
+# with a form still valid) and an incomplete multipart upload are removed.
+MEDIA_CLEANUP_DAYS = 1
 # Queues the API function sends to (none yet: the ERP HTTP ingest will add its inbound queue).
 API_SENDS_TO: tuple[str, ...] = ()
 # The future token-vending role's per-tenant fence (see docs/deploy.md).
@@ -153,6 +174,7 @@ class KontorStack(cdk.Stack):
             raise ValueError(f"SUBSCRIPTIONS names queues missing from CONSUMER_QUEUES: {sorted(unknown)}")
 
         self.table = self._table()
+        self.media_bucket = self._media_bucket()
         self.cursor_secret = self._cursor_secret()
         self.user_pool, self.user_pool_client = self._identity()
         self.app = KontorChalice(
@@ -225,6 +247,46 @@ class KontorStack(cdk.Stack):
                 projection_type=dynamodb.ProjectionType.ALL,
             )
         return table
+
+    def _media_bucket(self) -> s3.Bucket:
+        """Products' media: private, encrypted, TLS only, uploaded to by browsers with pre-signed forms.
+
+        Versioned: completion pins the version it checked, so a second POST with a form still valid
+        cannot swap the file behind a ready record; replaced versions expire after a day. No fixed
+        name (bucket names are global): the API gets it in ``KONTOR_MEDIA_BUCKET``.
+        """
+        return s3.Bucket(
+            self,
+            "MediaBucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            versioned=True,
+            cors=[
+                s3.CorsRule(
+                    allowed_methods=[s3.HttpMethods.POST, s3.HttpMethods.GET],
+                    allowed_origins=list(self.settings.media_origins),
+                    allowed_headers=["*"],
+                    exposed_headers=["ETag"],
+                    max_age=3600,
+                )
+            ],
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="ReplacedVersionsAndAbandonedParts",
+                    noncurrent_version_expiration=cdk.Duration.days(MEDIA_CLEANUP_DAYS),
+                    abort_incomplete_multipart_upload_after=cdk.Duration.days(MEDIA_CLEANUP_DAYS),
+                    expired_object_delete_marker=True,
+                ),
+                s3.LifecycleRule(
+                    id="AbandonedUploads",
+                    tag_filters={PENDING_TAG_KEY: PENDING_TAG_VALUE},
+                    expiration=cdk.Duration.days(MEDIA_CLEANUP_DAYS),
+                ),
+            ],
+            removal_policy=self.removal_policy,
+        )
 
     def _cursor_secret(self) -> secretsmanager.Secret:
         # No fixed name: a deleted secret's name stays reserved for its recovery window.
@@ -414,6 +476,19 @@ class KontorStack(cdk.Stack):
                 resources=[self.cursor_secret.secret_arn],
             ),
         ]
+        statements += [
+            iam.PolicyStatement(
+                sid="MediaObjects",
+                actions=list(API_MEDIA_OBJECT_ACTIONS),
+                resources=[self.media_bucket.arn_for_objects(f"{MEDIA_ROOT}*")],
+            ),
+            iam.PolicyStatement(
+                sid="MediaVersions",
+                actions=list(API_MEDIA_BUCKET_ACTIONS),
+                resources=[self.media_bucket.bucket_arn],
+                conditions={"StringLike": {"s3:prefix": [f"{MEDIA_ROOT}*"]}},
+            ),
+        ]
         if API_SENDS_TO:
             statements.append(
                 iam.PolicyStatement(
@@ -427,7 +502,10 @@ class KontorStack(cdk.Stack):
             API_LOG_GROUP,
             "api",
             statements,
-            environment={"KONTOR_CURSOR_SECRET_ARN": self.cursor_secret.secret_arn},
+            environment={
+                "KONTOR_CURSOR_SECRET_ARN": self.cursor_secret.secret_arn,
+                "KONTOR_MEDIA_BUCKET": self.media_bucket.bucket_name,
+            },
         )
         rest_api = self.app.get_resource(REST_API)
         rest_api.add_property_override("TracingEnabled", True)
@@ -649,6 +727,7 @@ class KontorStack(cdk.Stack):
         # chalice's template already outputs the API: EndpointURL (the base URL), RestAPIId, APIHandlerName.
         outputs = {
             "TableName": self.table.table_name,
+            "MediaBucketName": self.media_bucket.bucket_name,
             "UserPoolId": self.user_pool.user_pool_id,
             "UserPoolClientId": self.user_pool_client.user_pool_client_id,
             "Issuer": self.issuer,

@@ -34,6 +34,8 @@ class StageSettings:
     oldest_message_alarm_seconds: int
     stream_iterator_age_alarm_seconds: int
     lambda_error_alarm_threshold: int
+    # Origins whose pages upload media straight to the media bucket (its CORS rule).
+    media_origins: tuple[str, ...] = ("https://*.kontor.dev",)
     alarm_email: str | None = None
 
     @property
@@ -62,6 +64,7 @@ STAGES: dict[StageName, StageSettings] = {
         oldest_message_alarm_seconds=900,
         stream_iterator_age_alarm_seconds=300,
         lambda_error_alarm_threshold=5,
+        media_origins=("https://*.kontor.dev", "http://localhost:3000"),
     ),
     "prod": StageSettings(
         name="prod",

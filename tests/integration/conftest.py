@@ -742,3 +742,61 @@ def create_selection(api: Api, token: str, organization_id: str, **overrides: An
 @pytest.fixture
 def make_selection(api: Api) -> Callable[..., dict[str, Any]]:
     return functools.partial(create_selection, api)
+
+
+# --- the catalog's stand-ins: product items until the product API lands, and the media bucket -----------
+
+
+def put_product_item(tenant_id: str, organization_id: str) -> str:
+    """A product item of the shape the product API writes (``T#t#PRODUCT#<prd>`` / ``PRODUCT``, its
+    data naming its organization), written through the store; returns its id. The lead swaps this for
+    the product API's factory once both branches are merged."""
+    from chalicelib.platform.ids import new_id
+    from chalicelib.store import keys
+    from chalicelib.store.repository import Transaction
+
+    product_id = new_id("product")
+    transaction = Transaction()
+    data = {"id": product_id, "organization_id": organization_id, "sku": product_id.lower()}
+    transaction.create(keys.product(tenant_id, product_id), "product", data)
+    transaction.commit()
+    return product_id
+
+
+@pytest.fixture
+def make_product_item(aws: dict[str, str]) -> Callable[[str, str], str]:
+    return put_product_item
+
+
+def _create_media_bucket(mocked_aws: Moto) -> str:
+    from chalicelib.platform.objects import create_bucket
+
+    settings = get_settings()
+    create_bucket(
+        boto3.client("s3", region_name=settings.aws_region), settings.media_bucket, settings.aws_region
+    )
+    return settings.media_bucket
+
+
+@pytest.fixture
+def media_bucket(mocked_aws: Moto, aws: dict[str, str]) -> str:
+    """The media bucket, versioned as deployed, in the test's fresh account; returns its name."""
+    return _create_media_bucket(mocked_aws)
+
+
+@pytest.fixture(scope="module")
+def module_media_bucket(mocked_aws: Moto, module_aws: dict[str, str]) -> str:
+    return _create_media_bucket(mocked_aws)
+
+
+def upload_as_browser(form: dict[str, Any], content: bytes) -> None:
+    """Store what the pre-signed form's POST would (moto's reset drops its interception of plain HTTP,
+    so the form itself is posted in the e2e tier, against moto's server)."""
+    fields = form["fields"]
+    boto3.client("s3", region_name=get_settings().aws_region).put_object(
+        Bucket=get_settings().media_bucket,
+        Key=fields["key"],
+        Body=content,
+        ContentType=fields["Content-Type"],
+        Tagging="kontor-upload=pending",
+    )

@@ -555,7 +555,11 @@ def test_an_invalid_idempotency_key_is_422(api: Api, acme: str, table: Table, ke
 VERSIONED_BODIES: dict[str, dict[str, Any]] = {
     "PUT /v1/store/company/units/{unit_id}/addresses": {"addresses": []},
     "PATCH /v1/platform/tenants/{tenant_id}": {"status": "suspended"},
+    "PATCH /v1/admin/products/{product_id}/media/{media_id}": {"title": {"en": "Changed"}},
 }
+
+
+MEDIA = {"kind": "image", "filename": "a.png", "content_type": "image/png", "size": 8, "title": {"en": "A"}}
 
 
 @dataclass
@@ -587,6 +591,7 @@ def versioned_target(
     make_staff_user: Callable[..., dict[str, Any]],
     make_staff_role: Callable[..., dict[str, Any]],
     make_selection: Callable[..., dict[str, Any]],
+    make_product_item: Callable[[str, str], str],
     operator_token: str,
 ) -> Callable[[RouteSpec], VersionedTarget]:
     """A versioned route's object at version 1, with a token allowed to change it and a body changing it.
@@ -629,6 +634,10 @@ def versioned_target(
             ids = {"role_id": make_staff_role(acme)["id"]}
         elif "selection_id" in params:
             ids = {"selection_id": make_selection(acme, make_organization(acme)["id"])["id"]}
+        elif "media_id" in params:
+            product = make_product_item("acme", make_organization(acme)["id"])
+            media = api.call("POST", f"/v1/admin/products/{product}/media", token=acme, body=MEDIA)
+            ids = {"product_id": product, "media_id": media.body["id"]}
         elif "tenant_id" in params:  # a platform operator's route: acme itself is the object
             token = operator_token
             ids = {"tenant_id": "acme"}

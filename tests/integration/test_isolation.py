@@ -43,6 +43,7 @@ SELF_ROUTES = [spec for spec in TENANT_ROUTES if spec.permission is Permission.S
 UNPAGED_LISTS = [spec for spec in TENANT_ROUTES if spec.name == "GET /v1/admin/roles"]
 CREATE_ROUTES = [spec for spec in TENANT_ROUTES if "{" not in spec.path and spec.method == "POST"]
 
+MEDIA = {"kind": "image", "filename": "a.png", "content_type": "image/png", "size": 8, "title": {"en": "A"}}
 # A body each changing item route accepts (a cross-tenant attempt must fail for the object, not the body).
 CHANGE_BODIES: dict[str, dict[str, Any]] = {
     "PATCH /v1/admin/organizations/{organization_id}": {"name": "Hijacked", "version": 1},
@@ -65,6 +66,8 @@ CHANGE_BODIES: dict[str, dict[str, Any]] = {
     "PATCH /v1/admin/roles/{role_id}": {"permissions": ["audit.read"], "version": 1},
     "POST /v1/admin/roles/{role_id}/copies": {"name": "Stolen"},
     "PATCH /v1/admin/selections/{selection_id}": {"name": "Hijacked", "category_ids": [], "version": 1},
+    "POST /v1/admin/products/{product_id}/media": MEDIA,
+    "PATCH /v1/admin/products/{product_id}/media/{media_id}": {"title": {"en": "Hijacked"}, "version": 1},
 }
 # How each create route could reach another tenant's objects: a body referring to them and the field
 # that refers (None: it cannot).
@@ -118,6 +121,8 @@ ACME_OBJECTS = (
     "role_id",
     "hostname",
     "selection_id",
+    "product_id",
+    "media_id",
 )
 
 
@@ -143,6 +148,8 @@ def acme(
     make_staff_user: Callable[..., dict[str, Any]],
     make_staff_role: Callable[..., dict[str, Any]],
     make_selection: Callable[..., dict[str, Any]],
+    make_product_item: Callable[[str, str], str],
+    api: Api,
 ) -> Acme:
     token = make_tenant("acme")
     organization = make_organization(token)
@@ -154,6 +161,8 @@ def acme(
     staff = make_staff_user(token)
     role = make_staff_role(token)
     selection = make_selection(token, organization["id"], customer_group_ids=[group["id"]])
+    product = make_product_item("acme", organization["id"])
+    media = api.call("POST", f"/v1/admin/products/{product}/media", token=token, body=MEDIA).body
     return Acme(
         token,
         ids={
@@ -167,6 +176,8 @@ def acme(
             "role_id": role["id"],
             "hostname": website["hostnames"][0],
             "selection_id": selection["id"],
+            "product_id": product,
+            "media_id": media["id"],
         },
         paths={
             "organization_id": f"/v1/admin/organizations/{organization['id']}",
@@ -178,6 +189,7 @@ def acme(
             "staff_id": f"/v1/admin/staff-users/{staff['id']}",
             "role_id": f"/v1/admin/roles/{role['id']}",
             "selection_id": f"/v1/admin/selections/{selection['id']}",
+            "media_id": f"/v1/admin/products/{product}/media/{media['id']}",
         },
     )
 

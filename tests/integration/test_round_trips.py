@@ -18,7 +18,7 @@ import pytest
 from app import app as chalice_app  # noqa: F401 - registers every route in ROUTES
 from chalicelib.api.routing import ROUTES
 
-from .conftest import MEASURED_ROUND_TRIPS, Api, AwsCalls
+from .conftest import MEASURED_ROUND_TRIPS, Api, AwsCalls, upload_as_browser
 from .support import (
     address_body,
     customer_body,
@@ -151,6 +151,31 @@ def selections(
     }
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(24)
+
+
+def media_body() -> dict[str, Any]:
+    return {
+        "kind": "image",
+        "filename": "a.png",
+        "content_type": "image/png",
+        "size": len(PNG),
+        "title": {"en": "A"},
+    }
+
+
+@pytest.fixture
+def media(
+    api: Api, world: World, media_bucket: str, make_product_item: Callable[[str, str], str]
+) -> dict[str, str]:
+    """A product of the organization and a media of it whose file is uploaded, not yet completed."""
+    product = make_product_item("acme", world.ids["organization"])
+    reply = api.call("POST", f"/v1/admin/products/{product}/media", token=world.token, body=media_body())
+    assert reply.status == 201, reply.body
+    upload_as_browser(reply.body["upload"], PNG)
+    return {"product": product, "media": reply.body["id"]}
+
+
 @dataclass(frozen=True)
 class Case:
     method: str
@@ -240,6 +265,36 @@ ROUND_TRIPS: dict[str, Case] = {
         "DELETE",
         "/v1/admin/roles/{staff_role}",
         (PRINCIPAL, QUERY, WRITE),
+        headers=(("If-Match", '"1"'),),
+        status=204,
+    ),
+    # products' media: the product and the media in one BatchGetItem (S3 calls are not DynamoDB's)
+    "POST /v1/admin/products/{product_id}/media": Case(
+        "POST",
+        "/v1/admin/products/{product}/media",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: media_body(),
+        status=201,
+    ),
+    "GET /v1/admin/products/{product_id}/media": Case(
+        "GET", "/v1/admin/products/{product}/media", (PRINCIPAL, GET, QUERY)
+    ),
+    "GET /v1/admin/products/{product_id}/media/{media_id}": Case(
+        "GET", "/v1/admin/products/{product}/media/{media}", (PRINCIPAL, BATCH_GET)
+    ),
+    "PATCH /v1/admin/products/{product_id}/media/{media_id}": Case(
+        "PATCH",
+        "/v1/admin/products/{product}/media/{media}",
+        (PRINCIPAL, BATCH_GET, WRITE),
+        lambda _: {"title": {"en": "B"}, "version": 1},
+    ),
+    "POST /v1/admin/products/{product_id}/media/{media_id}/completion": Case(
+        "POST", "/v1/admin/products/{product}/media/{media}/completion", (PRINCIPAL, BATCH_GET, WRITE)
+    ),
+    "DELETE /v1/admin/products/{product_id}/media/{media_id}": Case(
+        "DELETE",
+        "/v1/admin/products/{product}/media/{media}",
+        (PRINCIPAL, BATCH_GET, WRITE),
         headers=(("If-Match", '"1"'),),
         status=204,
     ),
@@ -705,6 +760,7 @@ def test_round_trips_per_request(
     ids = world.ids | (request.getfixturevalue("customers") if needs_customers or needs_staff else {})
     ids |= request.getfixturevalue("staff") if needs_staff else {}
     ids |= request.getfixturevalue("selections") if "selection}" in case.path else {}
+    ids |= request.getfixturevalue("media") if "{product}" in case.path else {}
     token = {
         "tenant": world.token,
         "operator": operator_token,

@@ -39,7 +39,16 @@ from app import app as chalice_app  # noqa: F401 - registers every route in ROUT
 from chalicelib.api.routing import ROUTES
 from chalicelib.domain.permissions import Permission
 
-from .conftest import Api, Factories, Outbox, Table, Worlds, create_selection
+from .conftest import (
+    Api,
+    Factories,
+    Outbox,
+    Table,
+    Worlds,
+    create_selection,
+    put_product_item,
+    upload_as_browser,
+)
 from .support import customer_body, organization_body, unit_body, website_body
 
 Make = Callable[..., dict[str, Any]]
@@ -100,7 +109,9 @@ class World:
 
 
 @pytest.fixture
-def world_for(module_factories: Factories, module_table: Table, worlds: Worlds) -> Callable[[str], World]:
+def world_for(
+    module_factories: Factories, module_table: Table, worlds: Worlds, module_media_bucket: str
+) -> Callable[[str], World]:
     """The world of an actor holding ``role``: built once for the module, as built for every test."""
     make = module_factories
 
@@ -155,6 +166,15 @@ def world_for(module_factories: Factories, module_table: Table, worlds: Worlds) 
                 "other": create_selection(make.api, acme, b)["id"],
                 "other tenant": create_selection(make.api, nordic, n)["id"],
             },
+            "product": {
+                "own": put_product_item("acme", a),
+                "other": put_product_item("acme", b),
+                "other tenant": put_product_item("nordic", n),
+            },
+        }
+        records["media"] = {
+            position: _new_media(make.api, nordic if position == "other tenant" else acme, product)["id"]
+            for position, product in records["product"].items()
         }
         actor = make.api.token("acme", ACTOR)
         assert make.api.call("GET", f"{ADMIN}/me", token=actor).status == 200  # binds the actor's sign-in
@@ -289,6 +309,60 @@ def _spare_website(world: World, position: str) -> dict[str, Any]:
     return website_body(world.records["organization"][position], name=name, hostnames=[f"{name}.example"])
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(24)
+MEDIA = {
+    "kind": "image",
+    "filename": "a.png",
+    "content_type": "image/png",
+    "size": len(PNG),
+    "title": {"en": "A"},
+}
+
+
+def _new_media(api: Api, token: str, product: str) -> dict[str, Any]:
+    reply = api.call("POST", f"{ADMIN}/products/{product}/media", token=token, body=MEDIA)
+    assert reply.status == 201, reply.body
+    return dict(reply.body)
+
+
+def _media(method: str, body: dict[str, Any] | None = None) -> Request:
+    """A call on the media of the product at the position."""
+
+    def call(world: World, position: str) -> Call:
+        product = world.records["product"][position]
+        path = f"{ADMIN}/products/{product}/media/{world.records['media'][position]}"
+        headers = world.if_match(path, position) if method == "PATCH" else {}
+        return Call(method, path, product, body, headers=headers)
+
+    return call
+
+
+def _product_media(method: str) -> Request:
+    """A call on the media collection of the product at the position (a create sends one)."""
+
+    def call(world: World, position: str) -> Call:
+        product = world.records["product"][position]
+        body = MEDIA if method == "POST" else None
+        return Call(method, f"{ADMIN}/products/{product}/media", product, body)
+
+    return call
+
+
+def _uploaded_media(world: World, position: str) -> Call:
+    """POST the completion of a spare media of the product at the position, its file uploaded."""
+    product = world.records["product"][position]
+    media = _new_media(world.api, world.admin(position), product)
+    upload_as_browser(media["upload"], PNG)
+    return Call("POST", f"{ADMIN}/products/{product}/media/{media['id']}/completion", product)
+
+
+def _spare_media(world: World, position: str) -> Call:
+    product = world.records["product"][position]
+    media = _new_media(world.api, world.admin(position), product)["id"]
+    path = f"{ADMIN}/products/{product}/media/{media}"
+    return Call("DELETE", path, product, headers={"If-Match": '"1"'})
+
+
 # How to call each route on the record at a position.
 RECORD_REQUESTS: dict[str, Request] = {
     "GET /v1/admin/organizations/{organization_id}": _on("organization", "organizations", "GET"),
@@ -363,6 +437,12 @@ RECORD_REQUESTS: dict[str, Request] = {
         lambda world, _: {"name": world.fresh("Spare "), "permissions": ["customers.read"]},
     ),
     "POST /v1/admin/roles/{role_id}/copies": _on("role", "roles", "POST", "/copies", {"name": "Copied"}),
+    "POST /v1/admin/products/{product_id}/media": _product_media("POST"),
+    "GET /v1/admin/products/{product_id}/media": _product_media("GET"),
+    "GET /v1/admin/products/{product_id}/media/{media_id}": _media("GET"),
+    "PATCH /v1/admin/products/{product_id}/media/{media_id}": _media("PATCH", {"title": {"en": "B"}}),
+    "POST /v1/admin/products/{product_id}/media/{media_id}/completion": _uploaded_media,
+    "DELETE /v1/admin/products/{product_id}/media/{media_id}": _spare_media,
 }
 
 
@@ -609,6 +689,17 @@ MATRIX: dict[str, dict[str, str]] = {
         pm=NO_TENANT_ROUTE,
         ce=NO_TENANT_ROUTE,
     ),
+}
+# --- products' media: the product's organization, checked in the service once the product is read ---
+CATALOG_READ_ROW = row(ta="AAH", oa="AHH", sr="AAH", cm="AAH", pm="AAH", ce="AAH")
+CATALOG_WRITE_ROW = row(ta="AAH", oa="AHH", sr=NO_ROUTE, cm="AAH", pm=NO_ROUTE, ce=NO_ROUTE)
+MATRIX |= {
+    "POST /v1/admin/products/{product_id}/media": CATALOG_WRITE_ROW,
+    "GET /v1/admin/products/{product_id}/media": CATALOG_READ_ROW,
+    "GET /v1/admin/products/{product_id}/media/{media_id}": CATALOG_READ_ROW,
+    "PATCH /v1/admin/products/{product_id}/media/{media_id}": CATALOG_WRITE_ROW,
+    "POST /v1/admin/products/{product_id}/media/{media_id}/completion": CATALOG_WRITE_ROW,
+    "DELETE /v1/admin/products/{product_id}/media/{media_id}": CATALOG_WRITE_ROW,
 }
 STATUS = {"F": 403, "H": 404, "U": 422, "C": 409}
 

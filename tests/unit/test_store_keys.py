@@ -30,6 +30,8 @@ SAMPLES: dict[str, str] = {
     "staff_id": "stf_01JD0000000000000000000000",
     "category_id": "cat_01JD0000000000000000000000",
     "selection_id": "sel_01JD0000000000000000000000",
+    "product_id": "prd_01JD0000000000000000000000",
+    "media_id": "med_01JD0000000000000000000000",
 }
 UNFENCED = {"host"}  # global routing entries: hostname -> tenant/website
 
