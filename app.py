@@ -8,11 +8,13 @@ from chalice import Chalice
 
 from chalicelib.api import docs, fallbacks, platform, public
 from chalicelib.api.admin import (
+    attributes,
     audit,
     customer_groups,
     customer_users,
     customers,
     organizations,
+    products,
     staff,
     tenant,
     websites,
@@ -30,6 +32,8 @@ for module in (
     customers,
     customer_users,
     staff,
+    attributes,
+    products,
     company,
     audit,
     docs,

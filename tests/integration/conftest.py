@@ -700,3 +700,23 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     width = max(len(case) for case, _ in _REPORTED_ROUND_TRIPS)
     for case, operations in _REPORTED_ROUND_TRIPS:
         terminalreporter.write_line(f"{case:<{width}}  {len(operations)}  {' + '.join(operations) or '-'}")
+
+
+@pytest.fixture
+def make_category_item(table: Table) -> Callable[..., str]:
+    """STAND-IN for the category API (built in parallel): writes a ``category`` item of the shape the
+    data design names (``T#<t>#ORG#<org>#CATEGORY / <cat_id>``) straight through the store; returns its
+    id. At merge the lead replaces it with a factory that creates categories through the API."""
+    from chalicelib.platform.ids import new_id
+    from chalicelib.store import keys
+    from chalicelib.store.repository import Transaction
+
+    def make(tenant_id: str, organization_id: str, name: str = "Fasteners") -> str:
+        category_id = new_id("category")
+        transaction = Transaction()
+        data = {"id": category_id, "organization_id": organization_id, "name": {"en": name}}
+        transaction.create(keys.category(tenant_id, organization_id, category_id), "category", data)
+        transaction.commit()
+        return category_id
+
+    return make

@@ -28,6 +28,13 @@ SAMPLES: dict[str, str] = {
     "user_id": "usr_01JD0000000000000000000000",
     "role_id": "rol_01JD0000000000000000000000",
     "staff_id": "stf_01JD0000000000000000000000",
+    "code": "colour",
+    "product_id": "prd_01JD0000000000000000000000",
+    "parent_id": "prd_01JD0000000000000000000001",
+    "values": "size=m#colour=red",
+    "sku_code": "HB-M8x40",
+    "category_id": "cat_01JD0000000000000000000000",
+    "token": "schraube",
 }
 UNFENCED = {"host"}  # global routing entries: hostname -> tenant/website
 
