@@ -28,8 +28,8 @@ idempotency             T#<t>#IDEM#<digest>            IDEM                     
 event (outbox)          T#<t>#EVENT#<event_id>         EVENT                                                                                                          (TTL expires_at)
 audit_entry             T#<t>#AUDIT#<entity_id>        <event_id>      T#<t>#AUDIT / <event_id>                T#<t>#AUDIT#TYPE#<type> / <event_id>   T#<t>#AUDIT#ACTOR#<actor> / <event_id>
 attribute               T#<t>#ATTRIBUTE                <code>
-attribute_usage         T#<t>#ATTRIBUTE#<code>#PRODUCTS <product_id>
-product                 T#<t>#PRODUCT#<p>              PRODUCT         T#<t>#ORG#<org>#PRODUCTS / <p>          T#<t>#PRODUCT#<parent>#VARIANTS / <sku> T#<t>#PRODUCTS / <p>
+attribute_usage         T#<t>#ATTRUSE#<code>           <product_id>
+product                 T#<t>#PRODUCT#<p>              PRODUCT         T#<t>#ORG#<org>#PRODUCTS / <p>          T#<t>#PRODUCT#<par>#VARIANTS / <sku>   T#<t>#PRODUCTS / <p>
 variant_combination     T#<t>#PRODUCT#<parent>         COMBO#<values>
 sku                     T#<t>#SKU#<sku casefolded>     SKU
 category                T#<t>#ORG#<org>#CATEGORY       <cat_id>
@@ -81,11 +81,11 @@ Access patterns
     served by another one yet
 31  a website's hostnames and their challenge   BatchGet T#<t>#WEBSITE/<web_id>, T#<t>#TENANT      services.websites.get_hostnames/verify_hostname
 40  get / list attributes; a product's ones     PK=T#<t>#ATTRIBUTE [, SK=<code>]; BatchGet codes   services.catalog.attributes; catalog.products
-41  an attribute still used by a product        PK=T#<t>#ATTRIBUTE#<code>#PRODUCTS, Limit 1        services.catalog.attributes.delete_attribute
+41  an attribute still used by a product        PK=T#<t>#ATTRUSE#<code>, Limit 1                   services.catalog.attributes.delete_attribute
 42  get a product (then its organization,       PK=T#<t>#PRODUCT#<p>, SK=PRODUCT; BatchGet org,    services.catalog.products.get/update_product
     attributes and parent in one BatchGet)      T#<t>#ATTRIBUTE/<code>..., the parent
 43  list an organization's products             GSI1 PK=T#<t>#ORG#<org>#PRODUCTS                   services.catalog.products.list_products
-44  list the tenant's products                  GSI3 PK=T#<t>#PRODUCTS (kept by the grant's reach)  services.catalog.products.list_products
+44  list the tenant's products                  GSI3 PK=T#<t>#PRODUCTS (kept by the grant's reach) services.catalog.products.list_products
 45  variants of a configurable product, by SKU  GSI2 PK=T#<t>#PRODUCT#<parent>#VARIANTS            services.catalog.products.get_product
 46  one SKU, one product in a tenant            PK=T#<t>#SKU#<sku>, SK=SKU, condition not exists   services.catalog.products (create, SKU change)
 47  one variant per combination in a family     PK=T#<t>#PRODUCT#<parent>, SK=COMBO#<values>,      services.catalog.products (variant writes)
@@ -147,7 +147,10 @@ Attributes are keyed by code in one partition (40): a product write reads the de
 codes it uses in the same BatchGetItem as its organization (and a variant's parent). A definition
 changes only additively (code and kind fixed, options never removed), and each product using an
 attribute holds an ``attribute_usage`` item (written with the product, diffed on change), so an
-attribute is deleted only when none is left (41: a Query of one item).
+attribute is deleted only when none is left (41: a Query of one item). A product write checks the
+definitions it read without a condition on them (a condition check per attribute would make every
+definition a hot item under bulk loads): only an attribute deleted between that read and the commit
+can be left with a user, which the next write of that product refuses (422, unknown attribute).
 
 A product's transaction holds the product, its ``sku`` item (46; a SKU change deletes the old one,
 conditional on naming the product, and creates the new one), a condition check on each of its
@@ -330,7 +333,7 @@ def attribute(tenant_id: str, code: str) -> Key:
 
 def attribute_users(tenant_id: str, code: str) -> str:
     """The partition of the products using an attribute (one ``attribute_usage`` item each)."""
-    return f"T#{tenant_id}#ATTRIBUTE#{code}#PRODUCTS"
+    return f"T#{tenant_id}#ATTRUSE#{code}"
 
 
 def attribute_usage(tenant_id: str, code: str, product_id: str) -> Key:

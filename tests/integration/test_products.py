@@ -131,9 +131,7 @@ def test_a_product_is_created_with_its_sku_listing_items_tokens_and_usages(
     assert listing["GSI1SK"] == f"sechskantschraube m8#{product['id']}"  # the organization's locale: de-DE
     tokens = {item["SK"].split("#")[0] for item in table.items() if "#SEARCH#" in item["PK"]}
     assert tokens == {"hb-m8x40", "hex", "bolt", "m8", "sechskantschraube"}
-    usages = {
-        item["PK"] for item in table.items() if item["PK"].endswith("#PRODUCTS") and "ATTRIBUTE" in item["PK"]
-    }
+    usages = {item["PK"] for item in table.items() if "#ATTRUSE#" in item["PK"]}
     assert len(usages) == 5
     assert [event["type"] for event in table.events("acme")][-1] == "product.created"
 

@@ -190,3 +190,39 @@ PARENT = "prd_01JD0000000000000000000000"
 def test_a_products_structure_is_checked(fields: dict[str, Any], refused: list[str]) -> None:
     # given a product  # when its structure is checked  # then exactly these fields are named
     assert [error["loc"] for error in structure_errors(_product(**fields))] == refused
+
+
+def _at_every_cap(tag: str, **fields: Any) -> Any:
+    """A stored product using every cap, its categories, attributes and words all named by ``tag``."""
+    from chalicelib.domain.catalog.products import MAX_ATTRIBUTE_VALUES, MAX_CATEGORIES, Product
+
+    categories = [f"cat_01JD{tag}{n:021d}" for n in range(MAX_CATEGORIES)]
+    words = " ".join(f"{tag}word{n}" for n in range(MAX_SEARCH_TOKENS - 1))
+    body = {
+        "id": "prd_01JD0000000000000000000000",
+        "organization_id": ORGANIZATION,
+        "sku": f"{tag}-SKU",
+        "name": {"en": words},
+        "primary_category_id": categories[0],
+        "category_ids": categories[1:],
+        "attributes": {f"{tag.lower()}{n}": "x" for n in range(MAX_ATTRIBUTE_VALUES)},
+        **STAMP,
+        **fields,
+    }
+    return Product.model_validate(body, strict=False)
+
+
+def test_a_product_change_at_every_cap_fits_in_one_transaction() -> None:
+    from chalicelib.services.catalog.products import Placement, _derived_writes
+    from chalicelib.store.repository import MAX_TRANSACTION_ITEMS, Transaction
+
+    # given a product at every cap, changed so that all its categories, attributes and words change
+    before, after = _at_every_cap("A"), _at_every_cap("B", version=2)
+    assert structure_errors(before) == structure_errors(after) == []
+    transaction = Transaction()
+
+    # when the change's writes are gathered (the product, its event and a SKU move besides)
+    _derived_writes("acme", Placement(before, "en"), Placement(after, "en"))(transaction)
+
+    # then they fit in one transaction with the product item and its event
+    assert len(transaction.writes) + 2 <= MAX_TRANSACTION_ITEMS

@@ -3,10 +3,11 @@
 Everything a product write puts in its one transaction is bounded here, so it always fits in
 DynamoDB's 100 items: the product, its SKU item (two on a SKU change), the idempotency record, the
 event, the organization's check, for a variant its parent's check and combination item (two on a
-change), and per category a check, a listing item and the old one's delete (:data:`MAX_CATEGORIES`),
-per attribute value a usage item and the old one's delete (:data:`MAX_ATTRIBUTE_VALUES`), per search
-token an item and the old one's delete (:data:`MAX_SEARCH_TOKENS`): at most
-9 + 3 x 6 + 2 x 12 + 2 x 24 = 99 items. Past a cap the write is 422.
+change); per category a check, a listing item and the old one's delete (:data:`MAX_CATEGORIES`); per
+attribute used (values and variant attributes together, :data:`MAX_ATTRIBUTE_VALUES`) a usage item
+and the old one's delete; per search token an item and the old one's delete
+(:data:`MAX_SEARCH_TOKENS`): at most 9 + 3 x 6 + 2 x 12 + 2 x 24 = 99 items. Past a cap the write is
+422.
 """
 
 from __future__ import annotations
@@ -227,6 +228,12 @@ def structure_errors(product: ProductFields) -> list[dict[str, str]]:
             errors.append(_error("body.primary_category_id", "a variant is listed under its parent"))
         if product.variant_attributes:
             errors.append(_error("body.variant_attributes", "a variant has no variants of its own"))
+    if len({*product.attributes, *product.variant_attributes}) > MAX_ATTRIBUTE_VALUES:
+        errors.append(
+            _error(
+                "body.attributes", f"with the variant attributes, at most {MAX_ATTRIBUTE_VALUES} attributes"
+            )
+        )
     if len(product_tokens(product)) > MAX_SEARCH_TOKENS:
         errors.append(
             _error("body.name", f"its words in every locale and the SKU exceed {MAX_SEARCH_TOKENS} tokens")

@@ -102,9 +102,10 @@ def _context(caller: Caller, product: ProductFields) -> Context:
 
 def _checked(caller: Caller, product: Product) -> Placement:
     """422 with every field error of the product, else how its derived items are written."""
-    errors = structure_errors(product)
+    if errors := structure_errors(product):
+        raise Unprocessable(errors)  # before anything is read
     context = _context(caller, product)
-    errors += attribute_errors(product, context.attributes)
+    errors = attribute_errors(product, context.attributes)
     if context.parent is not None:
         errors += combination(context.parent, product)[1]
     if errors:
