@@ -19,7 +19,15 @@ from chalicelib.domain.permissions import Permission
 from chalicelib.platform.settings import get_settings
 
 from .conftest import Api, AwsCalls, Moto, Table
-from .support import assert_problem, error_locs, organization_body, website_body, well_formed_path
+from .support import (
+    assert_problem,
+    attribute_body,
+    error_locs,
+    organization_body,
+    product_body,
+    website_body,
+    well_formed_path,
+)
 
 ORGANIZATIONS = "/v1/admin/organizations"
 WEBSITES = "/v1/admin/websites"
@@ -555,6 +563,8 @@ def test_an_invalid_idempotency_key_is_422(api: Api, acme: str, table: Table, ke
 VERSIONED_BODIES: dict[str, dict[str, Any]] = {
     "PUT /v1/store/company/units/{unit_id}/addresses": {"addresses": []},
     "PATCH /v1/platform/tenants/{tenant_id}": {"status": "suspended"},
+    "PATCH /v1/admin/attributes/{attribute_code}": {"label": {"en": "Changed"}},
+    "PATCH /v1/admin/products/{product_id}": {"name": {"en": "Changed"}},
 }
 
 
@@ -626,6 +636,12 @@ def versioned_target(
             ids = {"staff_id": make_staff_user(acme)["id"]}
         elif "role_id" in params:
             ids = {"role_id": make_staff_role(acme)["id"]}
+        elif "attribute_code" in params:
+            created = api.call("POST", "/v1/admin/attributes", token=acme, body=attribute_body())
+            ids = {"attribute_code": created.body["code"]}
+        elif "product_id" in params:
+            body = product_body(make_organization(acme)["id"])
+            ids = {"product_id": api.call("POST", "/v1/admin/products", token=acme, body=body).body["id"]}
         elif "tenant_id" in params:  # a platform operator's route: acme itself is the object
             token = operator_token
             ids = {"tenant_id": "acme"}

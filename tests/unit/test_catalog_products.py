@@ -185,6 +185,11 @@ PARENT = "prd_01JD0000000000000000000000"
             ["body.name"],
             id="too-many-tokens",
         ),
+        pytest.param(
+            {"long_description": {locale: "x" * 20_000 for locale in ("en", "de", "fr", "it", "es", "nl")}},
+            ["body"],
+            id="too-large-for-its-event",
+        ),
     ],
 )
 def test_a_products_structure_is_checked(fields: dict[str, Any], refused: list[str]) -> None:

@@ -37,6 +37,8 @@ MAX_SEARCH_TOKENS = 24
 MAX_UNITS = 10
 MAX_VARIANT_ATTRIBUTES = 5
 MAX_LISTED_VARIANTS = 100
+# A change's event holds the product before and after in one item (DynamoDB: at most 400 KB).
+MAX_PRODUCT_BYTES = 100_000
 
 _ULID = "[0-9A-HJKMNP-TV-Z]{26}"
 ProductId = Annotated[str, StringConstraints(pattern=rf"^prd_{_ULID}$")]
@@ -237,6 +239,10 @@ def structure_errors(product: ProductFields) -> list[dict[str, str]]:
     if len(product_tokens(product)) > MAX_SEARCH_TOKENS:
         errors.append(
             _error("body.name", f"its words in every locale and the SKU exceed {MAX_SEARCH_TOKENS} tokens")
+        )
+    if len(product.model_dump_json().encode()) > MAX_PRODUCT_BYTES:
+        errors.append(
+            _error("body", f"a product's fields may hold at most {MAX_PRODUCT_BYTES} bytes of JSON")
         )
     return errors + units_errors(product)
 
