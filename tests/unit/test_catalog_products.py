@@ -186,7 +186,7 @@ PARENT = "prd_01JD0000000000000000000000"
             id="too-many-tokens",
         ),
         pytest.param(
-            {"long_description": {locale: "x" * 20_000 for locale in ("en", "de", "fr", "it", "es", "nl")}},
+            {"long_description": dict.fromkeys(("en", "de", "fr", "it", "es", "nl"), "x" * 20000)},
             ["body"],
             id="too-large-for-its-event",
         ),
