@@ -720,3 +720,31 @@ def make_category_item(table: Table) -> Callable[..., str]:
         return category_id
 
     return make
+
+
+@pytest.fixture
+def make_attribute(api: Api) -> Callable[..., dict[str, Any]]:
+    """Define a product attribute through the API (an enum, colour, unless told otherwise); returns it."""
+    from .support import attribute_body
+
+    def make(token: str, code: str = "colour", **overrides: Any) -> dict[str, Any]:
+        reply = api.call("POST", "/v1/admin/attributes", token=token, body=attribute_body(code, **overrides))
+        assert reply.status == 201, reply.body
+        return dict(reply.body)
+
+    return make
+
+
+@pytest.fixture
+def make_product(api: Api) -> Callable[..., dict[str, Any]]:
+    """Create a product of an organization through the API; returns it."""
+    from .support import product_body
+
+    def make(token: str, organization_id: str, **overrides: Any) -> dict[str, Any]:
+        reply = api.call(
+            "POST", "/v1/admin/products", token=token, body=product_body(organization_id, **overrides)
+        )
+        assert reply.status == 201, reply.body
+        return dict(reply.body)
+
+    return make

@@ -18,7 +18,15 @@ from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.permissions import Permission
 
 from .conftest import Api, Outbox, Table
-from .support import assert_problem, customer_body, error_locs, staff_user_body, unit_body, website_body
+from .support import (
+    assert_problem,
+    customer_body,
+    error_locs,
+    product_body,
+    staff_user_body,
+    unit_body,
+    website_body,
+)
 
 # Staff routes of a tenant (storefront routes, the customer users' own, are walked at the end).
 TENANT_ROUTES = [
@@ -64,6 +72,8 @@ CHANGE_BODIES: dict[str, dict[str, Any]] = {
     "PATCH /v1/admin/staff-users/{staff_id}": {"status": "disabled", "version": 1},
     "PATCH /v1/admin/roles/{role_id}": {"permissions": ["audit.read"], "version": 1},
     "POST /v1/admin/roles/{role_id}/copies": {"name": "Stolen"},
+    "PATCH /v1/admin/attributes/{attribute_code}": {"label": {"en": "Hijacked"}, "version": 1},
+    "PATCH /v1/admin/products/{product_id}": {"name": {"en": "Hijacked"}, "version": 1},
 }
 # How each create route could reach another tenant's objects: a body referring to them and the field
 # that refers (None: it cannot).
@@ -88,6 +98,8 @@ CROSS_TENANT_CREATES: dict[str, tuple[Callable[[dict[str, str]], dict[str, Any]]
         "body.assignments[0].organization_ids[0]",
     ),
     "POST /v1/admin/roles": None,
+    "POST /v1/admin/attributes": None,
+    "POST /v1/admin/products": (lambda ids: product_body(ids["organization_id"]), "body.organization_id"),
 }
 
 # Lists filtered by acme's ids or names: nordic must find nothing with them.
@@ -98,6 +110,7 @@ FILTERED_LISTS: dict[str, Callable[[dict[str, str]], str]] = {
     "audit of an actor": lambda ids: "/v1/admin/audit?actor=staff:admin@acme.example",
     "audit of an entity type": lambda ids: "/v1/admin/audit?entity_type=website",
     "audit of a customer": lambda ids: f"/v1/admin/audit?entity_id={ids['customer_id']}",
+    "products of an organization": lambda ids: f"/v1/admin/products?organization_id={ids['organization_id']}",
 }
 
 
@@ -112,6 +125,8 @@ ACME_OBJECTS = (
     "staff_id",
     "role_id",
     "hostname",
+    "attribute_code",
+    "product_id",
 )
 
 
@@ -136,6 +151,8 @@ def acme(
     make_customer_user: Callable[..., dict[str, Any]],
     make_staff_user: Callable[..., dict[str, Any]],
     make_staff_role: Callable[..., dict[str, Any]],
+    make_attribute: Callable[..., dict[str, Any]],
+    make_product: Callable[..., dict[str, Any]],
 ) -> Acme:
     token = make_tenant("acme")
     organization = make_organization(token)
@@ -146,6 +163,8 @@ def acme(
     user = make_customer_user(token, customer["id"], unit["id"])
     staff = make_staff_user(token)
     role = make_staff_role(token)
+    attribute = make_attribute(token)
+    product = make_product(token, organization["id"])
     return Acme(
         token,
         ids={
@@ -158,6 +177,8 @@ def acme(
             "staff_id": staff["id"],
             "role_id": role["id"],
             "hostname": website["hostnames"][0],
+            "attribute_code": attribute["code"],
+            "product_id": product["id"],
         },
         paths={
             "organization_id": f"/v1/admin/organizations/{organization['id']}",
@@ -168,6 +189,8 @@ def acme(
             "user_id": f"/v1/admin/customers/{customer['id']}/users/{user['id']}",
             "staff_id": f"/v1/admin/staff-users/{staff['id']}",
             "role_id": f"/v1/admin/roles/{role['id']}",
+            "attribute_code": f"/v1/admin/attributes/{attribute['code']}",
+            "product_id": f"/v1/admin/products/{product['id']}",
         },
     )
 

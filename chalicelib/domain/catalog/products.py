@@ -69,7 +69,9 @@ class UnitOfMeasure(Input):
     order_increment: Quantity | None = None
 
 
-EACH = UnitOfMeasure(code="each", label={"en": "each"})
+def _each() -> list[UnitOfMeasure]:
+    """The unit a product without units is sold in (made on use: models are built at first use)."""
+    return [UnitOfMeasure(code="each", label={"en": "each"})]
 
 
 class Inventory(Input):
@@ -87,7 +89,7 @@ class ProductChanges(Input):
     brand: Name | None = None
     status: ProductStatus = "enabled"
     inventory: Inventory = Field(default_factory=Inventory)
-    units: list[UnitOfMeasure] = Field(default_factory=lambda: [EACH], min_length=1, max_length=MAX_UNITS)
+    units: list[UnitOfMeasure] = Field(default_factory=_each, min_length=1, max_length=MAX_UNITS)
     primary_unit: UnitCode = "each"
     tax_code: TaxCode | None = None
     primary_category_id: CategoryId | None = None
