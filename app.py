@@ -8,12 +8,14 @@ from chalice import Chalice
 
 from chalicelib.api import docs, fallbacks, platform, public
 from chalicelib.api.admin import (
+    attributes,
     audit,
     customer_groups,
     customer_users,
     customers,
     media,
     organizations,
+    products,
     selections,
     staff,
     tenant,
@@ -34,6 +36,8 @@ for module in (
     selections,
     media,
     staff,
+    attributes,
+    products,
     company,
     audit,
     docs,

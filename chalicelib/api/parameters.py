@@ -62,6 +62,7 @@ PATH_PARAMETERS: dict[str, PathParameter] = {
     "media_id": _prefixed_id("media", "med"),
     # A predefined role by name (``buyer``), or a company's (``rol_``) or the tenant's (``srl_``) own.
     "role_id": PathParameter(f"^(?:[a-z][a-z-]{{2,39}}|(?:rol|srl)_{ULID})$", 40, "role not found", "buyer"),
+    "attribute_code": PathParameter("^[a-z][a-z0-9_]{0,39}$", 40, "attribute not found", "colour"),
     "hostname": PathParameter(
         f"^{_LABEL}(?:\\.{_LABEL})*$", 253, "no website serves this host", "shop.acme.example"
     ),

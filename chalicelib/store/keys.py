@@ -27,7 +27,14 @@ customer_user_id        T#<t>#CUSER#<user_id>          ID
 idempotency             T#<t>#IDEM#<digest>            IDEM                                                                                                           (TTL expires_at)
 event (outbox)          T#<t>#EVENT#<event_id>         EVENT                                                                                                          (TTL expires_at)
 audit_entry             T#<t>#AUDIT#<entity_id>        <event_id>      T#<t>#AUDIT / <event_id>                T#<t>#AUDIT#TYPE#<type> / <event_id>   T#<t>#AUDIT#ACTOR#<actor> / <event_id>
-product                 T#<t>#PRODUCT#<prd_id>         PRODUCT         (its GSIs: docs/catalog-design.md)
+attribute               T#<t>#ATTRIBUTE                <code>
+attribute_usage         T#<t>#ATTRUSE#<code>           <product_id>
+product                 T#<t>#PRODUCT#<p>              PRODUCT         T#<t>#ORG#<org>#PRODUCTS / <p>          T#<t>#PRODUCT#<par>#VARIANTS / <sku>   T#<t>#PRODUCTS / <p>
+variant_combination     T#<t>#PRODUCT#<parent>         COMBO#<values>
+sku                     T#<t>#SKU#<sku casefolded>     SKU
+category                T#<t>#ORG#<org>#CATEGORY       <cat_id>
+category_product        T#<t>#CATEGORY#<cat_id>        P#<p>           T#<t>#CATEGORY#<cat>#NAME / <name>#<p>  T#<t>#CATEGORY#<cat>#SKU / <sku>
+search_token            T#<t>#ORG#<org>#SEARCH#<ab>    <token>#<p>
 product_media           T#<t>#PRODUCT#<prd_id>         MEDIA#<med_id>
 selection               T#<t>#SELECTION                <sel_id>
 ======================  =============================  ==============  ======================================  =====================================  =================================
@@ -75,6 +82,20 @@ Access patterns
 30  a hostname named by a website is not        PK=HOST#<hostname>, condition check not exists     services.websites.create/update_website
     served by another one yet
 31  a website's hostnames and their challenge   BatchGet T#<t>#WEBSITE/<web_id>, T#<t>#TENANT      services.websites.get_hostnames/verify_hostname
+40  get / list attributes; a product's ones     PK=T#<t>#ATTRIBUTE [, SK=<code>]; BatchGet codes   services.catalog.attributes; catalog.products
+41  an attribute still used by a product        PK=T#<t>#ATTRUSE#<code>, Limit 1                   services.catalog.attributes.delete_attribute
+42  get a product (then its organization,       PK=T#<t>#PRODUCT#<p>, SK=PRODUCT; BatchGet org,    services.catalog.products.get/update_product
+    attributes and parent in one BatchGet)      T#<t>#ATTRIBUTE/<code>..., the parent
+43  list an organization's products             GSI1 PK=T#<t>#ORG#<org>#PRODUCTS                   services.catalog.products.list_products
+44  list the tenant's products                  GSI3 PK=T#<t>#PRODUCTS (kept by the grant's reach) services.catalog.products.list_products
+45  variants of a configurable product, by SKU  GSI2 PK=T#<t>#PRODUCT#<parent>#VARIANTS            services.catalog.products.get_product
+46  one SKU, one product in a tenant            PK=T#<t>#SKU#<sku>, SK=SKU, condition not exists   services.catalog.products (create, SKU change)
+47  one variant per combination in a family     PK=T#<t>#PRODUCT#<parent>, SK=COMBO#<values>,      services.catalog.products (variant writes)
+                                                condition not exists; parent: condition check
+48  a product's categories are its              condition check T#<t>#ORG#<org>#CATEGORY/<cat>     services.catalog.products (every write)
+    organization's; its category listing items  (type category); put T#<t>#CATEGORY#<cat>/P#<p>
+49  search a prefix of a word or SKU            PK=T#<t>#ORG#<org>#SEARCH#<first 2>,               written by services.catalog.products
+                                                SK begins_with <folded prefix>
 60  list a product's media                      GetItem T#<t>#PRODUCT#<prd>/PRODUCT, then          services.catalog.media.list_media
                                                 PK=T#<t>#PRODUCT#<prd>, SK begins_with MEDIA#
 61  a media and its product, to check reach     BatchGet T#<t>#PRODUCT#<prd>/PRODUCT and           services.catalog.media.get/update/delete_media,
@@ -152,6 +173,25 @@ The storefront's company routes reuse what pattern 17 read for the principal (un
 structure version ride in the session), so they add only their writes, user reads (pattern 22) and,
 for a role's grants changed or the role deleted, every user of the company (pattern 23, all pages):
 who holds the role, and where.
+
+Attributes are keyed by code in one partition (40): a product write reads the definitions of the
+codes it uses in the same BatchGetItem as its organization (and a variant's parent). A definition
+changes only additively (code and kind fixed, options never removed), and each product using an
+attribute holds an ``attribute_usage`` item (written with the product, diffed on change), so an
+attribute is deleted only when none is left (41: a Query of one item). A product write checks the
+definitions it read without a condition on them (a condition check per attribute would make every
+definition a hot item under bulk loads): only an attribute deleted between that read and the commit
+can be left with a user, which the next write of that product refuses (422, unknown attribute).
+
+A product's transaction holds the product, its ``sku`` item (46; a SKU change deletes the old one,
+conditional on naming the product, and creates the new one), a condition check on each of its
+categories (48: a category of another organization or none is 422), a ``category_product`` listing
+item per category carrying the product's summary (rewritten on every change, deleted when the
+product leaves the category), its ``search_token`` items (49: the folded SKU and name words; old ones
+no longer produced deleted), its attribute usages and its outbox event. For a variant: a condition
+check that the parent is a product of the same organization and a ``variant_combination`` item in the
+parent's partition (47). The caps that keep it within 100 items are in
+``chalicelib.domain.catalog.products``. Only variants carry GSI2 (45: the parent's GET lists them).
 """
 
 from __future__ import annotations
@@ -314,6 +354,23 @@ def customer_user_in_company(tenant_id: str, customer_id: str, unit_id: str, ema
     return Key(customer_users_index(tenant_id, customer_id), f"{unit_id}#{email.lower()}")
 
 
+def attribute_collection(tenant_id: str) -> str:
+    return f"T#{tenant_id}#ATTRIBUTE"
+
+
+def attribute(tenant_id: str, code: str) -> Key:
+    return Key(attribute_collection(tenant_id), code)
+
+
+def attribute_users(tenant_id: str, code: str) -> str:
+    """The partition of the products using an attribute (one ``attribute_usage`` item each)."""
+    return f"T#{tenant_id}#ATTRUSE#{code}"
+
+
+def attribute_usage(tenant_id: str, code: str, product_id: str) -> Key:
+    return Key(attribute_users(tenant_id, code), product_id)
+
+
 def product_partition(tenant_id: str, product_id: str) -> str:
     """A product's partition: its ``PRODUCT`` item and its media (later its rules)."""
     return f"T#{tenant_id}#PRODUCT#{product_id}"
@@ -328,6 +385,8 @@ MEDIA_PREFIX = "MEDIA#"
 
 def product_media(tenant_id: str, product_id: str, media_id: str) -> Key:
     return Key(product_partition(tenant_id, product_id), f"{MEDIA_PREFIX}{media_id}")
+
+
 def category_collection(tenant_id: str, organization_id: str) -> str:
     """An organization's category tree: its categories and its ``TREE`` item (one Query)."""
     return f"T#{tenant_id}#ORG#{organization_id}#CATEGORY"
@@ -343,3 +402,47 @@ def selection_collection(tenant_id: str) -> str:
 
 def selection(tenant_id: str, selection_id: str) -> Key:
     return Key(selection_collection(tenant_id), selection_id)
+
+
+def products_index(tenant_id: str) -> str:
+    return f"T#{tenant_id}#PRODUCTS"
+
+
+def products_of_organization(tenant_id: str, organization_id: str) -> str:
+    return f"T#{tenant_id}#ORG#{organization_id}#PRODUCTS"
+
+
+def variants_of(tenant_id: str, parent_id: str) -> str:
+    return f"T#{tenant_id}#PRODUCT#{parent_id}#VARIANTS"
+
+
+def variant_combination(tenant_id: str, parent_id: str, values: str) -> Key:
+    """One variant's values of its family's variant attributes (``size=m#colour=red``), in the parent's
+    partition: created on condition that none exists, so each combination is one variant's."""
+    return Key(product_partition(tenant_id, parent_id), f"COMBO#{values}")
+
+
+def sku(tenant_id: str, sku_code: str) -> Key:
+    return Key(f"T#{tenant_id}#SKU#{sku_code.casefold()}", "SKU")
+
+
+def category_products(tenant_id: str, category_id: str) -> str:
+    return f"T#{tenant_id}#CATEGORY#{category_id}"
+
+
+def category_product(tenant_id: str, category_id: str, product_id: str) -> Key:
+    return Key(category_products(tenant_id, category_id), f"P#{product_id}")
+
+
+def category_products_by_name(tenant_id: str, category_id: str) -> str:
+    return f"T#{tenant_id}#CATEGORY#{category_id}#NAME"
+
+
+def category_products_by_sku(tenant_id: str, category_id: str) -> str:
+    return f"T#{tenant_id}#CATEGORY#{category_id}#SKU"
+
+
+def search_token(tenant_id: str, organization_id: str, token: str, product_id: str) -> Key:
+    """A product found by ``token`` (at least 2 characters): the partition holds every token of the
+    organization starting with the same two, so a prefix search is one Query with begins_with."""
+    return Key(f"T#{tenant_id}#ORG#{organization_id}#SEARCH#{token[:2]}", f"{token}#{product_id}")

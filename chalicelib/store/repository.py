@@ -241,15 +241,31 @@ class Transaction:
         versioned = expected_version is not None and on_failure is None
         self.writes.append(_Write(Item(key.pk, key.sk), "delete", condition, failure, versioned=versioned))
 
+    def put(
+        self, key: Key, type: str, data: dict[str, Any], *, indexes: dict[str, str] | None = None
+    ) -> None:
+        """Write an item whatever is there (a derived item, such as a listing entry, rewritten whole)."""
+        item = _item(key, type, data, version=1, indexes=indexes)
+        self.writes.append(_Write(item, "save", None, Conflict(f"{type} could not be written")))
+
+    def discard(self, key: Key) -> None:
+        """Delete an item if it is there (a derived item the change no longer needs)."""
+        self.writes.append(_Write(Item(key.pk, key.sk), "delete", None, Conflict("could not be deleted")))
+
     def require_absent(self, key: Key, *, on_failure: Problem) -> None:
         """Guard: no item may exist at ``key`` (a condition check, nothing written there)."""
         self.writes.append(
             _Write(Item(key.pk, key.sk), "condition_check", Item.PK.does_not_exist(), on_failure)
         )
 
-    def require(self, key: Key, *, data_equals: dict[str, str], on_failure: Problem) -> None:
-        """Delete-free guard: the item must exist with these ``data`` fields (a condition check)."""
+    def require(
+        self, key: Key, *, data_equals: dict[str, str], on_failure: Problem, type: str | None = None
+    ) -> None:
+        """Delete-free guard: the item must exist with these ``data`` fields, and of ``type`` if given
+        (a condition check)."""
         condition = _with_data(Item.PK.exists(), data_equals)
+        if type is not None:
+            condition = condition & (Item.type == type)
         self.writes.append(_Write(Item(key.pk, key.sk), "condition_check", condition, on_failure))
 
     def count_up(self, key: Key, counter: str, *, on_failure: Problem) -> None:

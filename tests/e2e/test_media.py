@@ -3,6 +3,7 @@ POST, the completion, and the download through the pre-signed GET."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -16,19 +17,15 @@ PDF = b"%PDF-1.7\n" + b"data sheet " * 100 + b"\n%%EOF\n"
 
 
 @pytest.fixture
-def product(stack_settings: Stack, organization: dict[str, Any]) -> str:
-    """A product item of the shape the product API writes, put in the stack's table (the product API
-    is built on another branch; the lead swaps this for it)."""
-    from chalicelib.platform.ids import new_id
-    from chalicelib.store import keys
-    from chalicelib.store.repository import Transaction
-
-    product_id = new_id("product")
-    transaction = Transaction()
-    data = {"id": product_id, "organization_id": organization["id"], "sku": product_id.lower()}
-    transaction.create(keys.product("acme", product_id), "product", data)
-    transaction.commit()
-    return product_id
+def product(stack: Stack, acme_admin: str, organization: dict[str, Any]) -> str:
+    body = {
+        "organization_id": organization["id"],
+        "sku": f"DS-{uuid.uuid4().hex[:8]}",
+        "name": {"en": "Pump"},
+    }
+    created = stack.call("POST", "/v1/admin/products", token=acme_admin, json=body)
+    assert created.status_code == 201, created.text
+    return str(created.json()["id"])
 
 
 def test_a_data_sheet_uploads_with_the_presigned_post_and_downloads_with_the_presigned_get(

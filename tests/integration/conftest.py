@@ -706,7 +706,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 # --- catalog stand-ins until the category API is merged --------------------------------------------------
 
 
-def write_category_item(tenant_id: str, organization_id: str, parent_id: str | None = None) -> str:
+def write_category_item(
+    tenant_id: str, organization_id: str, name: str = "Tools", parent_id: str | None = None
+) -> str:
     """A category item in the design's shape, written through the store (the lead swaps this for the
     category API at merge); returns its id."""
     from chalicelib.platform.ids import new_id
@@ -718,7 +720,7 @@ def write_category_item(tenant_id: str, organization_id: str, parent_id: str | N
         "id": category_id,
         "organization_id": organization_id,
         "parent_id": parent_id,
-        "name": {"en": "Tools"},
+        "name": {"en": name},
     }
     transaction = Transaction()
     transaction.create(keys.category(tenant_id, organization_id, category_id), "category", data)
@@ -744,28 +746,7 @@ def make_selection(api: Api) -> Callable[..., dict[str, Any]]:
     return functools.partial(create_selection, api)
 
 
-# --- the catalog's stand-ins: product items until the product API lands, and the media bucket -----------
-
-
-def put_product_item(tenant_id: str, organization_id: str) -> str:
-    """A product item of the shape the product API writes (``T#t#PRODUCT#<prd>`` / ``PRODUCT``, its
-    data naming its organization), written through the store; returns its id. The lead swaps this for
-    the product API's factory once both branches are merged."""
-    from chalicelib.platform.ids import new_id
-    from chalicelib.store import keys
-    from chalicelib.store.repository import Transaction
-
-    product_id = new_id("product")
-    transaction = Transaction()
-    data = {"id": product_id, "organization_id": organization_id, "sku": product_id.lower()}
-    transaction.create(keys.product(tenant_id, product_id), "product", data)
-    transaction.commit()
-    return product_id
-
-
-@pytest.fixture
-def make_product_item(aws: dict[str, str]) -> Callable[[str, str], str]:
-    return put_product_item
+# --- the media bucket ------------------------------------------------------------------------------------
 
 
 def _create_media_bucket(mocked_aws: Moto) -> str:
@@ -800,3 +781,31 @@ def upload_as_browser(form: dict[str, Any], content: bytes) -> None:
         ContentType=fields["Content-Type"],
         Tagging="kontor-upload=pending",
     )
+
+
+@pytest.fixture
+def make_attribute(api: Api) -> Callable[..., dict[str, Any]]:
+    """Define a product attribute through the API (an enum, colour, unless told otherwise); returns it."""
+    from .support import attribute_body
+
+    def make(token: str, code: str = "colour", **overrides: Any) -> dict[str, Any]:
+        reply = api.call("POST", "/v1/admin/attributes", token=token, body=attribute_body(code, **overrides))
+        assert reply.status == 201, reply.body
+        return dict(reply.body)
+
+    return make
+
+
+@pytest.fixture
+def make_product(api: Api) -> Callable[..., dict[str, Any]]:
+    """Create a product of an organization through the API; returns it."""
+    from .support import product_body
+
+    def make(token: str, organization_id: str, **overrides: Any) -> dict[str, Any]:
+        reply = api.call(
+            "POST", "/v1/admin/products", token=token, body=product_body(organization_id, **overrides)
+        )
+        assert reply.status == 201, reply.body
+        return dict(reply.body)
+
+    return make

@@ -109,3 +109,18 @@ def staff_role_body(**overrides: Any) -> dict[str, Any]:
 def well_formed_path(path: str) -> str:
     """A route's path with a well-formed value for each parameter (its declared example)."""
     return re.sub(r"{(\w+)}", lambda match: PATH_PARAMETERS[match[1]].example, path)
+
+
+def attribute_body(code: str = "colour", **overrides: Any) -> dict[str, Any]:
+    """An enum attribute with two options."""
+    return {
+        "code": code,
+        "kind": "enum",
+        "label": {"en": code.title()},
+        "options": [{"code": "red", "label": {"en": "Red"}}, {"code": "blue", "label": {"en": "Blue"}}],
+        **overrides,
+    }
+
+
+def product_body(organization_id: str, sku: str = "HB-M8x40", **overrides: Any) -> dict[str, Any]:
+    return {"organization_id": organization_id, "sku": sku, "name": {"en": "Hex bolt M8 x 40"}, **overrides}

@@ -19,7 +19,15 @@ from chalicelib.domain.permissions import Permission
 from chalicelib.platform.settings import get_settings
 
 from .conftest import Api, AwsCalls, Moto, Table
-from .support import assert_problem, error_locs, organization_body, website_body, well_formed_path
+from .support import (
+    assert_problem,
+    attribute_body,
+    error_locs,
+    organization_body,
+    product_body,
+    website_body,
+    well_formed_path,
+)
 
 ORGANIZATIONS = "/v1/admin/organizations"
 WEBSITES = "/v1/admin/websites"
@@ -556,6 +564,8 @@ VERSIONED_BODIES: dict[str, dict[str, Any]] = {
     "PUT /v1/store/company/units/{unit_id}/addresses": {"addresses": []},
     "PATCH /v1/platform/tenants/{tenant_id}": {"status": "suspended"},
     "PATCH /v1/admin/products/{product_id}/media/{media_id}": {"title": {"en": "Changed"}},
+    "PATCH /v1/admin/attributes/{attribute_code}": {"label": {"en": "Changed"}},
+    "PATCH /v1/admin/products/{product_id}": {"name": {"en": "Changed"}},
 }
 
 
@@ -591,7 +601,6 @@ def versioned_target(
     make_staff_user: Callable[..., dict[str, Any]],
     make_staff_role: Callable[..., dict[str, Any]],
     make_selection: Callable[..., dict[str, Any]],
-    make_product_item: Callable[[str, str], str],
     operator_token: str,
 ) -> Callable[[RouteSpec], VersionedTarget]:
     """A versioned route's object at version 1, with a token allowed to change it and a body changing it.
@@ -634,10 +643,15 @@ def versioned_target(
             ids = {"role_id": make_staff_role(acme)["id"]}
         elif "selection_id" in params:
             ids = {"selection_id": make_selection(acme, make_organization(acme)["id"])["id"]}
-        elif "media_id" in params:
-            product = make_product_item("acme", make_organization(acme)["id"])
-            media = api.call("POST", f"/v1/admin/products/{product}/media", token=acme, body=MEDIA)
-            ids = {"product_id": product, "media_id": media.body["id"]}
+        elif "attribute_code" in params:
+            created = api.call("POST", "/v1/admin/attributes", token=acme, body=attribute_body())
+            ids = {"attribute_code": created.body["code"]}
+        elif "product_id" in params:
+            body = product_body(make_organization(acme)["id"])
+            ids = {"product_id": api.call("POST", "/v1/admin/products", token=acme, body=body).body["id"]}
+            if "media_id" in params:
+                path = f"/v1/admin/products/{ids['product_id']}/media"
+                ids["media_id"] = api.call("POST", path, token=acme, body=MEDIA).body["id"]
         elif "tenant_id" in params:  # a platform operator's route: acme itself is the object
             token = operator_token
             ids = {"tenant_id": "acme"}

@@ -18,7 +18,15 @@ from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.permissions import Permission
 
 from .conftest import Api, Outbox, Table
-from .support import assert_problem, customer_body, error_locs, staff_user_body, unit_body, website_body
+from .support import (
+    assert_problem,
+    customer_body,
+    error_locs,
+    product_body,
+    staff_user_body,
+    unit_body,
+    website_body,
+)
 
 # Staff routes of a tenant (storefront routes, the customer users' own, are walked at the end).
 TENANT_ROUTES = [
@@ -68,6 +76,8 @@ CHANGE_BODIES: dict[str, dict[str, Any]] = {
     "PATCH /v1/admin/selections/{selection_id}": {"name": "Hijacked", "category_ids": [], "version": 1},
     "POST /v1/admin/products/{product_id}/media": MEDIA,
     "PATCH /v1/admin/products/{product_id}/media/{media_id}": {"title": {"en": "Hijacked"}, "version": 1},
+    "PATCH /v1/admin/attributes/{attribute_code}": {"label": {"en": "Hijacked"}, "version": 1},
+    "PATCH /v1/admin/products/{product_id}": {"name": {"en": "Hijacked"}, "version": 1},
 }
 # How each create route could reach another tenant's objects: a body referring to them and the field
 # that refers (None: it cannot).
@@ -96,6 +106,8 @@ CROSS_TENANT_CREATES: dict[str, tuple[Callable[[dict[str, str]], dict[str, Any]]
         lambda ids: {"name": "Stolen", "organization_id": ids["organization_id"], "mode": "exclude"},
         "body.organization_id",
     ),
+    "POST /v1/admin/attributes": None,
+    "POST /v1/admin/products": (lambda ids: product_body(ids["organization_id"]), "body.organization_id"),
 }
 
 # Lists filtered by acme's ids or names: nordic must find nothing with them.
@@ -106,6 +118,7 @@ FILTERED_LISTS: dict[str, Callable[[dict[str, str]], str]] = {
     "audit of an actor": lambda ids: "/v1/admin/audit?actor=staff:admin@acme.example",
     "audit of an entity type": lambda ids: "/v1/admin/audit?entity_type=website",
     "audit of a customer": lambda ids: f"/v1/admin/audit?entity_id={ids['customer_id']}",
+    "products of an organization": lambda ids: f"/v1/admin/products?organization_id={ids['organization_id']}",
 }
 
 
@@ -123,6 +136,7 @@ ACME_OBJECTS = (
     "selection_id",
     "product_id",
     "media_id",
+    "attribute_code",
 )
 
 
@@ -148,7 +162,8 @@ def acme(
     make_staff_user: Callable[..., dict[str, Any]],
     make_staff_role: Callable[..., dict[str, Any]],
     make_selection: Callable[..., dict[str, Any]],
-    make_product_item: Callable[[str, str], str],
+    make_attribute: Callable[..., dict[str, Any]],
+    make_product: Callable[..., dict[str, Any]],
     api: Api,
 ) -> Acme:
     token = make_tenant("acme")
@@ -161,8 +176,9 @@ def acme(
     staff = make_staff_user(token)
     role = make_staff_role(token)
     selection = make_selection(token, organization["id"], customer_group_ids=[group["id"]])
-    product = make_product_item("acme", organization["id"])
-    media = api.call("POST", f"/v1/admin/products/{product}/media", token=token, body=MEDIA).body
+    attribute = make_attribute(token)
+    product = make_product(token, organization["id"])
+    media = api.call("POST", f"/v1/admin/products/{product['id']}/media", token=token, body=MEDIA).body
     return Acme(
         token,
         ids={
@@ -176,7 +192,8 @@ def acme(
             "role_id": role["id"],
             "hostname": website["hostnames"][0],
             "selection_id": selection["id"],
-            "product_id": product,
+            "attribute_code": attribute["code"],
+            "product_id": product["id"],
             "media_id": media["id"],
         },
         paths={
@@ -189,7 +206,9 @@ def acme(
             "staff_id": f"/v1/admin/staff-users/{staff['id']}",
             "role_id": f"/v1/admin/roles/{role['id']}",
             "selection_id": f"/v1/admin/selections/{selection['id']}",
-            "media_id": f"/v1/admin/products/{product}/media/{media['id']}",
+            "attribute_code": f"/v1/admin/attributes/{attribute['code']}",
+            "product_id": f"/v1/admin/products/{product['id']}",
+            "media_id": f"/v1/admin/products/{product['id']}/media/{media['id']}",
         },
     )
 

@@ -49,9 +49,9 @@ def token(make_tenant: Callable[..., str]) -> str:
 
 @pytest.fixture
 def product(
-    token: str, make_organization: Callable[..., dict[str, Any]], make_product_item: Callable[[str, str], str]
+    token: str, make_organization: Callable[..., dict[str, Any]], make_product: Callable[..., dict[str, Any]]
 ) -> str:
-    return make_product_item("acme", make_organization(token)["id"])
+    return str(make_product(token, make_organization(token)["id"])["id"])
 
 
 @pytest.fixture

@@ -21,8 +21,10 @@ from chalicelib.api.routing import ROUTES
 from .conftest import MEASURED_ROUND_TRIPS, Api, AwsCalls, upload_as_browser
 from .support import (
     address_body,
+    attribute_body,
     customer_body,
     organization_body,
+    product_body,
     staff_role_body,
     staff_user_body,
     tenant_body,
@@ -165,15 +167,43 @@ def media_body() -> dict[str, Any]:
 
 
 @pytest.fixture
-def media(
-    api: Api, world: World, media_bucket: str, make_product_item: Callable[[str, str], str]
-) -> dict[str, str]:
-    """A product of the organization and a media of it whose file is uploaded, not yet completed."""
-    product = make_product_item("acme", world.ids["organization"])
+def media(api: Api, world: World, media_bucket: str, catalog: dict[str, str]) -> dict[str, str]:
+    """A media of the catalog's product whose file is uploaded, not yet completed."""
+    product = catalog["product"]
     reply = api.call("POST", f"/v1/admin/products/{product}/media", token=world.token, body=media_body())
     assert reply.status == 201, reply.body
     upload_as_browser(reply.body["upload"], PNG)
-    return {"product": product, "media": reply.body["id"]}
+    return {"media": reply.body["id"]}
+
+
+@pytest.fixture
+def catalog(api: Api, world: World, make_category_item: Callable[..., str]) -> dict[str, str]:
+    """acme's attributes colour (used) and spare, a category, a simple product in it, a spare product,
+    and a configurable T-shirt by colour with one variant."""
+
+    def created(collection: str, body: dict[str, Any]) -> str:
+        reply = api.call("POST", f"/v1/admin/{collection}", token=world.token, body=body)
+        assert reply.status == 201, reply.body
+        return str(reply.body["id"])
+
+    organization = world.ids["organization"]
+    category = make_category_item("acme", organization)
+    colour = created("attributes", attribute_body("colour"))
+    parent = created("products", product_body(organization, sku="TS", variant_attributes=["colour"]))
+    return {
+        "category": category,
+        "attribute": colour,
+        "spare_attribute": created("attributes", attribute_body("spare")),
+        "product": created(
+            "products", product_body(organization, primary_category_id=category, attributes={"colour": "red"})
+        ),
+        "spare_product": created("products", product_body(organization, sku="SPARE")),
+        "parent": parent,
+        "variant": created(
+            "products",
+            product_body(organization, sku="TS-RED", parent_id=parent, attributes={"colour": "red"}),
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -689,6 +719,113 @@ ROUND_TRIPS: dict[str, Case] = {
         headers=(("If-Match", '"1"'),),
         status=204,
     ),
+    # catalog attributes
+    "POST /v1/admin/attributes": Case(
+        "POST", "/v1/admin/attributes", (PRINCIPAL, WRITE), lambda _: attribute_body("size"), status=201
+    ),
+    "GET /v1/admin/attributes": Case("GET", "/v1/admin/attributes", (PRINCIPAL, QUERY)),
+    "GET /v1/admin/attributes/{attribute_code}": Case(
+        "GET", "/v1/admin/attributes/{attribute}", (PRINCIPAL, GET)
+    ),
+    "PATCH /v1/admin/attributes/{attribute_code}": Case(
+        "PATCH",
+        "/v1/admin/attributes/{attribute}",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: {"label": {"en": "Colour", "de": "Farbe"}, "version": 1},
+    ),
+    "DELETE /v1/admin/attributes/{attribute_code}": Case(
+        "DELETE",
+        "/v1/admin/attributes/{spare_attribute}",
+        (PRINCIPAL, GET, QUERY, WRITE),
+        headers=(("If-Match", '"1"'),),
+        status=204,
+    ),
+    # products: the organization, the attributes used and a variant's parent in one BatchGetItem
+    "POST /v1/admin/products": Case(
+        "POST",
+        "/v1/admin/products",
+        (PRINCIPAL, BATCH_GET, WRITE),
+        lambda ids: product_body(
+            ids["organization"],
+            sku="NEW-1",
+            primary_category_id=ids["category"],
+            attributes={"colour": "blue"},
+        ),
+        status=201,
+    ),
+    "POST /v1/admin/products (a variant)": Case(
+        "POST",
+        "/v1/admin/products",
+        (PRINCIPAL, BATCH_GET, WRITE),
+        lambda ids: product_body(
+            ids["organization"], sku="TS-BLUE", parent_id=ids["parent"], attributes={"colour": "blue"}
+        ),
+        status=201,
+    ),
+    "GET /v1/admin/products": Case(
+        "GET", "/v1/admin/products?organization_id={organization}", (PRINCIPAL, QUERY)
+    ),
+    "GET /v1/admin/products/{product_id}": Case("GET", "/v1/admin/products/{product}", (PRINCIPAL, GET)),
+    "GET /v1/admin/products/{product_id} (configurable: its variants)": Case(
+        "GET", "/v1/admin/products/{parent}", (PRINCIPAL, GET, QUERY)
+    ),
+    "PATCH /v1/admin/products/{product_id}": Case(
+        "PATCH",
+        "/v1/admin/products/{product}",
+        (PRINCIPAL, GET, BATCH_GET, WRITE),
+        lambda _: {"sku": "HB-M8x45", "name": {"en": "Hex bolt M8 x 45"}, "version": 1},
+    ),
+    "DELETE /v1/admin/products/{product_id}": Case(
+        "DELETE",
+        "/v1/admin/products/{spare_product}",
+        (PRINCIPAL, GET, WRITE),
+        headers=(("If-Match", '"1"'),),
+        status=204,
+    ),
+    "DELETE /v1/admin/products/{product_id} (a variant: its parent names the combination)": Case(
+        "DELETE",
+        "/v1/admin/products/{variant}",
+        (PRINCIPAL, GET, GET, WRITE),
+        headers=(("If-Match", '"1"'),),
+        status=204,
+    ),
+    "409 (duplicate SKU)": Case(
+        "POST",
+        "/v1/admin/products",
+        (PRINCIPAL, BATCH_GET, WRITE),
+        lambda ids: product_body(ids["organization"], sku="spare"),
+        status=409,
+    ),
+    "422 (attribute value of the wrong type)": Case(
+        "POST",
+        "/v1/admin/products",
+        (PRINCIPAL, BATCH_GET),
+        lambda ids: product_body(ids["organization"], sku="NEW-2", attributes={"colour": True}),
+        status=422,
+    ),
+    "422 (unit conversion of zero)": Case(
+        "POST",
+        "/v1/admin/products",
+        (PRINCIPAL,),
+        lambda ids: product_body(
+            ids["organization"],
+            sku="NEW-3",
+            units=[
+                {"code": "each", "label": {"en": "each"}},
+                {"code": "box", "label": {"en": "box"}, "conversion_factor": "0"},
+            ],
+        ),
+        status=422,
+    ),
+    "422 (unknown category)": Case(
+        "POST",
+        "/v1/admin/products",
+        (PRINCIPAL, BATCH_GET, WRITE),
+        lambda ids: product_body(
+            ids["organization"], sku="NEW-4", primary_category_id="cat_01JD0000000000000000000000"
+        ),
+        status=422,
+    ),
     # audit
     "GET /v1/admin/audit": Case("GET", "/v1/admin/audit", (PRINCIPAL, QUERY)),
     "GET /v1/admin/audit?entity_type=&actor=": Case(
@@ -760,7 +897,10 @@ def test_round_trips_per_request(
     ids = world.ids | (request.getfixturevalue("customers") if needs_customers or needs_staff else {})
     ids |= request.getfixturevalue("staff") if needs_staff else {}
     ids |= request.getfixturevalue("selections") if "selection}" in case.path else {}
-    ids |= request.getfixturevalue("media") if "{product}" in case.path else {}
+    ids |= (
+        request.getfixturevalue("catalog") if "/products" in case.path or "/attributes" in case.path else {}
+    )
+    ids |= request.getfixturevalue("media") if "{media}" in case.path else {}
     token = {
         "tenant": world.token,
         "operator": operator_token,

@@ -39,17 +39,8 @@ from app import app as chalice_app  # noqa: F401 - registers every route in ROUT
 from chalicelib.api.routing import ROUTES
 from chalicelib.domain.permissions import Permission
 
-from .conftest import (
-    Api,
-    Factories,
-    Outbox,
-    Table,
-    Worlds,
-    create_selection,
-    put_product_item,
-    upload_as_browser,
-)
-from .support import customer_body, organization_body, unit_body, website_body
+from .conftest import Api, Factories, Outbox, Table, Worlds, create_selection, upload_as_browser
+from .support import attribute_body, customer_body, organization_body, product_body, unit_body, website_body
 
 Make = Callable[..., dict[str, Any]]
 POSITIONS = ("own", "other", "other tenant")
@@ -166,11 +157,15 @@ def world_for(
                 "other": create_selection(make.api, acme, b)["id"],
                 "other tenant": create_selection(make.api, nordic, n)["id"],
             },
-            "product": {
-                "own": put_product_item("acme", a),
-                "other": put_product_item("acme", b),
-                "other tenant": put_product_item("nordic", n),
-            },
+        }
+        records["attribute"] = {
+            "own": _created(make.api, acme, "attributes", attribute_body("finish")),
+            "other tenant": _created(make.api, nordic, "attributes", attribute_body("grade")),
+        }
+        records["product"] = {
+            "own": _created(make.api, acme, "products", product_body(a, sku="A-1")),
+            "other": _created(make.api, acme, "products", product_body(b, sku="B-1")),
+            "other tenant": _created(make.api, nordic, "products", product_body(n, sku="N-1")),
         }
         records["media"] = {
             position: _new_media(make.api, nordic if position == "other tenant" else acme, product)["id"]
@@ -185,6 +180,13 @@ def world_for(
 
 def _selection_body(organization_id: str, name: str) -> dict[str, Any]:
     return {"name": name, "organization_id": organization_id, "mode": "include"}
+
+
+def _created(api: Api, token: str, collection: str, body: dict[str, Any]) -> str:
+    """A catalog record made by a tenant's administrator; returns its id."""
+    reply = api.call("POST", f"{ADMIN}/{collection}", token=token, body=body)
+    assert reply.status == 201, reply.body
+    return str(reply.body["id"])
 
 
 @dataclass(frozen=True)
@@ -363,6 +365,16 @@ def _spare_media(world: World, position: str) -> Call:
     return Call("DELETE", path, product, headers={"If-Match": '"1"'})
 
 
+def _new_product(world: World, position: str) -> Call:
+    organization = world.records["organization"][position]
+    body = product_body(organization, sku=world.fresh("NEW-"))
+    return Call("POST", f"{ADMIN}/products", organization, body, "body.organization_id")
+
+
+def _spare_product(world: World, position: str) -> dict[str, Any]:
+    return product_body(world.records["organization"][position], sku=world.fresh("SPARE-"))
+
+
 # How to call each route on the record at a position.
 RECORD_REQUESTS: dict[str, Request] = {
     "GET /v1/admin/organizations/{organization_id}": _on("organization", "organizations", "GET"),
@@ -443,6 +455,17 @@ RECORD_REQUESTS: dict[str, Request] = {
     "PATCH /v1/admin/products/{product_id}/media/{media_id}": _media("PATCH", {"title": {"en": "B"}}),
     "POST /v1/admin/products/{product_id}/media/{media_id}/completion": _uploaded_media,
     "DELETE /v1/admin/products/{product_id}/media/{media_id}": _spare_media,
+    "GET /v1/admin/attributes/{attribute_code}": _on("attribute", "attributes", "GET"),
+    "PATCH /v1/admin/attributes/{attribute_code}": _on(
+        "attribute", "attributes", "PATCH", body={"label": {"en": "Renamed"}}
+    ),
+    "DELETE /v1/admin/attributes/{attribute_code}": _spare(
+        "attribute", "attributes", lambda world, _: attribute_body(world.fresh("spare_"))
+    ),
+    "POST /v1/admin/products": _new_product,
+    "GET /v1/admin/products/{product_id}": _on("product", "products", "GET"),
+    "PATCH /v1/admin/products/{product_id}": _on("product", "products", "PATCH", body={"brand": "Renamed"}),
+    "DELETE /v1/admin/products/{product_id}": _spare("product", "products", _spare_product),
 }
 
 
@@ -473,6 +496,9 @@ ROUTE_REQUESTS: dict[str, Callable[[World], Call]] = {
     "POST /v1/admin/roles": lambda world: Call(
         "POST", f"{ADMIN}/roles", "", {"name": "Auditor", "permissions": ["audit.read"]}
     ),
+    "POST /v1/admin/attributes": lambda world: Call(
+        "POST", f"{ADMIN}/attributes", "", attribute_body(world.fresh("new_"))
+    ),
 }
 
 # Lists whose items lie at positions: the kind of record listed, and the query that lists it.
@@ -484,6 +510,8 @@ LISTS: dict[str, tuple[str, str]] = {
     "GET /v1/admin/selections": ("selection", ""),
     "GET /v1/admin/staff-users": ("staff", ""),
     "GET /v1/admin/roles": ("role", ""),
+    "GET /v1/admin/attributes": ("attribute", ""),
+    "GET /v1/admin/products": ("product", ""),
     # The audit entries of the organizations' creation (the entry's entity_id is the organization's).
     "GET /v1/admin/audit": ("organization", "?entity_type=organization&limit=100"),
 }
@@ -688,6 +716,28 @@ MATRIX: dict[str, dict[str, str]] = {
         cm=NO_TENANT_ROUTE,
         pm=NO_TENANT_ROUTE,
         ce=NO_TENANT_ROUTE,
+    ),
+    # --- catalog attributes: tenant-wide definitions; changed only by a grant reaching every organization ---
+    "POST /v1/admin/attributes": row(ta="A", oa="F", sr="F", cm="A", pm="F", ce="F"),
+    "GET /v1/admin/attributes": row(ta="A-H", oa="A-H", sr="A-H", cm="A-H", pm="A-H", ce="A-H"),
+    "GET /v1/admin/attributes/{attribute_code}": row(
+        ta="A-H", oa="A-H", sr="A-H", cm="A-H", pm="A-H", ce="A-H"
+    ),
+    "PATCH /v1/admin/attributes/{attribute_code}": row(
+        ta="A-H", oa=NO_TENANT_ROUTE, sr=NO_TENANT_ROUTE, cm="A-H", pm=NO_TENANT_ROUTE, ce=NO_TENANT_ROUTE
+    ),
+    "DELETE /v1/admin/attributes/{attribute_code}": row(
+        ta="A-H", oa=NO_TENANT_ROUTE, sr=NO_TENANT_ROUTE, cm="A-H", pm=NO_TENANT_ROUTE, ce=NO_TENANT_ROUTE
+    ),
+    # --- products: the records of their organization, checked in the service ---
+    "POST /v1/admin/products": row(ta="AAU", oa="AUU", sr=NO_ROUTE, cm="AAU", pm=NO_ROUTE, ce=NO_ROUTE),
+    "GET /v1/admin/products": row(ta="AAH", oa="AHH", sr="AAH", cm="AAH", pm="AAH", ce="AAH"),
+    "GET /v1/admin/products/{product_id}": row(ta="AAH", oa="AHH", sr="AAH", cm="AAH", pm="AAH", ce="AAH"),
+    "PATCH /v1/admin/products/{product_id}": row(
+        ta="AAH", oa="AHH", sr=NO_ROUTE, cm="AAH", pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    "DELETE /v1/admin/products/{product_id}": row(
+        ta="AAH", oa="AHH", sr=NO_ROUTE, cm="AAH", pm=NO_ROUTE, ce=NO_ROUTE
     ),
 }
 # --- products' media: the product's organization, checked in the service once the product is read ---

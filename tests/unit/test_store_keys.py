@@ -32,6 +32,11 @@ SAMPLES: dict[str, str] = {
     "selection_id": "sel_01JD0000000000000000000000",
     "product_id": "prd_01JD0000000000000000000000",
     "media_id": "med_01JD0000000000000000000000",
+    "code": "colour",
+    "parent_id": "prd_01JD0000000000000000000001",
+    "values": "size=m#colour=red",
+    "sku_code": "HB-M8x40",
+    "token": "schraube",
 }
 UNFENCED = {"host"}  # global routing entries: hostname -> tenant/website
 

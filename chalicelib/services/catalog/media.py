@@ -34,12 +34,12 @@ from chalicelib.platform.ids import new_id, utc_now
 from chalicelib.platform.observability import logger
 from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.services import entities
+from chalicelib.services.catalog.products import PRODUCT_TYPE
 from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.store import keys, repository
 from chalicelib.store.repository import Record, Transaction
 
-PRODUCT_TYPE = "product"
 MEDIA_TYPE = "product_media"
 
 
