@@ -9,6 +9,7 @@ from chalice import Chalice
 from chalicelib.api import docs, fallbacks, platform, public
 from chalicelib.api.admin import (
     audit,
+    categories,
     customer_groups,
     customer_users,
     customers,
@@ -26,6 +27,7 @@ for module in (
     tenant,
     organizations,
     websites,
+    categories,
     customer_groups,
     customers,
     customer_users,

@@ -57,6 +57,7 @@ PATH_PARAMETERS: dict[str, PathParameter] = {
     "user_id": _prefixed_id("user", "usr"),
     "group_id": _prefixed_id("customer group", "cgr"),
     "staff_id": _prefixed_id("staff user", "stf"),
+    "category_id": _prefixed_id("category", "cat"),
     # A predefined role by name (``buyer``), or a company's (``rol_``) or the tenant's (``srl_``) own.
     "role_id": PathParameter(f"^(?:[a-z][a-z-]{{2,39}}|(?:rol|srl)_{ULID})$", 40, "role not found", "buyer"),
     "hostname": PathParameter(

@@ -80,7 +80,7 @@ def _refuse_defaults_websites_do_not_offer(caller: Caller, organization: Organiz
     tenant = entities.load(keys.tenant(caller.tenant_id), Tenant, TENANT_TYPE).settings
     broken = [
         f"{website.id} ({', '.join(name for name, _ in problems)})"
-        for website in _websites_of(caller.tenant_id, organization.id)
+        for website in websites_of(caller.tenant_id, organization.id)
         if (problems := inherited_defaults_problems(tenant, organization, website))
     ]
     if broken:
@@ -90,7 +90,8 @@ def _refuse_defaults_websites_do_not_offer(caller: Caller, organization: Organiz
         )
 
 
-def _websites_of(tenant_id: str, organization_id: str) -> list[Website]:
+def websites_of(tenant_id: str, organization_id: str) -> list[Website]:
+    """Every website of the organization (strongly consistent: delete guards rely on it)."""
     records = repository.query_all(
         keys.website_collection(tenant_id), page_size=MAX_LIMIT, filters={"organization_id": organization_id}
     )

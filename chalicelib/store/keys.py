@@ -27,6 +27,8 @@ customer_user_id        T#<t>#CUSER#<user_id>          ID
 idempotency             T#<t>#IDEM#<digest>            IDEM                                                                                                           (TTL expires_at)
 event (outbox)          T#<t>#EVENT#<event_id>         EVENT                                                                                                          (TTL expires_at)
 audit_entry             T#<t>#AUDIT#<entity_id>        <event_id>      T#<t>#AUDIT / <event_id>                T#<t>#AUDIT#TYPE#<type> / <event_id>   T#<t>#AUDIT#ACTOR#<actor> / <event_id>
+category                T#<t>#ORG#<org>#CATEGORY       <cat_id>
+category_tree           T#<t>#ORG#<org>#CATEGORY       TREE
 ======================  =============================  ==============  ======================================  =====================================  =================================
 
 The platform's own operators live in the reserved tenant ``platform`` (no customer tenant may take
@@ -72,6 +74,17 @@ Access patterns
 30  a hostname named by a website is not        PK=HOST#<hostname>, condition check not exists     services.websites.create/update_website
     served by another one yet
 31  a website's hostnames and their challenge   BatchGet T#<t>#WEBSITE/<web_id>, T#<t>#TENANT      services.websites.get_hostnames/verify_hostname
+50  load an organization's category tree       PK=T#<t>#ORG#<org>#CATEGORY (the whole partition)  services.catalog.categories.load_categories
+51  get a category                              PK=T#<t>#ORG#<org>#CATEGORY, SK=<cat_id>           services.catalog.categories.get_category
+52  serialize a category tree's structure       PK=T#<t>#ORG#<org>#CATEGORY, SK=TREE, condition    services.catalog.categories (create, move,
+    changes (and roots a website starts to      version (created with the first category)          re-slug, delete; website_catalog_writes)
+    offer)
+53  a category still has products               PK=T#<t>#CATEGORY#<cat_id>, Limit 1                services.catalog.categories.delete_category
+54  the root categories a website offers        BatchGet T#<t>#ORG#<org>#CATEGORY/TREE and         services.catalog.categories.website_catalog_writes
+    exist (then condition checks in its         /<cat_id> of each root it starts to offer
+    transaction)
+55  count a catalog change                      PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_catalog_change
+                                                data.catalog_generation :1 (no version change)
 ==  ==========================================  =================================================  =============================================
 
 Pattern 9's record is written with the create it answers, on condition that none exists or the one
@@ -100,6 +113,20 @@ concurrent moves cannot make a cycle: the one that lost answers 409. Only roots 
 customer list); only units with a customer group carry GSI2 (pattern 21, eventually consistent: a
 group deleted in the same instant a unit takes it can leave a dangling reference, which readers
 show as it is).
+
+An organization's categories share one partition with its ``TREE`` item (patterns 50-52), laid out
+like a company tree: each category names its ``parent_id`` (None: a root category, which websites may
+offer in their ``category_root_ids``) and its ``position`` among its siblings, and
+``domain.catalog.categories`` checks moves and sibling slugs in memory. The tree's structure (parents
+and slugs) changes only with the ``TREE`` item's version: creating, moving, re-slugging and deleting a
+category, and a website starting to offer a root category (after pattern 54), write it conditional on
+the version read, so concurrent moves cannot close a cycle, siblings cannot share a slug and no
+offered root is deleted or moved meanwhile. An organization holds at most 2,000 categories. A
+category's products are ``category_product`` items in ``T#<t>#CATEGORY#<cat_id>`` (written with the
+products); one item there keeps the category from being deleted (53). Every change of a category or
+of a website's catalog settings adds one to the tenant item's ``catalog_generation`` (55) with an
+update, not a rewrite: the tenant's ``version`` stays, and a rewrite of the tenant item (its settings,
+a suspension) is conditional on the counter it read, so it never undoes an increment.
 
 Staff users are keyed by email like customer users (pattern 3), with an id item beside them (26). The
 tenant's own staff roles are one item (at most 100 roles), so the principal's BatchGetItem reads them
@@ -222,6 +249,24 @@ def customer_group(tenant_id: str, group_id: str) -> Key:
 
 def units_of_group(tenant_id: str, group_id: str) -> str:
     return f"T#{tenant_id}#CGROUP#{group_id}"
+
+
+def category_partition(tenant_id: str, organization_id: str) -> str:
+    """The partition of one organization's category tree: its categories and its ``TREE`` item."""
+    return f"T#{tenant_id}#ORG#{organization_id}#CATEGORY"
+
+
+def category(tenant_id: str, organization_id: str, category_id: str) -> Key:
+    return Key(category_partition(tenant_id, organization_id), category_id)
+
+
+def category_tree(tenant_id: str, organization_id: str) -> Key:
+    return Key(category_partition(tenant_id, organization_id), "TREE")
+
+
+def category_products(tenant_id: str, category_id: str) -> str:
+    """The partition of a category's product listing items (``category_product``, written with products)."""
+    return f"T#{tenant_id}#CATEGORY#{category_id}"
 
 
 def host(hostname: str) -> Key:

@@ -15,6 +15,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform.errors import Conflict, NotFound, PreconditionFailed, Problem
@@ -22,7 +23,7 @@ from chalicelib.store.keys import Key
 from chalicelib.store.table import Item, raw_connection
 
 MAX_TRANSACTION_ITEMS = 100
-_SENT_ORDER = {"condition_check": 0, "delete": 1, "save": 2}
+_SENT_ORDER = {"condition_check": 0, "delete": 1, "save": 2, "update": 3}
 FILTERED_PAGE_SIZE = 100
 
 
@@ -164,6 +165,7 @@ class _Write:
     condition: Condition | None
     on_failure: Problem
     versioned: bool = False  # a failed version check reports the version stored now, not the one expected
+    actions: list[Action] = field(default_factory=list)  # an update's, applied to the stored item
 
 
 @dataclass
@@ -199,18 +201,26 @@ class Transaction:
         expected_version: int,
         indexes: dict[str, str] | None = None,
         on_failure: Problem | None = None,
+        counters: tuple[str, ...] = (),
     ) -> None:
         """Overwrite an item if it still has ``expected_version``; it gets the next version.
 
         A stale version is answered with the version stored now, unless ``on_failure`` says otherwise
-        (a guard item whose version the client never saw).
+        (a guard item whose version the client never saw). ``counters`` are fields of ``data`` that
+        :meth:`increment` changes without a version: the overwrite also needs them as ``data`` has
+        them, so it never undoes an increment made since the item was read.
         """
         item = _item(key, type, data, version=expected_version + 1, indexes=indexes)
+        condition = Item.version == expected_version
+        for counter in counters:
+            value = data[counter]
+            unchanged = Item.data[counter] == value
+            condition &= (Item.data[counter].does_not_exist() | unchanged) if value == 0 else unchanged
         self.writes.append(
             _Write(
                 item,
                 "save",
-                Item.version == expected_version,
+                condition,
                 on_failure or PreconditionFailed(expected_version),
                 versioned=on_failure is None,
             )
@@ -240,6 +250,22 @@ class Transaction:
         versioned = expected_version is not None and on_failure is None
         self.writes.append(_Write(Item(key.pk, key.sk), "delete", condition, failure, versioned=versioned))
 
+    def increment(self, key: Key, counter: str, *, on_failure: Problem) -> None:
+        """Add 1 to the number ``data.<counter>`` of an existing item (0 if it has none yet).
+
+        An update, not a rewrite: the item's other fields and its ``version`` stay as they are, so it
+        never races a change made from another read of the item.
+        """
+        self.writes.append(
+            _Write(
+                Item(key.pk, key.sk),
+                "update",
+                Item.PK.exists(),
+                on_failure,
+                actions=[Item.data[counter].add(1)],
+            )
+        )
+
     def require_absent(self, key: Key, *, on_failure: Problem) -> None:
         """Guard: no item may exist at ``key`` (a condition check, nothing written there)."""
         self.writes.append(
@@ -263,6 +289,8 @@ class Transaction:
                         transaction.save(write.item, condition=write.condition)
                     elif write.action == "delete":
                         transaction.delete(write.item, condition=write.condition)
+                    elif write.action == "update":
+                        transaction.update(write.item, write.actions, condition=write.condition)
                     else:
                         transaction.condition_check(
                             Item, write.item.PK, write.item.SK, condition=write.condition
@@ -301,9 +329,14 @@ def _with_data(condition: Condition, data_equals: dict[str, str]) -> Condition:
 
 
 def _stale(item: Item) -> Problem:
-    """The problem of a version check lost to a concurrent write: the version now, or gone."""
+    """The problem of a version check lost to a concurrent write: the version now, or gone (or, the
+    version still the one expected, a counter changed meanwhile: retry)."""
     current = get(Key(item.PK, item.SK))
-    return NotFound("it was deleted meanwhile") if current is None else PreconditionFailed(current.version)
+    if current is None:
+        return NotFound("it was deleted meanwhile")
+    if current.version == int(item.version) - 1:
+        return Conflict("it changed meanwhile; retry", headers={"Retry-After": "1"})
+    return PreconditionFailed(current.version)
 
 
 def put_if_absent(

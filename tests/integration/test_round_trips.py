@@ -139,6 +139,26 @@ def staff(
     return {"staff": sam["id"], "spare_staff": spare["id"], "staff_role": make_staff_role(world.token)["id"]}
 
 
+@pytest.fixture
+def catalog(api: Api, world: World) -> dict[str, str]:
+    """The organization's category tree: two roots (tools, fasteners), a child and a spare leaf of tools."""
+    path = f"/v1/admin/organizations/{world.ids['organization']}/categories"
+
+    def make(slug: str, parent_id: str | None = None) -> str:
+        body = {"name": {"en": slug.title()}, "slug": {"en": slug}, "parent_id": parent_id}
+        reply = api.call("POST", path, token=world.token, body=body)
+        assert reply.status == 201, reply.body
+        return str(reply.body["id"])
+
+    tools = make("tools")
+    return {
+        "root": tools,
+        "other_root": make("fasteners"),
+        "category": make("drills", tools),
+        "spare_category": make("saws", tools),
+    }
+
+
 @dataclass(frozen=True)
 class Case:
     method: str
@@ -356,6 +376,52 @@ ROUND_TRIPS: dict[str, Case] = {
         "POST",
         "/v1/admin/websites/{website}/hostnames/shop.acme.de/verification",
         (PRINCIPAL, BATCH_GET, WRITE),
+    ),
+    "PATCH /v1/admin/websites/{website_id} (offering root categories)": Case(
+        "PATCH",
+        "/v1/admin/websites/{website}",
+        (PRINCIPAL, GET, BATCH_GET, BATCH_GET, WRITE),
+        lambda ids: {"category_root_ids": [ids["root"], ids["other_root"]], "version": 1},
+    ),
+    # categories: the whole tree is one Query; a structure change reads it, a rename the category only
+    "POST /v1/admin/organizations/{organization_id}/categories": Case(
+        "POST",
+        "/v1/admin/organizations/{organization}/categories",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda ids: {"name": {"en": "Bits"}, "slug": {"en": "bits"}, "parent_id": ids["category"]},
+        status=201,
+    ),
+    "GET /v1/admin/organizations/{organization_id}/categories": Case(
+        "GET", "/v1/admin/organizations/{organization}/categories", (PRINCIPAL, QUERY)
+    ),
+    "GET /v1/admin/organizations/{organization_id}/categories/{category_id}": Case(
+        "GET", "/v1/admin/organizations/{organization}/categories/{category}", (PRINCIPAL, GET)
+    ),
+    "PATCH /v1/admin/organizations/{organization_id}/categories/{category_id}": Case(
+        "PATCH",
+        "/v1/admin/organizations/{organization}/categories/{category}",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: {"name": {"en": "Drills and drivers"}, "position": 2, "version": 1},
+    ),
+    "PATCH /v1/admin/organizations/{organization_id}/categories/{category_id} (move)": Case(
+        "PATCH",
+        "/v1/admin/organizations/{organization}/categories/{category}",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda ids: {"parent_id": ids["other_root"], "version": 1},
+    ),
+    "DELETE /v1/admin/organizations/{organization_id}/categories/{category_id}": Case(
+        "DELETE",
+        "/v1/admin/organizations/{organization}/categories/{spare_category}",
+        (PRINCIPAL, QUERY, QUERY, WRITE),
+        headers=(("If-Match", '"1"'),),
+        status=204,
+    ),
+    "422 (category moved under a descendant)": Case(
+        "PATCH",
+        "/v1/admin/organizations/{organization}/categories/{root}",
+        (PRINCIPAL, QUERY),
+        lambda ids: {"parent_id": ids["category"], "version": 1},
+        status=422,
     ),
     # customer groups
     "POST /v1/admin/customer-groups": Case(
@@ -666,6 +732,8 @@ def test_round_trips_per_request(
     needs_staff = needs_staff or case.token == "sales rep"
     ids = world.ids | (request.getfixturevalue("customers") if needs_customers or needs_staff else {})
     ids |= request.getfixturevalue("staff") if needs_staff else {}
+    needs_catalog = "/categories" in case.path or "root categories" in name
+    ids |= request.getfixturevalue("catalog") if needs_catalog else {}
     token = {
         "tenant": world.token,
         "operator": operator_token,

@@ -128,6 +128,15 @@ def world_for(module_factories: Factories, module_table: Table, worlds: Worlds) 
             email = f"user.{position.replace(' ', '.')}@example.com"
             users[position] = make.customer_user(token, customer, units[position], email=email)["id"]
         other_staff = {"assignments": [{"role_id": "catalog-manager"}]}
+        organizations = {"own": a, "other": b, "other tenant": n}
+        categories = {
+            position: make._created(
+                f"{ADMIN}/organizations/{organization}/categories",
+                nordic if position == "other tenant" else acme,
+                {"name": {"en": "Tools"}, "slug": {"en": "tools"}},
+            )["id"]
+            for position, organization in organizations.items()
+        }
         records = {
             "organization": {"own": a, "other": b, "other tenant": n},
             "website": {
@@ -150,6 +159,7 @@ def world_for(module_factories: Factories, module_table: Table, worlds: Worlds) 
                 "own": make.staff_role(acme)["id"],
                 "other tenant": make.staff_role(nordic)["id"],
             },
+            "category": categories,
         }
         actor = make.api.token("acme", ACTOR)
         assert make.api.call("GET", f"{ADMIN}/me", token=actor).status == 200  # binds the actor's sign-in
@@ -280,6 +290,42 @@ def _spare_website(world: World, position: str) -> dict[str, Any]:
     return website_body(world.records["organization"][position], name=name, hostnames=[f"{name}.example"])
 
 
+def _categories(method: str, body: Callable[[World], dict[str, Any]] | None = None) -> Request:
+    """A call on the category tree of the organization at the position (the organization is the record)."""
+
+    def call(world: World, position: str) -> Call:
+        organization = world.records["organization"][position]
+        path = f"{ADMIN}/organizations/{organization}/categories"
+        return Call(method, path, organization, body(world) if body else None)
+
+    return call
+
+
+def _category(method: str, body: dict[str, Any] | None = None) -> Request:
+    """A call on the category of the organization at the position."""
+
+    def call(world: World, position: str) -> Call:
+        organization = world.records["organization"][position]
+        path = f"{ADMIN}/organizations/{organization}/categories/{world.records['category'][position]}"
+        headers = world.if_match(path, position) if method == "PATCH" else {}
+        return Call(method, path, organization, body, headers=headers)
+
+    return call
+
+
+def _spare_category(world: World, position: str) -> Call:
+    """DELETE on a spare category just made in the organization at the position (version 1)."""
+    organization = world.records["organization"][position]
+    path = f"{ADMIN}/organizations/{organization}/categories"
+    record = world.make(position, path, _new_category(world))
+    return Call("DELETE", f"{path}/{record}", organization, headers={"If-Match": '"1"'})
+
+
+def _new_category(world: World) -> dict[str, Any]:
+    slug = world.fresh("category-")
+    return {"name": {"en": slug}, "slug": {"en": slug}}
+
+
 # How to call each route on the record at a position.
 RECORD_REQUESTS: dict[str, Request] = {
     "GET /v1/admin/organizations/{organization_id}": _on("organization", "organizations", "GET"),
@@ -338,6 +384,13 @@ RECORD_REQUESTS: dict[str, Request] = {
         lambda world, _: {"name": world.fresh("Spare "), "permissions": ["customers.read"]},
     ),
     "POST /v1/admin/roles/{role_id}/copies": _on("role", "roles", "POST", "/copies", {"name": "Copied"}),
+    "POST /v1/admin/organizations/{organization_id}/categories": _categories("POST", _new_category),
+    "GET /v1/admin/organizations/{organization_id}/categories": _categories("GET"),
+    "GET /v1/admin/organizations/{organization_id}/categories/{category_id}": _category("GET"),
+    "PATCH /v1/admin/organizations/{organization_id}/categories/{category_id}": _category(
+        "PATCH", {"name": {"en": "Renamed"}}
+    ),
+    "DELETE /v1/admin/organizations/{organization_id}/categories/{category_id}": _spare_category,
 }
 
 
@@ -436,6 +489,22 @@ MATRIX: dict[str, dict[str, str]] = {
     ),
     "DELETE /v1/admin/websites/{website_id}": row(
         ta="AAH", oa="AHH", sr=NO_ROUTE, cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    # --- categories: an organization's records; every role reads them, catalog.write changes them ---
+    "POST /v1/admin/organizations/{organization_id}/categories": row(
+        ta="AAH", oa="AHH", sr=NO_ROUTE, cm="AAH", pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    "GET /v1/admin/organizations/{organization_id}/categories": row(
+        ta="AAH", oa="AHH", sr="AAH", cm="AAH", pm="AAH", ce="AAH"
+    ),
+    "GET /v1/admin/organizations/{organization_id}/categories/{category_id}": row(
+        ta="AAH", oa="AHH", sr="AAH", cm="AAH", pm="AAH", ce="AAH"
+    ),
+    "PATCH /v1/admin/organizations/{organization_id}/categories/{category_id}": row(
+        ta="AAH", oa="AHH", sr=NO_ROUTE, cm="AAH", pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    "DELETE /v1/admin/organizations/{organization_id}/categories/{category_id}": row(
+        ta="AAH", oa="AHH", sr=NO_ROUTE, cm="AAH", pm=NO_ROUTE, ce=NO_ROUTE
     ),
     # --- customers, their units and users: a sales representative sees only the assigned ones ---
     "POST /v1/admin/customers": row(ta="A", oa="F", sr="F", cm="F", pm="F", ce="F"),

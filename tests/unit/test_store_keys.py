@@ -28,6 +28,7 @@ SAMPLES: dict[str, str] = {
     "user_id": "usr_01JD0000000000000000000000",
     "role_id": "rol_01JD0000000000000000000000",
     "staff_id": "stf_01JD0000000000000000000000",
+    "category_id": "cat_01JD0000000000000000000000",
 }
 UNFENCED = {"host"}  # global routing entries: hostname -> tenant/website
 
