@@ -197,12 +197,15 @@ def company_tree(units: Mapping[str, Unit]) -> CompanyTree:
 
 
 def tree_listing(tree: CompanyTree, units: Mapping[str, Unit]) -> list[TreeUnit]:
-    """Every unit with its depth, depth-first from the company; siblings in id (creation) order."""
+    """Every unit with its depth, depth-first from the company; siblings in id (creation) order.
+
+    Sorting by path does it: a unit's path is a prefix of its descendants' paths.
+    """
     return [
         TreeUnit.model_validate(
             {**units[unit_id].model_dump(), "depth": len(tree.path(unit_id)) - 1}, strict=False
         )
-        for unit_id in tree.depth_first()
+        for unit_id in sorted(units, key=tree.path)
     ]
 
 

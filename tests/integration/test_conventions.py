@@ -555,6 +555,7 @@ def test_an_invalid_idempotency_key_is_422(api: Api, acme: str, table: Table, ke
 VERSIONED_BODIES: dict[str, dict[str, Any]] = {
     "PUT /v1/store/company/units/{unit_id}/addresses": {"addresses": []},
     "PATCH /v1/platform/tenants/{tenant_id}": {"status": "suspended"},
+    "PATCH /v1/admin/organizations/{organization_id}/categories/{category_id}": {"name": {"en": "Changed"}},
 }
 
 
@@ -631,9 +632,16 @@ def versioned_target(
             ids = {"tenant_id": "acme"}
         else:
             organization = make_organization(acme)
+            category = api.call(
+                "POST",
+                f"/v1/admin/organizations/{organization['id']}/categories",
+                token=acme,
+                body={"name": {"en": "Tools"}, "slug": {"en": "tools"}},
+            )
             ids = {
                 "organization_id": organization["id"],
                 "website_id": make_website(acme, organization["id"])["id"],
+                "category_id": category.body["id"],
             }
         assert set(params) <= set(ids), f"no object for {spec.name}: add its path parameter here"
         path = spec.path.format(**{name: ids[name] for name in params})

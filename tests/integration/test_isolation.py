@@ -64,6 +64,15 @@ CHANGE_BODIES: dict[str, dict[str, Any]] = {
     "PATCH /v1/admin/staff-users/{staff_id}": {"status": "disabled", "version": 1},
     "PATCH /v1/admin/roles/{role_id}": {"permissions": ["audit.read"], "version": 1},
     "POST /v1/admin/roles/{role_id}/copies": {"name": "Stolen"},
+    "POST /v1/admin/organizations/{organization_id}/categories": {
+        "name": {"en": "Stolen"},
+        "slug": {"en": "stolen"},
+    },
+    "PATCH /v1/admin/organizations/{organization_id}/categories/{category_id}": {
+        "name": {"en": "Hijacked"},
+        "parent_id": None,
+        "version": 1,
+    },
 }
 # How each create route could reach another tenant's objects: a body referring to them and the field
 # that refers (None: it cannot).
@@ -112,13 +121,14 @@ ACME_OBJECTS = (
     "staff_id",
     "role_id",
     "hostname",
+    "category_id",
 )
 
 
 @dataclass
 class Acme:
-    """acme's admin token and its objects: one organization with one website, and one customer group
-    with one customer that has one unit."""
+    """acme's admin token and its objects: one organization with one website and one category, and one
+    customer group with one customer that has one unit."""
 
     token: str
     ids: dict[str, str]  # path parameter -> acme's object id
@@ -136,6 +146,7 @@ def acme(
     make_customer_user: Callable[..., dict[str, Any]],
     make_staff_user: Callable[..., dict[str, Any]],
     make_staff_role: Callable[..., dict[str, Any]],
+    api: Api,
 ) -> Acme:
     token = make_tenant("acme")
     organization = make_organization(token)
@@ -146,6 +157,10 @@ def acme(
     user = make_customer_user(token, customer["id"], unit["id"])
     staff = make_staff_user(token)
     role = make_staff_role(token)
+    categories = f"/v1/admin/organizations/{organization['id']}/categories"
+    category = api.call(
+        "POST", categories, token=token, body={"name": {"en": "Tools"}, "slug": {"en": "tools"}}
+    )
     return Acme(
         token,
         ids={
@@ -158,6 +173,7 @@ def acme(
             "staff_id": staff["id"],
             "role_id": role["id"],
             "hostname": website["hostnames"][0],
+            "category_id": category.body["id"],
         },
         paths={
             "organization_id": f"/v1/admin/organizations/{organization['id']}",
@@ -168,6 +184,7 @@ def acme(
             "user_id": f"/v1/admin/customers/{customer['id']}/users/{user['id']}",
             "staff_id": f"/v1/admin/staff-users/{staff['id']}",
             "role_id": f"/v1/admin/roles/{role['id']}",
+            "category_id": f"{categories}/{category.body['id']}",
         },
     )
 
