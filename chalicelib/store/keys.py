@@ -85,6 +85,9 @@ Access patterns
     transaction)
 55  count a catalog change                      PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_catalog_change
                                                 data.catalog_generation :1 (no version change)
+56  an organization still has categories        PK=T#<t>#ORG#<org>#CATEGORY, Limit 2 (the TREE     services.organizations.delete_organization
+                                                item and a category; the TREE item is deleted
+                                                with the organization, at the version read)
 ==  ==========================================  =================================================  =============================================
 
 Pattern 9's record is written with the create it answers, on condition that none exists or the one
@@ -260,8 +263,11 @@ def category(tenant_id: str, organization_id: str, category_id: str) -> Key:
     return Key(category_partition(tenant_id, organization_id), category_id)
 
 
+CATEGORY_TREE = "TREE"  # sorts before every category id (cat_...)
+
+
 def category_tree(tenant_id: str, organization_id: str) -> Key:
-    return Key(category_partition(tenant_id, organization_id), "TREE")
+    return Key(category_partition(tenant_id, organization_id), CATEGORY_TREE)
 
 
 def category_products(tenant_id: str, category_id: str) -> str:

@@ -617,3 +617,38 @@ def test_a_tenant_change_racing_a_catalog_change_is_409_and_undoes_nothing(
     # then it is told to retry, and the counter stays
     assert_problem(reply, 409)
     assert _generation(table) == generation
+
+
+def test_an_organization_with_categories_is_not_deleted(
+    api: Api, token: str, organization: str, make_category: Make, table: Table
+) -> None:
+    # given an organization without websites but with a category
+    make_category("tools")
+    before = table.items()
+
+    # when
+    reply = api.call(
+        "DELETE", f"/v1/admin/organizations/{organization}", token=token, headers={"If-Match": '"1"'}
+    )
+
+    # then
+    assert "categories" in assert_problem(reply, 409)["detail"]
+    assert table.items() == before
+
+
+def test_an_organization_whose_categories_are_gone_is_deleted_with_its_tree_item(
+    api: Api, token: str, organization: str, make_category: Make, table: Table
+) -> None:
+    # given an organization whose only category was deleted (its TREE item stays)
+    tools = make_category("tools")
+    path = f"{categories_path(organization)}/{tools['id']}"
+    assert api.call("DELETE", path, token=token, headers={"If-Match": '"1"'}).status == 204
+
+    # when
+    reply = api.call(
+        "DELETE", f"/v1/admin/organizations/{organization}", token=token, headers={"If-Match": '"1"'}
+    )
+
+    # then nothing of its categories is left
+    assert reply.status == 204, reply.body
+    assert not any(item["PK"].startswith(f"T#acme#ORG#{organization}#") for item in table.items())

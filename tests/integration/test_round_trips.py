@@ -324,7 +324,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "DELETE /v1/admin/organizations/{organization_id}": Case(
         "DELETE",
         "/v1/admin/organizations/{spare}",
-        (PRINCIPAL, GET, QUERY, WRITE),
+        (PRINCIPAL, GET, QUERY, QUERY, WRITE),
         headers=(("If-Match", '"1"'),),
         status=204,
     ),
