@@ -309,4 +309,7 @@ def _check_roots(tenant_id: str, website: Website, added: list[str]) -> int:
         record = found.get(key)
         if record is None or record.type != CATEGORY_TYPE or record.data.get("parent_id") is not None:
             raise _not_a_root(website, root)
-    return found[tree_key].version
+    structure = found.get(tree_key)
+    if structure is None:  # its categories were made with it: they and it are gone meanwhile
+        raise _structure_changed()
+    return structure.version
