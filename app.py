@@ -10,6 +10,7 @@ from chalicelib.api import docs, fallbacks, platform, public
 from chalicelib.api.admin import (
     attributes,
     audit,
+    categories,
     customer_groups,
     customer_users,
     customers,
@@ -30,6 +31,7 @@ for module in (
     tenant,
     organizations,
     websites,
+    categories,
     customer_groups,
     customers,
     customer_users,

@@ -60,6 +60,7 @@ PATH_PARAMETERS: dict[str, PathParameter] = {
     "selection_id": _prefixed_id("selection", "sel"),
     "product_id": _prefixed_id("product", "prd"),
     "media_id": _prefixed_id("media", "med"),
+    "category_id": _prefixed_id("category", "cat"),
     # A predefined role by name (``buyer``), or a company's (``rol_``) or the tenant's (``srl_``) own.
     "role_id": PathParameter(f"^(?:[a-z][a-z-]{{2,39}}|(?:rol|srl)_{ULID})$", 40, "role not found", "buyer"),
     "attribute_code": PathParameter("^[a-z][a-z0-9_]{0,39}$", 40, "attribute not found", "colour"),

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum, StrEnum
 
+from chalicelib.domain.trees import Forest
+
 
 class Scope(IntEnum):
     """How far a grant reaches, narrowest first (a wider scope includes the narrower ones)."""
@@ -155,68 +157,27 @@ BUYER = Role(
 PREDEFINED_ROLES: Mapping[str, Role] = {role.id: role for role in (ADMINISTRATOR, PURCHASING_MANAGER, BUYER)}
 
 
-class CompanyTree:
-    """A company's units as a tree, held in memory: every "is X under Y" is answered without I/O.
+class CompanyTree(Forest):
+    """A company's units as a tree: a forest with exactly one root, the company."""
 
-    Built from ``(unit_id, parent_id)`` pairs (the root's parent is None). Paths are computed once,
-    so a check costs a dictionary lookup and a tuple scan of at most the tree's depth.
-    """
+    noun = "unit"
 
     def __init__(self, parents: Mapping[str, str | None]) -> None:
-        self._parents = dict(parents)
-        roots = [unit for unit, parent in self._parents.items() if parent is None]
+        roots = [unit for unit, parent in parents.items() if parent is None]
         if len(roots) != 1:
             raise ValueError(f"a company tree has exactly one root, not {len(roots)}")
         self.root = roots[0]
-        self._paths: dict[str, tuple[str, ...]] = {}
-        for unit in self._parents:
-            self._path_of(unit)
-
-    def _path_of(self, unit: str) -> tuple[str, ...]:
-        """The unit's path, built on its nearest ancestor whose path is known (linear in all)."""
-        pending: list[str] = []
-        current: str | None = unit
-        while current is not None and current not in self._paths:
-            if current in pending:
-                raise ValueError(f"unit {unit!r} is its own ancestor")
-            if current not in self._parents:
-                raise ValueError(f"unit {current!r} has an unknown parent")
-            pending.append(current)
-            current = self._parents[current]
-        path = self._paths[current] if current is not None else ()
-        for descendant in reversed(pending):
-            path = (*path, descendant)
-            self._paths[descendant] = path
-        return self._paths[unit]
-
-    def __contains__(self, unit: object) -> bool:
-        return unit in self._paths
-
-    def path(self, unit: str) -> tuple[str, ...]:
-        """The units from the root down to ``unit`` (both included)."""
-        return self._paths[unit]
-
-    def is_within(self, unit: str, ancestor: str) -> bool:
-        """True if ``unit`` is ``ancestor`` or lies below it."""
-        path = self._paths.get(unit)
-        return path is not None and ancestor in path
-
-    def children(self, unit: str) -> list[str]:
-        return sorted(child for child, parent in self._parents.items() if parent == unit)
-
-    def subtree(self, unit: str) -> list[str]:
-        """``unit`` and every unit below it."""
-        return sorted(other for other, path in self._paths.items() if unit in path)
+        super().__init__(parents)
 
     def move_problem(self, unit: str, new_parent: str) -> str | None:
         """Why ``unit`` cannot move under ``new_parent`` (None if it can)."""
-        if unit not in self._paths:
+        if unit not in self:
             return "the unit is not a unit of this company"
         if unit == self.root:
             return "the company itself cannot move"
-        if new_parent not in self._paths:
+        if new_parent not in self:
             return "the new parent is not a unit of this company"
-        if self.is_within(new_parent, unit):
+        if self.closes_cycle(unit, new_parent):
             return "a unit cannot move under itself or one of its descendants"
         return None
 

@@ -26,6 +26,7 @@ from chalicelib.domain.base import (
     View,
     patch_model,
 )
+from chalicelib.domain.catalog.categories import CategoryId
 
 TaxBasis = Literal["shipping", "billing", "origin"]
 SettingSource = Literal["website", "organization", "tenant"]
@@ -39,6 +40,8 @@ INHERITED_SETTINGS = (
     "guest_checkout",
 )
 MAX_HOSTNAMES = 20
+MAX_CATEGORY_ROOTS = 20
+CatalogVisibility = Literal["visible", "hidden"]
 
 
 class TenantSettings(Input):
@@ -99,7 +102,9 @@ class Tenant(TenantFields, Stamped):
     domain_verification_token: str
     catalog_generation: int = Field(
         default=0,
-        description="advances with every change to the catalog's categories, rules and selections",
+        ge=0,
+        description="counts the changes of categories and of websites' catalog settings: "
+        "what storefront caches are checked against (read only)",
     )
 
 
@@ -136,10 +141,18 @@ class WebsiteFields(SettingOverrides):
     default_locale: LocaleTag | None = None
     locale_fallbacks: dict[LocaleTag, list[LocaleTag]] = Field(default_factory=dict, max_length=20)
     active: bool = True
+    category_root_ids: list[CategoryId] = Field(
+        default_factory=list,
+        max_length=MAX_CATEGORY_ROOTS,
+        description="the root categories of the website's organization that the website offers",
+    )
+    catalog_default_visibility: CatalogVisibility = Field(
+        default="visible", description="what a product is when no rule and no category says otherwise"
+    )
 
     # Field validators (not one model validator) so that each error names its field; fields validate in
     # declaration order, so ``info.data`` holds the lists these checks compare with, unless those failed.
-    @field_validator("hostnames", "currencies", "locales")
+    @field_validator("hostnames", "currencies", "locales", "category_root_ids")
     @classmethod
     def _no_repeats(cls, values: list[str], info: ValidationInfo) -> list[str]:
         if len(set(values)) != len(values):

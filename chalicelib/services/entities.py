@@ -134,14 +134,22 @@ def update(
     extra_writes: ExtraWrites | None = None,
     on_failure: Problem | None = None,
     tenant_id: str | None = None,
+    counters: tuple[str, ...] = (),
 ) -> ModelT:
     """Replace the entity if its version is still the one read, with a ``<type>.updated`` event
     (in ``tenant_id``'s outbox when a platform operator changes a tenant, else the caller's;
-    ``on_failure`` answers a stale version instead of 412 with the version stored now)."""
+    ``on_failure`` answers a stale version instead of 412 with the version stored now; ``counters``
+    must still be as read, see :meth:`Transaction.replace`)."""
     transaction = Transaction()
     old, new = stored(before), stored(after)
     transaction.replace(
-        key, entity_type, new, expected_version=before.version, indexes=indexes, on_failure=on_failure
+        key,
+        entity_type,
+        new,
+        expected_version=before.version,
+        indexes=indexes,
+        on_failure=on_failure,
+        counters=counters,
     )
     commit_change(transaction, caller, "updated", entity_type, old, new, extra_writes, tenant_id)
     return after
@@ -191,6 +199,16 @@ def delete(
     transaction = Transaction()
     transaction.delete(key, expected_version=entity.version)
     commit_change(transaction, caller, "deleted", entity_type, stored(entity), None, extra_writes)
+
+
+def together(*parts: ExtraWrites) -> ExtraWrites:
+    """Several areas' extra writes as one, added in the order given."""
+
+    def add(transaction: Transaction) -> None:
+        for part in parts:
+            part(transaction)
+
+    return add
 
 
 def releasing(*released: Key) -> ExtraWrites:

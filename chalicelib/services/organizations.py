@@ -19,6 +19,7 @@ from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.services.tenants import TENANT_TYPE
 from chalicelib.store import keys, repository
+from chalicelib.store.repository import Transaction
 
 ORGANIZATION_TYPE = "organization"
 
@@ -80,7 +81,7 @@ def _refuse_defaults_websites_do_not_offer(caller: Caller, organization: Organiz
     tenant = entities.load(keys.tenant(caller.tenant_id), Tenant, TENANT_TYPE).settings
     broken = [
         f"{website.id} ({', '.join(name for name, _ in problems)})"
-        for website in _websites_of(caller.tenant_id, organization.id)
+        for website in websites_of(caller.tenant_id, organization.id)
         if (problems := inherited_defaults_problems(tenant, organization, website))
     ]
     if broken:
@@ -90,7 +91,8 @@ def _refuse_defaults_websites_do_not_offer(caller: Caller, organization: Organiz
         )
 
 
-def _websites_of(tenant_id: str, organization_id: str) -> list[Website]:
+def websites_of(tenant_id: str, organization_id: str) -> list[Website]:
+    """Every website of the organization (strongly consistent: delete guards rely on it)."""
     records = repository.query_all(
         keys.website_collection(tenant_id), page_size=MAX_LIMIT, filters={"organization_id": organization_id}
     )
@@ -105,9 +107,25 @@ def delete_organization(caller: Caller, organization_id: str, expected_version: 
     )
     if websites.records:
         raise Conflict("the organization still has websites; delete or move them first")
+    # The category partition holds the TREE item (sorted first) and the categories: two items tell.
+    categories = repository.query(keys.category_partition(caller.tenant_id, organization_id), limit=2)
+    if any(record.key.sk != keys.CATEGORY_TREE for record in categories.records):
+        raise Conflict("the organization still has categories; delete them first")
+    structure = next(iter(categories.records), None)
+
+    def release_category_tree(transaction: Transaction) -> None:
+        # Deleted at the version read: a category created meanwhile makes the delete fail instead.
+        if structure is not None:
+            transaction.delete(
+                structure.key,
+                expected_version=structure.version,
+                on_failure=Conflict("categories were made meanwhile; retry", headers={"Retry-After": "1"}),
+            )
+
     entities.delete(
         caller,
         key=keys.organization(caller.tenant_id, organization_id),
         entity_type=ORGANIZATION_TYPE,
         entity=current,
+        extra_writes=release_category_tree,
     )

@@ -7,7 +7,7 @@ import secrets
 from chalicelib.domain.base import ExpectedVersion, Input
 from chalicelib.domain.staff import PLATFORM_OPERATOR, TENANT_ADMINISTRATOR
 from chalicelib.domain.tenancy import Tenant, TenantCreate, TenantFields, TenantStatusChange
-from chalicelib.platform.errors import Conflict
+from chalicelib.platform.errors import Conflict, NotFound
 from chalicelib.platform.ids import utc_now
 from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.services import entities, staff
@@ -17,6 +17,9 @@ from chalicelib.store import keys
 from chalicelib.store.repository import Transaction
 
 TENANT_TYPE = "tenant"
+# Incremented by catalog changes without the tenant's version (count_catalog_change): a rewrite of
+# the tenant keeps them as they are, or fails if one changed since it was read.
+TENANT_COUNTERS = ("catalog_generation",)
 
 
 def _indexes(tenant_id: str) -> dict[str, str]:
@@ -25,6 +28,7 @@ def _indexes(tenant_id: str) -> dict[str, str]:
 
 
 def create_tenant(caller: Caller, body: TenantCreate, idempotency: IdempotencyClaim | None = None) -> Tenant:
+    now = utc_now()
     tenant = Tenant(
         id=body.id,
         name=body.name,
@@ -33,7 +37,8 @@ def create_tenant(caller: Caller, body: TenantCreate, idempotency: IdempotencyCl
         domain_verification_token=secrets.token_hex(16),
         catalog_generation=0,
         version=1,
-        **entities.timestamps(),
+        created_at=now,
+        updated_at=now,
     )
 
     administrator = staff.new_staff_user(
@@ -80,6 +85,7 @@ def update_own_tenant(caller: Caller, patch: Input, expected_version: ExpectedVe
         before=current,
         after=updated,
         indexes=_indexes(caller.tenant_id),
+        counters=TENANT_COUNTERS,
     )
 
 
@@ -106,6 +112,7 @@ def change_tenant_status(
         after=updated,
         indexes=_indexes(tenant_id),
         tenant_id=tenant_id,
+        counters=TENANT_COUNTERS,
     )
 
 
@@ -116,3 +123,14 @@ def list_tenants(page: PageRequest) -> Listing[Tenant]:
 def ensure_platform_operator(email: str, name: str) -> None:
     """Bootstrap: the first platform operator (used by the local seed and deployment scripts)."""
     staff.ensure_staff_user(keys.PLATFORM_TENANT, email, name, PLATFORM_OPERATOR)
+
+
+def count_catalog_change(transaction: Transaction, tenant_id: str) -> None:
+    """Add one to the tenant's ``catalog_generation`` in a catalog change's own transaction.
+
+    Storefront caches of the category tree and the websites' catalog settings are checked against it
+    (the principal's BatchGetItem reads the tenant item anyway); the tenant's version is left alone.
+    """
+    transaction.increment(
+        keys.tenant(tenant_id), "catalog_generation", on_failure=NotFound("tenant not found")
+    )

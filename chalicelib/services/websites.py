@@ -32,6 +32,7 @@ from chalicelib.platform.ids import new_id, utc_now
 from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.platform.settings import get_settings
 from chalicelib.services import entities
+from chalicelib.services.catalog import categories
 from chalicelib.services.context import Caller, require_reach
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.services.organizations import ORGANIZATION_TYPE
@@ -129,8 +130,9 @@ def create_website(
         key=keys.website(caller.tenant_id, website.id),
         entity_type=WEBSITE_TYPE,
         entity=website,
-        extra_writes=_hostname_writes(
-            caller.tenant_id, website.id, set(website.hostnames), [], body.organization_id
+        extra_writes=entities.together(
+            _hostname_writes(caller.tenant_id, website.id, set(website.hostnames), [], body.organization_id),
+            categories.website_catalog_writes(caller.tenant_id, None, website),
         ),
         idempotency=idempotency,
     )
@@ -177,7 +179,10 @@ def update_website(
         entity_type=WEBSITE_TYPE,
         before=current,
         after=updated.model_copy(update={"verified_hostnames": kept}),
-        extra_writes=_hostname_writes(caller.tenant_id, website_id, added, released, updated.organization_id),
+        extra_writes=entities.together(
+            _hostname_writes(caller.tenant_id, website_id, added, released, updated.organization_id),
+            categories.website_catalog_writes(caller.tenant_id, current, updated),
+        ),
     )
 
 
@@ -193,7 +198,9 @@ def delete_website(caller: Caller, website_id: str, expected_version: ExpectedVe
         key=keys.website(caller.tenant_id, website_id),
         entity_type=WEBSITE_TYPE,
         entity=current,
-        extra_writes=release_hostnames,
+        extra_writes=entities.together(
+            release_hostnames, categories.website_catalog_writes(caller.tenant_id, current, None)
+        ),
     )
 
 

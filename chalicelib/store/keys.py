@@ -33,6 +33,7 @@ product                 T#<t>#PRODUCT#<p>              PRODUCT         T#<t>#ORG
 variant_combination     T#<t>#PRODUCT#<parent>         COMBO#<values>
 sku                     T#<t>#SKU#<sku casefolded>     SKU
 category                T#<t>#ORG#<org>#CATEGORY       <cat_id>
+category_tree           T#<t>#ORG#<org>#CATEGORY       TREE
 category_product        T#<t>#CATEGORY#<cat_id>        P#<p>           T#<t>#CATEGORY#<cat>#NAME / <name>#<p>  T#<t>#CATEGORY#<cat>#SKU / <sku>
 search_token            T#<t>#ORG#<org>#SEARCH#<ab>    <token>#<p>
 product_media           T#<t>#PRODUCT#<prd_id>         MEDIA#<med_id>
@@ -96,6 +97,20 @@ Access patterns
     organization's; its category listing items  (type category); put T#<t>#CATEGORY#<cat>/P#<p>
 49  search a prefix of a word or SKU            PK=T#<t>#ORG#<org>#SEARCH#<first 2>,               written by services.catalog.products
                                                 SK begins_with <folded prefix>
+50  load an organization's category tree       PK=T#<t>#ORG#<org>#CATEGORY (the whole partition)  services.catalog.categories.load_categories
+51  get a category                              PK=T#<t>#ORG#<org>#CATEGORY, SK=<cat_id>           services.catalog.categories.get_category
+52  serialize a category tree's structure       PK=T#<t>#ORG#<org>#CATEGORY, SK=TREE, condition    services.catalog.categories (create, move,
+    changes (and roots a website starts to      version (created with the first category)          re-slug, delete; website_catalog_writes)
+    offer)
+53  a category still has products               PK=T#<t>#CATEGORY#<cat_id>, Limit 1                services.catalog.categories.delete_category
+54  the root categories a website offers        BatchGet T#<t>#ORG#<org>#CATEGORY/TREE and         services.catalog.categories.website_catalog_writes
+    exist (then condition checks in its         /<cat_id> of each root it starts to offer
+    transaction)
+55  count a catalog change                      PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_catalog_change
+                                                data.catalog_generation :1 (no version change)
+56  an organization still has categories        PK=T#<t>#ORG#<org>#CATEGORY, Limit 2 (the TREE     services.organizations.delete_organization
+                                                item and a category; the TREE item is deleted
+                                                with the organization, at the version read)
 60  list a product's media                      GetItem T#<t>#PRODUCT#<prd>/PRODUCT, then          services.catalog.media.list_media
                                                 PK=T#<t>#PRODUCT#<prd>, SK begins_with MEDIA#
 61  a media and its product, to check reach     BatchGet T#<t>#PRODUCT#<prd>/PRODUCT and           services.catalog.media.get/update/delete_media,
@@ -109,8 +124,6 @@ Access patterns
 67  a selection's categories are its           PK=T#<t>#ORG#<org>#CATEGORY, SK=<cat_id>,          services.catalog.selections (create/update)
     organization's (referential check)          condition check
 68  a selection's customer groups exist         PK=T#<t>#CGROUP, SK=<group_id>, condition check    services.catalog.selections (create/update)
-69  advance the tenant's catalog generation     PK=T#<t>#TENANT, SK=TENANT, update (data counter   services.catalog.selections (every write)
-                                                and version + 1), in the change's transaction
 ==  ==========================================  =================================================  =============================================
 
 A product's media items share the product's partition (``MEDIA#`` sorts before ``PRODUCT``), so
@@ -144,6 +157,20 @@ concurrent moves cannot make a cycle: the one that lost answers 409. Only roots 
 customer list); only units with a customer group carry GSI2 (pattern 21, eventually consistent: a
 group deleted in the same instant a unit takes it can leave a dangling reference, which readers
 show as it is).
+
+An organization's categories share one partition with its ``TREE`` item (patterns 50-52), laid out
+like a company tree: each category names its ``parent_id`` (None: a root category, which websites may
+offer in their ``category_root_ids``) and its ``position`` among its siblings, and
+``domain.catalog.categories`` checks moves and sibling slugs in memory. The tree's structure (parents
+and slugs) changes only with the ``TREE`` item's version: creating, moving, re-slugging and deleting a
+category, and a website starting to offer a root category (after pattern 54), write it conditional on
+the version read, so concurrent moves cannot close a cycle, siblings cannot share a slug and no
+offered root is deleted or moved meanwhile. An organization holds at most 2,000 categories. A
+category's products are ``category_product`` items in ``T#<t>#CATEGORY#<cat_id>`` (written with the
+products); one item there keeps the category from being deleted (53). Every change of a category or
+of a website's catalog settings adds one to the tenant item's ``catalog_generation`` (55) with an
+update, not a rewrite: the tenant's ``version`` stays, and a rewrite of the tenant item (its settings,
+a suspension) is conditional on the counter it read, so it never undoes an increment.
 
 Staff users are keyed by email like customer users (pattern 3), with an id item beside them (26). The
 tenant's own staff roles are one item (at most 100 roles), so the principal's BatchGetItem reads them
@@ -296,6 +323,27 @@ def units_of_group(tenant_id: str, group_id: str) -> str:
     return f"T#{tenant_id}#CGROUP#{group_id}"
 
 
+def category_partition(tenant_id: str, organization_id: str) -> str:
+    """The partition of one organization's category tree: its categories and its ``TREE`` item."""
+    return f"T#{tenant_id}#ORG#{organization_id}#CATEGORY"
+
+
+def category(tenant_id: str, organization_id: str, category_id: str) -> Key:
+    return Key(category_partition(tenant_id, organization_id), category_id)
+
+
+CATEGORY_TREE = "TREE"  # sorts before every category id (cat_...)
+
+
+def category_tree(tenant_id: str, organization_id: str) -> Key:
+    return Key(category_partition(tenant_id, organization_id), CATEGORY_TREE)
+
+
+def category_products(tenant_id: str, category_id: str) -> str:
+    """The partition of a category's product listing items (``category_product``, written with products)."""
+    return f"T#{tenant_id}#CATEGORY#{category_id}"
+
+
 def host(hostname: str) -> Key:
     return Key(f"HOST#{hostname.lower()}", "HOST")
 
@@ -387,15 +435,6 @@ def product_media(tenant_id: str, product_id: str, media_id: str) -> Key:
     return Key(product_partition(tenant_id, product_id), f"{MEDIA_PREFIX}{media_id}")
 
 
-def category_collection(tenant_id: str, organization_id: str) -> str:
-    """An organization's category tree: its categories and its ``TREE`` item (one Query)."""
-    return f"T#{tenant_id}#ORG#{organization_id}#CATEGORY"
-
-
-def category(tenant_id: str, organization_id: str, category_id: str) -> Key:
-    return Key(category_collection(tenant_id, organization_id), category_id)
-
-
 def selection_collection(tenant_id: str) -> str:
     return f"T#{tenant_id}#SELECTION"
 
@@ -424,10 +463,6 @@ def variant_combination(tenant_id: str, parent_id: str, values: str) -> Key:
 
 def sku(tenant_id: str, sku_code: str) -> Key:
     return Key(f"T#{tenant_id}#SKU#{sku_code.casefold()}", "SKU")
-
-
-def category_products(tenant_id: str, category_id: str) -> str:
-    return f"T#{tenant_id}#CATEGORY#{category_id}"
 
 
 def category_product(tenant_id: str, category_id: str, product_id: str) -> Key:

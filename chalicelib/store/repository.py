@@ -15,6 +15,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform.errors import Conflict, NotFound, PreconditionFailed, Problem
@@ -164,7 +165,7 @@ class _Write:
     condition: Condition | None
     on_failure: Problem
     versioned: bool = False  # a failed version check reports the version stored now, not the one expected
-    counter: str | None = None  # an update: the ``data`` field it adds one to
+    actions: list[Action] = field(default_factory=list)  # an update's, applied to the stored item
 
 
 @dataclass
@@ -200,18 +201,26 @@ class Transaction:
         expected_version: int,
         indexes: dict[str, str] | None = None,
         on_failure: Problem | None = None,
+        counters: tuple[str, ...] = (),
     ) -> None:
         """Overwrite an item if it still has ``expected_version``; it gets the next version.
 
         A stale version is answered with the version stored now, unless ``on_failure`` says otherwise
-        (a guard item whose version the client never saw).
+        (a guard item whose version the client never saw). ``counters`` are fields of ``data`` that
+        :meth:`increment` changes without a version: the overwrite also needs them as ``data`` has
+        them, so it never undoes an increment made since the item was read.
         """
         item = _item(key, type, data, version=expected_version + 1, indexes=indexes)
+        condition = Item.version == expected_version
+        for counter in counters:
+            value = data[counter]
+            unchanged = Item.data[counter] == value
+            condition &= (Item.data[counter].does_not_exist() | unchanged) if value == 0 else unchanged
         self.writes.append(
             _Write(
                 item,
                 "save",
-                Item.version == expected_version,
+                condition,
                 on_failure or PreconditionFailed(expected_version),
                 versioned=on_failure is None,
             )
@@ -252,6 +261,22 @@ class Transaction:
         """Delete an item if it is there (a derived item the change no longer needs)."""
         self.writes.append(_Write(Item(key.pk, key.sk), "delete", None, Conflict("could not be deleted")))
 
+    def increment(self, key: Key, counter: str, *, on_failure: Problem) -> None:
+        """Add 1 to the number ``data.<counter>`` of an existing item (0 if it has none yet).
+
+        An update, not a rewrite: the item's other fields and its ``version`` stay as they are, so it
+        never races a change made from another read of the item.
+        """
+        self.writes.append(
+            _Write(
+                Item(key.pk, key.sk),
+                "update",
+                Item.PK.exists(),
+                on_failure,
+                actions=[Item.data[counter].add(1)],
+            )
+        )
+
     def require_absent(self, key: Key, *, on_failure: Problem) -> None:
         """Guard: no item may exist at ``key`` (a condition check, nothing written there)."""
         self.writes.append(
@@ -268,14 +293,6 @@ class Transaction:
             condition = condition & (Item.type == type)
         self.writes.append(_Write(Item(key.pk, key.sk), "condition_check", condition, on_failure))
 
-    def count_up(self, key: Key, counter: str, *, on_failure: Problem) -> None:
-        """Add one to a number in an existing item's ``data`` (absent: 0), such as the tenant's catalog
-        generation. The item's version advances too, so a replace of the item made from an earlier
-        read fails (412) instead of writing the counter back to what it was."""
-        self.writes.append(
-            _Write(Item(key.pk, key.sk), "update", Item.PK.exists(), on_failure, counter=counter)
-        )
-
     def commit(self) -> None:
         if not self.writes:
             return
@@ -288,10 +305,8 @@ class Transaction:
                         transaction.save(write.item, condition=write.condition)
                     elif write.action == "delete":
                         transaction.delete(write.item, condition=write.condition)
-                    elif write.counter is not None:
-                        counter = Item.data[write.counter]
-                        actions = [counter.set((counter | 0) + 1), Item.version.add(1)]
-                        transaction.update(write.item, actions, condition=write.condition)
+                    elif write.action == "update":
+                        transaction.update(write.item, write.actions, condition=write.condition)
                     else:
                         transaction.condition_check(
                             Item, write.item.PK, write.item.SK, condition=write.condition
@@ -330,9 +345,14 @@ def _with_data(condition: Condition, data_equals: dict[str, str]) -> Condition:
 
 
 def _stale(item: Item) -> Problem:
-    """The problem of a version check lost to a concurrent write: the version now, or gone."""
+    """The problem of a version check lost to a concurrent write: the version now, or gone (or, the
+    version still the one expected, a counter changed meanwhile: retry)."""
     current = get(Key(item.PK, item.SK))
-    return NotFound("it was deleted meanwhile") if current is None else PreconditionFailed(current.version)
+    if current is None:
+        return NotFound("it was deleted meanwhile")
+    if current.version == int(item.version) - 1:
+        return Conflict("it changed meanwhile; retry", headers={"Retry-After": "1"})
+    return PreconditionFailed(current.version)
 
 
 def put_if_absent(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -703,34 +704,25 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(f"{case:<{width}}  {len(operations)}  {' + '.join(operations) or '-'}")
 
 
-# --- catalog stand-ins until the category API is merged --------------------------------------------------
-
-
-def write_category_item(
-    tenant_id: str, organization_id: str, name: str = "Tools", parent_id: str | None = None
-) -> str:
-    """A category item in the design's shape, written through the store (the lead swaps this for the
-    category API at merge); returns its id."""
-    from chalicelib.platform.ids import new_id
-    from chalicelib.store import keys
-    from chalicelib.store.repository import Transaction
-
-    category_id = new_id("category")
-    data = {
-        "id": category_id,
-        "organization_id": organization_id,
-        "parent_id": parent_id,
-        "name": {"en": name},
-    }
-    transaction = Transaction()
-    transaction.create(keys.category(tenant_id, organization_id, category_id), "category", data)
-    transaction.commit()
-    return category_id
+# --- the catalog ----------------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def make_category_item(aws: dict[str, str]) -> Callable[..., str]:
-    return write_category_item
+def make_category(api: Api) -> Callable[..., str]:
+    """Create a category of an organization through the API (a root unless a parent is given), its slug
+    made unique from its name; returns its id."""
+    made = itertools.count(1)
+
+    def make(token: str, organization_id: str, name: str = "Tools", parent_id: str | None = None) -> str:
+        slug = f"{name.lower().replace(' ', '-')}-{next(made)}"
+        body = {"name": {"en": name}, "slug": {"en": slug}, "parent_id": parent_id}
+        reply = api.call(
+            "POST", f"/v1/admin/organizations/{organization_id}/categories", token=token, body=body
+        )
+        assert reply.status == 201, reply.body
+        return str(reply.body["id"])
+
+    return make
 
 
 def create_selection(api: Api, token: str, organization_id: str, **overrides: Any) -> dict[str, Any]:

@@ -566,6 +566,7 @@ VERSIONED_BODIES: dict[str, dict[str, Any]] = {
     "PATCH /v1/admin/products/{product_id}/media/{media_id}": {"title": {"en": "Changed"}},
     "PATCH /v1/admin/attributes/{attribute_code}": {"label": {"en": "Changed"}},
     "PATCH /v1/admin/products/{product_id}": {"name": {"en": "Changed"}},
+    "PATCH /v1/admin/organizations/{organization_id}/categories/{category_id}": {"name": {"en": "Changed"}},
 }
 
 
@@ -657,9 +658,16 @@ def versioned_target(
             ids = {"tenant_id": "acme"}
         else:
             organization = make_organization(acme)
+            category = api.call(
+                "POST",
+                f"/v1/admin/organizations/{organization['id']}/categories",
+                token=acme,
+                body={"name": {"en": "Tools"}, "slug": {"en": "tools"}},
+            )
             ids = {
                 "organization_id": organization["id"],
                 "website_id": make_website(acme, organization["id"])["id"],
+                "category_id": category.body["id"],
             }
         assert set(params) <= set(ids), f"no object for {spec.name}: add its path parameter here"
         path = spec.path.format(**{name: ids[name] for name in params})

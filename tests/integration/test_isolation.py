@@ -78,6 +78,15 @@ CHANGE_BODIES: dict[str, dict[str, Any]] = {
     "PATCH /v1/admin/products/{product_id}/media/{media_id}": {"title": {"en": "Hijacked"}, "version": 1},
     "PATCH /v1/admin/attributes/{attribute_code}": {"label": {"en": "Hijacked"}, "version": 1},
     "PATCH /v1/admin/products/{product_id}": {"name": {"en": "Hijacked"}, "version": 1},
+    "POST /v1/admin/organizations/{organization_id}/categories": {
+        "name": {"en": "Stolen"},
+        "slug": {"en": "stolen"},
+    },
+    "PATCH /v1/admin/organizations/{organization_id}/categories/{category_id}": {
+        "name": {"en": "Hijacked"},
+        "parent_id": None,
+        "version": 1,
+    },
 }
 # How each create route could reach another tenant's objects: a body referring to them and the field
 # that refers (None: it cannot).
@@ -137,13 +146,14 @@ ACME_OBJECTS = (
     "product_id",
     "media_id",
     "attribute_code",
+    "category_id",
 )
 
 
 @dataclass
 class Acme:
-    """acme's admin token and its objects: one organization with one website, and one customer group
-    with one customer that has one unit."""
+    """acme's admin token and its objects: one organization with one website and one category, and one
+    customer group with one customer that has one unit."""
 
     token: str
     ids: dict[str, str]  # path parameter -> acme's object id
@@ -179,6 +189,10 @@ def acme(
     attribute = make_attribute(token)
     product = make_product(token, organization["id"])
     media = api.call("POST", f"/v1/admin/products/{product['id']}/media", token=token, body=MEDIA).body
+    categories = f"/v1/admin/organizations/{organization['id']}/categories"
+    category = api.call(
+        "POST", categories, token=token, body={"name": {"en": "Tools"}, "slug": {"en": "tools"}}
+    )
     return Acme(
         token,
         ids={
@@ -195,6 +209,7 @@ def acme(
             "attribute_code": attribute["code"],
             "product_id": product["id"],
             "media_id": media["id"],
+            "category_id": category.body["id"],
         },
         paths={
             "organization_id": f"/v1/admin/organizations/{organization['id']}",
@@ -209,6 +224,7 @@ def acme(
             "attribute_code": f"/v1/admin/attributes/{attribute['code']}",
             "product_id": f"/v1/admin/products/{product['id']}",
             "media_id": f"/v1/admin/products/{product['id']}/media/{media['id']}",
+            "category_id": f"{categories}/{category.body['id']}",
         },
     )
 

@@ -30,7 +30,7 @@ def shop(
     api: Api,
     make_tenant: Callable[..., str],
     make_organization: Callable[..., dict[str, Any]],
-    make_category_item: Callable[..., str],
+    make_category: Callable[..., str],
 ) -> Shop:
     """acme with two organizations, a category in each, and attributes: colour and size (enum),
     length (number, mm), coated (boolean), material (text), features (multi_enum)."""
@@ -60,8 +60,8 @@ def shop(
         token,
         organization,
         other,
-        make_category_item("acme", organization),
-        make_category_item("acme", other, "Tools"),
+        make_category(token, organization),
+        make_category(token, other, "Tools"),
     )
 
 
@@ -281,11 +281,11 @@ def test_a_sku_change_moves_the_sku_item_and_frees_the_old_sku(api: Api, shop: S
 
 
 def test_a_category_change_moves_the_listing_item(
-    api: Api, shop: Shop, table: Table, make_category_item: Callable[..., str]
+    api: Api, shop: Shop, table: Table, make_category: Callable[..., str]
 ) -> None:
     # given a product listed in a category, and another category of its organization
     product = _create(api, shop, primary_category_id=shop.category)
-    second = make_category_item("acme", shop.organization, "Screws")
+    second = make_category(shop.token, shop.organization, "Screws")
 
     # when its primary category changes
     reply = api.call(

@@ -143,10 +143,10 @@ def staff(
 
 @pytest.fixture
 def selections(
-    world: World, make_category_item: Callable[..., str], make_selection: Callable[..., dict[str, Any]]
+    world: World, categories: dict[str, str], make_selection: Callable[..., dict[str, Any]]
 ) -> dict[str, str]:
     """A selection of the organization listing one of its categories, and a spare one."""
-    category = make_category_item("acme", world.ids["organization"])
+    category = categories["category"]
     return {
         "selection": make_selection(world.token, world.ids["organization"], category_ids=[category])["id"],
         "spare_selection": make_selection(world.token, world.ids["organization"], name="Spare")["id"],
@@ -177,7 +177,27 @@ def media(api: Api, world: World, media_bucket: str, catalog: dict[str, str]) ->
 
 
 @pytest.fixture
-def catalog(api: Api, world: World, make_category_item: Callable[..., str]) -> dict[str, str]:
+def categories(api: Api, world: World) -> dict[str, str]:
+    """The organization's category tree: two roots (tools, fasteners), a child and a spare leaf of tools."""
+    path = f"/v1/admin/organizations/{world.ids['organization']}/categories"
+
+    def make(slug: str, parent_id: str | None = None) -> str:
+        body = {"name": {"en": slug.title()}, "slug": {"en": slug}, "parent_id": parent_id}
+        reply = api.call("POST", path, token=world.token, body=body)
+        assert reply.status == 201, reply.body
+        return str(reply.body["id"])
+
+    tools = make("tools")
+    return {
+        "root": tools,
+        "other_root": make("fasteners"),
+        "category": make("drills", tools),
+        "spare_category": make("saws", tools),
+    }
+
+
+@pytest.fixture
+def catalog(api: Api, world: World, categories: dict[str, str]) -> dict[str, str]:
     """acme's attributes colour (used) and spare, a category, a simple product in it, a spare product,
     and a configurable T-shirt by colour with one variant."""
 
@@ -187,7 +207,7 @@ def catalog(api: Api, world: World, make_category_item: Callable[..., str]) -> d
         return str(reply.body["id"])
 
     organization = world.ids["organization"]
-    category = make_category_item("acme", organization)
+    category = categories["category"]
     colour = created("attributes", attribute_body("colour"))
     parent = created("products", product_body(organization, sku="TS", variant_attributes=["colour"]))
     return {
@@ -401,7 +421,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "DELETE /v1/admin/organizations/{organization_id}": Case(
         "DELETE",
         "/v1/admin/organizations/{spare}",
-        (PRINCIPAL, GET, QUERY, WRITE),
+        (PRINCIPAL, GET, QUERY, QUERY, WRITE),
         headers=(("If-Match", '"1"'),),
         status=204,
     ),
@@ -453,6 +473,52 @@ ROUND_TRIPS: dict[str, Case] = {
         "POST",
         "/v1/admin/websites/{website}/hostnames/shop.acme.de/verification",
         (PRINCIPAL, BATCH_GET, WRITE),
+    ),
+    "PATCH /v1/admin/websites/{website_id} (offering root categories)": Case(
+        "PATCH",
+        "/v1/admin/websites/{website}",
+        (PRINCIPAL, GET, BATCH_GET, BATCH_GET, WRITE),
+        lambda ids: {"category_root_ids": [ids["root"], ids["other_root"]], "version": 1},
+    ),
+    # categories: the whole tree is one Query; a structure change reads it, a rename the category only
+    "POST /v1/admin/organizations/{organization_id}/categories": Case(
+        "POST",
+        "/v1/admin/organizations/{organization}/categories",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda ids: {"name": {"en": "Bits"}, "slug": {"en": "bits"}, "parent_id": ids["category"]},
+        status=201,
+    ),
+    "GET /v1/admin/organizations/{organization_id}/categories": Case(
+        "GET", "/v1/admin/organizations/{organization}/categories", (PRINCIPAL, QUERY)
+    ),
+    "GET /v1/admin/organizations/{organization_id}/categories/{category_id}": Case(
+        "GET", "/v1/admin/organizations/{organization}/categories/{category}", (PRINCIPAL, GET)
+    ),
+    "PATCH /v1/admin/organizations/{organization_id}/categories/{category_id}": Case(
+        "PATCH",
+        "/v1/admin/organizations/{organization}/categories/{category}",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: {"name": {"en": "Drills and drivers"}, "position": 2, "version": 1},
+    ),
+    "PATCH /v1/admin/organizations/{organization_id}/categories/{category_id} (move)": Case(
+        "PATCH",
+        "/v1/admin/organizations/{organization}/categories/{category}",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda ids: {"parent_id": ids["other_root"], "version": 1},
+    ),
+    "DELETE /v1/admin/organizations/{organization_id}/categories/{category_id}": Case(
+        "DELETE",
+        "/v1/admin/organizations/{organization}/categories/{spare_category}",
+        (PRINCIPAL, QUERY, QUERY, WRITE),
+        headers=(("If-Match", '"1"'),),
+        status=204,
+    ),
+    "422 (category moved under a descendant)": Case(
+        "PATCH",
+        "/v1/admin/organizations/{organization}/categories/{root}",
+        (PRINCIPAL, QUERY),
+        lambda ids: {"parent_id": ids["category"], "version": 1},
+        status=422,
     ),
     # customer groups
     "POST /v1/admin/customer-groups": Case(
@@ -897,6 +963,8 @@ def test_round_trips_per_request(
     ids = world.ids | (request.getfixturevalue("customers") if needs_customers or needs_staff else {})
     ids |= request.getfixturevalue("staff") if needs_staff else {}
     ids |= request.getfixturevalue("selections") if "selection}" in case.path else {}
+    needs_categories = "/categories" in case.path or "root categories" in name
+    ids |= request.getfixturevalue("categories") if needs_categories else {}
     ids |= (
         request.getfixturevalue("catalog") if "/products" in case.path or "/attributes" in case.path else {}
     )

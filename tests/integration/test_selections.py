@@ -32,18 +32,18 @@ def acme(
     make_tenant: Callable[..., str],
     make_organization: Make,
     make_customer_group: Make,
-    make_category_item: Callable[..., str],
+    make_category: Callable[..., str],
 ) -> Acme:
     token = make_tenant("acme")
     organization = make_organization(token)["id"]
     other = make_organization(token, name="Acme Nordics")["id"]
-    categories = [make_category_item("acme", organization) for _ in range(2)]
+    categories = [make_category(token, organization) for _ in range(2)]
     return Acme(
         token,
         organization,
         other,
         categories,
-        make_category_item("acme", other),
+        make_category(token, other),
         make_customer_group(token)["id"],
     )
 

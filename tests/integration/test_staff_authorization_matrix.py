@@ -130,6 +130,15 @@ def world_for(
             email = f"user.{position.replace(' ', '.')}@example.com"
             users[position] = make.customer_user(token, customer, units[position], email=email)["id"]
         other_staff = {"assignments": [{"role_id": "catalog-manager"}]}
+        organizations = {"own": a, "other": b, "other tenant": n}
+        categories = {
+            position: make._created(
+                f"{ADMIN}/organizations/{organization}/categories",
+                nordic if position == "other tenant" else acme,
+                {"name": {"en": "Tools"}, "slug": {"en": "tools"}},
+            )["id"]
+            for position, organization in organizations.items()
+        }
         records = {
             "organization": {"own": a, "other": b, "other tenant": n},
             "website": {
@@ -157,6 +166,7 @@ def world_for(
                 "other": create_selection(make.api, acme, b)["id"],
                 "other tenant": create_selection(make.api, nordic, n)["id"],
             },
+            "category": categories,
         }
         records["attribute"] = {
             "own": _created(make.api, acme, "attributes", attribute_body("finish")),
@@ -339,6 +349,29 @@ def _media(method: str, body: dict[str, Any] | None = None) -> Request:
     return call
 
 
+def _categories(method: str, body: Callable[[World], dict[str, Any]] | None = None) -> Request:
+    """A call on the category tree of the organization at the position (the organization is the record)."""
+
+    def call(world: World, position: str) -> Call:
+        organization = world.records["organization"][position]
+        path = f"{ADMIN}/organizations/{organization}/categories"
+        return Call(method, path, organization, body(world) if body else None)
+
+    return call
+
+
+def _category(method: str, body: dict[str, Any] | None = None) -> Request:
+    """A call on the category of the organization at the position."""
+
+    def call(world: World, position: str) -> Call:
+        organization = world.records["organization"][position]
+        path = f"{ADMIN}/organizations/{organization}/categories/{world.records['category'][position]}"
+        headers = world.if_match(path, position) if method == "PATCH" else {}
+        return Call(method, path, organization, body, headers=headers)
+
+    return call
+
+
 def _product_media(method: str) -> Request:
     """A call on the media collection of the product at the position (a create sends one)."""
 
@@ -373,6 +406,19 @@ def _new_product(world: World, position: str) -> Call:
 
 def _spare_product(world: World, position: str) -> dict[str, Any]:
     return product_body(world.records["organization"][position], sku=world.fresh("SPARE-"))
+
+
+def _spare_category(world: World, position: str) -> Call:
+    """DELETE on a spare category just made in the organization at the position (version 1)."""
+    organization = world.records["organization"][position]
+    path = f"{ADMIN}/organizations/{organization}/categories"
+    record = world.make(position, path, _new_category(world))
+    return Call("DELETE", f"{path}/{record}", organization, headers={"If-Match": '"1"'})
+
+
+def _new_category(world: World) -> dict[str, Any]:
+    slug = world.fresh("category-")
+    return {"name": {"en": slug}, "slug": {"en": slug}}
 
 
 # How to call each route on the record at a position.
@@ -466,6 +512,13 @@ RECORD_REQUESTS: dict[str, Request] = {
     "GET /v1/admin/products/{product_id}": _on("product", "products", "GET"),
     "PATCH /v1/admin/products/{product_id}": _on("product", "products", "PATCH", body={"brand": "Renamed"}),
     "DELETE /v1/admin/products/{product_id}": _spare("product", "products", _spare_product),
+    "POST /v1/admin/organizations/{organization_id}/categories": _categories("POST", _new_category),
+    "GET /v1/admin/organizations/{organization_id}/categories": _categories("GET"),
+    "GET /v1/admin/organizations/{organization_id}/categories/{category_id}": _category("GET"),
+    "PATCH /v1/admin/organizations/{organization_id}/categories/{category_id}": _category(
+        "PATCH", {"name": {"en": "Renamed"}}
+    ),
+    "DELETE /v1/admin/organizations/{organization_id}/categories/{category_id}": _spare_category,
 }
 
 
@@ -570,6 +623,22 @@ MATRIX: dict[str, dict[str, str]] = {
     ),
     "DELETE /v1/admin/websites/{website_id}": row(
         ta="AAH", oa="AHH", sr=NO_ROUTE, cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    # --- categories: an organization's records; every role reads them, catalog.write changes them ---
+    "POST /v1/admin/organizations/{organization_id}/categories": row(
+        ta="AAH", oa="AHH", sr=NO_ROUTE, cm="AAH", pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    "GET /v1/admin/organizations/{organization_id}/categories": row(
+        ta="AAH", oa="AHH", sr="AAH", cm="AAH", pm="AAH", ce="AAH"
+    ),
+    "GET /v1/admin/organizations/{organization_id}/categories/{category_id}": row(
+        ta="AAH", oa="AHH", sr="AAH", cm="AAH", pm="AAH", ce="AAH"
+    ),
+    "PATCH /v1/admin/organizations/{organization_id}/categories/{category_id}": row(
+        ta="AAH", oa="AHH", sr=NO_ROUTE, cm="AAH", pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    "DELETE /v1/admin/organizations/{organization_id}/categories/{category_id}": row(
+        ta="AAH", oa="AHH", sr=NO_ROUTE, cm="AAH", pm=NO_ROUTE, ce=NO_ROUTE
     ),
     # --- customers, their units and users: a sales representative sees only the assigned ones ---
     "POST /v1/admin/customers": row(ta="A", oa="F", sr="F", cm="F", pm="F", ce="F"),

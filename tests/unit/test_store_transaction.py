@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
 
@@ -73,13 +75,84 @@ def test_a_stale_version_is_the_answer_when_a_guarded_write_failed_with_it(
     assert problem.extensions == {"current_version": 2}
 
 
-def test_a_counter_update_is_paired_with_its_reason_after_the_puts() -> None:
-    # given a transaction whose counter update was added before a put (PynamoDB sends updates last)
-    gone = Conflict("the tenant is gone")
+def _update_kwargs(transaction: Transaction) -> dict[str, Any]:
+    """The UpdateItem a transaction's only write sends (as TransactWriteItems would)."""
+    (write,) = transaction.writes
+    kwargs: dict[str, Any] = write.item.get_update_kwargs_from_instance(
+        actions=write.actions, condition=write.condition
+    )
+    return kwargs
+
+
+def test_an_increment_adds_one_to_a_data_counter_and_nothing_else() -> None:
+    # given a transaction counting a catalog change on the tenant item
     transaction = Transaction()
-    transaction.count_up(Key("T#acme#TENANT", "TENANT"), "catalog_generation", on_failure=gone)
-    transaction.create(Key("T#acme#SELECTION", "sel_1"), "selection", {})
-    # when DynamoDB cancels the transaction on the update's condition (the last item sent)
+    transaction.increment(Key("T#acme#TENANT", "TENANT"), "catalog_generation", on_failure=Conflict())
+    # when its write is serialized
+    kwargs = _update_kwargs(transaction)
+    # then it adds one to data.catalog_generation of an existing item, its version left alone
+    names, values = kwargs["ExpressionAttributeNames"], kwargs["ExpressionAttributeValues"]
+    expression = kwargs["UpdateExpression"]
+    assert expression.startswith("ADD ")
+    assert [names[name] for name in expression.removeprefix("ADD ").split(" ")[0].split(".")] == [
+        "data",
+        "catalog_generation",
+    ]
+    assert list(values.values()) == [{"N": "1"}]
+    assert "version" not in names.values()
+    assert kwargs["ConditionExpression"].startswith("attribute_exists")
+
+
+def test_a_failed_increment_raises_its_problem_as_updates_are_sent_last() -> None:
+    # given a transaction that creates an item and counts the change on a tenant item that is gone
+    gone = Conflict("tenant not found")
+    transaction = Transaction()
+    transaction.increment(Key("T#acme#TENANT", "TENANT"), "catalog_generation", on_failure=gone)
+    transaction.create(Key("T#acme#ORG#org_1#CATEGORY", "cat_1"), "category", {})
+    # when DynamoDB cancels it on the increment's condition (the put is sent before the update)
     problem = transaction._failure(_cancelled(None, "ConditionalCheckFailed"))
-    # then the update's problem is the answer
+    # then the increment's problem is the answer
     assert problem is gone
+
+
+@pytest.mark.parametrize(
+    ("value", "absent_allowed"),
+    [pytest.param(0, True, id="zero-or-absent"), pytest.param(7, False, id="the-value-read")],
+)
+def test_a_replace_keeps_the_counters_it_read(value: int, absent_allowed: bool) -> None:
+    # given a replace of a tenant item read with catalog_generation at ``value``
+    transaction = Transaction()
+    transaction.replace(
+        Key("T#acme#TENANT", "TENANT"),
+        "tenant",
+        {"catalog_generation": value},
+        expected_version=3,
+        counters=("catalog_generation",),
+    )
+    # when its condition is serialized
+    (write,) = transaction.writes
+    condition = str(write.condition)
+    # then it needs the version and the counter as read (a counter never written counts as 0)
+    assert "version = {'N': '3'}" in condition
+    assert f"data.catalog_generation = {{'N': '{value}'}}" in condition
+    assert ("attribute_not_exists (data.catalog_generation)" in condition) is absent_allowed
+
+
+def test_a_version_check_failing_with_the_version_unchanged_asks_to_retry(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given a tenant rewrite whose version is still current, but whose counter changed meanwhile
+    monkeypatch.setattr(repository, "get", lambda key, consistent=True: Record(key, "tenant", {}, version=3))
+    transaction = Transaction()
+    transaction.replace(
+        Key("T#acme#TENANT", "TENANT"),
+        "tenant",
+        {"catalog_generation": 0},
+        expected_version=3,
+        counters=("catalog_generation",),
+    )
+    # when DynamoDB cancels it on its condition
+    problem = transaction._failure(_cancelled("ConditionalCheckFailed"))
+    # then it is a 409 that says when to retry, not a 412 naming the version the client sent
+    assert isinstance(problem, Conflict)
+    assert problem.headers == {"Retry-After": "1"}

@@ -92,7 +92,7 @@ def update_organization(request: RouteRequest) -> Organization:
     "DELETE",
     permission=Permission.ORGANIZATIONS_WRITE,
     target=NEW_ORGANIZATION,
-    summary="Delete an organization without websites (If-Match required)",
+    summary="Delete an organization without websites or categories (If-Match required)",
     tags=TAGS,
     status=204,
     versioned=True,

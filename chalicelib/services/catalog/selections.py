@@ -11,17 +11,17 @@ from chalicelib.domain.base import ExpectedVersion, Input
 from chalicelib.domain.catalog.selections import Selection, SelectionChanges, SelectionFields
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.staff import StaffTarget
-from chalicelib.platform.errors import Conflict, Unprocessable
+from chalicelib.platform.errors import Unprocessable
 from chalicelib.platform.ids import new_id
 from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.services import entities
 from chalicelib.services.context import Caller, require_reach
 from chalicelib.services.idempotency import IdempotencyClaim
+from chalicelib.services.tenants import count_catalog_change
 from chalicelib.store import keys
 from chalicelib.store.repository import Transaction
 
 SELECTION_TYPE = "selection"
-CATALOG_GENERATION = "catalog_generation"
 
 
 def _references(
@@ -57,17 +57,9 @@ def _references(
                         f"body.customer_group_ids[{index}]", "no such customer group", "not_found"
                     ),
                 )
-        _advance_generation(transaction, tenant_id)
+        count_catalog_change(transaction, tenant_id)
 
     return check
-
-
-def _advance_generation(transaction: Transaction, tenant_id: str) -> None:
-    transaction.count_up(
-        keys.tenant(tenant_id),
-        CATALOG_GENERATION,
-        on_failure=Conflict("the tenant is gone", headers={"Retry-After": "1"}),
-    )
 
 
 def create_selection(
@@ -137,5 +129,5 @@ def delete_selection(caller: Caller, selection_id: str, expected_version: Expect
         key=keys.selection(caller.tenant_id, selection_id),
         entity_type=SELECTION_TYPE,
         entity=current,
-        extra_writes=lambda transaction: _advance_generation(transaction, caller.tenant_id),
+        extra_writes=lambda transaction: count_catalog_change(transaction, caller.tenant_id),
     )
