@@ -12,7 +12,10 @@ tests live in ``support.py``.
 Tests that only read a world, or are refused by it, share it: ``module_factories``, ``module_table``
 and ``module_outbox`` work on one account per module, and ``worlds`` builds each world once and puts
 it back before every test that asks for it (the authorization matrices). A module uses either these
-or the function-scoped fixtures, never both: ``aws`` wipes the account the module shares.
+or the function-scoped fixtures, never both: ``aws`` wipes the account the module shares. A module
+marked ``pytestmark = pytest.mark.shared_account`` keeps the function-scoped names (``api``,
+``table``, ``make_*``...) on the module's account instead: each of its tests starts from a world
+(``worlds``) or touches no table at all.
 """
 
 from __future__ import annotations
@@ -111,8 +114,12 @@ def _fresh_account(mocked_aws: Moto) -> dict[str, str]:
 
 
 @pytest.fixture
-def aws(mocked_aws: Moto) -> dict[str, str]:
-    """A fresh account for each test. Returns the queue URLs by name."""
+def aws(request: pytest.FixtureRequest, mocked_aws: Moto) -> dict[str, str]:
+    """A fresh account for each test, or the module's one in a module marked ``shared_account``
+    (an account costs ~50 ms under moto, where most tests of such a module touch no table or put a
+    saved world back). Returns the queue URLs by name."""
+    if request.node.get_closest_marker("shared_account"):
+        return cast(dict[str, str], request.getfixturevalue("module_aws"))
     return _fresh_account(mocked_aws)
 
 
@@ -507,7 +514,8 @@ class Worlds:
     A world is built on the module's empty account and saved as moto's model of the table (items and
     stream); ``world(key, build)`` builds it on first use, then puts a copy of the saved table back
     before each test that asks for it: a copy costs what one TransactWriteItems costs under moto
-    (which copies the table too), where building a world over HTTP costs seconds.
+    (which copies the table too), where building a world over HTTP costs seconds. A build may start
+    by putting another world back (its ``world`` call), to build on it.
     """
 
     def __init__(self, aws: Moto) -> None:
