@@ -514,8 +514,8 @@ class Worlds:
     A world is built on the module's empty account and saved as moto's model of the table (items and
     stream); ``world(key, build)`` builds it on first use, then puts a copy of the saved table back
     before each test that asks for it: a copy costs what one TransactWriteItems costs under moto
-    (which copies the table too), where building a world over HTTP costs seconds. A build may start
-    by putting another world back (its ``world`` call), to build on it.
+    (which copies the table too), where building a world over HTTP costs seconds. ``on`` names a
+    world built already to build this one on (the empty account otherwise).
     """
 
     def __init__(self, aws: Moto) -> None:
@@ -524,9 +524,9 @@ class Worlds:
         self._empty = self._save()
         self._built: dict[str, tuple[Any, Any]] = {}
 
-    def world(self, key: str, build: Callable[[], T]) -> T:
+    def world(self, key: str, build: Callable[[], T], *, on: str | None = None) -> T:
         if key not in self._built:
-            self._restore(self._empty)
+            self._restore(self._empty if on is None else self._built[on][1])
             self._built[key] = (build(), self._save())
         built, saved = self._built[key]
         self._restore(saved)
