@@ -23,17 +23,22 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
+from unittest.mock import patch
 
 import boto3
+import moto
 import pytest
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.client import BaseClient
 from moto import mock_aws
 from moto.core.models import DEFAULT_ACCOUNT_ID, MockAWS
-from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb import models as moto_dynamodb_models
+from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+from moto.dynamodb.models.table import Table as MotoTable
 
 from chalicelib.platform.aws import reset_clients
 from chalicelib.platform.dev_issuer import mint_token
@@ -87,12 +92,57 @@ class Moto:
         self.dynamodb_backend().tables[name] = copy.deepcopy(self._empty_table)
 
 
+class _OneBackupPerTransaction:
+    """Stands for the ``copy`` module inside ``moto.dynamodb.models``: one rollback copy per table and
+    transaction.
+
+    moto 5.2.5's ``transact_write_items`` backs a table up for its rollback once per item of the
+    transaction, each a deep copy of the whole table, all taken before any item applies: the same
+    copy n times. Within one transaction this hands out the first copy again (the backup and the
+    rollback stay moto's); every other ``deepcopy`` there is the real one. Another moto version keeps
+    its own behaviour (``_patched_transactions``).
+    """
+
+    def __init__(self) -> None:
+        self.backups: dict[int, Any] | None = None  # table id -> its copy, while a transaction runs
+
+    def deepcopy(self, value: Any, memo: dict[int, Any] | None = None) -> Any:
+        if self.backups is None or not isinstance(value, MotoTable):
+            return copy.deepcopy(value, memo)
+        if id(value) not in self.backups:
+            self.backups[id(value)] = copy.deepcopy(value, memo)
+        return self.backups[id(value)]
+
+
+@contextmanager
+def _patched_transactions() -> Iterator[None]:
+    """TransactWriteItems with one table copy instead of one per item (see _OneBackupPerTransaction)."""
+    if moto.__version__ != "5.2.5":  # the behaviour read in moto's source; re-read it before widening
+        yield
+        return
+    shim = _OneBackupPerTransaction()
+    transact = DynamoDBBackend.transact_write_items
+
+    def transact_write_items(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        shim.backups = {}
+        try:
+            transact(backend, transact_items)
+        finally:
+            shim.backups = None
+
+    with (
+        patch.object(moto_dynamodb_models, "copy", shim),
+        patch.object(DynamoDBBackend, "transact_write_items", transact_write_items),
+    ):
+        yield
+
+
 @pytest.fixture(scope="package")
 def mocked_aws(dev_issuer_dir: Path) -> Iterator[Moto]:
     reset_settings()
     reset_connection()
     reset_clients()
-    with mock_aws() as mock:
+    with mock_aws() as mock, _patched_transactions():
         region = get_settings().aws_region
         yield Moto(
             mock,
