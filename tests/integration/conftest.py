@@ -522,19 +522,25 @@ class Table:
     """The raw items of the table, for asserting what a request wrote (tests only; the app never scans).
 
     Whole-table reads come from moto's backend, not a Scan: no AWS call, so they neither cost a trip
-    through moto's serializer nor show up in ``aws_calls``.
+    through moto's serializer nor show up in ``aws_calls``. Every write to moto's table adds a record
+    to its stream, so while the table model and its number of stream records stay the same, so do its
+    items: ``items()`` converts them again only then (the matrices read the whole table around every
+    refused call). Treat what it returns as read-only.
     """
 
     def __init__(self, aws: Moto) -> None:
         self._aws = aws
         self._client = aws.dynamodb
         self._name = get_settings().table_name
+        self._read: tuple[Any, int, list[dict[str, Any]]] | None = None  # model, its writes, its items
 
     def items(self) -> list[dict[str, Any]]:
-        found = [
-            _plain(item.to_json()["Attributes"]) for item in self._aws.table_model(self._name).all_items()
-        ]
-        return sorted(found, key=lambda item: (item["PK"], item["SK"]))
+        model = self._aws.table_model(self._name)
+        writes = len(model.stream_shard.items)
+        if self._read is None or self._read[0] is not model or self._read[1] != writes:
+            found = [_plain(item.to_json()["Attributes"]) for item in model.all_items()]
+            self._read = (model, writes, sorted(found, key=lambda item: (item["PK"], item["SK"])))
+        return list(self._read[2])
 
     def keys(self) -> set[tuple[str, str]]:
         return {(item["PK"], item["SK"]) for item in self.items()}
