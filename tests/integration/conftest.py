@@ -12,7 +12,10 @@ tests live in ``support.py``.
 Tests that only read a world, or are refused by it, share it: ``module_factories``, ``module_table``
 and ``module_outbox`` work on one account per module, and ``worlds`` builds each world once and puts
 it back before every test that asks for it (the authorization matrices). A module uses either these
-or the function-scoped fixtures, never both: ``aws`` wipes the account the module shares.
+or the function-scoped fixtures, never both: ``aws`` wipes the account the module shares. A module
+marked ``pytestmark = pytest.mark.shared_account`` keeps the function-scoped names (``api``,
+``table``, ``make_*``...) on the module's account instead: each of its tests starts from the empty
+table, put back, or from a world (``worlds``) its fixtures put back; only the queues are shared.
 """
 
 from __future__ import annotations
@@ -22,17 +25,24 @@ import functools
 import itertools
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
+from unittest.mock import patch
 
 import boto3
+import moto
 import pytest
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.client import BaseClient
 from moto import mock_aws
 from moto.core.models import DEFAULT_ACCOUNT_ID, MockAWS
-from moto.dynamodb.models import dynamodb_backends
+from moto.core.responses import ActionResult
+from moto.dynamodb import models as moto_dynamodb_models
+from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+from moto.dynamodb.models.table import Table as MotoTable
+from moto.dynamodb.responses import DynamoHandler
 
 from chalicelib.platform.aws import reset_clients
 from chalicelib.platform.dev_issuer import mint_token
@@ -86,12 +96,88 @@ class Moto:
         self.dynamodb_backend().tables[name] = copy.deepcopy(self._empty_table)
 
 
+class _OneBackupPerTransaction:
+    """Stands for the ``copy`` module inside ``moto.dynamodb.models``: one rollback copy per table and
+    transaction.
+
+    moto 5.2.5's ``transact_write_items`` backs a table up for its rollback once per item of the
+    transaction, each a deep copy of the whole table, all taken before any item applies: the same
+    copy n times. Within one transaction this hands out the first copy again (the backup and the
+    rollback stay moto's); every other ``deepcopy`` there is the real one.
+    """
+
+    def __init__(self) -> None:
+        self.backups: dict[int, Any] | None = None  # table id -> its copy, while a transaction runs
+
+    def deepcopy(self, value: Any, memo: dict[int, Any] | None = None) -> Any:
+        if self.backups is None or not isinstance(value, MotoTable):
+            return copy.deepcopy(value, memo)
+        if id(value) not in self.backups:
+            self.backups[id(value)] = copy.deepcopy(value, memo)
+        return self.backups[id(value)]
+
+
+# DynamoDB's data operations, whose results moto builds in the wire's own shape (AttributeValue maps).
+_DATA_OPERATIONS = frozenset(
+    {
+        "GetItem",
+        "BatchGetItem",
+        "Query",
+        "Scan",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "TransactGetItems",
+        "TransactWriteItems",
+        "BatchWriteItem",
+    }
+)
+
+
+@contextmanager
+def _faster_moto() -> Iterator[None]:
+    """Two shortcuts through moto 5.2.5's DynamoDB, each keeping what it answers (read in its source;
+    another version runs as it comes):
+
+    - TransactWriteItems copies each table once for its rollback (see _OneBackupPerTransaction);
+    - a data operation's result is written as JSON as it stands: it is already in the wire's shape,
+      and moto's generic serializer, which looks every AttributeValue member up under several aliases,
+      took ~60% of a request's time. Anything else (errors, DescribeTable's dates) takes moto's way.
+    """
+    if moto.__version__ != "5.2.5":
+        yield
+        return
+    shim = _OneBackupPerTransaction()
+    transact = DynamoDBBackend.transact_write_items
+    serialized = DynamoHandler.serialized
+
+    def transact_write_items(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        shim.backups = {}
+        try:
+            transact(backend, transact_items)
+        finally:
+            shim.backups = None
+
+    def serialized_as_json(handler: DynamoHandler, result: ActionResult) -> Any:
+        if handler._get_action() not in _DATA_OPERATIONS or isinstance(result.result, Exception):
+            return serialized(handler, result)
+        headers = {"Content-Type": "application/x-amz-json-1.0", **handler.response_headers}
+        return 200, headers, json.dumps(result.result)
+
+    with (
+        patch.object(moto_dynamodb_models, "copy", shim),
+        patch.object(DynamoDBBackend, "transact_write_items", transact_write_items),
+        patch.object(DynamoHandler, "serialized", serialized_as_json),
+    ):
+        yield
+
+
 @pytest.fixture(scope="package")
 def mocked_aws(dev_issuer_dir: Path) -> Iterator[Moto]:
     reset_settings()
     reset_connection()
     reset_clients()
-    with mock_aws() as mock:
+    with mock_aws() as mock, _faster_moto():
         region = get_settings().aws_region
         yield Moto(
             mock,
@@ -113,8 +199,14 @@ def _fresh_account(mocked_aws: Moto) -> dict[str, str]:
 
 
 @pytest.fixture
-def aws(mocked_aws: Moto) -> dict[str, str]:
-    """A fresh account for each test. Returns the queue URLs by name."""
+def aws(request: pytest.FixtureRequest, mocked_aws: Moto) -> dict[str, str]:
+    """A fresh account for each test; in a module marked ``shared_account``, the module's account with
+    the empty table put back (a fresh account costs ~12 ms of CPU, its queues made through moto's
+    serializer; the table alone ~1 ms). Returns the queue URLs by name."""
+    if request.node.get_closest_marker("shared_account"):
+        queues = cast(dict[str, str], request.getfixturevalue("module_aws"))
+        mocked_aws.put_empty_table()
+        return queues
     return _fresh_account(mocked_aws)
 
 
@@ -432,19 +524,25 @@ class Table:
     """The raw items of the table, for asserting what a request wrote (tests only; the app never scans).
 
     Whole-table reads come from moto's backend, not a Scan: no AWS call, so they neither cost a trip
-    through moto's serializer nor show up in ``aws_calls``.
+    through moto's serializer nor show up in ``aws_calls``. Every write to moto's table adds a record
+    to its stream, so while the table model and its number of stream records stay the same, so do its
+    items: ``items()`` converts them again only then (the matrices read the whole table around every
+    refused call). Treat what it returns as read-only.
     """
 
     def __init__(self, aws: Moto) -> None:
         self._aws = aws
         self._client = aws.dynamodb
         self._name = get_settings().table_name
+        self._read: tuple[Any, int, list[dict[str, Any]]] | None = None  # model, its writes, its items
 
     def items(self) -> list[dict[str, Any]]:
-        found = [
-            _plain(item.to_json()["Attributes"]) for item in self._aws.table_model(self._name).all_items()
-        ]
-        return sorted(found, key=lambda item: (item["PK"], item["SK"]))
+        model = self._aws.table_model(self._name)
+        writes = len(model.stream_shard.items)
+        if self._read is None or self._read[0] is not model or self._read[1] != writes:
+            found = [_plain(item.to_json()["Attributes"]) for item in model.all_items()]
+            self._read = (model, writes, sorted(found, key=lambda item: (item["PK"], item["SK"])))
+        return list(self._read[2])
 
     def keys(self) -> set[tuple[str, str]]:
         return {(item["PK"], item["SK"]) for item in self.items()}
@@ -509,7 +607,8 @@ class Worlds:
     A world is built on the module's empty account and saved as moto's model of the table (items and
     stream); ``world(key, build)`` builds it on first use, then puts a copy of the saved table back
     before each test that asks for it: a copy costs what one TransactWriteItems costs under moto
-    (which copies the table too), where building a world over HTTP costs seconds.
+    (which copies the table too), where building a world over HTTP costs seconds. ``on`` names a
+    world built already to build this one on (the empty account otherwise).
     """
 
     def __init__(self, aws: Moto) -> None:
@@ -518,9 +617,9 @@ class Worlds:
         self._empty = self._save()
         self._built: dict[str, tuple[Any, Any]] = {}
 
-    def world(self, key: str, build: Callable[[], T]) -> T:
+    def world(self, key: str, build: Callable[[], T], *, on: str | None = None) -> T:
         if key not in self._built:
-            self._restore(self._empty)
+            self._restore(self._empty if on is None else self._built[on][1])
             self._built[key] = (build(), self._save())
         built, saved = self._built[key]
         self._restore(saved)

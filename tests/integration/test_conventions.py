@@ -18,7 +18,7 @@ from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.permissions import Permission
 from chalicelib.platform.settings import get_settings
 
-from .conftest import Api, AwsCalls, Moto, Table
+from .conftest import PLATFORM_OPERATOR, Api, AwsCalls, Moto, Table, Worlds
 from .support import (
     assert_problem,
     attribute_body,
@@ -35,34 +35,67 @@ BODY_ROUTES = [spec for spec in ROUTES if spec.body is not None]
 VERSIONED_ROUTES = [spec for spec in ROUTES if spec.versioned]
 
 
+# Every test here starts from a world this module builds once (or touches no table): see conftest.
+pytestmark = pytest.mark.shared_account
+
+COMPANY_ADMINISTRATOR = "ava.admin@globex.example"
+
+
 @pytest.fixture
-def acme(make_tenant: Callable[..., str]) -> str:
-    return make_tenant("acme")
+def acme_world(api: Api, worlds: Worlds, make_tenant: Callable[..., str]) -> Callable[[], str]:
+    """Puts back the world of acme alone, its administrator and the platform operator signed in once
+    (their accounts bound); returns acme's administrator's token."""
+
+    def build() -> str:
+        token = make_tenant("acme")
+        assert (
+            api.call("GET", "/v1/platform/tenants", token=api.token("platform", PLATFORM_OPERATOR)).status
+            == 200
+        )
+        return token
+
+    return lambda: worlds.world("acme", build)
+
+
+@pytest.fixture
+def acme(acme_world: Callable[[], str]) -> str:
+    return acme_world()
+
+
+@pytest.fixture
+def company_administrator(
+    api: Api,
+    worlds: Worlds,
+    acme_world: Callable[[], str],
+    make_customer: Callable[..., dict[str, Any]],
+    make_customer_user: Callable[..., dict[str, Any]],
+) -> Callable[[], str]:
+    """Puts back the world of acme with a customer company whose administrator has signed in once (so
+    their account is bound); returns the administrator's token."""
+
+    def build() -> str:
+        acme = acme_world()
+        company = make_customer(acme)["id"]
+        make_customer_user(acme, company, company, email=COMPANY_ADMINISTRATOR, role_id="administrator")
+        customer_admin = api.token("acme", COMPANY_ADMINISTRATOR)
+        assert api.call("GET", "/v1/store/me", token=customer_admin).status == 200
+        return customer_admin
+
+    return lambda: worlds.world("a company administrator", build)
 
 
 @pytest.fixture
 def token_for(
-    api: Api,
-    acme: str,
-    operator_token: str,
-    make_customer: Callable[..., dict[str, Any]],
-    make_customer_user: Callable[..., dict[str, Any]],
+    acme: str, operator_token: str, company_administrator: Callable[[], str]
 ) -> Callable[[RouteSpec], str]:
     """A token allowed to call a route: the operator's for platform routes, a customer company
-    administrator's (signed in once, so their account is bound) for storefront routes, acme's
-    administrator's otherwise."""
+    administrator's for storefront routes, acme's administrator's otherwise."""
 
     def token(spec: RouteSpec) -> str:
         if spec.permission is Permission.PLATFORM_TENANTS:
             return operator_token
         if isinstance(spec.permission, CustomerPermission):
-            company = make_customer(acme)["id"]
-            make_customer_user(
-                acme, company, company, email="ava.admin@globex.example", role_id="administrator"
-            )
-            customer_admin = api.token("acme", "ava.admin@globex.example")
-            assert api.call("GET", "/v1/store/me", token=customer_admin).status == 200
-            return customer_admin
+            return company_administrator()
         return acme
 
     return token
@@ -591,7 +624,8 @@ class VersionedTarget:
 @pytest.fixture
 def versioned_target(
     api: Api,
-    acme: str,
+    worlds: Worlds,
+    acme_world: Callable[[], str],
     token_for: Callable[[RouteSpec], str],
     make_organization: Callable[..., dict[str, Any]],
     make_website: Callable[..., dict[str, Any]],
@@ -607,12 +641,12 @@ def versioned_target(
     """A versioned route's object at version 1, with a token allowed to change it and a body changing it.
 
     Storefront objects are changed by a company administrator (never their own account, which they
-    cannot disable or delete), staff objects by acme's administrator.
+    cannot disable or delete), staff objects by acme's administrator. Each route's world is built once.
     """
 
-    def target(spec: RouteSpec) -> VersionedTarget:
+    def build(spec: RouteSpec) -> VersionedTarget:
         params = re.findall(r"{(\w+)}", spec.path)
-        token = acme
+        token = acme = acme_world()
         if isinstance(spec.permission, CustomerPermission):
             token = token_for(spec)
             company = api.call("GET", "/v1/store/me", token=token).body["company_path"][0]["id"]
@@ -674,7 +708,7 @@ def versioned_target(
         body = VERSIONED_BODIES.get(spec.name, {"name": "Changed"}) if spec.body is not None else {}
         return VersionedTarget(token, path, body)
 
-    return target
+    return lambda spec: worlds.world(f"versioned {spec.name}", lambda: build(spec))
 
 
 def _version_of(api: Api, token: str, path: str) -> int | None:
@@ -916,15 +950,31 @@ def test_a_change_to_an_object_changed_meanwhile_is_412_with_the_current_version
 # --- lists -----------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def forty_five_organizations(acme: str, make_organization: Callable[..., dict[str, Any]]) -> list[str]:
-    return [make_organization(acme, name=f"Org {number:02}")["id"] for number in range(45)]
+def _organizations(
+    worlds: Worlds, acme_world: Callable[[], str], make: Callable[..., dict[str, Any]], count: int
+) -> list[str]:
+    """A world of acme with ``count`` organizations, named in order; returns their ids."""
+
+    def build() -> list[str]:
+        acme = acme_world()
+        return [make(acme, name=f"Org {number:02}")["id"] for number in range(count)]
+
+    return worlds.world(f"{count} organizations", build)
 
 
 @pytest.fixture
-def three_organizations(acme: str, make_organization: Callable[..., dict[str, Any]]) -> list[str]:
-    """Enough for a cursor at ``limit=1`` (a world of 45 costs seconds a test under moto)."""
-    return [make_organization(acme, name=f"Org {number}")["id"] for number in range(3)]
+def forty_five_organizations(
+    worlds: Worlds, acme_world: Callable[[], str], make_organization: Callable[..., dict[str, Any]]
+) -> list[str]:
+    return _organizations(worlds, acme_world, make_organization, 45)
+
+
+@pytest.fixture
+def three_organizations(
+    worlds: Worlds, acme_world: Callable[[], str], make_organization: Callable[..., dict[str, Any]]
+) -> list[str]:
+    """Enough for a cursor at ``limit=1``."""
+    return _organizations(worlds, acme_world, make_organization, 3)
 
 
 def test_a_list_pages_through_every_item_once(

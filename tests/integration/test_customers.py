@@ -22,7 +22,7 @@ from chalicelib.services import customers as customer_service
 from chalicelib.services.context import Caller
 from chalicelib.store.repository import Transaction
 
-from .conftest import Api, Outbox, Table
+from .conftest import Api, Outbox, Table, Worlds
 from .support import (
     RFC3339_UTC,
     address_body,
@@ -37,6 +37,9 @@ CUSTOMERS = "/v1/admin/customers"
 MakeUnit = Callable[..., dict[str, Any]]
 REP = "stf_01J00000000000000000000000"
 UNKNOWN_CUSTOMER = "cus_01J00000000000000000000000"
+
+# Every test here starts from the empty table or a world this module builds once (acme; Globex's tree).
+pytestmark = pytest.mark.shared_account
 
 
 def units(customer_id: str) -> str:
@@ -61,22 +64,35 @@ def move(api: Api, token: str, unit: dict[str, Any], parent_id: str | None) -> A
 
 
 @pytest.fixture
-def token(make_tenant: Callable[..., str]) -> str:
-    return make_tenant("acme")
+def token(make_tenant: Callable[..., str], worlds: Worlds) -> str:
+    return worlds.world("acme", lambda: make_tenant("acme"))
 
 
 @pytest.fixture
 def globex(
-    token: str, make_customer: Callable[..., dict[str, Any]], make_unit: MakeUnit
+    token: str,
+    make_customer: Callable[..., dict[str, Any]],
+    make_unit: MakeUnit,
+    worlds: Worlds,
 ) -> dict[str, dict[str, Any]]:
     """Globex > Globex Manufacturing > Plant Lyon and Plant Ohio, and Globex > Globex Sales."""
-    company = make_customer(token)
-    customer_id = company["id"]
-    manufacturing = make_unit(token, customer_id, company["id"])
-    sales = make_unit(token, customer_id, company["id"], name="Globex Sales")
-    lyon = make_unit(token, customer_id, manufacturing["id"], name="Plant Lyon", kind="branch")
-    ohio = make_unit(token, customer_id, manufacturing["id"], name="Plant Ohio", kind="branch")
-    return {"company": company, "manufacturing": manufacturing, "sales": sales, "lyon": lyon, "ohio": ohio}
+
+    def build() -> dict[str, dict[str, Any]]:
+        company = make_customer(token)
+        customer_id = company["id"]
+        manufacturing = make_unit(token, customer_id, company["id"])
+        sales = make_unit(token, customer_id, company["id"], name="Globex Sales")
+        lyon = make_unit(token, customer_id, manufacturing["id"], name="Plant Lyon", kind="branch")
+        ohio = make_unit(token, customer_id, manufacturing["id"], name="Plant Ohio", kind="branch")
+        return {
+            "company": company,
+            "manufacturing": manufacturing,
+            "sales": sales,
+            "lyon": lyon,
+            "ohio": ohio,
+        }
+
+    return worlds.world("globex", build, on="acme")
 
 
 # --- customers ------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from chalicelib.api.routing import ROUTES, RouteSpec
 from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.permissions import Permission
 
-from .conftest import Api, Outbox, Table
+from .conftest import Api, Outbox, Table, Worlds
 from .support import (
     assert_problem,
     customer_body,
@@ -27,6 +27,9 @@ from .support import (
     unit_body,
     website_body,
 )
+
+# Every test here starts from a world this module builds once: see conftest.
+pytestmark = pytest.mark.shared_account
 
 # Staff routes of a tenant (storefront routes, the customer users' own, are walked at the end).
 TENANT_ROUTES = [
@@ -160,8 +163,27 @@ class Acme:
     paths: dict[str, str]  # path parameter -> the object's GET path
 
 
+@dataclass
+class World:
+    """acme (its objects) and nordic's administrator's token; the storefront world adds Initech and
+    the signed-in administrators of Globex and of a nordic company."""
+
+    acme: Acme
+    nordic: str
+    initech: Initech | None = None
+    globex_admin: str = ""
+    nordic_admin: str = ""
+
+
+# The fixtures a test asks for to get the storefront world (the other tests get acme and nordic alone).
+STOREFRONT_FIXTURES = {"initech", "globex_admin", "nordic_admin"}
+
+
 @pytest.fixture
-def acme(
+def world(
+    request: pytest.FixtureRequest,
+    api: Api,
+    worlds: Worlds,
     make_tenant: Callable[..., str],
     make_organization: Callable[..., dict[str, Any]],
     make_website: Callable[..., dict[str, Any]],
@@ -174,64 +196,112 @@ def acme(
     make_selection: Callable[..., dict[str, Any]],
     make_attribute: Callable[..., dict[str, Any]],
     make_product: Callable[..., dict[str, Any]],
-    api: Api,
-) -> Acme:
-    token = make_tenant("acme")
-    organization = make_organization(token)
-    website = make_website(token, organization["id"])
-    group = make_customer_group(token)
-    customer = make_customer(token, customer_group_id=group["id"])
-    unit = make_unit(token, customer["id"], customer["id"])
-    user = make_customer_user(token, customer["id"], unit["id"])
-    staff = make_staff_user(token)
-    role = make_staff_role(token)
-    selection = make_selection(token, organization["id"], customer_group_ids=[group["id"]])
-    attribute = make_attribute(token)
-    product = make_product(token, organization["id"])
-    media = api.call("POST", f"/v1/admin/products/{product['id']}/media", token=token, body=MEDIA).body
-    categories = f"/v1/admin/organizations/{organization['id']}/categories"
-    category = api.call(
-        "POST", categories, token=token, body={"name": {"en": "Tools"}, "slug": {"en": "tools"}}
-    )
-    return Acme(
-        token,
-        ids={
-            "organization_id": organization["id"],
-            "website_id": website["id"],
-            "group_id": group["id"],
-            "customer_id": customer["id"],
-            "unit_id": unit["id"],
-            "user_id": user["id"],
-            "staff_id": staff["id"],
-            "role_id": role["id"],
-            "hostname": website["hostnames"][0],
-            "selection_id": selection["id"],
-            "attribute_code": attribute["code"],
-            "product_id": product["id"],
-            "media_id": media["id"],
-            "category_id": category.body["id"],
-        },
-        paths={
-            "organization_id": f"/v1/admin/organizations/{organization['id']}",
-            "website_id": f"/v1/admin/websites/{website['id']}",
-            "group_id": f"/v1/admin/customer-groups/{group['id']}",
-            "customer_id": f"/v1/admin/customers/{customer['id']}",
-            "unit_id": f"/v1/admin/customers/{customer['id']}/units/{unit['id']}",
-            "user_id": f"/v1/admin/customers/{customer['id']}/users/{user['id']}",
-            "staff_id": f"/v1/admin/staff-users/{staff['id']}",
-            "role_id": f"/v1/admin/roles/{role['id']}",
-            "selection_id": f"/v1/admin/selections/{selection['id']}",
-            "attribute_code": f"/v1/admin/attributes/{attribute['code']}",
-            "product_id": f"/v1/admin/products/{product['id']}",
-            "media_id": f"/v1/admin/products/{product['id']}/media/{media['id']}",
-            "category_id": f"{categories}/{category.body['id']}",
-        },
-    )
+) -> World:
+    """This test's world, built once for the module and put back before each test."""
+
+    def acme() -> Acme:
+        token = make_tenant("acme")
+        organization = make_organization(token)
+        website = make_website(token, organization["id"])
+        group = make_customer_group(token)
+        customer = make_customer(token, customer_group_id=group["id"])
+        unit = make_unit(token, customer["id"], customer["id"])
+        user = make_customer_user(token, customer["id"], unit["id"])
+        staff = make_staff_user(token)
+        role = make_staff_role(token)
+        selection = make_selection(token, organization["id"], customer_group_ids=[group["id"]])
+        attribute = make_attribute(token)
+        product = make_product(token, organization["id"])
+        media = api.call("POST", f"/v1/admin/products/{product['id']}/media", token=token, body=MEDIA).body
+        categories = f"/v1/admin/organizations/{organization['id']}/categories"
+        category = api.call(
+            "POST", categories, token=token, body={"name": {"en": "Tools"}, "slug": {"en": "tools"}}
+        )
+        return Acme(
+            token,
+            ids={
+                "organization_id": organization["id"],
+                "website_id": website["id"],
+                "group_id": group["id"],
+                "customer_id": customer["id"],
+                "unit_id": unit["id"],
+                "user_id": user["id"],
+                "staff_id": staff["id"],
+                "role_id": role["id"],
+                "hostname": website["hostnames"][0],
+                "selection_id": selection["id"],
+                "attribute_code": attribute["code"],
+                "product_id": product["id"],
+                "media_id": media["id"],
+                "category_id": category.body["id"],
+            },
+            paths={
+                "organization_id": f"/v1/admin/organizations/{organization['id']}",
+                "website_id": f"/v1/admin/websites/{website['id']}",
+                "group_id": f"/v1/admin/customer-groups/{group['id']}",
+                "customer_id": f"/v1/admin/customers/{customer['id']}",
+                "unit_id": f"/v1/admin/customers/{customer['id']}/units/{unit['id']}",
+                "user_id": f"/v1/admin/customers/{customer['id']}/users/{user['id']}",
+                "staff_id": f"/v1/admin/staff-users/{staff['id']}",
+                "role_id": f"/v1/admin/roles/{role['id']}",
+                "selection_id": f"/v1/admin/selections/{selection['id']}",
+                "attribute_code": f"/v1/admin/attributes/{attribute['code']}",
+                "product_id": f"/v1/admin/products/{product['id']}",
+                "media_id": f"/v1/admin/products/{product['id']}/media/{media['id']}",
+                "category_id": f"{categories}/{category.body['id']}",
+            },
+        )
+
+    def tenants() -> World:
+        return World(acme(), make_tenant("nordic"))
+
+    def signed_in(tenant_id: str, email: str) -> str:
+        token = api.token(tenant_id, email)
+        assert api.call("GET", "/v1/store/me", token=token).status == 200
+        return token
+
+    def initech(acme: Acme) -> Initech:
+        company = make_customer(acme.token, name="Initech")["id"]
+        unit = make_unit(acme.token, company, company, name="Initech Labs")["id"]
+        user = make_customer_user(acme.token, company, unit, email="ian@initech.example")["id"]
+        make_customer_user(acme.token, company, company, email=INITECH_ADMIN, role_id="administrator")
+        role = api.call(
+            "POST",
+            "/v1/store/company/roles",
+            token=api.token("acme", INITECH_ADMIN),
+            body={"name": "Initech only", "grants": {"catalog.view": "unit"}},
+        )
+        assert role.status == 201, role.body
+        return Initech(acme.token, {"unit_id": unit, "user_id": user, "role_id": role.body["id"]})
+
+    def storefront() -> World:
+        world = worlds.world("acme and nordic", tenants)
+        world.initech = initech(world.acme)
+        customer = world.acme.ids["customer_id"]
+        make_customer_user(
+            world.acme.token, customer, customer, email="ava.admin@globex.example", role_id="administrator"
+        )
+        world.globex_admin = signed_in("acme", "ava.admin@globex.example")
+        company = make_customer(world.nordic, name="Nordic Customer")["id"]
+        make_customer_user(
+            world.nordic, company, company, email="nina@nordic.example", role_id="administrator"
+        )
+        world.nordic_admin = signed_in("nordic", "nina@nordic.example")
+        return world
+
+    if STOREFRONT_FIXTURES & set(request.fixturenames):
+        return worlds.world("storefront", storefront)
+    return worlds.world("acme and nordic", tenants)
 
 
 @pytest.fixture
-def nordic(make_tenant: Callable[..., str]) -> str:
-    return make_tenant("nordic")
+def acme(world: World) -> Acme:
+    return world.acme
+
+
+@pytest.fixture
+def nordic(world: World) -> str:
+    return world.nordic
 
 
 def _path_parameters(spec: RouteSpec) -> list[str]:
@@ -482,40 +552,15 @@ class Initech:
 
 
 @pytest.fixture
-def initech(
-    api: Api,
-    acme: Acme,
-    make_customer: Callable[..., dict[str, Any]],
-    make_unit: Callable[..., dict[str, Any]],
-    make_customer_user: Callable[..., dict[str, Any]],
-) -> Initech:
-    company = make_customer(acme.token, name="Initech")["id"]
-    unit = make_unit(acme.token, company, company, name="Initech Labs")["id"]
-    user = make_customer_user(acme.token, company, unit, email="ian@initech.example")["id"]
-    make_customer_user(acme.token, company, company, email=INITECH_ADMIN, role_id="administrator")
-    role = api.call(
-        "POST",
-        "/v1/store/company/roles",
-        token=api.token("acme", INITECH_ADMIN),
-        body={"name": "Initech only", "grants": {"catalog.view": "unit"}},
-    )
-    assert role.status == 201, role.body
-    return Initech(acme.token, {"unit_id": unit, "user_id": user, "role_id": role.body["id"]})
+def initech(world: World) -> Initech:
+    assert world.initech is not None
+    return world.initech
 
 
 @pytest.fixture
-def globex_admin(api: Api, acme: Acme, make_customer_user: Callable[..., dict[str, Any]]) -> str:
+def globex_admin(world: World) -> str:
     """A signed-in administrator of acme's first customer (Globex), holding everything there."""
-    make_customer_user(
-        acme.token,
-        acme.ids["customer_id"],
-        acme.ids["customer_id"],
-        email="ava.admin@globex.example",
-        role_id="administrator",
-    )
-    token = api.token("acme", "ava.admin@globex.example")
-    assert api.call("GET", "/v1/store/me", token=token).status == 200
-    return token
+    return world.globex_admin
 
 
 def test_every_storefront_item_route_is_covered_here() -> None:
@@ -526,18 +571,9 @@ def test_every_storefront_item_route_is_covered_here() -> None:
 
 
 @pytest.fixture
-def nordic_admin(
-    api: Api,
-    nordic: str,
-    make_customer: Callable[..., dict[str, Any]],
-    make_customer_user: Callable[..., dict[str, Any]],
-) -> str:
+def nordic_admin(world: World) -> str:
     """A signed-in administrator of a company of another tenant (nordic)."""
-    company = make_customer(nordic, name="Nordic Customer")["id"]
-    make_customer_user(nordic, company, company, email="nina@nordic.example", role_id="administrator")
-    token = api.token("nordic", "nina@nordic.example")
-    assert api.call("GET", "/v1/store/me", token=token).status == 200
-    return token
+    return world.nordic_admin
 
 
 @pytest.mark.parametrize("outsider", ["globex_admin", "nordic_admin"], ids=["same-tenant", "other-tenant"])

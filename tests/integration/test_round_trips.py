@@ -18,7 +18,7 @@ import pytest
 from app import app as chalice_app  # noqa: F401 - registers every route in ROUTES
 from chalicelib.api.routing import ROUTES
 
-from .conftest import MEASURED_ROUND_TRIPS, Api, AwsCalls, upload_as_browser
+from .conftest import MEASURED_ROUND_TRIPS, PLATFORM_OPERATOR, Api, AwsCalls, Worlds, upload_as_browser
 from .support import (
     address_body,
     attribute_body,
@@ -39,6 +39,9 @@ REQUESTER = {"name": "Requester", "grants": {"catalog.view": "unit"}}
 PRINCIPAL = "BatchGetItem"  # the caller's staff and customer-user records, by the token's email
 GET, BATCH_GET, QUERY, WRITE = "GetItem", "BatchGetItem", "Query", "TransactWriteItems"
 
+# Every test here starts from a world this module builds once (acme; with customers; with staff too).
+pytestmark = pytest.mark.shared_account
+
 
 @dataclass
 class World:
@@ -57,27 +60,34 @@ def world(
     verify_hostname: Callable[..., dict[str, Any]],
     publish_txt: Callable[[str, str], None],
     api: Api,
+    worlds: Worlds,
 ) -> World:
-    token = make_tenant("acme")
-    other = make_organization(token, name="Other")
-    others = [make_website(token, other["id"], hostnames=[f"other-{n}.acme.de"]) for n in range(5)]
-    verify_hostname(token, others[0]["id"], "other-0.acme.de")  # served: the public lookup finds it
-    organization = make_organization(token)
-    spare = make_organization(token, name="Spare")
-    website = make_website(token, organization["id"])
-    # shop.acme.de stays pending, its DNS challenge published: ready to be verified
-    pending = api.call("GET", f"/v1/admin/websites/{website['id']}/hostnames", token=token)
-    challenge = pending.body["items"][0]["challenge"]
-    publish_txt(challenge["name"], challenge["value"])
-    return World(
-        token,
-        {
-            "organization": organization["id"],
-            "spare": spare["id"],
-            "website": website["id"],
-            "other": other["id"],
-        },
-    )
+    def build() -> World:
+        token = make_tenant("acme")
+        # the platform operator has signed in once: their requests count no binding write
+        operator = api.token("platform", PLATFORM_OPERATOR)
+        assert api.call("GET", "/v1/platform/tenants", token=operator).status == 200
+        other = make_organization(token, name="Other")
+        others = [make_website(token, other["id"], hostnames=[f"other-{n}.acme.de"]) for n in range(5)]
+        verify_hostname(token, others[0]["id"], "other-0.acme.de")  # served: the public lookup finds it
+        organization = make_organization(token)
+        spare = make_organization(token, name="Spare")
+        website = make_website(token, organization["id"])
+        # shop.acme.de stays pending, its DNS challenge published: ready to be verified
+        pending = api.call("GET", f"/v1/admin/websites/{website['id']}/hostnames", token=token)
+        challenge = pending.body["items"][0]["challenge"]
+        publish_txt(challenge["name"], challenge["value"])
+        return World(
+            token,
+            {
+                "organization": organization["id"],
+                "spare": spare["id"],
+                "website": website["id"],
+                "other": other["id"],
+            },
+        )
+
+    return worlds.world("acme", build)
 
 
 @pytest.fixture
@@ -88,36 +98,41 @@ def customers(
     make_customer: Callable[..., dict[str, Any]],
     make_unit: Callable[..., dict[str, Any]],
     make_customer_user: Callable[..., dict[str, Any]],
+    worlds: Worlds,
 ) -> dict[str, str]:
     """acme's two customer groups, a customer of the first with a division and a plant below it, and a
     customer without units (made for the cases of customer routes only)."""
-    group = make_customer_group(world.token)
-    spare_group = make_customer_group(world.token, name="Spare")
-    customer = make_customer(world.token, customer_group_id=group["id"])
-    division = make_unit(world.token, customer["id"], customer["id"])
-    plant = make_unit(world.token, customer["id"], division["id"], name="Plant Lyon", kind="branch")
-    spare_customer = make_customer(world.token, name="Initech")
-    manager = make_customer_user(
-        world.token, customer["id"], division["id"], email=MANAGER, role_id="purchasing-manager"
-    )
-    make_customer_user(
-        world.token, customer["id"], customer["id"], email=ADMINISTRATOR, role_id="administrator"
-    )
-    # ava has signed in once: her account is bound, so her requests count no binding write
-    ava = api.token("acme", ADMINISTRATOR)
-    assert api.call("GET", "/v1/store/me", token=ava).status == 200
-    role = api.call("POST", "/v1/store/company/roles", token=ava, body=REQUESTER)
-    assert role.status == 201, role.body
-    return {
-        "role": role.body["id"],
-        "user": manager["id"],
-        "group": group["id"],
-        "spare_group": spare_group["id"],
-        "customer": customer["id"],
-        "division": division["id"],
-        "plant": plant["id"],
-        "spare_customer": spare_customer["id"],
-    }
+
+    def build() -> dict[str, str]:
+        group = make_customer_group(world.token)
+        spare_group = make_customer_group(world.token, name="Spare")
+        customer = make_customer(world.token, customer_group_id=group["id"])
+        division = make_unit(world.token, customer["id"], customer["id"])
+        plant = make_unit(world.token, customer["id"], division["id"], name="Plant Lyon", kind="branch")
+        spare_customer = make_customer(world.token, name="Initech")
+        manager = make_customer_user(
+            world.token, customer["id"], division["id"], email=MANAGER, role_id="purchasing-manager"
+        )
+        make_customer_user(
+            world.token, customer["id"], customer["id"], email=ADMINISTRATOR, role_id="administrator"
+        )
+        # ava has signed in once: her account is bound, so her requests count no binding write
+        ava = api.token("acme", ADMINISTRATOR)
+        assert api.call("GET", "/v1/store/me", token=ava).status == 200
+        role = api.call("POST", "/v1/store/company/roles", token=ava, body=REQUESTER)
+        assert role.status == 201, role.body
+        return {
+            "role": role.body["id"],
+            "user": manager["id"],
+            "group": group["id"],
+            "spare_group": spare_group["id"],
+            "customer": customer["id"],
+            "division": division["id"],
+            "plant": plant["id"],
+            "spare_customer": spare_customer["id"],
+        }
+
+    return worlds.world("acme with customers", build, on="acme")
 
 
 @pytest.fixture
@@ -127,18 +142,27 @@ def staff(
     customers: dict[str, str],
     make_staff_user: Callable[..., dict[str, Any]],
     make_staff_role: Callable[..., dict[str, Any]],
+    worlds: Worlds,
 ) -> dict[str, str]:
     """sam, a Sales Representative of the customer (named by its company), a spare staff user and role."""
-    sam = make_staff_user(world.token, SALES_REP)
-    reply = api.call(
-        "PATCH",
-        f"/v1/admin/customers/{customers['customer']}",
-        token=world.token,
-        body={"sales_rep_ids": [sam["id"]], "version": 1},
-    )
-    assert reply.status == 200, reply.body
-    spare = make_staff_user(world.token, "spare@acme.example")
-    return {"staff": sam["id"], "spare_staff": spare["id"], "staff_role": make_staff_role(world.token)["id"]}
+
+    def build() -> dict[str, str]:
+        sam = make_staff_user(world.token, SALES_REP)
+        reply = api.call(
+            "PATCH",
+            f"/v1/admin/customers/{customers['customer']}",
+            token=world.token,
+            body={"sales_rep_ids": [sam["id"]], "version": 1},
+        )
+        assert reply.status == 200, reply.body
+        spare = make_staff_user(world.token, "spare@acme.example")
+        return {
+            "staff": sam["id"],
+            "spare_staff": spare["id"],
+            "staff_role": make_staff_role(world.token)["id"],
+        }
+
+    return worlds.world("acme with customers and staff", build, on="acme with customers")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import Api, Outbox, Table
+from .conftest import Api, Outbox, Table, Worlds
 from .support import assert_problem, error_locs, organization_body, ulid_of, website_body
 
 Make = Callable[..., dict[str, Any]]
@@ -41,6 +41,10 @@ PREDEFINED_LIMITS = {
     "content-editor": None,
 }
 KEEPER_PERMISSIONS = ["staff_users.write", "staff_users.read", "staff_roles.read"]
+
+# Every test here starts from the empty table or a world this module builds once (acme; each
+# fixture's staff on it).
+pytestmark = pytest.mark.shared_account
 
 
 def signed_in(api: Api, email: str) -> str:
@@ -86,9 +90,9 @@ class Attempt:
 
 
 @pytest.fixture
-def admin(make_tenant: Callable[..., str]) -> str:
+def admin(make_tenant: Callable[..., str], worlds: Worlds) -> str:
     """The token of acme's tenant administrator (admin@acme.example)."""
-    return make_tenant("acme")
+    return worlds.world("acme", lambda: make_tenant("acme"))
 
 
 # --- adding a staff user ------------------------------------------------------------------------------------
@@ -221,15 +225,21 @@ def limited(
     make_website: Make,
     make_staff_user: Make,
     make_customer: Make,
+    worlds: Worlds,
 ) -> Limited:
-    a = make_organization(admin, name="Acme Europe")["id"]
-    b = make_organization(admin, name="Acme Nordics")["id"]
-    website_a = make_website(admin, a, name="Acme Germany", hostnames=["shop.acme.de"])["id"]
-    website_b = make_website(admin, b, name="Acme Sweden", hostnames=["shop.acme.se"])["id"]
-    customer = make_customer(admin)["id"]
-    make_staff_user(admin, "olga.org@acme.example", name="Olga", assignments=[organization_administrator(a)])
-    ids = {"a": a, "b": b, "website_a": website_a, "website_b": website_b, "customer": customer}
-    return Limited(admin, signed_in(api, "olga.org@acme.example"), ids)
+    def build() -> Limited:
+        a = make_organization(admin, name="Acme Europe")["id"]
+        b = make_organization(admin, name="Acme Nordics")["id"]
+        website_a = make_website(admin, a, name="Acme Germany", hostnames=["shop.acme.de"])["id"]
+        website_b = make_website(admin, b, name="Acme Sweden", hostnames=["shop.acme.se"])["id"]
+        customer = make_customer(admin)["id"]
+        make_staff_user(
+            admin, "olga.org@acme.example", name="Olga", assignments=[organization_administrator(a)]
+        )
+        ids = {"a": a, "b": b, "website_a": website_a, "website_b": website_b, "customer": customer}
+        return Limited(admin, signed_in(api, "olga.org@acme.example"), ids)
+
+    return worlds.world("limited", build, on="acme")
 
 
 def test_an_organization_administrator_lists_only_their_organizations(api: Api, limited: Limited) -> None:
@@ -356,21 +366,26 @@ class Rep:
 
 
 @pytest.fixture
-def rep(api: Api, admin: str, make_staff_user: Make, make_customer: Make, make_unit: Make) -> Rep:
-    sam_id = make_staff_user(admin, "sam.sales@acme.example")["id"]
-    globex = make_customer(admin, name="Globex", sales_rep_ids=[sam_id])["id"]
-    initech = make_customer(admin, name="Initech")["id"]
-    initech_lyon = make_unit(admin, initech, initech, name="Initech Lyon", sales_rep_ids=[sam_id])["id"]
-    hooli = make_customer(admin, name="Hooli")["id"]
-    hooli_sales = make_unit(admin, hooli, hooli, name="Hooli Sales")["id"]
-    ids = {
-        "globex": globex,
-        "initech": initech,
-        "initech_lyon": initech_lyon,
-        "hooli": hooli,
-        "hooli_sales": hooli_sales,
-    }
-    return Rep(admin, signed_in(api, "sam.sales@acme.example"), sam_id, ids)
+def rep(
+    api: Api, admin: str, make_staff_user: Make, make_customer: Make, make_unit: Make, worlds: Worlds
+) -> Rep:
+    def build() -> Rep:
+        sam_id = make_staff_user(admin, "sam.sales@acme.example")["id"]
+        globex = make_customer(admin, name="Globex", sales_rep_ids=[sam_id])["id"]
+        initech = make_customer(admin, name="Initech")["id"]
+        initech_lyon = make_unit(admin, initech, initech, name="Initech Lyon", sales_rep_ids=[sam_id])["id"]
+        hooli = make_customer(admin, name="Hooli")["id"]
+        hooli_sales = make_unit(admin, hooli, hooli, name="Hooli Sales")["id"]
+        ids = {
+            "globex": globex,
+            "initech": initech,
+            "initech_lyon": initech_lyon,
+            "hooli": hooli,
+            "hooli_sales": hooli_sales,
+        }
+        return Rep(admin, signed_in(api, "sam.sales@acme.example"), sam_id, ids)
+
+    return worlds.world("rep", build, on="acme")
 
 
 def test_a_sales_representative_lists_only_the_customers_that_name_them(api: Api, rep: Rep) -> None:
@@ -601,10 +616,13 @@ class Keeper:
 
 
 @pytest.fixture
-def keeper(api: Api, admin: str, make_staff_role: Make, make_staff_user: Make) -> Keeper:
-    role = make_staff_role(admin, name="Staff keeper", permissions=KEEPER_PERMISSIONS)
-    make_staff_user(admin, "kim.keeper@acme.example", name="Kim", assignments=[{"role_id": role["id"]}])
-    return Keeper(admin, signed_in(api, "kim.keeper@acme.example"), role["id"])
+def keeper(api: Api, admin: str, make_staff_role: Make, make_staff_user: Make, worlds: Worlds) -> Keeper:
+    def build() -> Keeper:
+        role = make_staff_role(admin, name="Staff keeper", permissions=KEEPER_PERMISSIONS)
+        make_staff_user(admin, "kim.keeper@acme.example", name="Kim", assignments=[{"role_id": role["id"]}])
+        return Keeper(admin, signed_in(api, "kim.keeper@acme.example"), role["id"])
+
+    return worlds.world("keeper", build, on="acme")
 
 
 @pytest.mark.parametrize("role_id", ["tenant-administrator", "catalog-manager"])
@@ -765,21 +783,29 @@ class OrganizationLimited:
 
 @pytest.fixture
 def organization_limited(
-    api: Api, keeper: Keeper, make_staff_role: Make, make_staff_user: Make, make_organization: Make
+    api: Api,
+    keeper: Keeper,
+    make_staff_role: Make,
+    make_staff_user: Make,
+    make_organization: Make,
+    worlds: Worlds,
 ) -> OrganizationLimited:
-    a = make_organization(keeper.admin, name="Acme Europe")["id"]
-    b = make_organization(keeper.admin, name="Acme Nordics")["id"]
-    viewer = make_staff_role(keeper.admin, name="Organization viewer", permissions=["organizations.read"])[
-        "id"
-    ]
-    make_staff_user(
-        keeper.admin,
-        "lena@acme.example",
-        name="Lena",
-        assignments=[{"role_id": keeper.role_id}, {"role_id": viewer, "organization_ids": [a]}],
-    )
-    lena = signed_in(api, "lena@acme.example")
-    return OrganizationLimited(keeper.admin, lena, keeper.role_id, viewer, a, b)
+    def build() -> OrganizationLimited:
+        a = make_organization(keeper.admin, name="Acme Europe")["id"]
+        b = make_organization(keeper.admin, name="Acme Nordics")["id"]
+        viewer = make_staff_role(
+            keeper.admin, name="Organization viewer", permissions=["organizations.read"]
+        )["id"]
+        make_staff_user(
+            keeper.admin,
+            "lena@acme.example",
+            name="Lena",
+            assignments=[{"role_id": keeper.role_id}, {"role_id": viewer, "organization_ids": [a]}],
+        )
+        lena = signed_in(api, "lena@acme.example")
+        return OrganizationLimited(keeper.admin, lena, keeper.role_id, viewer, a, b)
+
+    return worlds.world("organization limited", build, on="keeper")
 
 
 def viewer_body(limit: OrganizationLimited, organizations: list[str] | None) -> dict[str, Any]:
