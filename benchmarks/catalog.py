@@ -122,15 +122,31 @@ class StoreCatalog:
 
     def page(self, category_id: str, start_key: dict[str, Any] | None) -> int:
         """A storefront page: company Query + category Query + RULES BatchGetItem; products listed."""
+        self.company()
+        product_ids = self.listing(category_id, start_key)
+        self.rules(product_ids)
+        return len(product_ids)
+
+    def company(self) -> int:
+        """The principal's company Query: its units and the customer-specific rules beside them."""
         from chalicelib.store import keys, repository
 
-        repository.query_all(keys.customer_partition(TENANT, CUSTOMER), page_size=1000)
+        return len(repository.query_all(keys.customer_partition(TENANT, CUSTOMER), page_size=1000))
+
+    def listing(self, category_id: str, start_key: dict[str, Any] | None) -> list[str]:
+        """One page of the category's listing items, newest first."""
+        from chalicelib.store import keys, repository
+
         page = repository.query(
             keys.category_products(TENANT, category_id), limit=PAGE, start_key=start_key, newest_first=True
         )
-        product_ids = [record.data["id"] for record in page.records]
-        repository.get_many([product_rules(product_id) for product_id in product_ids])
-        return len(product_ids)
+        return [record.data["id"] for record in page.records]
+
+    def rules(self, product_ids: list[str]) -> int:
+        """The page's products' RULES items (those that have one) in one BatchGetItem."""
+        from chalicelib.store import repository
+
+        return len(repository.get_many([product_rules(product_id) for product_id in product_ids]))
 
     def search(self, prefix: str) -> int:
         """The first page of tokens beginning with ``prefix``: one Query of one partition."""
@@ -371,6 +387,10 @@ def report(arguments: argparse.Namespace, catalog: StoreCatalog, categories: dic
         "customer-specific rules (+ the principal's BatchGetItem: one more round trip)"
     )
     measure("first page: {returned} products", recorder, lambda: catalog.page(CATEGORY, None), repeat)
+    measure("  of which the company Query: {returned} items", recorder, catalog.company, repeat)
+    measure("  of which the category Query", recorder, lambda: catalog.listing(CATEGORY, None), repeat)
+    first = catalog.listing(CATEGORY, None)
+    measure("  of which RULES BatchGetItem: {returned} found", recorder, lambda: catalog.rules(first), repeat)
     deep = len(big) * 4 // 5  # newest first: the page starting 80% down the list
     after = keys.category_product(TENANT, CATEGORY, big[len(big) - deep])
     start_key = {"PK": {"S": after.pk}, "SK": {"S": after.sk}}

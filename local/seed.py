@@ -9,9 +9,11 @@ demo key in a ledger (:class:`Ledger`) and found by its id on the next run, howe
 moved or deleted it since: a second run neither duplicates nor fails, and says what it left out.
 
 Visibility rules (group- and unit-level, issue 9) come with the rules API: add them as
-:class:`DemoCatalogPlacement` data beside ``selections`` and one ``ensure`` each in
-:meth:`_Seeding.catalog`, naming units by ``unit_ids`` (Plant Lyon, Plant Ohio), groups by ``group_ids``,
-categories by their demo key and products by SKU (``DemoIds``).
+:class:`DemoCatalogPlacement` data beside ``selections`` and one ``ensure`` each at the end of
+:meth:`_Seeding.catalog`, naming groups by ``group_ids``, units by the ``unit_ids`` that
+:meth:`_Seeding.tenant` collects (pass them on: ``unit_ids[("Globex", "Plant Lyon")]``), categories by
+their demo key (``category_ids``) and products by SKU (have :meth:`_Seeding.demo_products` return its
+``product_ids``).
 """
 
 from __future__ import annotations
