@@ -1,28 +1,48 @@
 """Demo data: a platform operator, tenants ``acme`` and ``nordic``, their organizations and websites,
-and acme's customer groups and customers (company trees three levels deep).
+acme's customer groups and customers (company trees three levels deep), and Acme Europe's catalog
+(:mod:`local.demo_catalog`: attributes, 35 categories, 351 products with variant families and
+documents, offered by its websites) with a product selection.
 
 Written through the services layer with the caller a dev token of each user would get, so every
 item comes with its outbox event and audit entry like a real write. What a run made is recorded by its
 demo key in a ledger (:class:`Ledger`) and found by its id on the next run, however a user renamed,
 moved or deleted it since: a second run neither duplicates nor fails, and says what it left out.
+
+Visibility rules (group- and unit-level, issue 9) come with the rules API: add them as
+:class:`DemoCatalogPlacement` data beside ``selections`` and one ``ensure`` each at the end of
+:meth:`_Seeding.catalog`, naming groups by ``group_ids``, units by the ``unit_ids`` that
+:meth:`_Seeding.tenant` collects (pass them on: ``unit_ids[("Globex", "Plant Lyon")]``), categories by
+their demo key (``category_ids``) and products by SKU (have :meth:`_Seeding.demo_products` return its
+``product_ids``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
+
+from chalicelib.domain.catalog.attributes import AttributeFields
+from chalicelib.domain.catalog.categories import CategoryFields
+from chalicelib.domain.catalog.media import MediaFields
+from chalicelib.domain.catalog.products import ProductFields
+from chalicelib.domain.catalog.selections import SelectionFields
 from chalicelib.domain.customer_users import CustomerUserFields
 from chalicelib.domain.customers import CustomerFields, CustomerGroupFields, UnitFields
 from chalicelib.domain.staff import StaffUserFields
-from chalicelib.domain.tenancy import OrganizationFields, TenantCreate, WebsiteFields
+from chalicelib.domain.tenancy import OrganizationFields, TenantCreate, WebsiteFields, WebsitePatch
 from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL, dev_subject
 from chalicelib.platform.dns import RecordsFile
 from chalicelib.platform.errors import NotFound, Problem
+from chalicelib.platform.pagination import PageRequest
 from chalicelib.platform.principal import VerifiedToken
 from chalicelib.platform.settings import DEV_ISSUER, EVERY_USER_KIND, get_settings
 from chalicelib.services import (
@@ -34,11 +54,17 @@ from chalicelib.services import (
     tenants,
     websites,
 )
+from chalicelib.services.catalog import attributes, categories, media, products, selections
 from chalicelib.services.context import Caller
 from chalicelib.services.principals import load_principal
 from chalicelib.store.keys import PLATFORM_TENANT
+from local.demo_catalog import DemoCatalog, DemoProduct, demo_catalog
 
 OPERATOR_NAME = "Platform Operator"
+ModelT = TypeVar("ModelT", bound=BaseModel)
+# Threads making demo products: DynamoDB Local serves transactions side by side, up to a point
+# (on two cores: 4 threads made a product every 245 ms, 1 thread every 405 ms, 8 every 335 ms).
+SEED_WORKERS = 4
 
 
 @dataclass(frozen=True)
@@ -86,6 +112,26 @@ class DemoStaff:
 
 
 @dataclass(frozen=True)
+class DemoSelection:
+    """A selection of the catalog's organization: categories by demo key, groups by name."""
+
+    name: str
+    mode: str
+    category_keys: tuple[str, ...]
+    groups: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DemoCatalogPlacement:
+    """Where the demo catalog goes: an organization (by name), the websites offering its roots, and
+    the selections made of it."""
+
+    organization: str
+    websites: tuple[str, ...]
+    selections: tuple[DemoSelection, ...] = ()
+
+
+@dataclass(frozen=True)
 class DemoTenant:
     tenant: dict[str, Any]
     organizations: tuple[DemoOrganization, ...]
@@ -93,6 +139,7 @@ class DemoTenant:
     staff: tuple[DemoStaff, ...] = ()
     customers: tuple[DemoUnit, ...] = ()
     customer_users: tuple[DemoUser, ...] = ()
+    catalog: DemoCatalogPlacement | None = None
 
     @property
     def id(self) -> str:
@@ -296,6 +343,18 @@ DEMO_TENANTS = (
             DemoUser("olga.buyer@globex.example", "Olga Buyer", "Globex", "Plant Ohio", "buyer"),
             DemoUser("ina.admin@initech.example", "Ina Admin", "Initech", "Initech", "administrator"),
         ),
+        catalog=DemoCatalogPlacement(
+            organization="Acme Europe",
+            websites=("Acme Germany", "Acme France", "Acme Switzerland"),
+            selections=(
+                DemoSelection(
+                    "Standard customers: no hydraulics",
+                    "exclude",
+                    category_keys=("hydraulics",),
+                    groups=("Standard",),
+                ),
+            ),
+        ),
     ),
     DemoTenant(
         tenant={
@@ -389,9 +448,11 @@ class _Seeding:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self.report = SeedReport()
+        self.recording = threading.Lock()  # products are made by several threads
 
     def skip(self, what: str, reason: str) -> None:
-        self.report.skipped.append(f"{what}: {reason}")
+        with self.recording:
+            self.report.skipped.append(f"{what}: {reason}")
 
     def ensure(
         self, key: str, what: str, exists: Callable[[str], object], create: Callable[[], str]
@@ -410,8 +471,9 @@ class _Seeding:
         except Problem as problem:
             self.skip(what, str(problem))
             return None
-        self.ledger.record(key, created)
-        self.report.created += 1
+        with self.recording:
+            self.ledger.record(key, created)
+            self.report.created += 1
         return created
 
     def tenant(self, operator: Caller, demo: DemoTenant) -> None:
@@ -437,6 +499,8 @@ class _Seeding:
             self.customer(admin, demo, customer, _present(group_ids), _present(staff_ids), unit_ids)
         for user in demo.customer_users:
             self.customer_user(admin, demo, user, unit_ids)
+        if demo.catalog is not None:
+            self.catalog(admin, demo, demo.catalog, _present(group_ids))
 
     def organization(self, admin: Caller, tenant: DemoTenant, demo: DemoOrganization) -> None:
         name = demo.fields["name"]
@@ -605,6 +669,185 @@ class _Seeding:
                 customer_users.invite_user(admin, customer_id, CustomerUserFields.model_validate(fields)).id
             ),
         )
+
+    def catalog(
+        self, admin: Caller, tenant: DemoTenant, placement: DemoCatalogPlacement, group_ids: dict[str, str]
+    ) -> None:
+        """The demo catalog in its organization, through the catalog services (the API's checks)."""
+        organization_id = self.ledger.ids.get(organization_key(tenant, placement.organization))
+        if organization_id is None:
+            self.skip(f"{tenant.id}: catalog", f"its organization {placement.organization!r} is not there")
+            return
+        data = demo_catalog()
+        for fields in data.attributes:
+            self.ensure(
+                f"{tenant.id}/attribute/{fields['code']}",
+                f"{tenant.id}: attribute {fields['code']!r}",
+                lambda known: attributes.get_attribute(admin, known),
+                partial(_new_attribute, admin, fields),
+            )
+        category_ids = self.demo_categories(admin, tenant, organization_id, data)
+        for website in placement.websites:
+            self.offer_roots(admin, tenant, website, data, category_ids)
+        self.demo_products(admin, tenant, organization_id, data, category_ids)
+        for selection in placement.selections:
+            self.selection(admin, tenant, organization_id, selection, category_ids, group_ids)
+
+    def demo_categories(
+        self, admin: Caller, tenant: DemoTenant, organization_id: str, data: DemoCatalog
+    ) -> dict[str, str]:
+        """The demo categories' ids by demo key (parents first; one below a missing one is left out)."""
+        present = {category.id for category in categories.get_category_tree(admin, organization_id).items}
+        ids: dict[str, str] = {}
+        for demo in data.categories:
+            what = f"{tenant.id}: category {demo.key!r}"
+            parent_id = ids.get(demo.parent_key) if demo.parent_key else None
+            if demo.parent_key and parent_id is None:
+                self.skip(what, "the category above it is not there")
+                continue
+            body = {**demo.fields, "parent_id": parent_id}
+            made = self.ensure(
+                f"{tenant.id}/category/{demo.key}",
+                what,
+                _one_of(present, "category"),
+                partial(_new_category, admin, organization_id, body),
+            )
+            if made is not None:
+                ids[demo.key] = made
+        return ids
+
+    def offer_roots(
+        self, admin: Caller, tenant: DemoTenant, website: str, data: DemoCatalog, category_ids: dict[str, str]
+    ) -> None:
+        """A demo website offers the demo's root categories, once: a user may change that afterwards."""
+        website_id = self.ledger.ids.get(f"{tenant.id}/website/{website}")
+        what = f"{tenant.id}: website {website!r} offering the demo categories"
+        if website_id is None:
+            self.skip(what, "the website is not there")
+            return
+        roots = [
+            category_ids[c.key] for c in data.categories if c.parent_key is None and c.key in category_ids
+        ]
+
+        def offer() -> str:
+            current = websites.get_website(admin, website_id).category_root_ids
+            patch = as_sent(WebsitePatch, {"category_root_ids": [*current, *roots]})
+            return websites.update_website(admin, website_id, patch, "*").id
+
+        self.ensure(f"{tenant.id}/website-roots/{website}", what, lambda known: None, offer)
+
+    def demo_products(
+        self,
+        admin: Caller,
+        tenant: DemoTenant,
+        organization_id: str,
+        data: DemoCatalog,
+        category_ids: dict[str, str],
+    ) -> None:
+        """The demo products and their media records (pending: the demo uploads no files).
+
+        What exists is read with the organization's product list (a page of 100 per Query), not one
+        read per product. Products are made by :data:`SEED_WORKERS` threads (each product is its own
+        transaction, so this is the API's bulk path as a client would take it): first the simple and
+        configurable ones, then the variants, which name their parents."""
+        present = _organization_products(admin, organization_id)
+        product_ids: dict[str, str] = {}
+
+        def ensure_product(demo: DemoProduct) -> tuple[str, str | None]:
+            what = f"{tenant.id}: product {demo.sku}"
+            parent_id = product_ids.get(demo.parent_sku) if demo.parent_sku else None
+            if demo.parent_sku and parent_id is None:
+                self.skip(what, f"its configurable product {demo.parent_sku} is not there")
+                return demo.sku, None
+            body = as_sent(ProductFields, demo.resolved(organization_id, category_ids, parent_id))
+            return demo.sku, self.ensure(
+                f"{tenant.id}/product/{demo.sku}",
+                what,
+                _one_of(present, "product"),
+                lambda: products.create_product(admin, body).id,
+            )
+
+        with ThreadPoolExecutor(SEED_WORKERS, thread_name_prefix="seed") as pool:
+            for variants in (False, True):
+                wave = [demo for demo in data.products if (demo.parent_sku is not None) == variants]
+                made = pool.map(ensure_product, wave)
+                product_ids |= {sku: product_id for sku, product_id in made if product_id is not None}
+        for demo in data.products:
+            if (product_id := product_ids.get(demo.sku)) is not None:
+                for item in demo.media:
+                    self.ensure(
+                        f"{tenant.id}/media/{demo.sku}/{item.key}",
+                        f"{tenant.id}: media {item.key}",
+                        partial(media.get_media, admin, product_id),
+                        partial(_new_media, admin, product_id, item.fields),
+                    )
+
+    def selection(
+        self,
+        admin: Caller,
+        tenant: DemoTenant,
+        organization_id: str,
+        demo: DemoSelection,
+        category_ids: dict[str, str],
+        group_ids: dict[str, str],
+    ) -> None:
+        what = f"{tenant.id}: selection {demo.name!r}"
+        missing = [key for key in demo.category_keys if key not in category_ids]
+        missing += [name for name in demo.groups if name not in group_ids]
+        if missing:
+            self.skip(what, f"{', '.join(missing)} not there")
+            return
+        body = {
+            "organization_id": organization_id,
+            "name": demo.name,
+            "mode": demo.mode,
+            "category_ids": [category_ids[key] for key in demo.category_keys],
+            "customer_group_ids": [group_ids[name] for name in demo.groups],
+        }
+        self.ensure(
+            f"{tenant.id}/selection/{demo.name}",
+            what,
+            lambda known: selections.get_selection(admin, known),
+            lambda: selections.create_selection(admin, as_sent(SelectionFields, body)).id,
+        )
+
+
+def _new_attribute(admin: Caller, fields: dict[str, Any]) -> str:
+    return attributes.create_attribute(admin, as_sent(AttributeFields, fields)).id
+
+
+def _new_category(admin: Caller, organization_id: str, fields: dict[str, Any]) -> str:
+    return categories.create_category(admin, organization_id, as_sent(CategoryFields, fields)).id
+
+
+def _new_media(admin: Caller, product_id: str, fields: dict[str, Any]) -> str:
+    return media.create_media(admin, product_id, as_sent(MediaFields, fields)).id
+
+
+def as_sent(model: type[ModelT], body: dict[str, Any]) -> ModelT:
+    """``body`` parsed as the API parses a request's JSON (strict models, JSON's types)."""
+    return model.model_validate_json(json.dumps(body))
+
+
+def _one_of(present: set[str], what: str) -> Callable[[str], None]:
+    """An existence check against ids read in bulk beforehand."""
+
+    def exists(known: str) -> None:
+        if known not in present:
+            raise NotFound(f"{what} not found")
+
+    return exists
+
+
+def _organization_products(admin: Caller, organization_id: str) -> set[str]:
+    ids: set[str] = set()
+    cursor: str | None = None
+    while True:
+        page = products.list_products(admin, PageRequest(100, cursor, "local-seed"), organization_id)
+        ids.update(product.id for product in page.items)
+        if page.next_cursor is None:
+            return ids
+        cursor = page.next_cursor
 
 
 def _present(ids: dict[str, str | None]) -> dict[str, str]:

@@ -24,8 +24,8 @@ import requests
 from chalicelib.platform.dev_issuer import mint_token
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-# Beside the CPU-bound integration tier on 2 busy cores the stack once took over 90 s to start: the
-# deadline is for a stack that will never come up, not a performance bound.
+# A first start seeds the demo catalog (351 products, each its own transaction): 75-120 s measured
+# on two busy cores. The deadline is for a stack that will never come up, not a performance bound.
 START_TIMEOUT_SECONDS = 240.0
 STOP_TIMEOUT_SECONDS = 30.0
 HTTP_TIMEOUT_SECONDS = 10.0

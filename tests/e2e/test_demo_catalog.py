@@ -1,0 +1,71 @@
+"""The demo catalog `make run` seeds in Acme Europe, read back over HTTP as an admin sees it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from .stack import Stack
+
+DEMO_ROOTS = {"safety-equipment", "hand-tools", "fasteners", "electrical", "hydraulics"}
+
+
+def _acme_europe(stack: Stack, token: str) -> dict[str, Any]:
+    organizations = stack.call("GET", "/v1/admin/organizations", token=token).json()["items"]
+    return next(organization for organization in organizations if organization["name"] == "Acme Europe")
+
+
+def _every_product(stack: Stack, token: str, organization_id: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"organization_id": organization_id, "limit": 100}
+    while True:
+        response = stack.call("GET", "/v1/admin/products", token=token, params=params)
+        assert response.status_code == 200, response.text
+        found += response.json()["items"]
+        if response.json()["next_cursor"] is None:
+            return found
+        params["cursor"] = response.json()["next_cursor"]
+
+
+def test_the_demo_categories_are_three_levels_deep_and_offered_by_the_websites(
+    stack: Stack, acme_admin: str
+) -> None:
+    # given Acme Europe as seeded
+    organization = _acme_europe(stack, acme_admin)
+
+    # when its category tree and its websites are read
+    tree = stack.call(
+        "GET", f"/v1/admin/organizations/{organization['id']}/categories", token=acme_admin
+    ).json()["items"]
+    websites = stack.call(
+        "GET", "/v1/admin/websites", token=acme_admin, params={"organization_id": organization["id"]}
+    ).json()["items"]
+
+    # then the five demo roots hold 30 categories on two more levels, and every demo website offers them
+    roots = {category["id"]: category for category in tree if category["parent_id"] is None}
+    demo_roots = {root_id for root_id, root in roots.items() if root["slug"]["en"] in DEMO_ROOTS}
+    children = {category["id"] for category in tree if category["parent_id"] in demo_roots}
+    leaves = [category for category in tree if category["parent_id"] in children]
+    assert (len(demo_roots), len(children), len(leaves)) == (5, 10, 20)
+    for website in websites:
+        if website["name"] in ("Acme Germany", "Acme France", "Acme Switzerland"):
+            assert demo_roots <= set(website["category_root_ids"]), website["name"]
+
+
+def test_the_demo_products_include_variant_families_and_hidden_hydraulics_for_standard_customers(
+    stack: Stack, acme_admin: str
+) -> None:
+    # given Acme Europe as seeded
+    organization = _acme_europe(stack, acme_admin)
+
+    # when its products and selections are read
+    products = _every_product(stack, acme_admin, organization["id"])
+    selections = stack.call(
+        "GET", "/v1/admin/selections", token=acme_admin, params={"organization_id": organization["id"]}
+    ).json()["items"]
+
+    # then there are the 351 demo products, variants among them, and the Standard group's exclusion
+    kinds = Counter(product["kind"] for product in products)
+    assert len(products) >= 351
+    assert (kinds["configurable"], kinds["variant"]) == (7, 44)
+    assert [selection["mode"] for selection in selections if "hydraulics" in selection["name"]] == ["exclude"]
