@@ -224,6 +224,7 @@ parent's partition (47). The caps that keep it within 100 items are in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 PLATFORM_TENANT = "platform"
 
@@ -481,3 +482,52 @@ def search_token(tenant_id: str, organization_id: str, token: str, product_id: s
     """A product found by ``token`` (at least 2 characters): the partition holds every token of the
     organization starting with the same two, so a prefix search is one Query with begins_with."""
     return Key(f"T#{tenant_id}#ORG#{organization_id}#SEARCH#{token[:2]}", f"{token}#{product_id}")
+
+
+PRODUCT_RULES = "RULES"  # a product's website and group rules and its selections (sorts after PRODUCT)
+
+
+def product_rules(tenant_id: str, product_id: str) -> Key:
+    return Key(product_partition(tenant_id, product_id), PRODUCT_RULES)
+
+
+def search_partition(tenant_id: str, organization_id: str, prefix: str) -> str:
+    """The search tokens of an organization that start with the two characters ``prefix`` starts with."""
+    return search_token(tenant_id, organization_id, prefix, "").pk
+
+
+UNIT_VISIBILITY_PREFIX = "VIS#"
+UNIT_SELECTION_PREFIX = "SEL#"
+
+
+def unit_visibility(tenant_id: str, customer_id: str, unit_id: str, website_id: str, subject_id: str) -> Key:
+    """A unit's own rule for a product (``prd_``) or a category (``cat_``) on one website, in its
+    company's partition (read with the company tree: pattern 17)."""
+    kind = "P" if subject_id.startswith("prd_") else "C"
+    return Key(
+        customer_partition(tenant_id, customer_id),
+        f"{UNIT_VISIBILITY_PREFIX}{unit_id}#{website_id}#{kind}#{subject_id}",
+    )
+
+
+def unit_selection(tenant_id: str, customer_id: str, unit_id: str, selection_id: str) -> Key:
+    """A selection assigned to a unit (and so to the units below it), in its company's partition."""
+    return Key(customer_partition(tenant_id, customer_id), f"{UNIT_SELECTION_PREFIX}{unit_id}#{selection_id}")
+
+
+class UnitVisibilityKey(NamedTuple):
+    unit_id: str
+    website_id: str
+    subject_id: str
+
+
+def parse_unit_visibility(sort_key: str) -> UnitVisibilityKey:
+    """The parts of a unit rule's sort key (``VIS#<unit>#<web>#<P|C>#<id>``)."""
+    _, unit_id, website_id, _, subject_id = sort_key.split("#")
+    return UnitVisibilityKey(unit_id, website_id, subject_id)
+
+
+def parse_unit_selection(sort_key: str) -> tuple[str, str]:
+    """The unit and the selection of an assignment's sort key (``SEL#<unit>#<sel>``)."""
+    _, unit_id, selection_id = sort_key.split("#")
+    return unit_id, selection_id
