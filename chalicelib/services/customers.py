@@ -67,10 +67,10 @@ def _catalog_rules(records: list[Record]) -> CompanyRules:
     selections: dict[str, set[str]] = {}
     for record in records:
         if record.key.sk.startswith(keys.UNIT_VISIBILITY_PREFIX):
-            unit_id, website_id, subject_id = keys.parse_unit_visibility(record.key.sk)
+            unit_id, website_id, subject_id = keys.UnitVisibilityKey.of(record.key.sk)
             visibility.setdefault(website_id, {}).setdefault(subject_id, {})[unit_id] = record.data["rule"]
         elif record.key.sk.startswith(keys.UNIT_SELECTION_PREFIX):
-            unit_id, selection_id = keys.parse_unit_selection(record.key.sk)
+            unit_id, selection_id = keys.UnitSelectionKey.of(record.key.sk)
             selections.setdefault(selection_id, set()).add(unit_id)
     return CompanyRules(visibility, {selection: frozenset(units) for selection, units in selections.items()})
 

@@ -38,6 +38,9 @@ category_product        T#<t>#CATEGORY#<cat_id>        P#<p>           T#<t>#CAT
 search_token            T#<t>#ORG#<org>#SEARCH#<ab>    <token>#<p>
 product_media           T#<t>#PRODUCT#<prd_id>         MEDIA#<med_id>
 selection               T#<t>#SELECTION                <sel_id>
+product_rules           T#<t>#PRODUCT#<prd_id>         RULES           (the rules branch writes them; the storefront reads them)
+unit_visibility_rule    T#<t>#CUST#<customer_id>       VIS#<unit>#<web>#P|C#<prd|cat>  (data: rule visible|hidden)
+unit_selection          T#<t>#CUST#<customer_id>       SEL#<unit>#<sel>
 ======================  =============================  ==============  ======================================  =====================================  =================================
 
 The platform's own operators live in the reserved tenant ``platform`` (no customer tenant may take
@@ -124,6 +127,21 @@ Access patterns
 67  a selection's categories are its           PK=T#<t>#ORG#<org>#CATEGORY, SK=<cat_id>,          services.catalog.selections (create/update)
     organization's (referential check)          condition check
 68  a selection's customer groups exist         PK=T#<t>#CGROUP, SK=<group_id>, condition check    services.catalog.selections (create/update)
+80  the storefront's website (cold only)        GetItem HOST#<host>/HOST; BatchGet T#<t>#WEBSITE/   services.catalog.storefront.shop_for
+                                                <web>, T#<t>#TENANT; GetItem the organization
+81  the shop's category tree with rules and     PK=T#<t>#ORG#<org>#CATEGORY; PK=T#<t>#SELECTION    services.catalog.storefront.shop_for
+    the tenant's selections (cold only)         (cached per process by catalog_generation)
+82  a buyer's unit rules and selections         PK=T#<t>#CUST#<c> (read with pattern 17: VIS#,     services.customers.load_company
+                                                SEL# items)
+83  a category's products, by newest, name, SKU PK=T#<t>#CATEGORY#<cat> (descending); GSI1         services.catalog.storefront.category_products
+                                                T#<t>#CATEGORY#<cat>#NAME; GSI2 ...#SKU
+84  the RULES items of a page of products       BatchGet T#<t>#PRODUCT#<p>/RULES ...               services.catalog.storefront (every answer)
+85  a product for the storefront: product,      PK=T#<t>#PRODUCT#<p> (whole partition); its        services.catalog.storefront.product_detail
+    media, rules; its variants                  variants GSI2 T#<t>#PRODUCT#<p>#VARIANTS
+86  quick order by SKU                          BatchGet T#<t>#SKU#<sku>/SKU; then the products    services.catalog.storefront.lookup_skus
+                                                and their RULES items (BatchGet)
+87  storefront search                           PK=T#<t>#ORG#<org>#SEARCH#<ab>, SK begins_with     services.catalog.storefront.search
+                                                <folded word> (one Query per word, at most 3)
 ==  ==========================================  =================================================  =============================================
 
 A product's media items share the product's partition (``MEDIA#`` sorts before ``PRODUCT``), so
@@ -190,6 +208,14 @@ advances the tenant item's ``catalog_generation`` (69), which the principal's Ba
 anyway: a warm function's cached selections and category tree are valid while it is unchanged. The
 update also advances the tenant item's version, so a tenant change made from an earlier read fails
 (412) rather than writing an old generation back.
+
+The storefront (patterns 80-87) reads a website's catalog as a ``Shop`` kept per warm function and
+hostname (bounded), built at the tenant's ``catalog_generation``: a signed-in request's principal
+reads that counter anyway, so the shop is re-read only when the catalog changed (or after 5 minutes,
+for changes that do not count, such as a website switched off); guests' shops live 30 seconds. A
+unit's own rules (``VIS#``) and selection assignments (``SEL#``) lie in its company's partition, so
+the principal's company Query (17) brings them. A category page is thus the principal's two round
+trips, the category's Query (83) and one BatchGetItem of the page's ``RULES`` items (84).
 
 Customer users are keyed by the email their tokens carry, so pattern 3 finds staff and customer users
 in one BatchGetItem; a customer user's principal adds pattern 17 (the company tree): two round trips
@@ -516,18 +542,25 @@ def unit_selection(tenant_id: str, customer_id: str, unit_id: str, selection_id:
 
 
 class UnitVisibilityKey(NamedTuple):
+    """The parts of a unit rule's sort key (``VIS#<unit>#<web>#<P|C>#<id>``)."""
+
     unit_id: str
     website_id: str
     subject_id: str
 
+    @classmethod
+    def of(cls, sort_key: str) -> UnitVisibilityKey:
+        _, unit_id, website_id, _, subject_id = sort_key.split("#")
+        return cls(unit_id, website_id, subject_id)
 
-def parse_unit_visibility(sort_key: str) -> UnitVisibilityKey:
-    """The parts of a unit rule's sort key (``VIS#<unit>#<web>#<P|C>#<id>``)."""
-    _, unit_id, website_id, _, subject_id = sort_key.split("#")
-    return UnitVisibilityKey(unit_id, website_id, subject_id)
 
+class UnitSelectionKey(NamedTuple):
+    """The parts of a selection assignment's sort key (``SEL#<unit>#<sel>``)."""
 
-def parse_unit_selection(sort_key: str) -> tuple[str, str]:
-    """The unit and the selection of an assignment's sort key (``SEL#<unit>#<sel>``)."""
-    _, unit_id, selection_id = sort_key.split("#")
-    return unit_id, selection_id
+    unit_id: str
+    selection_id: str
+
+    @classmethod
+    def of(cls, sort_key: str) -> UnitSelectionKey:
+        _, unit_id, selection_id = sort_key.split("#")
+        return cls(unit_id, selection_id)
