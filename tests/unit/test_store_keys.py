@@ -38,7 +38,6 @@ SAMPLES: dict[str, str] = {
     "sku_code": "HB-M8x40",
     "token": "schraube",
     "prefix": "sc",
-    "website_id": "web_01JD0000000000000000000000",
     "subject_id": "prd_01JD0000000000000000000000",
 }
 UNFENCED = {"host"}  # global routing entries: hostname -> tenant/website
