@@ -223,14 +223,55 @@ def test_names_come_in_the_locale_accept_language_picks(api: Api, shop: Shop) ->
     assert body["name"] == "Sechskantschraube"
 
 
-def test_another_tenants_host_is_not_found(api: Api, shop: Shop, make_tenant: Callable[..., str]) -> None:
-    # given a buyer of acme asks for a hostname acme does not serve
+def test_another_tenants_host_is_not_found(
+    api: Api,
+    shop: Shop,
+    make_tenant: Callable[..., str],
+    make_organization: Callable[..., dict[str, Any]],
+    make_website: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
+) -> None:
+    # given nordic serves shop.nordic.de
+    nordic = make_tenant("nordic")
+    website = make_website(nordic, make_organization(nordic)["id"], hostnames=["shop.nordic.de"])["id"]
+    verify_hostname(nordic, website, "shop.nordic.de")
+
+    # when Bob of acme asks for it, and for a hostname nobody serves
+    replies = [
+        api.call("GET", f"{STORE}/categories", token=shop.tokens["bob"], headers={"X-Kontor-Host": host})
+        for host in ("shop.nordic.de", "shop.unknown.de")
+    ]
+
+    # then neither shop is found
+    for reply in replies:
+        assert_problem(reply, 404)
+
+
+def test_a_role_without_catalog_view_is_refused(
+    api: Api, shop: Shop, invite: Callable[..., dict[str, Any]]
+) -> None:
+    # given a Globex user whose only role grants users.view
+    invite("ava.admin@globex.example", "administrator", "company")
+    ava = api.token("acme", "ava.admin@globex.example")
+    role = api.call(
+        "POST",
+        "/v1/store/company/roles",
+        token=ava,
+        body={"name": "Auditor", "grants": {"users.view": "unit"}},
+    )
+    assert role.status == 201, role.body
+    invite("audrey@globex.example", role.body["id"], "lyon")
+
+    # when they read the catalog
     reply = api.call(
-        "GET", f"{STORE}/categories", token=shop.tokens["bob"], headers={"X-Kontor-Host": "shop.other.de"}
+        "GET",
+        f"{STORE}/categories",
+        token=api.token("acme", "audrey@globex.example"),
+        headers={"X-Kontor-Host": HOST},
     )
 
-    # then the shop is not found
-    assert_problem(reply, 404)
+    # then
+    assert_problem(reply, 403)
 
 
 def test_guests_browse_only_where_the_website_allows_it(api: Api, shop: Shop) -> None:
