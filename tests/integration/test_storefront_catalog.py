@@ -296,3 +296,27 @@ def test_guests_browse_only_where_the_website_allows_it(api: Api, shop: Shop) ->
     assert_problem(closed, 404)
     assert listed.status == 200, listed.body
     assert [item["sku"] for item in listed.body["items"]] == ["HB-100", "HN-200"]
+
+
+def test_a_cursor_of_one_category_is_refused_on_another(
+    api: Api, shop: Shop, make_category: Callable[..., str]
+) -> None:
+    # given a cursor from the first page of the root category, and a sub-category
+    first = _get(api, shop, "olga", f"/categories/{shop.root}/products?limit=1")
+    assert first["next_cursor"] is not None
+    other = make_category(shop.admin, shop.organization, "Nuts", parent_id=shop.root)
+
+    # when it is sent for the sub-category's products
+    reply = api.call(
+        "GET",
+        f"{STORE}/categories/{other}/products?limit=1&cursor={first['next_cursor']}",
+        token=shop.tokens["olga"],
+        headers={"X-Kontor-Host": HOST},
+    )
+
+    # then it is refused, and the first page went on with the next product
+    assert_problem(reply, 422)
+    following = _get(
+        api, shop, "olga", f"/categories/{shop.root}/products?limit=1&cursor={first['next_cursor']}"
+    )
+    assert [item["sku"] for item in first["items"] + following["items"]] == ["HB-100", "HN-200"]

@@ -62,7 +62,7 @@ from chalicelib.domain.catalog.visibility import (
 from chalicelib.domain.customers import effective_unit
 from chalicelib.domain.tenancy import Organization, Tenant, Website, effective_settings
 from chalicelib.platform import objects
-from chalicelib.platform.errors import NotFound
+from chalicelib.platform.errors import NotFound, Unprocessable
 from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.services import entities
 from chalicelib.services.context import Caller
@@ -355,8 +355,12 @@ def category_products(
         "GSI1": keys.category_products_by_name(tenant_id, category_id),
         "GSI2": keys.category_products_by_sku(tenant_id, category_id),
     }[index]
+    start_key = page.start_key()
+    if start_key is not None and start_key.get(f"{index or ''}PK", {}).get("S") != partition:
+        # a cursor binds the route, not the category in its path: another category's is refused
+        raise Unprocessable.field("query.cursor", "cursor is not valid for this query", "cursor_invalid")
     result = repository.query(
-        partition, index=index, limit=page.limit, start_key=page.start_key(), newest_first=sort == "newest"
+        partition, index=index, limit=page.limit, start_key=start_key, newest_first=sort == "newest"
     )
     products = [_summary(record) for record in result.records]
     rules = _rules_of(tenant_id, (product.id for product in products))
