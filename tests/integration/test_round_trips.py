@@ -933,7 +933,7 @@ ROUND_TRIPS: dict[str, Case] = {
         token="customer",
         replay=True,
     ),
-    "GET /v1/store/catalog/products/{product_id} (configurable: its variants)": Case(
+    "GET /v1/store/catalog/products/{product_id} (in no offered category: 404)": Case(
         "GET",
         "/v1/store/catalog/products/{parent}",
         (PRINCIPAL, QUERY, QUERY),
