@@ -30,7 +30,7 @@ from chalicelib.domain.catalog.storefront import (
 )
 from chalicelib.domain.catalog.text import MIN_TOKEN_LENGTH
 from chalicelib.domain.permissions import Permission
-from chalicelib.platform.errors import NotFound
+from chalicelib.platform.errors import NotFound, Unprocessable
 from chalicelib.platform.lazy import lazy_module
 from chalicelib.platform.pagination import Listing, ListQuery
 
@@ -60,7 +60,13 @@ class CategoryProductsQuery(ListQuery):
 
 
 class SearchQuery(Input):
-    q: str = Field(min_length=MIN_TOKEN_LENGTH, max_length=100, description="a word or SKU prefix")
+    # Optional in the model so that a caller without the route's permission is told 403 before 422.
+    q: str | None = Field(
+        default=None,
+        min_length=MIN_TOKEN_LENGTH,
+        max_length=100,
+        description="a word or SKU prefix (required)",
+    )
 
 
 def shop_host(request: RouteRequest) -> str:
@@ -160,6 +166,8 @@ def _routes(prefix: str, permission: Permission | CustomerPermission, audience: 
 
     def search(request: RouteRequest) -> SearchResult:
         query: SearchQuery = request.query
+        if query.q is None:
+            raise Unprocessable.field("query.q", "Field required", "missing")
         return storefront.search(
             request.caller, shop_host(request), request.headers.get("accept-language"), query.q
         )
