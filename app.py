@@ -22,7 +22,7 @@ from chalicelib.api.admin import (
     tenant,
     websites,
 )
-from chalicelib.api.storefront import company
+from chalicelib.api.storefront import catalog, company
 
 app = Chalice(app_name="kontor")
 for module in (
@@ -41,6 +41,7 @@ for module in (
     attributes,
     products,
     company,
+    catalog,
     audit,
     docs,
     fallbacks,

@@ -17,6 +17,7 @@ from chalicelib.domain.access import (
     Scope,
 )
 from chalicelib.domain.base import Email, Input, Name, SignInBinding, Stamped, View, patch_model
+from chalicelib.domain.catalog.visibility import CompanyRules
 from chalicelib.domain.customers import Unit
 
 UserStatus = Literal["invited", "active", "disabled"]
@@ -83,6 +84,7 @@ class Company:
     tree: CompanyTree
     structure_version: int
     role_records: dict[str, CustomerRole] = field(default_factory=dict)  # the company's own roles
+    catalog_rules: CompanyRules = field(default_factory=CompanyRules)  # its units' rules, selections
 
     @property
     def roles(self) -> dict[str, Role]:
@@ -109,6 +111,7 @@ class CustomerSession:
     access: CustomerAccess
     company_path: tuple[UnitSummary, ...]
     company: Company
+    catalog_generation: int = 0  # the tenant's, as the principal read it: what storefront caches check
 
 
 class UnitSummary(View):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.domain.base import ExpectedVersion, Input
+from chalicelib.domain.catalog.visibility import CompanyRules, Rule
 from chalicelib.domain.customer_users import Company, CustomerRole
 from chalicelib.domain.customers import (
     CompanyFields,
@@ -33,7 +34,7 @@ from chalicelib.services import entities
 from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.store import keys, repository
-from chalicelib.store.repository import Transaction
+from chalicelib.store.repository import Record, Transaction
 
 UNIT_TYPE = "customer_unit"
 ROLE_TYPE = "customer_role"
@@ -57,7 +58,21 @@ def load_company(tenant_id: str, customer_id: str) -> Company:
         for record in records
         if record.type == ROLE_TYPE
     }
-    return Company(customer_id, units, company_tree(units), structure.version, roles)
+    return Company(customer_id, units, company_tree(units), structure.version, roles, _catalog_rules(records))
+
+
+def _catalog_rules(records: list[Record]) -> CompanyRules:
+    """The units' own catalog rules and selection assignments among the partition's items."""
+    visibility: dict[str, dict[str, dict[str, Rule]]] = {}
+    selections: dict[str, set[str]] = {}
+    for record in records:
+        if record.key.sk.startswith(keys.UNIT_VISIBILITY_PREFIX):
+            unit_id, website_id, subject_id = keys.UnitVisibilityKey.of(record.key.sk)
+            visibility.setdefault(website_id, {}).setdefault(subject_id, {})[unit_id] = record.data["rule"]
+        elif record.key.sk.startswith(keys.UNIT_SELECTION_PREFIX):
+            unit_id, selection_id = keys.UnitSelectionKey.of(record.key.sk)
+            selections.setdefault(selection_id, set()).add(unit_id)
+    return CompanyRules(visibility, {selection: frozenset(units) for selection, units in selections.items()})
 
 
 def unit_of(company: Company, unit_id: str) -> Unit:

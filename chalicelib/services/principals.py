@@ -37,7 +37,8 @@ def load_principal(token: VerifiedToken) -> Principal:
     if tenant is not None and tenant.data["status"] == "suspended":
         raise TenantSuspended()
     if customer_key in found:
-        return _customer_principal(token, found[customer_key])
+        generation = tenant.data.get("catalog_generation", 0) if tenant is not None else 0
+        return _customer_principal(token, found[customer_key], generation)
     record = found.get(staff_key)
     if record is None or record.type != staff.STAFF_USER_TYPE:
         raise Forbidden("no active account for this token in its tenant")
@@ -85,7 +86,7 @@ def _first_sign_in(binding: SignInBinding | None, token: VerifiedToken) -> bool:
     return False
 
 
-def _customer_principal(token: VerifiedToken, record: Record) -> Principal:
+def _customer_principal(token: VerifiedToken, record: Record, catalog_generation: int) -> Principal:
     _may_sign_in(token, "customer")
     user = entities.to_model(record, CustomerUser)
     if user.disabled:
@@ -105,5 +106,11 @@ def _customer_principal(token: VerifiedToken, record: Record) -> Principal:
         tenant_id=token.tenant_id,
         subject=token.subject,
         email=user.email,
-        customer=CustomerSession(user=user, access=access, company_path=path, company=company),
+        customer=CustomerSession(
+            user=user,
+            access=access,
+            company_path=path,
+            company=company,
+            catalog_generation=int(catalog_generation),
+        ),
     )

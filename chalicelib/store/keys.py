@@ -38,6 +38,9 @@ category_product        T#<t>#CATEGORY#<cat_id>        P#<p>           T#<t>#CAT
 search_token            T#<t>#ORG#<org>#SEARCH#<ab>    <token>#<p>
 product_media           T#<t>#PRODUCT#<prd_id>         MEDIA#<med_id>
 selection               T#<t>#SELECTION                <sel_id>
+product_rules           T#<t>#PRODUCT#<prd_id>         RULES           (the rules branch writes them; the storefront reads them)
+unit_visibility_rule    T#<t>#CUST#<customer_id>       VIS#<unit>#<web>#P|C#<prd|cat>  (data: rule visible|hidden)
+unit_selection          T#<t>#CUST#<customer_id>       SEL#<unit>#<sel>
 ======================  =============================  ==============  ======================================  =====================================  =================================
 
 The platform's own operators live in the reserved tenant ``platform`` (no customer tenant may take
@@ -124,6 +127,21 @@ Access patterns
 67  a selection's categories are its           PK=T#<t>#ORG#<org>#CATEGORY, SK=<cat_id>,          services.catalog.selections (create/update)
     organization's (referential check)          condition check
 68  a selection's customer groups exist         PK=T#<t>#CGROUP, SK=<group_id>, condition check    services.catalog.selections (create/update)
+80  the storefront's website (cold only)        GetItem HOST#<host>/HOST; BatchGet T#<t>#WEBSITE/   services.catalog.storefront.shop_for
+                                                <web>, T#<t>#TENANT; GetItem the organization
+81  the shop's category tree with rules and     PK=T#<t>#ORG#<org>#CATEGORY; PK=T#<t>#SELECTION    services.catalog.storefront.shop_for
+    the tenant's selections (cold only)         (cached per process by catalog_generation)
+82  a buyer's unit rules and selections         PK=T#<t>#CUST#<c> (read with pattern 17: VIS#,     services.customers.load_company
+                                                SEL# items)
+83  a category's products, by newest, name, SKU PK=T#<t>#CATEGORY#<cat> (descending); GSI1         services.catalog.storefront.category_products
+                                                T#<t>#CATEGORY#<cat>#NAME; GSI2 ...#SKU
+84  the RULES items of a page of products       BatchGet T#<t>#PRODUCT#<p>/RULES ...               services.catalog.storefront (every answer)
+85  a product for the storefront: product,      PK=T#<t>#PRODUCT#<p> (whole partition); its        services.catalog.storefront.product_detail
+    media, rules; its variants                  variants GSI2 T#<t>#PRODUCT#<p>#VARIANTS
+86  quick order by SKU                          BatchGet T#<t>#SKU#<sku>/SKU; then the products    services.catalog.storefront.lookup_skus
+                                                and their RULES items (BatchGet)
+87  storefront search                           PK=T#<t>#ORG#<org>#SEARCH#<ab>, SK begins_with     services.catalog.storefront.search
+                                                <folded word> (one Query per word, at most 3)
 ==  ==========================================  =================================================  =============================================
 
 A product's media items share the product's partition (``MEDIA#`` sorts before ``PRODUCT``), so
@@ -191,6 +209,14 @@ anyway: a warm function's cached selections and category tree are valid while it
 update also advances the tenant item's version, so a tenant change made from an earlier read fails
 (412) rather than writing an old generation back.
 
+The storefront (patterns 80-87) reads a website's catalog as a ``Shop`` kept per warm function and
+hostname (bounded), built at the tenant's ``catalog_generation``: a signed-in request's principal
+reads that counter anyway, so the shop is re-read only when the catalog changed (or after 5 minutes,
+for changes that do not count, such as a website switched off); guests' shops live 30 seconds. A
+unit's own rules (``VIS#``) and selection assignments (``SEL#``) lie in its company's partition, so
+the principal's company Query (17) brings them. A category page is thus the principal's two round
+trips, the category's Query (83) and one BatchGetItem of the page's ``RULES`` items (84).
+
 Customer users are keyed by the email their tokens carry, so pattern 3 finds staff and customer users
 in one BatchGetItem; a customer user's principal adds pattern 17 (the company tree): two round trips
 in all. The id item (pattern 22) is written in the user's transaction so routes address users by id
@@ -224,6 +250,7 @@ parent's partition (47). The caps that keep it within 100 items are in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 PLATFORM_TENANT = "platform"
 
@@ -481,3 +508,59 @@ def search_token(tenant_id: str, organization_id: str, token: str, product_id: s
     """A product found by ``token`` (at least 2 characters): the partition holds every token of the
     organization starting with the same two, so a prefix search is one Query with begins_with."""
     return Key(f"T#{tenant_id}#ORG#{organization_id}#SEARCH#{token[:2]}", f"{token}#{product_id}")
+
+
+PRODUCT_RULES = "RULES"  # a product's website and group rules and its selections (sorts after PRODUCT)
+
+
+def product_rules(tenant_id: str, product_id: str) -> Key:
+    return Key(product_partition(tenant_id, product_id), PRODUCT_RULES)
+
+
+def search_partition(tenant_id: str, organization_id: str, prefix: str) -> str:
+    """The search tokens of an organization that start with the two characters ``prefix`` starts with."""
+    return search_token(tenant_id, organization_id, prefix, "").pk
+
+
+UNIT_VISIBILITY_PREFIX = "VIS#"
+UNIT_SELECTION_PREFIX = "SEL#"
+
+
+def unit_visibility(tenant_id: str, customer_id: str, unit_id: str, website_id: str, subject_id: str) -> Key:
+    """A unit's own rule for a product (``prd_``) or a category (``cat_``) on one website, in its
+    company's partition (read with the company tree: pattern 17)."""
+    kind = "P" if subject_id.startswith("prd_") else "C"
+    return Key(
+        customer_partition(tenant_id, customer_id),
+        f"{UNIT_VISIBILITY_PREFIX}{unit_id}#{website_id}#{kind}#{subject_id}",
+    )
+
+
+def unit_selection(tenant_id: str, customer_id: str, unit_id: str, selection_id: str) -> Key:
+    """A selection assigned to a unit (and so to the units below it), in its company's partition."""
+    return Key(customer_partition(tenant_id, customer_id), f"{UNIT_SELECTION_PREFIX}{unit_id}#{selection_id}")
+
+
+class UnitVisibilityKey(NamedTuple):
+    """The parts of a unit rule's sort key (``VIS#<unit>#<web>#<P|C>#<id>``)."""
+
+    unit_id: str
+    website_id: str
+    subject_id: str
+
+    @classmethod
+    def of(cls, sort_key: str) -> UnitVisibilityKey:
+        _, unit_id, website_id, _, subject_id = sort_key.split("#")
+        return cls(unit_id, website_id, subject_id)
+
+
+class UnitSelectionKey(NamedTuple):
+    """The parts of a selection assignment's sort key (``SEL#<unit>#<sel>``)."""
+
+    unit_id: str
+    selection_id: str
+
+    @classmethod
+    def of(cls, sort_key: str) -> UnitSelectionKey:
+        _, unit_id, selection_id = sort_key.split("#")
+        return cls(unit_id, selection_id)

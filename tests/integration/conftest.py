@@ -900,3 +900,49 @@ def make_product(api: Api) -> Callable[..., dict[str, Any]]:
         return dict(reply.body)
 
     return make
+
+
+# --- the storefront catalog -------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fresh_storefront_shops() -> Iterator[None]:
+    """Each test's world starts with empty per-process shop caches (a hostname names another world's
+    website in the next test)."""
+    from chalicelib.services.catalog.storefront import forget_shops
+
+    forget_shops()
+    yield
+    forget_shops()
+
+
+@pytest.fixture
+def write_catalog_rule() -> Callable[..., None]:
+    """Write a catalog rule through the store in the team design's shape (until the rules API lands):
+    ``unit`` (a company's unit rule: ``customer``, ``unit``, ``website``, ``subject``, ``rule``),
+    ``product`` (a product's RULES item: ``product``, ``data``) or ``category`` (``organization``,
+    ``category``, ``data``: the category item's ``rules``). Category rules count a catalog change."""
+    from chalicelib.services.tenants import count_catalog_change
+    from chalicelib.store import keys, repository
+
+    def write(tenant_id: str, kind: str, **fields: Any) -> None:
+        transaction = repository.Transaction()
+        if kind == "unit":
+            key = keys.unit_visibility(
+                tenant_id, fields["customer"], fields["unit"], fields["website"], fields["subject"]
+            )
+            transaction.put(key, "unit_visibility_rule", {"rule": fields["rule"]})
+        elif kind == "selection":
+            key = keys.unit_selection(tenant_id, fields["customer"], fields["unit"], fields["selection"])
+            transaction.put(key, "unit_selection", {})
+        elif kind == "product":
+            transaction.put(keys.product_rules(tenant_id, fields["product"]), "product_rules", fields["data"])
+        else:
+            key = keys.category(tenant_id, fields["organization"], fields["category"])
+            record = repository.get(key)
+            assert record is not None
+            transaction.put(key, record.type, {**record.data, "rules": fields["data"]})
+            count_catalog_change(transaction, tenant_id)
+        transaction.commit()
+
+    return write

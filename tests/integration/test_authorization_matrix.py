@@ -201,6 +201,13 @@ REQUESTS: dict[str, Request | None] = {
     "PATCH /v1/store/company/roles/{role_id}": _role("PATCH", body={"name": "Renamed"}),
     "DELETE /v1/store/company/roles/{role_id}": _role("DELETE"),
     "POST /v1/store/company/roles/{role_id}/copies": _role("POST", "/copies", {"name": "Copied"}),
+    # the catalog lies on a website, not at a position: tests/integration/test_storefront_catalog.py
+    # walks another tenant's host, another company, a sibling unit's rules and a role without catalog.view
+    "GET /v1/store/catalog/categories": None,
+    "GET /v1/store/catalog/categories/{category_id}/products": None,
+    "GET /v1/store/catalog/products/{product_id}": None,
+    "POST /v1/store/catalog/sku-lookup": None,
+    "GET /v1/store/catalog/search": None,
 }
 
 # route -> role -> the answer at each position, in the order of POSITIONS (one character each):
@@ -293,8 +300,22 @@ MATRIX: dict[str, dict[str, str]] = {
         "buyer": "-F---FF",
     },
 }
+# Every role holds catalog.view; this world serves no website at the test client's host: 404.
+NO_SHOP = {"administrator": "H", "purchasing-manager": "H", "buyer": "H"}
+MATRIX |= {
+    "GET /v1/store/catalog/categories": NO_SHOP,
+    "GET /v1/store/catalog/categories/{category_id}/products": NO_SHOP,
+    "GET /v1/store/catalog/products/{product_id}": NO_SHOP,
+    "POST /v1/store/catalog/sku-lookup": NO_SHOP,
+    "GET /v1/store/catalog/search": {  # called without its query q: 422
+        "administrator": "U",
+        "purchasing-manager": "U",
+        "buyer": "U",
+    },
+}
 ROUTE_ONLY_BODIES: dict[str, dict[str, Any]] = {
     "POST /v1/store/company/roles": {"name": "Auditor", "grants": {"users.view": "unit"}},
+    "POST /v1/store/catalog/sku-lookup": {"skus": ["HB-100"]},
 }
 STATUS = {"F": 403, "H": 404, "U": 422, "C": 409}
 # Lists whose items lie at positions, and which records of the world they list.

@@ -38,6 +38,8 @@ SALES_REP = "sam.sales@acme.example"
 REQUESTER = {"name": "Requester", "grants": {"catalog.view": "unit"}}
 PRINCIPAL = "BatchGetItem"  # the caller's staff and customer-user records, by the token's email
 GET, BATCH_GET, QUERY, WRITE = "GetItem", "BatchGetItem", "Query", "TransactWriteItems"
+SHOP_HOST = "shop.acme.de"
+SHOP = (("X-Kontor-Host", SHOP_HOST),)
 
 # Every test here starts from a world this module builds once (acme; with customers; with staff too).
 pytestmark = pytest.mark.shared_account
@@ -248,6 +250,23 @@ def catalog(api: Api, world: World, categories: dict[str, str]) -> dict[str, str
             product_body(organization, sku="TS-RED", parent_id=parent, attributes={"colour": "red"}),
         ),
     }
+
+
+@pytest.fixture
+def storefront(api: Api, world: World, categories: dict[str, str], catalog: dict[str, str]) -> dict[str, str]:
+    """shop.acme.de verified, offering the tools root (the catalog's product sits in drills below it),
+    open to guests."""
+    website = world.ids["website"]
+    verified = api.call(
+        "POST", f"/v1/admin/websites/{website}/hostnames/{SHOP_HOST}/verification", token=world.token
+    )
+    assert verified.status == 200, verified.body
+    body = {"category_root_ids": [categories["root"]], "guest_browsing": True}
+    reply = api.call(
+        "PATCH", f"/v1/admin/websites/{website}", token=world.token, body=body, headers={"If-Match": "*"}
+    )
+    assert reply.status == 200, reply.body
+    return {}
 
 
 @dataclass(frozen=True)
@@ -916,6 +935,92 @@ ROUND_TRIPS: dict[str, Case] = {
         ),
         status=422,
     ),
+    # the storefront catalog, warm (the first request fills the shop's cache: no round trip for the
+    # website, its category tree and selections while the catalog generation stays); a buyer's unit
+    # rules and selections came with the principal's company Query
+    "GET /v1/store/catalog/categories": Case(
+        "GET", "/v1/store/catalog/categories", (PRINCIPAL, QUERY), headers=SHOP, token="customer", replay=True
+    ),
+    "GET /v1/store/catalog/categories/{category_id}/products": Case(
+        "GET",
+        "/v1/store/catalog/categories/{category}/products?sort=newest",
+        (PRINCIPAL, QUERY, QUERY, BATCH_GET),
+        headers=SHOP,
+        token="customer",
+        replay=True,
+    ),
+    "GET /v1/store/catalog/products/{product_id}": Case(
+        "GET",
+        "/v1/store/catalog/products/{product}",
+        (PRINCIPAL, QUERY, QUERY),
+        headers=SHOP,
+        token="customer",
+        replay=True,
+    ),
+    "GET /v1/store/catalog/products/{product_id} (in no offered category: 404)": Case(
+        "GET",
+        "/v1/store/catalog/products/{parent}",
+        (PRINCIPAL, QUERY, QUERY),
+        headers=SHOP,
+        token="customer",
+        replay=True,
+        status=404,  # the T-shirt is in no category the website offers
+    ),
+    "POST /v1/store/catalog/sku-lookup": Case(
+        "POST",
+        "/v1/store/catalog/sku-lookup",
+        (PRINCIPAL, QUERY, BATCH_GET, BATCH_GET),
+        lambda _: {"skus": ["HB-M8x40", "NOPE"]},
+        headers=SHOP,
+        token="customer",
+        replay=True,
+    ),
+    "GET /v1/store/catalog/search": Case(
+        "GET",
+        "/v1/store/catalog/search?q=hex",
+        (PRINCIPAL, QUERY, QUERY, BATCH_GET, BATCH_GET),  # the variant TS-RED matches: its parent
+        headers=SHOP,
+        token="customer",
+        replay=True,
+    ),
+    "GET /v1/public/catalog/categories": Case(
+        "GET", "/v1/public/catalog/categories", (), headers=SHOP, token="none", replay=True
+    ),
+    "GET /v1/public/catalog/categories/{category_id}/products": Case(
+        "GET",
+        "/v1/public/catalog/categories/{category}/products",
+        (QUERY, BATCH_GET),
+        headers=SHOP,
+        token="none",
+        replay=True,
+    ),
+    "GET /v1/public/catalog/products/{product_id}": Case(
+        "GET", "/v1/public/catalog/products/{product}", (QUERY,), headers=SHOP, token="none", replay=True
+    ),
+    "POST /v1/public/catalog/sku-lookup": Case(
+        "POST",
+        "/v1/public/catalog/sku-lookup",
+        (BATCH_GET, BATCH_GET),
+        lambda _: {"skus": ["HB-M8x40"]},
+        headers=SHOP,
+        token="none",
+        replay=True,
+    ),
+    "GET /v1/public/catalog/search": Case(
+        "GET",
+        "/v1/public/catalog/search?q=hex",
+        (QUERY, BATCH_GET, BATCH_GET),
+        headers=SHOP,
+        token="none",
+        replay=True,
+    ),
+    "GET /v1/store/catalog/categories (cold: the shop read)": Case(
+        "GET",
+        "/v1/store/catalog/categories",
+        (PRINCIPAL, QUERY, GET, BATCH_GET, QUERY, GET, QUERY),
+        headers=SHOP,
+        token="company admin",
+    ),
     # audit
     "GET /v1/admin/audit": Case("GET", "/v1/admin/audit", (PRINCIPAL, QUERY)),
     "GET /v1/admin/audit?entity_type=&actor=": Case(
@@ -993,6 +1098,7 @@ def test_round_trips_per_request(
         request.getfixturevalue("catalog") if "/products" in case.path or "/attributes" in case.path else {}
     )
     ids |= request.getfixturevalue("media") if "{media}" in case.path else {}
+    ids |= request.getfixturevalue("storefront") if "/catalog/" in case.path else {}
     token = {
         "tenant": world.token,
         "operator": operator_token,
@@ -1023,3 +1129,53 @@ def test_every_route_has_a_round_trip_figure() -> None:
 
     # then each has a case named after it
     assert routes - set(ROUND_TRIPS) == set()
+
+
+def test_a_category_page_of_50_products_for_a_buyer_with_unit_rules_costs_4_round_trips(
+    api: Api,
+    world: World,
+    customers: dict[str, str],
+    categories: dict[str, str],
+    storefront: dict[str, str],
+    write_catalog_rule: Callable[..., None],
+    aws_calls: AwsCalls,
+) -> None:
+    # given 50 more products in drills (51 there), rules of the buyer's unit for two of them (one
+    # hidden, one visible), and the shop's cache warm
+    made = [
+        api.call(
+            "POST",
+            "/v1/admin/products",
+            token=world.token,
+            body=product_body(
+                world.ids["organization"], sku=f"P-{n:02}", primary_category_id=categories["category"]
+            ),
+        )
+        for n in range(50)
+    ]
+    assert {reply.status for reply in made} == {201}
+    for product, rule in ((made[0], "hidden"), (made[1], "visible")):
+        write_catalog_rule(
+            "acme",
+            "unit",
+            customer=customers["customer"],
+            unit=customers["division"],
+            website=world.ids["website"],
+            subject=product.body["id"],
+            rule=rule,
+        )
+    manager = api.token("acme", MANAGER)
+    path = f"/v1/store/catalog/categories/{categories['category']}/products?limit=50&sort=sku"
+    assert api.call("GET", path, token=manager, headers=dict(SHOP)).status == 200
+    aws_calls.clear()
+
+    # when the buyer reads the page
+    reply = api.call("GET", path, token=manager, headers=dict(SHOP))
+
+    # then the unit's rule applies, and the page cost the principal's two round trips and two more
+    operations = aws_calls.of("dynamodb")
+    MEASURED_ROUND_TRIPS.append(("a category page of 50 products, unit rules", operations))
+    assert reply.status == 200, reply.body
+    assert len(reply.body["items"]) == 49
+    assert made[0].body["sku"] not in {item["sku"] for item in reply.body["items"]}
+    assert operations == [PRINCIPAL, QUERY, QUERY, BATCH_GET]

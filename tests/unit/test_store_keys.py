@@ -37,6 +37,8 @@ SAMPLES: dict[str, str] = {
     "values": "size=m#colour=red",
     "sku_code": "HB-M8x40",
     "token": "schraube",
+    "prefix": "sc",
+    "subject_id": "prd_01JD0000000000000000000000",
 }
 UNFENCED = {"host"}  # global routing entries: hostname -> tenant/website
 

@@ -144,6 +144,10 @@ class ProductSummary(View):
     attributes: dict[str, Any]
     organization_id: str
     parent_id: str | None = None
+    # Where the storefront's visibility looks for category rules and selections (a listing item holds
+    # what deciding the product needs besides its RULES item).
+    primary_category_id: str | None = None
+    category_ids: list[str] = Field(default_factory=list)
 
 
 class ProductDetail(Product):

@@ -112,6 +112,16 @@ class Audience:
     unit_rules: Mapping[str, Mapping[str, Rule]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class CompanyRules:
+    """A company's own catalog rules, as its partition holds them (read with its tree): its units'
+    rules by website, then by product or category id, then by unit; and the units each selection is
+    assigned to, by selection id."""
+
+    visibility: Mapping[str, Mapping[str, Mapping[str, Rule]]] = field(default_factory=dict)
+    selections: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
 class LevelStep(View):
     """One level consulted: whose rule (a product or category id; none for the website's default),
     at which level and where (a unit, a group, the website), and what it said."""
@@ -290,6 +300,12 @@ class CatalogView:
         if self._includes and not containing & self._includes:
             return False
         return not containing & self._excludes
+
+    def category_admitted(self, category_id: str) -> bool:
+        """Whether the selections leave the category in a storefront's tree: no applying exclude
+        selection lists it or an ancestor. Include selections do not prune the tree: they may list
+        products one by one wherever those sit, which only the products' own items say."""
+        return not self._excludes or not self._in_category(category_id) & self._excludes
 
     # --- the answer ---------------------------------------------------------------------------
 
