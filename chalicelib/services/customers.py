@@ -33,7 +33,7 @@ from chalicelib.services import entities
 from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.store import keys, repository
-from chalicelib.store.repository import Transaction
+from chalicelib.store.repository import Record, Transaction
 
 UNIT_TYPE = "customer_unit"
 ROLE_TYPE = "customer_role"
@@ -46,6 +46,11 @@ COMPANY_PAGE = 1000
 def load_company(tenant_id: str, customer_id: str) -> Company:
     """The customer's units and ``TREE`` item, read with one Query (more only past a page); 404 if unknown."""
     records = repository.query_all(keys.customer_partition(tenant_id, customer_id), page_size=COMPANY_PAGE)
+    return company_of(customer_id, records)
+
+
+def company_of(customer_id: str, records: list[Record]) -> Company:
+    """The company in the records of its partition (which may hold other items too); 404 without a tree."""
     structure = next((record for record in records if record.type == TREE_TYPE), None)
     if structure is None:
         raise NotFound("customer not found")

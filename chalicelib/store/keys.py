@@ -420,7 +420,7 @@ def attribute_usage(tenant_id: str, code: str, product_id: str) -> Key:
 
 
 def product_partition(tenant_id: str, product_id: str) -> str:
-    """A product's partition: its ``PRODUCT`` item and its media (later its rules)."""
+    """A product's partition: its ``PRODUCT`` item, its media and its ``RULES`` item."""
     return f"T#{tenant_id}#PRODUCT#{product_id}"
 
 
@@ -441,6 +441,50 @@ def selection_collection(tenant_id: str) -> str:
 
 def selection(tenant_id: str, selection_id: str) -> Key:
     return Key(selection_collection(tenant_id), selection_id)
+
+
+def product_rules(tenant_id: str, product_id: str) -> Key:
+    """A product's website- and group-level visibility rules and its selections (one item)."""
+    return Key(product_partition(tenant_id, product_id), "RULES")
+
+
+UNIT_RULE_PREFIX = "VIS#"
+SELECTION_ASSIGNMENT_PREFIX = "SEL#"
+
+
+def unit_rule(
+    tenant_id: str, customer_id: str, unit_id: str, website_id: str, subject: str, subject_id: str
+) -> Key:
+    """A unit's own visibility rule of a product (``subject`` P) or category (C) on a website, in its
+    company's partition."""
+    sort_key = f"{UNIT_RULE_PREFIX}{unit_id}#{website_id}#{subject}#{subject_id}"
+    return Key(customer_partition(tenant_id, customer_id), sort_key)
+
+
+def unit_rules_of(tenant_id: str, subject: str, subject_id: str) -> str:
+    """GSI1 partition of every unit rule of a product (P) or category (C) (sort key ``<c>#<unit>#<web>``)."""
+    owner = (
+        product_partition(tenant_id, subject_id)
+        if subject == "P"
+        else category_products(tenant_id, subject_id)
+    )
+    return f"{owner}#UNITRULES"
+
+
+def selection_products(tenant_id: str, selection_id: str) -> str:
+    """The partition listing the products a selection names directly (``P#<prd>``)."""
+    return f"{selection_collection(tenant_id)}#{selection_id}"
+
+
+def selection_product(tenant_id: str, selection_id: str, product_id: str) -> Key:
+    return Key(selection_products(tenant_id, selection_id), f"P#{product_id}")
+
+
+def selection_assignment(tenant_id: str, customer_id: str, unit_id: str, selection_id: str) -> Key:
+    """A selection assigned to a unit, in the unit's company partition (``SEL#<unit>#<sel>``)."""
+    return Key(
+        customer_partition(tenant_id, customer_id), f"{SELECTION_ASSIGNMENT_PREFIX}{unit_id}#{selection_id}"
+    )
 
 
 def products_index(tenant_id: str) -> str:
