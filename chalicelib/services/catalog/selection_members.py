@@ -36,11 +36,15 @@ def _selection_still_there(transaction: Transaction, tenant_id: str, selection: 
     )
 
 
-def _product_of(caller: Caller, selection: Selection, product_id: str) -> tuple[Product, Record | None]:
-    """The product (of the selection's organization, else 422) and its ``RULES`` item, read together."""
+def _membership(
+    caller: Caller, selection: Selection, product_id: str
+) -> tuple[Product, Record | None, Record | None]:
+    """The product (of the selection's organization, else 422), its ``RULES`` item and its membership
+    item, read in one BatchGetItem."""
     tenant_id = caller.tenant_id
     product_key, rules_key = keys.product(tenant_id, product_id), keys.product_rules(tenant_id, product_id)
-    found = repository.get_many([product_key, rules_key])
+    member_key = keys.selection_product(tenant_id, selection.id, product_id)
+    found = repository.get_many([product_key, rules_key, member_key])
     record = found.get(product_key)
     if record is None or record.type != PRODUCT_TYPE:
         raise NotFound("product not found")
@@ -49,7 +53,7 @@ def _product_of(caller: Caller, selection: Selection, product_id: str) -> tuple[
         raise Unprocessable.field(
             "path.product_id", "not a product of the selection's organization", "not_found"
         )
-    return product, found.get(rules_key)
+    return product, found.get(rules_key), found.get(member_key)
 
 
 def _membership_writes(
@@ -69,9 +73,7 @@ def _membership_writes(
 
 def add_product(caller: Caller, selection_id: str, product_id: str) -> SelectionProduct:
     selection = get_selection(caller, selection_id, Permission.CATALOG_WRITE)
-    product, rules = _product_of(caller, selection, product_id)
-    member_key = keys.selection_product(caller.tenant_id, selection_id, product_id)
-    existing = repository.get(member_key)
+    product, rules, existing = _membership(caller, selection, product_id)
     if existing is not None:
         return entities.to_model(existing, SelectionProduct)
     member = SelectionProduct.model_validate(
@@ -86,7 +88,7 @@ def add_product(caller: Caller, selection_id: str, product_id: str) -> Selection
     )
     return entities.create(
         caller,
-        key=member_key,
+        key=keys.selection_product(caller.tenant_id, selection_id, product_id),
         entity_type=SELECTION_PRODUCT_TYPE,
         entity=member,
         extra_writes=_membership_writes(caller.tenant_id, selection, product, rules, member=True),
@@ -95,14 +97,12 @@ def add_product(caller: Caller, selection_id: str, product_id: str) -> Selection
 
 def remove_product(caller: Caller, selection_id: str, product_id: str) -> None:
     selection = get_selection(caller, selection_id, Permission.CATALOG_WRITE)
-    product, rules = _product_of(caller, selection, product_id)
-    member_key = keys.selection_product(caller.tenant_id, selection_id, product_id)
-    existing = repository.get(member_key)
+    product, rules, existing = _membership(caller, selection, product_id)
     if existing is None:
         return
     entities.delete(
         caller,
-        key=member_key,
+        key=existing.key,
         entity_type=SELECTION_PRODUCT_TYPE,
         entity=entities.to_model(existing, SelectionProduct),
         extra_writes=_membership_writes(caller.tenant_id, selection, product, rules, member=False),

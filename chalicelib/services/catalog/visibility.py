@@ -281,8 +281,7 @@ def _rules_view(caller: Caller, subject: Subject, stored: dict[str, Any]) -> Vis
 # --- categories ---------------------------------------------------------------------------------------
 
 
-def _category_record(subject: Subject, found: dict[Key, Record]) -> Record:
-    record = found.get(subject.key)
+def _category_record(subject: Subject, record: Record | None) -> Record:
     if record is None or record.type != CATEGORY_TYPE:
         raise NotFound("category not found")
     return record
@@ -296,7 +295,7 @@ def set_category_rule(
     subject = _category_subject(tenant_id, organization_id, category_id)
     unit_key = _unit_key(tenant_id, "C", category_id, change)
     found = repository.get_many([subject.key, *([unit_key] if unit_key else [])])
-    record = _category_record(subject, found)
+    record = _category_record(subject, found.get(subject.key))
     if unit_key is not None:
         _set_unit_rule(caller, subject, change, unit_key, found.get(unit_key))
     else:
@@ -320,7 +319,7 @@ def set_category_rule(
 def list_category_rules(caller: Caller, organization_id: str, category_id: str) -> VisibilityRules:
     """The category's rules at every level: 2 round trips (the category; its unit rules)."""
     subject = _category_subject(caller.tenant_id, organization_id, category_id)
-    record = _category_record(subject, repository.get_many([subject.key]))
+    record = _category_record(subject, repository.get(subject.key))
     return _rules_view(caller, subject, record.data)
 
 
