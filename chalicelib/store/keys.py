@@ -38,6 +38,11 @@ category_product        T#<t>#CATEGORY#<cat_id>        P#<p>           T#<t>#CAT
 search_token            T#<t>#ORG#<org>#SEARCH#<ab>    <token>#<p>
 product_media           T#<t>#PRODUCT#<prd_id>         MEDIA#<med_id>
 selection               T#<t>#SELECTION                <sel_id>
+product_rules           T#<t>#PRODUCT#<p>              RULES
+unit_rule               T#<t>#CUST#<customer_id>       VIS#<u>#<w>#P#<p> (a product's), VIS#<u>#<w>#C#<cat> (a category's);
+                                                                       GSI1 T#<t>#PRODUCT#<p>#UNITRULES (T#<t>#CATEGORY#<cat>#UNITRULES) / <c>#<u>#<w>
+selection_unit          T#<t>#CUST#<customer_id>       SEL#<u>#<sel>
+selection_product       T#<t>#SELECTION#<sel_id>       P#<p>
 ======================  =============================  ==============  ======================================  =====================================  =================================
 
 The platform's own operators live in the reserved tenant ``platform`` (no customer tenant may take
@@ -124,6 +129,25 @@ Access patterns
 67  a selection's categories are its           PK=T#<t>#ORG#<org>#CATEGORY, SK=<cat_id>,          services.catalog.selections (create/update)
     organization's (referential check)          condition check
 68  a selection's customer groups exist         PK=T#<t>#CGROUP, SK=<group_id>, condition check    services.catalog.selections (create/update)
+70  a product's rules and selections           BatchGet T#<t>#PRODUCT#<p>/PRODUCT and /RULES;     services.catalog.visibility.set/list_product_rules,
+                                                put RULES conditional on the version read          selection_members.add/remove_product
+71  a category's rules (website, group)         update T#<t>#ORG#<org>#CATEGORY/<cat> SET          services.catalog.visibility.set_category_rule
+                                                data.websites, ADD data.rules_revision, condition
+                                                rules_revision as read (version untouched) + 55
+72  set / remove a unit's rule                  put / delete T#<t>#CUST#<c>/VIS#<u>#<w>#P#<p>      services.catalog.visibility (unit level)
+                                                (or #C#<cat>); condition checks: the subject, the
+                                                website in its organization, customer and unit
+73  every unit rule of a product or category    GSI1 PK=T#<t>#PRODUCT#<p>#UNITRULES or             services.catalog.visibility.list_*_rules
+                                                T#<t>#CATEGORY#<cat>#UNITRULES
+74  a rule's website and group exist            condition check T#<t>#WEBSITE/<w> (organization),  services.catalog.visibility (every change)
+                                                T#<t>#CGROUP/<g>
+75  the products a selection names              PK=T#<t>#SELECTION#<sel> (P#<p>); written with     services.catalog.selection_members
+                                                the product's RULES item (70)                      .add/remove/list_products
+76  assign a selection to a unit                put / delete T#<t>#CUST#<c>/SEL#<u>#<sel>;         services.catalog.selection_members.assign/unassign_unit
+                                                condition checks: the unit, the selection
+77  why visible: everything one product needs   BatchGet product, RULES, website; the company      services.catalog.visibility.explain_product
+    for one unit                                partition (17: units, VIS# and SEL# items); the
+                                                category tree (50); the selections (66)
 ==  ==========================================  =================================================  =============================================
 
 A product's media items share the product's partition (``MEDIA#`` sorts before ``PRODUCT``), so
@@ -190,6 +214,19 @@ advances the tenant item's ``catalog_generation`` (69), which the principal's Ba
 anyway: a warm function's cached selections and category tree are valid while it is unchanged. The
 update also advances the tenant item's version, so a tenant change made from an earlier read fails
 (412) rather than writing an old generation back.
+
+Visibility rules write only the rule that changed. A product's website- and group-level rules and the
+selections naming it are its ``RULES`` item (70), which a storefront page reads with one BatchGetItem
+of the page's products; a category's are the ``websites`` field of its item, updated in place (71:
+its version stays, so a client's ``If-Match`` still holds, while ``rules_revision`` counts the changes
+and a category rewrite is conditional on the revision it read, so it never undoes one) together with
+the catalog generation (55), since warm functions cache the tree. A unit's own rule of a product or
+category and a selection's assignment to a unit are items of the company partition (72, 76), which
+the customer user's principal reads anyway (17): an exception for one customer costs no round trip
+and touches nobody else's data; GSI1 on the rule items lists every unit rule of a product or
+category for the admin (73). A selection's products are named from both sides in one transaction:
+the product's ``RULES`` item (what the storefront reads) and ``P#<p>`` in the selection's own
+partition (75, what the admin lists).
 
 Customer users are keyed by the email their tokens carry, so pattern 3 finds staff and customer users
 in one BatchGetItem; a customer user's principal adds pattern 17 (the company tree): two round trips
