@@ -280,3 +280,120 @@ def test_an_explanation_for_an_unknown_unit_is_refused(api: Api, world: World) -
 
     # then
     assert error_locs(reply) == ["query.unit_id"]
+
+
+def category_rules(world: World, organization: str) -> str:
+    return f"/v1/admin/organizations/{organization}/categories/{world.category}/visibility"
+
+
+def organization_of(api: Api, world: World) -> str:
+    return str(
+        api.call("GET", f"/v1/admin/products/{world.product}", token=world.token).body["organization_id"]
+    )
+
+
+def test_a_category_rule_keeps_the_category_version_and_advances_the_catalog_generation(
+    api: Api, world: World, table: Table
+) -> None:
+    # given
+    organization = organization_of(api, world)
+    category = f"/v1/admin/organizations/{organization}/categories/{world.category}"
+    version = api.call("GET", category, token=world.token).body["version"]
+    generation = table.get("T#acme#TENANT", "TENANT")["data"].get("catalog_generation", 0)  # type: ignore[index]
+
+    # when
+    body = {"website_id": world.website, "level": "all", "visibility": "hidden"}
+    reply = api.call("PUT", category_rules(world, organization), token=world.token, body=body)
+
+    # then
+    assert reply.status == 200, reply.body
+    assert reply.body["websites"] == {world.website: {"all": "hidden", "groups": {}}}
+    after = api.call("GET", category, token=world.token).body
+    assert (after["version"], after["websites"][world.website]["all"]) == (version, "hidden")
+    tenant = table.get("T#acme#TENANT", "TENANT")
+    assert tenant is not None
+    assert tenant["data"]["catalog_generation"] == generation + 1
+
+
+def test_a_category_change_keeps_its_rules(api: Api, world: World) -> None:
+    # given a rule set after the category was read
+    organization = organization_of(api, world)
+    category = f"/v1/admin/organizations/{organization}/categories/{world.category}"
+    version = api.call("GET", category, token=world.token).body["version"]
+    body = {"website_id": world.website, "level": "all", "visibility": "hidden"}
+    api.call("PUT", category_rules(world, organization), token=world.token, body=body)
+
+    # when
+    reply = api.call(
+        "PATCH",
+        category,
+        token=world.token,
+        body={"name": {"en": "Renamed"}},
+        headers={"If-Match": f'"{version}"'},
+    )
+
+    # then
+    assert reply.status == 200, reply.body
+    assert reply.body["websites"][world.website]["all"] == "hidden"
+
+
+def test_the_primary_category_decides_without_a_rule_of_the_product(api: Api, world: World) -> None:
+    # given
+    organization = organization_of(api, world)
+    body = {
+        "website_id": world.website,
+        "level": "group",
+        "customer_group_id": world.group,
+        "visibility": "hidden",
+    }
+    api.call("PUT", category_rules(world, organization), token=world.token, body=body)
+
+    # when
+    explanation = explain(api, world)
+
+    # then
+    last = explanation["levels"][-1]
+    assert (last["subject_id"], last["level"], last["rule"]) == (world.category, "group", "hidden")
+    assert explanation["shown"] is False
+
+
+def test_a_unit_rule_of_the_category_is_listed_and_decides_for_the_unit(api: Api, world: World) -> None:
+    # given
+    organization = organization_of(api, world)
+    body = {
+        "website_id": world.website,
+        "level": "unit",
+        "customer_id": world.customer,
+        "unit_id": world.division,
+        "visibility": "hidden",
+    }
+
+    # when
+    reply = api.call("PUT", category_rules(world, organization), token=world.token, body=body)
+
+    # then
+    assert [rule["unit_id"] for rule in reply.body["units"]] == [world.division]
+    last = explain(api, world)["levels"][-1]
+    assert (last["subject_id"], last["at"], last["rule"]) == (world.category, world.division, "hidden")
+
+
+def test_a_product_rule_comes_before_its_category_rule(api: Api, world: World) -> None:
+    # given
+    organization = organization_of(api, world)
+    body = {
+        "website_id": world.website,
+        "level": "unit",
+        "customer_id": world.customer,
+        "unit_id": world.plant,
+    }
+    api.call(
+        "PUT", category_rules(world, organization), token=world.token, body={**body, "visibility": "hidden"}
+    )
+    put_rule(api, world, "all", "visible")
+
+    # when
+    explanation = explain(api, world)
+
+    # then
+    assert decided_by(explanation) == ("website", world.website, "visible")
+    assert explanation["shown"] is True
