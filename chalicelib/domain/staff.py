@@ -221,9 +221,12 @@ class StaffAccess:
             in_organization = reach.organizations is None or (
                 target.organization_id != ANY and target.organization_id in reach.organizations
             )
-            # A record also about one customer (a unit's catalog rule, say): a grant limited to assigned
-            # customers reaches it only for theirs.
-            about_customer = target.customer_id not in (None, ANY)
+            # An organization's record about one customer (a unit's catalog rule, say): a grant limited
+            # to assigned customers reaches it only for theirs.
+            about_customer = target.organization_id not in (None, ANY) and target.customer_id not in (
+                None,
+                ANY,
+            )
             return in_organization and not (
                 about_customer
                 and reach.assigned_customers_only
