@@ -20,6 +20,7 @@ from chalicelib.api.admin import (
     selections,
     staff,
     tenant,
+    visibility,
     websites,
 )
 from chalicelib.api.storefront import catalog, company
@@ -40,6 +41,7 @@ for module in (
     staff,
     attributes,
     products,
+    visibility,
     company,
     catalog,
     audit,

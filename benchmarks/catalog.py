@@ -194,10 +194,10 @@ class StoreCatalog:
 
 
 def product_rules(product_id: str) -> Any:
-    """The design's ``RULES`` item of a product (its key template comes with the rules API)."""
+    """A product's ``RULES`` item (its website- and group-level rules and selections)."""
     from chalicelib.store import keys
 
-    return keys.Key(keys.product_partition(TENANT, product_id), "RULES")
+    return keys.product_rules(TENANT, product_id)
 
 
 def category_data(category_id: str) -> dict[str, Any]:

@@ -244,8 +244,10 @@ def _respond(
         raw = request.raw_body or b""
         raw_body = raw.encode() if isinstance(raw, str) else raw
         check_path(params)
-        query = _parse_query(spec, request)
         principal = _principal(spec, request, params)
+        # after the caller is known, as the body: a caller who may not call the route learns nothing
+        # of its required query parameters
+        query = _parse_query(spec, request)
         document = _read_json(spec, raw_body, request.headers.get("content-type", ""))
         route_request = RouteRequest(
             spec=spec,

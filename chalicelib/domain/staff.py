@@ -218,8 +218,19 @@ class StaffAccess:
         if bound is Bound.TENANT:
             return reach.unlimited
         if bound is Bound.ORGANIZATION:
-            return reach.organizations is None or (
+            in_organization = reach.organizations is None or (
                 target.organization_id != ANY and target.organization_id in reach.organizations
+            )
+            # An organization's record about one customer (a unit's catalog rule, say): a grant limited
+            # to assigned customers reaches it only for theirs.
+            about_customer = target.organization_id not in (None, ANY) and target.customer_id not in (
+                None,
+                ANY,
+            )
+            return in_organization and not (
+                about_customer
+                and reach.assigned_customers_only
+                and target.customer_id not in self.assigned_customers
             )
         if bound is Bound.CUSTOMER:
             return not reach.assigned_customers_only or (

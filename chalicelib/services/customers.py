@@ -47,6 +47,11 @@ COMPANY_PAGE = 1000
 def load_company(tenant_id: str, customer_id: str) -> Company:
     """The customer's units and ``TREE`` item, read with one Query (more only past a page); 404 if unknown."""
     records = repository.query_all(keys.customer_partition(tenant_id, customer_id), page_size=COMPANY_PAGE)
+    return company_of(customer_id, records)
+
+
+def company_of(customer_id: str, records: list[Record]) -> Company:
+    """The company in the records of its partition (which may hold other items too); 404 without a tree."""
     structure = next((record for record in records if record.type == TREE_TYPE), None)
     if structure is None:
         raise NotFound("customer not found")
@@ -66,10 +71,12 @@ def _catalog_rules(records: list[Record]) -> CompanyRules:
     visibility: dict[str, dict[str, dict[str, Rule]]] = {}
     selections: dict[str, set[str]] = {}
     for record in records:
-        if record.key.sk.startswith(keys.UNIT_VISIBILITY_PREFIX):
+        if record.key.sk.startswith(keys.UNIT_RULE_PREFIX):
             unit_id, website_id, subject_id = keys.UnitVisibilityKey.of(record.key.sk)
-            visibility.setdefault(website_id, {}).setdefault(subject_id, {})[unit_id] = record.data["rule"]
-        elif record.key.sk.startswith(keys.UNIT_SELECTION_PREFIX):
+            visibility.setdefault(website_id, {}).setdefault(subject_id, {})[unit_id] = record.data[
+                "visibility"
+            ]
+        elif record.key.sk.startswith(keys.SELECTION_ASSIGNMENT_PREFIX):
             unit_id, selection_id = keys.UnitSelectionKey.of(record.key.sk)
             selections.setdefault(selection_id, set()).add(unit_id)
     return CompanyRules(visibility, {selection: frozenset(units) for selection, units in selections.items()})

@@ -38,9 +38,11 @@ category_product        T#<t>#CATEGORY#<cat_id>        P#<p>           T#<t>#CAT
 search_token            T#<t>#ORG#<org>#SEARCH#<ab>    <token>#<p>
 product_media           T#<t>#PRODUCT#<prd_id>         MEDIA#<med_id>
 selection               T#<t>#SELECTION                <sel_id>
-product_rules           T#<t>#PRODUCT#<prd_id>         RULES           (the rules branch writes them; the storefront reads them)
-unit_visibility_rule    T#<t>#CUST#<customer_id>       VIS#<unit>#<web>#P|C#<prd|cat>  (data: rule visible|hidden)
-unit_selection          T#<t>#CUST#<customer_id>       SEL#<unit>#<sel>
+product_rules           T#<t>#PRODUCT#<p>              RULES
+unit_rule               T#<t>#CUST#<customer_id>       VIS#<u>#<w>#P#<p> (a product's), VIS#<u>#<w>#C#<cat> (a category's);
+                                                                       GSI1 T#<t>#PRODUCT#<p>#UNITRULES (T#<t>#CATEGORY#<cat>#UNITRULES) / <c>#<u>#<w>
+selection_unit          T#<t>#CUST#<customer_id>       SEL#<u>#<sel>
+selection_product       T#<t>#SELECTION#<sel_id>       P#<p>
 ======================  =============================  ==============  ======================================  =====================================  =================================
 
 The platform's own operators live in the reserved tenant ``platform`` (no customer tenant may take
@@ -127,6 +129,25 @@ Access patterns
 67  a selection's categories are its           PK=T#<t>#ORG#<org>#CATEGORY, SK=<cat_id>,          services.catalog.selections (create/update)
     organization's (referential check)          condition check
 68  a selection's customer groups exist         PK=T#<t>#CGROUP, SK=<group_id>, condition check    services.catalog.selections (create/update)
+70  a product's rules and selections           BatchGet T#<t>#PRODUCT#<p>/PRODUCT and /RULES;     services.catalog.visibility.set/list_product_rules,
+                                                put RULES conditional on the version read          selection_members.add/remove_product
+71  a category's rules (website, group)         update T#<t>#ORG#<org>#CATEGORY/<cat> SET          services.catalog.visibility.set_category_rule
+                                                data.websites, ADD data.rules_revision, condition
+                                                rules_revision as read (version untouched) + 55
+72  set / remove a unit's rule                  put / delete T#<t>#CUST#<c>/VIS#<u>#<w>#P#<p>      services.catalog.visibility (unit level)
+                                                (or #C#<cat>); condition checks: the subject, the
+                                                website in its organization, customer and unit
+73  every unit rule of a product or category    GSI1 PK=T#<t>#PRODUCT#<p>#UNITRULES or             services.catalog.visibility.list_*_rules
+                                                T#<t>#CATEGORY#<cat>#UNITRULES
+74  a rule's website and group exist            condition check T#<t>#WEBSITE/<w> (organization),  services.catalog.visibility (every change)
+                                                T#<t>#CGROUP/<g>
+75  the products a selection names              PK=T#<t>#SELECTION#<sel> (P#<p>); written with     services.catalog.selection_members
+                                                the product's RULES item (70)                      .add/remove/list_products
+76  assign a selection to a unit                put / delete T#<t>#CUST#<c>/SEL#<u>#<sel>;         services.catalog.selection_members.assign/unassign_unit
+                                                condition checks: the unit, the selection
+77  why visible: everything one product needs   BatchGet product, RULES, website; the company      services.catalog.visibility.explain_product
+    for one unit                                partition (17: units, VIS# and SEL# items); the
+                                                category tree (50); the selections (66)
 80  the storefront's website (cold only)        GetItem HOST#<host>/HOST; BatchGet T#<t>#WEBSITE/   services.catalog.storefront.shop_for
                                                 <web>, T#<t>#TENANT; GetItem the organization
 81  the shop's category tree with rules and     PK=T#<t>#ORG#<org>#CATEGORY; PK=T#<t>#SELECTION    services.catalog.storefront.shop_for
@@ -208,6 +229,19 @@ advances the tenant item's ``catalog_generation`` (69), which the principal's Ba
 anyway: a warm function's cached selections and category tree are valid while it is unchanged. The
 update also advances the tenant item's version, so a tenant change made from an earlier read fails
 (412) rather than writing an old generation back.
+
+Visibility rules write only the rule that changed. A product's website- and group-level rules and the
+selections naming it are its ``RULES`` item (70), which a storefront page reads with one BatchGetItem
+of the page's products; a category's are the ``websites`` field of its item, updated in place (71:
+its version stays, so a client's ``If-Match`` still holds, while ``rules_revision`` counts the changes
+and a category rewrite is conditional on the revision it read, so it never undoes one) together with
+the catalog generation (55), since warm functions cache the tree. A unit's own rule of a product or
+category and a selection's assignment to a unit are items of the company partition (72, 76), which
+the customer user's principal reads anyway (17): an exception for one customer costs no round trip
+and touches nobody else's data; GSI1 on the rule items lists every unit rule of a product or
+category for the admin (73). A selection's products are named from both sides in one transaction:
+the product's ``RULES`` item (what the storefront reads) and ``P#<p>`` in the selection's own
+partition (75, what the admin lists).
 
 The storefront (patterns 80-87) reads a website's catalog as a ``Shop`` kept per warm function and
 hostname (bounded), built at the tenant's ``catalog_generation``: a signed-in request's principal
@@ -447,7 +481,7 @@ def attribute_usage(tenant_id: str, code: str, product_id: str) -> Key:
 
 
 def product_partition(tenant_id: str, product_id: str) -> str:
-    """A product's partition: its ``PRODUCT`` item and its media (later its rules)."""
+    """A product's partition: its ``PRODUCT`` item, its media and its ``RULES`` item."""
     return f"T#{tenant_id}#PRODUCT#{product_id}"
 
 
@@ -468,6 +502,53 @@ def selection_collection(tenant_id: str) -> str:
 
 def selection(tenant_id: str, selection_id: str) -> Key:
     return Key(selection_collection(tenant_id), selection_id)
+
+
+PRODUCT_RULES = "RULES"  # a product's website and group rules and its selections (sorts after PRODUCT)
+
+
+def product_rules(tenant_id: str, product_id: str) -> Key:
+    """A product's website- and group-level visibility rules and its selections (one item)."""
+    return Key(product_partition(tenant_id, product_id), PRODUCT_RULES)
+
+
+UNIT_RULE_PREFIX = "VIS#"
+SELECTION_ASSIGNMENT_PREFIX = "SEL#"
+
+
+def unit_rule(
+    tenant_id: str, customer_id: str, unit_id: str, website_id: str, subject: str, subject_id: str
+) -> Key:
+    """A unit's own visibility rule of a product (``subject`` P) or category (C) on a website, in its
+    company's partition."""
+    sort_key = f"{UNIT_RULE_PREFIX}{unit_id}#{website_id}#{subject}#{subject_id}"
+    return Key(customer_partition(tenant_id, customer_id), sort_key)
+
+
+def unit_rules_of(tenant_id: str, subject: str, subject_id: str) -> str:
+    """GSI1 partition of every unit rule of a product (P) or category (C) (sort key ``<c>#<unit>#<web>``)."""
+    owner = (
+        product_partition(tenant_id, subject_id)
+        if subject == "P"
+        else category_products(tenant_id, subject_id)
+    )
+    return f"{owner}#UNITRULES"
+
+
+def selection_products(tenant_id: str, selection_id: str) -> str:
+    """The partition listing the products a selection names directly (``P#<prd>``)."""
+    return f"{selection_collection(tenant_id)}#{selection_id}"
+
+
+def selection_product(tenant_id: str, selection_id: str, product_id: str) -> Key:
+    return Key(selection_products(tenant_id, selection_id), f"P#{product_id}")
+
+
+def selection_assignment(tenant_id: str, customer_id: str, unit_id: str, selection_id: str) -> Key:
+    """A selection assigned to a unit, in the unit's company partition (``SEL#<unit>#<sel>``)."""
+    return Key(
+        customer_partition(tenant_id, customer_id), f"{SELECTION_ASSIGNMENT_PREFIX}{unit_id}#{selection_id}"
+    )
 
 
 def products_index(tenant_id: str) -> str:
@@ -510,35 +591,9 @@ def search_token(tenant_id: str, organization_id: str, token: str, product_id: s
     return Key(f"T#{tenant_id}#ORG#{organization_id}#SEARCH#{token[:2]}", f"{token}#{product_id}")
 
 
-PRODUCT_RULES = "RULES"  # a product's website and group rules and its selections (sorts after PRODUCT)
-
-
-def product_rules(tenant_id: str, product_id: str) -> Key:
-    return Key(product_partition(tenant_id, product_id), PRODUCT_RULES)
-
-
 def search_partition(tenant_id: str, organization_id: str, prefix: str) -> str:
     """The search tokens of an organization that start with the two characters ``prefix`` starts with."""
     return search_token(tenant_id, organization_id, prefix, "").pk
-
-
-UNIT_VISIBILITY_PREFIX = "VIS#"
-UNIT_SELECTION_PREFIX = "SEL#"
-
-
-def unit_visibility(tenant_id: str, customer_id: str, unit_id: str, website_id: str, subject_id: str) -> Key:
-    """A unit's own rule for a product (``prd_``) or a category (``cat_``) on one website, in its
-    company's partition (read with the company tree: pattern 17)."""
-    kind = "P" if subject_id.startswith("prd_") else "C"
-    return Key(
-        customer_partition(tenant_id, customer_id),
-        f"{UNIT_VISIBILITY_PREFIX}{unit_id}#{website_id}#{kind}#{subject_id}",
-    )
-
-
-def unit_selection(tenant_id: str, customer_id: str, unit_id: str, selection_id: str) -> Key:
-    """A selection assigned to a unit (and so to the units below it), in its company's partition."""
-    return Key(customer_partition(tenant_id, customer_id), f"{UNIT_SELECTION_PREFIX}{unit_id}#{selection_id}")
 
 
 class UnitVisibilityKey(NamedTuple):

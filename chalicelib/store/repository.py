@@ -277,6 +277,29 @@ class Transaction:
             )
         )
 
+    def set_fields(
+        self, key: Key, values: dict[str, Any], *, revision: str, expected_revision: int, on_failure: Problem
+    ) -> None:
+        """Set fields of an existing item's ``data`` and add 1 to its ``data.<revision>``, if that is still
+        ``expected_revision`` (0: also when it has none yet).
+
+        An update like :meth:`increment`: the item's ``version`` stays, so a client's ``If-Match`` of the
+        item still holds; a rewrite of the item names ``revision`` in its ``counters`` (:meth:`replace`),
+        so it never undoes these fields, and two such updates from one read cannot both succeed.
+        """
+        read = Item.data[revision] == expected_revision
+        unchanged = (Item.data[revision].does_not_exist() | read) if expected_revision == 0 else read
+        actions = [Item.data[name].set(value) for name, value in values.items()]
+        self.writes.append(
+            _Write(
+                Item(key.pk, key.sk),
+                "update",
+                Item.PK.exists() & unchanged,
+                on_failure,
+                actions=[*actions, Item.data[revision].add(1)],
+            )
+        )
+
     def require_absent(self, key: Key, *, on_failure: Problem) -> None:
         """Guard: no item may exist at ``key`` (a condition check, nothing written there)."""
         self.writes.append(

@@ -917,32 +917,39 @@ def _fresh_storefront_shops() -> Iterator[None]:
 
 
 @pytest.fixture
-def write_catalog_rule() -> Callable[..., None]:
-    """Write a catalog rule through the store in the team design's shape (until the rules API lands):
-    ``unit`` (a company's unit rule: ``customer``, ``unit``, ``website``, ``subject``, ``rule``),
-    ``product`` (a product's RULES item: ``product``, ``data``) or ``category`` (``organization``,
-    ``category``, ``data``: the category item's ``rules``). Category rules count a catalog change."""
-    from chalicelib.services.tenants import count_catalog_change
-    from chalicelib.store import keys, repository
+def set_catalog_rule(api: Api) -> Callable[..., None]:
+    """Set a catalog rule through the admin API, as a tenant's administrator (``token``): ``unit`` (a
+    unit's rule of a product: ``customer``, ``unit``, ``website``, ``product``, ``visibility``),
+    ``group category`` (a customer group's rule of a category: ``organization``, ``category``,
+    ``website``, ``group``, ``visibility``), ``selection product`` (``selection``, ``product``) or
+    ``selection unit`` (``selection``, ``customer``, ``unit``)."""
 
-    def write(tenant_id: str, kind: str, **fields: Any) -> None:
-        transaction = repository.Transaction()
+    def put(token: str, kind: str, **fields: Any) -> None:
         if kind == "unit":
-            key = keys.unit_visibility(
-                tenant_id, fields["customer"], fields["unit"], fields["website"], fields["subject"]
+            path = f"/v1/admin/products/{fields['product']}/visibility"
+            body: dict[str, Any] | None = {
+                "website_id": fields["website"],
+                "level": "unit",
+                "customer_id": fields["customer"],
+                "unit_id": fields["unit"],
+                "visibility": fields["visibility"],
+            }
+        elif kind == "group category":
+            path = (
+                f"/v1/admin/organizations/{fields['organization']}/categories/{fields['category']}/visibility"
             )
-            transaction.put(key, "unit_visibility_rule", {"rule": fields["rule"]})
-        elif kind == "selection":
-            key = keys.unit_selection(tenant_id, fields["customer"], fields["unit"], fields["selection"])
-            transaction.put(key, "unit_selection", {})
-        elif kind == "product":
-            transaction.put(keys.product_rules(tenant_id, fields["product"]), "product_rules", fields["data"])
+            body = {
+                "website_id": fields["website"],
+                "level": "group",
+                "customer_group_id": fields["group"],
+                "visibility": fields["visibility"],
+            }
+        elif kind == "selection product":
+            path, body = f"/v1/admin/selections/{fields['selection']}/products/{fields['product']}", None
         else:
-            key = keys.category(tenant_id, fields["organization"], fields["category"])
-            record = repository.get(key)
-            assert record is not None
-            transaction.put(key, record.type, {**record.data, "rules": fields["data"]})
-            count_catalog_change(transaction, tenant_id)
-        transaction.commit()
+            selection, customer, unit = fields["selection"], fields["customer"], fields["unit"]
+            path, body = f"/v1/admin/selections/{selection}/units/{customer}/{unit}", None
+        reply = api.call("PUT", path, token=token, body=body)
+        assert reply.status in (200, 201), reply.body
 
-    return write
+    return put

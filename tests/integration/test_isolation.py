@@ -77,6 +77,16 @@ CHANGE_BODIES: dict[str, dict[str, Any]] = {
     "PATCH /v1/admin/roles/{role_id}": {"permissions": ["audit.read"], "version": 1},
     "POST /v1/admin/roles/{role_id}/copies": {"name": "Stolen"},
     "PATCH /v1/admin/selections/{selection_id}": {"name": "Hijacked", "category_ids": [], "version": 1},
+    "PUT /v1/admin/products/{product_id}/visibility": {
+        "website_id": "{website_id}",
+        "level": "all",
+        "visibility": "hidden",
+    },
+    "PUT /v1/admin/organizations/{organization_id}/categories/{category_id}/visibility": {
+        "website_id": "{website_id}",
+        "level": "all",
+        "visibility": "hidden",
+    },
     "POST /v1/admin/products/{product_id}/media": MEDIA,
     "PATCH /v1/admin/products/{product_id}/media/{media_id}": {"title": {"en": "Hijacked"}, "version": 1},
     "PATCH /v1/admin/attributes/{attribute_code}": {"label": {"en": "Hijacked"}, "version": 1},
@@ -90,6 +100,12 @@ CHANGE_BODIES: dict[str, dict[str, Any]] = {
         "parent_id": None,
         "version": 1,
     },
+}
+# The query an item route needs besides its path (acme's ids filled in).
+ITEM_QUERIES = {
+    "GET /v1/admin/products/{product_id}/visibility/explanation": (
+        "?website_id={website_id}&customer_id={customer_id}&unit_id={unit_id}"
+    ),
 }
 # How each create route could reach another tenant's objects: a body referring to them and the field
 # that refers (None: it cannot).
@@ -343,11 +359,14 @@ def test_another_tenants_object_is_404_and_stays_unchanged(
     before = _snapshot(api, acme)
     items_before = table.items()
     path = spec.path.format(**{name: acme.ids[name] for name in _path_parameters(spec)})
+    path += ITEM_QUERIES.get(spec.name, "").format(**acme.ids)
+    body = {
+        name: value.format(**acme.ids) if isinstance(value, str) else value
+        for name, value in CHANGE_BODIES.get(spec.name, {}).items()
+    }
 
     # when nordic's admin calls the route with acme's ids (with the right version, as a thief would)
-    reply = api.call(
-        spec.method, path, token=nordic, body=CHANGE_BODIES.get(spec.name), headers={"If-Match": '"1"'}
-    )
+    reply = api.call(spec.method, path, token=nordic, body=body or None, headers={"If-Match": '"1"'})
 
     # then
     assert_problem(reply, 404)

@@ -820,6 +820,98 @@ MATRIX |= {
     "POST /v1/admin/products/{product_id}/media/{media_id}/completion": CATALOG_WRITE_ROW,
     "DELETE /v1/admin/products/{product_id}/media/{media_id}": CATALOG_WRITE_ROW,
 }
+
+
+# --- visibility rules, selections' members and "why visible" (the product's, category's or selection's
+# organization; a unit's: also the customer, as a sales representative's grant reaches only theirs) ---
+def _rule(world: World, position: str) -> dict[str, Any]:
+    return {"website_id": world.records["website"][position], "level": "all", "visibility": "hidden"}
+
+
+def _product_rules(method: str) -> Request:
+    def call(world: World, position: str) -> Call:
+        product = world.records["product"][position]
+        body = _rule(world, position) if method == "PUT" else None
+        return Call(method, f"{ADMIN}/products/{product}/visibility", product, body)
+
+    return call
+
+
+def _category_rules(method: str) -> Request:
+    def call(world: World, position: str) -> Call:
+        organization, category = world.records["organization"][position], world.records["category"][position]
+        path = f"{ADMIN}/organizations/{organization}/categories/{category}/visibility"
+        return Call(method, path, organization, _rule(world, position) if method == "PUT" else None)
+
+    return call
+
+
+def _explanation(world: World, position: str) -> Call:
+    """Why the product at the position is shown to the unit of the customer at the position."""
+    records = world.records
+    product = records["product"][position]
+    query = (
+        f"website_id={records['website'][position]}&customer_id={records['customer'][position]}"
+        f"&unit_id={records['unit'][position]}"
+    )
+    return Call("GET", f"{ADMIN}/products/{product}/visibility/explanation?{query}", product)
+
+
+def _selection_member(method: str, member: str) -> Request:
+    """The product at the position in (or the unit at the position assigned to) the selection there."""
+
+    def call(world: World, position: str) -> Call:
+        records = world.records
+        selection = records["selection"][position]
+        path = f"{ADMIN}/selections/{selection}"
+        if member == "products":
+            path += "/products" if method == "GET" else f"/products/{records['product'][position]}"
+        else:
+            path += f"/units/{records['customer'][position]}/{records['unit'][position]}"
+        return Call(method, path, selection)
+
+    return call
+
+
+RECORD_REQUESTS |= {
+    "GET /v1/admin/products/{product_id}/visibility": _product_rules("GET"),
+    "PUT /v1/admin/products/{product_id}/visibility": _product_rules("PUT"),
+    "GET /v1/admin/products/{product_id}/visibility/explanation": _explanation,
+    "GET /v1/admin/organizations/{organization_id}/categories/{category_id}/visibility": _category_rules(
+        "GET"
+    ),
+    "PUT /v1/admin/organizations/{organization_id}/categories/{category_id}/visibility": _category_rules(
+        "PUT"
+    ),
+    "GET /v1/admin/selections/{selection_id}/products": _selection_member("GET", "products"),
+    "PUT /v1/admin/selections/{selection_id}/products/{product_id}": _selection_member("PUT", "products"),
+    "DELETE /v1/admin/selections/{selection_id}/products/{product_id}": _selection_member(
+        "DELETE", "products"
+    ),
+    "PUT /v1/admin/selections/{selection_id}/units/{customer_id}/{unit_id}": _selection_member(
+        "PUT", "units"
+    ),
+    "DELETE /v1/admin/selections/{selection_id}/units/{customer_id}/{unit_id}": _selection_member(
+        "DELETE", "units"
+    ),
+}
+MATRIX |= {
+    "GET /v1/admin/products/{product_id}/visibility": CATALOG_READ_ROW,
+    "PUT /v1/admin/products/{product_id}/visibility": CATALOG_WRITE_ROW,
+    # a sales representative: only for the customers assigned to them
+    "GET /v1/admin/products/{product_id}/visibility/explanation": row(
+        ta="AAH", oa="AHH", sr="AHH", cm="AAH", pm="AAH", ce="AAH"
+    ),
+    "GET /v1/admin/organizations/{organization_id}/categories/{category_id}/visibility": CATALOG_READ_ROW,
+    "PUT /v1/admin/organizations/{organization_id}/categories/{category_id}/visibility": CATALOG_WRITE_ROW,
+    "GET /v1/admin/selections/{selection_id}/products": CATALOG_READ_ROW,
+    "PUT /v1/admin/selections/{selection_id}/products/{product_id}": CATALOG_WRITE_ROW,
+    "DELETE /v1/admin/selections/{selection_id}/products/{product_id}": CATALOG_WRITE_ROW,
+    "PUT /v1/admin/selections/{selection_id}/units/{customer_id}/{unit_id}": CATALOG_WRITE_ROW,
+    "DELETE /v1/admin/selections/{selection_id}/units/{customer_id}/{unit_id}": CATALOG_WRITE_ROW,
+}
+
+
 STATUS = {"F": 403, "H": 404, "U": 422, "C": 409}
 
 

@@ -1,5 +1,5 @@
 """The storefront catalog: which website, and what Bob (Plant Lyon), Olga (Plant Ohio) and Ina (another
-company) see there once rules differ. Rules are written through the store (``write_catalog_rule``)."""
+company) see there once rules differ. Rules are set through the admin API (``set_catalog_rule``)."""
 
 from __future__ import annotations
 
@@ -90,24 +90,24 @@ def _listed(api: Api, shop: Shop, who: str) -> list[str]:
     return [item["sku"] for item in body["items"]]
 
 
-def _hide_bolt_for_lyon(shop: Shop, write_catalog_rule: Callable[..., None]) -> None:
-    write_catalog_rule(
-        "acme",
+def _hide_bolt_for_lyon(shop: Shop, set_catalog_rule: Callable[..., None]) -> None:
+    set_catalog_rule(
+        shop.admin,
         "unit",
         customer=shop.globex.ids["company"],
         unit=shop.globex.ids["lyon"],
         website=shop.website,
-        subject=shop.products["HB-100"],
-        rule="hidden",
+        product=shop.products["HB-100"],
+        visibility="hidden",
     )
 
 
 def test_a_product_hidden_for_a_unit_leaves_its_listing_at_once(
-    api: Api, shop: Shop, write_catalog_rule: Callable[..., None]
+    api: Api, shop: Shop, set_catalog_rule: Callable[..., None]
 ) -> None:
     # given Bob has seen the category (the shop is cached), then the bolt is hidden for Plant Lyon
     assert _listed(api, shop, "bob") == ["HB-100", "HN-200"]
-    _hide_bolt_for_lyon(shop, write_catalog_rule)
+    _hide_bolt_for_lyon(shop, set_catalog_rule)
 
     # when each buyer lists the category
     listed = {who: _listed(api, shop, who) for who in ("bob", "olga", "ina")}
@@ -117,10 +117,10 @@ def test_a_product_hidden_for_a_unit_leaves_its_listing_at_once(
 
 
 def test_a_hidden_product_is_not_found_in_search_lookup_or_detail(
-    api: Api, shop: Shop, write_catalog_rule: Callable[..., None]
+    api: Api, shop: Shop, set_catalog_rule: Callable[..., None]
 ) -> None:
     # given the bolt is hidden for Plant Lyon
-    _hide_bolt_for_lyon(shop, write_catalog_rule)
+    _hide_bolt_for_lyon(shop, set_catalog_rule)
 
     # when Bob and Olga search, look up SKUs and open the bolt
     searched = {
@@ -154,7 +154,7 @@ def test_a_hidden_product_is_not_found_in_search_lookup_or_detail(
 def test_a_category_hidden_for_a_group_leaves_the_tree_of_its_units_only(
     api: Api,
     shop: Shop,
-    write_catalog_rule: Callable[..., None],
+    set_catalog_rule: Callable[..., None],
     make_customer_group: Callable[..., dict[str, Any]],
 ) -> None:
     # given Initech's company is in a group for which the category is hidden on this website
@@ -167,12 +167,14 @@ def test_a_category_hidden_for_a_group_leaves_the_tree_of_its_units_only(
         headers={"If-Match": "*"},
     )
     assert reply.status == 200, reply.body
-    write_catalog_rule(
-        "acme",
-        "category",
+    set_catalog_rule(
+        shop.admin,
+        "group category",
         organization=shop.organization,
         category=shop.root,
-        data={"websites": {shop.website: {"groups": {group: "hidden"}}}},
+        website=shop.website,
+        group=group,
+        visibility="hidden",
     )
 
     # when Bob and Ina read the tree
@@ -192,15 +194,15 @@ def test_a_category_hidden_for_a_group_leaves_the_tree_of_its_units_only(
 def test_an_include_selection_of_a_unit_narrows_its_catalog(
     api: Api,
     shop: Shop,
-    write_catalog_rule: Callable[..., None],
+    set_catalog_rule: Callable[..., None],
     make_selection: Callable[..., dict[str, Any]],
 ) -> None:
     # given an include selection naming only the nut, assigned to Plant Ohio
     selection = make_selection(shop.admin, shop.organization)["id"]
-    write_catalog_rule("acme", "product", product=shop.products["HN-200"], data={"selections": [selection]})
-    write_catalog_rule(
-        "acme",
-        "selection",
+    set_catalog_rule(shop.admin, "selection product", selection=selection, product=shop.products["HN-200"])
+    set_catalog_rule(
+        shop.admin,
+        "selection unit",
         customer=shop.globex.ids["company"],
         unit=shop.globex.ids["ohio"],
         selection=selection,

@@ -38,7 +38,8 @@ SAMPLES: dict[str, str] = {
     "sku_code": "HB-M8x40",
     "token": "schraube",
     "prefix": "sc",
-    "subject_id": "prd_01JD0000000000000000000000",
+    "subject": "C",
+    "subject_id": "cat_01JD0000000000000000000000",
 }
 UNFENCED = {"host"}  # global routing entries: hostname -> tenant/website
 
@@ -177,6 +178,16 @@ def test_keys_keep_id_case_and_lowercase_emails_and_hostnames(
             keys.units_of_group("acme", "cgr_01JDABCDEFGHJKMNPQRSTVWXYZ"),
             "T#acme#CGROUP#cgr_01JDABCDEFGHJKMNPQRSTVWXYZ",
             id="units-of-group-gsi2",
+        ),
+        pytest.param(
+            keys.unit_rules_of("acme", "P", "prd_01JDABCDEFGHJKMNPQRSTVWXYZ"),
+            "T#acme#PRODUCT#prd_01JDABCDEFGHJKMNPQRSTVWXYZ#UNITRULES",
+            id="product-unit-rules-gsi1",
+        ),
+        pytest.param(
+            keys.unit_rules_of("acme", "C", "cat_01JDABCDEFGHJKMNPQRSTVWXYZ"),
+            "T#acme#CATEGORY#cat_01JDABCDEFGHJKMNPQRSTVWXYZ#UNITRULES",
+            id="category-unit-rules-gsi1",
         ),
         pytest.param(keys.tenant_prefix("acme"), "T#acme#", id="leading-keys-prefix"),
     ],

@@ -22,6 +22,7 @@ from chalicelib.domain.base import (
     View,
     patch_model,
 )
+from chalicelib.domain.catalog.rules import WebsiteRuleView
 from chalicelib.domain.trees import Forest
 
 MAX_CATEGORIES = 2_000
@@ -60,6 +61,13 @@ CategoryPatch = patch_model(CategoryFields, "CategoryPatch")
 
 class Category(CategoryFields, Stamped):
     organization_id: str
+    websites: dict[str, WebsiteRuleView] = Field(
+        default_factory=dict,
+        description="visibility rules by website (PUT .../visibility changes them, not PATCH)",
+    )
+    rules_revision: int = Field(
+        default=0, description="counts the rule changes, which leave the category's version alone"
+    )
 
 
 class TreeCategory(Category):

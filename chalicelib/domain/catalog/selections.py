@@ -58,3 +58,18 @@ SelectionPatch = patch_model(SelectionChanges, "SelectionPatch")
 
 class Selection(SelectionFields, Stamped):
     """A selection as stored and answered."""
+
+
+class SelectionProduct(Stamped):
+    """A product listed by a selection directly (``id`` is the product's)."""
+
+    selection_id: str
+    product_id: str
+
+
+class SelectionUnit(Stamped):
+    """A customer unit a selection is assigned to (it applies there and below; ``id`` is the unit's)."""
+
+    selection_id: str
+    customer_id: str
+    unit_id: str

@@ -208,6 +208,7 @@ def update_category(
             structure=restructured,
             structure_version=loaded.structure_version if loaded else None,
         ),
+        counters=("rules_revision",),  # a rule set since the read is not written back over
     )
 
 

@@ -165,12 +165,10 @@ def _categories(records: Iterable[Record]) -> tuple[dict[str, Category], dict[st
     for record in records:
         if record.type != CATEGORY_TYPE:
             continue
-        fields = {name: value for name, value in record.data.items() if name != "rules"}
-        category = Category.model_validate({**fields, "version": record.version}, strict=False)
+        category = Category.model_validate({**record.data, "version": record.version}, strict=False)
         categories[category.id] = category
-        rules = record.data.get("rules") or {}
         nodes[category.id] = CategoryNode(
-            category.id, category.parent_id, stored_rules(rules.get("websites"))
+            category.id, category.parent_id, stored_rules(record.data.get("websites"))
         )
     return categories, nodes
 
