@@ -201,6 +201,17 @@ def _banner(
             f"curl -s {api}/v1/admin/organizations/{organization_id}/categories {acme_auth}",
             f"curl -s '{api}/v1/admin/products?organization_id={organization_id}&limit=5' {acme_auth}",
             f'curl -s {api}/v1/admin/selections -H "Authorization: Bearer $CLEO_TOKEN"',
+            "",
+            "The same shop (shop.acme.de), three buyers, three catalogs:",
+            *(
+                f'curl -s {api}/v1/store/catalog/categories -H "Authorization: Bearer ${who}_TOKEN" '
+                f'-H "X-Kontor-Host: shop.acme.de"  # {sees}'
+                for who, sees in (
+                    ("BOB", "Globex, Plant Lyon: no hand protection (a rule of his unit)"),
+                    ("OLGA", "Globex, Plant Ohio: everything"),
+                    ("INA", "Initech: no hydraulics (the Standard group's selection)"),
+                )
+            ),
         ]
         if organization_id
         else []

@@ -8,12 +8,9 @@ item comes with its outbox event and audit entry like a real write. What a run m
 demo key in a ledger (:class:`Ledger`) and found by its id on the next run, however a user renamed,
 moved or deleted it since: a second run neither duplicates nor fails, and says what it left out.
 
-Visibility rules (group- and unit-level, issue 9) come with the rules API: add them as
-:class:`DemoCatalogPlacement` data beside ``selections`` and one ``ensure`` each at the end of
-:meth:`_Seeding.catalog`, naming groups by ``group_ids``, units by the ``unit_ids`` that
-:meth:`_Seeding.tenant` collects (pass them on: ``unit_ids[("Globex", "Plant Lyon")]``), categories by
-their demo key (``category_ids``) and products by SKU (have :meth:`_Seeding.demo_products` return its
-``product_ids``).
+So that Globex's and Initech's buyers see different catalogs: the selection leaves hydraulics out for
+the Standard group (Initech), and a unit rule hides hand protection from Globex's Plant Lyon (Bob) on
+Acme Germany (``shop.acme.de``), while Plant Ohio (Olga) sees it.
 """
 
 from __future__ import annotations
@@ -34,6 +31,7 @@ from chalicelib.domain.catalog.attributes import AttributeFields
 from chalicelib.domain.catalog.categories import CategoryFields
 from chalicelib.domain.catalog.media import MediaFields
 from chalicelib.domain.catalog.products import ProductFields
+from chalicelib.domain.catalog.rules import VisibilityRuleChange
 from chalicelib.domain.catalog.selections import SelectionFields
 from chalicelib.domain.customer_users import CustomerUserFields
 from chalicelib.domain.customers import CustomerFields, CustomerGroupFields, UnitFields
@@ -54,7 +52,7 @@ from chalicelib.services import (
     tenants,
     websites,
 )
-from chalicelib.services.catalog import attributes, categories, media, products, selections
+from chalicelib.services.catalog import attributes, categories, media, products, selections, visibility
 from chalicelib.services.context import Caller
 from chalicelib.services.principals import load_principal
 from chalicelib.store.keys import PLATFORM_TENANT
@@ -122,13 +120,25 @@ class DemoSelection:
 
 
 @dataclass(frozen=True)
+class DemoUnitRule:
+    """A unit's own visibility rule of a category (by demo key) on one website (by name)."""
+
+    customer: str
+    unit: str
+    website: str
+    category_key: str
+    visibility: str
+
+
+@dataclass(frozen=True)
 class DemoCatalogPlacement:
-    """Where the demo catalog goes: an organization (by name), the websites offering its roots, and
-    the selections made of it."""
+    """Where the demo catalog goes: an organization (by name), the websites offering its roots, the
+    selections made of it and the rules of single units."""
 
     organization: str
     websites: tuple[str, ...]
     selections: tuple[DemoSelection, ...] = ()
+    unit_rules: tuple[DemoUnitRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -354,6 +364,11 @@ DEMO_TENANTS = (
                     groups=("Standard",),
                 ),
             ),
+            unit_rules=(
+                DemoUnitRule(
+                    "Globex", "Plant Lyon", "Acme Germany", "safety-equipment/hand-protection", "hidden"
+                ),
+            ),
         ),
     ),
     DemoTenant(
@@ -500,7 +515,7 @@ class _Seeding:
         for user in demo.customer_users:
             self.customer_user(admin, demo, user, unit_ids)
         if demo.catalog is not None:
-            self.catalog(admin, demo, demo.catalog, _present(group_ids))
+            self.catalog(admin, demo, demo.catalog, _present(group_ids), unit_ids)
 
     def organization(self, admin: Caller, tenant: DemoTenant, demo: DemoOrganization) -> None:
         name = demo.fields["name"]
@@ -671,7 +686,12 @@ class _Seeding:
         )
 
     def catalog(
-        self, admin: Caller, tenant: DemoTenant, placement: DemoCatalogPlacement, group_ids: dict[str, str]
+        self,
+        admin: Caller,
+        tenant: DemoTenant,
+        placement: DemoCatalogPlacement,
+        group_ids: dict[str, str],
+        unit_ids: dict[tuple[str, str], str | None],
     ) -> None:
         """The demo catalog in its organization, through the catalog services (the API's checks)."""
         organization_id = self.ledger.ids.get(organization_key(tenant, placement.organization))
@@ -692,6 +712,8 @@ class _Seeding:
         self.demo_products(admin, tenant, organization_id, data, category_ids)
         for selection in placement.selections:
             self.selection(admin, tenant, organization_id, selection, category_ids, group_ids)
+        for rule in placement.unit_rules:
+            self.unit_rule(admin, tenant, organization_id, rule, category_ids, unit_ids)
 
     def demo_categories(
         self, admin: Caller, tenant: DemoTenant, organization_id: str, data: DemoCatalog
@@ -809,6 +831,47 @@ class _Seeding:
             what,
             lambda known: selections.get_selection(admin, known),
             lambda: selections.create_selection(admin, as_sent(SelectionFields, body)).id,
+        )
+
+    def unit_rule(
+        self,
+        admin: Caller,
+        tenant: DemoTenant,
+        organization_id: str,
+        demo: DemoUnitRule,
+        category_ids: dict[str, str],
+        unit_ids: dict[tuple[str, str], str | None],
+    ) -> None:
+        """A unit's rule of a category. Once made it is left as a user leaves it: a rule removed since
+        (``inherit``) stays removed, as a deleted entity does."""
+        what = f"{tenant.id}: {demo.visibility} {demo.category_key!r} for {demo.unit!r} on {demo.website!r}"
+        customer_id, unit_id = (
+            unit_ids.get((demo.customer, demo.customer)),
+            unit_ids.get((demo.customer, demo.unit)),
+        )
+        website_id = self.ledger.ids.get(f"{tenant.id}/website/{demo.website}")
+        category_id = category_ids.get(demo.category_key)
+        if customer_id is None or unit_id is None or website_id is None or category_id is None:
+            self.skip(what, "its unit, website or category is not there")
+            return
+        body = {
+            "website_id": website_id,
+            "level": "unit",
+            "customer_id": customer_id,
+            "unit_id": unit_id,
+            "visibility": demo.visibility,
+        }
+
+        def create() -> str:
+            change = as_sent(VisibilityRuleChange, body)
+            visibility.set_category_rule(admin, organization_id, category_id, change)
+            return category_id
+
+        self.ensure(
+            f"{tenant.id}/unit-rule/{demo.customer}/{demo.unit}/{demo.website}/{demo.category_key}",
+            what,
+            lambda known: None,
+            create,
         )
 
 

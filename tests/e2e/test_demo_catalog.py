@@ -69,3 +69,29 @@ def test_the_demo_products_include_variant_families_and_hidden_hydraulics_for_st
     assert len(products) >= 351
     assert (kinds["configurable"], kinds["variant"]) == (7, 44)
     assert [selection["mode"] for selection in selections if "hydraulics" in selection["name"]] == ["exclude"]
+
+
+def _tree(stack: Stack, email: str) -> set[str]:
+    """The English slugs of the categories a demo buyer sees on shop.acme.de."""
+    token = stack.token("acme", email)
+    headers = {"X-Kontor-Host": "shop.acme.de", "Accept-Language": "en"}
+    response = stack.call("GET", "/v1/store/catalog/categories", token=token, headers=headers)
+    assert response.status_code == 200, response.text
+    return {category["slug"] for category in response.json()["items"]}
+
+
+def test_bob_olga_and_ina_see_three_different_catalogs_in_the_same_shop(stack: Stack) -> None:
+    # given the demo's rules: hand protection hidden for Plant Lyon, hydraulics left out for Initech's group
+
+    # when Bob (Plant Lyon), Olga (Plant Ohio) and Ina (Initech) read the category tree of shop.acme.de
+    bob, olga, ina = (
+        _tree(stack, email)
+        for email in ("bob.buyer@globex.example", "olga.buyer@globex.example", "ina.admin@initech.example")
+    )
+
+    # then Olga sees both; Bob neither hand protection nor the gloves below it; Ina no hydraulics
+    hand_protection = {"hand-protection", "cut-resistant-gloves", "chemical-gloves"}
+    assert hand_protection | {"hydraulics"} <= olga
+    assert bob == olga - hand_protection
+    assert "hydraulics" not in ina
+    assert hand_protection <= ina
