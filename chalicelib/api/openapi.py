@@ -221,6 +221,16 @@ def _parameters(spec: RouteSpec, query: dict[str, Any] | None) -> list[dict[str,
                 required=not version_in_body,
             )
         )
+    if spec.shop:
+        parameters.append(
+            _header(
+                "X-Kontor-Host",
+                "The hostname the shop is served at (a verified hostname of one of the tenant's websites); "
+                "without it, the request's `Host`. No website serving it: 404.",
+                {"type": "string", "maxLength": 253},
+                required=False,
+            )
+        )
     if spec.idempotent:
         parameters.append(
             _header(
@@ -264,7 +274,7 @@ def _failures(spec: RouteSpec) -> dict[str, dict[str, str]]:
         statuses |= {400, 413, 415, 422}
     if spec.query is not None or spec.idempotent or spec.versioned:
         statuses.add(422)
-    if PATH_PARAMETER.search(spec.path):
+    if PATH_PARAMETER.search(spec.path) or spec.shop:
         statuses.add(404)
     if spec.method != "GET":
         statuses.add(409)

@@ -77,6 +77,7 @@ class RouteSpec:
     versioned: bool = False
     target: PathTarget | StaffTarget | None = None  # where a staff grant must reach (None: anywhere)
     created_under: str | None = None  # where a created entity lives, if not under the route's own path
+    shop: bool = False  # served on a storefront's website (X-Kontor-Host): 404 where no website serves it
 
     @property
     def name(self) -> str:
@@ -319,6 +320,7 @@ def route(
     versioned: bool = False,
     target: PathTarget | StaffTarget | None = None,
     created_under: str | None = None,
+    shop: bool = False,
 ) -> Callable[[Callable[[RouteRequest], Any]], Callable[..., Response]]:
     spec = RouteSpec(
         path=path,
@@ -334,6 +336,7 @@ def route(
         versioned=versioned,
         target=target,
         created_under=created_under,
+        shop=shop,
     )
     names_in(path)  # every path parameter is declared, with its pattern and length
     ROUTES.append(spec)

@@ -29,6 +29,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 240.0
 STOP_TIMEOUT_SECONDS = 30.0
 HTTP_TIMEOUT_SECONDS = 10.0
+# The audit consumer starts after the seed with its events (over a thousand for the demo catalog) queued
+# ahead of a test's: a deadline for an audit entry to appear, not a measure of its delay.
+AUDIT_BACKLOG_SECONDS = 120.0
 
 T = TypeVar("T")
 

@@ -11,7 +11,7 @@ import pytest
 from chalicelib.cli import main
 from chalicelib.platform.ids import new_id
 
-from .stack import AuditQueue, Stack, eventually, free_ports
+from .stack import AUDIT_BACKLOG_SECONDS, AuditQueue, Stack, eventually, free_ports
 from .support import sample_event
 
 pytestmark = pytest.mark.e2e
@@ -69,7 +69,9 @@ def test_replay_dlq_hands_dead_letters_back_to_the_consumer(
     assert capsys.readouterr().out.startswith("moved ")
 
     entries = eventually(
-        lambda: stack.audit_of(acme_admin, event["entity_id"]), timeout=5, what="the replayed event's audit"
+        lambda: stack.audit_of(acme_admin, event["entity_id"]),
+        timeout=AUDIT_BACKLOG_SECONDS,
+        what="the replayed event's audit",
     )
     assert [entry["id"] for entry in entries] == [event["id"]]
 

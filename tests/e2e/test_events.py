@@ -11,7 +11,7 @@ import json
 import pytest
 from chalice.local import LambdaContext
 
-from .stack import Stack, eventually
+from .stack import AUDIT_BACKLOG_SECONDS, Stack, eventually
 from .support import sample_event
 
 pytestmark = pytest.mark.e2e
@@ -45,7 +45,9 @@ def test_the_stream_sample_reaches_the_audit_log(stack_settings: Stack, acme_adm
     assert result == {"batchItemFailures": []}
     entity_id = outbox_item["entity_id"]["S"]
     entries = eventually(
-        lambda: stack_settings.audit_of(acme_admin, entity_id), timeout=5, what="the audit entry"
+        lambda: stack_settings.audit_of(acme_admin, entity_id),
+        timeout=AUDIT_BACKLOG_SECONDS,
+        what="the audit entry",
     )
     assert [entry["id"] for entry in entries] == [outbox_item["id"]["S"]]
 

@@ -175,3 +175,15 @@ def test_the_public_host_lookup_declares_dns_limits(document: dict[str, Any]) ->
     # then a host name is at most 253 characters of labels of at most 63
     assert schema["maxLength"] == 253
     assert "{0,61}" in schema["pattern"]
+
+
+@pytest.mark.parametrize("path", ["/v1/store/catalog/categories", "/v1/public/catalog/categories"])
+def test_a_shop_route_names_its_host_header_and_answers_404_without_a_path_parameter(
+    document: dict[str, Any], path: str
+) -> None:
+    # given a storefront catalog route, which has no path parameter
+    operation = document["paths"][path]["get"]
+
+    # when its parameters and responses are read / then the shop's header and the 404 are there
+    assert parameter(operation, "X-Kontor-Host")["in"] == "header"
+    assert "404" in operation["responses"]

@@ -96,6 +96,7 @@ def _routes(prefix: str, permission: Permission | CustomerPermission, audience: 
         f"{prefix}/categories",
         "GET",
         permission=permission,
+        shop=True,
         summary="The categories the caller sees: visible, admitted by their selections, under a shown parent."
         + SHOP,
         tags=tags,
@@ -119,6 +120,7 @@ def _routes(prefix: str, permission: Permission | CustomerPermission, audience: 
         f"{prefix}/categories/{{category_id}}/products",
         "GET",
         permission=permission,
+        shop=True,
         summary="A category's products the caller sees. Products hidden from the caller are left out of "
         "the page read, so a page may hold fewer items than `limit` (even none) while `next_cursor` "
         "still leads on; follow it until it is null." + SHOP,
@@ -140,6 +142,7 @@ def _routes(prefix: str, permission: Permission | CustomerPermission, audience: 
         f"{prefix}/products/{{product_id}}",
         "GET",
         permission=permission,
+        shop=True,
         summary="A product the caller sees, with its units, media links (valid minutes) and the variants "
         "they see; 404 for a product they do not see." + SHOP,
         tags=tags,
@@ -157,6 +160,7 @@ def _routes(prefix: str, permission: Permission | CustomerPermission, audience: 
         f"{prefix}/sku-lookup",
         "POST",
         permission=permission,
+        shop=True,
         summary="Quick order: the products of up to 100 SKUs the caller sees; the other SKUs are listed "
         "as not found." + SHOP,
         tags=tags,
@@ -177,6 +181,7 @@ def _routes(prefix: str, permission: Permission | CustomerPermission, audience: 
         f"{prefix}/search",
         "GET",
         permission=permission,
+        shop=True,
         summary=f"Products the caller sees whose SKU starts with `q`, or whose name in the caller's locale "
         f"has words starting with each word of `q` (accents and case ignored; at most "
         f"{MAX_SEARCH_RESULTS}, by name)." + SHOP,
