@@ -369,8 +369,9 @@ def _family(rng: random.Random, leaf: DemoCategory, sku: str, number: int) -> li
     return [parent, *variants]
 
 
-def demo_catalog() -> DemoCatalog:
-    """The same catalog on every call and every machine (``random.Random(RANDOM_SEED)``)."""
+def demo_catalog(products_per_leaf: int = PRODUCTS_PER_LEAF) -> DemoCatalog:
+    """The same catalog on every call and every machine (``random.Random(RANDOM_SEED)``); fewer simple
+    products per leaf category make a smaller one of the same shape."""
     rng = random.Random(RANDOM_SEED)
     categories = _categories()
     parents = {category.parent_key for category in categories}
@@ -379,7 +380,7 @@ def demo_catalog() -> DemoCatalog:
     for leaf_number, leaf in enumerate(leaves):
         code = "".join(word[0] for word in leaf.key.split("/")[-1].split("-")).upper()
         prefix = f"{code}{leaf_number:02d}"
-        for number in range(PRODUCTS_PER_LEAF):
+        for number in range(products_per_leaf):
             other = leaves[(leaf_number + 7) % len(leaves)].key
             products.append(_simple_product(rng, leaf, f"{prefix}-{number:03d}", number, other))
         if leaf_number % 3 == 0:  # a variant family in every third leaf

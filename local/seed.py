@@ -56,7 +56,7 @@ from chalicelib.services.catalog import attributes, categories, media, products,
 from chalicelib.services.context import Caller
 from chalicelib.services.principals import load_principal
 from chalicelib.store.keys import PLATFORM_TENANT
-from local.demo_catalog import DemoCatalog, DemoProduct, demo_catalog
+from local.demo_catalog import PRODUCTS_PER_LEAF, DemoCatalog, DemoProduct, demo_catalog
 
 OPERATOR_NAME = "Platform Operator"
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -698,7 +698,7 @@ class _Seeding:
         if organization_id is None:
             self.skip(f"{tenant.id}: catalog", f"its organization {placement.organization!r} is not there")
             return
-        data = demo_catalog()
+        data = demo_catalog(_products_per_leaf())
         for fields in data.attributes:
             self.ensure(
                 f"{tenant.id}/attribute/{fields['code']}",
@@ -873,6 +873,13 @@ class _Seeding:
             lambda known: None,
             create,
         )
+
+
+def _products_per_leaf() -> int:
+    """``KONTOR_DEMO_PRODUCTS_PER_LEAF`` simple products in each leaf category (15 unless set): tests that
+    start stacks of their own seed a smaller catalog of the same shape. Keep it the same across restarts
+    of one data folder, or the next start adds the difference."""
+    return int(os.environ.get("KONTOR_DEMO_PRODUCTS_PER_LEAF", PRODUCTS_PER_LEAF))
 
 
 def _new_attribute(admin: Caller, fields: dict[str, Any]) -> str:

@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,7 +61,7 @@ class AuditQueue:
 class Stack:
     """A running local stack: its API, its settings, and tokens from its dev issuer."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, environment: Mapping[str, str] | None = None) -> None:
         self._ready_file = data_dir.with_name(f"{data_dir.name}-ready.json")
         self.output_path = data_dir.with_name(f"{data_dir.name}-output.log")  # appended to by each start
         api, dynamodb, sqs = (str(port) for port in free_ports(3))
@@ -73,7 +73,7 @@ class Stack:
                 command,
                 stdin=subprocess.DEVNULL,
                 cwd=PROJECT_ROOT,
-                env=_own_environment(),
+                env={**_own_environment(), **(environment or {})},
                 stdout=output,
                 stderr=subprocess.STDOUT,
             )

@@ -125,17 +125,21 @@ def _change_every_kind(stack: Stack, token: str) -> dict[str, str]:
     }
 
 
+# One simple product per leaf category: every demo kind is there to change, at a tenth of the seed.
+SMALL_CATALOG = {"KONTOR_DEMO_PRODUCTS_PER_LEAF": "1"}
+
+
 @pytest.fixture(scope="module")
 def restarted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Restarted]:
     data = tmp_path_factory.mktemp("seed") / "data"
-    first = Stack(data)
+    first = Stack(data, SMALL_CATALOG)
     try:
         token = first.token("acme", ACME_ADMIN)
         ids = _change_every_kind(first, token)
         own_website = first.call("GET", f"/v1/admin/websites/{ids['own_website']}", token=token).json()
     finally:
         assert first.stop() == 0, first.output()
-    second = Stack(data)  # raises with the runner's output if it does not start
+    second = Stack(data, SMALL_CATALOG)  # raises with the runner's output if it does not start
     try:
         yield Restarted(second, token, ids, second.output_path.read_text(errors="replace"), own_website)
     finally:
