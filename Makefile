@@ -64,13 +64,13 @@ test: install
 	$(MAKE) --no-print-directory --jobs=$(words $(TIERS)) --keep-going --output-sync=target $(TIERS)
 
 # Fuzzing the committed OpenAPI on the local stack (tests/e2e/test_fuzz.py): more examples than the
-# bounded run of `make test`, the coverage phase, and a random seed; `make fuzz FUZZ_SEED=<n>` replays one.
+# bounded run of `make test`, the coverage phase, every kind of caller, and a random seed; `make fuzz FUZZ_SEED=<n>` replays one.
 .PHONY: fuzz
 FUZZ_MAX_EXAMPLES ?= 50
 fuzz: install
 	@seed="$(FUZZ_SEED)"; seed="$${seed:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"; \
 	echo "fuzz seed: $$seed (make fuzz FUZZ_SEED=$$seed replays this run)"; \
-	FUZZ_SEED="$$seed" FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_PHASES=examples,coverage,fuzzing \
+	FUZZ_SEED="$$seed" FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_CALLERS=all FUZZ_PHASES=examples,coverage,fuzzing \
 		$(BIN)/pytest tests/e2e/test_fuzz.py; status=$$?; \
 	echo "fuzz seed: $$seed"; exit $$status
 
