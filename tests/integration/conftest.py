@@ -41,6 +41,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID, MockAWS
 from moto.core.responses import ActionResult
 from moto.dynamodb import models as moto_dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table as MotoTable
 from moto.dynamodb.responses import DynamoHandler
 
@@ -96,25 +97,76 @@ class Moto:
         self.dynamodb_backend().tables[name] = copy.deepcopy(self._empty_table)
 
 
-class _OneBackupPerTransaction:
-    """Stands for the ``copy`` module inside ``moto.dynamodb.models``: one rollback copy per table and
-    transaction.
+class _ItemJournal:
+    """Stands for the ``copy`` module inside ``moto.dynamodb.models``: a transaction's rollback restores
+    the items it names instead of a copy of the whole table.
 
-    moto 5.2.5's ``transact_write_items`` backs a table up for its rollback once per item of the
-    transaction, each a deep copy of the whole table, all taken before any item applies: the same
-    copy n times. Within one transaction this hands out the first copy again (the backup and the
-    rollback stay moto's); every other ``deepcopy`` there is the real one.
+    moto 5.2.5's ``transact_write_items`` backs each table up for its rollback as a deep copy of the
+    whole table (once per item of the transaction), which made a write's cost grow with the table: ~1 s
+    a transaction in the authorization matrices' worlds. While a transaction runs, this hands moto the
+    table itself as its "backup" (so moto's rollback puts back the same table), and
+    :meth:`transact_write_items` keeps a copy of each item the transaction names, and the length of the
+    table's stream, to put back if it fails. Every other ``deepcopy`` there is the real one.
     """
 
     def __init__(self) -> None:
-        self.backups: dict[int, Any] | None = None  # table id -> its copy, while a transaction runs
+        self.running = False
 
     def deepcopy(self, value: Any, memo: dict[int, Any] | None = None) -> Any:
-        if self.backups is None or not isinstance(value, MotoTable):
-            return copy.deepcopy(value, memo)
-        if id(value) not in self.backups:
-            self.backups[id(value)] = copy.deepcopy(value, memo)
-        return self.backups[id(value)]
+        if self.running and isinstance(value, MotoTable):
+            return value
+        return copy.deepcopy(value, memo)
+
+    def transact_write_items(
+        self, transact: Callable[..., None], backend: DynamoDBBackend, transact_items: list[dict[str, Any]]
+    ) -> None:
+        items, streams = self._before(backend, transact_items)
+        self.running = True
+        try:
+            transact(backend, transact_items)
+        except Exception:
+            self._put_back(items, streams)
+            raise
+        finally:
+            self.running = False
+
+    @staticmethod
+    def _before(
+        backend: DynamoDBBackend, transact_items: list[dict[str, Any]]
+    ) -> tuple[dict[tuple[MotoTable, DynamoType, DynamoType | None], Any], dict[MotoTable, int]]:
+        """Each named item as it stands (None: absent), and each table's stream length."""
+        items: dict[tuple[MotoTable, DynamoType, DynamoType | None], Any] = {}
+        streams: dict[MotoTable, int] = {}
+        for transact_item in transact_items:
+            operation = next(iter(transact_item.values()))
+            table = backend.tables.get(operation.get("TableName"))
+            if table is None:
+                continue
+            key = operation.get("Key") or operation.get("Item") or {}
+            if table.hash_key_attr not in key:
+                continue
+            hash_value = DynamoType(key[table.hash_key_attr])
+            range_value = DynamoType(key[table.range_key_attr]) if table.range_key_attr in key else None
+            items[(table, hash_value, range_value)] = copy.deepcopy(table.get_item(hash_value, range_value))
+            if table.stream_shard is not None:
+                streams[table] = len(table.stream_shard.items)
+        return items, streams
+
+    @staticmethod
+    def _put_back(
+        items: dict[tuple[MotoTable, DynamoType, DynamoType | None], Any], streams: dict[MotoTable, int]
+    ) -> None:
+        for (table, hash_value, range_value), item in items.items():
+            if range_value is None:
+                table.items.pop(hash_value, None)
+                if item is not None:
+                    table.items[hash_value] = item
+            elif item is None:
+                table.items.get(hash_value, {}).pop(range_value, None)
+            else:
+                table.items[hash_value][range_value] = item
+        for table, length in streams.items():
+            del table.stream_shard.items[length:]
 
 
 # DynamoDB's data operations, whose results moto builds in the wire's own shape (AttributeValue maps).
@@ -139,7 +191,7 @@ def _faster_moto() -> Iterator[None]:
     """Two shortcuts through moto 5.2.5's DynamoDB, each keeping what it answers (read in its source;
     another version runs as it comes):
 
-    - TransactWriteItems copies each table once for its rollback (see _OneBackupPerTransaction);
+    - TransactWriteItems rolls back the items it names, not a copy of the whole table (see _ItemJournal);
     - a data operation's result is written as JSON as it stands: it is already in the wire's shape,
       and moto's generic serializer, which looks every AttributeValue member up under several aliases,
       took ~60% of a request's time. Anything else (errors, DescribeTable's dates) takes moto's way.
@@ -147,16 +199,12 @@ def _faster_moto() -> Iterator[None]:
     if moto.__version__ != "5.2.5":
         yield
         return
-    shim = _OneBackupPerTransaction()
+    journal = _ItemJournal()
     transact = DynamoDBBackend.transact_write_items
     serialized = DynamoHandler.serialized
 
     def transact_write_items(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
-        shim.backups = {}
-        try:
-            transact(backend, transact_items)
-        finally:
-            shim.backups = None
+        journal.transact_write_items(transact, backend, transact_items)
 
     def serialized_as_json(handler: DynamoHandler, result: ActionResult) -> Any:
         if handler._get_action() not in _DATA_OPERATIONS or isinstance(result.result, Exception):
@@ -165,7 +213,7 @@ def _faster_moto() -> Iterator[None]:
         return 200, headers, json.dumps(result.result)
 
     with (
-        patch.object(moto_dynamodb_models, "copy", shim),
+        patch.object(moto_dynamodb_models, "copy", journal),
         patch.object(DynamoDBBackend, "transact_write_items", transact_write_items),
         patch.object(DynamoHandler, "serialized", serialized_as_json),
     ):
@@ -543,6 +591,11 @@ class Table:
             found = [_plain(item.to_json()["Attributes"]) for item in model.all_items()]
             self._read = (model, writes, sorted(found, key=lambda item: (item["PK"], item["SK"])))
         return list(self._read[2])
+
+    def writes(self) -> int:
+        """How many writes the table's stream has recorded: a request that adds none changed nothing (and
+        costs no read of the whole table to prove it)."""
+        return len(self._aws.table_model(self._name).stream_shard.items)
 
     def keys(self) -> set[tuple[str, str]]:
         return {(item["PK"], item["SK"]) for item in self.items()}
