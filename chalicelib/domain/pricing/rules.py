@@ -5,10 +5,12 @@ A list's **product assignment rule** is a boolean expression over ``product``; e
 has an optional ``condition`` (boolean, over ``product``) and a ``formula`` (a number). A rule
 ``based_on`` another list makes one row per row of that list for the product, its formula reading
 ``base.value``, ``base.quantity`` (the tier's minimum quantity), ``base.unit`` and ``base.currency``;
-the rule's ``currency``, ``unit`` and ``quantity`` are then the base row's unless set, and a value in
-another currency than the base row's is converted with the tenant's exchange rate. A rule without a
-base makes one row, with its fixed currency, unit and quantity. Rules run in priority order (lower
-number first); the first rule to price a (unit, currency, tier) gives that row.
+the rule's ``currency``, ``unit`` and ``quantity`` are then the base row's unless set. A rule that sets
+a unit reads only the base rows in that unit; a value in another currency than the base row's is
+converted with the tenant's exchange rate (rows already in the rule's currency are read first). A
+rule without a base makes one row, with its fixed currency, unit and quantity. Rules run in priority
+order (lower number first); the first rule to price a (unit, currency, tier) gives that row, and the
+first base row to claim a tier gives it within a rule (a fixed quantity takes the lowest base tier).
 
 Inputs a product offers (:data:`PRODUCT`): ``product.id``, ``product.sku``, ``product.brand`` (``""``
 when it has none), ``product.kind``, ``product.category_ids`` (its categories and their ancestors) and
@@ -290,9 +292,17 @@ def generate_rows(
         if rule.based_on is None:
             _price(rule, product, None, exchange_rates, rounding, rows, problems)
             continue
-        for base in sorted(base_rows.get(rule.based_on, ()), key=lambda row: row.tier):
+        for base in _base_rows_read(rule, base_rows.get(rule.based_on, ())):
             _price(rule, product, base, exchange_rates, rounding, rows, problems)
     return Generated(tuple(sorted(rows.values(), key=lambda row: row.tier)), tuple(problems))
+
+
+def _base_rows_read(rule: PriceRule, rows: Iterable[PriceRow]) -> list[PriceRow]:
+    """The base rows ``rule`` reads, in the order they claim tiers: only its unit's if it sets one
+    (another unit's price is no price of this unit), its currency's before others to convert, and
+    lower tiers first (a fixed quantity takes the lowest base tier)."""
+    read = [row for row in rows if rule.unit is None or row.unit == rule.unit]
+    return sorted(read, key=lambda row: (rule.currency not in (None, row.currency), row.tier))
 
 
 def _price(
