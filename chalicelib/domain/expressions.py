@@ -38,6 +38,7 @@ evaluating (division by zero, a missing map entry, a value of the wrong type) ar
 from __future__ import annotations
 
 import ast
+import operator as operator_module
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import (
@@ -179,8 +180,6 @@ class Expression:
             raise EvaluationError("a number grew out of range") from None
         except DecimalException as error:
             raise EvaluationError(f"invalid arithmetic ({type(error).__name__})") from None
-        if self.result is not VALUE:
-            _check(value, self.result, "the result")
         return value
 
 
@@ -191,11 +190,11 @@ def compile_expression(source: str, scope: Record, result: Type) -> Expression:
     """
     if not isinstance(source, str):
         raise ExpressionError("an expression is a text")
-    return _compile_cached(source, scope, result)
+    return _cached_build(source, scope, result)
 
 
-@lru_cache(maxsize=2048)
-def _compile_cached(source: str, scope: Record, result: Type) -> Expression:
+def build_expression(source: str, scope: Record, result: Type) -> Expression:
+    """:func:`compile_expression` without its cache: parses and compiles on every call."""
     if len(source) > MAX_SOURCE_LENGTH:
         raise ExpressionError(f"is longer than {MAX_SOURCE_LENGTH} characters")
     if not source.strip():
@@ -228,8 +227,13 @@ def _compile_cached(source: str, scope: Record, result: Type) -> Expression:
         references=frozenset(compiler.references),
         tested={path: frozenset(values) for path, values in compiler.tested.items()},
         opaque=frozenset(compiler.opaque),
-        _run=compiled.run,
+        _run=compiled.run
+        if result in (VALUE, compiled.type)
+        else _checked(compiled.run, result, "the result"),
     )
+
+
+_cached_build = lru_cache(maxsize=2048)(build_expression)
 
 
 # Runtime checks ------------------------------------------------------------------------------------
@@ -237,24 +241,44 @@ def _compile_cached(source: str, scope: Record, result: Type) -> Expression:
 _LISTS = (list, tuple, frozenset, set)
 
 
-def _check(value: Any, expected: Type, what: str) -> Any:
-    """``value`` if it is of ``expected`` type; Python's ``bool`` is not a number, a float never is."""
-    kind = type(value)
+def _is_list(value: Any) -> bool:
+    return type(value) in _LISTS or isinstance(value, _LISTS)
+
+
+def _is_mapping(value: Any) -> bool:
+    return type(value) is dict or isinstance(value, Mapping)
+
+
+def _is_value(value: Any) -> bool:
+    return type(value) in (Decimal, str, bool) or _is_list(value)
+
+
+def _predicate(expected: Type) -> Callable[[Any], bool]:
+    """Whether a value is of ``expected`` type: Python's ``bool`` is no number, and a float never is."""
     if expected is VALUE:
-        ok = kind in (Decimal, str, bool) or isinstance(value, _LISTS)
-    elif expected is NUMBER:
-        ok = kind is Decimal and value.is_finite()
-    elif expected is TEXT:
-        ok = kind is str
-    elif expected is BOOLEAN:
-        ok = kind is bool
-    elif isinstance(expected, ListOf):
-        ok = isinstance(value, _LISTS)
-    else:  # a record or a map
-        ok = isinstance(value, Mapping)
-    if not ok:
-        raise EvaluationError(f"{what} is a {kind.__name__}, not a {expected}")
-    return value
+        return _is_value
+    if expected is NUMBER:
+        return lambda value: type(value) is Decimal and value.is_finite()
+    if expected is TEXT:
+        return lambda value: type(value) is str
+    if expected is BOOLEAN:
+        return lambda value: type(value) is bool
+    if isinstance(expected, ListOf):
+        return _is_list
+    return _is_mapping  # a record or a map
+
+
+def _checked(run: Run, expected: Type, what: str) -> Run:
+    """``run``, its value checked to be of ``expected`` type when read."""
+    ok = _predicate(expected)
+
+    def checked(inputs: Mapping[str, Any]) -> Any:
+        value = run(inputs)
+        if not ok(value):
+            raise EvaluationError(f"{what} is a {type(value).__name__}, not a {expected}")
+        return value
+
+    return checked
 
 
 def _equal(left: Any, right: Any) -> bool:
@@ -302,10 +326,10 @@ _ARITHMETIC: Final[dict[type[ast.operator], Callable[[Any, Any], Decimal]]] = {
     ast.Mod: DECIMALS.remainder,
 }
 _ORDERINGS: Final[dict[type[ast.cmpop], Callable[[Any, Any], bool]]] = {
-    ast.Lt: lambda a, b: a < b,
-    ast.LtE: lambda a, b: a <= b,
-    ast.Gt: lambda a, b: a > b,
-    ast.GtE: lambda a, b: a >= b,
+    ast.Lt: operator_module.lt,
+    ast.LtE: operator_module.le,
+    ast.Gt: operator_module.gt,
+    ast.GtE: operator_module.ge,
 }
 _OPERATOR_NAMES: Final[dict[type[ast.AST], str]] = {
     ast.Pow: "** (powers)",
@@ -401,8 +425,7 @@ class _Compiler:
     def expect(self, node: ast.expr, compiled: _Compiled, expected: Type, where: str) -> Run:
         """``compiled``'s run, its type checked when read if only known then (a wrong known type: refused)."""
         if compiled.type is VALUE:
-            run, what = compiled.run, compiled.path or f"the value {where} uses"
-            return lambda inputs: _check(run(inputs), expected, what)
+            return _checked(compiled.run, expected, compiled.path or f"the value {where} uses")
         if compiled.type != expected:
             raise self.error(node, f"{where} needs a {expected}, not a {compiled.type}")
         return compiled.run
@@ -441,12 +464,11 @@ class _Compiler:
 
         def read(inputs: Mapping[str, Any]) -> Any:
             try:
-                value = inputs[name]
+                return inputs[name]
             except KeyError:
                 raise EvaluationError(f"no value was given for {name}") from None
-            return _check(value, expected, name)
 
-        return _Compiled(read, expected, path=name)
+        return _Compiled(_checked(read, expected, name), expected, path=name)
 
     def attribute(self, node: ast.Attribute, depth: int) -> _Compiled:
         return self.entry(node, self.node(node.value, depth), node.attr)
@@ -478,12 +500,13 @@ class _Compiler:
 
         def read(inputs: Mapping[str, Any]) -> Any:
             try:
-                value = read_owner(inputs)[key]
+                return read_owner(inputs)[key]
             except KeyError:
                 raise EvaluationError(f"{path} is missing") from None
-            return _check(value, expected, path)
 
-        return _Compiled(read, expected, path=path if owner.path is not None else None)
+        return _Compiled(
+            _checked(read, expected, path), expected, path=path if owner.path is not None else None
+        )
 
     def list_display(self, node: ast.List, depth: int) -> _Compiled:
         items = [self.operand(item, depth) for item in node.elts]
@@ -536,6 +559,9 @@ class _Compiler:
             for index, operator in enumerate(node.ops)
         ]
         first, rest = operands[0].run, [operand.run for operand in operands[1:]]
+        if len(steps) == 1:
+            (step,), (second,) = steps, rest
+            return _Compiled(lambda inputs: step(first(inputs), second(inputs)), BOOLEAN)
 
         def compare(inputs: Mapping[str, Any]) -> bool:
             left = first(inputs)
@@ -554,17 +580,21 @@ class _Compiler:
         what = f"{left.path or 'a value'} vs {right.path or 'a value'}"
         if isinstance(operator, ast.In | ast.NotIn):
             self.membership(node, left, right)
+            # a text in a list, map or text known as such: Python's own test (a text equals only texts)
+            known = left.type == TEXT and (right.type in (TEXT, TEXT_LIST) or isinstance(right.type, MapOf))
             if isinstance(operator, ast.In):
-                return lambda item, container: _member(item, container, what)
-            return lambda item, container: not _member(item, container, what)
+                return (lambda a, b: a in b) if known else lambda a, b: _member(a, b, what)
+            return (lambda a, b: a not in b) if known else lambda a, b: not _member(a, b, what)
         self.record(left, whole=True)
         self.record(right, whole=True)
         if VALUE not in (left.type, right.type) and left.type != right.type:
             raise self.error(node, f"compares a {left.type} with a {right.type}")
+        # numbers with numbers, texts with texts: Python's own (no True == 1 can come up)
+        known = left.type == right.type and left.type in (NUMBER, TEXT)
         if isinstance(operator, ast.Eq):
-            return _equal
+            return operator_module.eq if known else _equal
         if isinstance(operator, ast.NotEq):
-            return lambda a, b: not _equal(a, b)
+            return operator_module.ne if known else lambda a, b: not _equal(a, b)
         order = _ORDERINGS.get(type(operator))
         if order is None:
             name = _OPERATOR_NAMES.get(type(operator), type(operator).__name__)
@@ -572,6 +602,8 @@ class _Compiler:
         for operand in (left, right):
             if operand.type not in (NUMBER, TEXT, VALUE):
                 raise self.error(node, f"a {operand.type} has no order: compare numbers or texts")
+        if known:
+            return order
 
         def ordered(a: Any, b: Any) -> bool:
             _ordered(a, b, what)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import graphlib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import Annotated, Any, Final, Literal
 
@@ -152,11 +153,11 @@ class PriceRule(Input):
                 raise ValueError(f"a rule without based_on needs {', '.join(missing)}")
         return self
 
-    @property
+    @cached_property
     def condition_expression(self) -> Expression | None:
         return None if self.condition is None else product_condition(self.condition)
 
-    @property
+    @cached_property
     def formula_expression(self) -> Expression:
         scope = BASED_SCOPE if self.based_on else PRODUCT_SCOPE
         return compile_expression(self.formula, scope, NUMBER)
@@ -249,8 +250,12 @@ class Generated:
 
 def round_to_minor_unit(amount: Decimal, currency: str, rounding: RoundingMode) -> Decimal:
     """``amount`` to the currency's minor unit (CLDR: 2 for EUR, 0 for JPY, 3 for KWD)."""
-    exponent = Decimal(1).scaleb(-get_currency_precision(currency))
-    return amount.quantize(exponent, rounding=ROUNDING[rounding], context=DECIMALS)
+    return amount.quantize(_minor_unit(currency), rounding=ROUNDING[rounding], context=DECIMALS)
+
+
+@lru_cache(maxsize=512)
+def _minor_unit(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-get_currency_precision(currency))
 
 
 def convert(
