@@ -221,6 +221,11 @@ def test_a_compile_error_names_its_line_and_column_in_characters(source: str, li
         "'{0.__class__}'.format(product)",
         "product.attributes.get('cost')",
         "product.attributes.keys()",
+        "base.value.as_tuple()",
+        "base.value.real",
+        "product.category_ids.__len__",
+        "product.\uff3f\uff3fclass\uff3f\uff3f",  # full-width underscores: Python reads them as "_"
+        "\uff3f\uff3fimport\uff3f\uff3f('os')",
         # functions, loops, assignments, and everything not a plain expression
         "lambda: 1",
         "(lambda x: x)(1)",
@@ -336,6 +341,16 @@ def test_an_evaluation_failure_is_an_evaluation_error(
 
     # then
     assert message in str(raised.value)
+
+
+def test_a_map_entry_named_like_a_method_is_read_as_an_entry() -> None:
+    # given
+    expression = compile_expression("product.attributes.keys", SCOPE, VALUE)
+
+    # when / then
+    assert expression.evaluate(_inputs(keys="three")) == "three"
+    with pytest.raises(EvaluationError, match="product.attributes.keys is missing"):
+        expression.evaluate(_inputs())
 
 
 def test_a_float_given_for_a_declared_number_is_an_evaluation_error() -> None:

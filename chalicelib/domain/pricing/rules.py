@@ -23,8 +23,8 @@ from __future__ import annotations
 import graphlib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from functools import cached_property, lru_cache
 from typing import Annotated, Any, Final, Literal
 
 from babel.numbers import get_currency_precision
@@ -176,12 +176,17 @@ class ListRules(Input):
             raise ValueError("rules must not repeat an id")
         return self
 
+    @cached_property
+    def assignment_expression(self) -> Expression | None:
+        rule = self.product_assignment_rule
+        return None if rule is None else product_condition(rule)
+
     def prices(self, product: Mapping[str, Any]) -> bool:
         """Whether the list prices ``product`` (its facts); an assignment rule failing on it says no."""
-        if self.product_assignment_rule is None:
+        if self.assignment_expression is None:
             return True
         try:
-            return bool(product_condition(self.product_assignment_rule).evaluate({"product": product}))
+            return bool(self.assignment_expression.evaluate({"product": product}))
         except EvaluationError:
             return False
 
@@ -468,8 +473,8 @@ def product_reads(list_rules: ListRules) -> ProductReads:
     """What of a product ``list_rules`` (assignment rule, conditions, formulas) read."""
     expressions = [rule.formula_expression for rule in list_rules.rules]
     expressions += [rule.condition_expression for rule in list_rules.rules if rule.condition_expression]
-    if list_rules.product_assignment_rule is not None:
-        expressions.append(product_condition(list_rules.product_assignment_rule))
+    if list_rules.assignment_expression is not None:
+        expressions.append(list_rules.assignment_expression)
     if any("product" in expression.opaque for expression in expressions):
         return ProductReads(frozenset(PRODUCT.field_names) - {"attributes", "category_ids"}, None, None)
     return ProductReads(
