@@ -314,8 +314,37 @@ class _Compiled:
     run: Run
     type: Type
     path: str | None = None  # the dotted input path it reads, if it is a read
+    steps: tuple[_Step, ...] = ()  # how it reads that path, if it is a read
     constant: Any = None  # its value, if it is a literal
     is_constant: bool = False
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One key of a read path: the path so far, the check of the value found, what its absence says."""
+
+    key: str
+    path: str
+    expected: Type
+    ok: Callable[[Any], bool]
+    missing: str
+
+
+def _path_reader(steps: tuple[_Step, ...]) -> Run:
+    """One closure reading a whole path (``product.attributes.cost``), each value checked on the way."""
+
+    def read(inputs: Mapping[str, Any]) -> Any:
+        value: Any = inputs
+        for step in steps:
+            try:
+                value = value[step.key]
+            except KeyError:
+                raise EvaluationError(step.missing) from None
+            if not step.ok(value):
+                raise EvaluationError(f"{step.path} is a {type(value).__name__}, not a {step.expected}")
+        return value
+
+    return read
 
 
 _ARITHMETIC: Final[dict[type[ast.operator], Callable[[Any, Any], Decimal]]] = {
@@ -462,13 +491,8 @@ class _Compiler:
             known = ", ".join(self.scope.field_names) or "none"
             raise self.error(node, f"unknown name {name!r} (known: {known})")
 
-        def read(inputs: Mapping[str, Any]) -> Any:
-            try:
-                return inputs[name]
-            except KeyError:
-                raise EvaluationError(f"no value was given for {name}") from None
-
-        return _Compiled(_checked(read, expected, name), expected, path=name)
+        steps = (_Step(name, name, expected, _predicate(expected), f"no value was given for {name}"),)
+        return _Compiled(_path_reader(steps), expected, path=name, steps=steps)
 
     def attribute(self, node: ast.Attribute, depth: int) -> _Compiled:
         return self.entry(node, self.node(node.value, depth), node.attr)
@@ -495,18 +519,10 @@ class _Compiler:
             expected = owner.type.values
         else:
             raise self.error(node, f"{where} is a {owner.type}: it has no fields")
-        path = f"{where}.{key}"
-        read_owner = owner.run
-
-        def read(inputs: Mapping[str, Any]) -> Any:
-            try:
-                return read_owner(inputs)[key]
-            except KeyError:
-                raise EvaluationError(f"{path} is missing") from None
-
-        return _Compiled(
-            _checked(read, expected, path), expected, path=path if owner.path is not None else None
-        )
+        # only reads give records and maps (a choice gives neither), so the owner is a path
+        path = f"{owner.path}.{key}"
+        steps = (*owner.steps, _Step(key, path, expected, _predicate(expected), f"{path} is missing"))
+        return _Compiled(_path_reader(steps), expected, path=path, steps=steps)
 
     def list_display(self, node: ast.List, depth: int) -> _Compiled:
         items = [self.operand(item, depth) for item in node.elts]
@@ -634,6 +650,8 @@ class _Compiler:
         if VALUE not in (body.type, orelse.type) and body.type != orelse.type:
             raise self.error(node, f"both branches must give one type, not a {body.type} and a {orelse.type}")
         kind = body.type if body.type is not VALUE else orelse.type
+        if isinstance(kind, MapOf | Record):
+            raise self.error(node, f"a choice gives a number, a text, a boolean or a list, not a {kind}")
         run_body, run_orelse = body.run, orelse.run
         return _Compiled(lambda inputs: run_body(inputs) if test(inputs) else run_orelse(inputs), kind)
 
