@@ -32,6 +32,7 @@ from chalicelib.domain.pricing.rules import (
     round_to_minor_unit,
     rule_dependencies,
 )
+from chalicelib.platform.errors import validation_problem
 
 BASE_LIST, OTHER_LIST, THIRD_LIST = (f"prl_01J0000000000000000000000{n}" for n in "ABC")
 FASTENERS, BOLTS, GARDEN = "cat_fasteners", "cat_bolts", "cat_garden"
@@ -86,6 +87,7 @@ def _rows(*rules: PriceRule, rounding: RoundingMode = "half_up") -> list[tuple[s
         ({"formula": 1.5}, ("formula",), "string"),
         ({"currency": "XXY"}, ("currency",), "ISO 4217"),
         ({"priority": -1}, ("priority",), "greater than or equal to 0"),
+        ({"based_on": "prl_nope"}, ("based_on",), "should match pattern"),
     ],
 )
 def test_a_rule_that_does_not_hold_is_refused_where_it_is_wrong(
@@ -105,6 +107,27 @@ def test_a_rule_that_does_not_hold_is_refused_where_it_is_wrong(
     (error,) = raised.value.errors()
     assert error["loc"] == location
     assert message in error["msg"]
+
+
+def test_a_rule_that_does_not_compile_becomes_a_field_error_with_its_position() -> None:
+    # given: the second rule's formula names an input that does not exist
+    wrong = {"id": _based(2).id, "based_on": BASE_LIST, "formula": "bse.value"}
+    body = {"rules": [_based(1).model_dump(), wrong]}
+
+    # when
+    with pytest.raises(ValidationError) as raised:
+        ListRules.model_validate(body)
+    problem = validation_problem(raised.value, "body")
+
+    # then
+    assert problem.status == 422
+    assert problem.body()["errors"] == [
+        {
+            "loc": "body.rules[1].formula",
+            "msg": "Value error, line 1, column 1: unknown name 'bse' (known: base, product)",
+            "type": "value_error",
+        }
+    ]
 
 
 @pytest.mark.parametrize(

@@ -134,7 +134,9 @@ class PriceRule(Input):
     @field_validator("formula")
     @classmethod
     def _formula_compiles(cls, source: str, info: ValidationInfo) -> str:
-        scope = BASED_SCOPE if info.data.get("based_on") else PRODUCT_SCOPE
+        if "based_on" not in info.data:
+            return source  # based_on itself was refused: which inputs the formula has is unknown
+        scope = BASED_SCOPE if info.data["based_on"] else PRODUCT_SCOPE
         compile_expression(source, scope, NUMBER)
         return source
 
