@@ -7,6 +7,7 @@ an MSRP of 9.90, a text colour, a boolean, option codes) and a base row (10.10 E
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 
 from chalicelib.domain.expressions import (
     BOOLEAN,
+    DECIMALS,
     MAX_DEPTH,
     MAX_NODES,
     MAX_SOURCE_LENGTH,
@@ -79,6 +81,34 @@ def test_a_number_expression_computes_in_decimals(source: str, expected: Decimal
     # then
     assert type(value) is Decimal
     assert value == expected
+
+
+REFERENCE = {"+": DECIMALS.add, "-": DECIMALS.subtract, "*": DECIMALS.multiply, "/": DECIMALS.divide}
+
+
+def _random_formula(rng: random.Random, depth: int) -> tuple[str, Decimal]:
+    """A random parenthesized formula and its value by the ``decimal`` module itself."""
+    if depth == 0 or rng.random() < 0.25:
+        number = Decimal(rng.randint(0, 10**8)).scaleb(-rng.randint(0, 6))
+        return str(number), number
+    (left, left_value), (right, right_value) = (
+        _random_formula(rng, depth - 1),
+        _random_formula(rng, depth - 1),
+    )
+    operator = rng.choice(sorted(REFERENCE))
+    return f"({left} {operator} {right})", REFERENCE[operator](left_value, right_value)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_arithmetic_agrees_with_the_decimal_module_on_random_formulas(seed: int) -> None:
+    # given
+    source, expected = _random_formula(random.Random(seed), depth=4)
+
+    # when
+    value = _value(source, NUMBER)
+
+    # then
+    assert (value, str(value)) == (expected, str(expected))
 
 
 @pytest.mark.parametrize(
