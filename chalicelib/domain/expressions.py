@@ -559,7 +559,10 @@ class _Compiler:
             name = _OPERATOR_NAMES.get(type(node.op), type(node.op).__name__)
             raise self.error(node, f"{name} is not allowed in an expression")
         left = self.expect(node.left, self.operand(node.left, depth), NUMBER, "arithmetic")
-        right = self.expect(node.right, self.operand(node.right, depth), NUMBER, "arithmetic")
+        divisor = self.operand(node.right, depth)
+        if isinstance(node.op, ast.Div | ast.Mod) and divisor.is_constant and divisor.constant == 0:
+            raise self.error(node.right, "divides by zero")
+        right = self.expect(node.right, divisor, NUMBER, "arithmetic")
         return _Compiled(lambda inputs: operation(left(inputs), right(inputs)), NUMBER)
 
     def logic(self, node: ast.BoolOp, depth: int) -> _Compiled:

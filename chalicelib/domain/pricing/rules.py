@@ -407,10 +407,11 @@ def find_cycle(graph: Mapping[str, Collection[str]]) -> list[str] | None:
         pending = [iter(sorted(graph.get(start, ())))]
         while pending:
             following = next(pending[-1], None)
-            if following is None:
+            if following is None:  # every list below this one is done: so is it
                 pending.pop()
-                done.add(on_path_node := path.pop())
-                on_path.discard(on_path_node)
+                finished = path.pop()
+                on_path.discard(finished)
+                done.add(finished)
                 continue
             if following in on_path:
                 return [*path[path.index(following) :], following]
