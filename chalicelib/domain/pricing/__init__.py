@@ -1,0 +1,1 @@
+"""Pricing: money, price rules and the pure price engine (issue 10)."""
