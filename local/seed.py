@@ -52,7 +52,15 @@ from chalicelib.services import (
     tenants,
     websites,
 )
-from chalicelib.services.catalog import attributes, categories, media, products, selections, visibility
+from chalicelib.services.catalog import (
+    attributes,
+    categories,
+    category_counts,
+    media,
+    products,
+    selections,
+    visibility,
+)
 from chalicelib.services.context import Caller
 from chalicelib.services.principals import load_principal
 from chalicelib.store.keys import PLATFORM_TENANT
@@ -714,6 +722,8 @@ class _Seeding:
             self.selection(admin, tenant, organization_id, selection, category_ids, group_ids)
         for rule in placement.unit_rules:
             self.unit_rule(admin, tenant, organization_id, rule, category_ids, unit_ids)
+        # the counts the storefront's tree reads, for data seeded before products were counted
+        category_counts.recount(tenant.id, organization_id)
 
     def demo_categories(
         self, admin: Caller, tenant: DemoTenant, organization_id: str, data: DemoCatalog

@@ -30,6 +30,7 @@ from chalicelib.domain.tenancy import Organization, Website
 from chalicelib.platform.errors import Conflict, NotFound, Unprocessable
 from chalicelib.platform.ids import new_id
 from chalicelib.services import entities
+from chalicelib.services.catalog.category_counts import discard_counts
 from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.services.organizations import ORGANIZATION_TYPE, websites_of
@@ -247,8 +248,11 @@ def delete_category(
         key=keys.category(tenant_id, organization_id, category_id),
         entity_type=CATEGORY_TYPE,
         entity=current,
-        extra_writes=_category_writes(
-            tenant_id, organization_id, structure=True, structure_version=loaded.structure_version
+        extra_writes=entities.together(
+            _category_writes(
+                tenant_id, organization_id, structure=True, structure_version=loaded.structure_version
+            ),
+            lambda transaction: discard_counts(transaction, tenant_id, organization_id, category_id),
         ),
     )
 

@@ -29,6 +29,7 @@ from chalicelib.platform.ids import new_id
 from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.services import entities
 from chalicelib.services.catalog.attributes import ATTRIBUTE_TYPE
+from chalicelib.services.catalog.category_counts import count_writes
 from chalicelib.services.context import Caller, require_reach
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.services.organizations import ORGANIZATION_TYPE
@@ -261,6 +262,7 @@ def _derived_writes(
             )
         _sku_writes(transaction, tenant_id, old, new)
         _category_writes(transaction, tenant_id, old, after)
+        count_writes(transaction, tenant_id, old, new)
         _usage_writes(transaction, tenant_id, old, new)
         _token_writes(transaction, tenant_id, old, new)
         _combination_writes(transaction, tenant_id, before, after)
