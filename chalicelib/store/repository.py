@@ -338,6 +338,10 @@ class Transaction:
             condition = condition & (Item.type == type)
         self.writes.append(_Write(Item(key.pk, key.sk), "condition_check", condition, on_failure))
 
+    def room(self) -> int:
+        """How many more writes the transaction takes."""
+        return MAX_TRANSACTION_ITEMS - len(self.writes)
+
     def commit(self) -> None:
         if not self.writes:
             return
@@ -445,5 +449,12 @@ def write_tallies(tallied: dict[Key, tuple[str, dict[str, Any], int]], discarded
             item = _item(key, type, data, version=1)
             item.tally = value
             batch.save(item)
-        for key in discarded:
+    discard_all(discarded)
+
+
+def discard_all(key_list: list[Key]) -> None:
+    """Delete items whether they are there or not, in BatchWriteItem calls (unprocessed items retried):
+    what a deleted entity held that its own transaction had no room for."""
+    with Item.batch_write() as batch:
+        for key in key_list:
             batch.delete(Item(key.pk, key.sk))

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.cli import main
 from chalicelib.services.catalog.category_counts import recount_tenant
 
 from .conftest import Api, Table, Worlds
@@ -269,3 +270,23 @@ def test_a_deleted_category_leaves_no_count_shards(api: Api, shop: Shop, table: 
     # then none of its shards is left
     assert reply.status == 204, reply.body
     assert [item for item in table.items() if item["SK"].startswith(f"{shop.saws}#")] == []
+
+
+def test_kontor_catalog_recount_recounts_a_tenants_organizations(
+    api: Api, shop: Shop, table: Table, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given a product in Drills whose count is gone
+    _product(api, shop, "DR-1", primary_category_id=shop.drills)
+    for item in table.items():
+        if item["PK"].endswith("#CATCOUNT"):
+            table.delete(item["PK"], item["SK"])
+
+    # when the command recounts acme's categories on the test stage's table
+    exit_code = main(["catalog", "recount", "--tenant", "acme", "--stage", "test"])
+
+    # then it says what it counted, and the count is back
+    assert (exit_code, capsys.readouterr().out) == (
+        0,
+        f"{shop.organization}: 1 of 3 categories hold enabled products\n",
+    )
+    assert _counts(table, shop.organization) == {shop.drills: 1}

@@ -552,7 +552,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "DELETE /v1/admin/organizations/{organization_id}/categories/{category_id}": Case(
         "DELETE",
         "/v1/admin/organizations/{organization}/categories/{spare_category}",
-        (PRINCIPAL, QUERY, QUERY, WRITE),
+        (PRINCIPAL, QUERY, QUERY, QUERY, WRITE),  # the tree, its products, its units' rules
         headers=(("If-Match", '"1"'),),
         status=204,
     ),
@@ -824,7 +824,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "DELETE /v1/admin/selections/{selection_id}": Case(
         "DELETE",
         "/v1/admin/selections/{spare_selection}",
-        (PRINCIPAL, GET, WRITE),
+        (PRINCIPAL, GET, QUERY, QUERY, WRITE),  # its unit assignments and its products go with it
         headers=(("If-Match", '"1"'),),
         status=204,
     ),
@@ -941,14 +941,14 @@ ROUND_TRIPS: dict[str, Case] = {
     "DELETE /v1/admin/products/{product_id}": Case(
         "DELETE",
         "/v1/admin/products/{spare_product}",
-        (PRINCIPAL, GET, WRITE),
+        (PRINCIPAL, BATCH_GET, QUERY, WRITE),  # the product and its RULES item; its unit rules
         headers=(("If-Match", '"1"'),),
         status=204,
     ),
     "DELETE /v1/admin/products/{product_id} (a variant: its parent names the combination)": Case(
         "DELETE",
         "/v1/admin/products/{variant}",
-        (PRINCIPAL, GET, GET, WRITE),
+        (PRINCIPAL, BATCH_GET, GET, QUERY, WRITE),
         headers=(("If-Match", '"1"'),),
         status=204,
     ),

@@ -230,7 +230,9 @@ def _refuse_offered(tenant_id: str, organization_id: str, category_id: str, chan
 def delete_category(
     caller: Caller, organization_id: str, category_id: str, expected_version: ExpectedVersion
 ) -> None:
-    """Delete a category without sub-categories, products, or websites offering it (409 otherwise)."""
+    """Delete a category without sub-categories, products, or websites offering it (409 otherwise), with
+    its units' rules (found by their index: as many as its transaction takes, the rest right after it)
+    and its count shards."""
     tenant_id = caller.tenant_id
     loaded = load_categories(tenant_id, organization_id)
     current = loaded.find(category_id)
@@ -254,6 +256,12 @@ def delete_category(
             ),
             lambda transaction: discard_counts(transaction, tenant_id, organization_id, category_id),
         ),
+        belongings=[
+            record.key
+            for record in repository.query_all(
+                keys.unit_rules_of(tenant_id, "C", category_id), index="GSI1", page_size=CATEGORY_PAGE
+            )
+        ],
     )
 
 
