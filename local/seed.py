@@ -11,6 +11,9 @@ moved or deleted it since: a second run neither duplicates nor fails, and says w
 So that Globex's and Initech's buyers see different catalogs: the selection leaves hydraulics out for
 the Standard group (Initech), and a unit rule hides hand protection from Globex's Plant Lyon (Bob) on
 Acme Germany (``shop.acme.de``), while Plant Ohio (Olga) sees it.
+
+Every run ends the catalog by recounting its products per category (what the storefront's tree reads),
+so data seeded before products were counted shows its tree; on counts already right it writes nothing.
 """
 
 from __future__ import annotations
