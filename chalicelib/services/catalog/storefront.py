@@ -13,7 +13,9 @@ built at (every change of a category, a category rule, a selection or a website'
 counts there), and for at most :data:`SHOP_MAX_AGE` seconds (changes that do not count, such as a
 released hostname or a website switched off, take effect within that time). Guests have no principal
 and so no generation: their shops live :data:`GUEST_MAX_AGE` seconds. A warm function thus adds no
-round trip for the website.
+round trip for the website. The category tree adds one Query that is never cached: the organization's
+counts of enabled products per category (``services.catalog.category_counts``), so a category shows
+as soon as a first product enters it and hides when the last one leaves.
 
 **Who sees what** is decided by :class:`~chalicelib.domain.catalog.visibility.CatalogView`, built once
 per request from the shop, the buyer's unit path and effective group, and the unit rules and
