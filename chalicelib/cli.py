@@ -3,7 +3,8 @@
 ``kontor dev token`` mints a token the local stack's dev issuer vouches for; ``kontor dev dns
 publish`` publishes a TXT record in the local stack's stand-in for DNS (a hostname's challenge);
 ``kontor tenant create`` is a platform operator's ``POST /v1/platform/tenants``; ``kontor
-replay-dlq`` moves the messages a consumer gave up on back to its queue once the cause is fixed.
+replay-dlq`` moves the messages a consumer gave up on back to its queue once the cause is fixed;
+``kontor catalog recount`` repairs the counts of products per category the storefront's tree reads.
 Only the standard library and what the Lambda package already ships are used, so the command works
 wherever the package is installed.
 """
@@ -26,6 +27,7 @@ from chalicelib.store.keys import PLATFORM_TENANT
 LOCAL_HOST = "127.0.0.1"
 DEFAULT_API_PORT = 8000
 LOCAL_SQS_ENDPOINT = "http://127.0.0.1:8002"  # the local stage's KONTOR_SQS_ENDPOINT (.chalice/config.json)
+LOCAL_DYNAMODB_ENDPOINT = "http://127.0.0.1:8001"  # the local stage's KONTOR_DYNAMODB_ENDPOINT
 TOKEN_LIFETIME_SECONDS = 12 * 3600
 HTTP_TIMEOUT_SECONDS = 30
 SQS_BATCH = 10
@@ -185,6 +187,25 @@ def replay_dlq(args: argparse.Namespace) -> int:
     return 0
 
 
+def recount_categories(args: argparse.Namespace) -> int:
+    """Recount the products of each category of the tenant's organizations (or those named), straight on
+    the stage's table: ``KONTOR_TABLE`` and ``KONTOR_DYNAMODB_ENDPOINT`` as the API reads them, the
+    local stack's unless set."""
+    if args.stage == "local":
+        os.environ.setdefault("KONTOR_DYNAMODB_ENDPOINT", LOCAL_DYNAMODB_ENDPOINT)
+        os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
+        os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+    os.environ.setdefault("KONTOR_STAGE", args.stage)
+    os.environ.setdefault("AWS_REGION", os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1")
+    from chalicelib.services.catalog.category_counts import recount_tenant
+
+    counts = recount_tenant(args.tenant, args.organization or None)
+    for organization_id, categories in counts.items():
+        counted = sum(1 for count in categories.values() if count)
+        print(f"{organization_id}: {counted} of {len(categories)} categories hold enabled products")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kontor", description="Kontor's command line")
     commands = parser.add_subparsers(required=True, metavar="command")
@@ -231,6 +252,18 @@ def _parser() -> argparse.ArgumentParser:
         "--sqs-endpoint", help=f"SQS endpoint (local default: $KONTOR_SQS_ENDPOINT or {LOCAL_SQS_ENDPOINT})"
     )
     replay.set_defaults(run=replay_dlq)
+
+    catalog = commands.add_parser("catalog", help="the catalog's derived data")
+    catalog_commands = catalog.add_subparsers(required=True, metavar="command")
+    recount = catalog_commands.add_parser(
+        "recount", help="recount the enabled products of each category (the storefront tree's counts)"
+    )
+    recount.add_argument("--tenant", required=True)
+    recount.add_argument(
+        "--organization", action="append", help="an organization's id (repeatable; default: all of them)"
+    )
+    recount.add_argument("--stage", default="local", help="whose table (default: the local stack's)")
+    recount.set_defaults(run=recount_categories)
     return parser
 
 

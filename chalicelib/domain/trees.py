@@ -6,7 +6,7 @@ categories) are stored the same way, each node naming its parent, and checked th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 
 class Forest:
@@ -69,6 +69,10 @@ class Forest:
     def subtree(self, node: str) -> list[str]:
         """``node`` and every node below it."""
         return sorted(other for other, path in self._paths.items() if node in path)
+
+    def with_ancestors(self, nodes: Iterable[str]) -> set[str]:
+        """The ``nodes`` of the forest and every ancestor of theirs (each node whose subtree holds one)."""
+        return {ancestor for node in nodes if node in self._paths for ancestor in self._paths[node]}
 
     def closes_cycle(self, node: str, new_parent: str) -> bool:
         """Whether moving ``node`` under ``new_parent`` would put it under itself or a descendant."""

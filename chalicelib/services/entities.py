@@ -6,7 +6,7 @@ the bookkeeping they share: ids, timestamps, versions, events and idempotency re
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -194,11 +194,24 @@ def delete(
     entity_type: str,
     entity: ModelT,
     extra_writes: ExtraWrites | None = None,
+    belongings: Sequence[Key] = (),
 ) -> None:
-    """Delete the entity if its version is still the one read, with a ``<type>.deleted`` event."""
+    """Delete the entity if its version is still the one read, with a ``<type>.deleted`` event.
+
+    ``belongings`` are items that exist only for the entity (rules naming it, say) and that nothing can
+    add once it is gone: those the transaction has room for go with it, the rest are deleted right after
+    it commits (a crash in between leaves them to point at nothing).
+    """
     transaction = Transaction()
     transaction.delete(key, expected_version=entity.version)
-    commit_change(transaction, caller, "deleted", entity_type, stored(entity), None, extra_writes)
+    if extra_writes:
+        extra_writes(transaction)
+    together_with = max(transaction.room() - 1, 0)  # the event takes the last place
+    for belonging in belongings[:together_with]:
+        transaction.discard(belonging)
+    commit_change(transaction, caller, "deleted", entity_type, stored(entity), None)
+    if belongings[together_with:]:
+        repository.discard_all(list(belongings[together_with:]))
 
 
 def together(*parts: ExtraWrites) -> ExtraWrites:

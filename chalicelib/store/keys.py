@@ -41,8 +41,9 @@ selection               T#<t>#SELECTION                <sel_id>
 product_rules           T#<t>#PRODUCT#<p>              RULES
 unit_rule               T#<t>#CUST#<customer_id>       VIS#<u>#<w>#P#<p> (a product's), VIS#<u>#<w>#C#<cat> (a category's);
                                                                        GSI1 T#<t>#PRODUCT#<p>#UNITRULES (T#<t>#CATEGORY#<cat>#UNITRULES) / <c>#<u>#<w>
-selection_unit          T#<t>#CUST#<customer_id>       SEL#<u>#<sel>
+selection_unit          T#<t>#CUST#<customer_id>       SEL#<u>#<sel>   T#<t>#SELECTION#<sel>#UNITS / <c>#<u>
 selection_product       T#<t>#SELECTION#<sel_id>       P#<p>
+category_count          T#<t>#ORG#<org>#CATCOUNT       <cat_id>#<0-3>  (no GSI; the number is the top-level ``tally``, changed by ADD only)
 ======================  =============================  ==============  ======================================  =====================================  =================================
 
 The platform's own operators live in the reserved tenant ``platform`` (no customer tenant may take
@@ -137,14 +138,17 @@ Access patterns
 72  set / remove a unit's rule                  put / delete T#<t>#CUST#<c>/VIS#<u>#<w>#P#<p>      services.catalog.visibility (unit level)
                                                 (or #C#<cat>); condition checks: the subject, the
                                                 website in its organization, customer and unit
-73  every unit rule of a product or category    GSI1 PK=T#<t>#PRODUCT#<p>#UNITRULES or             services.catalog.visibility.list_*_rules
-                                                T#<t>#CATEGORY#<cat>#UNITRULES
+73  every unit rule of a product or category    GSI1 PK=T#<t>#PRODUCT#<p>#UNITRULES or             services.catalog.visibility.list_*_rules,
+                                                T#<t>#CATEGORY#<cat>#UNITRULES                     catalog.products.delete_product,
+                                                                                                   catalog.categories.delete_category
 74  a rule's website and group exist            condition check T#<t>#WEBSITE/<w> (organization),  services.catalog.visibility (every change)
                                                 T#<t>#CGROUP/<g>
 75  the products a selection names              PK=T#<t>#SELECTION#<sel> (P#<p>); written with     services.catalog.selection_members
                                                 the product's RULES item (70)                      .add/remove/list_products
 76  assign a selection to a unit                put / delete T#<t>#CUST#<c>/SEL#<u>#<sel>;         services.catalog.selection_members.assign/unassign_unit
                                                 condition checks: the unit, the selection
+76a a selection's unit assignments and products GSI1 PK=T#<t>#SELECTION#<sel>#UNITS;               services.catalog.selections.delete_selection
+    (deleted with it)                           PK=T#<t>#SELECTION#<sel>
 77  why visible: everything one product needs   BatchGet product, RULES, website; the company      services.catalog.visibility.explain_product
     for one unit                                partition (17: units, VIS# and SEL# items); the
                                                 category tree (50); the selections (66)
@@ -163,6 +167,12 @@ Access patterns
                                                 and their RULES items (BatchGet)
 87  storefront search                           PK=T#<t>#ORG#<org>#SEARCH#<ab>, SK begins_with     services.catalog.storefront.search
                                                 <folded word> (one Query per word, at most 3)
+88  count a product in its categories           update T#<t>#ORG#<org>#CATCOUNT/<cat>#<shard>       services.catalog.category_counts.count_writes
+                                                ADD tally :+-1 (no condition), in the product's    (every product write)
+                                                transaction; shard = crc32(product id) mod 4
+89  the counts of an organization's categories  PK=T#<t>#ORG#<org>#CATCOUNT (strongly consistent)  services.catalog.storefront.category_tree
+90  recount a category's enabled products       PK=T#<t>#CATEGORY#<cat>, Select=COUNT, filter      services.catalog.category_counts.recount
+                                                status, organization_id; BatchWrite the shards     (``kontor catalog recount``, the seed)
 ==  ==========================================  =================================================  =============================================
 
 A product's media items share the product's partition (``MEDIA#`` sorts before ``PRODUCT``), so
@@ -239,7 +249,17 @@ the catalog generation (55), since warm functions cache the tree. A unit's own r
 category and a selection's assignment to a unit are items of the company partition (72, 76), which
 the customer user's principal reads anyway (17): an exception for one customer costs no round trip
 and touches nobody else's data; GSI1 on the rule items lists every unit rule of a product or
-category for the admin (73). A selection's products are named from both sides in one transaction:
+category for the admin (73). A deleted product, category or selection takes what names it and exists for it only (the product's
+``RULES`` item, every unit rule of the product or category, found through GSI1, and the selection's
+product list and unit assignments, found through the selection's partition and GSI1): in its own
+transaction as far as it has room (at most 100 items, the entity's own writes first), the rest with
+BatchWriteItem right after it commits. Nothing can add such an item once the entity is gone (every
+rule, membership and assignment write checks its subject, product and selection in its transaction),
+so none can come after the delete; one written in the instant before it can be missed by GSI1 (an
+eventually consistent index), and a crash between the two steps leaves the rest: such items name
+nothing, and no reader shows them.
+A deleted selection's id stays in its products' ``RULES`` items, where nothing matches it any more.
+A selection's products are named from both sides in one transaction:
 the product's ``RULES`` item (what the storefront reads) and ``P#<p>`` in the selection's own
 partition (75, what the admin lists).
 
@@ -279,10 +299,21 @@ no longer produced deleted), its attribute usages and its outbox event. For a va
 check that the parent is a product of the same organization and a ``variant_combination`` item in the
 parent's partition (47). The caps that keep it within 100 items are in
 ``chalicelib.domain.catalog.products``. Only variants carry GSI2 (45: the parent's GET lists them).
+
+The same transaction counts the product in its categories (88): each category of an enabled product
+has a count spread over 4 ``category_count`` shard items, the product's id choosing the shard, changed
+by ADD without a condition, so concurrent writes of products in one category add up instead of failing
+on a version, and collide (a transaction conflict: 409, retry) only when two of them touch the same
+shard in the same instant. Four shards keep such collisions to a quarter of what one counter item gives
+under a bulk load, while the tree's read of all counts (89: one Query of the organization's partition,
+at most 4 small items per category, 8,000 at the 2,000-category cap) stays one round trip in practice.
+A deleted category takes its shards with it (and its units' rules, 73); ``kontor catalog recount`` rewrites them from the listing
+items (90) for data written before counts existed, or drifted.
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -403,6 +434,19 @@ def category_tree(tenant_id: str, organization_id: str) -> Key:
 def category_products(tenant_id: str, category_id: str) -> str:
     """The partition of a category's product listing items (``category_product``, written with products)."""
     return f"T#{tenant_id}#CATEGORY#{category_id}"
+
+
+CATEGORY_COUNT_SHARDS = 4
+
+
+def category_counts(tenant_id: str, organization_id: str) -> str:
+    """The partition of an organization's product counts per category (one Query reads them all)."""
+    return f"T#{tenant_id}#ORG#{organization_id}#CATCOUNT"
+
+
+def category_count(tenant_id: str, organization_id: str, category_id: str, shard: int) -> Key:
+    """One shard of the count of an organization's enabled products placed in a category."""
+    return Key(category_counts(tenant_id, organization_id), f"{category_id}#{shard}")
 
 
 def host(hostname: str) -> Key:
@@ -544,6 +588,11 @@ def selection_product(tenant_id: str, selection_id: str, product_id: str) -> Key
     return Key(selection_products(tenant_id, selection_id), f"P#{product_id}")
 
 
+def units_of_selection(tenant_id: str, selection_id: str) -> str:
+    """GSI1 partition of a selection's unit assignments (sort key ``<c>#<unit>``): what its delete takes."""
+    return f"{selection_products(tenant_id, selection_id)}#UNITS"
+
+
 def selection_assignment(tenant_id: str, customer_id: str, unit_id: str, selection_id: str) -> Key:
     """A selection assigned to a unit, in the unit's company partition (``SEL#<unit>#<sel>``)."""
     return Key(
@@ -619,3 +668,20 @@ class UnitSelectionKey(NamedTuple):
     def of(cls, sort_key: str) -> UnitSelectionKey:
         _, unit_id, selection_id = sort_key.split("#")
         return cls(unit_id, selection_id)
+
+
+class CategoryCountShard(NamedTuple):
+    """The parts of a category count shard's sort key (``<cat_id>#<shard>``)."""
+
+    category_id: str
+    shard: int
+
+    @classmethod
+    def of(cls, sort_key: str) -> CategoryCountShard:
+        category_id, shard = sort_key.rsplit("#", 1)
+        return cls(category_id, int(shard))
+
+    @staticmethod
+    def of_product(product_id: str) -> int:
+        """The shard a product's placements add to, the same for all its categories and all its writes."""
+        return zlib.crc32(product_id.encode()) % CATEGORY_COUNT_SHARDS

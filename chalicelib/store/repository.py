@@ -277,6 +277,28 @@ class Transaction:
             )
         )
 
+    def tally(self, key: Key, type: str, data: dict[str, Any], amount: int) -> None:
+        """Add ``amount`` to the item's ``tally``, making the item (``type``, ``data``) if it is absent.
+
+        No condition and no version: updates of one item add up instead of failing on each other, and
+        two transactions touching it at the same instant conflict only for that instant (a counter
+        spread over shard items keeps that rare).
+        """
+        self.writes.append(
+            _Write(
+                Item(key.pk, key.sk),
+                "update",
+                None,
+                Conflict(f"{type} could not be counted"),
+                actions=[
+                    Item.type.set(Item.type | type),
+                    Item.data.set(Item.data | data),
+                    Item.version.set(Item.version | 1),
+                    Item.tally.add(amount),
+                ],
+            )
+        )
+
     def set_fields(
         self, key: Key, values: dict[str, Any], *, revision: str, expected_revision: int, on_failure: Problem
     ) -> None:
@@ -315,6 +337,10 @@ class Transaction:
         if type is not None:
             condition = condition & (Item.type == type)
         self.writes.append(_Write(Item(key.pk, key.sk), "condition_check", condition, on_failure))
+
+    def room(self) -> int:
+        """How many more writes the transaction takes."""
+        return MAX_TRANSACTION_ITEMS - len(self.writes)
 
     def commit(self) -> None:
         if not self.writes:
@@ -397,3 +423,38 @@ def get_many(key_list: list[Key]) -> dict[Key, Record]:
     found = Item.batch_get([(key.pk, key.sk) for key in key_list], consistent_read=True)
     records = (_record(item) for item in found)
     return {record.key: record for record in records}
+
+
+def tallies(partition: str, *, page_size: int) -> dict[str, int]:
+    """The ``tally`` of every item of a partition, by sort key (strongly consistent, every page)."""
+    items = Item.query(partition, consistent_read=True, page_size=page_size)
+    return {item.SK: int(item.tally) for item in items if item.tally is not None}
+
+
+def count(partition: str, *, filters: dict[str, str] | None = None) -> int:
+    """How many items of a partition have these ``data`` fields (Select=COUNT: nothing is sent back but
+    the number; every page, strongly consistent)."""
+    condition: Condition | None = None
+    for name, value in (filters or {}).items():
+        clause = Item.data[name] == value
+        condition = clause if condition is None else condition & clause
+    return int(Item.count(partition, filter_condition=condition, consistent_read=True))
+
+
+def write_tallies(tallied: dict[Key, tuple[str, dict[str, Any], int]], discarded: list[Key]) -> None:
+    """Set the tallies of items whatever they hold (``type``, ``data``, tally by key) and delete others,
+    in BatchWriteItem calls (unprocessed items retried): a repair, not an atomic change."""
+    with Item.batch_write() as batch:
+        for key, (type, data, value) in tallied.items():
+            item = _item(key, type, data, version=1)
+            item.tally = value
+            batch.save(item)
+    discard_all(discarded)
+
+
+def discard_all(key_list: list[Key]) -> None:
+    """Delete items whether they are there or not, in BatchWriteItem calls (unprocessed items retried):
+    what a deleted entity held that its own transaction had no room for."""
+    with Item.batch_write() as batch:
+        for key in key_list:
+            batch.delete(Item(key.pk, key.sk))

@@ -1,8 +1,9 @@
 """The one PynamoDB model of the single table, bound lazily to the configured table.
 
 Every entity is an :class:`Item`: keys, a ``type`` discriminator, the entity's fields in ``data``,
-a ``version`` for optimistic concurrency and an optional TTL. Repositories in this package
-translate between items and plain :class:`Record` values; nothing outside ``store/`` sees PynamoDB.
+a ``version`` for optimistic concurrency, an optional TTL and, on counter items, a ``tally``.
+Repositories in this package translate between items and plain :class:`Record` values; nothing
+outside ``store/`` sees PynamoDB.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ class Item(Model):
     type = UnicodeAttribute()
     data = MapAttribute[str, Any](default=dict)
     version = NumberAttribute(default=1)
+    # A number changed only by ADD, concurrent changes adding up (counts spread over shard items): top
+    # level, since ADD cannot make a path inside a ``data`` map that an absent item does not have yet.
+    tally = NumberAttribute(null=True)
     expires_at = TTLAttribute(null=True)
 
     GSI1 = _index("GSI1")

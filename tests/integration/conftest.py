@@ -624,6 +624,10 @@ class Table:
             ExpressionAttributeValues={":one": {"N": "1"}},
         )
 
+    def delete(self, pk: str, sk: str) -> None:
+        """Delete an item behind the app's back (data from before the app wrote it, say)."""
+        self._client.delete_item(TableName=self._name, Key={"PK": {"S": pk}, "SK": {"S": sk}})
+
     def events(self, tenant_id: str) -> list[dict[str, Any]]:
         """The outbox events of a tenant, oldest first (event ids are ULIDs)."""
         prefix = f"T#{tenant_id}#EVENT#"

@@ -552,7 +552,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "DELETE /v1/admin/organizations/{organization_id}/categories/{category_id}": Case(
         "DELETE",
         "/v1/admin/organizations/{organization}/categories/{spare_category}",
-        (PRINCIPAL, QUERY, QUERY, WRITE),
+        (PRINCIPAL, QUERY, QUERY, QUERY, WRITE),  # the tree, its products, its units' rules
         headers=(("If-Match", '"1"'),),
         status=204,
     ),
@@ -824,7 +824,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "DELETE /v1/admin/selections/{selection_id}": Case(
         "DELETE",
         "/v1/admin/selections/{spare_selection}",
-        (PRINCIPAL, GET, WRITE),
+        (PRINCIPAL, GET, QUERY, QUERY, WRITE),  # its unit assignments and its products go with it
         headers=(("If-Match", '"1"'),),
         status=204,
     ),
@@ -941,14 +941,14 @@ ROUND_TRIPS: dict[str, Case] = {
     "DELETE /v1/admin/products/{product_id}": Case(
         "DELETE",
         "/v1/admin/products/{spare_product}",
-        (PRINCIPAL, GET, WRITE),
+        (PRINCIPAL, BATCH_GET, QUERY, WRITE),  # the product and its RULES item; its unit rules
         headers=(("If-Match", '"1"'),),
         status=204,
     ),
     "DELETE /v1/admin/products/{product_id} (a variant: its parent names the combination)": Case(
         "DELETE",
         "/v1/admin/products/{variant}",
-        (PRINCIPAL, GET, GET, WRITE),
+        (PRINCIPAL, BATCH_GET, GET, QUERY, WRITE),
         headers=(("If-Match", '"1"'),),
         status=204,
     ),
@@ -991,9 +991,15 @@ ROUND_TRIPS: dict[str, Case] = {
     ),
     # the storefront catalog, warm (the first request fills the shop's cache: no round trip for the
     # website, its category tree and selections while the catalog generation stays); a buyer's unit
-    # rules and selections came with the principal's company Query
+    # rules and selections came with the principal's company Query; the tree reads the organization's
+    # product counts per category fresh (one Query)
     "GET /v1/store/catalog/categories": Case(
-        "GET", "/v1/store/catalog/categories", (PRINCIPAL, QUERY), headers=SHOP, token="customer", replay=True
+        "GET",
+        "/v1/store/catalog/categories",
+        (PRINCIPAL, QUERY, QUERY),
+        headers=SHOP,
+        token="customer",
+        replay=True,
     ),
     "GET /v1/store/catalog/categories/{category_id}/products": Case(
         "GET",
@@ -1038,7 +1044,7 @@ ROUND_TRIPS: dict[str, Case] = {
         replay=True,
     ),
     "GET /v1/public/catalog/categories": Case(
-        "GET", "/v1/public/catalog/categories", (), headers=SHOP, token="none", replay=True
+        "GET", "/v1/public/catalog/categories", (QUERY,), headers=SHOP, token="none", replay=True
     ),
     "GET /v1/public/catalog/categories/{category_id}/products": Case(
         "GET",
@@ -1071,7 +1077,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "GET /v1/store/catalog/categories (cold: the shop read)": Case(
         "GET",
         "/v1/store/catalog/categories",
-        (PRINCIPAL, QUERY, GET, BATCH_GET, QUERY, GET, QUERY),
+        (PRINCIPAL, QUERY, GET, BATCH_GET, QUERY, GET, QUERY, QUERY),
         headers=SHOP,
         token="company admin",
     ),

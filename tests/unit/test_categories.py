@@ -213,3 +213,14 @@ def test_a_description_may_span_lines_a_name_may_not() -> None:
     assert fields.description == {"en": "Hand\nand power"}
     with pytest.raises(ValidationError):
         CategoryFields.model_validate({**body, "name": {"en": "Hand\ntools"}})
+
+
+def test_the_categories_holding_a_counted_one_are_it_and_its_ancestors() -> None:
+    # given products counted in drills, and in a category the forest does not know (deleted meanwhile)
+    counted = ["drills", "cat_deleted"]
+
+    # when the categories whose subtree holds one are asked for
+    stocked = FOREST.with_ancestors(counted)
+
+    # then drills and every category above it, and no other
+    assert stocked == {"tools", "power-tools", "drills"}

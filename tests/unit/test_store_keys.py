@@ -11,7 +11,7 @@ import pytest
 from chalicelib.store import keys
 
 TENANT = "acme-eu"
-SAMPLES: dict[str, str] = {
+SAMPLES: dict[str, str | int] = {
     "tenant_id": TENANT,
     "email": "Ann.Admin@Acme.Example",
     "organization_id": "org_01JD0000000000000000000000",
@@ -40,6 +40,7 @@ SAMPLES: dict[str, str] = {
     "prefix": "sc",
     "subject": "C",
     "subject_id": "cat_01JD0000000000000000000000",
+    "shard": 3,
 }
 UNFENCED = {"host"}  # global routing entries: hostname -> tenant/website
 

@@ -97,8 +97,12 @@ def _routes(prefix: str, permission: Permission | CustomerPermission, audience: 
         "GET",
         permission=permission,
         shop=True,
-        summary="The categories the caller sees: visible, admitted by their selections, under a shown parent."
-        + SHOP,
+        summary="The categories the caller sees: visible, admitted by their selections, under a shown "
+        "parent, and holding at least one enabled product of the organization in their subtree. The "
+        "products counted are those placed in a category (primary or other; a variant is placed by its "
+        "parent) whatever rules hide them: a product hidden from the caller by its own rule, or left out "
+        "by an include selection, still counts, so its category can show and list empty pages for this "
+        "caller. A first product shows its category at once, the last one leaving hides it at once." + SHOP,
         tags=tags,
         response=StoreCategoryTree,
     )(named(tree, "category_tree"))

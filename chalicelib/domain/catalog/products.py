@@ -1,13 +1,14 @@
 """Products: their fields, units of measure, variant families, and what one write may hold.
 
 Everything a product write puts in its one transaction is bounded here, so it always fits in
-DynamoDB's 100 items: the product, its SKU item (two on a SKU change), the idempotency record, the
-event, the organization's check, for a variant its parent's check and combination item (two on a
-change); per category a check, a listing item and the old one's delete (:data:`MAX_CATEGORIES`); per
-attribute used (values and variant attributes together, :data:`MAX_ATTRIBUTE_VALUES`) a usage item
-and the old one's delete; per search token an item and the old one's delete
-(:data:`MAX_SEARCH_TOKENS`): at most 9 + 3 x 6 + 2 x 12 + 2 x 24 = 99 items. Past a cap the write is
-422.
+DynamoDB's 100 items: the product, its SKU item (two on a SKU change), the idempotency record (a
+create only, which deletes nothing), the event, the organization's check; per category
+(:data:`MAX_CATEGORIES`) a check, a listing item, the old one's delete and the two category counts
+it changes (one up, one down: ``services.catalog.category_counts``); per attribute used (values and
+variant attributes together, :data:`MAX_ATTRIBUTE_VALUES`) a usage item and the old one's delete;
+per search token an item and the old one's delete (:data:`MAX_SEARCH_TOKENS`): at most
+5 + 5 x 6 + 2 x 12 + 2 x 20 = 99 items. A variant has no categories: its parent's check and its
+combination items (two on a change) take 3 of their 30. Past a cap the write is 422.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from chalicelib.domain.staff import OrganizationId
 
 MAX_CATEGORIES = 6  # the primary category and 5 others
 MAX_ATTRIBUTE_VALUES = 12
-MAX_SEARCH_TOKENS = 24
+MAX_SEARCH_TOKENS = 20
 MAX_UNITS = 10
 MAX_VARIANT_ATTRIBUTES = 5
 MAX_LISTED_VARIANTS = 100

@@ -30,6 +30,7 @@ from chalicelib.domain.tenancy import Organization, Website
 from chalicelib.platform.errors import Conflict, NotFound, Unprocessable
 from chalicelib.platform.ids import new_id
 from chalicelib.services import entities
+from chalicelib.services.catalog.category_counts import discard_counts
 from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.services.organizations import ORGANIZATION_TYPE, websites_of
@@ -229,7 +230,9 @@ def _refuse_offered(tenant_id: str, organization_id: str, category_id: str, chan
 def delete_category(
     caller: Caller, organization_id: str, category_id: str, expected_version: ExpectedVersion
 ) -> None:
-    """Delete a category without sub-categories, products, or websites offering it (409 otherwise)."""
+    """Delete a category without sub-categories, products, or websites offering it (409 otherwise), with
+    its units' rules (found by their index: as many as its transaction takes, the rest right after it)
+    and its count shards."""
     tenant_id = caller.tenant_id
     loaded = load_categories(tenant_id, organization_id)
     current = loaded.find(category_id)
@@ -247,9 +250,18 @@ def delete_category(
         key=keys.category(tenant_id, organization_id, category_id),
         entity_type=CATEGORY_TYPE,
         entity=current,
-        extra_writes=_category_writes(
-            tenant_id, organization_id, structure=True, structure_version=loaded.structure_version
+        extra_writes=entities.together(
+            _category_writes(
+                tenant_id, organization_id, structure=True, structure_version=loaded.structure_version
+            ),
+            lambda transaction: discard_counts(transaction, tenant_id, organization_id, category_id),
         ),
+        belongings=[
+            record.key
+            for record in repository.query_all(
+                keys.unit_rules_of(tenant_id, "C", category_id), index="GSI1", page_size=CATEGORY_PAGE
+            )
+        ],
     )
 
 

@@ -24,16 +24,18 @@ from chalicelib.domain.catalog.text import fold
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.staff import StaffTarget
 from chalicelib.domain.tenancy import Organization
-from chalicelib.platform.errors import Conflict, Unprocessable
+from chalicelib.platform.errors import Conflict, NotFound, Unprocessable
 from chalicelib.platform.ids import new_id
 from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.services import entities
 from chalicelib.services.catalog.attributes import ATTRIBUTE_TYPE
+from chalicelib.services.catalog.category_counts import count_writes
 from chalicelib.services.context import Caller, require_reach
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.services.organizations import ORGANIZATION_TYPE
 from chalicelib.store import keys, repository
-from chalicelib.store.repository import Transaction
+from chalicelib.store.keys import Key
+from chalicelib.store.repository import Record, Transaction
 
 PRODUCT_TYPE = "product"
 SKU_TYPE = "sku"
@@ -43,6 +45,8 @@ SEARCH_TOKEN_TYPE = "search_token"
 ATTRIBUTE_USAGE_TYPE = "attribute_usage"
 VARIANT_COMBINATION_TYPE = "variant_combination"
 NO_ORGANIZATION = "no such organization"
+UNIT_RULES_PAGE = 1000
+RULES_CHANGED = Conflict("the product's rules changed meanwhile; retry", headers={"Retry-After": "1"})
 
 
 @dataclass(frozen=True)
@@ -261,6 +265,7 @@ def _derived_writes(
             )
         _sku_writes(transaction, tenant_id, old, new)
         _category_writes(transaction, tenant_id, old, after)
+        count_writes(transaction, tenant_id, old, new)
         _usage_writes(transaction, tenant_id, old, new)
         _token_writes(transaction, tenant_id, old, new)
         _combination_writes(transaction, tenant_id, before, after)
@@ -287,11 +292,18 @@ def create_product(
     )
 
 
-def _load(caller: Caller, product_id: str, permission: Permission) -> Product:
-    """A product of an organization the caller's ``permission`` reaches (404 if they may not see it)."""
-    product = entities.load(keys.product(caller.tenant_id, product_id), Product, PRODUCT_TYPE)
+def _reachable(caller: Caller, record: Record | None, permission: Permission) -> Product:
+    """The product read, if it is one of an organization the caller's ``permission`` reaches (else 404)."""
+    if record is None or record.type != PRODUCT_TYPE:
+        raise NotFound("product not found")
+    product = entities.to_model(record, Product)
     caller.require(permission, StaffTarget(organization_id=product.organization_id), "product")
     return product
+
+
+def _load(caller: Caller, product_id: str, permission: Permission) -> Product:
+    """A product of an organization the caller's ``permission`` reaches (404 if they may not see it)."""
+    return _reachable(caller, repository.get(keys.product(caller.tenant_id, product_id)), permission)
 
 
 def get_product(caller: Caller, product_id: str) -> ProductDetail:
@@ -350,20 +362,54 @@ def update_product(
     )
 
 
+def _rules_writes(rules: Record | None) -> entities.ExtraWrites:
+    """The product's ``RULES`` item goes with it, as read (a rule set meanwhile: 409, retry)."""
+
+    def write(transaction: Transaction) -> None:
+        if rules is not None:
+            transaction.delete(rules.key, expected_version=rules.version, on_failure=RULES_CHANGED)
+
+    return write
+
+
+def _belongings(tenant_id: str, product_id: str, rules: Record | None) -> list[Key]:
+    """What names the product and exists for it only: its memberships in the selections its ``RULES`` item
+    names, and its unit rules in the companies' partitions (found by their index)."""
+    selection_ids = (rules.data.get("selections") or []) if rules is not None else []
+    unit_rules = repository.query_all(
+        keys.unit_rules_of(tenant_id, "P", product_id), index="GSI1", page_size=UNIT_RULES_PAGE
+    )
+    return [keys.selection_product(tenant_id, selection_id, product_id) for selection_id in selection_ids] + [
+        record.key for record in unit_rules
+    ]
+
+
 def delete_product(caller: Caller, product_id: str, expected_version: ExpectedVersion) -> None:
-    """Delete a product and everything derived from it; a configurable one only without variants (409)."""
-    current = _load(caller, product_id, Permission.CATALOG_WRITE)
+    """Delete a product and everything derived from it or naming it (its rules at every level, its
+    selection memberships); a configurable one only without variants (409).
+
+    One transaction holds the product's own items (at most 48: its caps) with its ``RULES`` item and as
+    many memberships and unit rules as fit; any more are deleted right after it commits (nothing can add
+    one once the product is gone: every rule and membership write checks the product)."""
+    tenant_id = caller.tenant_id
+    product_key, rules_key = keys.product(tenant_id, product_id), keys.product_rules(tenant_id, product_id)
+    found = repository.get_many([product_key, rules_key])
+    current = _reachable(caller, found.get(product_key), Permission.CATALOG_WRITE)
     entities.check_version(current.version, expected_version)
     if current.kind == "configurable" and _has_variants(caller, current):
         raise Conflict("the product still has variants; delete them first")
     parent = None
     if current.parent_id is not None:
-        record = repository.get(keys.product(caller.tenant_id, current.parent_id))
-        parent = entities.to_model(record, Product) if record is not None else None
+        parent_record = repository.get(keys.product(tenant_id, current.parent_id))
+        parent = entities.to_model(parent_record, Product) if parent_record is not None else None
+    rules = found.get(rules_key)
     entities.delete(
         caller,
-        key=keys.product(caller.tenant_id, product_id),
+        key=product_key,
         entity_type=PRODUCT_TYPE,
         entity=current,
-        extra_writes=_derived_writes(caller.tenant_id, Placement(current, "", parent), None),
+        extra_writes=entities.together(
+            _derived_writes(tenant_id, Placement(current, "", parent), None), _rules_writes(rules)
+        ),
+        belongings=_belongings(tenant_id, product_id, rules),
     )

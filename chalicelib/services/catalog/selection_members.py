@@ -59,7 +59,8 @@ def _membership(
 def _membership_writes(
     tenant_id: str, selection: Selection, product: Product, rules: Record | None, member: bool
 ) -> entities.ExtraWrites:
-    """The product's ``RULES`` item naming the selection (or not), while the selection exists."""
+    """The product's ``RULES`` item naming the selection (or not), while the selection and the product
+    exist (a product's delete takes its memberships with it, so none may come after it)."""
 
     def write(transaction: Transaction) -> None:
         data = rules_data(product.id, rules)
@@ -67,6 +68,12 @@ def _membership_writes(
         data["selections"] = sorted(named | {selection.id} if member else named - {selection.id})
         write_rules(transaction, tenant_id, product.id, rules, data)
         _selection_still_there(transaction, tenant_id, selection)
+        transaction.require(
+            keys.product(tenant_id, product.id),
+            data_equals={"id": product.id},
+            type=PRODUCT_TYPE,
+            on_failure=NotFound("product not found"),
+        )
 
     return write
 
@@ -152,7 +159,15 @@ def assign_unit(caller: Caller, selection_id: str, customer_id: str, unit_id: st
         _selection_still_there(transaction, tenant_id, selection)
 
     return entities.create(
-        caller, key=key, entity_type=SELECTION_UNIT_TYPE, entity=assignment, extra_writes=checks
+        caller,
+        key=key,
+        entity_type=SELECTION_UNIT_TYPE,
+        entity=assignment,
+        indexes={
+            "GSI1PK": keys.units_of_selection(tenant_id, selection_id),
+            "GSI1SK": f"{customer_id}#{unit_id}",
+        },
+        extra_writes=checks,
     )
 
 

@@ -18,10 +18,11 @@ from chalicelib.services import entities
 from chalicelib.services.context import Caller, require_reach
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.services.tenants import count_catalog_change
-from chalicelib.store import keys
+from chalicelib.store import keys, repository
 from chalicelib.store.repository import Transaction
 
 SELECTION_TYPE = "selection"
+MEMBERS_PAGE = 1000
 
 
 def _references(
@@ -122,12 +123,23 @@ def update_selection(
 
 
 def delete_selection(caller: Caller, selection_id: str, expected_version: ExpectedVersion) -> None:
+    """Delete a selection with its assignments to units (``SEL#`` items, found by their index) and the
+    items listing its products; those its transaction has no room for are deleted right after it (no
+    assignment or product can be added to a selection that is gone). Its id may stay in its products'
+    ``RULES`` items, where nothing matches it any more: the storefront and the explanation read only the
+    selections that exist."""
+    tenant_id = caller.tenant_id
     current = get_selection(caller, selection_id, Permission.CATALOG_WRITE)
     entities.check_version(current.version, expected_version)
+    assignments = repository.query_all(
+        keys.units_of_selection(tenant_id, selection_id), index="GSI1", page_size=MEMBERS_PAGE
+    )
+    members = repository.query_all(keys.selection_products(tenant_id, selection_id), page_size=MEMBERS_PAGE)
     entities.delete(
         caller,
-        key=keys.selection(caller.tenant_id, selection_id),
+        key=keys.selection(tenant_id, selection_id),
         entity_type=SELECTION_TYPE,
         entity=current,
-        extra_writes=lambda transaction: count_catalog_change(transaction, caller.tenant_id),
+        extra_writes=lambda transaction: count_catalog_change(transaction, tenant_id),
+        belongings=[record.key for record in (*assignments, *members)],
     )

@@ -13,7 +13,9 @@ built at (every change of a category, a category rule, a selection or a website'
 counts there), and for at most :data:`SHOP_MAX_AGE` seconds (changes that do not count, such as a
 released hostname or a website switched off, take effect within that time). Guests have no principal
 and so no generation: their shops live :data:`GUEST_MAX_AGE` seconds. A warm function thus adds no
-round trip for the website.
+round trip for the website. The category tree adds one Query that is never cached: the organization's
+counts of enabled products per category (``services.catalog.category_counts``), so a category shows
+as soon as a first product enters it and hides when the last one leaves.
 
 **Who sees what** is decided by :class:`~chalicelib.domain.catalog.visibility.CatalogView`, built once
 per request from the shop, the buyer's unit path and effective group, and the unit rules and
@@ -65,6 +67,7 @@ from chalicelib.platform import objects
 from chalicelib.platform.errors import NotFound, Unprocessable
 from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.services import entities
+from chalicelib.services.catalog.category_counts import category_counts
 from chalicelib.services.context import Caller
 from chalicelib.store import keys, repository
 from chalicelib.store.repository import Record
@@ -308,15 +311,24 @@ def _rules_of(tenant_id: str, product_ids: Iterable[str]) -> dict[str, dict[str,
 
 def category_tree(caller: Caller, hostname: str, accept_language: str | None) -> StoreCategoryTree:
     """The offered categories the caller sees: each visible to them, admitted by their selections,
-    under a shown parent (no round trip on a warm function)."""
+    under a shown parent, and holding an enabled product in its subtree (the counts: one Query, fresh
+    on every request; the rest costs no round trip on a warm function)."""
     catalog = Catalog(caller, shop_for(caller, hostname), accept_language)
     shop = catalog.shop
-    listing = tree_listing(category_forest(shop.categories), shop.categories)
+    forest = category_forest(shop.categories)
+    counts = category_counts(shop.tenant_id, shop.website.organization_id)
+    stocked = forest.with_ancestors(category_id for category_id, count in counts.items() if count > 0)
+    listing = tree_listing(forest, shop.categories)
     shown: set[str] = set()
     items = []
     for category in listing:
         parent_ok = category.parent_id is None or category.parent_id in shown
-        if category.id in shop.offered and parent_ok and catalog.category_shown(category.id):
+        if (
+            category.id in shop.offered
+            and category.id in stocked
+            and parent_ok
+            and catalog.category_shown(category.id)
+        ):
             shown.add(category.id)
             items.append(
                 StoreCategory(
