@@ -21,7 +21,9 @@ and search-token items are those 20,000 API calls would write, in minutes instea
 What it measures, for Bob, with ``--repeat`` runs (median and minimum), each as one HTTP request
 through the in-process gateway (``chalice.test.Client``, as the integration tests call the app):
 DynamoDB round trips (counted as tests/integration/test_round_trips.py counts them: every botocore
-call), items read (Query: scanned; BatchGetItem: returned), products answered, milliseconds.
+call), each with the items it read (Query: scanned; GetItem, BatchGetItem: returned), products
+answered, milliseconds. The first two calls are the principal's: the caller's records (BatchGetItem)
+and their company (Query), which holds the units' customer-specific rules.
 
 1. the category tree, cold (the shop read) and warm;
 2. ``category_products``: the first page of 50 (newest first, and by name) and a page deep in the list;
@@ -84,7 +86,7 @@ class Meter:
     returned) and the items their transactions wrote."""
 
     calls: Any
-    items_read: int = 0
+    reads: list[int] = field(default_factory=list)  # the items each DynamoDB call read, in order
     items_written: list[str] = field(default_factory=list)  # each write's kind: Put, Update, Delete
     condition_checks: int = 0
 
@@ -100,7 +102,8 @@ class Meter:
         def counting(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
             meter.calls.log.append(f"{client.meta.service_model.service_name}.{operation}")
             answer = original(client, operation, params)
-            meter.tally(operation, params, answer)
+            if client.meta.service_model.service_name == "dynamodb":
+                meter.tally(operation, params, answer)
             return answer
 
         BaseClient._make_api_call = counting  # type: ignore[method-assign]
@@ -108,25 +111,32 @@ class Meter:
 
     def tally(self, operation: str, params: dict[str, Any], answer: dict[str, Any]) -> None:
         if operation in ("Query", "Scan"):
-            self.items_read += int(answer.get("ScannedCount", 0))
+            self.reads.append(int(answer.get("ScannedCount", 0)))
         elif operation == "GetItem":
-            self.items_read += int("Item" in answer)
+            self.reads.append(int("Item" in answer))
         elif operation == "BatchGetItem":
-            self.items_read += sum(len(items) for items in answer.get("Responses", {}).values())
-        elif operation == "TransactWriteItems":
+            self.reads.append(sum(len(items) for items in answer.get("Responses", {}).values()))
+        else:
+            self.reads.append(0)
+        if operation == "TransactWriteItems":
             kinds = [kind for action in params["TransactItems"] for kind in action]
             self.items_written += [kind for kind in kinds if kind != "ConditionCheck"]
             self.condition_checks += kinds.count("ConditionCheck")
 
     def reset(self) -> None:
         self.calls.clear()
-        self.items_read, self.items_written, self.condition_checks = 0, [], 0
+        self.reads, self.items_written, self.condition_checks = [], [], 0
+
+    @property
+    def items_read(self) -> int:
+        return sum(self.reads)
 
     @property
     def round_trips(self) -> str:
-        """How many DynamoDB calls, and which."""
+        """How many DynamoDB calls, and which, each with the items it read."""
         dynamodb = [call.split(".", 1)[1] for call in self.calls.log if call.startswith("dynamodb.")]
-        return f"{len(dynamodb)} round trips ({' + '.join(dynamodb)})"
+        calls = " + ".join(f"{name} {read}" for name, read in zip(dynamodb, self.reads, strict=True))
+        return f"{len(dynamodb)} round trips ({calls})"
 
 
 class BulkCommit:
