@@ -28,7 +28,8 @@ def olga(stack: Stack) -> Shopper:
 
 @pytest.fixture(scope="module")
 def hidden_for_plant_lyon(stack: Stack, acme_admin: str, bob: Shopper, olga: Shopper) -> Iterator[str]:
-    """The safety glasses hidden for Plant Lyon by a unit rule; the rule removed (inherit) afterwards."""
+    """The safety glasses hidden for Plant Lyon by a unit rule; the rule removed (inherit) afterwards,
+    and Bob sees them again."""
     (product,) = olga.call("POST", "/sku-lookup", json={"skus": [SAFETY_GLASSES]}).json()["items"]
     me = stack.call("GET", "/v1/store/me", token=stack.token("acme", BOB)).json()
     website = stack.call("GET", f"/v1/public/websites/by-host/{SHOP}").json()
@@ -44,6 +45,7 @@ def hidden_for_plant_lyon(stack: Stack, acme_admin: str, bob: Shopper, olga: Sho
     yield product["id"]
     restored = stack.call("PUT", path, token=acme_admin, json={**rule, "visibility": "inherit"})
     assert restored.status_code == 200, restored.text
+    assert bob.lookup([SAFETY_GLASSES]) == ({SAFETY_GLASSES}, set())  # as seeded, for the other modules
 
 
 @pytest.fixture(scope="module")
