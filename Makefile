@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 
 .PHONY: install run test lint format test-unit test-integration test-e2e openapi lock clean
 .PHONY: infra-synth infra-check test-infra package deploy bench-cold-start bench-policy bench-visibility
-.PHONY: bench-catalog bench-expressions
+.PHONY: bench-catalog bench-expressions bench-storefront
 
 # Infrastructure (infrastructure/, docs/deploy.md). Synthesis is offline: no AWS credentials are
 # read (the pinned npm aws-cdk CLI, no telemetry, no notices, no instance metadata lookups).
@@ -111,6 +111,10 @@ bench-catalog: install
 # rule-based list over 100,000 products (ARGS=--products=N --rules=N).
 bench-expressions: $(PY_STAMP)
 	$(PY) benchmarks/bench_expressions.py $(ARGS)
+
+# The storefront's requests through the app (the demo world, 20,000 products), on DynamoDB Local as above.
+bench-storefront: install
+	$(PY) benchmarks/storefront.py $(ARGS)
 
 openapi: $(PY_STAMP)
 	$(PY) -m chalicelib.api.openapi > openapi.json

@@ -23,8 +23,9 @@ What it measures (``--repeat`` runs, median and minimum), each access pattern of
    its rule, the tenant's ``catalog_generation``, the outbox event), for categories of 50, 500 and
    5,000 products.
 
-Until the storefront and the rules API land, it calls the store layer (:class:`StoreCatalog`); at merge,
-a class with the same three methods calling the services replaces it (``--through``).
+It calls the store layer (:class:`StoreCatalog`): the access patterns alone. The same figures through
+the storefront's routes and services, the principal included, are ``benchmarks/storefront.py``
+(``make bench-storefront``).
 
     .venv/bin/python benchmarks/catalog.py [--endpoint http://127.0.0.1:8001] [--repeat 5]
 
