@@ -110,7 +110,7 @@ bench-catalog: install
 # The expression language and rule-based price generation: compile and evaluate us, projected CPU of a
 # rule-based list over 100,000 products (ARGS=--products=N --rules=N).
 bench-expressions: $(PY_STAMP)
-	$(PY) benchmarks/bench_expressions.py $(ARGS)
+	$(PY) benchmarks/expressions.py $(ARGS)
 
 # The storefront's requests through the app (the demo world, 20,000 products), on DynamoDB Local as above.
 bench-storefront: install

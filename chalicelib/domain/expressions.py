@@ -5,7 +5,7 @@ An expression is a line of Python *expression* syntax, read by Python's own pars
 compiled, node by node from a whitelist, into nested closures: it is compiled once and evaluated many
 times, and never reaches ``eval``, ``exec`` or ``getattr``.
 
-Why not a library (measured on this machine, see ``benchmarks/bench_expressions.py``): the
+Why not a library (measured on this machine, see ``benchmarks/expressions.py``): the
 ``common-expression-language`` package (CEL) turns a ``Decimal`` input into a binary float without a
 word (``base.value * 0.9`` with ``Decimal("0.1")`` gives ``0.09000000000000001``) and its import
 pulls a CLI (seconds here); ``cel-python`` refuses ``Decimal`` inputs, has doubles only and takes

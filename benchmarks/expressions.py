@@ -20,7 +20,7 @@ load, turning a ``Decimal`` into a float; ``cel-python`` imports in ~1.2 s, comp
 evaluates in ~3 ms, refusing ``Decimal`` inputs; ``simpleeval`` parses in ~120 us and cannot
 multiply a ``Decimal`` by its float literals.
 
-    .venv/bin/python benchmarks/bench_expressions.py [--repeat 5] [--products 100000] [--rules 4]
+    .venv/bin/python benchmarks/expressions.py [--repeat 5] [--products 100000] [--rules 4]
 """
 
 from __future__ import annotations
