@@ -1,0 +1,1 @@
+"""Pure pricing logic: price selection along a buyer's assignment chain (``engine``)."""
