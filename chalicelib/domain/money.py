@@ -38,6 +38,8 @@ _DECIMAL_ROUNDING: Final[dict[str, str]] = {
     "down": ROUND_DOWN,
 }
 _CURRENCY = re.compile(r"[A-Z]{3}")
+# Codes already checked (at most 26^3): a price's Money is made per line, the check once per process.
+_SEEN_CURRENCIES: set[str] = set()
 
 
 class CurrencyMismatch(ValueError):
@@ -58,8 +60,10 @@ class Money:
             object.__setattr__(self, "amount", _exact(amount))
         elif not amount.is_finite():
             raise ValueError(f"an amount must be finite, not {amount}")
-        if not _CURRENCY.fullmatch(self.currency):
-            raise ValueError(f"{self.currency!r} is not an ISO 4217 currency code")
+        if self.currency not in _SEEN_CURRENCIES:
+            if not isinstance(self.currency, str) or not _CURRENCY.fullmatch(self.currency):
+                raise ValueError(f"{self.currency!r} is not an ISO 4217 currency code")
+            _SEEN_CURRENCIES.add(self.currency)
 
     @classmethod
     def zero(cls, currency: str) -> Money:
@@ -119,9 +123,14 @@ def minor_unit(currency: str) -> Decimal:
     return Decimal(1).scaleb(-get_currency_precision(currency))
 
 
+def round_amount(amount: Decimal, currency: str, mode: RoundingMode = DEFAULT_ROUNDING) -> Decimal:
+    """An amount of ``currency`` rounded to its minor unit with ``mode`` (``12.5`` EUR -> ``12.50``)."""
+    return amount.quantize(minor_unit(currency), _DECIMAL_ROUNDING[mode])
+
+
 def round_money(money: Money, mode: RoundingMode = DEFAULT_ROUNDING) -> Money:
-    """The amount rounded to the currency's minor unit with ``mode`` (``"12.5"`` EUR -> ``"12.50"``)."""
-    return Money(money.amount.quantize(minor_unit(money.currency), _DECIMAL_ROUNDING[mode]), money.currency)
+    """The money rounded to its currency's minor unit with ``mode``."""
+    return Money(round_amount(money.amount, money.currency, mode), money.currency)
 
 
 def convert(money: Money, rate: Decimal, to: str, mode: RoundingMode = DEFAULT_ROUNDING) -> Money:

@@ -24,21 +24,20 @@ from chalicelib.domain.pricing.engine import (
     ChainLevel,
     Fallback,
     Level,
-    Outcome,
     Price,
     PriceChain,
     PriceRow,
-    ProductRows,
+    ProductPrices,
     Schedule,
     Strategy,
     is_active,
     line_total,
-    list_row,
 )
 
 LYON, GLOBEX, KEY, WEB = "unt_lyon", "cus_globex", "cgr_key", "web_shop"
 CONTRACT, COMPANY, GROUP, BASE, PROMO = "prl_contract", "prl_company", "prl_group", "prl_base", "prl_promo"
 D = Decimal
+RowsByList = Mapping[str, Sequence[PriceRow]]
 
 
 def row(
@@ -88,7 +87,7 @@ def test_a_list_prices_a_quantity_at_its_largest_tier_at_or_below_it(
     quantity: str, value: str | None
 ) -> None:
     # given / when
-    found = list_row(TIERED, "each", "EUR", D(quantity))
+    found = ProductPrices.of({BASE: TIERED}).row(BASE, "each", "EUR", D(quantity))
 
     # then
     assert (found.value if found else None) == (D(value) if value else None)
@@ -99,7 +98,7 @@ def test_a_manual_row_beats_a_rule_made_one_of_the_same_tier() -> None:
     rows = (row("7.00", rule="rul_discount"), row("7.50"), row("6.00", rule="rul_discount"))
 
     # when
-    found = list_row(rows, "each", "EUR", D(1))
+    found = ProductPrices.of({BASE: rows}).row(BASE, "each", "EUR", D(1))
 
     # then
     assert found == row("7.50")
@@ -108,7 +107,7 @@ def test_a_manual_row_beats_a_rule_made_one_of_the_same_tier() -> None:
 @pytest.mark.parametrize(("unit", "currency"), [("box", "USD"), ("pallet", "EUR"), ("each", "USD")])
 def test_a_list_has_no_row_for_another_unit_or_currency(unit: str, currency: str) -> None:
     # given / when / then
-    assert list_row(TIERED, unit, currency, D(1)) is None
+    assert ProductPrices.of({BASE: TIERED}).row(BASE, unit, currency, D(1)) is None
 
 
 # --- the chain ----------------------------------------------------------------------------------
@@ -157,7 +156,7 @@ def test_a_list_assigned_at_two_levels_is_considered_at_the_first() -> None:
 
 # --- minimal ------------------------------------------------------------------------------------
 
-ROWS: ProductRows = {
+ROWS: RowsByList = {
     CONTRACT: (row("9.50"), row("8.00", "50")),
     COMPANY: (row("9.80"), row("90.00", unit="box")),
     GROUP: (row("9.20", "10"),),
@@ -179,7 +178,7 @@ def test_minimal_takes_the_lowest_row_for_the_quantity_along_the_chain(
     quantity: str, expected: tuple[str, str, str]
 ) -> None:
     # given / when
-    price = chain("minimal").price(ROWS, "each", "EUR", D(quantity))
+    price = chain("minimal").price(ProductPrices.of(ROWS), "each", "EUR", D(quantity))
 
     # then
     assert picked(price) == expected
@@ -194,7 +193,7 @@ def test_minimal_ignores_inactive_lists_and_levels_beyond_the_fallback() -> None
     )
 
     # when
-    price = priced.price(ROWS, "each", "EUR", D(100))
+    price = priced.price(ProductPrices.of(ROWS), "each", "EUR", D(100))
 
     # then
     assert picked(price) == (GROUP, "9.20", "10")
@@ -207,7 +206,7 @@ def test_a_product_without_a_row_for_the_unit_currency_and_quantity_is_not_price
     unit: str, currency: str, quantity: str
 ) -> None:
     # given / when / then
-    assert chain("minimal").price(ROWS, unit, currency, D(quantity)) is None
+    assert chain("minimal").price(ProductPrices.of(ROWS), unit, currency, D(quantity)) is None
 
 
 def test_a_rule_made_price_names_its_rule() -> None:
@@ -215,7 +214,7 @@ def test_a_rule_made_price_names_its_rule() -> None:
     rows = {PROMO: (row("9.50", rule="rul_promo"),)}
 
     # when
-    price = chain("minimal").price(rows, "each", "EUR", D(1))
+    price = chain("minimal").price(ProductPrices.of(rows), "each", "EUR", D(1))
 
     # then
     assert price == Price(Money(D("9.50"), "EUR"), D(1), PROMO, "rul_promo")
@@ -226,7 +225,7 @@ def test_a_rule_made_price_names_its_rule() -> None:
 def test_a_quantity_to_price_is_above_zero(quantity: Decimal) -> None:
     # given / when / then
     with pytest.raises(ValueError, match="greater than zero"):
-        chain().price(ROWS, "each", "EUR", quantity)
+        chain().price(ProductPrices.of(ROWS), "each", "EUR", quantity)
 
 
 # --- priority -----------------------------------------------------------------------------------
@@ -263,10 +262,10 @@ def test_a_quantity_to_price_is_above_zero(quantity: Decimal) -> None:
     ],
 )
 def test_priority_merges_lists_in_chain_order(
-    rows: ProductRows, unit: str, quantity: str, expected: tuple[str, str, str]
+    rows: RowsByList, unit: str, quantity: str, expected: tuple[str, str, str]
 ) -> None:
     # given / when
-    price = chain("priority").price(rows, unit, "EUR", D(quantity))
+    price = chain("priority").price(ProductPrices.of(rows), unit, "EUR", D(quantity))
 
     # then
     assert picked(price) == expected
@@ -279,7 +278,7 @@ def test_a_list_without_merge_closes_the_product_to_lower_lists() -> None:
 
     # when
     prices = [
-        exclusive.price(rows, unit, "EUR", D(quantity))
+        exclusive.price(ProductPrices.of(rows), unit, "EUR", D(quantity))
         for unit, quantity in [("each", "1"), ("box", "1"), ("each", "10")]
     ]
 
@@ -293,7 +292,7 @@ def test_a_list_without_merge_is_passed_over_once_a_higher_list_priced_the_produ
     rows = {CONTRACT: (row("9.50", unit="box"),), GROUP: (row("8.00"),), BASE: (row("10.00"),)}
 
     # when
-    price = passed.price(rows, "each", "EUR", D(1))
+    price = passed.price(ProductPrices.of(rows), "each", "EUR", D(1))
 
     # then
     assert picked(price) == (BASE, "10.00", "1")
@@ -305,7 +304,7 @@ def test_within_a_level_priority_decides_who_comes_first() -> None:
     rows = {BASE: (row("10.00"),), PROMO: (row("12.00"),)}
 
     # when
-    price = ordered.price(rows, "each", "EUR", D(1))
+    price = ordered.price(ProductPrices.of(rows), "each", "EUR", D(1))
 
     # then
     assert picked(price) == (PROMO, "12.00", "1")
@@ -314,8 +313,15 @@ def test_within_a_level_priority_decides_who_comes_first() -> None:
 # --- tier tables --------------------------------------------------------------------------------
 
 
-def tiers_of(priced: PriceChain, rows: ProductRows) -> dict[str, list[tuple[str, str, str] | None]]:
-    return {unit: [picked(tier) for tier in tiers] for unit, tiers in priced.tiers(rows, "EUR").items()}
+def tiers_of(priced: PriceChain, rows: RowsByList) -> dict[str, list[tuple[str, str, str]]]:
+    """(list, value, from quantity) of each tier per unit."""
+    return {
+        unit: [
+            (tier.price.list_id, format(tier.price.unit_price.amount, "f"), format(tier.min_quantity, "f"))
+            for tier in tiers
+        ]
+        for unit, tiers in priced.tiers(ProductPrices.of(rows), "EUR").items()
+    }
 
 
 def test_the_minimal_tier_table_is_the_lower_envelope_of_the_lists() -> None:
@@ -332,6 +338,20 @@ def test_the_minimal_tier_table_is_the_lower_envelope_of_the_lists() -> None:
             (BASE, "7.90", "100"),
         ],
     }
+
+
+def test_a_tier_of_the_envelope_starts_where_the_price_changes_not_at_its_rows_threshold() -> None:
+    # given: from 2 on, the contract's own tier is dearer than the group's tier from 1
+    rows = {CONTRACT: (row("9.00"), row("9.80", "2")), GROUP: (row("9.50"),)}
+
+    # when
+    table = chain("minimal").tiers(ProductPrices.of(rows), "EUR")
+
+    # then
+    assert [(tier.min_quantity, tier.price.list_id, tier.price.min_quantity) for tier in table["each"]] == [
+        (D(1), CONTRACT, D(1)),
+        (D(2), GROUP, D(1)),
+    ]
 
 
 def test_the_priority_tier_table_is_the_merged_tiers_without_repeats() -> None:
@@ -360,17 +380,10 @@ def test_the_priority_tier_table_is_the_merged_tiers_without_repeats() -> None:
 
 def test_a_product_no_candidate_prices_has_an_empty_tier_table() -> None:
     # given / when / then
-    assert chain().tiers({"prl_unassigned": (row("1.00"),)}, "EUR") == {}
+    assert chain().tiers(ProductPrices.of({"prl_unassigned": (row("1.00"),)}), "EUR") == {}
 
 
 # --- explanation --------------------------------------------------------------------------------
-
-
-def outcomes(
-    priced: PriceChain, rows: ProductRows, quantity: str = "1", unit: str = "each"
-) -> list[tuple[str, Outcome]]:
-    explanation = priced.explain(rows, unit, "EUR", D(quantity))
-    return [(step.list_id, step.outcome) for step in explanation.lists]
 
 
 def test_the_minimal_explanation_names_each_lists_outcome() -> None:
@@ -384,7 +397,7 @@ def test_the_minimal_explanation_names_each_lists_outcome() -> None:
     }
 
     # when
-    explanation = priced.explain(rows, "each", "EUR", D(2))
+    explanation = priced.explain(ProductPrices.of(rows), "each", "EUR", D(2))
 
     # then
     assert [(step.list_id, step.outcome) for step in explanation.lists] == [
@@ -416,7 +429,7 @@ def test_the_priority_explanation_names_merges_closures_and_passed_over_lists() 
     }
 
     # when
-    explanation = priced.explain(rows, "each", "EUR", D(20))
+    explanation = priced.explain(ProductPrices.of(rows), "each", "EUR", D(20))
 
     # then
     assert [(step.list_id, step.outcome, step.closed_by) for step in explanation.lists] == [
@@ -436,7 +449,7 @@ def test_the_explanation_says_where_the_chain_stopped_and_what_it_left_out() -> 
     rows = {CONTRACT: (row("9.50"),), COMPANY: (row("9.00"),), BASE: (row("8.00"),)}
 
     # when
-    explanation = priced.explain(rows, "each", "EUR", D(1))
+    explanation = priced.explain(ProductPrices.of(rows), "each", "EUR", D(1))
 
     # then
     assert [(step.level_id, step.consulted, step.stopped_here) for step in explanation.levels] == [
@@ -459,7 +472,7 @@ def test_the_explanation_of_a_duplicate_and_of_a_product_not_priced() -> None:
     priced = chain("minimal", group=(AssignedList(BASE),))
 
     # when
-    explanation = priced.explain({}, "each", "EUR", D(1))
+    explanation = priced.explain(ProductPrices.of({}), "each", "EUR", D(1))
 
     # then
     assert explanation.price is None
@@ -602,7 +615,7 @@ def reference_row(rows: Sequence[PriceRow], unit: str, currency: str, quantity: 
 def reference_price(
     levels: Sequence[ChainLevel],
     strategy: Strategy,
-    rows: ProductRows,
+    rows: RowsByList,
     unit: str,
     currency: str,
     quantity: Decimal,
@@ -663,7 +676,7 @@ def test_both_strategies_agree_with_the_reference(
     levels, rows = world
 
     # when
-    price = PriceChain(levels, strategy).price(rows, unit, currency, quantity)
+    price = PriceChain(levels, strategy).price(ProductPrices.of(rows), unit, currency, quantity)
 
     # then
     assert as_tuple(price) == reference_price(levels, strategy, rows, unit, currency, quantity)
@@ -680,16 +693,20 @@ def test_the_tier_table_gives_every_quantity_its_reference_price(
     levels, rows = world
 
     # when
-    table = PriceChain(levels, strategy).tiers(rows, currency)
+    table = PriceChain(levels, strategy).tiers(ProductPrices.of(rows), currency)
 
     # then
     for unit in UNITS:
         tiers = table.get(unit, ())
-        assert all(low.unit_price != high.unit_price for low, high in zip(tiers, tiers[1:], strict=False))
+        assert all(
+            low.price.unit_price != high.price.unit_price for low, high in zip(tiers, tiers[1:], strict=False)
+        )
         for quantity in QUANTITIES:
             shown = [tier for tier in tiers if tier.min_quantity <= quantity]
             expected = reference_price(levels, strategy, rows, unit, currency, quantity)
-            assert (shown[-1].unit_price.amount if shown else None) == (expected[1] if expected else None)
+            assert (shown[-1].price.unit_price.amount if shown else None) == (
+                expected[1] if expected else None
+            )
 
 
 @settings(max_examples=100, deadline=None)
@@ -710,10 +727,10 @@ def test_the_explanation_names_the_price_the_buyer_is_shown(
     priced = PriceChain(levels, strategy)
 
     # when
-    explanation = priced.explain(rows, unit, "EUR", quantity)
+    explanation = priced.explain(ProductPrices.of(rows), unit, "EUR", quantity)
 
     # then
-    price = priced.price(rows, unit, "EUR", quantity)
+    price = priced.price(ProductPrices.of(rows), unit, "EUR", quantity)
     shown = explanation.price
     expected = (price.list_id, format(price.unit_price.amount, "f")) if price else None
     assert ((shown.list_id, shown.unit_price.amount) if shown else None) == expected
