@@ -217,7 +217,8 @@ def test_a_rule_made_price_names_its_rule() -> None:
     price = chain("minimal").price(ProductPrices.of(rows), "each", "EUR", D(1))
 
     # then
-    assert price == Price(Money(D("9.50"), "EUR"), D(1), PROMO, "rul_promo")
+    assert price == Price(D("9.50"), "EUR", D(1), PROMO, "rul_promo")
+    assert price.unit_price == Money(D("9.50"), "EUR")
     assert not price.manual
 
 
@@ -535,7 +536,7 @@ def test_now_must_be_aware() -> None:
 
 def test_a_line_total_rounds_at_the_named_point() -> None:
     # given
-    price = Price(Money(D("0.0125"), "EUR"), D(1), BASE, None)
+    price = Price(D("0.0125"), "EUR", D(1), BASE, None)
 
     # when / then
     assert line_total(price, D(3)) == Money(D("0.04"), "EUR")

@@ -45,7 +45,7 @@ explanation is made of :class:`~chalicelib.domain.base.View` models, ready to be
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -194,14 +194,20 @@ class Candidate:
 
 
 class Price(NamedTuple):
-    """The price a buyer gets per unit: the exact ``unit_price`` of the tier from ``min_quantity``,
-    of list ``list_id``, made by rule ``rule_id`` (``None``: a manual price). A named tuple: one is
-    made per priced line, at half a frozen dataclass's cost."""
+    """The price a buyer gets per unit: the exact ``value`` in ``currency`` of the tier from
+    ``min_quantity``, of list ``list_id``, made by rule ``rule_id`` (``None``: a manual price). A
+    named tuple, its :class:`~chalicelib.domain.money.Money` made on use: one is made per priced
+    line, at a third of a frozen dataclass's cost."""
 
-    unit_price: Money
+    value: Decimal
+    currency: str
     min_quantity: Decimal
     list_id: str
     rule_id: str | None
+
+    @property
+    def unit_price(self) -> Money:
+        return Money(self.value, self.currency)
 
     @property
     def manual(self) -> bool:
@@ -218,8 +224,7 @@ class Tier(NamedTuple):
 
 def line_total(price: Price, quantity: Decimal, mode: RoundingMode = DEFAULT_ROUNDING) -> Money:
     """The line's amount: unit price times quantity, rounded to the currency's minor unit with ``mode``."""
-    unit_price = price.unit_price
-    return Money(round_amount(unit_price.amount * quantity, unit_price.currency, mode), unit_price.currency)
+    return Money(round_amount(price.value * quantity, price.currency, mode), price.currency)
 
 
 class TierView(View):
@@ -348,51 +353,56 @@ class PriceChain:
                 best, source = row, candidate
         return None if best is None or source is None else (best, source)
 
-    def _merge_walk(
-        self, prices: ProductPrices, currency: str
-    ) -> Iterator[tuple[Candidate, Outcome | None, str | None]]:
-        """Each candidate in order with what the priority merge does with it: ``None`` (merged), or
-        why not (``no_row``, ``exclusive_passed_over``, ``closed`` by the list named)."""
+    def _by_priority(
+        self,
+        prices: ProductPrices,
+        unit: str,
+        currency: str,
+        quantity: Decimal,
+        refused: dict[str, tuple[Outcome, str | None]] | None = None,
+    ) -> tuple[PriceRow, Candidate] | None:
+        """The merge of the module's rule, read at the quantity; ``refused`` (when given) gets each
+        candidate the merge does not take: why (``no_row``, ``exclusive_passed_over``, ``closed``),
+        and the list that closed the product."""
+        by_list = prices.tiers.get((unit, currency), _NO_TIERS)
         priced_in_currency = prices.lists_in.get(currency, frozenset())
+        best: PriceRow | None = None
+        source: Candidate | None = None
         priced = False
         closer: str | None = None
         for candidate in self.candidates:
             if closer is not None:
-                yield candidate, "closed", closer
+                if refused is None:
+                    break
+                refused[candidate.list_id] = ("closed", closer)
             elif candidate.list_id not in priced_in_currency:
-                yield candidate, "no_row", None
-            elif not candidate.merge_allowed and priced:
-                yield candidate, "exclusive_passed_over", None
+                if refused is not None:
+                    refused[candidate.list_id] = ("no_row", None)
+            elif priced and not candidate.merge_allowed:
+                if refused is not None:
+                    refused[candidate.list_id] = ("exclusive_passed_over", None)
             else:
-                yield candidate, None, None
                 priced = True
                 closer = None if candidate.merge_allowed else candidate.list_id
-
-    def _by_priority(
-        self, prices: ProductPrices, unit: str, currency: str, quantity: Decimal
-    ) -> tuple[PriceRow, Candidate] | None:
-        by_list = prices.tiers.get((unit, currency))
-        if by_list is None:
-            return None
-        best: PriceRow | None = None
-        source: Candidate | None = None
-        for candidate, refused, _ in self._merge_walk(prices, currency):
-            if refused == "closed":
-                break
-            row = None if refused else _tier_row(by_list.get(candidate.list_id), quantity)
-            # an equal threshold is a tier an earlier list already set
-            if row is not None and (best is None or row.min_quantity > best.min_quantity):
-                best, source = row, candidate
+                row = _tier_row(by_list.get(candidate.list_id), quantity)
+                # an equal threshold is a tier an earlier list already set
+                if row is not None and (best is None or row.min_quantity > best.min_quantity):
+                    best, source = row, candidate
         return None if best is None or source is None else (best, source)
 
     def _pick(
-        self, prices: ProductPrices, unit: str, currency: str, quantity: Decimal
+        self,
+        prices: ProductPrices,
+        unit: str,
+        currency: str,
+        quantity: Decimal,
+        refused: dict[str, tuple[Outcome, str | None]] | None = None,
     ) -> tuple[PriceRow, Candidate] | None:
         if not quantity > 0:
             raise ValueError(f"a quantity to price must be greater than zero, not {quantity}")
         if self.strategy == "minimal":
             return self._minimal(prices, unit, currency, quantity)
-        return self._by_priority(prices, unit, currency, quantity)
+        return self._by_priority(prices, unit, currency, quantity, refused)
 
     # --- the answers --------------------------------------------------------------------------
 
@@ -400,10 +410,7 @@ class PriceChain:
         """The price per ``unit`` in ``currency`` for ``quantity`` of the product whose prices by list
         are ``prices``; ``None`` when it is not priced."""
         picked = self._pick(prices, unit, currency, quantity)
-        if picked is None:
-            return None
-        row, source = picked
-        return _price_of(row, source)
+        return None if picked is None else _price_of(*picked)
 
     def tiers(self, prices: ProductPrices, currency: str) -> dict[str, tuple[Tier, ...]]:
         """The buyer's tier table per unit in ``currency``: the price at each threshold a candidate
@@ -419,7 +426,7 @@ class PriceChain:
             tiers: list[Tier] = []
             for threshold in sorted(thresholds[unit]):
                 price = self.price(prices, unit, currency, threshold)
-                if price is not None and (not tiers or tiers[-1].price.unit_price != price.unit_price):
+                if price is not None and (not tiers or tiers[-1].price.value != price.value):
                     tiers.append(Tier(threshold, price))
             if tiers:
                 table[unit] = tuple(tiers)
@@ -427,23 +434,19 @@ class PriceChain:
 
     def explain(self, prices: ProductPrices, unit: str, currency: str, quantity: Decimal) -> PriceExplanation:
         """What :meth:`price` answers, with the levels consulted and each assigned list's outcome."""
-        price = self.price(prices, unit, currency, quantity)
-        if self.strategy == "priority":
-            walk = self._merge_walk(prices, currency)
-        else:
-            walk = ((candidate, None, None) for candidate in self.candidates)
-        judged = {candidate.list_id: (refused, closer) for candidate, refused, closer in walk}
+        refused: dict[str, tuple[Outcome, str | None]] = {}
+        picked = self._pick(prices, unit, currency, quantity, refused)
+        price = None if picked is None else _price_of(*picked)
         steps = []
         for considered in self._considered:
             if isinstance(considered, _Passed):
                 steps.append(_list_step(considered.assignment, considered.outcome))
                 continue
-            refused, closer = judged[considered.list_id]
             row = prices.row(considered.list_id, unit, currency, quantity)
-            if refused is None:
-                outcome = _outcome(considered, prices, row, unit, currency, price, self.strategy)
-            else:
-                outcome = refused
+            outcome, closer = refused.get(considered.list_id) or (
+                _outcome(considered, prices, row, unit, currency, price, self.strategy),
+                None,
+            )
             steps.append(
                 _list_step(
                     considered,
@@ -464,7 +467,7 @@ class PriceChain:
 
 
 def _price_of(row: PriceRow, source: Candidate) -> Price:
-    return Price(Money(row.value, row.currency), row.min_quantity, source.list_id, row.rule_id)
+    return Price(row.value, row.currency, row.min_quantity, source.list_id, row.rule_id)
 
 
 def _outcome(
