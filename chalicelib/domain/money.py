@@ -7,11 +7,13 @@
   does multiplying by one.
 - Nothing rounds implicitly: a unit price keeps its six decimal places through a selection.
   :func:`round_money` rounds to the currency's minor unit (CLDR's precision through babel: EUR 2,
-  JPY 0, KWD 3) with the tenant's :data:`RoundingMode`; :func:`convert` applies an exchange rate and
+  JPY 0, KWD 3) with the tenant's :data:`RoundingMode` (:func:`round_amount` rounds a bare amount
+  of a currency); :func:`convert` applies an exchange rate and
   rounds at that named point.
 - Amounts cross the API as decimal strings (``"12.50"``), never JSON numbers: :data:`UnitPrice` and
   :data:`ExchangeRate` are the pydantic field types of inputs (a string of digits and at most one
-  point, nothing else: no exponent, NaN, infinity or sign), :class:`MoneyView` the output shape.
+  point, nothing else: no exponent, NaN, infinity or sign), with :data:`TierQuantity` for a price
+  row's threshold; :class:`MoneyView` is the output shape.
 """
 
 from __future__ import annotations
@@ -186,6 +188,8 @@ UnitPrice = _decimal_string(UNIT_PRICE_PLACES, positive=False, meaning="a unit p
 """A price per unit, zero or more, as a decimal string of at most 6 decimal places (``"0.0125"``)."""
 ExchangeRate = _decimal_string(EXCHANGE_RATE_PLACES, positive=True, meaning="an exchange rate")
 """Units of the target currency for one unit of the source, > 0, at most 10 decimal places."""
+TierQuantity = _decimal_string(UNIT_PRICE_PLACES, positive=True, meaning="a tier's minimum quantity")
+"""A price row's ``min_quantity`` (the tier threshold, in the row's unit), > 0, at most 6 places."""
 
 
 class MoneyView(View):

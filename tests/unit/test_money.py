@@ -15,6 +15,7 @@ from chalicelib.domain.money import (
     Money,
     MoneyView,
     RoundingMode,
+    TierQuantity,
     UnitPrice,
     convert,
     minor_unit,
@@ -29,6 +30,7 @@ def eur(amount: str) -> Money:
 class PriceBody(Input):
     value: UnitPrice
     rate: ExchangeRate = Decimal(1)
+    min_quantity: TierQuantity = Decimal(1)
 
 
 # --- Money --------------------------------------------------------------------------------------
@@ -252,6 +254,22 @@ def test_an_exchange_rate_field_is_positive_with_ten_places() -> None:
         PriceBody.model_validate_json('{"value": "1", "rate": "0.0"}')
 
 
+@pytest.mark.parametrize(
+    ("sent", "accepted"), [('"0.5"', True), ('"0.000001"', True), ('"0"', False), ('"0.000"', False)]
+)
+def test_a_tier_quantity_is_above_zero(sent: str, accepted: bool) -> None:
+    # given / when
+    def read() -> PriceBody:
+        return PriceBody.model_validate_json(f'{{"value": "1", "min_quantity": {sent}}}')
+
+    # then
+    if accepted:
+        assert read().min_quantity > 0
+    else:
+        with pytest.raises(ValidationError, match="greater than zero"):
+            read()
+
+
 def test_amounts_are_written_back_as_decimal_strings() -> None:
     # given
     body = PriceBody(value=Decimal("12.50"), rate=Decimal("1E-3"))
@@ -260,7 +278,7 @@ def test_amounts_are_written_back_as_decimal_strings() -> None:
     written = body.model_dump(mode="json")
 
     # then
-    assert written == {"value": "12.50", "rate": "0.001"}
+    assert written == {"value": "12.50", "rate": "0.001", "min_quantity": "1"}
 
 
 def test_the_schema_says_string_not_number() -> None:
