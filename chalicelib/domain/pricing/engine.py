@@ -103,21 +103,25 @@ class ProductPrices:
     @classmethod
     def of(cls, rows_by_list: Mapping[str, Iterable[PriceRow]]) -> ProductPrices:
         """From the rows by list id, as a product's price sheet holds them (its ``lists`` map, read)."""
-        kept: dict[tuple[str, str], dict[str, dict[Decimal, PriceRow]]] = {}
+        kept: dict[tuple[str, str, str], dict[Decimal, PriceRow]] = {}
         for list_id, rows in rows_by_list.items():
             for row in rows:
-                by_threshold = kept.setdefault((row.unit, row.currency), {}).setdefault(list_id, {})
+                key = (row.unit, row.currency, list_id)
+                by_threshold = kept.get(key)
+                if by_threshold is None:
+                    by_threshold = kept[key] = {}
                 held = by_threshold.get(row.min_quantity)
                 if held is None or (held.rule_id is not None and row.rule_id is None):
                     by_threshold[row.min_quantity] = row
         tiers: dict[tuple[str, str], dict[str, Tiers]] = {}
         lists_in: dict[str, set[str]] = {}
-        for (unit, currency), by_list in kept.items():
-            for list_id, by_threshold in by_list.items():
-                thresholds = tuple(sorted(by_threshold))
-                rows_in_order = tuple(by_threshold[threshold] for threshold in thresholds)
-                tiers.setdefault((unit, currency), {})[list_id] = (thresholds, rows_in_order)
-                lists_in.setdefault(currency, set()).add(list_id)
+        for (unit, currency, list_id), by_threshold in kept.items():
+            thresholds = tuple(sorted(by_threshold))
+            tiers.setdefault((unit, currency), {})[list_id] = (
+                thresholds,
+                tuple(map(by_threshold.__getitem__, thresholds)),
+            )
+            lists_in.setdefault(currency, set()).add(list_id)
         return cls(tiers, {currency: frozenset(ids) for currency, ids in lists_in.items()})
 
     def row(self, list_id: str, unit: str, currency: str, quantity: Decimal) -> PriceRow | None:
@@ -349,9 +353,12 @@ class PriceChain:
         best: PriceRow | None = None
         source: Candidate | None = None
         for candidate in self.candidates:
-            row = _tier_row(by_list.get(candidate.list_id), quantity)
-            if row is not None and (best is None or row.value < best.value):
-                best, source = row, candidate
+            tiers = by_list.get(candidate.list_id)
+            if tiers is None:
+                continue
+            position = bisect_right(tiers[0], quantity)  # _tier_row's, inlined: the hottest loop
+            if position and (best is None or tiers[1][position - 1].value < best.value):
+                best, source = tiers[1][position - 1], candidate
         return None if best is None or source is None else (best, source)
 
     def _by_priority(
