@@ -13,7 +13,8 @@
 - Amounts cross the API as decimal strings (``"12.50"``), never JSON numbers: :data:`UnitPrice` and
   :data:`ExchangeRate` are the pydantic field types of inputs (a string of digits and at most one
   point, nothing else: no exponent, NaN, infinity or sign), with :data:`TierQuantity` for a price
-  row's threshold; :class:`MoneyView` is the output shape.
+  row's threshold (:class:`DecimalString` makes more of the kind); :class:`MoneyView` is the output
+  shape.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from functools import cache
 from typing import Annotated, Any, Final, Literal
 
 from babel.numbers import get_currency_precision
-from pydantic import Field, PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 from chalicelib.domain.base import View
 
@@ -150,45 +153,64 @@ UNIT_PRICE_PLACES: Final = 6  # a screw's price per piece (0.000125) survives
 EXCHANGE_RATE_PLACES: Final = 10
 
 
-def _decimal_string(places: int, *, positive: bool, meaning: str) -> Any:
-    """A pydantic field type: a ``Decimal`` read only from a string of digits with at most ``places``
-    decimal places (``"12.50"``), written back as such a string. A JSON number, an exponent, a sign,
-    NaN or an infinity is refused; so is zero when ``positive``."""
-    pattern = rf"^[0-9]{{1,{MAX_INTEGER_DIGITS}}}(\.[0-9]{{1,{places}}})?$"
-    shape = re.compile(pattern)
-    above = "greater than zero" if positive else "zero or more"
+@dataclass(frozen=True, slots=True)
+class DecimalString:
+    """Field metadata of a ``Decimal`` read only from a string of digits with at most ``places``
+    decimal places (``"12.50"``) and written back as such a string. A JSON number, an exponent, a
+    sign, NaN or an infinity is refused; so is zero when ``positive``. ``meaning`` names the value
+    in messages and in the schema."""
 
-    def parse(value: Any) -> Decimal:
+    places: int
+    positive: bool
+    meaning: str
+
+    @property
+    def pattern(self) -> str:
+        return rf"^[0-9]{{1,{MAX_INTEGER_DIGITS}}}(\.[0-9]{{1,{self.places}}})?$"
+
+    def parse(self, value: Any) -> Decimal:
         if isinstance(value, Decimal) and value.is_finite():  # built in code, not read from a request
             value = format(value, "f")
-        if not isinstance(value, str) or not shape.fullmatch(value):
+        if not isinstance(value, str) or not re.fullmatch(self.pattern, value):
             raise ValueError(
-                f'must be {meaning} written as a decimal string, like "12.50", with at most '
-                f"{MAX_INTEGER_DIGITS} digits before the point and {places} after it"
+                f'must be {self.meaning} written as a decimal string, like "12.50", with at most '
+                f"{MAX_INTEGER_DIGITS} digits before the point and {self.places} after it"
             )
         number = Decimal(value)
-        if positive and not number:
-            raise ValueError(f"must be {above}")
+        if self.positive and not number:
+            raise ValueError("must be greater than zero")
         return number
 
-    description = (
-        f"{meaning}, {above}: a decimal string with at most {places} decimal places (never a number)"
-    )
-    return Annotated[
-        Decimal,
-        PlainValidator(parse),
-        PlainSerializer(lambda number: format(number, "f"), return_type=str),
-        WithJsonSchema(
-            {"type": "string", "pattern": pattern, "description": description, "examples": ["12.50"]}
-        ),
-    ]
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            self.parse,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda number: format(number, "f"), return_schema=core_schema.str_schema()
+            ),
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        above = "greater than zero" if self.positive else "zero or more"
+        return {
+            "type": "string",
+            "pattern": self.pattern,
+            "description": f"{self.meaning}, {above}: a decimal string with at most {self.places} "
+            "decimal places (never a JSON number)",
+            "examples": ["12.50"],
+        }
 
 
-UnitPrice = _decimal_string(UNIT_PRICE_PLACES, positive=False, meaning="a unit price")
+UnitPrice = Annotated[Decimal, DecimalString(UNIT_PRICE_PLACES, positive=False, meaning="a unit price")]
 """A price per unit, zero or more, as a decimal string of at most 6 decimal places (``"0.0125"``)."""
-ExchangeRate = _decimal_string(EXCHANGE_RATE_PLACES, positive=True, meaning="an exchange rate")
+ExchangeRate = Annotated[
+    Decimal, DecimalString(EXCHANGE_RATE_PLACES, positive=True, meaning="an exchange rate")
+]
 """Units of the target currency for one unit of the source, > 0, at most 10 decimal places."""
-TierQuantity = _decimal_string(UNIT_PRICE_PLACES, positive=True, meaning="a tier's minimum quantity")
+TierQuantity = Annotated[
+    Decimal, DecimalString(UNIT_PRICE_PLACES, positive=True, meaning="a tier's minimum quantity")
+]
 """A price row's ``min_quantity`` (the tier threshold, in the row's unit), > 0, at most 6 places."""
 
 
