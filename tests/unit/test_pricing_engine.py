@@ -409,7 +409,13 @@ def test_the_minimal_explanation_names_each_lists_outcome() -> None:
         (PROMO, "no_row"),
     ]
     assert explanation.price is not None
-    assert (explanation.price.list_id, explanation.price.unit_price.amount) == (BASE, "9.00")
+    assert explanation.price.model_dump(mode="json") == {
+        "min_quantity": "1",
+        "unit_price": {"amount": "9.00", "currency": "EUR"},
+        "list_id": BASE,
+        "manual": True,
+        "rule_id": None,
+    }
     assert explanation.lists[0].row is not None
     assert explanation.lists[0].row.unit_price.amount == "9.50"
 

@@ -233,12 +233,13 @@ def line_total(price: Price, quantity: Decimal, mode: RoundingMode = DEFAULT_ROU
 
 
 class TierView(View):
-    """A tier: from ``min_quantity`` on, ``unit_price`` per unit, from that list (and rule: none for
-    a manual price)."""
+    """A list's tier: from ``min_quantity`` on, ``unit_price`` per unit, from that list, entered by
+    hand (``manual``) or made by the rule ``rule_id``."""
 
     min_quantity: str
     unit_price: MoneyView
     list_id: str
+    manual: bool
     rule_id: str | None
 
     @classmethod
@@ -247,6 +248,7 @@ class TierView(View):
             min_quantity=format(price.min_quantity, "f"),
             unit_price=MoneyView.of(price.unit_price),
             list_id=price.list_id,
+            manual=price.manual,
             rule_id=price.rule_id,
         )
 
