@@ -664,7 +664,7 @@ def as_tuple(price: Price | None) -> tuple[str, Decimal, Decimal, str | None] | 
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     world=worlds(),
     strategy=st.sampled_from(["minimal", "priority"]),
@@ -689,7 +689,7 @@ def test_both_strategies_agree_with_the_reference(
     assert as_tuple(price) == reference_price(levels, strategy, rows, unit, currency, quantity)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     world=worlds(), strategy=st.sampled_from(["minimal", "priority"]), currency=st.sampled_from(CURRENCIES)
 )
@@ -716,7 +716,7 @@ def test_the_tier_table_gives_every_quantity_its_reference_price(
             )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     world=worlds(),
     strategy=st.sampled_from(["minimal", "priority"]),
