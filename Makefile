@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 
 .PHONY: install run test lint format test-unit test-integration test-e2e openapi lock clean
 .PHONY: infra-synth infra-check test-infra package deploy bench-cold-start bench-policy bench-visibility
-.PHONY: bench-catalog bench-expressions bench-storefront
+.PHONY: bench-catalog bench-expressions bench-storefront bench-pricing
 
 # Infrastructure (infrastructure/, docs/deploy.md). Synthesis is offline: no AWS credentials are
 # read (the pinned npm aws-cdk CLI, no telemetry, no notices, no instance metadata lookups).
@@ -102,6 +102,9 @@ bench-policy: $(PY_STAMP)
 
 bench-visibility: $(PY_STAMP)
 	$(PY) benchmarks/visibility.py $(ARGS)
+
+bench-pricing: $(PY_STAMP)
+	$(PY) benchmarks/pricing.py $(ARGS)
 
 # Against a throw-away DynamoDB Local (Java, npm ci); ARGS=--endpoint=http://127.0.0.1:8001 uses a running one.
 bench-catalog: install

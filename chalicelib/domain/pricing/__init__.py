@@ -1,1 +1,2 @@
-"""Pricing: money, price rules and the pure price engine (issue 10)."""
+"""Pure pricing: price selection along a buyer's assignment chain (``engine``) and rule-based price
+generation (``rules``); money and rounding live in ``chalicelib.domain.money``."""
