@@ -6,17 +6,14 @@ ports with a throwaway data folder. At the end it is stopped with SIGINT and mus
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from chalicelib.platform.aws import reset_clients
 from chalicelib.platform.queues import dead_letter_name
-from chalicelib.platform.settings import reset_settings
-from chalicelib.store.table import reset_connection
 
-from .stack import SMALL_CATALOG, AuditQueue, Stack
+from .stack import SMALL_CATALOG, AuditQueue, Stack, settings_pointed_at
 from .support import organization_body, website_body
 
 
@@ -57,21 +54,11 @@ def website(stack: Stack, acme_admin: str, organization: dict[str, Any]) -> dict
     return created
 
 
-def _forget_clients() -> None:
-    reset_settings()
-    reset_clients()
-    reset_connection()
-
-
 @pytest.fixture
 def stack_settings(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
     """This process's settings pointed at the stack, to invoke the app's handlers in-process."""
-    for name, value in stack.environment.items():
-        monkeypatch.setenv(name, value)
-    _forget_clients()
-    yield stack
-    monkeypatch.undo()
-    _forget_clients()
+    with settings_pointed_at(stack, monkeypatch):
+        yield stack
 
 
 @pytest.fixture(scope="session")
@@ -94,3 +81,9 @@ def audit_queue(stack: Stack, sqs: Any) -> AuditQueue:
         url=sqs.get_queue_url(QueueName=name)["QueueUrl"],
         dead_letters=sqs.get_queue_url(QueueName=dead_letter_name(name))["QueueUrl"],
     )
+
+
+@pytest.fixture(scope="session")
+def audit_progress(stack: Stack, acme_admin: str) -> Callable[[], object]:
+    """Acme's newest audit entry: the demo seed's and the tests' events are mostly acme's."""
+    return lambda: stack.newest_audit(acme_admin)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 from uuid import uuid4
 
@@ -11,7 +12,7 @@ import pytest
 from chalicelib.cli import main
 from chalicelib.platform.ids import new_id
 
-from .stack import AUDIT_BACKLOG_SECONDS, AuditQueue, Stack, eventually, free_ports
+from .stack import AUDIT_STALL_SECONDS, AuditQueue, Stack, eventually, free_ports
 from .support import sample_event
 
 pytestmark = pytest.mark.e2e
@@ -52,7 +53,12 @@ def test_tenant_create_makes_a_tenant_whose_administrator_can_sign_in(
 
 
 def test_replay_dlq_hands_dead_letters_back_to_the_consumer(
-    stack: Stack, acme_admin: str, sqs: Any, audit_queue: AuditQueue, capsys: pytest.CaptureFixture[str]
+    stack: Stack,
+    acme_admin: str,
+    sqs: Any,
+    audit_queue: AuditQueue,
+    audit_progress: Callable[[], object],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # given a valid event that sits in the audit DLQ (as after an outage of the consumer)
     sample = sample_event("sqs-audit-message.json")["Records"][0]
@@ -70,8 +76,9 @@ def test_replay_dlq_hands_dead_letters_back_to_the_consumer(
 
     entries = eventually(
         lambda: stack.audit_of(acme_admin, event["entity_id"]),
-        timeout=AUDIT_BACKLOG_SECONDS,
+        timeout=AUDIT_STALL_SECONDS,
         what="the replayed event's audit",
+        progress=audit_progress,
     )
     assert [entry["id"] for entry in entries] == [event["id"]]
 

@@ -7,11 +7,12 @@ what a handler hands on is picked up by the stack's pollers as in AWS.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 from chalice.local import LambdaContext
 
-from .stack import AUDIT_BACKLOG_SECONDS, Stack, eventually
+from .stack import AUDIT_STALL_SECONDS, Stack, eventually
 from .support import sample_event
 
 pytestmark = pytest.mark.e2e
@@ -31,7 +32,9 @@ def test_the_api_gateway_sample_gets_the_health_check(stack_settings: Stack) -> 
     assert json.loads(response["body"]) == {"status": "ok"}
 
 
-def test_the_stream_sample_reaches_the_audit_log(stack_settings: Stack, acme_admin: str) -> None:
+def test_the_stream_sample_reaches_the_audit_log(
+    stack_settings: Stack, acme_admin: str, audit_progress: Callable[[], object]
+) -> None:
     # given an outbox event item as the table stream delivers it
     import app as kontor
 
@@ -46,8 +49,9 @@ def test_the_stream_sample_reaches_the_audit_log(stack_settings: Stack, acme_adm
     entity_id = outbox_item["entity_id"]["S"]
     entries = eventually(
         lambda: stack_settings.audit_of(acme_admin, entity_id),
-        timeout=AUDIT_BACKLOG_SECONDS,
+        timeout=AUDIT_STALL_SECONDS,
         what="the audit entry",
+        progress=audit_progress,
     )
     assert [entry["id"] for entry in entries] == [outbox_item["id"]["S"]]
 
