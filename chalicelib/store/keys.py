@@ -43,6 +43,11 @@ unit_rule               T#<t>#CUST#<customer_id>       VIS#<u>#<w>#P#<p> (a prod
                                                                        GSI1 T#<t>#PRODUCT#<p>#UNITRULES (T#<t>#CATEGORY#<cat>#UNITRULES) / <c>#<u>#<w>
 selection_unit          T#<t>#CUST#<customer_id>       SEL#<u>#<sel>
 selection_product       T#<t>#SELECTION#<sel_id>       P#<p>
+price_list              T#<t>#PRICELIST                <prl_id>        T#<t>#ORG#<org>#PRICELISTS / <prl_id>
+price_list_product      T#<t>#PRICELIST#<prl_id>       P#<p>
+price_sheet             T#<t>#PRODUCT#<p>              PRICES
+price_assignment        T#<t>#PRICING                  WEB#<web_id>, CGR#<group_id> (a website's, a group's lists)
+unit_price_assignment   T#<t>#CUST#<customer_id>       PRC#<u>         T#<t>#PRICING#UNITS / <c>#<u>
 ======================  =============================  ==============  ======================================  =====================================  =================================
 
 The platform's own operators live in the reserved tenant ``platform`` (no customer tenant may take
@@ -163,6 +168,28 @@ Access patterns
                                                 and their RULES items (BatchGet)
 87  storefront search                           PK=T#<t>#ORG#<org>#SEARCH#<ab>, SK begins_with     services.catalog.storefront.search
                                                 <folded word> (one Query per word, at most 3)
+88  get / list price lists                      PK=T#<t>#PRICELIST [, SK=<prl_id>]                 services.pricing.price_lists.get/list_price_lists
+89  list an organization's price lists          GSI1 PK=T#<t>#ORG#<org>#PRICELISTS                 services.pricing.price_lists.list_price_lists
+90  a list still has prices (before a delete)   PK=T#<t>#PRICELIST#<prl>, Limit 1                  services.pricing.price_lists.delete_price_list
+91  a list's prices, by product (cursor)        PK=T#<t>#PRICELIST#<prl> [, SK=P#<p>]              services.pricing.prices.list_prices/get_product_prices
+92  the products a bulk call names              BatchGet T#<t>#SKU#<sku>/SKU, then                 services.pricing.prices (bulk upsert/delete)
+                                                T#<t>#PRODUCT#<p>/PRODUCT (100 keys a call)
+93  the list's current rows of those products   BatchGet T#<t>#PRODUCT#<p>/PRICES projected to     services.pricing.prices (bulk upsert/delete)
+                                                PK, SK, data.lists.<prl> (the sheet's entry)
+94  write a product's rows in a list            put/delete T#<t>#PRICELIST#<prl>/P#<p> (cond.:     services.pricing.prices (bulk upsert/delete)
+                                                absent or data.digest as read) + update
+                                                T#<t>#PRODUCT#<p>/PRICES SET/REMOVE data.lists.<prl>
+                                                (or create the sheet); <= 48 products, a check of
+                                                the list and one event per transaction
+95  a page's price sheets for a buyer (later)   BatchGet T#<t>#PRODUCT#<p>/PRICES projected to     services.pricing (storefront, next step)
+                                                the caller's candidate lists only
+96  a website's or group's assignment           PK=T#<t>#PRICING, SK=WEB#<web> / CGR#<group>;      services.pricing.assignments
+                                                every one: PK=T#<t>#PRICING (the cached chain)
+97  a unit's assignment                         PK=T#<t>#CUST#<c>, SK=PRC#<u> (read with pattern   services.pricing.assignments,
+                                                17 into the customer session)                      customers.load_company
+98  every unit assignment of the tenant         GSI1 PK=T#<t>#PRICING#UNITS                        (recalculation, explanation: later)
+99  count a pricing change                      PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_pricing_change
+                                                data.pricing_generation :1 (no version change)
 ==  ==========================================  =================================================  =============================================
 
 A product's media items share the product's partition (``MEDIA#`` sorts before ``PRODUCT``), so
@@ -594,6 +621,65 @@ def search_token(tenant_id: str, organization_id: str, token: str, product_id: s
 def search_partition(tenant_id: str, organization_id: str, prefix: str) -> str:
     """The search tokens of an organization that start with the two characters ``prefix`` starts with."""
     return search_token(tenant_id, organization_id, prefix, "").pk
+
+
+def price_list_collection(tenant_id: str) -> str:
+    return f"T#{tenant_id}#PRICELIST"
+
+
+def price_list(tenant_id: str, price_list_id: str) -> Key:
+    return Key(price_list_collection(tenant_id), price_list_id)
+
+
+def price_lists_of_organization(tenant_id: str, organization_id: str) -> str:
+    return f"T#{tenant_id}#ORG#{organization_id}#PRICELISTS"
+
+
+PRICE_PRODUCT_PREFIX = "P#"
+
+
+def price_list_prices(tenant_id: str, price_list_id: str) -> str:
+    """The partition of a list's prices: one ``price_list_product`` item per product it prices."""
+    return f"{price_list_collection(tenant_id)}#{price_list_id}"
+
+
+def price_list_product(tenant_id: str, price_list_id: str, product_id: str) -> Key:
+    return Key(price_list_prices(tenant_id, price_list_id), f"{PRICE_PRODUCT_PREFIX}{product_id}")
+
+
+PRICE_SHEET = "PRICES"  # sorts between MEDIA# and PRODUCT: the product's detail Query reads it too
+
+
+def price_sheet(tenant_id: str, product_id: str) -> Key:
+    """Every list's rows of one product, by list id (``data.lists.<prl>``): a storefront page reads the
+    sheets of its products in one BatchGetItem, projected to the caller's candidate lists."""
+    return Key(product_partition(tenant_id, product_id), PRICE_SHEET)
+
+
+def pricing_collection(tenant_id: str) -> str:
+    """The website and customer group assignments of price lists (read whole, cached per process)."""
+    return f"T#{tenant_id}#PRICING"
+
+
+def website_price_lists(tenant_id: str, website_id: str) -> Key:
+    return Key(pricing_collection(tenant_id), f"WEB#{website_id}")
+
+
+def group_price_lists(tenant_id: str, group_id: str) -> Key:
+    return Key(pricing_collection(tenant_id), f"CGR#{group_id}")
+
+
+UNIT_PRICE_LISTS_PREFIX = "PRC#"
+
+
+def unit_price_lists(tenant_id: str, customer_id: str, unit_id: str) -> Key:
+    """A unit's own price lists, in its company's partition (read with the tree)."""
+    return Key(customer_partition(tenant_id, customer_id), f"{UNIT_PRICE_LISTS_PREFIX}{unit_id}")
+
+
+def unit_price_lists_index(tenant_id: str) -> str:
+    """GSI1 partition of every unit's price-list assignment of the tenant (sort key ``<c>#<unit>``)."""
+    return f"{pricing_collection(tenant_id)}#UNITS"
 
 
 class UnitVisibilityKey(NamedTuple):

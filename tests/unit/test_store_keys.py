@@ -40,6 +40,7 @@ SAMPLES: dict[str, str] = {
     "prefix": "sc",
     "subject": "C",
     "subject_id": "cat_01JD0000000000000000000000",
+    "price_list_id": "prl_01JD0000000000000000000000",
 }
 UNFENCED = {"host"}  # global routing entries: hostname -> tenant/website
 

@@ -1,0 +1,1 @@
+"""Pricing: price lists, their prices and assignments, money and the price engine."""
