@@ -112,15 +112,12 @@ def _change(
     product_ids = list(dict.fromkeys(product_of_row))
     sheets = _sheets(tenant_id, price_list.id, product_ids)
     first_row = {product_id: product_of_row.index(product_id) for product_id in product_ids}
+    upserts_of, deletions_of = _by_product(upserts, product_of_row), _by_product(deletions, product_of_row)
     changes: list[tuple[str, Record | None, list[dict[str, Any]], list[dict[str, Any]]]] = []
     errors = []
     for product_id in product_ids:
         current = _entry(sheets.get(product_id), price_list.id)
-        new = apply_rows(
-            current,
-            [row for row, owner in zip(upserts, product_of_row, strict=False) if owner == product_id],
-            [row for row, owner in zip(deletions, product_of_row, strict=False) if owner == product_id],
-        )
+        new = apply_rows(current, upserts_of.get(product_id, []), deletions_of.get(product_id, []))
         if len(new) > MAX_ROWS_PER_PRODUCT:
             errors.append(
                 {
@@ -160,6 +157,13 @@ def _change(
         changed_product_ids=[product_id for product_id, *_ in changes],
         unchanged_products=len(product_ids) - len(changes),
     )
+
+
+def _by_product(rows: list[dict[str, Any]], product_of_row: list[str]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row, product_id in zip(rows, product_of_row, strict=False):  # no deletions in an upsert, say
+        grouped.setdefault(product_id, []).append(row)
+    return grouped
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
