@@ -47,6 +47,7 @@ price_list              T#<t>#PRICELIST                <prl_id>        T#<t>#ORG
 price_list_product      T#<t>#PRICELIST#<prl_id>       P#<p>
 price_sheet             T#<t>#PRODUCT#<p>              PRICES
 price_assignment        T#<t>#PRICING                  WEB#<web_id>, CGR#<group_id> (a website's, a group's lists)
+exchange_rates          T#<t>#PRICING                  RATES
 unit_price_assignment   T#<t>#CUST#<customer_id>       PRC#<u>         T#<t>#PRICING#UNITS / <c>#<u>
 ======================  =============================  ==============  ======================================  =====================================  =================================
 
@@ -183,8 +184,8 @@ Access patterns
                                                 the list and one event per transaction
 95  a page's price sheets for a buyer (later)   BatchGet T#<t>#PRODUCT#<p>/PRICES projected to     services.pricing (storefront, next step)
                                                 the caller's candidate lists only
-96  a website's or group's assignment           PK=T#<t>#PRICING, SK=WEB#<web> / CGR#<group>;      services.pricing.assignments
-                                                every one: PK=T#<t>#PRICING (the cached chain)
+96  a website's or group's assignment, the      PK=T#<t>#PRICING, SK=WEB#<web> / CGR#<group> /     services.pricing.assignments, exchange_rates
+    tenant's exchange rates                     RATES; every one: PK=T#<t>#PRICING (cached later)
 97  a unit's assignment                         PK=T#<t>#CUST#<c>, SK=PRC#<u> (read with pattern   services.pricing.assignments,
                                                 17 into the customer session)                      customers.load_company
 98  every unit assignment of the tenant         GSI1 PK=T#<t>#PRICING#UNITS                        (recalculation, explanation: later)
@@ -667,6 +668,11 @@ def website_price_lists(tenant_id: str, website_id: str) -> Key:
 
 def group_price_lists(tenant_id: str, group_id: str) -> Key:
     return Key(pricing_collection(tenant_id), f"CGR#{group_id}")
+
+
+def exchange_rates(tenant_id: str) -> Key:
+    """The tenant's exchange rates, one item beside the assignments it is cached with."""
+    return Key(pricing_collection(tenant_id), "RATES")
 
 
 UNIT_PRICE_LISTS_PREFIX = "PRC#"

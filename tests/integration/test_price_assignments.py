@@ -1,4 +1,5 @@
-"""Price lists assigned to a website, a customer group and a customer unit; websites' merge strategy."""
+"""Price lists assigned to a website, a customer group and a customer unit; websites' merge strategy;
+the tenant's exchange rates."""
 
 from __future__ import annotations
 
@@ -211,3 +212,54 @@ def test_a_website_s_merge_strategy_is_minimal_until_changed_which_counts_a_pric
     assert changed.body["price_merge_strategy"] == "priority"
     assert pricing_generation(table)[0] == before + 1
     assert error_locs(wrong) == ["body.price_merge_strategy"]
+
+
+def test_exchange_rates_are_replaced_whole_and_count_a_pricing_change(
+    api: Api, acme: Acme, table: Table
+) -> None:
+    # given
+    rates = [
+        {"from_currency": "EUR", "to_currency": "USD", "rate": "1.0832"},
+        {"from_currency": "EUR", "to_currency": "GBP", "rate": "0.86"},
+    ]
+    before, _ = pricing_generation(table)
+
+    # when
+    put = api.call("PUT", f"{ADMIN}/exchange-rates", token=acme.token, body={"rates": rates})
+    read = api.call("GET", f"{ADMIN}/exchange-rates", token=acme.token)
+
+    # then
+    assert put.status == 200, put.body
+    assert read.body == {"rates": rates}
+    assert pricing_generation(table)[0] == before + 1
+
+
+@pytest.mark.parametrize(
+    ("case", "rates", "loc"),
+    [
+        ("one currency", [{"from_currency": "EUR", "to_currency": "EUR", "rate": "1"}], "body.rates[0]"),
+        ("zero", [{"from_currency": "EUR", "to_currency": "USD", "rate": "0"}], "body.rates[0]"),
+        (
+            "a JSON number",
+            [{"from_currency": "EUR", "to_currency": "USD", "rate": 1.08}],
+            "body.rates[0].rate",
+        ),
+        (
+            "a pair twice",
+            [{"from_currency": "EUR", "to_currency": "USD", "rate": "1.08"}] * 2,
+            "body.rates",
+        ),
+    ],
+)
+def test_invalid_exchange_rates_are_422(
+    api: Api, acme: Acme, table: Table, case: str, rates: list[dict[str, Any]], loc: str
+) -> None:
+    # given
+    before = table.items()
+
+    # when
+    reply = api.call("PUT", f"{ADMIN}/exchange-rates", token=acme.token, body={"rates": rates})
+
+    # then
+    assert error_locs(reply) == [loc], case
+    assert table.items() == before

@@ -1219,6 +1219,14 @@ ROUND_TRIPS: dict[str, Case] = {
     "GET /v1/admin/customers/{customer_id}/units/{unit_id}/price-lists": Case(
         "GET", "/v1/admin/customers/{customer}/units/{plant}/price-lists", (PRINCIPAL, BATCH_GET)
     ),
+    # the tenant's exchange rates: one item, put whole with the pricing generation's count
+    "GET /v1/admin/exchange-rates": Case("GET", "/v1/admin/exchange-rates", (PRINCIPAL, GET)),
+    "PUT /v1/admin/exchange-rates": Case(
+        "PUT",
+        "/v1/admin/exchange-rates",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: {"rates": [{"from_currency": "EUR", "to_currency": "GBP", "rate": "0.86"}]},
+    ),
     "PUT /v1/admin/customers/{customer_id}/units/{unit_id}/price-lists": Case(
         "PUT",
         "/v1/admin/customers/{customer}/units/{plant}/price-lists",

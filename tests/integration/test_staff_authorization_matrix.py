@@ -999,6 +999,15 @@ RECORD_REQUESTS |= {
     "GET /v1/admin/customers/{customer_id}/units/{unit_id}/price-lists": _unit_price_lists("GET"),
     "PUT /v1/admin/customers/{customer_id}/units/{unit_id}/price-lists": _unit_price_lists("PUT"),
 }
+ROUTE_REQUESTS |= {
+    "GET /v1/admin/exchange-rates": lambda world: Call("GET", f"{ADMIN}/exchange-rates", ""),
+    "PUT /v1/admin/exchange-rates": lambda world: Call(
+        "PUT",
+        f"{ADMIN}/exchange-rates",
+        "",
+        {"rates": [{"from_currency": "EUR", "to_currency": "USD", "rate": "1.08"}]},
+    ),
+}
 LISTS["GET /v1/admin/price-lists"] = ("price_list", "")
 PRICES_READ_ROW = row(ta="AAH", oa="AHH", sr="AAH", cm=NO_ROUTE, pm="AAH", ce=NO_ROUTE)
 PRICES_WRITE_ROW = row(ta="AAH", oa="AHH", sr=NO_ROUTE, cm=NO_ROUTE, pm="AAH", ce=NO_ROUTE)
@@ -1027,6 +1036,10 @@ MATRIX |= {
     "PUT /v1/admin/customers/{customer_id}/units/{unit_id}/price-lists": row(
         ta="AAH", oa="HHH", sr=NO_ROUTE, cm=NO_ROUTE, pm="AAH", ce=NO_ROUTE
     ),
+    # the tenant's exchange rates serve every organization: a grant limited to some neither reads nor
+    # changes them
+    "GET /v1/admin/exchange-rates": row(ta="A", oa="F", sr="A", cm="F", pm="A", ce="F"),
+    "PUT /v1/admin/exchange-rates": row(ta="A", oa="F", sr="F", cm="F", pm="A", ce="F"),
 }
 
 

@@ -304,3 +304,44 @@ class PriceListAssignmentView(View):
     customer_id: str | None = None
     fallback: Fallback
     lists: list[AssignedListView]
+
+
+# --- exchange rates -----------------------------------------------------------------------------------
+
+MAX_EXCHANGE_RATES = 200
+Rate = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{1,9}(\.[0-9]{1,12})?$"),
+    Field(description="units of the target currency for one of the source, > 0, a decimal string"),
+]
+
+
+class ExchangeRate(Input):
+    from_currency: CurrencyCode
+    to_currency: CurrencyCode
+    rate: Rate
+
+    @model_validator(mode="after")
+    def _sensible(self) -> ExchangeRate:
+        if self.from_currency == self.to_currency:
+            raise ValueError("a rate converts between two different currencies")
+        if Decimal(self.rate) <= 0:
+            raise ValueError("a rate is greater than zero")
+        return self
+
+
+def _one_rate_per_pair(rates: list[ExchangeRate]) -> list[ExchangeRate]:
+    _distinct([f"{rate.from_currency}{rate.to_currency}" for rate in rates])
+    return rates
+
+
+class ExchangeRates(Input):
+    """The tenant's exchange rates, replaced whole (a rule may derive one currency from another)."""
+
+    rates: Annotated[
+        list[ExchangeRate], Field(max_length=MAX_EXCHANGE_RATES), AfterValidator(_one_rate_per_pair)
+    ]
+
+
+class ExchangeRatesView(View):
+    rates: list[dict[str, str]]
