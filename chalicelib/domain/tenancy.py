@@ -43,6 +43,7 @@ MAX_HOSTNAMES = 20
 MAX_CATEGORY_ROOTS = 20
 CatalogVisibility = Literal["visible", "hidden"]
 PriceMergeStrategy = Literal["minimal", "priority"]
+RoundingMode = Literal["half_up", "half_even", "up", "down"]
 
 
 class TenantSettings(Input):
@@ -55,6 +56,10 @@ class TenantSettings(Input):
     tax_basis: TaxBasis = "shipping"
     guest_browsing: bool = False
     guest_checkout: bool = False
+    rounding_mode: RoundingMode = Field(
+        default="half_up",
+        description="how amounts are rounded to their currency's minor unit, wherever prices round",
+    )
 
 
 class SettingOverrides(Input):

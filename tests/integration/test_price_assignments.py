@@ -263,3 +263,22 @@ def test_invalid_exchange_rates_are_422(
     # then
     assert error_locs(reply) == [loc], case
     assert table.items() == before
+
+
+@pytest.mark.parametrize(("mode", "status"), [("half_even", 200), ("bankers", 422)])
+def test_the_tenant_chooses_its_rounding_mode(api: Api, acme: Acme, mode: str, status: int) -> None:
+    # given
+    tenant = api.call("GET", f"{ADMIN}/tenant", token=acme.token).body
+    settings = {**tenant["settings"], "rounding_mode": mode}
+
+    # when
+    reply = api.call(
+        "PATCH", f"{ADMIN}/tenant", token=acme.token, body={"settings": settings}, headers={"If-Match": "*"}
+    )
+
+    # then
+    assert reply.status == status, reply.body
+    if status == 200:
+        assert reply.body["settings"]["rounding_mode"] == mode
+    else:
+        assert error_locs(reply) == ["body.settings.rounding_mode"]
