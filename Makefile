@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 
 .PHONY: install run test lint format test-unit test-integration test-e2e openapi lock clean
 .PHONY: infra-synth infra-check test-infra package deploy bench-cold-start bench-policy bench-visibility
-.PHONY: bench-catalog bench-expressions bench-storefront bench-pricing
+.PHONY: bench-catalog bench-expressions bench-storefront bench-pricing bench-prices
 
 # Infrastructure (infrastructure/, docs/deploy.md). Synthesis is offline: no AWS credentials are
 # read (the pinned npm aws-cdk CLI, no telemetry, no notices, no instance metadata lookups).
@@ -118,6 +118,10 @@ bench-expressions: $(PY_STAMP)
 # The storefront's requests through the app (the demo world, 20,000 products), on DynamoDB Local as above.
 bench-storefront: install
 	$(PY) benchmarks/storefront.py $(ARGS)
+
+# A bulk upsert of 1,000 price rows through the prices service, on DynamoDB Local and in moto.
+bench-prices: install
+	$(PY) benchmarks/prices.py $(ARGS)
 
 openapi: $(PY_STAMP)
 	$(PY) -m chalicelib.api.openapi > openapi.json

@@ -68,6 +68,7 @@ PATH_PARAMETERS: dict[str, PathParameter] = {
         f"^{_LABEL}(?:\\.{_LABEL})*$", 253, "no website serves this host", "shop.acme.example"
     ),
     "name": PathParameter("^[A-Za-z0-9._-]{1,64}$", 64, "no such asset", "swagger-ui.css"),
+    "price_list_id": _prefixed_id("price list", "prl"),
 }
 
 PATH_PARAMETER = re.compile(r"{(\w+)}")

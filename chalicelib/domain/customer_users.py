@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,6 +20,7 @@ from chalicelib.domain.access import (
 from chalicelib.domain.base import Email, Input, Name, SignInBinding, Stamped, View, patch_model
 from chalicelib.domain.catalog.visibility import CompanyRules
 from chalicelib.domain.customers import Unit
+from chalicelib.domain.pricing.price_lists import PriceListAssignment
 
 UserStatus = Literal["invited", "active", "disabled"]
 MAX_ASSIGNMENTS = 20
@@ -85,6 +87,8 @@ class Company:
     structure_version: int
     role_records: dict[str, CustomerRole] = field(default_factory=dict)  # the company's own roles
     catalog_rules: CompanyRules = field(default_factory=CompanyRules)  # its units' rules, selections
+    # its units' own price lists (``PRC#`` items), by unit id: the first levels of the pricing chain
+    price_lists: Mapping[str, PriceListAssignment] = field(default_factory=dict)
 
     @property
     def roles(self) -> dict[str, Role]:
@@ -112,6 +116,7 @@ class CustomerSession:
     company_path: tuple[UnitSummary, ...]
     company: Company
     catalog_generation: int = 0  # the tenant's, as the principal read it: what storefront caches check
+    pricing_generation: int = 0  # the tenant's, as the principal read it: what price caches check
 
 
 class UnitSummary(View):

@@ -42,6 +42,8 @@ INHERITED_SETTINGS = (
 MAX_HOSTNAMES = 20
 MAX_CATEGORY_ROOTS = 20
 CatalogVisibility = Literal["visible", "hidden"]
+PriceMergeStrategy = Literal["minimal", "priority"]
+RoundingMode = Literal["half_up", "half_even", "up", "down"]
 
 
 class TenantSettings(Input):
@@ -54,6 +56,10 @@ class TenantSettings(Input):
     tax_basis: TaxBasis = "shipping"
     guest_browsing: bool = False
     guest_checkout: bool = False
+    rounding_mode: RoundingMode = Field(
+        default="half_up",
+        description="how amounts are rounded to their currency's minor unit, wherever prices round",
+    )
 
 
 class SettingOverrides(Input):
@@ -106,6 +112,12 @@ class Tenant(TenantFields, Stamped):
         description="counts the changes of categories and of websites' catalog settings: "
         "what storefront caches are checked against (read only)",
     )
+    pricing_generation: int = Field(
+        default=0,
+        ge=0,
+        description="counts the changes of website and customer group price-list assignments and of "
+        "websites' merge strategies: what storefront price caches are checked against (read only)",
+    )
 
 
 class TenantStatusChange(Input):
@@ -148,6 +160,11 @@ class WebsiteFields(SettingOverrides):
     )
     catalog_default_visibility: CatalogVisibility = Field(
         default="visible", description="what a product is when no rule and no category says otherwise"
+    )
+    price_merge_strategy: PriceMergeStrategy = Field(
+        default="minimal",
+        description="minimal: the lowest tier price among the buyer's candidate lists; priority: the "
+        "first list in chain and priority order that prices the product wins",
     )
 
     # Field validators (not one model validator) so that each error names its field; fields validate in

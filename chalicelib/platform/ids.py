@@ -21,6 +21,7 @@ ID_PREFIXES = {
     "category": "cat",
     "product_media": "med",
     "selection": "sel",
+    "price_list": "prl",
 }
 _ID_PATTERN = re.compile(r"^[a-z]{2,5}_[0-9A-HJKMNP-TV-Z]{26}$")
 

@@ -27,6 +27,7 @@ from chalicelib.domain.customers import (
     tree_listing,
 )
 from chalicelib.domain.permissions import Permission
+from chalicelib.domain.pricing.price_lists import PriceListAssignment
 from chalicelib.platform.errors import Conflict, NotFound, Unprocessable
 from chalicelib.platform.ids import new_id
 from chalicelib.platform.pagination import Listing, PageRequest
@@ -63,7 +64,15 @@ def company_of(customer_id: str, records: list[Record]) -> Company:
         for record in records
         if record.type == ROLE_TYPE
     }
-    return Company(customer_id, units, company_tree(units), structure.version, roles, _catalog_rules(records))
+    return Company(
+        customer_id,
+        units,
+        company_tree(units),
+        structure.version,
+        roles,
+        _catalog_rules(records),
+        _price_lists(records),
+    )
 
 
 def _catalog_rules(records: list[Record]) -> CompanyRules:
@@ -80,6 +89,17 @@ def _catalog_rules(records: list[Record]) -> CompanyRules:
             unit_id, selection_id = keys.UnitSelectionKey.of(record.key.sk)
             selections.setdefault(selection_id, set()).add(unit_id)
     return CompanyRules(visibility, {selection: frozenset(units) for selection, units in selections.items()})
+
+
+def _price_lists(records: list[Record]) -> dict[str, PriceListAssignment]:
+    """The units' own price lists among the partition's items (``PRC#<unit>``), by unit id."""
+    return {
+        record.key.sk.removeprefix(keys.UNIT_PRICE_LISTS_PREFIX): PriceListAssignment.model_validate(
+            {"fallback": record.data["fallback"], "lists": record.data["lists"]}
+        )
+        for record in records
+        if record.key.sk.startswith(keys.UNIT_PRICE_LISTS_PREFIX)
+    }
 
 
 def unit_of(company: Company, unit_id: str) -> Unit:

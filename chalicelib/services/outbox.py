@@ -28,8 +28,10 @@ def record_change(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     tenant_id: str | None = None,
+    event_type: str | None = None,
 ) -> str:
-    """Add the event of a change to ``transaction``; returns the event id."""
+    """Add the event of a change to ``transaction`` (its type ``<entity_type>.<action>`` unless
+    ``event_type`` names a more precise one); returns the event id."""
     event_id = new_id("event")
     owner = tenant_id or caller.tenant_id
     now = utc_now()
@@ -38,7 +40,7 @@ def record_change(
         EVENT_TYPE,
         {
             "id": event_id,
-            "type": f"{entity_type}.{action}",
+            "type": event_type or f"{entity_type}.{action}",
             "tenant_id": owner,
             "action": action,
             "entity_type": entity_type,

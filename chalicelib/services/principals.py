@@ -37,8 +37,13 @@ def load_principal(token: VerifiedToken) -> Principal:
     if tenant is not None and tenant.data["status"] == "suspended":
         raise TenantSuspended()
     if customer_key in found:
-        generation = tenant.data.get("catalog_generation", 0) if tenant is not None else 0
-        return _customer_principal(token, found[customer_key], generation)
+        counters = tenant.data if tenant is not None else {}
+        return _customer_principal(
+            token,
+            found[customer_key],
+            int(counters.get("catalog_generation", 0)),
+            int(counters.get("pricing_generation", 0)),
+        )
     record = found.get(staff_key)
     if record is None or record.type != staff.STAFF_USER_TYPE:
         raise Forbidden("no active account for this token in its tenant")
@@ -86,7 +91,9 @@ def _first_sign_in(binding: SignInBinding | None, token: VerifiedToken) -> bool:
     return False
 
 
-def _customer_principal(token: VerifiedToken, record: Record, catalog_generation: int) -> Principal:
+def _customer_principal(
+    token: VerifiedToken, record: Record, catalog_generation: int, pricing_generation: int
+) -> Principal:
     _may_sign_in(token, "customer")
     user = entities.to_model(record, CustomerUser)
     if user.disabled:
@@ -111,6 +118,7 @@ def _customer_principal(token: VerifiedToken, record: Record, catalog_generation
             access=access,
             company_path=path,
             company=company,
-            catalog_generation=int(catalog_generation),
+            catalog_generation=catalog_generation,
+            pricing_generation=pricing_generation,
         ),
     )

@@ -17,9 +17,9 @@ from chalicelib.store import keys
 from chalicelib.store.repository import Transaction
 
 TENANT_TYPE = "tenant"
-# Incremented by catalog changes without the tenant's version (count_catalog_change): a rewrite of
+# Incremented by catalog (pricing) changes without the tenant's version (count_catalog_change): a rewrite of
 # the tenant keeps them as they are, or fails if one changed since it was read.
-TENANT_COUNTERS = ("catalog_generation",)
+TENANT_COUNTERS = ("catalog_generation", "pricing_generation")
 
 
 def _indexes(tenant_id: str) -> dict[str, str]:
@@ -36,6 +36,7 @@ def create_tenant(caller: Caller, body: TenantCreate, idempotency: IdempotencyCl
         status="active",
         domain_verification_token=secrets.token_hex(16),
         catalog_generation=0,
+        pricing_generation=0,
         version=1,
         created_at=now,
         updated_at=now,
@@ -133,4 +134,13 @@ def count_catalog_change(transaction: Transaction, tenant_id: str) -> None:
     """
     transaction.increment(
         keys.tenant(tenant_id), "catalog_generation", on_failure=NotFound("tenant not found")
+    )
+
+
+def count_pricing_change(transaction: Transaction, tenant_id: str) -> None:
+    """Add one to the tenant's ``pricing_generation`` in a pricing change's own transaction (website and
+    customer group assignments, websites' merge strategy): what per-process caches of the assignment
+    chain are checked against, as :func:`count_catalog_change` is for the catalog."""
+    transaction.increment(
+        keys.tenant(tenant_id), "pricing_generation", on_failure=NotFound("tenant not found")
     )

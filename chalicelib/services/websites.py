@@ -36,6 +36,7 @@ from chalicelib.services.catalog import categories
 from chalicelib.services.context import Caller, require_reach
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.services.organizations import ORGANIZATION_TYPE
+from chalicelib.services.tenants import count_pricing_change
 from chalicelib.store import keys, repository
 from chalicelib.store.repository import Transaction
 
@@ -182,8 +183,21 @@ def update_website(
         extra_writes=entities.together(
             _hostname_writes(caller.tenant_id, website_id, added, released, updated.organization_id),
             categories.website_catalog_writes(caller.tenant_id, current, updated),
+            _pricing_writes(caller.tenant_id, current, updated),
         ),
     )
+
+
+def _pricing_writes(tenant_id: str, before: Website, after: Website | None) -> entities.ExtraWrites:
+    """A website's merge strategy is part of the pricing chain warm functions cache: a change of it, or
+    the website's deletion, counts the tenant's pricing generation (in the same update of the tenant
+    item as a catalog change, if the write counts one too)."""
+
+    def add(transaction: Transaction) -> None:
+        if after is None or after.price_merge_strategy != before.price_merge_strategy:
+            count_pricing_change(transaction, tenant_id)
+
+    return add
 
 
 def delete_website(caller: Caller, website_id: str, expected_version: ExpectedVersion) -> None:
@@ -199,7 +213,9 @@ def delete_website(caller: Caller, website_id: str, expected_version: ExpectedVe
         entity_type=WEBSITE_TYPE,
         entity=current,
         extra_writes=entities.together(
-            release_hostnames, categories.website_catalog_writes(caller.tenant_id, current, None)
+            release_hostnames,
+            categories.website_catalog_writes(caller.tenant_id, current, None),
+            _pricing_writes(caller.tenant_id, current, None),
         ),
     )
 

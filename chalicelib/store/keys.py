@@ -44,6 +44,12 @@ unit_rule               T#<t>#CUST#<customer_id>       VIS#<u>#<w>#P#<p> (a prod
 selection_unit          T#<t>#CUST#<customer_id>       SEL#<u>#<sel>   T#<t>#SELECTION#<sel>#UNITS / <c>#<u>
 selection_product       T#<t>#SELECTION#<sel_id>       P#<p>
 category_count          T#<t>#ORG#<org>#CATCOUNT       <cat_id>#<0-3>  (no GSI; the number is the top-level ``tally``, changed by ADD only)
+price_list              T#<t>#PRICELIST                <prl_id>        T#<t>#ORG#<org>#PRICELISTS / <prl_id>
+price_list_product      T#<t>#PRICELIST#<prl_id>       P#<p>
+price_sheet             T#<t>#PRODUCT#<p>              PRICES
+price_assignment        T#<t>#PRICING                  WEB#<web_id>, CGR#<group_id> (a website's, a group's lists)
+exchange_rates          T#<t>#PRICING                  RATES
+unit_price_assignment   T#<t>#CUST#<customer_id>       PRC#<u>         T#<t>#PRICING#UNITS / <c>#<u>
 ======================  =============================  ==============  ======================================  =====================================  =================================
 
 The platform's own operators live in the reserved tenant ``platform`` (no customer tenant may take
@@ -52,128 +58,150 @@ that id), so even the tenant list sits under a ``T#`` prefix.
 Access patterns
 ===============
 
-==  ==========================================  =================================================  =============================================
-#   pattern                                     key condition                                      implemented by
-==  ==========================================  =================================================  =============================================
-1   get a tenant (suspend: condition version)   PK=T#<t>#TENANT, SK=TENANT                         services.tenants.get_tenant/change_tenant_status
-2   list tenants                                GSI1 PK=T#platform#TENANT                          services.tenants.list_tenants
-3   load the principal (staff or customer)      BatchGet T#<t>#STAFF/<email>, T#<t>#CUSER/<email>  services.principals.load_principal
-                                                T#<t>#STAFFROLES/ROLES (the tenant's roles) and
-                                                T#<t>#TENANT/TENANT (its status: suspended?)
-4   get / list organizations                    PK=T#<t>#ORG [, SK=<org_id>]                       services.organizations.get/list_organizations
-5   get / list websites                         PK=T#<t>#WEBSITE [, SK=<web_id>]                   services.websites.get/list_websites
-6   list an organization's websites             PK=T#<t>#WEBSITE, filter organization_id           services.websites.list_websites (organization_id)
-7   resolve a hostname to its website           PK=HOST#<hostname>, SK=HOST                        services.websites.get_public_website
-8   claim / release a verified hostname         PK=HOST#<hostname>, condition not exists / owner   services.websites.verify_hostname, update/delete_website
-9   replay an idempotent create                 PK=T#<t>#IDEM#<digest>, SK=IDEM                    platform.idempotency.find_replay
-10  outbox event (stream -> dispatcher)         PK=T#<t>#EVENT#<event_id>, SK=EVENT                services.outbox (written in each transaction)
-11  audit entries of one entity, newest first   PK=T#<t>#AUDIT#<entity_id>                         services.audit.list_audit (entity_id)
-12  audit entries of a tenant, newest first     GSI1 PK=T#<t>#AUDIT                                services.audit.list_audit
-13  audit entries of one entity type            GSI2 PK=T#<t>#AUDIT#TYPE#<type>                    services.audit.list_audit (entity_type)
-14  audit entries of one actor                  GSI3 PK=T#<t>#AUDIT#ACTOR#<actor>                  services.audit.list_audit (actor)
-15  get a customer (its root unit) or a unit    PK=T#<t>#CUST#<c>, SK=UNIT#<unit_id>               services.customers.get_customer/get_unit
-16  list customers                              GSI1 PK=T#<t>#CUSTOMER                             services.customers.list_customers
-17  load a company tree and its structure       PK=T#<t>#CUST#<c> (the whole partition)            services.customers.load_company
-18  serialize a company's structure changes     PK=T#<t>#CUST#<c>, SK=TREE, condition version      services.customers.create/update/delete_unit
-19  get / list customer groups                  PK=T#<t>#CGROUP [, SK=<group_id>]                  services.customer_groups.get/list_customer_groups
-20  a unit's group exists (referential check)   PK=T#<t>#CGROUP, SK=<group_id>, condition check    services.customers (unit writes)
-21  units of a customer group                   GSI2 PK=T#<t>#CGROUP#<group_id>                    services.customer_groups.delete_customer_group
-22  get a customer user by id                   PK=T#<t>#CUSER#<user_id>, then the user by email   services.customer_users.get_user
-23  users of a company, by home unit            GSI1 PK=T#<t>#CUST#<c>#USER [, SK begins <unit>#]  services.customer_users.list_users/holders_of_role, customers.dependents
-24  one email, one account in a tenant          condition: no T#<t>#STAFF/<email>, no CUSER item   services.customer_users.invite_user
-25  a company's own roles                       PK=T#<t>#CUST#<c> (read with pattern 17)           services.customers.load_company
-26  list staff users / get one by id            PK=T#<t>#STAFF; PK=T#<t>#STAFF#<s>, SK=ID          services.staff.list_staff_users/get_staff_user
-27  customers a sales rep is assigned to        GSI1 PK=T#<t>#STAFF#<s>#CUSTOMERS                  services.staff.assigned_customers
-28  change the tenant's own staff roles         PK=T#<t>#STAFFROLES, SK=ROLES, condition version   services.staff.create/update/delete_role
-29  change / delete a company role              PK=T#<t>#CUST#<c>, SK=ROLE#<id>, version cond.     services.company_admin.update/delete_role
-30  a hostname named by a website is not        PK=HOST#<hostname>, condition check not exists     services.websites.create/update_website
-    served by another one yet
-31  a website's hostnames and their challenge   BatchGet T#<t>#WEBSITE/<web_id>, T#<t>#TENANT      services.websites.get_hostnames/verify_hostname
-40  get / list attributes; a product's ones     PK=T#<t>#ATTRIBUTE [, SK=<code>]; BatchGet codes   services.catalog.attributes; catalog.products
-41  an attribute still used by a product        PK=T#<t>#ATTRUSE#<code>, Limit 1                   services.catalog.attributes.delete_attribute
-42  get a product (then its organization,       PK=T#<t>#PRODUCT#<p>, SK=PRODUCT; BatchGet org,    services.catalog.products.get/update_product
-    attributes and parent in one BatchGet)      T#<t>#ATTRIBUTE/<code>..., the parent
-43  list an organization's products             GSI1 PK=T#<t>#ORG#<org>#PRODUCTS                   services.catalog.products.list_products
-44  list the tenant's products                  GSI3 PK=T#<t>#PRODUCTS (kept by the grant's reach) services.catalog.products.list_products
-45  variants of a configurable product, by SKU  GSI2 PK=T#<t>#PRODUCT#<parent>#VARIANTS            services.catalog.products.get_product
-46  one SKU, one product in a tenant            PK=T#<t>#SKU#<sku>, SK=SKU, condition not exists   services.catalog.products (create, SKU change)
-47  one variant per combination in a family     PK=T#<t>#PRODUCT#<parent>, SK=COMBO#<values>,      services.catalog.products (variant writes)
-                                                condition not exists; parent: condition check
-48  a product's categories are its              condition check T#<t>#ORG#<org>#CATEGORY/<cat>     services.catalog.products (every write)
-    organization's; its category listing items  (type category); put T#<t>#CATEGORY#<cat>/P#<p>
-49  search a prefix of a word or SKU            PK=T#<t>#ORG#<org>#SEARCH#<first 2>,               written by services.catalog.products
-                                                SK begins_with <folded prefix>
-50  load an organization's category tree       PK=T#<t>#ORG#<org>#CATEGORY (the whole partition)  services.catalog.categories.load_categories
-51  get a category                              PK=T#<t>#ORG#<org>#CATEGORY, SK=<cat_id>           services.catalog.categories.get_category
-52  serialize a category tree's structure       PK=T#<t>#ORG#<org>#CATEGORY, SK=TREE, condition    services.catalog.categories (create, move,
-    changes (and roots a website starts to      version (created with the first category)          re-slug, delete; website_catalog_writes)
-    offer)
-53  a category still has products               PK=T#<t>#CATEGORY#<cat_id>, Limit 1                services.catalog.categories.delete_category
-54  the root categories a website offers        BatchGet T#<t>#ORG#<org>#CATEGORY/TREE and         services.catalog.categories.website_catalog_writes
-    exist (then condition checks in its         /<cat_id> of each root it starts to offer
-    transaction)
-55  count a catalog change                      PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_catalog_change
-                                                data.catalog_generation :1 (no version change)
-56  an organization still has categories        PK=T#<t>#ORG#<org>#CATEGORY, Limit 2 (the TREE     services.organizations.delete_organization
-                                                item and a category; the TREE item is deleted
-                                                with the organization, at the version read)
-60  list a product's media                      GetItem T#<t>#PRODUCT#<prd>/PRODUCT, then          services.catalog.media.list_media
-                                                PK=T#<t>#PRODUCT#<prd>, SK begins_with MEDIA#
-61  a media and its product, to check reach     BatchGet T#<t>#PRODUCT#<prd>/PRODUCT and           services.catalog.media.get/update/delete_media,
-                                                T#<t>#PRODUCT#<prd>/MEDIA#<med>                    complete_upload
-62  a media's product still exists, in the      PK=T#<t>#PRODUCT#<prd>, SK=PRODUCT, condition      services.catalog.media.create_media
-    organization read (referential check)       check organization_id
-63  change / delete a media                     PK=T#<t>#PRODUCT#<prd>, SK=MEDIA#<med>, cond.      services.catalog.media.update/delete_media,
-                                                version                                            complete_upload
-65  get / list selections                      PK=T#<t>#SELECTION [, SK=<sel_id>]                 services.catalog.selections.get/list_selections
-66  list an organization's selections           PK=T#<t>#SELECTION, filter organization_id         services.catalog.selections.list_selections
-67  a selection's categories are its           PK=T#<t>#ORG#<org>#CATEGORY, SK=<cat_id>,          services.catalog.selections (create/update)
-    organization's (referential check)          condition check
-68  a selection's customer groups exist         PK=T#<t>#CGROUP, SK=<group_id>, condition check    services.catalog.selections (create/update)
-70  a product's rules and selections           BatchGet T#<t>#PRODUCT#<p>/PRODUCT and /RULES;     services.catalog.visibility.set/list_product_rules,
-                                                put RULES conditional on the version read          selection_members.add/remove_product
-71  a category's rules (website, group)         update T#<t>#ORG#<org>#CATEGORY/<cat> SET          services.catalog.visibility.set_category_rule
-                                                data.websites, ADD data.rules_revision, condition
-                                                rules_revision as read (version untouched) + 55
-72  set / remove a unit's rule                  put / delete T#<t>#CUST#<c>/VIS#<u>#<w>#P#<p>      services.catalog.visibility (unit level)
-                                                (or #C#<cat>); condition checks: the subject, the
-                                                website in its organization, customer and unit
-73  every unit rule of a product or category    GSI1 PK=T#<t>#PRODUCT#<p>#UNITRULES or             services.catalog.visibility.list_*_rules,
-                                                T#<t>#CATEGORY#<cat>#UNITRULES                     catalog.products.delete_product,
-                                                                                                   catalog.categories.delete_category
-74  a rule's website and group exist            condition check T#<t>#WEBSITE/<w> (organization),  services.catalog.visibility (every change)
-                                                T#<t>#CGROUP/<g>
-75  the products a selection names              PK=T#<t>#SELECTION#<sel> (P#<p>); written with     services.catalog.selection_members
-                                                the product's RULES item (70)                      .add/remove/list_products
-76  assign a selection to a unit                put / delete T#<t>#CUST#<c>/SEL#<u>#<sel>;         services.catalog.selection_members.assign/unassign_unit
-                                                condition checks: the unit, the selection
-76a a selection's unit assignments and products GSI1 PK=T#<t>#SELECTION#<sel>#UNITS;               services.catalog.selections.delete_selection
-    (deleted with it)                           PK=T#<t>#SELECTION#<sel>
-77  why visible: everything one product needs   BatchGet product, RULES, website; the company      services.catalog.visibility.explain_product
-    for one unit                                partition (17: units, VIS# and SEL# items); the
-                                                category tree (50); the selections (66)
-80  the storefront's website (cold only)        GetItem HOST#<host>/HOST; BatchGet T#<t>#WEBSITE/   services.catalog.storefront.shop_for
-                                                <web>, T#<t>#TENANT; GetItem the organization
-81  the shop's category tree with rules and     PK=T#<t>#ORG#<org>#CATEGORY; PK=T#<t>#SELECTION    services.catalog.storefront.shop_for
-    the tenant's selections (cold only)         (cached per process by catalog_generation)
-82  a buyer's unit rules and selections         PK=T#<t>#CUST#<c> (read with pattern 17: VIS#,     services.customers.load_company
-                                                SEL# items)
-83  a category's products, by newest, name, SKU PK=T#<t>#CATEGORY#<cat> (descending); GSI1         services.catalog.storefront.category_products
-                                                T#<t>#CATEGORY#<cat>#NAME; GSI2 ...#SKU
-84  the RULES items of a page of products       BatchGet T#<t>#PRODUCT#<p>/RULES ...               services.catalog.storefront (every answer)
-85  a product for the storefront: product,      PK=T#<t>#PRODUCT#<p> (whole partition); its        services.catalog.storefront.product_detail
-    media, rules; its variants                  variants GSI2 T#<t>#PRODUCT#<p>#VARIANTS
-86  quick order by SKU                          BatchGet T#<t>#SKU#<sku>/SKU; then the products    services.catalog.storefront.lookup_skus
-                                                and their RULES items (BatchGet)
-87  storefront search                           PK=T#<t>#ORG#<org>#SEARCH#<ab>, SK begins_with     services.catalog.storefront.search
-                                                <folded word> (one Query per word, at most 3)
-88  count a product in its categories           update T#<t>#ORG#<org>#CATCOUNT/<cat>#<shard>       services.catalog.category_counts.count_writes
-                                                ADD tally :+-1 (no condition), in the product's    (every product write)
-                                                transaction; shard = crc32(product id) mod 4
-89  the counts of an organization's categories  PK=T#<t>#ORG#<org>#CATCOUNT (strongly consistent)  services.catalog.storefront.category_tree
-90  recount a category's enabled products       PK=T#<t>#CATEGORY#<cat>, Select=COUNT, filter      services.catalog.category_counts.recount
-                                                status, organization_id; BatchWrite the shards     (``kontor catalog recount``, the seed)
-==  ==========================================  =================================================  =============================================
+===  ==========================================  =================================================  =============================================
+#    pattern                                     key condition                                      implemented by
+===  ==========================================  =================================================  =============================================
+1    get a tenant (suspend: condition version)   PK=T#<t>#TENANT, SK=TENANT                         services.tenants.get_tenant/change_tenant_status
+2    list tenants                                GSI1 PK=T#platform#TENANT                          services.tenants.list_tenants
+3    load the principal (staff or customer)      BatchGet T#<t>#STAFF/<email>, T#<t>#CUSER/<email>  services.principals.load_principal
+                                                 T#<t>#STAFFROLES/ROLES (the tenant's roles) and
+                                                 T#<t>#TENANT/TENANT (its status: suspended?)
+4    get / list organizations                    PK=T#<t>#ORG [, SK=<org_id>]                       services.organizations.get/list_organizations
+5    get / list websites                         PK=T#<t>#WEBSITE [, SK=<web_id>]                   services.websites.get/list_websites
+6    list an organization's websites             PK=T#<t>#WEBSITE, filter organization_id           services.websites.list_websites (organization_id)
+7    resolve a hostname to its website           PK=HOST#<hostname>, SK=HOST                        services.websites.get_public_website
+8    claim / release a verified hostname         PK=HOST#<hostname>, condition not exists / owner   services.websites.verify_hostname, update/delete_website
+9    replay an idempotent create                 PK=T#<t>#IDEM#<digest>, SK=IDEM                    platform.idempotency.find_replay
+10   outbox event (stream -> dispatcher)         PK=T#<t>#EVENT#<event_id>, SK=EVENT                services.outbox (written in each transaction)
+11   audit entries of one entity, newest first   PK=T#<t>#AUDIT#<entity_id>                         services.audit.list_audit (entity_id)
+12   audit entries of a tenant, newest first     GSI1 PK=T#<t>#AUDIT                                services.audit.list_audit
+13   audit entries of one entity type            GSI2 PK=T#<t>#AUDIT#TYPE#<type>                    services.audit.list_audit (entity_type)
+14   audit entries of one actor                  GSI3 PK=T#<t>#AUDIT#ACTOR#<actor>                  services.audit.list_audit (actor)
+15   get a customer (its root unit) or a unit    PK=T#<t>#CUST#<c>, SK=UNIT#<unit_id>               services.customers.get_customer/get_unit
+16   list customers                              GSI1 PK=T#<t>#CUSTOMER                             services.customers.list_customers
+17   load a company tree and its structure       PK=T#<t>#CUST#<c> (the whole partition)            services.customers.load_company
+18   serialize a company's structure changes     PK=T#<t>#CUST#<c>, SK=TREE, condition version      services.customers.create/update/delete_unit
+19   get / list customer groups                  PK=T#<t>#CGROUP [, SK=<group_id>]                  services.customer_groups.get/list_customer_groups
+20   a unit's group exists (referential check)   PK=T#<t>#CGROUP, SK=<group_id>, condition check    services.customers (unit writes)
+21   units of a customer group                   GSI2 PK=T#<t>#CGROUP#<group_id>                    services.customer_groups.delete_customer_group
+22   get a customer user by id                   PK=T#<t>#CUSER#<user_id>, then the user by email   services.customer_users.get_user
+23   users of a company, by home unit            GSI1 PK=T#<t>#CUST#<c>#USER [, SK begins <unit>#]  services.customer_users.list_users/holders_of_role, customers.dependents
+24   one email, one account in a tenant          condition: no T#<t>#STAFF/<email>, no CUSER item   services.customer_users.invite_user
+25   a company's own roles                       PK=T#<t>#CUST#<c> (read with pattern 17)           services.customers.load_company
+26   list staff users / get one by id            PK=T#<t>#STAFF; PK=T#<t>#STAFF#<s>, SK=ID          services.staff.list_staff_users/get_staff_user
+27   customers a sales rep is assigned to        GSI1 PK=T#<t>#STAFF#<s>#CUSTOMERS                  services.staff.assigned_customers
+28   change the tenant's own staff roles         PK=T#<t>#STAFFROLES, SK=ROLES, condition version   services.staff.create/update/delete_role
+29   change / delete a company role              PK=T#<t>#CUST#<c>, SK=ROLE#<id>, version cond.     services.company_admin.update/delete_role
+30   a hostname named by a website is not        PK=HOST#<hostname>, condition check not exists     services.websites.create/update_website
+     served by another one yet
+31   a website's hostnames and their challenge   BatchGet T#<t>#WEBSITE/<web_id>, T#<t>#TENANT      services.websites.get_hostnames/verify_hostname
+40   get / list attributes; a product's ones     PK=T#<t>#ATTRIBUTE [, SK=<code>]; BatchGet codes   services.catalog.attributes; catalog.products
+41   an attribute still used by a product        PK=T#<t>#ATTRUSE#<code>, Limit 1                   services.catalog.attributes.delete_attribute
+42   get a product (then its organization,       PK=T#<t>#PRODUCT#<p>, SK=PRODUCT; BatchGet org,    services.catalog.products.get/update_product
+     attributes and parent in one BatchGet)      T#<t>#ATTRIBUTE/<code>..., the parent
+43   list an organization's products             GSI1 PK=T#<t>#ORG#<org>#PRODUCTS                   services.catalog.products.list_products
+44   list the tenant's products                  GSI3 PK=T#<t>#PRODUCTS (kept by the grant's reach) services.catalog.products.list_products
+45   variants of a configurable product, by SKU  GSI2 PK=T#<t>#PRODUCT#<parent>#VARIANTS            services.catalog.products.get_product
+46   one SKU, one product in a tenant            PK=T#<t>#SKU#<sku>, SK=SKU, condition not exists   services.catalog.products (create, SKU change)
+47   one variant per combination in a family     PK=T#<t>#PRODUCT#<parent>, SK=COMBO#<values>,      services.catalog.products (variant writes)
+                                                 condition not exists; parent: condition check
+48   a product's categories are its              condition check T#<t>#ORG#<org>#CATEGORY/<cat>     services.catalog.products (every write)
+     organization's; its category listing items  (type category); put T#<t>#CATEGORY#<cat>/P#<p>
+49   search a prefix of a word or SKU            PK=T#<t>#ORG#<org>#SEARCH#<first 2>,               written by services.catalog.products
+                                                 SK begins_with <folded prefix>
+50   load an organization's category tree       PK=T#<t>#ORG#<org>#CATEGORY (the whole partition)  services.catalog.categories.load_categories
+51   get a category                              PK=T#<t>#ORG#<org>#CATEGORY, SK=<cat_id>           services.catalog.categories.get_category
+52   serialize a category tree's structure       PK=T#<t>#ORG#<org>#CATEGORY, SK=TREE, condition    services.catalog.categories (create, move,
+     changes (and roots a website starts to      version (created with the first category)          re-slug, delete; website_catalog_writes)
+     offer)
+53   a category still has products               PK=T#<t>#CATEGORY#<cat_id>, Limit 1                services.catalog.categories.delete_category
+54   the root categories a website offers        BatchGet T#<t>#ORG#<org>#CATEGORY/TREE and         services.catalog.categories.website_catalog_writes
+     exist (then condition checks in its         /<cat_id> of each root it starts to offer
+     transaction)
+55   count a catalog change                      PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_catalog_change
+                                                 data.catalog_generation :1 (no version change)
+56   an organization still has categories        PK=T#<t>#ORG#<org>#CATEGORY, Limit 2 (the TREE     services.organizations.delete_organization
+                                                 item and a category; the TREE item is deleted
+                                                 with the organization, at the version read)
+60   list a product's media                      GetItem T#<t>#PRODUCT#<prd>/PRODUCT, then          services.catalog.media.list_media
+                                                 PK=T#<t>#PRODUCT#<prd>, SK begins_with MEDIA#
+61   a media and its product, to check reach     BatchGet T#<t>#PRODUCT#<prd>/PRODUCT and           services.catalog.media.get/update/delete_media,
+                                                 T#<t>#PRODUCT#<prd>/MEDIA#<med>                    complete_upload
+62   a media's product still exists, in the      PK=T#<t>#PRODUCT#<prd>, SK=PRODUCT, condition      services.catalog.media.create_media
+     organization read (referential check)       check organization_id
+63   change / delete a media                     PK=T#<t>#PRODUCT#<prd>, SK=MEDIA#<med>, cond.      services.catalog.media.update/delete_media,
+                                                 version                                            complete_upload
+65   get / list selections                      PK=T#<t>#SELECTION [, SK=<sel_id>]                 services.catalog.selections.get/list_selections
+66   list an organization's selections           PK=T#<t>#SELECTION, filter organization_id         services.catalog.selections.list_selections
+67   a selection's categories are its           PK=T#<t>#ORG#<org>#CATEGORY, SK=<cat_id>,          services.catalog.selections (create/update)
+     organization's (referential check)          condition check
+68   a selection's customer groups exist         PK=T#<t>#CGROUP, SK=<group_id>, condition check    services.catalog.selections (create/update)
+70   a product's rules and selections           BatchGet T#<t>#PRODUCT#<p>/PRODUCT and /RULES;     services.catalog.visibility.set/list_product_rules,
+                                                 put RULES conditional on the version read          selection_members.add/remove_product
+71   a category's rules (website, group)         update T#<t>#ORG#<org>#CATEGORY/<cat> SET          services.catalog.visibility.set_category_rule
+                                                 data.websites, ADD data.rules_revision, condition
+                                                 rules_revision as read (version untouched) + 55
+72   set / remove a unit's rule                  put / delete T#<t>#CUST#<c>/VIS#<u>#<w>#P#<p>      services.catalog.visibility (unit level)
+                                                 (or #C#<cat>); condition checks: the subject, the
+                                                 website in its organization, customer and unit
+73   every unit rule of a product or category    GSI1 PK=T#<t>#PRODUCT#<p>#UNITRULES or             services.catalog.visibility.list_*_rules,
+                                                 T#<t>#CATEGORY#<cat>#UNITRULES                     catalog.products.delete_product,
+                                                                                                    catalog.categories.delete_category
+74   a rule's website and group exist            condition check T#<t>#WEBSITE/<w> (organization),  services.catalog.visibility (every change)
+                                                 T#<t>#CGROUP/<g>
+75   the products a selection names              PK=T#<t>#SELECTION#<sel> (P#<p>); written with     services.catalog.selection_members
+                                                 the product's RULES item (70)                      .add/remove/list_products
+76   assign a selection to a unit                put / delete T#<t>#CUST#<c>/SEL#<u>#<sel>;         services.catalog.selection_members.assign/unassign_unit
+                                                 condition checks: the unit, the selection
+76 a a selection's unit assignments and products GSI1 PK=T#<t>#SELECTION#<sel>#UNITS;               services.catalog.selections.delete_selection
+     (deleted with it)                           PK=T#<t>#SELECTION#<sel>
+77   why visible: everything one product needs   BatchGet product, RULES, website; the company      services.catalog.visibility.explain_product
+     for one unit                                partition (17: units, VIS# and SEL# items); the
+                                                 category tree (50); the selections (66)
+80   the storefront's website (cold only)        GetItem HOST#<host>/HOST; BatchGet T#<t>#WEBSITE/   services.catalog.storefront.shop_for
+                                                 <web>, T#<t>#TENANT; GetItem the organization
+81   the shop's category tree with rules and     PK=T#<t>#ORG#<org>#CATEGORY; PK=T#<t>#SELECTION    services.catalog.storefront.shop_for
+     the tenant's selections (cold only)         (cached per process by catalog_generation)
+82   a buyer's unit rules and selections         PK=T#<t>#CUST#<c> (read with pattern 17: VIS#,     services.customers.load_company
+                                                 SEL# items)
+83   a category's products, by newest, name, SKU PK=T#<t>#CATEGORY#<cat> (descending); GSI1         services.catalog.storefront.category_products
+                                                 T#<t>#CATEGORY#<cat>#NAME; GSI2 ...#SKU
+84   the RULES items of a page of products       BatchGet T#<t>#PRODUCT#<p>/RULES ...               services.catalog.storefront (every answer)
+85   a product for the storefront: product,      PK=T#<t>#PRODUCT#<p> (whole partition); its        services.catalog.storefront.product_detail
+     media, rules; its variants                  variants GSI2 T#<t>#PRODUCT#<p>#VARIANTS
+86   quick order by SKU                          BatchGet T#<t>#SKU#<sku>/SKU; then the products    services.catalog.storefront.lookup_skus
+                                                 and their RULES items (BatchGet)
+87   storefront search                           PK=T#<t>#ORG#<org>#SEARCH#<ab>, SK begins_with     services.catalog.storefront.search
+                                                 <folded word> (one Query per word, at most 3)
+88   count a product in its categories           update T#<t>#ORG#<org>#CATCOUNT/<cat>#<shard>       services.catalog.category_counts.count_writes
+                                                 ADD tally :+-1 (no condition), in the product's    (every product write)
+                                                 transaction; shard = crc32(product id) mod 4
+89   the counts of an organization's categories  PK=T#<t>#ORG#<org>#CATCOUNT (strongly consistent)  services.catalog.storefront.category_tree
+90   recount a category's enabled products       PK=T#<t>#CATEGORY#<cat>, Select=COUNT, filter      services.catalog.category_counts.recount
+                                                 status, organization_id; BatchWrite the shards     (``kontor catalog recount``, the seed)
+91   get / list price lists                      PK=T#<t>#PRICELIST [, SK=<prl_id>]                 services.pricing.price_lists.get/list_price_lists
+92   list an organization's price lists          GSI1 PK=T#<t>#ORG#<org>#PRICELISTS                 services.pricing.price_lists.list_price_lists
+93   a list still has prices (before a delete)   PK=T#<t>#PRICELIST#<prl>, Limit 1                  services.pricing.price_lists.delete_price_list
+94   a list's prices, by product (cursor)        PK=T#<t>#PRICELIST#<prl> [, SK=P#<p>]              services.pricing.prices.list_prices/get_product_prices
+95   the products a bulk call names              BatchGet T#<t>#SKU#<sku>/SKU, then                 services.pricing.prices (bulk upsert/delete)
+                                                 T#<t>#PRODUCT#<p>/PRODUCT (100 keys a call)
+96   the list's current rows of those products   BatchGet T#<t>#PRODUCT#<p>/PRICES projected to     services.pricing.prices (bulk upsert/delete)
+                                                 PK, SK, data.lists.<prl> (the sheet's entry)
+97   write a product's rows in a list            put/delete T#<t>#PRICELIST#<prl>/P#<p> (cond.:     services.pricing.prices (bulk upsert/delete)
+                                                 absent or data.digest as read) + update
+                                                 T#<t>#PRODUCT#<p>/PRICES SET/REMOVE data.lists.<prl>
+                                                 (or create the sheet); <= 48 products, a check of
+                                                 the list and one event per transaction
+98   a page's price sheets for a buyer (later)   BatchGet T#<t>#PRODUCT#<p>/PRICES projected to     services.pricing (storefront, next step)
+                                                 the caller's candidate lists only
+99   a website's or group's assignment, the      PK=T#<t>#PRICING, SK=WEB#<web> / CGR#<group> /     services.pricing.assignments, exchange_rates
+     tenant's exchange rates                     RATES; every one: PK=T#<t>#PRICING (cached later)
+100  a unit's assignment                         PK=T#<t>#CUST#<c>, SK=PRC#<u> (read with pattern   services.pricing.assignments,
+                                                 17 into the customer session)                      customers.load_company
+101  every unit assignment of the tenant         GSI1 PK=T#<t>#PRICING#UNITS                        (recalculation, explanation: later)
+102  count a pricing change                      PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_pricing_change
+                                                 data.pricing_generation :1 (no version change)
+===  ==========================================  =================================================  =============================================
 
 A product's media items share the product's partition (``MEDIA#`` sorts before ``PRODUCT``), so
 pattern 60 reads them with one ``begins_with`` Query after the product's GetItem; their
@@ -643,6 +671,70 @@ def search_token(tenant_id: str, organization_id: str, token: str, product_id: s
 def search_partition(tenant_id: str, organization_id: str, prefix: str) -> str:
     """The search tokens of an organization that start with the two characters ``prefix`` starts with."""
     return search_token(tenant_id, organization_id, prefix, "").pk
+
+
+def price_list_collection(tenant_id: str) -> str:
+    return f"T#{tenant_id}#PRICELIST"
+
+
+def price_list(tenant_id: str, price_list_id: str) -> Key:
+    return Key(price_list_collection(tenant_id), price_list_id)
+
+
+def price_lists_of_organization(tenant_id: str, organization_id: str) -> str:
+    return f"T#{tenant_id}#ORG#{organization_id}#PRICELISTS"
+
+
+PRICE_PRODUCT_PREFIX = "P#"
+
+
+def price_list_prices(tenant_id: str, price_list_id: str) -> str:
+    """The partition of a list's prices: one ``price_list_product`` item per product it prices."""
+    return f"{price_list_collection(tenant_id)}#{price_list_id}"
+
+
+def price_list_product(tenant_id: str, price_list_id: str, product_id: str) -> Key:
+    return Key(price_list_prices(tenant_id, price_list_id), f"{PRICE_PRODUCT_PREFIX}{product_id}")
+
+
+PRICE_SHEET = "PRICES"  # sorts between MEDIA# and PRODUCT: the product's detail Query reads it too
+
+
+def price_sheet(tenant_id: str, product_id: str) -> Key:
+    """Every list's rows of one product, by list id (``data.lists.<prl>``): a storefront page reads the
+    sheets of its products in one BatchGetItem, projected to the caller's candidate lists."""
+    return Key(product_partition(tenant_id, product_id), PRICE_SHEET)
+
+
+def pricing_collection(tenant_id: str) -> str:
+    """The website and customer group assignments of price lists (read whole, cached per process)."""
+    return f"T#{tenant_id}#PRICING"
+
+
+def website_price_lists(tenant_id: str, website_id: str) -> Key:
+    return Key(pricing_collection(tenant_id), f"WEB#{website_id}")
+
+
+def group_price_lists(tenant_id: str, group_id: str) -> Key:
+    return Key(pricing_collection(tenant_id), f"CGR#{group_id}")
+
+
+def exchange_rates(tenant_id: str) -> Key:
+    """The tenant's exchange rates, one item beside the assignments it is cached with."""
+    return Key(pricing_collection(tenant_id), "RATES")
+
+
+UNIT_PRICE_LISTS_PREFIX = "PRC#"
+
+
+def unit_price_lists(tenant_id: str, customer_id: str, unit_id: str) -> Key:
+    """A unit's own price lists, in its company's partition (read with the tree)."""
+    return Key(customer_partition(tenant_id, customer_id), f"{UNIT_PRICE_LISTS_PREFIX}{unit_id}")
+
+
+def unit_price_lists_index(tenant_id: str) -> str:
+    """GSI1 partition of every unit's price-list assignment of the tenant (sort key ``<c>#<unit>``)."""
+    return f"{pricing_collection(tenant_id)}#UNITS"
 
 
 class UnitVisibilityKey(NamedTuple):

@@ -15,6 +15,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.operand import Path
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
@@ -261,21 +262,48 @@ class Transaction:
         """Delete an item if it is there (a derived item the change no longer needs)."""
         self.writes.append(_Write(Item(key.pk, key.sk), "delete", None, Conflict("could not be deleted")))
 
+    def put_guarded(
+        self,
+        key: Key,
+        type: str,
+        data: dict[str, Any],
+        *,
+        expected: dict[str, str] | None,
+        on_failure: Problem,
+    ) -> None:
+        """Write an item whole if it is still as read: absent (``expected`` None), or with these ``data``
+        fields (a digest of what was read, say)."""
+        item = _item(key, type, data, version=1)
+        condition = Item.PK.does_not_exist() if expected is None else _with_data(Item.PK.exists(), expected)
+        self.writes.append(_Write(item, "save", condition, on_failure))
+
+    def set_entry(self, key: Key, path: tuple[str, ...], value: Any, *, on_failure: Problem) -> None:
+        """Set one entry of a map in an existing item's ``data`` (``("lists", "prl_...")``), leaving the
+        map's other entries, the item's other fields and its ``version`` as they are."""
+        self._update(key, [_data_path(path).set(value)], on_failure)
+
+    def remove_entry(self, key: Key, path: tuple[str, ...], *, on_failure: Problem) -> None:
+        """Remove one entry of a map in an existing item's ``data`` (as :meth:`set_entry` sets one)."""
+        self._update(key, [_data_path(path).remove()], on_failure)
+
     def increment(self, key: Key, counter: str, *, on_failure: Problem) -> None:
         """Add 1 to the number ``data.<counter>`` of an existing item (0 if it has none yet).
 
         An update, not a rewrite: the item's other fields and its ``version`` stay as they are, so it
-        never races a change made from another read of the item.
+        never races a change made from another read of the item. Two counters of one item (a change
+        counted by the catalog and by pricing) go in one update: a transaction names an item once.
         """
-        self.writes.append(
-            _Write(
-                Item(key.pk, key.sk),
-                "update",
-                Item.PK.exists(),
-                on_failure,
-                actions=[Item.data[counter].add(1)],
-            )
-        )
+        self._update(key, [Item.data[counter].add(1)], on_failure)
+
+    def _update(self, key: Key, actions: list[Action], on_failure: Problem) -> None:
+        """Update an existing item; an update of the same item already in the transaction takes these
+        actions too (DynamoDB refuses a transaction naming one item twice)."""
+        for write in self.writes:
+            if write.action == "update" and (write.item.PK, write.item.SK) == (key.pk, key.sk):
+                write.actions.extend(actions)
+                return
+        write = _Write(Item(key.pk, key.sk), "update", Item.PK.exists(), on_failure, actions=actions)
+        self.writes.append(write)
 
     def tally(self, key: Key, type: str, data: dict[str, Any], amount: int) -> None:
         """Add ``amount`` to the item's ``tally``, making the item (``type``, ``data``) if it is absent.
@@ -387,6 +415,14 @@ class Transaction:
         return error
 
 
+def _data_path(path: tuple[str, ...]) -> Path:
+    """``data.<a>.<b>...``, each name a placeholder in the expression."""
+    nested = Item.data[path[0]]
+    for name in path[1:]:
+        nested = nested[name]
+    return nested
+
+
 def _with_data(condition: Condition, data_equals: dict[str, str]) -> Condition:
     for name, value in data_equals.items():
         condition = condition & (Item.data[name] == value)
@@ -418,9 +454,14 @@ def put_if_absent(
     return True
 
 
-def get_many(key_list: list[Key]) -> dict[Key, Record]:
-    """Several items in one BatchGetItem (strongly consistent); missing keys are left out."""
-    found = Item.batch_get([(key.pk, key.sk) for key in key_list], consistent_read=True)
+def get_many(key_list: list[Key], *, only: tuple[str, ...] | None = None) -> dict[Key, Record]:
+    """Several items in one BatchGetItem (strongly consistent; 100 keys a call); missing keys are left
+    out. With ``only``, the items hold just these paths of their ``data`` (``data.lists.prl_...``)
+    besides their keys, type and version: a projection, so a large item costs what is read of it."""
+    projection = None if only is None else ["PK", "SK", "type", "version", *only]
+    found = Item.batch_get(
+        [(key.pk, key.sk) for key in key_list], consistent_read=True, attributes_to_get=projection
+    )
     records = (_record(item) for item in found)
     return {record.key: record for record in records}
 

@@ -687,6 +687,10 @@ def versioned_target(
             if "media_id" in params:
                 path = f"/v1/admin/products/{ids['product_id']}/media"
                 ids["media_id"] = api.call("POST", path, token=acme, body=MEDIA).body["id"]
+        elif "price_list_id" in params:
+            body = {"name": "Base", "organization_id": make_organization(acme)["id"], "currencies": ["EUR"]}
+            created = api.call("POST", "/v1/admin/price-lists", token=acme, body=body)
+            ids = {"price_list_id": created.body["id"]}
         elif "tenant_id" in params:  # a platform operator's route: acme itself is the object
             token = operator_token
             ids = {"tenant_id": "acme"}

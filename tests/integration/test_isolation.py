@@ -49,6 +49,8 @@ OWN_TENANT_ROUTES = [
     and not spec.query
     and spec.path.endswith("/tenant")
 ]
+# The caller's tenant's exchange rates: one resource per tenant, the tenant from the token alone.
+EXCHANGE_RATE_ROUTES = [spec for spec in TENANT_ROUTES if spec.path == "/v1/admin/exchange-rates"]
 # The caller's own account and lists short enough to come in one answer (no cursor).
 SELF_ROUTES = [spec for spec in TENANT_ROUTES if spec.permission is Permission.STAFF_SELF]
 UNPAGED_LISTS = [spec for spec in TENANT_ROUTES if spec.name == "GET /v1/admin/roles"]
@@ -77,6 +79,34 @@ CHANGE_BODIES: dict[str, dict[str, Any]] = {
     "PATCH /v1/admin/roles/{role_id}": {"permissions": ["audit.read"], "version": 1},
     "POST /v1/admin/roles/{role_id}/copies": {"name": "Stolen"},
     "PATCH /v1/admin/selections/{selection_id}": {"name": "Hijacked", "category_ids": [], "version": 1},
+    "PATCH /v1/admin/price-lists/{price_list_id}": {"name": "Hijacked", "version": 1},
+    "PUT /v1/admin/price-lists/{price_list_id}/prices": {
+        "rows": [
+            {
+                "product_id": "prd_01J00000000000000000000000",
+                "unit": "each",
+                "currency": "EUR",
+                "min_quantity": "1",
+                "value": "0",
+            }
+        ]
+    },
+    "POST /v1/admin/price-lists/{price_list_id}/prices/delete": {
+        "rows": [
+            {
+                "product_id": "prd_01J00000000000000000000000",
+                "unit": "each",
+                "currency": "EUR",
+                "min_quantity": "1",
+            }
+        ]
+    },
+    "PUT /v1/admin/websites/{website_id}/price-lists": {"fallback": "this_level_only", "lists": []},
+    "PUT /v1/admin/customer-groups/{group_id}/price-lists": {"fallback": "this_level_only", "lists": []},
+    "PUT /v1/admin/customers/{customer_id}/units/{unit_id}/price-lists": {
+        "fallback": "this_level_only",
+        "lists": [],
+    },
     "PUT /v1/admin/products/{product_id}/visibility": {
         "website_id": "{website_id}",
         "level": "all",
@@ -136,6 +166,10 @@ CROSS_TENANT_CREATES: dict[str, tuple[Callable[[dict[str, str]], dict[str, Any]]
     ),
     "POST /v1/admin/attributes": None,
     "POST /v1/admin/products": (lambda ids: product_body(ids["organization_id"]), "body.organization_id"),
+    "POST /v1/admin/price-lists": (
+        lambda ids: {"name": "Stolen", "organization_id": ids["organization_id"], "currencies": ["EUR"]},
+        "body.organization_id",
+    ),
 }
 
 # Lists filtered by acme's ids or names: nordic must find nothing with them.
@@ -166,6 +200,7 @@ ACME_OBJECTS = (
     "media_id",
     "attribute_code",
     "category_id",
+    "price_list_id",
 )
 
 
@@ -233,6 +268,12 @@ def world(
         category = api.call(
             "POST", categories, token=token, body={"name": {"en": "Tools"}, "slug": {"en": "tools"}}
         )
+        price_list = api.call(
+            "POST",
+            "/v1/admin/price-lists",
+            token=token,
+            body={"name": "Base", "organization_id": organization["id"], "currencies": ["EUR"]},
+        ).body
         return Acme(
             token,
             ids={
@@ -250,6 +291,7 @@ def world(
                 "product_id": product["id"],
                 "media_id": media["id"],
                 "category_id": category.body["id"],
+                "price_list_id": price_list["id"],
             },
             paths={
                 "organization_id": f"/v1/admin/organizations/{organization['id']}",
@@ -265,6 +307,7 @@ def world(
                 "product_id": f"/v1/admin/products/{product['id']}",
                 "media_id": f"/v1/admin/products/{product['id']}/media/{media['id']}",
                 "category_id": f"{categories}/{category.body['id']}",
+                "price_list_id": f"/v1/admin/price-lists/{price_list['id']}",
             },
         )
 
@@ -346,9 +389,9 @@ def test_every_tenant_route_is_covered_here() -> None:
                 f"{spec.name}: say in CROSS_TENANT_CREATES what it refers to"
             )
         else:
-            assert spec in LIST_ROUTES + OWN_TENANT_ROUTES + SELF_ROUTES + UNPAGED_LISTS, (
-                f"{spec.name} is neither an item, a list, a create nor an own-tenant route"
-            )
+            assert (
+                spec in LIST_ROUTES + OWN_TENANT_ROUTES + SELF_ROUTES + UNPAGED_LISTS + EXCHANGE_RATE_ROUTES
+            ), f"{spec.name} is neither an item, a list, a create nor an own-tenant route"
 
 
 @pytest.mark.parametrize("spec", ITEM_ROUTES, ids=lambda spec: spec.name)
@@ -389,6 +432,20 @@ def test_own_tenant_routes_reach_only_the_callers_tenant(
     assert reply.status == 200, reply.body
     assert reply.body["id"] == "nordic"
     assert api.call("GET", spec.path, token=acme.token).body == before
+
+
+def test_exchange_rates_are_the_callers_tenant_s_only(api: Api, acme: Acme, nordic: str) -> None:
+    # given acme's rates
+    rates = {"rates": [{"from_currency": "EUR", "to_currency": "USD", "rate": "1.08"}]}
+    assert api.call("PUT", "/v1/admin/exchange-rates", token=acme.token, body=rates).status == 200
+
+    # when nordic's admin reads and replaces theirs
+    read = api.call("GET", "/v1/admin/exchange-rates", token=nordic)
+    replaced = api.call("PUT", "/v1/admin/exchange-rates", token=nordic, body={"rates": []})
+
+    # then they see none of acme's, and acme's are unchanged
+    assert (read.body, replaced.status) == ({"rates": []}, 200)
+    assert api.call("GET", "/v1/admin/exchange-rates", token=acme.token).body == rates
 
 
 @pytest.mark.parametrize("spec", SELF_ROUTES, ids=lambda spec: spec.name)

@@ -179,6 +179,37 @@ def selections(
     }
 
 
+@pytest.fixture
+def pricing(api: Api, world: World, catalog: dict[str, str]) -> dict[str, str]:
+    """A price list of the organization (EUR, the website's currency) pricing the catalog's product,
+    and a spare list."""
+
+    def created(name: str) -> str:
+        body = {"name": name, "organization_id": world.ids["organization"], "currencies": ["EUR"]}
+        reply = api.call("POST", "/v1/admin/price-lists", token=world.token, body=body)
+        assert reply.status == 201, reply.body
+        return str(reply.body["id"])
+
+    price_list = created("Base")
+    row = {"product_id": catalog["product"], "unit": "each", "currency": "EUR", "min_quantity": "1"}
+    reply = api.call(
+        "PUT",
+        f"/v1/admin/price-lists/{price_list}/prices",
+        token=world.token,
+        body={"rows": [row | {"value": "1.00"}]},
+    )
+    assert reply.status == 200, reply.body
+    return {"price_list": price_list, "spare_price_list": created("Spare"), "product": catalog["product"]}
+
+
+def price_row(ids: dict[str, str], **fields: str) -> dict[str, str]:
+    return {"product_id": ids["product"], "unit": "each", "currency": "EUR", "min_quantity": "1", **fields}
+
+
+def assigned(ids: dict[str, str]) -> dict[str, Any]:
+    return {"fallback": "next", "lists": [{"price_list_id": ids["price_list"], "priority": 1}]}
+
+
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(24)
 
 
@@ -1132,6 +1163,82 @@ ROUND_TRIPS: dict[str, Case] = {
     "422 (invalid body)": Case(
         "POST", "/v1/admin/organizations", (PRINCIPAL,), lambda _: {"name": ""}, status=422
     ),
+    # price lists (a write checks its organization in its one transaction)
+    "POST /v1/admin/price-lists": Case(
+        "POST",
+        "/v1/admin/price-lists",
+        (PRINCIPAL, WRITE),
+        lambda ids: {"name": "Contract", "organization_id": ids["organization"], "currencies": ["EUR"]},
+        status=201,
+    ),
+    "GET /v1/admin/price-lists": Case("GET", "/v1/admin/price-lists", (PRINCIPAL, QUERY)),
+    "GET /v1/admin/price-lists/{price_list_id}": Case(
+        "GET", "/v1/admin/price-lists/{price_list}", (PRINCIPAL, GET)
+    ),
+    "PATCH /v1/admin/price-lists/{price_list_id}": Case(
+        "PATCH",
+        "/v1/admin/price-lists/{price_list}",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: {"active": False, "version": 1},
+    ),
+    "DELETE /v1/admin/price-lists/{price_list_id}": Case(
+        "DELETE",
+        "/v1/admin/price-lists/{spare_price_list}",
+        (PRINCIPAL, GET, QUERY, WRITE),  # the Query: does it still price anything?
+        headers=(("If-Match", '"1"'),),
+        status=204,
+    ),
+    # prices: the list, the products named (by id: one BatchGetItem; by SKU one more before it), the
+    # sheets' entries of this list, then a transaction per 48 changed products
+    "PUT /v1/admin/price-lists/{price_list_id}/prices": Case(
+        "PUT",
+        "/v1/admin/price-lists/{price_list}/prices",
+        (PRINCIPAL, GET, BATCH_GET, BATCH_GET, WRITE),
+        lambda ids: {"rows": [price_row(ids, value="2.00")]},
+    ),
+    "POST /v1/admin/price-lists/{price_list_id}/prices/delete": Case(
+        "POST",
+        "/v1/admin/price-lists/{price_list}/prices/delete",
+        (PRINCIPAL, GET, BATCH_GET, BATCH_GET, WRITE),
+        lambda ids: {"rows": [price_row(ids)]},
+    ),
+    "GET /v1/admin/price-lists/{price_list_id}/prices": Case(
+        "GET", "/v1/admin/price-lists/{price_list}/prices", (PRINCIPAL, GET, QUERY)
+    ),
+    # assignments: the level's owner, the lists named (one BatchGetItem), for a group or a unit the
+    # tenant's websites (their currencies), then the one transaction
+    "GET /v1/admin/websites/{website_id}/price-lists": Case(
+        "GET", "/v1/admin/websites/{website}/price-lists", (PRINCIPAL, GET, GET)
+    ),
+    "PUT /v1/admin/websites/{website_id}/price-lists": Case(
+        "PUT", "/v1/admin/websites/{website}/price-lists", (PRINCIPAL, GET, BATCH_GET, GET, WRITE), assigned
+    ),
+    "GET /v1/admin/customer-groups/{group_id}/price-lists": Case(
+        "GET", "/v1/admin/customer-groups/{group}/price-lists", (PRINCIPAL, GET, GET)
+    ),
+    "PUT /v1/admin/customer-groups/{group_id}/price-lists": Case(
+        "PUT",
+        "/v1/admin/customer-groups/{group}/price-lists",
+        (PRINCIPAL, GET, BATCH_GET, QUERY, GET, WRITE),
+        assigned,
+    ),
+    "GET /v1/admin/customers/{customer_id}/units/{unit_id}/price-lists": Case(
+        "GET", "/v1/admin/customers/{customer}/units/{plant}/price-lists", (PRINCIPAL, BATCH_GET)
+    ),
+    # the tenant's exchange rates: one item, put whole with the pricing generation's count
+    "GET /v1/admin/exchange-rates": Case("GET", "/v1/admin/exchange-rates", (PRINCIPAL, GET)),
+    "PUT /v1/admin/exchange-rates": Case(
+        "PUT",
+        "/v1/admin/exchange-rates",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: {"rates": [{"from_currency": "EUR", "to_currency": "GBP", "rate": "0.86"}]},
+    ),
+    "PUT /v1/admin/customers/{customer_id}/units/{unit_id}/price-lists": Case(
+        "PUT",
+        "/v1/admin/customers/{customer}/units/{plant}/price-lists",
+        (PRINCIPAL, BATCH_GET, BATCH_GET, QUERY, WRITE),
+        assigned,
+    ),
 }
 
 
@@ -1160,6 +1267,7 @@ def test_round_trips_per_request(
     )
     ids |= request.getfixturevalue("media") if "{media}" in case.path else {}
     ids |= request.getfixturevalue("storefront") if "/catalog/" in case.path else {}
+    ids |= request.getfixturevalue("pricing") if "price" in case.path else {}
     token = {
         "tenant": world.token,
         "operator": operator_token,

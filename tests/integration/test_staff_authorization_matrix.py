@@ -181,6 +181,15 @@ def world_for(
             position: _new_media(make.api, nordic if position == "other tenant" else acme, product)["id"]
             for position, product in records["product"].items()
         }
+        records["price_list"] = {
+            position: _created(
+                make.api,
+                nordic if position == "other tenant" else acme,
+                "price-lists",
+                _price_list_body(organization),
+            )
+            for position, organization in organizations.items()
+        }
         actor = make.api.token("acme", ACTOR)
         assert make.api.call("GET", f"{ADMIN}/me", token=actor).status == 200  # binds the actor's sign-in
         return World(make.api, module_table, role, actor, actor_id, {"acme": acme, "nordic": nordic}, records)
@@ -190,6 +199,10 @@ def world_for(
 
 def _selection_body(organization_id: str, name: str) -> dict[str, Any]:
     return {"name": name, "organization_id": organization_id, "mode": "include"}
+
+
+def _price_list_body(organization_id: str) -> dict[str, Any]:
+    return {"name": "Base", "organization_id": organization_id, "currencies": ["EUR"]}
 
 
 def _created(api: Api, token: str, collection: str, body: dict[str, Any]) -> str:
@@ -909,6 +922,124 @@ MATRIX |= {
     "DELETE /v1/admin/selections/{selection_id}/products/{product_id}": CATALOG_WRITE_ROW,
     "PUT /v1/admin/selections/{selection_id}/units/{customer_id}/{unit_id}": CATALOG_WRITE_ROW,
     "DELETE /v1/admin/selections/{selection_id}/units/{customer_id}/{unit_id}": CATALOG_WRITE_ROW,
+}
+
+
+# --- price lists and their prices (the list's organization); assignments: a website's (its
+# organization), a customer group's (tenant-wide: lists of any organization), a unit's (the customer,
+# as customers.read reaches it: a sales representative's only theirs) ---
+def _prices(method: str, suffix: str = "") -> Request:
+    """The rows of the product at the position in the list at the position (same organization)."""
+
+    def call(world: World, position: str) -> Call:
+        price_list = world.records["price_list"][position]
+        row = {"product_id": world.records["product"][position], "unit": "each", "currency": "EUR"}
+        row["min_quantity"] = "1"
+        if method == "PUT":
+            row["value"] = "1.50"
+        body = None if method == "GET" else {"rows": [row]}
+        return Call(method, f"{ADMIN}/price-lists/{price_list}/prices{suffix}", price_list, body)
+
+    return call
+
+
+ASSIGNED_NOTHING = {"fallback": "this_level_only", "lists": []}
+
+
+def _website_price_lists(method: str) -> Request:
+    def call(world: World, position: str) -> Call:
+        website = world.records["website"][position]
+        assigned = [{"price_list_id": world.records["price_list"][position], "priority": 1}]
+        body = {"fallback": "next", "lists": assigned} if method == "PUT" else None
+        return Call(method, f"{ADMIN}/websites/{website}/price-lists", website, body)
+
+    return call
+
+
+def _group_price_lists(method: str) -> Request:
+    def call(world: World, position: str) -> Call:
+        group = world.records["group"][position]
+        body = ASSIGNED_NOTHING if method == "PUT" else None
+        return Call(method, f"{ADMIN}/customer-groups/{group}/price-lists", group, body)
+
+    return call
+
+
+def _unit_price_lists(method: str) -> Request:
+    def call(world: World, position: str) -> Call:
+        customer, unit = world.records["customer"][position], world.records["unit"][position]
+        body = ASSIGNED_NOTHING if method == "PUT" else None
+        return Call(method, f"{ADMIN}/customers/{customer}/units/{unit}/price-lists", customer, body)
+
+    return call
+
+
+RECORD_REQUESTS |= {
+    "POST /v1/admin/price-lists": lambda world, position: Call(
+        "POST",
+        f"{ADMIN}/price-lists",
+        world.records["organization"][position],
+        _price_list_body(world.records["organization"][position]),
+        "body.organization_id",
+    ),
+    "GET /v1/admin/price-lists/{price_list_id}": _on("price_list", "price-lists", "GET"),
+    "PATCH /v1/admin/price-lists/{price_list_id}": _on("price_list", "price-lists", "PATCH", body=RENAME),
+    "DELETE /v1/admin/price-lists/{price_list_id}": _spare(
+        "price_list",
+        "price-lists",
+        lambda world, position: _price_list_body(world.records["organization"][position]),
+    ),
+    "PUT /v1/admin/price-lists/{price_list_id}/prices": _prices("PUT"),
+    "POST /v1/admin/price-lists/{price_list_id}/prices/delete": _prices("POST", "/delete"),
+    "GET /v1/admin/price-lists/{price_list_id}/prices": _prices("GET"),
+    "GET /v1/admin/websites/{website_id}/price-lists": _website_price_lists("GET"),
+    "PUT /v1/admin/websites/{website_id}/price-lists": _website_price_lists("PUT"),
+    "GET /v1/admin/customer-groups/{group_id}/price-lists": _group_price_lists("GET"),
+    "PUT /v1/admin/customer-groups/{group_id}/price-lists": _group_price_lists("PUT"),
+    "GET /v1/admin/customers/{customer_id}/units/{unit_id}/price-lists": _unit_price_lists("GET"),
+    "PUT /v1/admin/customers/{customer_id}/units/{unit_id}/price-lists": _unit_price_lists("PUT"),
+}
+ROUTE_REQUESTS |= {
+    "GET /v1/admin/exchange-rates": lambda world: Call("GET", f"{ADMIN}/exchange-rates", ""),
+    "PUT /v1/admin/exchange-rates": lambda world: Call(
+        "PUT",
+        f"{ADMIN}/exchange-rates",
+        "",
+        {"rates": [{"from_currency": "EUR", "to_currency": "USD", "rate": "1.08"}]},
+    ),
+}
+LISTS["GET /v1/admin/price-lists"] = ("price_list", "")
+PRICES_READ_ROW = row(ta="AAH", oa="AHH", sr="AAH", cm=NO_ROUTE, pm="AAH", ce=NO_ROUTE)
+PRICES_WRITE_ROW = row(ta="AAH", oa="AHH", sr=NO_ROUTE, cm=NO_ROUTE, pm="AAH", ce=NO_ROUTE)
+MATRIX |= {
+    "POST /v1/admin/price-lists": row(ta="AAU", oa="AUU", sr=NO_ROUTE, cm=NO_ROUTE, pm="AAU", ce=NO_ROUTE),
+    "GET /v1/admin/price-lists": PRICES_READ_ROW,
+    "GET /v1/admin/price-lists/{price_list_id}": PRICES_READ_ROW,
+    "PATCH /v1/admin/price-lists/{price_list_id}": PRICES_WRITE_ROW,
+    "DELETE /v1/admin/price-lists/{price_list_id}": PRICES_WRITE_ROW,
+    "PUT /v1/admin/price-lists/{price_list_id}/prices": PRICES_WRITE_ROW,
+    "POST /v1/admin/price-lists/{price_list_id}/prices/delete": PRICES_WRITE_ROW,
+    "GET /v1/admin/price-lists/{price_list_id}/prices": PRICES_READ_ROW,
+    "GET /v1/admin/websites/{website_id}/price-lists": PRICES_READ_ROW,
+    "PUT /v1/admin/websites/{website_id}/price-lists": PRICES_WRITE_ROW,
+    # a group's lists may be of any organization: a grant limited to some does not see them
+    "GET /v1/admin/customer-groups/{group_id}/price-lists": row(
+        ta="A-H", oa="H-H", sr="A-H", cm=NO_TENANT_ROUTE, pm="A-H", ce=NO_TENANT_ROUTE
+    ),
+    "PUT /v1/admin/customer-groups/{group_id}/price-lists": row(
+        ta="A-H", oa="H-H", sr=NO_TENANT_ROUTE, cm=NO_TENANT_ROUTE, pm="A-H", ce=NO_TENANT_ROUTE
+    ),
+    # a unit's: the customer as customers.read reaches it (an Organization Administrator holds none)
+    "GET /v1/admin/customers/{customer_id}/units/{unit_id}/price-lists": row(
+        ta="AAH", oa="HHH", sr="AHH", cm=NO_ROUTE, pm="AAH", ce=NO_ROUTE
+    ),
+    "PUT /v1/admin/customers/{customer_id}/units/{unit_id}/price-lists": row(
+        ta="AAH", oa="HHH", sr=NO_ROUTE, cm=NO_ROUTE, pm="AAH", ce=NO_ROUTE
+    ),
+    # the tenant's exchange rates serve every organization: a grant limited to some neither reads nor
+    # changes them
+    "GET /v1/admin/exchange-rates": row(ta="A", oa="F", sr="A", cm="F", pm="A", ce="F"),
+    "PUT /v1/admin/exchange-rates": row(ta="A", oa="F", sr="F", cm="F", pm="A", ce="F"),
 }
 
 

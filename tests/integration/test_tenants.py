@@ -30,6 +30,7 @@ def test_an_operator_creates_a_tenant(api: Api, operator_token: str) -> None:
         "tax_basis": "shipping",
         "guest_browsing": False,
         "guest_checkout": False,
+        "rounding_mode": "half_up",
     }
     assert RFC3339_UTC.match(tenant["created_at"])
     assert tenant["updated_at"] == tenant["created_at"]

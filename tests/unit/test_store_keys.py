@@ -41,6 +41,7 @@ SAMPLES: dict[str, str | int] = {
     "subject": "C",
     "subject_id": "cat_01JD0000000000000000000000",
     "shard": 3,
+    "price_list_id": "prl_01JD0000000000000000000000",
 }
 UNFENCED = {"host"}  # global routing entries: hostname -> tenant/website
 

@@ -156,3 +156,16 @@ def test_a_version_check_failing_with_the_version_unchanged_asks_to_retry(
     # then it is a 409 that says when to retry, not a 412 naming the version the client sent
     assert isinstance(problem, Conflict)
     assert problem.headers == {"Retry-After": "1"}
+
+
+def test_two_counters_of_one_item_go_in_one_update() -> None:
+    # given a change counted by the catalog and by pricing (both on the tenant item)
+    transaction = Transaction()
+    tenant = Key("T#acme#TENANT", "TENANT")
+    failure = Conflict("tenant not found")
+    # when both counters are added
+    transaction.increment(tenant, "catalog_generation", on_failure=failure)
+    transaction.increment(tenant, "pricing_generation", on_failure=failure)
+    # then the item is named once (DynamoDB refuses a transaction naming it twice), with both additions
+    assert len(transaction.writes) == 1
+    assert len(transaction.writes[0].actions) == 2

@@ -163,7 +163,7 @@ def summary(product: Product) -> ProductSummary:
     )
 
 
-def _decimal_places(quantity: Decimal) -> int:
+def decimal_places(quantity: Decimal) -> int:
     exponent = quantity.normalize().as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
@@ -188,7 +188,7 @@ def unit_errors(unit: UnitOfMeasure, location: str, *, primary: bool) -> list[di
         if (value := getattr(unit, name)) is not None
     }
     for name, quantity in quantities.items():
-        if _decimal_places(quantity) > unit.precision:
+        if decimal_places(quantity) > unit.precision:
             refuse(name, f"has more decimal places than the unit's precision ({unit.precision})")
         elif quantity <= 0:
             refuse(name, "must be greater than zero")

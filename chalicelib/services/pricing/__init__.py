@@ -1,0 +1,1 @@
+"""Pricing: price lists, their prices and their assignments (issue 10)."""

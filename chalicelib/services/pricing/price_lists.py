@@ -1,0 +1,122 @@
+"""Price lists of an organization: create, read, list, change, delete.
+
+A list belongs to one organization; a grant limited to organizations reaches only theirs. Each write
+checks, in its own transaction, that the organization exists. A list is deleted only once it prices
+nothing (409 before): its prices are the source of truth of the products' price sheets.
+"""
+
+from __future__ import annotations
+
+from chalicelib.domain.base import ExpectedVersion, Input
+from chalicelib.domain.permissions import Permission
+from chalicelib.domain.pricing.price_lists import PriceList, PriceListChanges, PriceListFields
+from chalicelib.domain.staff import StaffTarget
+from chalicelib.platform.errors import Conflict, Unprocessable
+from chalicelib.platform.ids import new_id
+from chalicelib.platform.pagination import Listing, PageRequest
+from chalicelib.services import entities
+from chalicelib.services.context import Caller, require_reach
+from chalicelib.services.idempotency import IdempotencyClaim
+from chalicelib.store import keys, repository
+from chalicelib.store.repository import Transaction
+
+PRICE_LIST_TYPE = "price_list"
+
+
+def _indexes(tenant_id: str, price_list: PriceList) -> dict[str, str]:
+    """The list's entry in its organization's list (pattern 92)."""
+    return {
+        "GSI1PK": keys.price_lists_of_organization(tenant_id, price_list.organization_id),
+        "GSI1SK": price_list.id,
+    }
+
+
+def _organization_exists(tenant_id: str, organization_id: str) -> entities.ExtraWrites:
+    def check(transaction: Transaction) -> None:
+        transaction.require(
+            keys.organization(tenant_id, organization_id),
+            data_equals={"id": organization_id},
+            on_failure=Unprocessable.field("body.organization_id", "no such organization", "not_found"),
+        )
+
+    return check
+
+
+def create_price_list(
+    caller: Caller, body: PriceListFields, idempotency: IdempotencyClaim | None = None
+) -> PriceList:
+    hidden = Unprocessable.field("body.organization_id", "no such organization", "not_found")
+    require_reach(
+        caller.principal, Permission.PRICES_WRITE, StaffTarget(organization_id=body.organization_id), hidden
+    )
+    price_list = PriceList.model_validate(
+        {"id": new_id(PRICE_LIST_TYPE), "version": 1, **entities.timestamps(), **body.model_dump()},
+        strict=False,
+    )
+    return entities.create(
+        caller,
+        key=keys.price_list(caller.tenant_id, price_list.id),
+        entity_type=PRICE_LIST_TYPE,
+        entity=price_list,
+        indexes=_indexes(caller.tenant_id, price_list),
+        extra_writes=_organization_exists(caller.tenant_id, price_list.organization_id),
+        idempotency=idempotency,
+    )
+
+
+def get_price_list(
+    caller: Caller, price_list_id: str, permission: Permission = Permission.PRICES_READ
+) -> PriceList:
+    """A list of an organization the caller's ``permission`` reaches (404 if they may not see it)."""
+    price_list = entities.load(keys.price_list(caller.tenant_id, price_list_id), PriceList, PRICE_LIST_TYPE)
+    caller.require(permission, StaffTarget(organization_id=price_list.organization_id), "price list")
+    return price_list
+
+
+def list_price_lists(
+    caller: Caller, page: PageRequest, organization_id: str | None = None
+) -> Listing[PriceList]:
+    """The lists of the organizations the caller reaches, of one of them if given (its own index)."""
+    if organization_id is not None:
+        return entities.listing(
+            keys.price_lists_of_organization(caller.tenant_id, organization_id),
+            PriceList,
+            page,
+            index="GSI1",
+            keep=caller.reachable(Permission.PRICES_READ, "organization_id"),
+        )
+    return entities.listing(
+        keys.price_list_collection(caller.tenant_id),
+        PriceList,
+        page,
+        keep=caller.reachable(Permission.PRICES_READ, "organization_id"),
+    )
+
+
+def update_price_list(
+    caller: Caller, price_list_id: str, patch: Input, expected_version: ExpectedVersion
+) -> PriceList:
+    current = get_price_list(caller, price_list_id, Permission.PRICES_WRITE)
+    entities.check_version(current.version, expected_version)
+    updated = entities.merge(current, patch, PriceListChanges)
+    return entities.update(
+        caller,
+        key=keys.price_list(caller.tenant_id, price_list_id),
+        entity_type=PRICE_LIST_TYPE,
+        before=current,
+        after=updated,
+        indexes=_indexes(caller.tenant_id, updated),
+    )
+
+
+def delete_price_list(caller: Caller, price_list_id: str, expected_version: ExpectedVersion) -> None:
+    current = get_price_list(caller, price_list_id, Permission.PRICES_WRITE)
+    entities.check_version(current.version, expected_version)
+    if repository.query(keys.price_list_prices(caller.tenant_id, price_list_id), limit=1).records:
+        raise Conflict("the price list still has prices: delete them first")
+    entities.delete(
+        caller,
+        key=keys.price_list(caller.tenant_id, price_list_id),
+        entity_type=PRICE_LIST_TYPE,
+        entity=current,
+    )
