@@ -60,8 +60,9 @@ PROBLEMS: dict[int, tuple[type[Problem], str]] = {
     428: (PreconditionRequired, "The version read is required, as If-Match or a `version` field."),
     503: (
         ServiceUnavailable,
-        "A backend is throttling, timing out or unreachable, or the write met a concurrent one: nothing"
-        " was changed; retry after `Retry-After` seconds.",
+        "A backend is throttling, timing out or unreachable, or the write met a concurrent one; retry"
+        " after `Retry-After` seconds (a create with the same Idempotency-Key: a timeout leaves its"
+        " outcome unknown).",
     ),
 }
 

@@ -173,6 +173,7 @@ Access patterns
 89  the counts of an organization's categories  PK=T#<t>#ORG#<org>#CATCOUNT (strongly consistent)  services.catalog.storefront.category_tree
 90  recount a category's enabled products       PK=T#<t>#CATEGORY#<cat>, Select=COUNT, filter      services.catalog.category_counts.recount
                                                 status, organization_id; BatchWrite the shards     (``kontor catalog recount``, the seed)
+91  readiness: does the table answer            GetItem HEALTH#READY/HEALTH#READY (never exists)   store.table.probe_table (GET /v1/health/ready)
 ==  ==========================================  =================================================  =============================================
 
 A product's media items share the product's partition (``MEDIA#`` sorts before ``PRODUCT``), so
@@ -303,7 +304,7 @@ parent's partition (47). The caps that keep it within 100 items are in
 The same transaction counts the product in its categories (88): each category of an enabled product
 has a count spread over 4 ``category_count`` shard items, the product's id choosing the shard, changed
 by ADD without a condition, so concurrent writes of products in one category add up instead of failing
-on a version, and collide (a transaction conflict: 409, retry) only when two of them touch the same
+on a version, and collide (a transaction conflict: 503 with Retry-After) only when two of them touch the same
 shard in the same instant. Four shards keep such collisions to a quarter of what one counter item gives
 under a bulk load, while the tree's read of all counts (89: one Query of the organization's partition,
 at most 4 small items per category, 8,000 at the 2,000-category cap) stays one round trip in practice.
