@@ -33,6 +33,7 @@ from chalicelib.platform.errors import (
     PreconditionFailed,
     PreconditionRequired,
     Problem,
+    ServiceUnavailable,
     Unauthorized,
     Unprocessable,
     UnsupportedMediaType,
@@ -57,6 +58,12 @@ PROBLEMS: dict[int, tuple[type[Problem], str]] = {
     415: (UnsupportedMediaType, "The body is not sent as application/json."),
     422: (Unprocessable, "Fields are invalid (see `errors`), or an Idempotency-Key was reused."),
     428: (PreconditionRequired, "The version read is required, as If-Match or a `version` field."),
+    503: (
+        ServiceUnavailable,
+        "A backend is throttling, timing out or unreachable, or the write met a concurrent one; retry"
+        " after `Retry-After` seconds (a create with the same Idempotency-Key: a timeout leaves its"
+        " outcome unknown).",
+    ),
 }
 
 # The response component each refusal refers to.
@@ -80,6 +87,7 @@ HEADERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "string", "enum": ["true"]},
     },
     "WWW-Authenticate": {"description": "The bearer challenge.", "schema": {"type": "string"}},
+    "Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}},
 }
 
 # Hand-written: these bodies are assembled by chalicelib.platform.errors, not by a model.
@@ -266,8 +274,8 @@ def _success(spec: RouteSpec, schemas: _Schemas) -> dict[str, Any]:
 
 
 def _failures(spec: RouteSpec) -> dict[str, dict[str, str]]:
-    """The refusals a route can answer with, from what it declares."""
-    statuses: set[int] = set()
+    """The refusals a route can answer with, from what it declares (any route: a backend's outage)."""
+    statuses: set[int] = {503}
     if spec.permission is not Permission.PUBLIC:
         statuses |= {401, 403}
     if spec.body is not None:
@@ -309,6 +317,7 @@ def _problem_responses() -> dict[str, Any]:
             "headers": {
                 "X-Correlation-Id": _ref("headers", "X-Correlation-Id"),
                 **({"WWW-Authenticate": _ref("headers", "WWW-Authenticate")} if status == 401 else {}),
+                **({"Retry-After": _ref("headers", "Retry-After")} if status == 503 else {}),
             },
             "content": {
                 PROBLEM_CONTENT_TYPE: {

@@ -9,12 +9,14 @@ from chalice import Blueprint
 from chalicelib.api.routing import RouteRequest, route
 from chalicelib.domain.base import View
 from chalicelib.domain.permissions import Permission
+from chalicelib.domain.readiness import Readiness
 from chalicelib.domain.tenancy import PublicWebsite
 from chalicelib.platform.lazy import lazy_module
 
 if TYPE_CHECKING:
-    from chalicelib.services import websites
+    from chalicelib.services import readiness, websites
 else:
+    readiness = lazy_module("chalicelib.services.readiness")
     websites = lazy_module("chalicelib.services.websites")
 
 blueprint = Blueprint(__name__)
@@ -35,6 +37,19 @@ class Health(View):
 )
 def health(request: RouteRequest) -> Health:
     return Health(status="ok")
+
+
+@route(
+    blueprint,
+    "/v1/health/ready",
+    "GET",
+    permission=Permission.PUBLIC,
+    summary="Readiness: whether the table and the queues answer (503 naming those that do not)",
+    tags=("public",),
+    response=Readiness,
+)
+def get_readiness(request: RouteRequest) -> Readiness:
+    return readiness.readiness()
 
 
 @route(

@@ -34,6 +34,7 @@ from chalicelib.platform.errors import (
     Unprocessable,
     UnsupportedMediaType,
     problem_response,
+    unavailable_problem,
     validation_problem,
 )
 from chalicelib.platform.ids import new_ulid
@@ -286,7 +287,18 @@ def _respond(
     except Problem as problem:
         logger().info("request refused", extra={"status": problem.status, "problem": problem.code})
         return problem_response(problem, instance=problem_instance(correlation_id))
-    except Exception:
+    except Exception as error:
+        if unavailable := unavailable_problem(error):
+            # A backend's outage, not a bug: one line with its cause, no traceback per request.
+            logger().warning(
+                "backend unavailable",
+                extra={
+                    "status": unavailable.status,
+                    "cause": unavailable.detail,
+                    "error": f"{type(error).__name__}: {error}",
+                },
+            )
+            return problem_response(unavailable, instance=problem_instance(correlation_id))
         logger().exception("request failed")
         failure = Problem("the request could not be completed; quote the correlation id when reporting it")
         return problem_response(failure, instance=problem_instance(correlation_id))

@@ -1,7 +1,8 @@
 """Problem errors (RFC 9457) and their mapping to responses: the one place errors become HTTP.
 
-Services raise these; :func:`problem_response` renders them. Expected 4xx are logged at info,
-anything else at error with the exception, and no stack trace ever reaches a client.
+Services raise these; :func:`problem_response` renders them. Expected 4xx are logged at info, an
+AWS backend that is throttling, timing out or unreachable (:func:`unavailable_problem`) at warning
+with its cause, anything else at error with the exception; no stack trace ever reaches a client.
 """
 
 from __future__ import annotations
@@ -122,10 +123,82 @@ class IdempotencyKeyReused(Problem):
 
 
 class ServiceUnavailable(Problem):
-    status, code, title = 503, "unavailable", "Service temporarily unavailable"
+    status, code, title = 503, "service-unavailable", "Service temporarily unavailable"
 
-    def __init__(self, retry_after_seconds: int = 1) -> None:
-        super().__init__(headers={"Retry-After": str(retry_after_seconds)})
+    def __init__(
+        self,
+        retry_after_seconds: int = 1,
+        detail: str | None = None,
+        *,
+        extensions: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail, extensions=extensions, headers={"Retry-After": str(retry_after_seconds)})
+
+
+# Error codes of AWS services (DynamoDB, SQS, S3, ...) that say "too many requests now", and the
+# cancellation reasons of a DynamoDB transaction that say the same of one of its items.
+THROTTLING_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "Throttling",
+        "RequestLimitExceeded",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "SlowDown",
+        "ServiceUnavailable",
+    }
+)
+TRANSIENT_CANCELLATIONS = frozenset(
+    {"TransactionConflict", "ProvisionedThroughputExceeded", "ThrottlingError"}
+)
+# A throttled or contended write may succeed a second later; an unreachable backend takes longer.
+RETRY_AFTER_THROTTLED_SECONDS = 1
+RETRY_AFTER_OUTAGE_SECONDS = 5
+
+
+def unavailable_problem(error: BaseException) -> ServiceUnavailable | None:
+    """The 503 for a failure of an AWS backend that a later retry can get past, else None.
+
+    Looks through the chain of causes, PynamoDB's wrappers included (they keep botocore's error in
+    ``cause``): throttling, a transaction cancelled only for conflicts or throttling, a connect or
+    read timeout, an unreachable endpoint or a closed connection. The detail names the cause's kind,
+    nothing of the request.
+    """
+    from botocore.exceptions import ClientError, HTTPClientError
+    from botocore.exceptions import ConnectionError as BotocoreConnectionError
+
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, BotocoreConnectionError | HTTPClientError):
+            return ServiceUnavailable(
+                RETRY_AFTER_OUTAGE_SECONDS,
+                f"a backend did not answer ({type(current).__name__}); retry later",
+            )
+        if isinstance(current, ClientError):
+            code = current.response.get("Error", {}).get("Code", "")
+            if code in THROTTLING_CODES or _transiently_cancelled(current, code):
+                return ServiceUnavailable(
+                    RETRY_AFTER_THROTTLED_SECONDS, f"a backend is busy ({code}); retry shortly"
+                )
+        wrapped = getattr(current, "cause", None)
+        current = wrapped if isinstance(wrapped, BaseException) else current.__cause__ or current.__context__
+    return None
+
+
+def _transiently_cancelled(error: Any, code: str) -> bool:
+    """A transaction cancelled for no failed condition, only for contention or throttling."""
+    if code != "TransactionCanceledException":
+        return False
+    reasons = getattr(error, "cancellation_reasons", None)
+    if reasons is not None:  # PynamoDB's error parses them
+        codes = {reason.code for reason in reasons if reason is not None}
+    else:  # botocore's keeps them in the response
+        codes = {reason.get("Code") for reason in error.response.get("CancellationReasons", [])} - {"None"}
+    return bool(codes) and codes <= TRANSIENT_CANCELLATIONS
 
 
 def validation_problem(error: ValidationError, source: str) -> Unprocessable:

@@ -201,6 +201,7 @@ Access patterns
 101  every unit assignment of the tenant         GSI1 PK=T#<t>#PRICING#UNITS                        (recalculation, explanation: later)
 102  count a pricing change                      PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_pricing_change
                                                  data.pricing_generation :1 (no version change)
+103  readiness: does the table answer            GetItem HEALTH#READY/HEALTH#READY (never exists)   store.table.probe_table (GET /v1/health/ready)
 ===  ==========================================  =================================================  =============================================
 
 A product's media items share the product's partition (``MEDIA#`` sorts before ``PRODUCT``), so
@@ -331,7 +332,7 @@ parent's partition (47). The caps that keep it within 100 items are in
 The same transaction counts the product in its categories (88): each category of an enabled product
 has a count spread over 4 ``category_count`` shard items, the product's id choosing the shard, changed
 by ADD without a condition, so concurrent writes of products in one category add up instead of failing
-on a version, and collide (a transaction conflict: 409, retry) only when two of them touch the same
+on a version, and collide (a transaction conflict: 503 with Retry-After) only when two of them touch the same
 shard in the same instant. Four shards keep such collisions to a quarter of what one counter item gives
 under a bulk load, while the tree's read of all counts (89: one Query of the organization's partition,
 at most 4 small items per category, 8,000 at the 2,000-category cap) stays one round trip in practice.

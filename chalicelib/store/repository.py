@@ -8,6 +8,7 @@ fails, so a taken hostname, a stale version and a lost race each surface as the 
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -376,7 +377,10 @@ class Transaction:
         if len(self.writes) > MAX_TRANSACTION_ITEMS:
             raise ValueError(f"a transaction holds at most {MAX_TRANSACTION_ITEMS} writes")
         try:
-            with TransactWrite(connection=raw_connection()) as transaction:
+            # The token makes botocore's retries of a transaction whose answer timed out idempotent:
+            # DynamoDB applies it once and answers the retry as it answered the first.
+            token = uuid.uuid4().hex
+            with TransactWrite(connection=raw_connection(), client_request_token=token) as transaction:
                 for write in self.writes:
                     if write.action == "save":
                         transaction.save(write.item, condition=write.condition)
@@ -408,10 +412,8 @@ class Transaction:
             return _stale(stale.item)
         if failed:
             return failed[0].on_failure
-        if any(reason is not None and reason.code == "TransactionConflict" for reason in reasons):
-            return Conflict(
-                "another change to the same data was in progress; retry", headers={"Retry-After": "1"}
-            )
+        # Cancelled for contention or throttling only: the store's neutral failure, which the API's one
+        # mapping (platform.errors.unavailable_problem) answers with 503 and Retry-After.
         return error
 
 

@@ -8,6 +8,7 @@ outside ``store/`` sees PynamoDB.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from pynamodb.attributes import MapAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
@@ -15,8 +16,18 @@ from pynamodb.connection import TableConnection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from chalicelib.platform.aws import (
+    CONNECT_TIMEOUT_SECONDS,
+    MAX_ATTEMPTS,
+    PROBE_TIMEOUT_SECONDS,
+    READ_TIMEOUT_SECONDS,
+)
 from chalicelib.platform.settings import get_settings
 from chalicelib.store.schema import TABLE_SPEC
+
+# The key of an item that never exists: reading it proves the table answers (a GetItem, which the
+# API function may call, unlike DescribeTable), at half a read capacity unit.
+READINESS_KEY = ("HEALTH#READY", "HEALTH#READY")
 
 
 def _index(spec_name: str) -> GlobalSecondaryIndex[Any]:
@@ -40,6 +51,11 @@ class Item(Model):
         table_name = ""
         region: str | None = None
         host: str | None = None
+        # The bounds every AWS client keeps (see platform/aws.py for the arithmetic). PynamoDB builds
+        # its botocore client in "standard" retry mode with 1 + max_retry_attempts attempts in all.
+        connect_timeout_seconds = CONNECT_TIMEOUT_SECONDS
+        read_timeout_seconds = READ_TIMEOUT_SECONDS
+        max_retry_attempts = MAX_ATTEMPTS - 1
 
     PK = UnicodeAttribute(hash_key=True)
     SK = UnicodeAttribute(range_key=True)
@@ -73,6 +89,27 @@ class Item(Model):
 def reset_connection() -> None:
     """Forget the cached connection (tests switch endpoints between sessions)."""
     Item._connection = None
+    probe_connection.cache_clear()
+
+
+@cache
+def probe_connection() -> TableConnection:
+    """The table with one attempt and short timeouts: the request path's retries would wait 12 s."""
+    table = Item._get_connection()
+    return TableConnection(
+        table.table_name,
+        region=Item.Meta.region,
+        host=Item.Meta.host,
+        connect_timeout_seconds=PROBE_TIMEOUT_SECONDS,
+        read_timeout_seconds=PROBE_TIMEOUT_SECONDS,
+        max_retry_attempts=0,
+        meta_table=table.get_meta_table(),
+    )
+
+
+def probe_table() -> None:
+    """Raise unless the table answers one GetItem within the readiness check's short timeout."""
+    probe_connection().get_item(*READINESS_KEY)
 
 
 def raw_connection() -> Any:

@@ -112,6 +112,7 @@ STREAM_READ_ACTIONS = (
 )
 QUEUE_CONSUME_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
 QUEUE_SEND_ACTIONS = ("sqs:SendMessage", "sqs:GetQueueUrl")
+QUEUE_PROBE_ACTIONS = ("sqs:GetQueueUrl", "sqs:GetQueueAttributes")
 
 
 # An unknown path never reaches the function: API Gateway answers it (MISSING_AUTHENTICATION_TOKEN,
@@ -489,6 +490,14 @@ class KontorStack(cdk.Stack):
                 conditions={"StringLike": {"s3:prefix": [f"{MEDIA_ROOT}*"]}},
             ),
         ]
+        statements.append(
+            iam.PolicyStatement(
+                # GET /v1/health/ready asks each consumer queue whether it answers.
+                sid="ProbeQueues",
+                actions=list(QUEUE_PROBE_ACTIONS),
+                resources=[self._consumer(name).queue.queue_arn for name in CONSUMER_QUEUES],
+            )
+        )
         if API_SENDS_TO:
             statements.append(
                 iam.PolicyStatement(

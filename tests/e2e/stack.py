@@ -116,6 +116,18 @@ class Stack:
                 self._process.wait()
         return self._process.returncode
 
+    def backend_pid(self, program: str) -> int:
+        """The process id of the stack's child whose command line names ``program`` (``DynamoDBLocal``)."""
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                parent = next(line for line in status.read_text().splitlines() if line.startswith("PPid:"))
+                command = (status.parent / "cmdline").read_bytes().decode(errors="replace")
+            except (OSError, StopIteration):
+                continue  # gone meanwhile
+            if int(parent.split()[1]) == self._process.pid and program in command:
+                return int(status.parent.name)
+        raise LookupError(f"no {program} under the stack's process {self._process.pid}")
+
     def token(self, tenant_id: str, email: str) -> str:
         return mint_token(self.dev_issuer_dir, tenant_id=tenant_id, email=email)
 

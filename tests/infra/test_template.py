@@ -214,11 +214,14 @@ def _queue_actions(template: Template, function_id: str) -> dict[str, set[str]]:
     return granted
 
 
-def test_api_function_touches_no_queue(template: Template) -> None:
+def test_api_function_only_asks_the_consumer_queues_whether_they_answer(template: Template) -> None:
+    # GET /v1/health/ready: the API neither sends to, receives from nor changes any queue
     api = template.function_by_name(f"{template.stage.prefix}-api")
-    assert _queue_actions(template, api) == {}
+    probe = {"sqs:GetQueueUrl", "sqs:GetQueueAttributes"}
+    expected = {f"{template.stage.prefix}-{consumer}": probe for consumer in CONSUMER_QUEUES}
+    assert _queue_actions(template, api) == expected
     for statement in template.statements(template.role_of(api)):
-        assert not any(action.startswith("sqs:") for action in actions_of(statement))
+        assert {action for action in actions_of(statement) if action.startswith("sqs:")} <= probe
         assert "dynamodb:Scan" not in actions_of(statement)
 
 

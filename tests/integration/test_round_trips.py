@@ -424,6 +424,7 @@ ROUND_TRIPS: dict[str, Case] = {
     ),
     # public
     "GET /v1/health": Case("GET", "/v1/health", (), token="none"),
+    "GET /v1/health/ready": Case("GET", "/v1/health/ready", (GET,), token="none"),
     "GET /v1/public/websites/by-host/{hostname}": Case(
         "GET", "/v1/public/websites/by-host/other-0.acme.de", (GET, GET, BATCH_GET), token="none"
     ),

@@ -52,7 +52,7 @@ WEBSITE = {
         (Unprocessable([]), 422, "validation-error"),
         (IdempotencyKeyReused(), 422, "idempotency-key-reused"),
         (PreconditionRequired(), 428, "version-required"),
-        (ServiceUnavailable(), 503, "unavailable"),
+        (ServiceUnavailable(), 503, "service-unavailable"),
     ],
 )
 def test_problem_type_uri_and_status(problem: Problem, status: int, code: str) -> None:

@@ -32,15 +32,15 @@ def test_a_condition_failure_raises_the_problem_of_its_write() -> None:
     assert problem is taken
 
 
-def test_a_conflict_with_a_concurrent_transaction_asks_to_retry() -> None:
+def test_a_conflict_with_a_concurrent_transaction_stays_the_stores_failure() -> None:
     # given a transaction cancelled because another one held the same item
     transaction = Transaction()
     transaction.create(Key("T#acme#ORG", "org_1"), "organization", {})
+    cancelled = _cancelled("TransactionConflict")
     # when the failure is translated
-    problem = transaction._failure(_cancelled("TransactionConflict"))
-    # then it is a 409 that says when to retry
-    assert isinstance(problem, Conflict)
-    assert problem.headers == {"Retry-After": "1"}
+    failure = transaction._failure(cancelled)
+    # then no condition explains it: the neutral failure goes on, for the API to answer 503
+    assert failure is cancelled
 
 
 def test_a_guard_items_stale_version_raises_its_own_problem() -> None:

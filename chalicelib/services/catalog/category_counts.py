@@ -6,7 +6,7 @@ categories of its own (it is placed by its parent) and counts nowhere. The count
 spread over :data:`~chalicelib.store.keys.CATEGORY_COUNT_SHARDS` shard items, the product's id
 choosing its shard, and every product write adds to them in its own transaction with an ADD that has
 no condition: two writes of products in one category touch the same item only when their products
-share a shard, and then they only conflict if they commit in the same instant (409, retry), instead
+share a shard, and then they only conflict if they commit in the same instant (503, retry), instead
 of every concurrent write of the category failing on one counter's version. All of an organization's
 shards lie in one partition: the tree reads them with one Query.
 
