@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from chalicelib.platform import queues
-from chalicelib.platform.observability import logger
+from chalicelib.platform.observability import logger, start_batch
 from chalicelib.platform.queues import PermanentFailure
 
 RecordHandler = Callable[[Any], None]
@@ -35,6 +35,7 @@ def handle_queue_batch(raw_event: dict[str, Any], context: Any, record_handler: 
     """Run ``record_handler`` on each SQS record of a Lambda event; the partial batch failure response."""
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
+    start_batch()
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     return process_partial_response(
         event=raw_event, record_handler=_guarded(record_handler), processor=processor, context=context

@@ -5,6 +5,7 @@ failure that can never succeed goes to the DLQ at once with its reason. Time is 
 
 from __future__ import annotations
 
+import copy
 import importlib
 import itertools
 import json
@@ -258,3 +259,23 @@ def test_the_local_poller_leaves_a_failed_message_hidden_for_its_retry_delay(
     # then
     assert early == []
     assert [m["Body"] for m in later] == [BODY]
+
+
+def test_a_stream_record_the_dispatcher_cannot_send_is_logged_once_with_its_cause(
+    make_tenant: Callable[..., str], outbox: Outbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given an event record without its type
+    make_tenant("acme")
+    [record, *_] = [r for r in outbox.stream_records() if r["dynamodb"]["Keys"]["SK"]["S"] == "EVENT"]
+    broken = copy.deepcopy(record)
+    del broken["dynamodb"]["NewImage"]["data"]["M"]["type"]
+    broken["dynamodb"]["SequenceNumber"] = "broken-1"
+
+    # when
+    with caplog.at_level(logging.INFO, logger="kontor"):
+        result = outbox.dispatch([broken])
+
+    # then
+    assert result == {"batchItemFailures": [{"itemIdentifier": "broken-1"}]}
+    [logged] = [r for r in caplog.records if r.name == "kontor"]
+    assert (logged.__dict__["sequence_number"], logged.__dict__["cause"]) == ("broken-1", "KeyError: 'type'")
