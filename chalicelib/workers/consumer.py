@@ -27,9 +27,6 @@ from chalicelib.platform.queues import PermanentFailure
 
 RecordHandler = Callable[[Any], None]
 
-# What a handler raises when a message does not hold what it reads: its shape will never change.
-SHAPE_ERRORS = (json.JSONDecodeError, ValidationError, KeyError, TypeError)
-
 
 def handle_queue_batch(raw_event: dict[str, Any], context: Any, record_handler: RecordHandler) -> Any:
     """Run ``record_handler`` on each SQS record of a Lambda event; the partial batch failure response."""
@@ -43,7 +40,11 @@ def handle_queue_batch(raw_event: dict[str, Any], context: Any, record_handler: 
 
 
 def permanent_reason(error: Exception) -> str | None:
-    """Why a message can never succeed, or None for a failure worth retrying. Never quotes the body."""
+    """Why a message can never succeed, or None for a failure worth retrying. Never quotes the body.
+
+    Besides :class:`PermanentFailure`, what a handler raises when a message does not hold what it reads
+    (not JSON, a model refusing it, a field missing or of another type): its shape will never change.
+    """
     if isinstance(error, PermanentFailure):
         return error.reason
     if isinstance(error, json.JSONDecodeError):
