@@ -237,6 +237,9 @@ class StreamPoller(Poller):
         self._parents: dict[str, str | None] = {}
         self._attempts: dict[str, int] = {}
         self._refreshed_at = 0.0
+        # Records the dispatcher failed (SQS down) apart from reading the stream (DynamoDB down): an
+        # empty page read does not end them, only a batch dispatched whole.
+        self._dispatches = FailureLog(f"{self.name} ({function.name})")
 
     def poll(self) -> None:
         if time.monotonic() - self._refreshed_at > SHARD_REFRESH_SECONDS:
@@ -305,25 +308,25 @@ class StreamPoller(Poller):
     def _read(self, shard_id: str, iterator: str) -> bool:
         """Hand one batch to the dispatcher; True if there was one."""
         page = self._streams.get_records(ShardIterator=iterator, Limit=STREAM_BATCH_SIZE)
+        self.failures.succeeded()  # the stream answers
         records = page["Records"]
         if not records:
-            self.failures.succeeded()
             self._iterators[shard_id] = page.get("NextShardIterator")
             return False
-        failed = self._function.invoke(stream_event(records, self._stream_arn), self.failures)
+        failed = self._function.invoke(stream_event(records, self._stream_arn), self._dispatches)
         numbers = [record["dynamodb"]["SequenceNumber"] for record in records]
         first_failed = numbers[0] if failed is None else next((n for n in numbers if n in failed), None)
         handled = numbers if first_failed is None else numbers[: numbers.index(first_failed)]
         if handled:
             self._checkpoint.save(shard_id, handled[-1])
         if first_failed is None:
-            self.failures.succeeded()
+            self._dispatches.succeeded()
             self._attempts.pop(shard_id, None)
             self._iterators[shard_id] = page.get("NextShardIterator")
             return True
         attempts = self._attempts[shard_id] = self._attempts.get(shard_id, 0) + 1
         # The dispatcher logged the record's cause; this says the shard waits on it.
-        self.failures.failed(f"record {first_failed} failed (attempt {attempts}); retrying it")
+        self._dispatches.failed(f"record {first_failed} failed (attempt {attempts}); retrying it")
         self._stopping.wait(min(0.5 * 2**attempts, MAX_STREAM_BACKOFF_SECONDS))
         self._iterators[shard_id] = self._iterator(shard_id, retry_at=first_failed)
         return True
