@@ -5,10 +5,17 @@ object Chalice registered in ``app.py``, and honours its ``batchItemFailures`` t
 ReportBatchItemFailures: a shard resumes at its first failed record, failed messages go back to their
 queue, and the queue's redrive policy moves a message to its DLQ after its fifth receive.
 
-Two choices differ from AWS on purpose: a failed message is retried after a second rather than after
-the queue's 30 s visibility timeout (so a poison message reaches its DLQ in seconds), and the position
-in the stream is saved in the data folder after each batch, so a restart skips no record (an event
-committed while the stack was down, or stuck behind a failure, is dispatched on the next start).
+A failed message is left as the handler left it, as Lambda does: the consumers' shared path
+(``chalicelib.workers.consumer``) has hidden it for its retry delay, exponential in its receive count,
+or moved it to its DLQ at once when it can never succeed; so an outage of DynamoDB or SQS shorter than
+five minutes delays messages here as on AWS, and dead-letters none (``chalicelib.platform.queues``).
+
+One choice differs from AWS on purpose: the position in the stream is saved in the data folder after
+each batch, so a restart skips no record (an event committed while the stack was down, or stuck behind a
+failure, is dispatched on the next start).
+
+While a backend is down a poller logs its first failure with the traceback, then one line a minute
+("still failing: N times in the last minute"), then "recovered" (:class:`FailureLog`).
 """
 
 from __future__ import annotations
@@ -33,11 +40,11 @@ LOG = logging.getLogger(__name__)
 STREAM_BATCH_SIZE = 100
 QUEUE_BATCH_SIZE = 10
 QUEUE_WAIT_SECONDS = 1
-RETRY_DELAY_SECONDS = 1
 IDLE_SECONDS = 0.2
 ERROR_PAUSE_SECONDS = 1.0
 MAX_STREAM_BACKOFF_SECONDS = 5.0
 SHARD_REFRESH_SECONDS = 5.0
+FAILURE_REPORT_SECONDS = 60.0
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -51,30 +58,83 @@ class Function:
     memory_mb: int
     timeout_seconds: int
 
-    def invoke(self, event: dict[str, Any]) -> set[str] | None:
+    def invoke(self, event: dict[str, Any], failures: FailureLog) -> set[str] | None:
         """The identifiers of the records that failed, or None when the whole invocation failed."""
         context = LambdaContext(self.name, self.memory_mb, self.timeout_seconds * 1000)
         try:
             response = self.handler(event, context)
-        except Exception:
-            LOG.exception("%s raised; the whole batch is retried", self.name)
+        except Exception as error:
+            failures.failed(f"{self.name} raised; the whole batch is retried", error)
             return None
         return {failure["itemIdentifier"] for failure in (response or {}).get("batchItemFailures", [])}
 
 
+class FailureLog:
+    """The log of one poller's run of failures: the first one with its traceback, then at most one line
+    per ``interval`` seconds saying how often it failed meanwhile, then one line when it works again."""
+
+    def __init__(
+        self, name: str, interval: float = FAILURE_REPORT_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._name = name
+        self._interval = interval
+        self._clock = clock
+        self._first_at: float | None = None
+        self._reported_at = 0.0
+        self._total = 0
+        self._unreported = 0
+
+    def failed(self, what: str, error: BaseException | None = None) -> None:
+        """Log a failure: ``what`` failed, with the cause ``error`` (its traceback on the first only)."""
+        now = self._clock()
+        cause = "" if error is None else f": {type(error).__name__}: {error}"
+        self._total += 1
+        if self._first_at is None:
+            self._first_at = self._reported_at = now
+            LOG.warning("%s: %s%s", self._name, what, cause, exc_info=error)
+            return
+        self._unreported += 1
+        if now - self._reported_at >= self._interval:
+            LOG.warning(
+                "%s: still failing: %d times in the last %.0f s; latest: %s%s",
+                self._name,
+                self._unreported,
+                now - self._reported_at,
+                what,
+                cause,
+            )
+            self._reported_at = now
+            self._unreported = 0
+
+    def succeeded(self) -> None:
+        """Log the recovery after a run of failures (nothing when there was none)."""
+        if self._first_at is None:
+            return
+        LOG.info(
+            "%s: recovered after %d failures in %.0f s",
+            self._name,
+            self._total,
+            self._clock() - self._first_at,
+        )
+        self._first_at = None
+        self._total = self._unreported = 0
+
+
 class Poller(threading.Thread):
-    """Calls :meth:`poll` until stopped; an error is logged and polling resumes after a pause."""
+    """Calls :meth:`poll` until stopped; an error is logged (see :class:`FailureLog`) and polling resumes
+    after a pause. A poller calls ``self.failures.succeeded()`` once its backend answers again."""
 
     def __init__(self, name: str, stopping: threading.Event) -> None:
         super().__init__(name=name, daemon=True)
         self._stopping = stopping
+        self.failures = FailureLog(name)
 
     def run(self) -> None:
         while not self._stopping.is_set():
             try:
                 self.poll()
-            except Exception:
-                LOG.exception("%s: polling failed; trying again", self.name)
+            except Exception as error:
+                self.failures.failed("polling failed; trying again", error)
                 self._stopping.wait(ERROR_PAUSE_SECONDS)
 
     def poll(self) -> None:
@@ -177,6 +237,9 @@ class StreamPoller(Poller):
         self._parents: dict[str, str | None] = {}
         self._attempts: dict[str, int] = {}
         self._refreshed_at = 0.0
+        # Records the dispatcher failed (SQS down) apart from reading the stream (DynamoDB down): an
+        # empty page read does not end them, only a batch dispatched whole.
+        self._dispatches = FailureLog(f"{self.name} ({function.name})")
 
     def poll(self) -> None:
         if time.monotonic() - self._refreshed_at > SHARD_REFRESH_SECONDS:
@@ -187,10 +250,8 @@ class StreamPoller(Poller):
                 continue
             try:
                 read = self._read(shard_id, iterator) or read
-            except Exception:
-                LOG.exception(
-                    "%s: reading shard %s failed; resuming from its checkpoint", self.name, shard_id
-                )
+            except Exception as error:
+                self.failures.failed(f"reading shard {shard_id} failed; resuming from its checkpoint", error)
                 del self._iterators[shard_id]
                 self._refreshed_at = 0.0
         if not read:
@@ -247,22 +308,25 @@ class StreamPoller(Poller):
     def _read(self, shard_id: str, iterator: str) -> bool:
         """Hand one batch to the dispatcher; True if there was one."""
         page = self._streams.get_records(ShardIterator=iterator, Limit=STREAM_BATCH_SIZE)
+        self.failures.succeeded()  # the stream answers
         records = page["Records"]
         if not records:
             self._iterators[shard_id] = page.get("NextShardIterator")
             return False
-        failed = self._function.invoke(stream_event(records, self._stream_arn))
+        failed = self._function.invoke(stream_event(records, self._stream_arn), self._dispatches)
         numbers = [record["dynamodb"]["SequenceNumber"] for record in records]
         first_failed = numbers[0] if failed is None else next((n for n in numbers if n in failed), None)
         handled = numbers if first_failed is None else numbers[: numbers.index(first_failed)]
         if handled:
             self._checkpoint.save(shard_id, handled[-1])
         if first_failed is None:
+            self._dispatches.succeeded()
             self._attempts.pop(shard_id, None)
             self._iterators[shard_id] = page.get("NextShardIterator")
             return True
         attempts = self._attempts[shard_id] = self._attempts.get(shard_id, 0) + 1
-        LOG.warning("%s: record %s failed (attempt %d); retrying it", self.name, first_failed, attempts)
+        # The dispatcher logged the record's cause; this says the shard waits on it.
+        self._dispatches.failed(f"record {first_failed} failed (attempt {attempts}); retrying it")
         self._stopping.wait(min(0.5 * 2**attempts, MAX_STREAM_BACKOFF_SECONDS))
         self._iterators[shard_id] = self._iterator(shard_id, retry_at=first_failed)
         return True
@@ -317,6 +381,9 @@ class QueuePoller(Poller):
         self._arn = sqs.get_queue_attributes(QueueUrl=self._url, AttributeNames=["QueueArn"])["Attributes"][
             "QueueArn"
         ]
+        # The handler's failures apart from the queue's: a batch that raised does not end with the next
+        # receive, only with a batch that did not.
+        self._invocations = FailureLog(f"{self.name} ({function.name})")
 
     def poll(self) -> None:
         messages = self._sqs.receive_message(
@@ -326,25 +393,16 @@ class QueuePoller(Poller):
             AttributeNames=["All"],
             MessageAttributeNames=["All"],
         ).get("Messages", [])
+        self.failures.succeeded()
         if not messages:
             return
-        failed = self._function.invoke(sqs_event(messages, self._arn))
+        failed = self._function.invoke(sqs_event(messages, self._arn), self._invocations)
+        if failed is not None:
+            self._invocations.succeeded()
+        # Failed messages stay as the handler left them (hidden for their retry delay), as with Lambda.
         handled = [m for m in messages if failed is not None and m["MessageId"] not in failed]
-        retried = [m for m in messages if m not in handled]
         if handled:
             self._sqs.delete_message_batch(
                 QueueUrl=self._url,
                 Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(handled)],
-            )
-        if retried:
-            self._sqs.change_message_visibility_batch(
-                QueueUrl=self._url,
-                Entries=[
-                    {
-                        "Id": str(i),
-                        "ReceiptHandle": m["ReceiptHandle"],
-                        "VisibilityTimeout": RETRY_DELAY_SECONDS,
-                    }
-                    for i, m in enumerate(retried)
-                ],
             )

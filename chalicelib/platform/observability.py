@@ -59,6 +59,12 @@ def traced(route: str) -> Iterator[None]:
         yield
 
 
+def start_batch() -> None:
+    """Forget a request's log keys before a consumer's batch: its lines are about messages, not the
+    request a warm process (or the local server's thread) handled before."""
+    logger().thread_safe_remove_keys(list(REQUEST_KEYS))
+
+
 def bind_principal(*, tenant_id: str | None, actor: str) -> None:
     """Add who is calling to every later log line of the request (never their token)."""
     logger().thread_safe_append_keys(tenant_id=tenant_id, actor=actor)

@@ -6,6 +6,7 @@ from typing import Any
 
 from chalicelib.domain.audit import AuditEntry, diff
 from chalicelib.platform.pagination import Listing, PageRequest
+from chalicelib.platform.queues import PermanentFailure
 from chalicelib.services.context import Caller
 from chalicelib.store import keys, repository
 
@@ -27,9 +28,15 @@ def entry_from_event(event: dict[str, Any]) -> AuditEntry:
 
 
 def record_event(event: dict[str, Any]) -> bool:
-    """Write the audit entry of an event; False when it was written before (a redelivery)."""
+    """Write the audit entry of an event; False when it was written before (a redelivery).
+
+    An event of a tenant that does not exist would be written where nobody reads it: it is refused
+    (the tenant's creation commits its item with its event, so a strongly consistent read finds it).
+    """
     entry = entry_from_event(event)
     tenant_id = event["tenant_id"]
+    if tenant_id != keys.PLATFORM_TENANT and repository.get(keys.tenant(tenant_id)) is None:
+        raise PermanentFailure(f"unknown tenant {tenant_id!r}")
     return repository.put_if_absent(
         keys.audit_entry(tenant_id, entry.entity_id, entry.id),
         AUDIT_TYPE,

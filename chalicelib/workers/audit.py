@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from chalicelib.services.audit import record_event
+from chalicelib.workers.consumer import handle_queue_batch
 
 
 def _audit_record(record: Any) -> None:
@@ -13,9 +14,4 @@ def _audit_record(record: Any) -> None:
 
 
 def handle_audit(raw_event: dict[str, Any], context: Any = None) -> Any:
-    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-
-    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    return process_partial_response(
-        event=raw_event, record_handler=_audit_record, processor=processor, context=context
-    )
+    return handle_queue_batch(raw_event, context, _audit_record)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.platform.observability import logger
 from chalicelib.services.dispatch import dispatch
 from chalicelib.services.outbox import EVENT_TYPE
+from chalicelib.workers.consumer import failure_cause
 
 
 def _dispatch_record(record: Any) -> None:
@@ -17,7 +19,15 @@ def _dispatch_record(record: Any) -> None:
     raw_image = record.raw_event.get("dynamodb", {}).get("NewImage", {})
     if record.event_name.name != "INSERT" or raw_image.get("type", {}).get("S") != EVENT_TYPE:
         return
-    dispatch(record.dynamodb.new_image["data"])
+    try:
+        dispatch(record.dynamodb.new_image["data"])
+    except Exception as error:
+        # Logged once here, with its cause (never the event): the shard retries from this record.
+        logger().warning(
+            "stream record not dispatched; its shard retries from it",
+            extra={"sequence_number": record.dynamodb.sequence_number, "cause": failure_cause(error)},
+        )
+        raise
 
 
 def handle_stream(raw_event: dict[str, Any], context: Any = None) -> Any:

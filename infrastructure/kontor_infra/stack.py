@@ -110,7 +110,14 @@ STREAM_READ_ACTIONS = (
     "dynamodb:GetShardIterator",
     "dynamodb:ListStreams",
 )
-QUEUE_CONSUME_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
+# ChangeMessageVisibility: a consumer hides a failed message for its retry delay (platform.queues).
+QUEUE_CONSUME_ACTIONS = (
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:GetQueueAttributes",
+    "sqs:GetQueueUrl",
+    "sqs:ChangeMessageVisibility",
+)
 QUEUE_SEND_ACTIONS = ("sqs:SendMessage", "sqs:GetQueueUrl")
 QUEUE_PROBE_ACTIONS = ("sqs:GetQueueUrl", "sqs:GetQueueAttributes")
 
@@ -592,7 +599,13 @@ class KontorStack(cdk.Stack):
                 sid="ConsumeOwnQueue",
                 actions=list(QUEUE_CONSUME_ACTIONS),
                 resources=[consumer.queue.queue_arn],
-            )
+            ),
+            iam.PolicyStatement(
+                # A message that can never succeed is moved to the DLQ at once, with its reason.
+                sid="DeadLetterPermanentFailures",
+                actions=list(QUEUE_SEND_ACTIONS),
+                resources=[consumer.dead_letter_queue.queue_arn],
+            ),
         ]
         table_actions = CONSUMER_TABLE_ACTIONS.get(consumer.consumer, ())
         if table_actions:

@@ -225,12 +225,19 @@ def test_api_function_only_asks_the_consumer_queues_whether_they_answer(template
         assert "dynamodb:Scan" not in actions_of(statement)
 
 
-def test_consumers_read_only_their_own_queue(template: Template) -> None:
+def test_consumers_read_only_their_own_queue_and_send_only_to_its_dlq(template: Template) -> None:
     for consumer in CONSUMER_QUEUES:
         function_id = template.function_by_name(f"{template.stage.prefix}-{consumer}-consumer")
         own = f"{template.stage.prefix}-{consumer}"
         assert _queue_actions(template, function_id) == {
-            own: {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
+            own: {
+                "sqs:ReceiveMessage",
+                "sqs:DeleteMessage",
+                "sqs:GetQueueAttributes",
+                "sqs:GetQueueUrl",
+                "sqs:ChangeMessageVisibility",  # a failed message's retry delay
+            },
+            dead_letter_name(own): {"sqs:SendMessage", "sqs:GetQueueUrl"},  # what can never succeed
         }
 
 

@@ -47,7 +47,7 @@ from moto.dynamodb.responses import DynamoHandler
 
 from chalicelib.platform.aws import reset_clients
 from chalicelib.platform.dev_issuer import mint_token
-from chalicelib.platform.queues import create_queues
+from chalicelib.platform.queues import create_queues, dead_letter_name
 from chalicelib.platform.settings import get_settings, reset_settings
 from chalicelib.store.schema import create_table
 from chalicelib.store.table import reset_connection
@@ -744,13 +744,14 @@ class Outbox:
         batch = self.stream_records() if records is None else records
         return self.api.invoke("outbox_dispatcher", {"Records": batch})
 
-    def receive(self) -> list[dict[str, Any]]:
-        """Every message waiting on the audit queue (received, not deleted)."""
+    def receive(self, queue_url: str | None = None) -> list[dict[str, Any]]:
+        """Every message waiting on the audit queue, or another (received and deleted)."""
         sqs = self.aws.sqs
+        url = queue_url or self.audit_queue_url
         messages: list[dict[str, Any]] = []
         while True:
             page = sqs.receive_message(
-                QueueUrl=self.audit_queue_url,
+                QueueUrl=url,
                 MaxNumberOfMessages=10,
                 MessageAttributeNames=["All"],
                 VisibilityTimeout=0,
@@ -762,7 +763,12 @@ class Outbox:
                 return messages
             messages += fresh
             for message in fresh:
-                sqs.delete_message(QueueUrl=self.audit_queue_url, ReceiptHandle=message["ReceiptHandle"])
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+    def dead_letters(self) -> list[dict[str, Any]]:
+        """Every message waiting on the audit queue's DLQ (received and deleted)."""
+        name = dead_letter_name(get_settings().queue_name("audit"))
+        return self.receive(self.aws.sqs.get_queue_url(QueueName=name)["QueueUrl"])
 
     def sqs_event(self, bodies: list[str]) -> dict[str, Any]:
         """An SQS event for the audit consumer; its records are ``message-1``, ``message-2``..."""

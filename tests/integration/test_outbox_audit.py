@@ -303,7 +303,9 @@ def test_a_redelivered_event_writes_no_second_entry(api: Api, acme: Acme, outbox
     assert _audit(api, acme.token) == entries
 
 
-def test_a_bad_message_is_reported_and_the_others_are_written(api: Api, acme: Acme, outbox: Outbox) -> None:
+def test_a_bad_message_goes_to_the_dead_letter_queue_and_the_others_are_written(
+    api: Api, acme: Acme, outbox: Outbox
+) -> None:
     # given a batch: good, not JSON, good, JSON that is not an event
     outbox.dispatch()
     bodies = [message["Body"] for message in outbox.receive()]
@@ -313,11 +315,18 @@ def test_a_bad_message_is_reported_and_the_others_are_written(api: Api, acme: Ac
     # when
     [result] = outbox.consume(batch)
 
-    # then the failures name their messages (message-2 and message-4 of this batch)
-    assert result == {"batchItemFailures": [{"itemIdentifier": "message-2"}, {"itemIdentifier": "message-4"}]}
+    # then no message is retried: the bad ones wait in the DLQ with their reasons
+    assert result == {"batchItemFailures": []}
     assert sorted(entry["id"] for entry in _audit(api, acme.token)) == sorted(
         json.loads(body)["id"] for body in good
     )
+    assert {
+        message["Body"]: message["MessageAttributes"]["failure_reason"]["StringValue"]
+        for message in outbox.dead_letters()
+    } == {
+        "not json": "bad shape: not JSON (Expecting value at line 1 column 1)",
+        json.dumps({"id": "evt_nonsense"}): "bad shape: no field 'action'",
+    }
 
 
 @pytest.mark.parametrize(
