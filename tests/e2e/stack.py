@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -131,8 +131,11 @@ class Stack:
     def pieces(self) -> list[int]:
         """The process ids of the runner's children (DynamoDB Local, the moto server) now."""
         tasks = Path(f"/proc/{self._process.pid}/task")
-        children = (task / "children" for task in tasks.iterdir()) if tasks.exists() else iter(())
-        return sorted({int(pid) for path in children for pid in path.read_text().split()})
+        pids: set[int] = set()
+        for task in tasks.iterdir() if tasks.exists() else ():
+            with suppress(FileNotFoundError):  # a thread that ended meanwhile
+                pids.update(int(pid) for pid in (task / "children").read_text().split())
+        return sorted(pids)
 
     def kill(self) -> None:
         """SIGKILL the runner and wait until its pieces are gone as well (they follow their parent)."""

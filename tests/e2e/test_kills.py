@@ -164,7 +164,7 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Outcome]
     try:
         for run in EVERY_RUN if ALL_RUNS else QUICK_RUNS:
             results.append(chain.go(run))
-        print(f"\n{_table(results)}")  # noqa: T201 - the figures of the issue, for `make kill-runs -s`
+            print(f"\n{_table(results)}", flush=True)  # noqa: T201 - the issue's figures, run by run
         yield results
     finally:
         chain.stack.stop()
