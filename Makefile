@@ -63,6 +63,12 @@ TIERS := test-integration test-e2e infra-check test-unit lint
 test: install
 	$(MAKE) --no-print-directory --jobs=$(words $(TIERS)) --keep-going --output-sync=target $(TIERS)
 
+# The kill runs of docs/local-stack.md: every way of stopping or killing the local stack or a piece of
+# it, at three moments, with 200 creates each; prints accepted vs audited (`make test` runs two short ones).
+.PHONY: kill-runs
+kill-runs: install
+	KILL_RUNS=all $(BIN)/pytest tests/e2e/test_kills.py -s
+
 # Fuzzing the committed OpenAPI on the local stack (tests/e2e/test_fuzz.py): more examples than the
 # bounded run of `make test`, the coverage phase, every kind of caller, and a random seed; `make fuzz FUZZ_SEED=<n>` replays one.
 .PHONY: fuzz

@@ -68,9 +68,13 @@ class Backend:
         self.endpoint = endpoint(port)
         logs.mkdir(parents=True, exist_ok=True)
         self.log_path = logs / f"{name}.log"
+        self._command = command
+        self._process = self._spawn()
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
         with self.log_path.open("ab") as log:
-            self._process = subprocess.Popen(
-                command,
+            return subprocess.Popen(
+                self._command,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -108,6 +112,21 @@ class Backend:
                 time.sleep(0.2)
             else:
                 return
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def exited(self) -> bool:
+        return self._process.poll() is not None
+
+    def returncode(self) -> int | None:
+        return self._process.returncode
+
+    def restart(self) -> None:
+        """Start the command again (same port, same data) once the process has exited."""
+        self._process.wait()
+        self._process = self._spawn()
 
     def stop(self) -> None:
         if self._process.poll() is None:

@@ -12,7 +12,9 @@ five minutes delays messages here as on AWS, and dead-letters none (``chalicelib
 
 One choice differs from AWS on purpose: the position in the stream is saved in the data folder after
 each batch, so a restart skips no record (an event committed while the stack was down, or stuck behind a
-failure, is dispatched on the next start).
+failure, is dispatched on the next start). The saved position is the last one whose messages every
+consumer took, not the last one sent: moto's queues do not outlive it, so what they held is sent again
+(see ``local.durability``).
 
 While a backend is down a poller logs its first failure with the traceback, then one line a minute
 ("still failing: N times in the last minute"), then "recovered" (:class:`FailureLog`).
@@ -185,32 +187,80 @@ def stream_event(records: list[dict[str, Any]], stream_arn: str) -> dict[str, An
     }
 
 
-class Checkpoint:
-    """The last handled sequence number of each shard of one stream, saved in a JSON file.
+@dataclass(frozen=True)
+class Snapshot:
+    """The dispatched position of each shard at one moment, and the checkpoint's generation then."""
 
+    generation: int
+    shards: dict[str, str]
+
+
+class Checkpoint:
+    """Two positions in each shard of one stream, saved together in a JSON file.
+
+    ``dispatched``: the last record the dispatcher sent to the consumer queues; the poller reads on
+    from there. ``settled``: the last record whose messages every consumer has taken (deleted from its
+    queue, or moved to its dead-letter queue), because the queues were seen empty after it was
+    dispatched. The local queues live in moto's memory, so whenever they are new (each start of the
+    stack, a restart of the SQS server) the poller rewinds to ``settled`` and sends again what may
+    have died with the old queues; the consumers are idempotent by event id, so a resend is harmless.
     Without a file (a table that does not outlive the run) the positions are only kept in memory.
     """
 
     def __init__(self, path: Path | None) -> None:
         self._path = path
+        self._lock = threading.Lock()
         self._stream_arn = ""
-        self._shards: dict[str, str] = {}
+        self._dispatched: dict[str, str] = {}
+        self._settled: dict[str, str] = {}
+        self._generation = 0  # a snapshot taken before a bind or a rewind settles nothing
 
     def bind(self, stream_arn: str) -> None:
-        """Resume from the positions saved for this stream; another stream (a new table) starts afresh."""
-        self._stream_arn = stream_arn
+        """Resume from the settled positions saved for this stream; another stream (a new table)
+        starts afresh."""
         saved = json.loads(self._path.read_text()) if self._path and self._path.exists() else {}
-        self._shards = saved["shards"] if saved.get("stream_arn") == stream_arn else {}
+        with self._lock:
+            self._stream_arn = stream_arn
+            self._settled = dict(saved.get("settled", {})) if saved.get("stream_arn") == stream_arn else {}
+            self._dispatched = dict(self._settled)
+            self._generation += 1
 
     def get(self, shard_id: str) -> str | None:
-        return self._shards.get(shard_id)
+        with self._lock:
+            return self._dispatched.get(shard_id)
 
     def save(self, shard_id: str, sequence_number: str) -> None:
-        self._shards[shard_id] = sequence_number
+        with self._lock:
+            self._dispatched[shard_id] = sequence_number
+            self._write()
+
+    def dispatched(self) -> Snapshot:
+        """The dispatched positions now: settled once the queues are seen empty after this call."""
+        with self._lock:
+            return Snapshot(self._generation, dict(self._dispatched))
+
+    def settle(self, snapshot: Snapshot) -> None:
+        """Every message sent up to ``snapshot`` was taken; a rewind goes back no further."""
+        with self._lock:
+            if not self._stream_arn or snapshot.generation != self._generation:
+                return
+            if snapshot.shards != self._settled:
+                self._settled = snapshot.shards
+                self._write()
+
+    def rewind(self) -> None:
+        """Back to the settled positions: what was dispatched after them is sent again."""
+        with self._lock:
+            self._dispatched = dict(self._settled)
+            self._generation += 1
+            self._write()
+
+    def _write(self) -> None:
         if self._path is None:
             return
+        state = {"stream_arn": self._stream_arn, "dispatched": self._dispatched, "settled": self._settled}
         partial = self._path.with_suffix(".tmp")
-        partial.write_text(json.dumps({"stream_arn": self._stream_arn, "shards": self._shards}))
+        partial.write_text(json.dumps(state))
         os.replace(partial, self._path)
 
 
@@ -240,8 +290,22 @@ class StreamPoller(Poller):
         # Records the dispatcher failed (SQS down) apart from reading the stream (DynamoDB down): an
         # empty page read does not end them, only a batch dispatched whole.
         self._dispatches = FailureLog(f"{self.name} ({function.name})")
+        self._rewind = threading.Event()
+
+    def rewind(self) -> None:
+        """Read again from the settled positions, once the batch under way (if any) is done."""
+        self._rewind.set()
+
+    def rewinding(self) -> bool:
+        return self._rewind.is_set()
 
     def poll(self) -> None:
+        if self._rewind.is_set():
+            self._checkpoint.rewind()
+            for state in (self._iterators, self._attempts):
+                state.clear()
+            self._refreshed_at = 0.0
+            self._rewind.clear()
         if time.monotonic() - self._refreshed_at > SHARD_REFRESH_SECONDS:
             self._refresh()
         read = False

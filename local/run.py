@@ -1,9 +1,10 @@
 """``make run``: the whole stack on this machine in one command, stopped with Ctrl-C.
 
 DynamoDB Local (moto with ``--in-memory`` or without Java) and moto's SQS and S3 (one server, in memory:
-uploaded media do not outlive a restart) run as child processes. The
+uploaded media do not outlive a restart) run as child processes, started again if they die. The
 API (Chalice's local server), the stream poller and the queue pollers run in this process and call
-the app's own handlers, with the stage environment of ``.chalice/config.json`` exported first.
+the app's own handlers, with the stage environment of ``.chalice/config.json`` exported first. No
+accepted event is lost when the stack or a piece of it stops, however: see ``local.durability``.
 
     python -m local.run [--port 8000] [--dynamodb-port 8001] [--sqs-port 8002]
                         [--in-memory] [--data-dir .local] [--ready-file PATH]
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.platform.dev_issuer import ensure_key_pair, mint_token
 from local.backends import Backend, dynamodb_local_command, dynamodb_local_jar, moto_command
+from local.durability import QueueKeeper, Supervisor
 from local.environment import (
     HOST,
     PROJECT_ROOT,
@@ -100,12 +102,33 @@ def _consumer_handler(consumer: str) -> str:
     return f"{consumer.replace('-', '_')}_consumer"
 
 
+def _provision_table(dynamodb: Backend) -> None:
+    from chalicelib.platform.settings import get_settings
+    from chalicelib.store.schema import create_table
+
+    create_table(dynamodb.client("dynamodb"), get_settings().table_name)
+
+
+def _provision_queues(sqs: Backend) -> list[str]:
+    """The consumer queues with their DLQs and redrive policies, and the media bucket (idempotent):
+    made at each start, and again whenever the SQS server lost them. Returns the queues' URLs."""
+    from chalicelib.platform.objects import create_bucket
+    from chalicelib.platform.queues import create_queues
+    from chalicelib.platform.settings import get_settings
+
+    settings = get_settings()
+    urls = create_queues(sqs.client("sqs"), settings.queue_prefix)
+    create_bucket(sqs.client("s3"), settings.media_bucket, settings.aws_region)
+    return list(urls.values())
+
+
 def _start_pollers(
     kontor: Any,
     config: dict[str, Any],
     dynamodb: Backend,
     sqs: Backend,
     checkpoint: Checkpoint,
+    queue_urls: list[str],
     cleanup: ExitStack,
 ) -> None:
     from chalicelib.platform.queues import CONSUMER_QUEUES
@@ -117,15 +140,26 @@ def _start_pollers(
     settings = get_settings()
     stopping = threading.Event()
     sqs_client = sqs.client("sqs")
+    stream = StreamPoller(
+        _function(config, STREAM_HANDLER, getattr(kontor, STREAM_HANDLER)),
+        dynamodb.client("dynamodb"),
+        dynamodb.client("dynamodbstreams"),
+        settings.table_name,
+        checkpoint,
+        stopping,
+    )
+
+    def dynamodb_restarted() -> None:
+        dynamodb.wait_ready(dynamodb.client("dynamodb").list_tables)
+        _provision_table(dynamodb)  # moto's table died with it; DynamoDB Local's is on disk
+
+    def sqs_restarted() -> None:
+        sqs.wait_ready(sqs_client.list_queues)  # the queue keeper notices its queues are gone
+
     pollers: list[Poller] = [
-        StreamPoller(
-            _function(config, STREAM_HANDLER, getattr(kontor, STREAM_HANDLER)),
-            dynamodb.client("dynamodb"),
-            dynamodb.client("dynamodbstreams"),
-            settings.table_name,
-            checkpoint,
-            stopping,
-        ),
+        Supervisor({dynamodb: dynamodb_restarted, sqs: sqs_restarted}, stopping),
+        QueueKeeper(sqs_client, queue_urls, lambda: _provision_queues(sqs), checkpoint, stream, stopping),
+        stream,
         *(
             QueuePoller(
                 _function(config, handler, getattr(kontor, handler)),
@@ -168,7 +202,7 @@ def _banner(
     from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL
     from chalicelib.platform.settings import get_settings
     from chalicelib.store.keys import PLATFORM_TENANT
-    from local.seed import DEMO_TENANTS, organization_key
+    from local.seed import DEMO_TENANTS, demo_products, organization_key
 
     acme, nordic = DEMO_TENANTS
     tokens = {
@@ -197,7 +231,7 @@ def _banner(
     catalog = (
         [
             "",
-            "Catalog (Acme Europe: 35 categories, 351 products with variant families and data sheets):",
+            f"Catalog (Acme Europe: 35 categories, {demo_products()} products, variants, data sheets):",
             f"curl -s {api}/v1/admin/organizations/{organization_id}/categories {acme_auth}",
             f"curl -s '{api}/v1/admin/products?organization_id={organization_id}&limit=5' {acme_auth}",
             f'curl -s {api}/v1/admin/selections -H "Authorization: Bearer $CLEO_TOKEN"',
@@ -290,10 +324,7 @@ def serve(args: argparse.Namespace, config: dict[str, Any]) -> None:
         from chalice.config import Config
 
         import app as kontor
-        from chalicelib.platform.objects import create_bucket
-        from chalicelib.platform.queues import create_queues
         from chalicelib.platform.settings import get_settings
-        from chalicelib.store.schema import create_table
         from local.gateway import create_server
         from local.seed import Ledger, seed
 
@@ -306,15 +337,15 @@ def serve(args: argparse.Namespace, config: dict[str, Any]) -> None:
         ledger = Ledger(data.seed_ledger if jar else None)
         if settings.table_name not in dynamodb.client("dynamodb").list_tables()["TableNames"]:
             ledger.forget()  # a new table holds nothing the ledger names
-        create_table(dynamodb.client("dynamodb"), settings.table_name)
-        create_queues(sqs.client("sqs"), settings.queue_prefix)
-        create_bucket(sqs.client("s3"), settings.media_bucket, settings.aws_region)
+        _provision_table(dynamodb)
+        # The queues are new (moto keeps nothing): the stream poller resumes from the settled position.
+        queue_urls = _provision_queues(sqs)
         checkpoint = Checkpoint(data.stream_checkpoint if jar else None)  # moto forgets the table
         report = seed(ledger)
         # After the seed, not beside it: the stream poller starts from its checkpoint (else the stream's
         # beginning), so the seed's events are dispatched all the same, and the few hundred writes of
         # the demo catalog do not share this process's CPU with their audit trail.
-        _start_pollers(kontor, config, dynamodb, sqs, checkpoint, cleanup)
+        _start_pollers(kontor, config, dynamodb, sqs, checkpoint, queue_urls, cleanup)
         LOG.info("demo data: %d entities created, %d left out", report.created, len(report.skipped))
         for skipped in report.skipped:
             LOG.info("demo data left out: %s", skipped)

@@ -888,6 +888,11 @@ class _Seeding:
         )
 
 
+def demo_products() -> int:
+    """How many products the demo catalog of this start holds (351 unless made smaller)."""
+    return len(demo_catalog(_products_per_leaf()).products)
+
+
 def _products_per_leaf() -> int:
     """``KONTOR_DEMO_PRODUCTS_PER_LEAF`` simple products in each leaf category (15 unless set): tests that
     start stacks of their own seed a smaller catalog of the same shape. Keep it the same across restarts

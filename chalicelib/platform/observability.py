@@ -6,6 +6,7 @@ when ``KONTOR_TRACING`` is true. Tokens and whole events are never logged.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -15,13 +16,22 @@ from chalicelib.platform.settings import get_settings
 
 SERVICE = "kontor"
 NAMESPACE = "Kontor"
+# Two Loggers made at once for one service (the local server's first requests arrive in parallel
+# threads) leave the cached one with Chalice's plain formatter, and every request of the process
+# fails on its first log key.
+_LOGGER_LOCK = threading.Lock()
 
 
 @cache
-def logger() -> Any:
+def _logger() -> Any:
     from aws_lambda_powertools import Logger
 
     return Logger(service=SERVICE)
+
+
+def logger() -> Any:
+    with _LOGGER_LOCK:
+        return _logger()
 
 
 @cache

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -59,6 +59,15 @@ def _own_environment() -> dict[str, str]:
     return {name: value for name, value in os.environ.items() if not name.startswith(("KONTOR_", "AWS_"))}
 
 
+def _alive(pid: int) -> bool:
+    """A process that runs (a zombie, exited but not yet reaped by its new parent, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
 @dataclass(frozen=True)
 class AuditQueue:
     """The URLs of the audit consumer's queue and of its dead-letter queue."""
@@ -70,8 +79,12 @@ class AuditQueue:
 class Stack:
     """A running local stack: its API, its settings, and tokens from its dev issuer."""
 
-    def __init__(self, data_dir: Path, environment: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, environment: Mapping[str, str] | None = None, *, wait: bool = True
+    ) -> None:
+        """Start a runner on ``data_dir``; unless ``wait`` is False, return once it serves."""
         self._ready_file = data_dir.with_name(f"{data_dir.name}-ready.json")
+        self._ready_file.unlink(missing_ok=True)  # a killed runner leaves its own behind
         self.output_path = data_dir.with_name(f"{data_dir.name}-output.log")  # appended to by each start
         api, dynamodb, sqs = (str(port) for port in free_ports(3))
         command = [sys.executable, "-m", "local.run", "--data-dir", str(data_dir)]
@@ -86,6 +99,10 @@ class Stack:
                 stdout=output,
                 stderr=subprocess.STDOUT,
             )
+        if wait:
+            self.wait_until_ready()
+
+    def wait_until_ready(self) -> None:
         ready = self._wait_until_ready()
         self.api: str = ready["api"]
         self.dynamodb: str = ready["dynamodb"]
@@ -127,6 +144,24 @@ class Stack:
             if int(parent.split()[1]) == self._process.pid and program in command:
                 return int(status.parent.name)
         raise LookupError(f"no {program} under the stack's process {self._process.pid}")
+
+    def pieces(self) -> list[int]:
+        """The process ids of the runner's children (DynamoDB Local, the moto server) now."""
+        tasks = Path(f"/proc/{self._process.pid}/task")
+        pids: set[int] = set()
+        for task in tasks.iterdir() if tasks.exists() else ():
+            with suppress(FileNotFoundError):  # a thread that ended meanwhile
+                pids.update(int(pid) for pid in (task / "children").read_text().split())
+        return sorted(pids)
+
+    def kill(self) -> None:
+        """SIGKILL the runner and wait until its pieces are gone as well (they follow their parent)."""
+        pieces = self.pieces()
+        self._process.kill()
+        self._process.wait()
+        deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+        while any(map(_alive, pieces)) and time.monotonic() < deadline:
+            time.sleep(0.1)
 
     def token(self, tenant_id: str, email: str) -> str:
         return mint_token(self.dev_issuer_dir, tenant_id=tenant_id, email=email)
