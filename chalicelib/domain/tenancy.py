@@ -27,6 +27,7 @@ from chalicelib.domain.base import (
     patch_model,
 )
 from chalicelib.domain.catalog.categories import CategoryId
+from chalicelib.domain.money import RoundingMode
 
 TaxBasis = Literal["shipping", "billing", "origin"]
 SettingSource = Literal["website", "organization", "tenant"]
@@ -43,7 +44,6 @@ MAX_HOSTNAMES = 20
 MAX_CATEGORY_ROOTS = 20
 CatalogVisibility = Literal["visible", "hidden"]
 PriceMergeStrategy = Literal["minimal", "priority"]
-RoundingMode = Literal["half_up", "half_even", "up", "down"]
 
 
 class TenantSettings(Input):

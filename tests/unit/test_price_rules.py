@@ -15,6 +15,7 @@ import pytest
 from pydantic import ValidationError
 
 from chalicelib.domain.catalog.products import Product
+from chalicelib.domain.money import round_amount
 from chalicelib.domain.pricing.rules import (
     ListRules,
     PriceRow,
@@ -29,7 +30,6 @@ from chalicelib.domain.pricing.rules import (
     product_facts,
     product_reads,
     recalculation_order,
-    round_to_minor_unit,
     rule_dependencies,
 )
 from chalicelib.platform.errors import validation_problem
@@ -407,7 +407,7 @@ def test_values_are_rounded_to_the_currencys_minor_unit_in_the_tenants_mode(
     amount: str, currency: str, rounding: RoundingMode, expected: str
 ) -> None:
     # given / when / then
-    assert str(round_to_minor_unit(Decimal(amount), currency, rounding)) == expected
+    assert str(round_amount(Decimal(amount), currency, rounding)) == expected
 
 
 def test_a_conversion_without_a_rate_either_way_is_none() -> None:

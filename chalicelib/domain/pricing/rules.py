@@ -23,11 +23,10 @@ from __future__ import annotations
 import graphlib
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
-from functools import cached_property, lru_cache
-from typing import Annotated, Any, Final, Literal, NamedTuple
+from decimal import Decimal
+from functools import cached_property
+from typing import Annotated, Any, Final, NamedTuple
 
-from babel.numbers import get_currency_precision
 from pydantic import (
     AfterValidator,
     Field,
@@ -54,17 +53,11 @@ from chalicelib.domain.expressions import (
     reads_under,
     record,
 )
+from chalicelib.domain.money import RoundingMode, round_amount
 
 _ULID = "[0-9A-HJKMNP-TV-Z]{26}"
 PriceListId = Annotated[str, StringConstraints(pattern=rf"^prl_{_ULID}$")]
 PriceRuleId = Annotated[str, StringConstraints(pattern=rf"^prr_{_ULID}$")]
-RoundingMode = Literal["half_up", "half_even", "up", "down"]
-ROUNDING: Final[Mapping[str, str]] = {
-    "half_up": ROUND_HALF_UP,
-    "half_even": ROUND_HALF_EVEN,
-    "up": ROUND_UP,
-    "down": ROUND_DOWN,
-}
 MAX_RULES_PER_LIST = 50
 MAX_PRIORITY = 10_000
 TierQuantity = Annotated[
@@ -262,16 +255,6 @@ class Generated:
     problems: tuple[RuleProblem, ...]
 
 
-def round_to_minor_unit(amount: Decimal, currency: str, rounding: RoundingMode) -> Decimal:
-    """``amount`` to the currency's minor unit (CLDR: 2 for EUR, 0 for JPY, 3 for KWD)."""
-    return amount.quantize(_minor_unit(currency), rounding=ROUNDING[rounding], context=DECIMALS)
-
-
-@lru_cache(maxsize=512)
-def _minor_unit(currency: str) -> Decimal:
-    return Decimal(1).scaleb(-get_currency_precision(currency))
-
-
 def convert(
     amount: Decimal, source: str, target: str, exchange_rates: Mapping[tuple[str, str], Decimal]
 ) -> Decimal | None:
@@ -367,7 +350,7 @@ def _price(
     if value < 0:
         problems.append(RuleProblem(rule.id, f"formula{_from(base)} gives a negative price ({value})"))
         return
-    rows[tier] = PriceRow(*tier, round_to_minor_unit(value, tier[1], rounding), rule.id)
+    rows[tier] = PriceRow(*tier, round_amount(value, tier[1], rounding), rule.id)
 
 
 def _from(base: PriceRow | None) -> str:
