@@ -134,15 +134,11 @@ class Stack:
         return self._process.returncode
 
     def backend_pid(self, program: str) -> int:
-        """The process id of the stack's child whose command line names ``program`` (``DynamoDBLocal``)."""
-        for status in Path("/proc").glob("[0-9]*/status"):
-            try:
-                parent = next(line for line in status.read_text().splitlines() if line.startswith("PPid:"))
-                command = (status.parent / "cmdline").read_bytes().decode(errors="replace")
-            except (OSError, StopIteration):
-                continue  # gone meanwhile
-            if int(parent.split()[1]) == self._process.pid and program in command:
-                return int(status.parent.name)
+        """The process id of the stack's piece whose command line names ``program`` (``DynamoDBLocal``)."""
+        for pid in self.pieces():
+            with suppress(FileNotFoundError):  # gone meanwhile
+                if program in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace"):
+                    return pid
         raise LookupError(f"no {program} under the stack's process {self._process.pid}")
 
     def pieces(self) -> list[int]:
