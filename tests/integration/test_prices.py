@@ -155,6 +155,22 @@ def test_deleted_rows_leave_the_list_and_the_sheet(api: Api, acme: Acme, table: 
     assert acme.price_list not in stored["data"]["lists"]
 
 
+def test_a_deleted_product_takes_its_prices_in_every_list(api: Api, acme: Acme, table: Table) -> None:
+    # given the nut priced in the list
+    assert api.call("PUT", acme.prices, token=acme.token, body={"rows": [row(acme.nut)]}).status == 200
+
+    # when the nut is deleted
+    deleted = api.call(
+        "DELETE", f"/v1/admin/products/{acme.nut['id']}", token=acme.token, headers={"If-Match": "*"}
+    )
+
+    # then its sheet and its rows in the list are gone, and the list is empty again
+    assert deleted.status == 204, deleted.body
+    assert sheet(table, acme.nut["id"]) is None
+    assert table.get(f"T#acme#PRICELIST#{acme.price_list}", f"P#{acme.nut['id']}") is None
+    assert api.call("GET", acme.prices, token=acme.token).body["items"] == []
+
+
 def test_a_list_with_prices_is_not_deleted(api: Api, acme: Acme) -> None:
     # given
     api.call("PUT", acme.prices, token=acme.token, body={"rows": [row(acme.bolt)]})

@@ -372,28 +372,34 @@ def _rules_writes(rules: Record | None) -> entities.ExtraWrites:
     return write
 
 
-def _belongings(tenant_id: str, product_id: str, rules: Record | None) -> list[Key]:
+def _belongings(tenant_id: str, product_id: str, rules: Record | None, prices: Record | None) -> list[Key]:
     """What names the product and exists for it only: its memberships in the selections its ``RULES`` item
-    names, and its unit rules in the companies' partitions (found by their index)."""
+    names, its unit rules in the companies' partitions (found by their index), and its price sheet with
+    its rows in each list the sheet names."""
     selection_ids = (rules.data.get("selections") or []) if rules is not None else []
     unit_rules = repository.query_all(
         keys.unit_rules_of(tenant_id, "P", product_id), index="GSI1", page_size=UNIT_RULES_PAGE
     )
-    return [keys.selection_product(tenant_id, selection_id, product_id) for selection_id in selection_ids] + [
-        record.key for record in unit_rules
-    ]
+    price_list_ids = list(prices.data.get("lists") or {}) if prices is not None else []
+    return (
+        [keys.selection_product(tenant_id, selection_id, product_id) for selection_id in selection_ids]
+        + [record.key for record in unit_rules]
+        + [keys.price_list_product(tenant_id, price_list_id, product_id) for price_list_id in price_list_ids]
+        + ([prices.key] if prices is not None else [])
+    )
 
 
 def delete_product(caller: Caller, product_id: str, expected_version: ExpectedVersion) -> None:
     """Delete a product and everything derived from it or naming it (its rules at every level, its
-    selection memberships); a configurable one only without variants (409).
+    selection memberships, its prices in every list); a configurable one only without variants (409).
 
     One transaction holds the product's own items (at most 48: its caps) with its ``RULES`` item and as
     many memberships and unit rules as fit; any more are deleted right after it commits (nothing can add
     one once the product is gone: every rule and membership write checks the product)."""
     tenant_id = caller.tenant_id
     product_key, rules_key = keys.product(tenant_id, product_id), keys.product_rules(tenant_id, product_id)
-    found = repository.get_many([product_key, rules_key])
+    prices_key = keys.price_sheet(tenant_id, product_id)
+    found = repository.get_many([product_key, rules_key, prices_key])
     current = _reachable(caller, found.get(product_key), Permission.CATALOG_WRITE)
     entities.check_version(current.version, expected_version)
     if current.kind == "configurable" and _has_variants(caller, current):
@@ -411,5 +417,5 @@ def delete_product(caller: Caller, product_id: str, expected_version: ExpectedVe
         extra_writes=entities.together(
             _derived_writes(tenant_id, Placement(current, "", parent), None), _rules_writes(rules)
         ),
-        belongings=_belongings(tenant_id, product_id, rules),
+        belongings=_belongings(tenant_id, product_id, rules, found.get(prices_key)),
     )
