@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalicelib.domain.base import ExpectedVersion, Input
 from chalicelib.domain.permissions import Permission
+from chalicelib.domain.staff import StaffTarget
 from chalicelib.domain.tenancy import (
     Organization,
     OrganizationFields,
@@ -11,17 +12,37 @@ from chalicelib.domain.tenancy import (
     Website,
     inherited_defaults_problems,
 )
-from chalicelib.platform.errors import Conflict
+from chalicelib.platform.errors import Conflict, Unprocessable
 from chalicelib.platform.ids import new_id
 from chalicelib.platform.pagination import MAX_LIMIT, Listing, PageRequest
 from chalicelib.services import entities
-from chalicelib.services.context import Caller
+from chalicelib.services.context import Caller, require_reach
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.services.tenants import TENANT_TYPE
 from chalicelib.store import keys, repository
 from chalicelib.store.repository import Transaction
 
 ORGANIZATION_TYPE = "organization"
+
+
+def no_such_organization() -> Unprocessable:
+    """The answer to a body naming an organization that does not exist or that the caller may not reach."""
+    return Unprocessable.field("body.organization_id", "no such organization", "not_found")
+
+
+def require_organization_reach(caller: Caller, permission: Permission, organization_id: str) -> None:
+    """The caller's ``permission`` reaches the organization a body names (else 422, as if unknown)."""
+    target = StaffTarget(organization_id=organization_id)
+    require_reach(caller.principal, permission, target, no_such_organization())
+
+
+def require_organization(transaction: Transaction, tenant_id: str, organization_id: str) -> None:
+    """The organization a body names still exists when ``transaction`` commits."""
+    transaction.require(
+        keys.organization(tenant_id, organization_id),
+        data_equals={"id": organization_id},
+        on_failure=no_such_organization(),
+    )
 
 
 def create_organization(

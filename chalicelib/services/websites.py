@@ -33,9 +33,14 @@ from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.platform.settings import get_settings
 from chalicelib.services import entities
 from chalicelib.services.catalog import categories
-from chalicelib.services.context import Caller, require_reach
+from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
-from chalicelib.services.organizations import ORGANIZATION_TYPE
+from chalicelib.services.organizations import (
+    ORGANIZATION_TYPE,
+    no_such_organization,
+    require_organization,
+    require_organization_reach,
+)
 from chalicelib.services.tenants import count_pricing_change
 from chalicelib.store import keys, repository
 from chalicelib.store.repository import Transaction
@@ -50,7 +55,7 @@ def _inheritance(tenant_id: str, organization_id: str) -> tuple[Tenant, Organiza
     found = repository.get_many([tenant_key, organization_key])
     organization = found.get(organization_key)
     if organization is None or organization.type != ORGANIZATION_TYPE:
-        raise Unprocessable.field("body.organization_id", "no such organization", "not_found")
+        raise no_such_organization()
     return entities.to_model(found[tenant_key], Tenant), entities.to_model(organization, Organization)
 
 
@@ -99,27 +104,15 @@ def _hostname_writes(
         for hostname in sorted(added):
             transaction.require_absent(keys.host(hostname), on_failure=_served_elsewhere(hostname))
         _release(transaction, website_id, released)
-        transaction.require(
-            keys.organization(tenant_id, organization_id),
-            data_equals={"id": organization_id},
-            on_failure=Unprocessable.field("body.organization_id", "no such organization", "not_found"),
-        )
+        require_organization(transaction, tenant_id, organization_id)
 
     return add
-
-
-def _require_organization(caller: Caller, organization_id: str) -> None:
-    """A website may only be placed in an organization the caller's websites.write reaches."""
-    hidden = Unprocessable.field("body.organization_id", "no such organization", "not_found")
-    require_reach(
-        caller.principal, Permission.WEBSITES_WRITE, StaffTarget(organization_id=organization_id), hidden
-    )
 
 
 def create_website(
     caller: Caller, body: WebsiteFields, idempotency: IdempotencyClaim | None = None
 ) -> Website:
-    _require_organization(caller, body.organization_id)
+    require_organization_reach(caller, Permission.WEBSITES_WRITE, body.organization_id)
     _refuse_reserved(body.hostnames, set(body.hostnames))
     tenant, organization = _inheritance(caller.tenant_id, body.organization_id)
     _check_inherited_defaults(tenant.settings, organization, body)
@@ -167,7 +160,7 @@ def update_website(
     entities.check_version(current.version, expected_version)
     updated = entities.merge(current, patch, WebsiteFields)
     if updated.organization_id != current.organization_id:
-        _require_organization(caller, updated.organization_id)
+        require_organization_reach(caller, Permission.WEBSITES_WRITE, updated.organization_id)
     added = set(updated.hostnames) - set(current.hostnames)
     _refuse_reserved(updated.hostnames, added)
     tenant, organization = _inheritance(caller.tenant_id, updated.organization_id)

@@ -30,9 +30,14 @@ from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.services import entities
 from chalicelib.services.catalog.attributes import ATTRIBUTE_TYPE
 from chalicelib.services.catalog.category_counts import count_writes
-from chalicelib.services.context import Caller, require_reach
+from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
-from chalicelib.services.organizations import ORGANIZATION_TYPE
+from chalicelib.services.organizations import (
+    ORGANIZATION_TYPE,
+    no_such_organization,
+    require_organization,
+    require_organization_reach,
+)
 from chalicelib.store import keys, repository
 from chalicelib.store.keys import Key
 from chalicelib.store.repository import Record, Transaction
@@ -44,7 +49,6 @@ CATEGORY_PRODUCT_TYPE = "category_product"
 SEARCH_TOKEN_TYPE = "search_token"
 ATTRIBUTE_USAGE_TYPE = "attribute_usage"
 VARIANT_COMBINATION_TYPE = "variant_combination"
-NO_ORGANIZATION = "no such organization"
 UNIT_RULES_PAGE = 1000
 RULES_CHANGED = Conflict("the product's rules changed meanwhile; retry", headers={"Retry-After": "1"})
 
@@ -72,14 +76,6 @@ class Placement:
         return combination(self.parent, self.product)[0] if self.parent else None
 
 
-def _require_organization(caller: Caller, organization_id: str) -> None:
-    """A product may only be placed in an organization the caller's catalog.write reaches."""
-    hidden = Unprocessable.field("body.organization_id", NO_ORGANIZATION, "not_found")
-    require_reach(
-        caller.principal, Permission.CATALOG_WRITE, StaffTarget(organization_id=organization_id), hidden
-    )
-
-
 def _context(caller: Caller, product: ProductFields) -> Context:
     tenant_id = caller.tenant_id
     organization_key = keys.organization(tenant_id, product.organization_id)
@@ -89,7 +85,7 @@ def _context(caller: Caller, product: ProductFields) -> Context:
     found = repository.get_many([organization_key, *attribute_keys, *([parent_key] if parent_key else [])])
     organization = found.get(organization_key)
     if organization is None or organization.type != ORGANIZATION_TYPE:
-        raise Unprocessable.field("body.organization_id", NO_ORGANIZATION, "not_found")
+        raise no_such_organization()
     attributes = {
         record.data["code"]: entities.to_model(record, Attribute)
         for key in attribute_keys
@@ -258,11 +254,7 @@ def _derived_writes(
 
     def write(transaction: Transaction) -> None:
         if new is not None:
-            transaction.require(
-                keys.organization(tenant_id, new.organization_id),
-                data_equals={"id": new.organization_id},
-                on_failure=Unprocessable.field("body.organization_id", NO_ORGANIZATION, "not_found"),
-            )
+            require_organization(transaction, tenant_id, new.organization_id)
         _sku_writes(transaction, tenant_id, old, new)
         _category_writes(transaction, tenant_id, old, after)
         count_writes(transaction, tenant_id, old, new)
@@ -276,7 +268,7 @@ def _derived_writes(
 def create_product(
     caller: Caller, body: ProductFields, idempotency: IdempotencyClaim | None = None
 ) -> Product:
-    _require_organization(caller, body.organization_id)
+    require_organization_reach(caller, Permission.CATALOG_WRITE, body.organization_id)
     product = Product.model_validate(
         {"id": new_id(PRODUCT_TYPE), "version": 1, **entities.timestamps(), **body.model_dump()}, strict=False
     )

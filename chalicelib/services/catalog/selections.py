@@ -15,8 +15,9 @@ from chalicelib.platform.errors import Unprocessable
 from chalicelib.platform.ids import new_id
 from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.services import entities
-from chalicelib.services.context import Caller, require_reach
+from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
+from chalicelib.services.organizations import require_organization, require_organization_reach
 from chalicelib.services.tenants import count_catalog_change
 from chalicelib.store import keys, repository
 from chalicelib.store.repository import Transaction
@@ -35,11 +36,7 @@ def _references(
     known_groups = set(before.customer_group_ids) if before else set()
 
     def check(transaction: Transaction) -> None:
-        transaction.require(
-            keys.organization(tenant_id, organization_id),
-            data_equals={"id": organization_id},
-            on_failure=Unprocessable.field("body.organization_id", "no such organization", "not_found"),
-        )
+        require_organization(transaction, tenant_id, organization_id)
         for index, category_id in enumerate(selection.category_ids):
             if category_id not in known_categories:
                 transaction.require(
@@ -66,10 +63,7 @@ def _references(
 def create_selection(
     caller: Caller, body: SelectionFields, idempotency: IdempotencyClaim | None = None
 ) -> Selection:
-    hidden = Unprocessable.field("body.organization_id", "no such organization", "not_found")
-    require_reach(
-        caller.principal, Permission.CATALOG_WRITE, StaffTarget(organization_id=body.organization_id), hidden
-    )
+    require_organization_reach(caller, Permission.CATALOG_WRITE, body.organization_id)
     selection = Selection.model_validate(
         {"id": new_id(SELECTION_TYPE), "version": 1, **entities.timestamps(), **body.model_dump()},
         strict=False,

@@ -11,14 +11,14 @@ from chalicelib.domain.base import ExpectedVersion, Input
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.pricing.price_lists import PriceList, PriceListChanges, PriceListFields
 from chalicelib.domain.staff import StaffTarget
-from chalicelib.platform.errors import Conflict, Unprocessable
+from chalicelib.platform.errors import Conflict
 from chalicelib.platform.ids import new_id
 from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.services import entities
-from chalicelib.services.context import Caller, require_reach
+from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
+from chalicelib.services.organizations import require_organization, require_organization_reach
 from chalicelib.store import keys, repository
-from chalicelib.store.repository import Transaction
 
 PRICE_LIST_TYPE = "price_list"
 
@@ -31,24 +31,10 @@ def _indexes(tenant_id: str, price_list: PriceList) -> dict[str, str]:
     }
 
 
-def _organization_exists(tenant_id: str, organization_id: str) -> entities.ExtraWrites:
-    def check(transaction: Transaction) -> None:
-        transaction.require(
-            keys.organization(tenant_id, organization_id),
-            data_equals={"id": organization_id},
-            on_failure=Unprocessable.field("body.organization_id", "no such organization", "not_found"),
-        )
-
-    return check
-
-
 def create_price_list(
     caller: Caller, body: PriceListFields, idempotency: IdempotencyClaim | None = None
 ) -> PriceList:
-    hidden = Unprocessable.field("body.organization_id", "no such organization", "not_found")
-    require_reach(
-        caller.principal, Permission.PRICES_WRITE, StaffTarget(organization_id=body.organization_id), hidden
-    )
+    require_organization_reach(caller, Permission.PRICES_WRITE, body.organization_id)
     price_list = PriceList.model_validate(
         {"id": new_id(PRICE_LIST_TYPE), "version": 1, **entities.timestamps(), **body.model_dump()},
         strict=False,
@@ -59,7 +45,9 @@ def create_price_list(
         entity_type=PRICE_LIST_TYPE,
         entity=price_list,
         indexes=_indexes(caller.tenant_id, price_list),
-        extra_writes=_organization_exists(caller.tenant_id, price_list.organization_id),
+        extra_writes=lambda transaction: require_organization(
+            transaction, caller.tenant_id, price_list.organization_id
+        ),
         idempotency=idempotency,
     )
 
