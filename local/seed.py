@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,6 +39,12 @@ from chalicelib.domain.catalog.rules import VisibilityRuleChange
 from chalicelib.domain.catalog.selections import SelectionFields
 from chalicelib.domain.customer_users import CustomerUserFields
 from chalicelib.domain.customers import CustomerFields, CustomerGroupFields, UnitFields
+from chalicelib.domain.pricing.price_lists import (
+    ExchangeRates,
+    PriceListAssignment,
+    PriceListFields,
+    PriceUpsert,
+)
 from chalicelib.domain.staff import StaffUserFields
 from chalicelib.domain.tenancy import OrganizationFields, TenantCreate, WebsiteFields, WebsitePatch
 from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL, dev_subject
@@ -65,9 +72,17 @@ from chalicelib.services.catalog import (
     visibility,
 )
 from chalicelib.services.context import Caller
+from chalicelib.services.pricing import assignments, exchange_rates, price_lists, prices
 from chalicelib.services.principals import load_principal
 from chalicelib.store.keys import PLATFORM_TENANT
 from local.demo_catalog import PRODUCTS_PER_LEAF, DemoCatalog, DemoProduct, demo_catalog
+from local.demo_pricing import (
+    DEMO_ASSIGNMENTS,
+    EXCHANGE_RATES,
+    DemoAssignment,
+    DemoPriceList,
+    demo_price_lists,
+)
 
 OPERATOR_NAME = "Platform Operator"
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -193,7 +208,7 @@ DEMO_TENANTS = (
                         "name": "Acme Germany",
                         "country": "DE",
                         "hostnames": ["shop.acme.de"],
-                        "currencies": ["EUR"],
+                        "currencies": ["EUR", "USD", "GBP"],
                         "locales": ["de-DE", "en"],
                     },
                     {
@@ -527,6 +542,7 @@ class _Seeding:
             self.customer_user(admin, demo, user, unit_ids)
         if demo.catalog is not None:
             self.catalog(admin, demo, demo.catalog, _present(group_ids), unit_ids)
+            self.pricing(admin, demo, demo.catalog, _present(group_ids), unit_ids)
 
     def organization(self, admin: Caller, tenant: DemoTenant, demo: DemoOrganization) -> None:
         name = demo.fields["name"]
@@ -885,6 +901,104 @@ class _Seeding:
             what,
             lambda known: None,
             create,
+        )
+
+    def pricing(
+        self,
+        admin: Caller,
+        tenant: DemoTenant,
+        placement: DemoCatalogPlacement,
+        group_ids: dict[str, str],
+        unit_ids: dict[tuple[str, str], str | None],
+    ) -> None:
+        """The demo's price lists with their rows, their assignments and the exchange rates
+        (:mod:`local.demo_pricing`); each made once, then left as a user leaves it."""
+        organization_id = self.ledger.ids.get(organization_key(tenant, placement.organization))
+        if organization_id is None:
+            self.skip(f"{tenant.id}: prices", f"its organization {placement.organization!r} is not there")
+            return
+        rates = [
+            {"from_currency": "EUR", "to_currency": currency, "rate": str(rate)}
+            for currency, rate in EXCHANGE_RATES.items()
+        ]
+        self.ensure(
+            f"{tenant.id}/exchange-rates",
+            f"{tenant.id}: exchange rates",
+            lambda known: None,
+            partial(self.exchange_rates, admin, tenant, rates),
+        )
+        catalog = demo_catalog(_products_per_leaf())
+        list_ids = {
+            demo.name: self.price_list(admin, tenant, organization_id, demo, catalog)
+            for demo in demo_price_lists(datetime.now(UTC).date())
+        }
+        for assignment in DEMO_ASSIGNMENTS:
+            self.price_assignment(admin, tenant, assignment, _present(list_ids), group_ids, unit_ids)
+
+    @staticmethod
+    def exchange_rates(admin: Caller, tenant: DemoTenant, rates: list[dict[str, str]]) -> str:
+        exchange_rates.set_exchange_rates(admin, as_sent(ExchangeRates, {"rates": rates}))
+        return tenant.id
+
+    def price_list(
+        self,
+        admin: Caller,
+        tenant: DemoTenant,
+        organization_id: str,
+        demo: DemoPriceList,
+        catalog: DemoCatalog,
+    ) -> str | None:
+        def create() -> str:
+            fields = as_sent(PriceListFields, demo.fields(organization_id))
+            price_list_id = price_lists.create_price_list(admin, fields).id
+            for rows in demo.calls(catalog):
+                prices.upsert_prices(admin, price_list_id, as_sent(PriceUpsert, {"rows": rows}))
+            return price_list_id
+
+        return self.ensure(
+            f"{tenant.id}/price-list/{demo.name}",
+            f"{tenant.id}: price list {demo.name!r}",
+            lambda known: price_lists.get_price_list(admin, known),
+            create,
+        )
+
+    def price_assignment(
+        self,
+        admin: Caller,
+        tenant: DemoTenant,
+        demo: DemoAssignment,
+        list_ids: dict[str, str],
+        group_ids: dict[str, str],
+        unit_ids: dict[tuple[str, str], str | None],
+    ) -> None:
+        what = f"{tenant.id}: price lists of {demo.level} {'/'.join(demo.owner)!r}"
+        customer_id = unit_ids.get((demo.owner[0], demo.owner[0]))
+        owner_id = {
+            "website": self.ledger.ids.get(f"{tenant.id}/website/{demo.owner[0]}"),
+            "customer_group": group_ids.get(demo.owner[0]),
+            "unit": unit_ids.get((demo.owner[0], demo.owner[-1])) if customer_id else None,
+        }[demo.level]
+        missing = [name for name in demo.lists if name not in list_ids]
+        if owner_id is None or missing:
+            self.skip(what, f"{', '.join(missing or ['its owner'])} not there")
+            return
+        lists = [{"price_list_id": list_ids[name], "priority": 10 * n} for n, name in enumerate(demo.lists)]
+        body = as_sent(PriceListAssignment, {"fallback": "next", "lists": lists})
+
+        def assign() -> str:
+            if demo.level == "website":
+                assignments.set_website_price_lists(admin, owner_id, body)
+            elif demo.level == "customer_group":
+                assignments.set_group_price_lists(admin, owner_id, body)
+            else:
+                assignments.set_unit_price_lists(admin, str(customer_id), owner_id, body)
+            return owner_id
+
+        self.ensure(
+            f"{tenant.id}/price-assignment/{demo.level}/{'/'.join(demo.owner)}",
+            what,
+            lambda known: None,
+            assign,
         )
 
 
