@@ -63,19 +63,18 @@ class Shop:
         return dict(reply.body)
 
 
-def _shop_world(
-    api: Api,
-    make_tenant: Make,
-    make_customer: Make,
-    make_unit: Make,
-    make_customer_user: Make,
-    make_organization: Make,
-    make_website: Make,
-    make_category: Make,
-    make_product: Make,
-    verify_hostname: Make,
-    set_catalog_rule: Make,
-) -> Shop:
+def _shop_world(api: Api, make: Callable[[str], Make]) -> Shop:
+    """The module's world; ``make`` gives the factory fixture of a name."""
+    make_tenant = make("make_tenant")
+    make_organization = make("make_organization")
+    make_website = make("make_website")
+    make_customer = make("make_customer")
+    make_unit = make("make_unit")
+    make_customer_user = make("make_customer_user")
+    make_product = make("make_product")
+    make_category = make("make_category")
+    verify_hostname = make("verify_hostname")
+    set_catalog_rule = make("set_catalog_rule")
     admin = make_tenant("acme")
     organization = make_organization(admin)["id"]
     website = make_website(admin, organization)["id"]
@@ -149,36 +148,8 @@ def _shop_world(
 
 
 @pytest.fixture
-def shop(
-    worlds: Worlds,
-    api: Api,
-    make_tenant: Make,
-    make_customer: Make,
-    make_unit: Make,
-    make_customer_user: Make,
-    make_organization: Make,
-    make_website: Make,
-    make_category: Make,
-    make_product: Make,
-    verify_hostname: Make,
-    set_catalog_rule: Make,
-) -> Shop:
-    return worlds.world(
-        "shop",
-        lambda: _shop_world(
-            api,
-            make_tenant,
-            make_customer,
-            make_unit,
-            make_customer_user,
-            make_organization,
-            make_website,
-            make_category,
-            make_product,
-            verify_hostname,
-            set_catalog_rule,
-        ),
-    )
+def shop(worlds: Worlds, api: Api, request: pytest.FixtureRequest) -> Shop:
+    return worlds.world("shop", lambda: _shop_world(api, request.getfixturevalue))
 
 
 def _lines(body: dict[str, Any]) -> list[tuple[str, str, str]]:
