@@ -328,14 +328,20 @@ def list_lists(caller: Caller, hostname: str, page: PageRequest) -> Listing[Shop
     return Listing[ShoppingListView](items=items, next_cursor=page.next_cursor(result.last_key))
 
 
-def _line_views(caller: Caller, hostname: str, lines: list[Line]) -> list[LineView]:
-    """The lines with their flags, read through the catalog of the shop's website.
+def _line_views(
+    caller: Caller, hostname: str, lines: list[Line], known: storefront.ShopProducts | None
+) -> list[LineView]:
+    """The lines with their flags, read through the catalog of the shop's website (the products not
+    ``known`` already: those a change just checked are not read again).
 
     This is where live prices join after the merge: the shop-prices service prices these lines
     (product, unit, quantity) for the caller on the shop's website, in its currency, and each view gets
     its ``price`` (and a ``not_priced`` flag where there is none).
     """
-    products = storefront.shop_products(caller, hostname, product_ids=[line.product_id for line in lines])
+    missing = [line.product_id for line in lines if known is None or line.product_id not in known.asked]
+    products = known or storefront.shop_products(caller, hostname, product_ids=missing)
+    if known is not None and missing:
+        products = known.merged(storefront.shop_products(caller, hostname, product_ids=missing))
     views = []
     for line in lines:
         product = products.products.get(line.product_id)
@@ -351,7 +357,12 @@ def _line_views(caller: Caller, hostname: str, lines: list[Line]) -> list[LineVi
 
 
 def _detail(
-    caller: Caller, hostname: str, loaded: Loaded, default_id: str | None, page: PageRequest | None
+    caller: Caller,
+    hostname: str,
+    loaded: Loaded,
+    default_id: str | None,
+    page: PageRequest | None,
+    known: storefront.ShopProducts | None = None,
 ) -> ShoppingListDetail:
     """The list with one page of its lines (oldest first; without ``page``, the first
     :data:`MAX_LIMIT` and no cursor: what a change answers); the cursor is the next one's position."""
@@ -364,15 +375,22 @@ def _detail(
     next_cursor = page.next_cursor({"offset": start + limit}) if page and more else None
     return ShoppingListDetail(
         **_view(loaded.header, default_id).model_dump(),
-        lines=_line_views(caller, hostname, shown) if shown else [],
+        lines=_line_views(caller, hostname, shown, known) if shown else [],
         next_cursor=next_cursor,
     )
 
 
-def _answer(caller: Caller, hostname: str, session: CustomerSession, loaded: Loaded) -> ShoppingListDetail:
+def _answer(
+    caller: Caller,
+    hostname: str,
+    session: CustomerSession,
+    loaded: Loaded,
+    known: storefront.ShopProducts | None = None,
+) -> ShoppingListDetail:
     """What a change answers: the list as it is now, with its first page of lines."""
     owner = _default_of(caller, session.user.id, loaded.header.website_id)
-    return _detail(caller, hostname, loaded, owner.data.get("default_list_id") if owner else None, None)
+    default_id = owner.data.get("default_list_id") if owner else None
+    return _detail(caller, hostname, loaded, default_id, None, known)
 
 
 def get_list(caller: Caller, hostname: str, list_id: str, page: PageRequest) -> ShoppingListDetail:
@@ -498,9 +516,11 @@ def _copied(line: Line) -> Line:
 # --- lines -----------------------------------------------------------------------------------------
 
 
-def _checked_lines(caller: Caller, hostname: str, body: LinesFields) -> list[Line]:
+def _checked_lines(
+    caller: Caller, hostname: str, body: LinesFields
+) -> tuple[list[Line], storefront.ShopProducts]:
     """The lines of a bulk add, each checked against its product as the caller sees it (422 with an
-    error per line otherwise)."""
+    error per line otherwise), and the products read."""
     products = storefront.shop_products(
         caller,
         hostname,
@@ -525,7 +545,7 @@ def _checked_lines(caller: Caller, hostname: str, body: LinesFields) -> list[Lin
         lines.append(_line(product.id, product.sku, fields.unit or product.primary_unit, fields, now))
     if errors:
         raise Unprocessable(errors)
-    return lines
+    return lines, products
 
 
 def _line(product_id: str, sku: str, unit: str, fields: LineFields, now: str) -> Line:
@@ -557,21 +577,21 @@ def add_lines(
 ) -> ShoppingListDetail:
     session = customer_users.session_of(caller)
     website_id = _website(caller, hostname)
-    lines = _checked_lines(caller, hostname, body)
+    lines, products = _checked_lines(caller, hostname, body)
 
     def change(version: ExpectedVersion) -> Loaded:
         loaded = _writable(caller, session, website_id, list_id)
         entities.check_version(loaded.header.version, version)
         return _add_to(caller, loaded, lines, "body.lines")
 
-    return _answer(caller, hostname, session, _retrying(expected, change))
+    return _answer(caller, hostname, session, _retrying(expected, change), products)
 
 
 def add_to_default(caller: Caller, hostname: str, body: LinesFields) -> ShoppingListDetail:
     """Add lines to the caller's default list on this website, made on first use (with the lines)."""
     session = customer_users.session_of(caller)
     website_id = _website(caller, hostname)
-    lines = _checked_lines(caller, hostname, body)
+    lines, products = _checked_lines(caller, hostname, body)
 
     def change(version: ExpectedVersion) -> Loaded:
         owner = _default_of(caller, session.user.id, website_id)
@@ -599,7 +619,7 @@ def add_to_default(caller: Caller, hostname: str, body: LinesFields) -> Shopping
         transaction.commit()
         return Loaded(created, fresh)
 
-    return _answer(caller, hostname, session, _retrying(None, change))
+    return _answer(caller, hostname, session, _retrying(None, change), products)
 
 
 def _line_of(loaded: Loaded, line_id: str) -> Line:
@@ -758,8 +778,11 @@ def _parsed(body: QuickOrderInput) -> list[ParsedRow]:
         raise Unprocessable.field("body.content", str(error)) from error
 
 
-def _checked_rows(caller: Caller, hostname: str, rows: list[ParsedRow]) -> list[QuickOrderRow]:
-    """Each row checked against its SKU's product as the caller sees it on the website."""
+def _checked_rows(
+    caller: Caller, hostname: str, rows: list[ParsedRow]
+) -> tuple[list[QuickOrderRow], storefront.ShopProducts]:
+    """Each row checked against its SKU's product as the caller sees it on the website, and the products
+    read."""
     products = storefront.shop_products(
         caller, hostname, skus=[row.sku for row in rows if row.error is None and row.sku]
     )
@@ -780,7 +803,7 @@ def _checked_rows(caller: Caller, hostname: str, rows: list[ParsedRow]) -> list[
         assert product is not None
         fields |= {"sku": product.sku, "unit": row.unit or product.primary_unit}
         checked.append(QuickOrderRow(**fields, product_id=product.id))
-    return checked
+    return checked, products
 
 
 def _result(rows: list[QuickOrderRow]) -> dict[str, Any]:
@@ -790,14 +813,15 @@ def _result(rows: list[QuickOrderRow]) -> dict[str, Any]:
 
 def parse_quick_order(caller: Caller, hostname: str, body: QuickOrderInput) -> QuickOrderResult:
     customer_users.session_of(caller)
-    return QuickOrderResult(**_result(_checked_rows(caller, hostname, _parsed(body))))
+    rows, _ = _checked_rows(caller, hostname, _parsed(body))
+    return QuickOrderResult(**_result(rows))
 
 
 def quick_add(caller: Caller, hostname: str, list_id: str, body: QuickOrderInput) -> QuickOrderAdded:
     """The quick order's rows, and its valid rows added to the list (all of them or none)."""
     session = customer_users.session_of(caller)
     website_id = _website(caller, hostname)
-    rows = _checked_rows(caller, hostname, _parsed(body))
+    rows, products = _checked_rows(caller, hostname, _parsed(body))
     now = rfc3339(utc_now())
     lines = [
         Line(new_id(LINE_TYPE), row.product_id, row.sku, row.unit, row.quantity, None, now)
@@ -810,4 +834,6 @@ def quick_add(caller: Caller, hostname: str, list_id: str, body: QuickOrderInput
         return _add_to(caller, loaded, lines, "body.content") if lines else loaded
 
     loaded = _retrying(None, change)
-    return QuickOrderAdded(**_result(rows), shopping_list=_answer(caller, hostname, session, loaded))
+    return QuickOrderAdded(
+        **_result(rows), shopping_list=_answer(caller, hostname, session, loaded, products)
+    )

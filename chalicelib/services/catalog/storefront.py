@@ -527,10 +527,20 @@ class ShopProducts:
     products: Mapping[str, Product]
     shown: frozenset[str]
     by_sku: Mapping[str, str]  # a SKU as asked -> its product id (the SKU item's)
+    asked: frozenset[str]  # the product ids looked up (named, or found by SKU), found or not
 
     def seen(self, product_id: str | None) -> Product | None:
         """The product if the caller sees it (what a SKU lookup finds), else None."""
         return self.products[product_id] if product_id in self.shown and product_id is not None else None
+
+    def merged(self, other: ShopProducts) -> ShopProducts:
+        return ShopProducts(
+            self.website_id,
+            {**self.products, **other.products},
+            self.shown | other.shown,
+            {**self.by_sku, **other.by_sku},
+            self.asked | other.asked,
+        )
 
 
 def shop_products(
@@ -552,7 +562,7 @@ def shop_products(
     products = {product_id: entities.to_model(record, Product) for product_id, record in records.items()}
     summaries = [_summary(record) for record in records.values()]
     shown = frozenset(product.id for product in _visible(catalog, summaries, rules))
-    return ShopProducts(catalog.shop.website.id, products, shown, by_sku)
+    return ShopProducts(catalog.shop.website.id, products, shown, by_sku, frozenset(ids))
 
 
 def lookup_skus(
