@@ -635,6 +635,7 @@ def update_line(
     """Change a line's quantity (checked against its product's unit) or notes."""
     session = customer_users.session_of(caller)
     website_id = _website(caller, hostname)
+    checked: list[storefront.ShopProducts] = []  # the product read for the check: the answer needs it too
 
     def change(version: ExpectedVersion) -> Loaded:
         loaded = _writable(caller, session, website_id, list_id)
@@ -642,10 +643,8 @@ def update_line(
         line = _line_of(loaded, line_id)
         sent = patch.model_fields_set
         if "quantity" in sent and patch.quantity is not None:
-            product = storefront.shop_products(caller, hostname, product_ids=[line.product_id]).seen(
-                line.product_id
-            )
-            problem = line_problem(product, line.unit, patch.quantity)
+            checked.append(storefront.shop_products(caller, hostname, product_ids=[line.product_id]))
+            problem = line_problem(checked[-1].seen(line.product_id), line.unit, patch.quantity)
             if problem is not None:
                 field = "quantity" if problem.field == "quantity" else "line"
                 message = (
@@ -668,7 +667,8 @@ def update_line(
         transaction.commit()
         return Loaded(after, loaded.lines)
 
-    return _answer(caller, hostname, session, _retrying(expected, change))
+    updated = _retrying(expected, change)
+    return _answer(caller, hostname, session, updated, checked[-1] if checked else None)
 
 
 def remove_line(caller: Caller, hostname: str, list_id: str, line_id: str, expected: ExpectedVersion) -> None:

@@ -1361,7 +1361,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "PATCH /v1/store/shopping-lists/{shopping_list_id}/lines/{line_id}": Case(
         "PATCH",
         "/v1/store/shopping-lists/{list}/lines/{line}",
-        (PRINCIPAL, QUERY, QUERY, BATCH_GET, WRITE, GET, BATCH_GET),
+        (PRINCIPAL, QUERY, QUERY, BATCH_GET, WRITE, GET),
         lambda _: {"quantity": "3"},
         headers=SHOP,
         token="customer",
