@@ -605,3 +605,59 @@ def test_every_change_of_a_list_has_its_event_with_the_lines_it_touched(shop: Sh
             "quantity": "2",
         }
     ]
+
+
+# --- concurrent changes ------------------------------------------------------------------------------------
+
+
+def _raced(monkeypatch: pytest.MonkeyPatch, table: Table, list_id: str) -> None:
+    """Another change of the list lands right after the next request reads it (once)."""
+    from chalicelib.services import shopping_lists
+
+    read = shopping_lists._load
+    raced = []
+
+    def load(tenant_id: str, wanted: str) -> Any:
+        loaded = read(tenant_id, wanted)
+        if wanted == list_id and not raced:
+            raced.append(wanted)
+            table.bump_version(keys.shopping_list_partition("acme", list_id), keys.SHOPPING_LIST)
+        return loaded
+
+    monkeypatch.setattr(shopping_lists, "_load", load)
+
+
+def test_a_line_added_without_a_version_is_added_again_on_the_list_a_concurrent_change_left(
+    shop: Shop, table: Table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a list that another change will reach first
+    made = shop.new_list("bob")
+    _raced(monkeypatch, table, made["id"])
+
+    # when a line is added without If-Match
+    reply = shop.add("bob", made["id"], {"sku": "HN-200", "quantity": "1"})
+
+    # then it went in on the list as the other change left it
+    assert reply.status == 200, reply.body
+    assert (_lines(reply.body), reply.body["version"]) == ([("HN-200", "each", "1")], 3)
+
+
+def test_a_line_added_at_a_version_a_concurrent_change_passed_is_412(
+    shop: Shop, table: Table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a list that another change will reach first
+    made = shop.new_list("bob")
+    _raced(monkeypatch, table, made["id"])
+
+    # when a line is added at the version read
+    reply = shop.call(
+        "bob",
+        "POST",
+        f"{LISTS}/{made['id']}/lines",
+        {"lines": [{"sku": "HN-200", "quantity": "1"}]},
+        **{"If-Match": '"1"'},
+    )
+
+    # then it is refused with the version now, and nothing was added
+    assert assert_problem(reply, 412)["current_version"] == 2
+    assert shop.call("bob", "GET", f"{LISTS}/{made['id']}").body["lines"] == []
