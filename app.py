@@ -26,7 +26,7 @@ from chalicelib.api.admin import (
     visibility,
     websites,
 )
-from chalicelib.api.storefront import catalog, company
+from chalicelib.api.storefront import catalog, company, shopping_lists
 
 app = Chalice(app_name="kontor")
 for module in (
@@ -50,6 +50,7 @@ for module in (
     exchange_rates,
     company,
     catalog,
+    shopping_lists,
     audit,
     docs,
     fallbacks,

@@ -10,7 +10,8 @@ moved or deleted it since: a second run neither duplicates nor fails, and says w
 
 So that Globex's and Initech's buyers see different catalogs: the selection leaves hydraulics out for
 the Standard group (Initech), and a unit rule hides hand protection from Globex's Plant Lyon (Bob) on
-Acme Germany (``shop.acme.de``), while Plant Ohio (Olga) sees it.
+Acme Germany (``shop.acme.de``), while Plant Ohio (Olga) sees it. Bob and Olga each keep a shopping
+list there (Olga's shared with Plant Ohio).
 
 Every run ends the catalog by recounting its products per category (what the storefront's tree reads),
 so data seeded before products were counted shows its tree; on counts already right it writes nothing.
@@ -45,6 +46,7 @@ from chalicelib.domain.pricing.price_lists import (
     PriceListFields,
     PriceUpsert,
 )
+from chalicelib.domain.shopping_lists import LinesFields, ShoppingListFields
 from chalicelib.domain.staff import StaffUserFields
 from chalicelib.domain.tenancy import OrganizationFields, TenantCreate, WebsiteFields, WebsitePatch
 from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL, dev_subject
@@ -58,6 +60,7 @@ from chalicelib.services import (
     customer_users,
     customers,
     organizations,
+    shopping_lists,
     staff,
     tenants,
     websites,
@@ -168,6 +171,20 @@ class DemoCatalogPlacement:
 
 
 @dataclass(frozen=True)
+class DemoShoppingList:
+    """A buyer's list on a shop, with ``lines`` of the demo catalog's products they see there (the
+    first simple, enabled ones of the leaf categories named, in each product's primary unit, at its
+    smallest allowed quantity)."""
+
+    email: str
+    host: str
+    name: str
+    category_keys: tuple[str, ...]
+    lines: int = 2
+    shared: bool = False
+
+
+@dataclass(frozen=True)
 class DemoTenant:
     tenant: dict[str, Any]
     organizations: tuple[DemoOrganization, ...]
@@ -176,6 +193,7 @@ class DemoTenant:
     customers: tuple[DemoUnit, ...] = ()
     customer_users: tuple[DemoUser, ...] = ()
     catalog: DemoCatalogPlacement | None = None
+    shopping_lists: tuple[DemoShoppingList, ...] = ()
 
     @property
     def id(self) -> str:
@@ -396,6 +414,21 @@ DEMO_TENANTS = (
                 ),
             ),
         ),
+        shopping_lists=(
+            DemoShoppingList(
+                "bob.buyer@globex.example",
+                "shop.acme.de",
+                "Plant Lyon restock",
+                ("hand-tools/wrenches/open-end-wrenches",),
+            ),
+            DemoShoppingList(
+                "olga.buyer@globex.example",
+                "shop.acme.de",
+                "Gloves for Ohio",
+                ("safety-equipment/hand-protection/cut-resistant-gloves",),
+                shared=True,
+            ),
+        ),
     ),
     DemoTenant(
         tenant={
@@ -543,6 +576,8 @@ class _Seeding:
         if demo.catalog is not None:
             self.catalog(admin, demo, demo.catalog, _present(group_ids), unit_ids)
             self.pricing(admin, demo, demo.catalog, _present(group_ids), unit_ids)
+        for shopping_list in demo.shopping_lists:
+            self.shopping_list(demo, shopping_list)
 
     def organization(self, admin: Caller, tenant: DemoTenant, demo: DemoOrganization) -> None:
         name = demo.fields["name"]
@@ -1000,6 +1035,42 @@ class _Seeding:
             lambda known: None,
             assign,
         )
+
+    def shopping_list(self, tenant: DemoTenant, demo: DemoShoppingList) -> None:
+        """A buyer's list made with its lines, as the buyer would make it on the shop."""
+        buyer = caller(tenant.id, demo.email)
+        what = f"{tenant.id}: {demo.email}'s shopping list {demo.name!r}"
+        lines = [
+            {"sku": product.sku, "quantity": _smallest_quantity(product)}
+            for product in demo_catalog(_products_per_leaf()).products
+            if product.category_keys[:1]
+            and product.category_keys[0] in demo.category_keys
+            and product.parent_sku is None
+            and product.fields.get("status") == "enabled"
+        ][: demo.lines]
+
+        def create() -> str:
+            made = shopping_lists.create_list(
+                buyer, demo.host, as_sent(ShoppingListFields, {"name": demo.name, "shared": demo.shared})
+            )
+            shopping_lists.add_lines(buyer, demo.host, made.id, as_sent(LinesFields, {"lines": lines}), None)
+            return made.id
+
+        self.ensure(
+            f"{tenant.id}/shopping-list/{demo.email}/{demo.name}",
+            what,
+            lambda known: shopping_lists.get_list(
+                buyer, demo.host, known, PageRequest(1, None, "local-seed")
+            ),
+            create,
+        )
+
+
+def _smallest_quantity(product: DemoProduct) -> str:
+    """The least a line of the product's primary unit may hold: its minimum, else its increment, else 1."""
+    units = {unit["code"]: unit for unit in product.fields.get("units", [])}
+    unit = units.get(product.fields.get("primary_unit", "each"), {})
+    return str(unit.get("min_order_quantity") or unit.get("order_increment") or "1")
 
 
 def demo_products() -> int:

@@ -69,6 +69,8 @@ PATH_PARAMETERS: dict[str, PathParameter] = {
     ),
     "name": PathParameter("^[A-Za-z0-9._-]{1,64}$", 64, "no such asset", "swagger-ui.css"),
     "price_list_id": _prefixed_id("price list", "prl"),
+    "shopping_list_id": _prefixed_id("shopping list", "sls"),
+    "line_id": _prefixed_id("line", "sll"),
 }
 
 PATH_PARAMETER = re.compile(r"{(\w+)}")

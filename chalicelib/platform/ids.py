@@ -22,6 +22,8 @@ ID_PREFIXES = {
     "product_media": "med",
     "selection": "sel",
     "price_list": "prl",
+    "shopping_list": "sls",
+    "shopping_list_line": "sll",
 }
 _ID_PATTERN = re.compile(r"^[a-z]{2,5}_[0-9A-HJKMNP-TV-Z]{26}$")
 

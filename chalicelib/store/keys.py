@@ -50,6 +50,9 @@ price_sheet             T#<t>#PRODUCT#<p>              PRICES
 price_assignment        T#<t>#PRICING                  WEB#<web_id>, CGR#<group_id> (a website's, a group's lists)
 exchange_rates          T#<t>#PRICING                  RATES
 unit_price_assignment   T#<t>#CUST#<customer_id>       PRC#<u>         T#<t>#PRICING#UNITS / <c>#<u>
+shopping_list           T#<t>#SLIST#<list_id>          LIST            T#<t>#CUST#<c>#SLISTS / <web>#<list_id>
+shopping_list_chunk     T#<t>#SLIST#<list_id>          LINES#<nn>      (up to 50 lines each; docs/orders-design.md)
+shopping_list_owner     T#<t>#CUSER#<user_id>          SLISTS#<web>    (a user's list count and default list on a website)
 ======================  =============================  ==============  ======================================  =====================================  =================================
 
 The platform's own operators live in the reserved tenant ``platform`` (no customer tenant may take
@@ -202,6 +205,15 @@ Access patterns
 102  count a pricing change                      PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_pricing_change
                                                  data.pricing_generation :1 (no version change)
 103  readiness: does the table answer            GetItem HEALTH#READY/HEALTH#READY (never exists)   store.table.probe_table (GET /v1/health/ready)
+160  a shopping list with all its lines          PK=T#<t>#SLIST#<list> (LIST and <= 20 LINES#       services.shopping_lists (every route on a list)
+                                                 chunks: one page)
+161  the lists of a company on a website         GSI1 PK=T#<t>#CUST#<c>#SLISTS, SK begins <web>#,   services.shopping_lists.list_shopping_lists
+                                                 kept in memory by access.decide
+162  a user's list count and default list        PK=T#<t>#CUSER#<user>, SK=SLISTS#<web>             services.shopping_lists (create, delete, default)
+163  change a list and its lines                 replace LIST condition version; put/delete the     services.shopping_lists (every change)
+                                                 chunks it changes (guarded by the LIST's version)
+164  a page of lines' products and RULES items  BatchGet T#<t>#PRODUCT#<p>/PRODUCT and /RULES      services.catalog.storefront.shop_products
+     (flags, unit checks)                        (pattern 84); SKUs first by pattern 86
 ===  ==========================================  =================================================  =============================================
 
 A product's media items share the product's partition (``MEDIA#`` sorts before ``PRODUCT``), so
@@ -778,3 +790,31 @@ class CategoryCountShard(NamedTuple):
     def of_product(product_id: str) -> int:
         """The shard a product's placements add to, the same for all its categories and all its writes."""
         return zlib.crc32(product_id.encode()) % CATEGORY_COUNT_SHARDS
+
+
+def shopping_list_partition(tenant_id: str, list_id: str) -> str:
+    """A shopping list's partition: its ``LIST`` header and its ``LINES#`` chunks (one Query reads all)."""
+    return f"T#{tenant_id}#SLIST#{list_id}"
+
+
+SHOPPING_LIST = "LIST"
+SHOPPING_LIST_CHUNK_PREFIX = "LINES#"
+
+
+def shopping_list(tenant_id: str, list_id: str) -> Key:
+    return Key(shopping_list_partition(tenant_id, list_id), SHOPPING_LIST)
+
+
+def shopping_list_chunk(tenant_id: str, list_id: str, chunk: int) -> Key:
+    """One chunk of a list's lines (``LINES#00``..``LINES#19``, sorted before ``LIST``)."""
+    return Key(shopping_list_partition(tenant_id, list_id), f"{SHOPPING_LIST_CHUNK_PREFIX}{chunk:02d}")
+
+
+def shopping_lists_of_company(tenant_id: str, customer_id: str) -> str:
+    """GSI1 partition of a company's shopping lists (sort key ``<web>#<list>``)."""
+    return f"{customer_partition(tenant_id, customer_id)}#SLISTS"
+
+
+def shopping_list_owner(tenant_id: str, user_id: str, website_id: str) -> Key:
+    """A user's list count and default list on one website, beside their id pointer."""
+    return Key(f"T#{tenant_id}#CUSER#{user_id}", f"SLISTS#{website_id}")

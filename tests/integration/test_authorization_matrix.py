@@ -208,6 +208,24 @@ REQUESTS: dict[str, Request | None] = {
     "GET /v1/store/catalog/products/{product_id}": None,
     "POST /v1/store/catalog/sku-lookup": None,
     "GET /v1/store/catalog/search": None,
+    # shopping lists lie on a website too: tests/integration/test_shopping_lists.py walks the owner, the
+    # same unit (shared or not), a sibling unit, the manager above, the company's administrator, a role
+    # without shopping lists, another company and another tenant
+    "GET /v1/store/shopping-lists": None,
+    "POST /v1/store/shopping-lists": None,
+    "GET /v1/store/shopping-lists/{shopping_list_id}": None,
+    "PATCH /v1/store/shopping-lists/{shopping_list_id}": None,
+    "DELETE /v1/store/shopping-lists/{shopping_list_id}": None,
+    "POST /v1/store/shopping-lists/{shopping_list_id}/default": None,
+    "POST /v1/store/shopping-lists/{shopping_list_id}/copies": None,
+    "POST /v1/store/shopping-lists/{shopping_list_id}/merge": None,
+    "POST /v1/store/shopping-lists/{shopping_list_id}/lines": None,
+    "PATCH /v1/store/shopping-lists/{shopping_list_id}/lines/{line_id}": None,
+    "DELETE /v1/store/shopping-lists/{shopping_list_id}/lines/{line_id}": None,
+    "POST /v1/store/shopping-lists/{shopping_list_id}/lines/transfers": None,
+    "POST /v1/store/shopping-lists/{shopping_list_id}/lines/quick": None,
+    "POST /v1/store/default-shopping-list/lines": None,
+    "POST /v1/store/quick-order/parse": None,
 }
 
 # route -> role -> the answer at each position, in the order of POSITIONS (one character each):
@@ -312,10 +330,28 @@ MATRIX |= {
         "purchasing-manager": "U",
         "buyer": "U",
     },
+    "GET /v1/store/shopping-lists": NO_SHOP,
+    "POST /v1/store/shopping-lists": NO_SHOP,
+    "GET /v1/store/shopping-lists/{shopping_list_id}": NO_SHOP,
+    "PATCH /v1/store/shopping-lists/{shopping_list_id}": NO_SHOP,
+    "DELETE /v1/store/shopping-lists/{shopping_list_id}": NO_SHOP,
+    "POST /v1/store/shopping-lists/{shopping_list_id}/default": NO_SHOP,
+    "POST /v1/store/shopping-lists/{shopping_list_id}/copies": NO_SHOP,
+    "POST /v1/store/shopping-lists/{shopping_list_id}/merge": NO_SHOP,
+    "POST /v1/store/shopping-lists/{shopping_list_id}/lines": NO_SHOP,
+    "PATCH /v1/store/shopping-lists/{shopping_list_id}/lines/{line_id}": NO_SHOP,
+    "DELETE /v1/store/shopping-lists/{shopping_list_id}/lines/{line_id}": NO_SHOP,
+    "POST /v1/store/shopping-lists/{shopping_list_id}/lines/transfers": NO_SHOP,
+    "POST /v1/store/shopping-lists/{shopping_list_id}/lines/quick": NO_SHOP,
+    "POST /v1/store/default-shopping-list/lines": NO_SHOP,
+    "POST /v1/store/quick-order/parse": NO_SHOP,
 }
 ROUTE_ONLY_BODIES: dict[str, dict[str, Any]] = {
     "POST /v1/store/company/roles": {"name": "Auditor", "grants": {"users.view": "unit"}},
     "POST /v1/store/catalog/sku-lookup": {"skus": ["HB-100"]},
+    "POST /v1/store/shopping-lists": {"name": "Project"},
+    "POST /v1/store/default-shopping-list/lines": {"lines": [{"sku": "HB-100", "quantity": "1"}]},
+    "POST /v1/store/quick-order/parse": {"content": "HB-100 1"},
 }
 STATUS = {"F": 403, "H": 404, "U": 422, "C": 409}
 # Lists whose items lie at positions, and which records of the world they list.

@@ -7,7 +7,7 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -39,6 +39,7 @@ VERSIONED_ROUTES = [spec for spec in ROUTES if spec.versioned]
 pytestmark = pytest.mark.shared_account
 
 COMPANY_ADMINISTRATOR = "ava.admin@globex.example"
+SHOP_HOST = "shop.acme.de"
 
 
 @pytest.fixture
@@ -613,11 +614,14 @@ class VersionedTarget:
     token: str
     path: str
     body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)  # a storefront's X-Kontor-Host, for a shop's object
 
     def bump(self, api: Api, spec: RouteSpec) -> None:
         """Change the object once (to version 2), the way a competing client would."""
         method = spec.method if spec.body is not None else "PATCH"
-        reply = api.call(method, self.path, token=self.token, body={**self.body, "version": 1})
+        reply = api.call(
+            method, self.path, token=self.token, body={**self.body, "version": 1}, headers=self.headers
+        )
         assert reply.status == 200, reply.body
 
 
@@ -636,6 +640,7 @@ def versioned_target(
     make_staff_user: Callable[..., dict[str, Any]],
     make_staff_role: Callable[..., dict[str, Any]],
     make_selection: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
     operator_token: str,
 ) -> Callable[[RouteSpec], VersionedTarget]:
     """A versioned route's object at version 1, with a token allowed to change it and a body changing it.
@@ -647,6 +652,7 @@ def versioned_target(
     def build(spec: RouteSpec) -> VersionedTarget:
         params = re.findall(r"{(\w+)}", spec.path)
         token = acme = acme_world()
+        headers: dict[str, str] = {}
         if isinstance(spec.permission, CustomerPermission):
             token = token_for(spec)
             company = api.call("GET", "/v1/store/me", token=token).body["company_path"][0]["id"]
@@ -662,6 +668,14 @@ def versioned_target(
                 "user_id": make_customer_user(acme, company, unit["id"])["id"],
                 "role_id": role.body["id"],
             }
+            if "shopping_list_id" in params:  # a list lies on a website: the request names its shop
+                website = make_website(acme, make_organization(acme)["id"])["id"]
+                verify_hostname(acme, website, SHOP_HOST)
+                headers = {"X-Kontor-Host": SHOP_HOST}
+                made = api.call(
+                    "POST", "/v1/store/shopping-lists", token=token, body={"name": "L"}, headers=headers
+                )
+                ids["shopping_list_id"] = made.body["id"]
         elif "customer_id" in params:
             customer = make_customer(acme)
             unit = make_unit(acme, customer["id"], customer["id"])
@@ -710,7 +724,7 @@ def versioned_target(
         assert set(params) <= set(ids), f"no object for {spec.name}: add its path parameter here"
         path = spec.path.format(**{name: ids[name] for name in params})
         body = VERSIONED_BODIES.get(spec.name, {"name": "Changed"}) if spec.body is not None else {}
-        return VersionedTarget(token, path, body)
+        return VersionedTarget(token, path, body, headers)
 
     return lambda spec: worlds.world(f"versioned {spec.name}", lambda: build(spec))
 
@@ -729,7 +743,9 @@ def test_a_change_without_the_version_is_428_and_changes_nothing(
     before = table.items()
 
     # when
-    reply = api.call(spec.method, target.path, token=target.token, body=target.body or None)
+    reply = api.call(
+        spec.method, target.path, token=target.token, body=target.body or None, headers=target.headers
+    )
 
     # then
     assert_problem(reply, 428)
@@ -747,7 +763,11 @@ def test_a_change_with_a_stale_if_match_is_412_with_the_current_version(
 
     # when
     reply = api.call(
-        spec.method, target.path, token=target.token, body=target.body or None, headers={"If-Match": '"1"'}
+        spec.method,
+        target.path,
+        token=target.token,
+        body=target.body or None,
+        headers={"If-Match": '"1"', **target.headers},
     )
 
     # then

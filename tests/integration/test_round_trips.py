@@ -300,6 +300,33 @@ def storefront(api: Api, world: World, categories: dict[str, str], catalog: dict
     return {}
 
 
+@pytest.fixture
+def shopping(api: Api, storefront: dict[str, str], catalog: dict[str, str]) -> dict[str, str]:
+    """The purchasing manager's shopping list on shop.acme.de with a line of the catalog's product, and a
+    spare empty list (made over the shop: its cache is warm for the case)."""
+    manager = api.token("acme", MANAGER)
+
+    def made(name: str) -> str:
+        reply = api.call(
+            "POST", "/v1/store/shopping-lists", token=manager, body={"name": name}, headers=dict(SHOP)
+        )
+        assert reply.status == 201, reply.body
+        return str(reply.body["id"])
+
+    shopping_list, spare = made("Project"), made("Spare")
+    body = {"lines": [{"product_id": catalog["product"], "quantity": "2"}]}
+    reply = api.call(
+        "POST",
+        f"/v1/store/shopping-lists/{shopping_list}/lines",
+        token=manager,
+        body=body,
+        headers=dict(SHOP),
+    )
+    assert reply.status == 200, reply.body
+    line = reply.body["lines"][0]["id"]
+    return {"list": shopping_list, "spare_list": spare, "line": line, "product": catalog["product"]}
+
+
 @dataclass(frozen=True)
 class Case:
     method: str
@@ -1240,6 +1267,137 @@ ROUND_TRIPS: dict[str, Case] = {
         (PRINCIPAL, BATCH_GET, BATCH_GET, QUERY, WRITE),
         assigned,
     ),
+    # shopping lists, on the shop (warm): a list is one Query of its partition (header and chunks); the
+    # products of the lines read or checked are one BatchGetItem (by SKU: the SKU items' one first); a
+    # change is one transaction; its answer reads the caller's default list (GetItem) and the products of
+    # the first page of lines (BatchGetItem)
+    "POST /v1/store/shopping-lists": Case(
+        "POST",
+        "/v1/store/shopping-lists",
+        (PRINCIPAL, QUERY, GET, WRITE),
+        lambda _: {"name": "New"},
+        headers=SHOP,
+        token="customer",
+        status=201,
+    ),
+    "GET /v1/store/shopping-lists": Case(
+        "GET",
+        "/v1/store/shopping-lists",
+        (PRINCIPAL, QUERY, QUERY, GET),
+        headers=SHOP,
+        token="customer",
+    ),
+    "GET /v1/store/shopping-lists/{shopping_list_id}": Case(
+        "GET",
+        "/v1/store/shopping-lists/{list}",
+        (PRINCIPAL, QUERY, QUERY, GET, BATCH_GET),
+        headers=SHOP,
+        token="customer",
+    ),
+    "PATCH /v1/store/shopping-lists/{shopping_list_id}": Case(
+        "PATCH",
+        "/v1/store/shopping-lists/{list}",
+        (PRINCIPAL, QUERY, QUERY, WRITE, GET),
+        lambda _: {"name": "Renamed", "version": 2},
+        headers=SHOP,
+        token="customer",
+    ),
+    "DELETE /v1/store/shopping-lists/{shopping_list_id}": Case(
+        "DELETE",
+        "/v1/store/shopping-lists/{spare_list}",
+        (PRINCIPAL, QUERY, QUERY, GET, WRITE),
+        token="customer",
+        status=204,
+        headers=SHOP + (("If-Match", '"1"'),),
+    ),
+    "POST /v1/store/shopping-lists/{shopping_list_id}/default": Case(
+        "POST",
+        "/v1/store/shopping-lists/{spare_list}/default",
+        (PRINCIPAL, QUERY, QUERY, GET, WRITE),
+        headers=SHOP,
+        token="customer",
+    ),
+    "POST /v1/store/shopping-lists/{shopping_list_id}/copies": Case(
+        "POST",
+        "/v1/store/shopping-lists/{list}/copies",
+        (PRINCIPAL, QUERY, QUERY, GET, BATCH_GET, WRITE),
+        lambda _: {},
+        headers=SHOP,
+        token="customer",
+        status=201,
+    ),
+    "POST /v1/store/shopping-lists/{shopping_list_id}/merge": Case(
+        "POST",
+        "/v1/store/shopping-lists/{spare_list}/merge",
+        (PRINCIPAL, QUERY, QUERY, QUERY, WRITE, GET, BATCH_GET),
+        lambda ids: {"source_list_id": ids["list"]},
+        headers=SHOP,
+        token="customer",
+    ),
+    "POST /v1/store/shopping-lists/{shopping_list_id}/lines": Case(
+        "POST",
+        "/v1/store/shopping-lists/{list}/lines",
+        (PRINCIPAL, QUERY, BATCH_GET, QUERY, WRITE, GET),
+        lambda ids: {"lines": [{"product_id": ids["product"], "quantity": "1"}]},
+        headers=SHOP,
+        token="customer",
+    ),
+    "POST /v1/store/shopping-lists/{shopping_list_id}/lines (by SKU)": Case(
+        "POST",
+        "/v1/store/shopping-lists/{list}/lines",
+        (PRINCIPAL, QUERY, BATCH_GET, BATCH_GET, QUERY, WRITE, GET),
+        lambda _: {"lines": [{"sku": "HB-M8x40", "quantity": "1"}]},
+        headers=SHOP,
+        token="customer",
+    ),
+    "POST /v1/store/default-shopping-list/lines": Case(
+        "POST",
+        "/v1/store/default-shopping-list/lines",
+        (PRINCIPAL, QUERY, BATCH_GET, GET, WRITE, GET),
+        lambda ids: {"lines": [{"product_id": ids["product"], "quantity": "1"}]},
+        headers=SHOP,
+        token="customer",
+    ),
+    "PATCH /v1/store/shopping-lists/{shopping_list_id}/lines/{line_id}": Case(
+        "PATCH",
+        "/v1/store/shopping-lists/{list}/lines/{line}",
+        (PRINCIPAL, QUERY, QUERY, BATCH_GET, WRITE, GET),
+        lambda _: {"quantity": "3"},
+        headers=SHOP,
+        token="customer",
+    ),
+    "DELETE /v1/store/shopping-lists/{shopping_list_id}/lines/{line_id}": Case(
+        "DELETE",
+        "/v1/store/shopping-lists/{list}/lines/{line}",
+        (PRINCIPAL, QUERY, QUERY, WRITE),
+        headers=SHOP,
+        token="customer",
+        status=204,
+    ),
+    "POST /v1/store/shopping-lists/{shopping_list_id}/lines/transfers": Case(
+        "POST",
+        "/v1/store/shopping-lists/{list}/lines/transfers",
+        (PRINCIPAL, QUERY, QUERY, QUERY, WRITE, GET, BATCH_GET),
+        lambda ids: {"line_ids": [ids["line"]], "target_list_id": ids["spare_list"]},
+        headers=SHOP,
+        token="customer",
+    ),
+    "POST /v1/store/shopping-lists/{shopping_list_id}/lines/quick": Case(
+        "POST",
+        "/v1/store/shopping-lists/{list}/lines/quick",
+        (PRINCIPAL, QUERY, BATCH_GET, BATCH_GET, QUERY, WRITE, GET),
+        lambda _: {"content": "HB-M8x40 1\nNOPE 1"},
+        headers=SHOP,
+        token="customer",
+    ),
+    "POST /v1/store/quick-order/parse": Case(
+        "POST",
+        "/v1/store/quick-order/parse",
+        (PRINCIPAL, QUERY, BATCH_GET, BATCH_GET),
+        lambda _: {"content": "HB-M8x40 1\nNOPE 1"},
+        headers=SHOP,
+        token="customer",
+    ),
 }
 
 
@@ -1268,6 +1426,11 @@ def test_round_trips_per_request(
     )
     ids |= request.getfixturevalue("media") if "{media}" in case.path else {}
     ids |= request.getfixturevalue("storefront") if "/catalog/" in case.path else {}
+    ids |= (
+        request.getfixturevalue("shopping")
+        if "shopping-list" in case.path or "quick-order" in case.path
+        else {}
+    )
     ids |= request.getfixturevalue("pricing") if "price" in case.path else {}
     token = {
         "tenant": world.token,

@@ -42,6 +42,8 @@ SAMPLES: dict[str, str | int] = {
     "subject_id": "cat_01JD0000000000000000000000",
     "shard": 3,
     "price_list_id": "prl_01JD0000000000000000000000",
+    "list_id": "sls_01JD0000000000000000000000",
+    "chunk": 7,
 }
 UNFENCED = {"host"}  # global routing entries: hostname -> tenant/website
 

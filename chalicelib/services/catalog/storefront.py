@@ -490,10 +490,11 @@ def product_detail(
     )
 
 
-def _products_with_rules(
+def _product_records(
     tenant_id: str, product_ids: list[str]
-) -> tuple[list[ProductSummary], dict[str, dict[str, Any]]]:
-    """The products and their RULES items, in one BatchGetItem (two past 50 products)."""
+) -> tuple[dict[str, Record], dict[str, dict[str, Any]]]:
+    """The product items (by id, in the order asked) and their RULES items, in one BatchGetItem (two
+    past 50 products)."""
     wanted = [keys.product(tenant_id, p) for p in product_ids] + [
         keys.product_rules(tenant_id, p) for p in product_ids
     ]
@@ -501,12 +502,67 @@ def _products_with_rules(
     rules = {
         key.pk.rsplit("#", 1)[1]: record.data for key, record in found.items() if key.sk == keys.PRODUCT_RULES
     }
-    products = [
-        _summary(found[key])
+    products = {
+        product_id: found[key]
         for product_id in product_ids
         if (key := keys.product(tenant_id, product_id)) in found and found[key].type == PRODUCT_TYPE
-    ]
+    }
     return products, rules
+
+
+def _products_with_rules(
+    tenant_id: str, product_ids: list[str]
+) -> tuple[list[ProductSummary], dict[str, dict[str, Any]]]:
+    """The products' summaries and their RULES items (see :func:`_product_records`)."""
+    records, rules = _product_records(tenant_id, product_ids)
+    return [_summary(record) for record in records.values()], rules
+
+
+@dataclass(frozen=True)
+class ShopProducts:
+    """Products as one caller finds them on a website: every one that exists (by id), those the caller
+    sees there, and the product id each SKU asked for names."""
+
+    website_id: str
+    products: Mapping[str, Product]
+    shown: frozenset[str]
+    by_sku: Mapping[str, str]  # a SKU as asked -> its product id (the SKU item's)
+    asked: frozenset[str]  # the product ids looked up (named, or found by SKU), found or not
+
+    def seen(self, product_id: str | None) -> Product | None:
+        """The product if the caller sees it (what a SKU lookup finds), else None."""
+        return self.products[product_id] if product_id in self.shown and product_id is not None else None
+
+    def merged(self, other: ShopProducts) -> ShopProducts:
+        return ShopProducts(
+            self.website_id,
+            {**self.products, **other.products},
+            self.shown | other.shown,
+            {**self.by_sku, **other.by_sku},
+            self.asked | other.asked,
+        )
+
+
+def shop_products(
+    caller: Caller, hostname: str, product_ids: Iterable[str] = (), skus: Iterable[str] = ()
+) -> ShopProducts:
+    """The products a shopping list's lines or a quick order name, by id or SKU, and which of them the
+    caller sees on the shop's website (as :func:`lookup_skus` decides): one BatchGetItem of the SKU
+    items if SKUs are named, one of the products and their RULES items (two past 50), one more for
+    variants' parents."""
+    catalog = Catalog(caller, shop_for(caller, hostname), None)
+    tenant_id = catalog.shop.tenant_id
+    asked = list(dict.fromkeys(skus))
+    found = repository.get_many([keys.sku(tenant_id, sku) for sku in asked]) if asked else {}
+    by_sku = {
+        sku: found[key].data["product_id"] for sku in asked if (key := keys.sku(tenant_id, sku)) in found
+    }
+    ids = list(dict.fromkeys([*product_ids, *by_sku.values()]))
+    records, rules = _product_records(tenant_id, ids)
+    products = {product_id: entities.to_model(record, Product) for product_id, record in records.items()}
+    summaries = [_summary(record) for record in records.values()]
+    shown = frozenset(product.id for product in _visible(catalog, summaries, rules))
+    return ShopProducts(catalog.shop.website.id, products, shown, by_sku, frozenset(ids))
 
 
 def lookup_skus(
