@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ from chalicelib.domain.staff import StaffUserFields
 from chalicelib.domain.tenancy import OrganizationFields, TenantCreate, WebsiteFields, WebsitePatch
 from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL, dev_subject
 from chalicelib.platform.dns import RecordsFile
-from chalicelib.platform.errors import NotFound, Problem
+from chalicelib.platform.errors import NotFound, Problem, unavailable_problem
 from chalicelib.platform.pagination import PageRequest
 from chalicelib.platform.principal import VerifiedToken
 from chalicelib.platform.settings import DEV_ISSUER, EVERY_USER_KIND, get_settings
@@ -92,6 +93,7 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 # Threads making demo products: DynamoDB Local serves transactions side by side, up to a point
 # (on two cores: 4 threads made a product every 245 ms, 1 thread every 405 ms, 8 every 335 ms).
 SEED_WORKERS = 4
+SEED_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -850,7 +852,7 @@ class _Seeding:
                 f"{tenant.id}/product/{demo.sku}",
                 what,
                 _one_of(present, "product"),
-                lambda: products.create_product(admin, body).id,
+                lambda: _retried(lambda: products.create_product(admin, body).id),
             )
 
         with ThreadPoolExecutor(SEED_WORKERS, thread_name_prefix="seed") as pool:
@@ -1071,6 +1073,19 @@ def _smallest_quantity(product: DemoProduct) -> str:
     units = {unit["code"]: unit for unit in product.fields.get("units", [])}
     unit = units.get(product.fields.get("primary_unit", "each"), {})
     return str(unit.get("min_order_quantity") or unit.get("order_increment") or "1")
+
+
+def _retried(create: Callable[[], str]) -> str:
+    """``create``, tried again as a client tries a 503 again: the seed's threads make products side by
+    side, and a transaction cancelled for contention with another's (a category's count) wrote nothing."""
+    for attempt in range(SEED_ATTEMPTS - 1):
+        try:
+            return create()
+        except Exception as error:  # only what the API would answer with a 503 is tried again
+            if unavailable_problem(error) is None:
+                raise
+            time.sleep(0.1 * 2**attempt)
+    return create()
 
 
 def demo_products() -> int:
