@@ -50,6 +50,7 @@ price_sheet             T#<t>#PRODUCT#<p>              PRICES
 price_assignment        T#<t>#PRICING                  WEB#<web_id>, CGR#<group_id> (a website's, a group's lists)
 exchange_rates          T#<t>#PRICING                  RATES
 unit_price_assignment   T#<t>#CUST#<customer_id>       PRC#<u>         T#<t>#PRICING#UNITS / <c>#<u>
+tax_configuration       T#<t>#TAX                      CONFIG
 ======================  =============================  ==============  ======================================  =====================================  =================================
 
 The platform's own operators live in the reserved tenant ``platform`` (no customer tenant may take
@@ -202,7 +203,19 @@ Access patterns
 102  count a pricing change                      PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_pricing_change
                                                  data.pricing_generation :1 (no version change)
 103  readiness: does the table answer            GetItem HEALTH#READY/HEALTH#READY (never exists)   store.table.probe_table (GET /v1/health/ready)
+140  get / replace the tax configuration         PK=T#<t>#TAX, SK=CONFIG (replace: condition        services.taxes.configuration.get/replace_tax_
+                                                 version as read; the first: not exists)            configuration; taxes.calculation.tax_table
+141  count a tax change                          PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_tax_change
+                                                 data.tax_generation :1 (no version change)
+142  a tax preview's tenant and website          BatchGet T#<t>#TENANT/TENANT, T#<t>#WEBSITE/<w>;   services.taxes.calculation.preview_taxes
+                                                 then its organization (4), the rules (140, cached)
 ===  ==========================================  =================================================  =============================================
+
+A tenant's tax configuration (codes, jurisdictions, rates, rules: hundreds of rules at most, capped
+well below the item limit) is one item (140), replaced whole conditional on its version in the same
+transaction that counts the tenant's ``tax_generation`` (141). A warm function keeps the configuration
+built into a rule table per tenant while that counter, which the principal's BatchGetItem reads anyway
+(a customer session carries it), is unchanged: a checkout's taxes cost no round trip of their own.
 
 A product's media items share the product's partition (``MEDIA#`` sorts before ``PRODUCT``), so
 pattern 60 reads them with one ``begins_with`` Query after the product's GetItem; their
@@ -736,6 +749,11 @@ def unit_price_lists(tenant_id: str, customer_id: str, unit_id: str) -> Key:
 def unit_price_lists_index(tenant_id: str) -> str:
     """GSI1 partition of every unit's price-list assignment of the tenant (sort key ``<c>#<unit>``)."""
     return f"{pricing_collection(tenant_id)}#UNITS"
+
+
+def tax_configuration(tenant_id: str) -> Key:
+    """The tenant's whole tax configuration (codes, jurisdictions, rates, rules): one item, one read."""
+    return Key(f"T#{tenant_id}#TAX", "CONFIG")
 
 
 class UnitVisibilityKey(NamedTuple):

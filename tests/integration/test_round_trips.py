@@ -27,6 +27,7 @@ from .support import (
     product_body,
     staff_role_body,
     staff_user_body,
+    tax_configuration_body,
     tenant_body,
     unit_body,
     website_body,
@@ -1239,6 +1240,29 @@ ROUND_TRIPS: dict[str, Case] = {
         "/v1/admin/customers/{customer}/units/{plant}/price-lists",
         (PRINCIPAL, BATCH_GET, BATCH_GET, QUERY, WRITE),
         assigned,
+    ),
+    # the tenant's tax configuration: one item, put whole with the tax generation's count
+    "GET /v1/admin/tax/configuration": Case("GET", "/v1/admin/tax/configuration", (PRINCIPAL, GET)),
+    "PUT /v1/admin/tax/configuration": Case(
+        "PUT",
+        "/v1/admin/tax/configuration",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: tax_configuration_body(),
+        headers=(("If-Match", "*"),),
+    ),
+    # the tenant and the website in one BatchGetItem, then the organization; the rules come from the
+    # process's cache while the tax generation holds (the first call reads them: counted is the second)
+    "POST /v1/admin/tax/preview": Case(
+        "POST",
+        "/v1/admin/tax/preview",
+        (PRINCIPAL, BATCH_GET, GET),
+        lambda ids: {
+            "website_id": ids["website"],
+            "currency": "EUR",
+            "lines": [{"key": "a", "unit_price": "10.00", "quantity": "1"}],
+            "shipping_address": {"country": "DE"},
+        },
+        replay=True,
     ),
 }
 

@@ -38,6 +38,7 @@ from chalicelib.domain.taxes.configuration import (
     TaxTable,
     reference_problems,
 )
+from local.demo_taxes import demo_tax_configuration
 
 D = Decimal
 GERMANY = TaxAddress(country="DE", postal_code="10115")
@@ -48,44 +49,23 @@ FRANCE = TaxAddress(country="FR", postal_code="75001")
 
 
 def configuration(**changes: Any) -> TaxConfigurationFields:
+    """The demo's taxes, with a few more places to reach."""
+    demo = demo_tax_configuration()
     document: dict[str, Any] = {
-        "product_tax_codes": [{"code": "standard"}, {"code": "reduced"}, {"code": "shipping"}],
-        "customer_tax_codes": [{"code": "b2b"}, {"code": "exempt"}],
-        "default_product_tax_code": "standard",
+        **demo,
         "jurisdictions": [
-            {"code": "de", "country": "DE"},
-            {"code": "us-ca", "country": "US", "region": "US-CA"},
-            {
-                "code": "us-ca-sf",
-                "country": "US",
-                "region": "US-CA",
-                "postal_codes": [{"first": "94100", "last": "94199"}],
-            },
+            *demo["jurisdictions"],
             {"code": "us-ca-sfo", "country": "US", "region": "US-CA", "postal_codes": [{"pattern": "9412?"}]},
             {"code": "hk", "country": "HK"},
             {"code": "uk-london", "country": "GB", "postal_codes": [{"pattern": "SW1*"}]},
         ],
         "rates": [
-            {"code": "de-standard", "percentage": "19"},
-            {"code": "de-reduced", "percentage": "7"},
-            {"code": "us-ca", "percentage": "7.25"},
-            {"code": "us-ca-sf", "percentage": "8.625"},
+            *demo["rates"],
             {"code": "us-ca-sfo", "percentage": "9.5"},
-            {"code": "zero", "percentage": "0"},
             {"code": "uk", "percentage": "20"},
         ],
         "rules": [
-            {"product_tax_code": "standard", "jurisdiction": "de", "rate": "de-standard"},
-            {"product_tax_code": "reduced", "jurisdiction": "de", "rate": "de-reduced"},
-            {"product_tax_code": "shipping", "jurisdiction": "de", "rate": "de-standard"},
-            {
-                "product_tax_code": "standard",
-                "customer_tax_code": "exempt",
-                "jurisdiction": "de",
-                "rate": "zero",
-            },
-            {"product_tax_code": "standard", "jurisdiction": "us-ca", "rate": "us-ca"},
-            {"product_tax_code": "standard", "jurisdiction": "us-ca-sf", "rate": "us-ca-sf"},
+            *demo["rules"],
             {"product_tax_code": "standard", "jurisdiction": "us-ca-sfo", "rate": "us-ca-sfo", "priority": 5},
             {"product_tax_code": "standard", "jurisdiction": "hk", "rate": "zero"},
             {"product_tax_code": "standard", "jurisdiction": "uk-london", "rate": "uk"},
@@ -445,7 +425,10 @@ def test_dropping_a_code_a_rule_still_uses_is_a_conflict() -> None:
     # when
     problems = reference_problems(document, stored)
     # then
-    assert [(p.field, p.kind) for p in problems] == [("rules.1.product_tax_code", "in_use")]
+    assert [(p.field, p.kind) for p in problems] == [
+        ("rules.1.product_tax_code", "in_use"),
+        ("rules.5.product_tax_code", "in_use"),
+    ]
 
 
 # --- whatever the lines: the totals add up -------------------------------------------------------

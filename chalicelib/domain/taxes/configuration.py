@@ -32,15 +32,12 @@ from typing import Annotated, Final, Literal
 
 from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
-from chalicelib.domain.base import CountryCode, Input, Name, Stamped, Version, View
+from chalicelib.domain.base import CountryCode, Input, Name, Version, View
 from chalicelib.domain.money import DecimalString
 
 TaxRounding = Literal["per_line", "per_total"]
 """Where tax rounds to the currency's minor unit: each line's tax (``per_line``, summed), or the sum
 of each rate's exact line taxes (``per_total``), as the tenant chooses."""
-TaxBasis = Literal["shipping", "billing", "origin"]
-"""Which address decides a website's taxes: the order's shipping or billing address, or the website's
-own origin address."""
 
 MAX_CODES: Final = 100
 MAX_JURISDICTIONS: Final = 300
@@ -221,8 +218,10 @@ class TaxConfigurationBody(TaxConfigurationFields):
     version: Version | None = Field(default=None, description="the version read (or send If-Match)")
 
 
-class TaxConfiguration(TaxConfigurationFields, Stamped):
-    """The stored configuration (``id`` is the tenant's; version 0 and no rules before the first PUT)."""
+class TaxConfiguration(TaxConfigurationFields):
+    """The configuration as stored and answered: empty, at version 0, before the first change."""
+
+    version: int = Field(ge=0, description="send it back as If-Match to replace the configuration")
 
 
 Reference = Literal["unknown", "in_use"]
