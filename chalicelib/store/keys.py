@@ -207,8 +207,8 @@ Access patterns
                                                  version as read; the first: not exists)            configuration; taxes.calculation.tax_table
 141  count a tax change                          PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_tax_change
                                                  data.tax_generation :1 (no version change)
-142  a tax preview's tenant and website          BatchGet T#<t>#TENANT/TENANT, T#<t>#WEBSITE/<w>;   services.taxes.calculation.preview_taxes
-                                                 then its organization (4), the rules (140, cached)
+142  a website's tax settings                   BatchGet T#<t>#TENANT/TENANT, T#<t>#ORG/<org> (the  services.taxes.calculation.website_taxes_of
+                                                 website's); then the rules (140, cached)           (the preview, after the website: 5)
 ===  ==========================================  =================================================  =============================================
 
 A tenant's tax configuration (codes, jurisdictions, rates, rules: hundreds of rules at most, capped

@@ -1250,12 +1250,12 @@ ROUND_TRIPS: dict[str, Case] = {
         lambda _: tax_configuration_body(),
         headers=(("If-Match", "*"),),
     ),
-    # the tenant and the website in one BatchGetItem, then the organization; the rules come from the
+    # the website, then the tenant and its organization in one BatchGetItem; the rules come from the
     # process's cache while the tax generation holds (the first call reads them: counted is the second)
     "POST /v1/admin/tax/preview": Case(
         "POST",
         "/v1/admin/tax/preview",
-        (PRINCIPAL, BATCH_GET, GET),
+        (PRINCIPAL, GET, BATCH_GET),
         lambda ids: {
             "website_id": ids["website"],
             "currency": "EUR",

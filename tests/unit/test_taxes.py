@@ -11,6 +11,7 @@ The tables' configuration:
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from chalicelib.domain.access import CustomerAccess
+from chalicelib.domain.customer_users import Company, CustomerSession, CustomerUser
+from chalicelib.domain.customers import Unit, company_tree
 from chalicelib.domain.money import Money, RoundingMode, round_amount
 from chalicelib.domain.taxes.calculation import (
     LineTax,
@@ -38,6 +42,7 @@ from chalicelib.domain.taxes.configuration import (
     TaxTable,
     reference_problems,
 )
+from chalicelib.services.taxes.calculation import buyer_tax_code
 from local.demo_taxes import demo_tax_configuration
 
 D = Decimal
@@ -511,3 +516,60 @@ def test_line_taxes_and_totals_add_up_to_the_grand_total(
     assert calculation.net_total + calculation.tax_total == calculation.grand_total
     listed = calculation.subtotal - calculation.discounts + calculation.shipping_total
     assert calculation.grand_total == (listed if gross else listed + calculation.tax_total)
+
+
+# --- the buyer's tax code -------------------------------------------------------------------------
+
+
+COMPANY, BRANCH = "cus_01JD0000000000000000000000", "unt_01JD0000000000000000000001"
+
+
+def unit(unit_id: str, parent: str | None, tax_code: str | None) -> Unit:
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    return Unit(
+        id=unit_id,
+        version=1,
+        created_at=moment,
+        updated_at=moment,
+        name=unit_id,
+        tax_code=tax_code,
+        customer_id=COMPANY,
+        kind="company" if parent is None else "branch",
+        parent_id=parent,
+    )
+
+
+@pytest.mark.parametrize(
+    ("codes", "expected"),
+    [
+        pytest.param(("exempt", None), "exempt", id="the company's, inherited"),
+        pytest.param(("exempt", "b2b"), "b2b", id="the unit's own"),
+        pytest.param((None, None), None, id="none set: the configuration's default applies"),
+    ],
+)
+def test_a_buyer_pays_with_their_units_effective_tax_code(
+    codes: tuple[str | None, str | None], expected: str | None
+) -> None:
+    # given a buyer in a branch of a company
+    company, branch = unit(COMPANY, None, codes[0]), unit(BRANCH, COMPANY, codes[1])
+    units = {company.id: company, branch.id: branch}
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    buyer = CustomerUser(
+        id="usr_01JD0000000000000000000000",
+        version=1,
+        created_at=moment,
+        updated_at=moment,
+        customer_id=COMPANY,
+        name="Bob",
+        email="bob@example.com",
+        unit_id=branch.id,
+    )
+    tree = company_tree(units)
+    session = CustomerSession(
+        user=buyer,
+        access=CustomerAccess(buyer.id, tree, ()),
+        company_path=(),
+        company=Company(customer_id=company.id, units=units, tree=tree, structure_version=1),
+    )
+    # when / then
+    assert buyer_tax_code(session) == expected

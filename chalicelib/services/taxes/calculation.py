@@ -1,13 +1,13 @@
 """Taxes for a sale: the tenant's rules cached per process, the website's settings, the calculation.
 
-**What the checkout and orders call**: :func:`calculate_taxes` with the tenant's ``tax_generation``
-(a customer principal's session carries it: ``CustomerSession.tax_generation``), the website's
-:class:`~chalicelib.domain.taxes.websites.WebsiteTaxes` (``domain.taxes.websites.website_taxes`` of
-the tenant's settings, the organization and the website, which the storefront's shop has), the priced
-lines as :class:`~chalicelib.domain.taxes.calculation.TaxableLine` (the pricing engine's unit price,
-the quantity, the product's ``tax_code``), the buyer unit's effective ``tax_code``, the order's
-shipping and billing addresses and its shipping. A warm function adds no round trip while the
-generation holds; a cold one reads the configuration once (one GetItem).
+**What the checkout and orders call**: :func:`website_taxes_of` with the shop's website (one
+BatchGetItem: the tenant's and the organization's settings, fresh, and the tenant's
+``tax_generation``), then :func:`calculate_taxes` with those, the priced lines as
+:class:`~chalicelib.domain.taxes.calculation.TaxableLine` (the pricing engine's unit price, the
+quantity, the product's ``tax_code``), the buyer's tax code (:func:`buyer_tax_code`), the order's
+shipping and billing addresses as :class:`~chalicelib.domain.taxes.configuration.TaxAddress` and its
+shipping. The rules come from this process's cache while the generation holds; a cold function reads
+them once (one GetItem).
 
 Problems: a line no rule covers is 422 (``lines.<key>``; ``shipping`` for the shipping), the address
 the website's tax basis needs and the sale lacks is 422, and a website taxed at an origin it does not
@@ -21,6 +21,8 @@ from typing import Final
 
 from cachetools import TTLCache
 
+from chalicelib.domain.customer_users import CustomerSession
+from chalicelib.domain.customers import effective_unit
 from chalicelib.domain.taxes.calculation import (
     SHIPPING_KEY,
     NoTaxRule,
@@ -35,7 +37,7 @@ from chalicelib.domain.taxes.configuration import TaxAddress, TaxTable
 from chalicelib.domain.taxes.preview import TaxPreviewBody
 from chalicelib.domain.taxes.websites import NoTaxAddress, WebsiteTaxes, website_taxes
 from chalicelib.domain.tenancy import Organization, Tenant, Website
-from chalicelib.platform.errors import Conflict, Unprocessable
+from chalicelib.platform.errors import Conflict, NotFound, Unprocessable
 from chalicelib.services import entities
 from chalicelib.services.context import Caller
 from chalicelib.services.organizations import ORGANIZATION_TYPE
@@ -104,24 +106,34 @@ def calculate_taxes(
         raise Unprocessable.field("lines", str(error)) from error
 
 
+def website_taxes_of(tenant_id: str, website: Website) -> tuple[WebsiteTaxes, int]:
+    """What ``website``'s sales are taxed by, read fresh (the tenant's and the organization's settings
+    in one BatchGetItem, access pattern 142), and the tenant's ``tax_generation`` read with them."""
+    tenant_key = keys.tenant(tenant_id)
+    organization_key = keys.organization(tenant_id, website.organization_id)
+    found = repository.get_many([tenant_key, organization_key])
+    organization = found.get(organization_key)
+    if tenant_key not in found or organization is None or organization.type != ORGANIZATION_TYPE:
+        raise NotFound("website not found")  # its organization went with it
+    tenant = entities.to_model(found[tenant_key], Tenant)
+    taxes = website_taxes(tenant.settings, entities.to_model(organization, Organization), website)
+    return taxes, tenant.tax_generation
+
+
 def preview_taxes(caller: Caller, body: TaxPreviewBody) -> TaxCalculationView:
-    """What a sale on a website would be taxed, before orders exist: the tenant and the website in one
-    BatchGetItem (access pattern 142), the organization (4), the rules (140, cached)."""
-    tenant_key, website_key = keys.tenant(caller.tenant_id), keys.website(caller.tenant_id, body.website_id)
-    found = repository.get_many([tenant_key, website_key])
-    record = found.get(website_key)
+    """What a sale on a website would be taxed, before orders exist: the website (access pattern 5),
+    its settings (142), the rules (140, cached)."""
+    record = repository.get(keys.website(caller.tenant_id, body.website_id))
     if record is None or record.type != WEBSITE_TYPE:
         raise Unprocessable.field("body.website_id", "no such website")
-    tenant, website = entities.to_model(found[tenant_key], Tenant), entities.to_model(record, Website)
+    website = entities.to_model(record, Website)
     if body.currency not in website.currencies:
         raise Unprocessable.field("body.currency", f"the website sells in {', '.join(website.currencies)}")
-    organization = entities.load(
-        keys.organization(caller.tenant_id, website.organization_id), Organization, ORGANIZATION_TYPE
-    )
+    taxes, generation = website_taxes_of(caller.tenant_id, website)
     calculation = calculate_taxes(
         caller.tenant_id,
-        tenant.tax_generation,
-        website_taxes(tenant.settings, organization, website),
+        generation,
+        taxes,
         currency=body.currency,
         lines=body.taxable_lines(),
         customer_tax_code=body.customer_tax_code,
@@ -130,3 +142,9 @@ def preview_taxes(caller: Caller, body: TaxPreviewBody) -> TaxCalculationView:
         shipping=body.taxable_shipping(),
     )
     return TaxCalculationView.of(calculation)
+
+
+def buyer_tax_code(session: CustomerSession) -> str | None:
+    """The customer tax code a buyer's purchases carry: their unit's own, or the nearest set above it
+    (read with the principal: no round trip)."""
+    return effective_unit(session.company.path(session.user.unit_id)).tax_code.value
