@@ -12,7 +12,7 @@ The tables' configuration:
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from typing import Any
 
 import pytest
@@ -25,6 +25,7 @@ from chalicelib.domain.customer_users import Company, CustomerSession, CustomerU
 from chalicelib.domain.customers import Unit, company_tree
 from chalicelib.domain.money import Money, RoundingMode, round_amount
 from chalicelib.domain.taxes.calculation import (
+    EXACT_DIGITS,
     LineTax,
     NoTaxRule,
     TaxableLine,
@@ -356,6 +357,22 @@ def test_bad_lines_are_refused(lines: list[TaxableLine]) -> None:
         calculate(TABLE, TaxSettings(prices_include_tax=False), TaxRequest("EUR", lines, GERMANY))
 
 
+def test_the_largest_amounts_keep_every_digit() -> None:
+    # given 500 lines of a trillion units at a trillion each, taxed at 1,000 percent
+    rates = configuration().model_dump(mode="json")["rates"]
+    table = TaxTable(
+        configuration(
+            rates=[rate | {"percentage": "1000"} if rate["code"] == "zero" else rate for rate in rates]
+        )
+    )
+    lines = [line(str(n), "999999999999.999999", "999999999999.999999") for n in range(500)]
+    # when
+    calculation = taxed(lines, table=table, customer="exempt")
+    # then
+    assert calculation.tax_total.amount == calculation.net_total.amount * 10
+    assert calculation.grand_total.amount == calculation.net_total.amount * 11
+
+
 def test_the_answer_writes_amounts_as_decimal_strings() -> None:
     # given
     calculation = taxed([line("a", "119.00")], gross=True)
@@ -378,6 +395,9 @@ def test_the_answer_writes_amounts_as_decimal_strings() -> None:
             id="a code twice",
         ),
         pytest.param({"rates": [{"code": "a", "percentage": 7}]}, "decimal string", id="a rate as a number"),
+        pytest.param(
+            {"rates": [{"code": "a", "percentage": "1000.01"}]}, "at most 1000", id="a rate above 1,000 %"
+        ),
         pytest.param(
             {"jurisdictions": [{"code": "x", "country": "DE", "region": "US-CA"}]},
             "region of DE",
@@ -456,9 +476,10 @@ def exact_tax(each: LineTax, gross: bool) -> Decimal:
     """A line's tax before any rounding, from what it taxed (its gross or its net)."""
     assert each.rate is not None
     percentage = each.rate.percentage
-    if gross:
-        return each.gross.amount * percentage / (100 + percentage)
-    return each.net.amount * percentage / 100
+    with localcontext(Context(prec=EXACT_DIGITS)):
+        if gross:
+            return each.gross.amount * percentage / (100 + percentage)
+        return each.net.amount * percentage / 100
 
 
 COVERING = TaxTable(

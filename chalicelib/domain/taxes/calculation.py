@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from typing import NamedTuple
 
 from chalicelib.domain.base import View
@@ -34,6 +34,7 @@ from chalicelib.domain.money import DEFAULT_ROUNDING, Money, MoneyView, Rounding
 from chalicelib.domain.taxes.configuration import AppliedRate, TaxAddress, TaxRounding, TaxTable
 
 HUNDRED = Decimal(100)
+EXACT_DIGITS = 80
 SHIPPING_KEY = "shipping"
 
 
@@ -127,6 +128,13 @@ def calculate(table: TaxTable, settings: TaxSettings, request: TaxRequest) -> Ta
     Raises :class:`NoTaxRule` for lines no rule covers, ``ValueError`` for an amount of another
     currency, a negative quantity or a discount above its line's amount.
     """
+    # Exact arithmetic up to the named roundings: a trillion units at a trillion each, taxed at
+    # 1,000 percent and summed over many lines, keeps every digit (the default context keeps 28).
+    with localcontext(Context(prec=EXACT_DIGITS)):
+        return _calculate(table, settings, request)
+
+
+def _calculate(table: TaxTable, settings: TaxSettings, request: TaxRequest) -> TaxCalculation:
     currency = request.currency
     taxable = [_taxable(line, currency, settings) for line in request.lines]
     if request.shipping is not None:

@@ -30,7 +30,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Annotated, Final, Literal
 
-from pydantic import Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, field_validator
 
 from chalicelib.domain.base import CountryCode, Input, Name, Version, View
 from chalicelib.domain.money import DecimalString
@@ -54,7 +54,20 @@ RegionCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$
 """An ISO 3166-2 subdivision code, its country first (``US-CA``, ``DE-BY``)."""
 PostalText = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9 -]{0,19}$")]
 PostalPattern = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9*?][A-Za-z0-9 *?-]{0,19}$")]
-Percentage = Annotated[Decimal, DecimalString(RATE_PLACES, positive=False, meaning="a rate in percent")]
+MAX_PERCENTAGE: Final = Decimal(1000)
+
+
+def _at_most_max_percentage(rate: Decimal) -> Decimal:
+    if rate > MAX_PERCENTAGE:
+        raise ValueError(f"a tax rate is at most {MAX_PERCENTAGE} percent")
+    return rate
+
+
+Percentage = Annotated[
+    Decimal,
+    DecimalString(RATE_PLACES, positive=False, meaning="a rate in percent"),
+    AfterValidator(_at_most_max_percentage),
+]
 """A tax rate in percent (``"19"``, ``"7.5"``), zero or more, as a decimal string."""
 
 
