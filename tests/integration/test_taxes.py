@@ -167,6 +167,28 @@ def test_a_configuration_naming_what_it_does_not_define_is_422(
     assert table.items() == before
 
 
+def test_a_configuration_too_large_for_its_item_is_422(api: Api, acme: Acme, table: Table) -> None:
+    # given 290 jurisdictions with long names and many postal patterns (~200 KB, within the body limit)
+    patterns = [{"pattern": f"{n:02d}345678901234567*"} for n in range(12)]
+    jurisdictions = [
+        {"code": f"j{n}", "name": "x" * 200, "country": "DE", "postal_codes": patterns} for n in range(290)
+    ]
+    before = table.items()
+    # when
+    reply = api.call(
+        "PUT",
+        CONFIGURATION,
+        token=acme.token,
+        body=tax_configuration_body(
+            jurisdictions=[*tax_configuration_body()["jurisdictions"], *jurisdictions]
+        ),
+        headers={"If-Match": "1"},
+    )
+    # then
+    assert error_locs(reply) == ["body"]
+    assert table.items() == before
+
+
 def test_deleting_a_code_a_rule_uses_is_409(api: Api, acme: Acme, table: Table) -> None:
     # given the reduced code dropped, its rule kept
     before = table.items()

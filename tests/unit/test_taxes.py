@@ -423,7 +423,7 @@ def test_the_answer_writes_amounts_as_decimal_strings() -> None:
         ),
         pytest.param(
             {"rules": [{"product_tax_code": "a", "jurisdiction": "de", "rate": "x"}] * 2},
-            "appears twice",
+            "two rules for",
             id="a rule twice",
         ),
     ],

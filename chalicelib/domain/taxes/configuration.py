@@ -192,7 +192,7 @@ def _unique(values: Iterable[str], what: str) -> None:
 
 
 class TaxConfigurationFields(Input):
-    """The tenant's whole tax configuration, replaced whole (``PUT /v1/admin/tax``)."""
+    """The tenant's whole tax configuration, replaced whole (``PUT /v1/admin/tax/configuration``)."""
 
     product_tax_codes: list[TaxCodeEntry] = Field(default_factory=list, max_length=MAX_CODES)
     customer_tax_codes: list[TaxCodeEntry] = Field(default_factory=list, max_length=MAX_CODES)
@@ -217,13 +217,15 @@ class TaxConfigurationFields(Input):
     @field_validator("rules")
     @classmethod
     def _rules_once(cls, rules: list[TaxRule]) -> list[TaxRule]:
-        _unique(
-            (
-                f"{rule.product_tax_code} x {rule.customer_tax_code or 'any'} x {rule.jurisdiction}"
-                for rule in rules
-            ),
-            "the rule",
-        )
+        seen: set[tuple[str, str | None, str]] = set()
+        for rule in rules:
+            key = (rule.product_tax_code, rule.customer_tax_code, rule.jurisdiction)
+            if key in seen:
+                customer = repr(rule.customer_tax_code) if rule.customer_tax_code else "any customer code"
+                raise ValueError(
+                    f"two rules for {rule.product_tax_code!r} x {customer} x {rule.jurisdiction!r}"
+                )
+            seen.add(key)
         return rules
 
 
