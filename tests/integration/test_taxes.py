@@ -332,3 +332,12 @@ def test_a_website_taxed_at_its_origin_needs_one(api: Api, acme: Acme) -> None:
     assert error_locs(refused) == ["body.tax_origin"]
     assert taken.status == 200, taken.body
     assert taxed.body["tax_total"]["amount"] == "21.10"
+
+
+def test_an_organization_taxing_at_the_origin_needs_it_on_its_websites(api: Api, acme: Acme) -> None:
+    # given websites of the organization without a tax_origin
+    path = f"/v1/admin/organizations/{acme.organization}"
+    # when
+    reply = api.call("PATCH", path, token=acme.token, body={"tax_basis": "origin"}, headers={"If-Match": "*"})
+    # then
+    assert acme.net_website in assert_problem(reply, 409)["detail"]
