@@ -42,6 +42,7 @@ from chalicelib.domain.taxes.configuration import (
     TaxRounding,
     TaxTable,
     reference_problems,
+    tax_address,
 )
 from chalicelib.services.taxes.calculation import buyer_tax_code
 from local.demo_taxes import demo_tax_configuration
@@ -192,6 +193,30 @@ def test_equal_rules_go_by_their_order_in_the_list() -> None:
     # then
     assert applied is not None
     assert applied.rate == "de-reduced"
+
+
+@pytest.mark.parametrize(
+    ("region", "postal_code", "expected"),
+    [
+        pytest.param("CA", "94103", ("US-CA", "94103"), id="a bare subdivision code"),
+        pytest.param("us-ca", " 94103-1234 ", ("US-CA", "94103-1234"), id="with its country, any case"),
+        pytest.param("California", "94103", (None, "94103"), id="a name: no region"),
+        pytest.param("DE-BY", None, (None, None), id="another country's region: none"),
+    ],
+)
+def test_an_address_book_entry_becomes_a_tax_address(
+    region: str, postal_code: str | None, expected: tuple[str | None, str | None]
+) -> None:
+    # given / when
+    address = tax_address("US", region, postal_code)
+    # then
+    assert (address.region, address.postal_code) == expected
+
+
+def test_a_postal_code_no_rule_could_compare_is_refused() -> None:
+    # given / when / then
+    with pytest.raises(ValueError, match="postal_code"):
+        tax_address("GB", None, "SW1A.1AA")
 
 
 # --- the calculation -------------------------------------------------------------------------------

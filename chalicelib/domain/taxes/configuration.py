@@ -92,6 +92,27 @@ class TaxAddress(Input):
         return region
 
 
+_SUBDIVISION = re.compile(r"(?:(?P<country>[A-Z]{2})-)?(?P<code>[A-Z0-9]{1,3})")
+
+
+def tax_address(country: str, region: str | None, postal_code: str | None) -> TaxAddress:
+    """The tax address of an address as the address book keeps it (free-text region): its region read
+    as an ISO 3166-2 code of its country when it is one, written with or without the country (``CA``
+    or ``US-CA``, any case), else none, so that only country and postal-code rules reach it. A postal
+    code no jurisdiction could compare (not letters, digits, spaces and hyphens) raises
+    ``ValueError``: taxing it as if it had none could pick the wrong rate."""
+    subdivision = _SUBDIVISION.fullmatch(region.strip().upper()) if region else None
+    if subdivision is not None and subdivision["country"] not in (None, country):
+        subdivision = None
+    return TaxAddress.model_validate(
+        {
+            "country": country,
+            "region": f"{country}-{subdivision['code']}" if subdivision else None,
+            "postal_code": postal_code.strip() if postal_code else None,
+        }
+    )
+
+
 class PostalCodeRange(Input):
     """Postal codes from ``first`` to ``last``, compared on as many leading characters as they have."""
 

@@ -5,9 +5,10 @@ BatchGetItem: the tenant's and the organization's settings, fresh, and the tenan
 ``tax_generation``), then :func:`calculate_taxes` with those, the priced lines as
 :class:`~chalicelib.domain.taxes.calculation.TaxableLine` (the pricing engine's unit price, the
 quantity, the product's ``tax_code``), the buyer's tax code (:func:`buyer_tax_code`), the order's
-shipping and billing addresses as :class:`~chalicelib.domain.taxes.configuration.TaxAddress` and its
-shipping. The rules come from this process's cache while the generation holds; a cold function reads
-them once (one GetItem).
+shipping and billing addresses as :class:`~chalicelib.domain.taxes.configuration.TaxAddress`
+(``tax_address`` of an address book entry's country, region and postal code) and its shipping. The
+rules come from this process's cache while the generation holds; a cold function reads them once
+(one GetItem).
 
 Problems: a line no rule covers is 422 (``lines.<key>``; ``shipping`` for the shipping), the address
 the website's tax basis needs and the sale lacks is 422, and a website taxed at an origin it does not
