@@ -1,7 +1,8 @@
 """Demo data: a platform operator, tenants ``acme`` and ``nordic``, their organizations and websites,
-acme's customer groups and customers (company trees three levels deep), and Acme Europe's catalog
+acme's customer groups and customers (company trees three levels deep), Acme Europe's catalog
 (:mod:`local.demo_catalog`: attributes, 35 categories, 351 products with variant families and
-documents, offered by its websites) with a product selection.
+documents, offered by its websites) with a product selection, and acme's taxes
+(:mod:`local.demo_taxes`: German VAT 19/7, California with San Francisco's local rate).
 
 Written through the services layer with the caller a dev token of each user would get, so every
 item comes with its outbox event and audit entry like a real write. What a run made is recorded by its
@@ -49,6 +50,7 @@ from chalicelib.domain.pricing.price_lists import (
 )
 from chalicelib.domain.shopping_lists import LinesFields, ShoppingListFields
 from chalicelib.domain.staff import StaffUserFields
+from chalicelib.domain.taxes.configuration import TaxConfigurationBody
 from chalicelib.domain.tenancy import OrganizationFields, TenantCreate, WebsiteFields, WebsitePatch
 from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL, dev_subject
 from chalicelib.platform.dns import RecordsFile
@@ -78,6 +80,7 @@ from chalicelib.services.catalog import (
 from chalicelib.services.context import Caller
 from chalicelib.services.pricing import assignments, exchange_rates, price_lists, prices
 from chalicelib.services.principals import load_principal
+from chalicelib.services.taxes import configuration as tax_configuration
 from chalicelib.store.keys import PLATFORM_TENANT
 from local.demo_catalog import PRODUCTS_PER_LEAF, DemoCatalog, DemoProduct, demo_catalog
 from local.demo_pricing import (
@@ -87,6 +90,7 @@ from local.demo_pricing import (
     DemoPriceList,
     demo_price_lists,
 )
+from local.demo_taxes import demo_tax_configuration
 
 OPERATOR_NAME = "Platform Operator"
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -196,6 +200,7 @@ class DemoTenant:
     customer_users: tuple[DemoUser, ...] = ()
     catalog: DemoCatalogPlacement | None = None
     shopping_lists: tuple[DemoShoppingList, ...] = ()
+    taxes: dict[str, Any] | None = None  # its tax configuration (PUT /v1/admin/tax/configuration)
 
     @property
     def id(self) -> str:
@@ -431,6 +436,7 @@ DEMO_TENANTS = (
                 shared=True,
             ),
         ),
+        taxes=demo_tax_configuration(),
     ),
     DemoTenant(
         tenant={
@@ -580,6 +586,21 @@ class _Seeding:
             self.pricing(admin, demo, demo.catalog, _present(group_ids), unit_ids)
         for shopping_list in demo.shopping_lists:
             self.shopping_list(demo, shopping_list)
+        if demo.taxes is not None:
+            self.taxes(admin, demo, demo.taxes)
+
+    def taxes(self, admin: Caller, demo: DemoTenant, configuration: dict[str, Any]) -> None:
+        """The tenant's taxes, put only while it has none: a configuration someone changed stays."""
+        if tax_configuration.get_tax_configuration(admin).version:
+            return
+        try:
+            tax_configuration.replace_tax_configuration(
+                admin, as_sent(TaxConfigurationBody, configuration), 0
+            )
+        except Problem as problem:
+            self.skip(f"{demo.id}: taxes", str(problem))
+            return
+        self.report.created += 1
 
     def organization(self, admin: Caller, tenant: DemoTenant, demo: DemoOrganization) -> None:
         name = demo.fields["name"]

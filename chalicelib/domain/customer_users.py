@@ -117,6 +117,7 @@ class CustomerSession:
     company: Company
     catalog_generation: int = 0  # the tenant's, as the principal read it: what storefront caches check
     pricing_generation: int = 0  # the tenant's, as the principal read it: what price caches check
+    tax_generation: int = 0  # the tenant's, as the principal read it: what the tax rules' cache checks
 
 
 class UnitSummary(View):

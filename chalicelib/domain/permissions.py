@@ -47,6 +47,8 @@ class Permission(StrEnum):
     PRICES_WRITE = "prices.write"
     CONTENT_READ = "content.read"
     CONTENT_WRITE = "content.write"
+    TAXES_READ = "taxes.read"
+    TAXES_WRITE = "taxes.write"
 
 
 class Bound(StrEnum):
@@ -87,6 +89,7 @@ READ_OF: dict[Permission, Permission] = {
     Permission.CATALOG_WRITE: Permission.CATALOG_READ,
     Permission.PRICES_WRITE: Permission.PRICES_READ,
     Permission.CONTENT_WRITE: Permission.CONTENT_READ,
+    Permission.TAXES_WRITE: Permission.TAXES_READ,
 }
 """The permission that makes a record visible to whoever may not change it (403 rather than 404)."""
 

@@ -162,8 +162,10 @@ PRICING_MANAGER = StaffRole(
         P.CUSTOMERS_READ,
         P.CUSTOMER_GROUPS_READ,
         P.CUSTOMER_GROUPS_WRITE,
+        P.TAXES_READ,
+        P.TAXES_WRITE,
     },
-    "price lists and the customer groups prices are given to",
+    "price lists, the customer groups prices are given to, and the tenant's taxes",
 )
 CONTENT_EDITOR = StaffRole(
     "content-editor",

@@ -28,6 +28,7 @@ from chalicelib.domain.base import (
 )
 from chalicelib.domain.catalog.categories import CategoryId
 from chalicelib.domain.money import RoundingMode
+from chalicelib.domain.taxes.configuration import TaxAddress, TaxRounding
 
 TaxBasis = Literal["shipping", "billing", "origin"]
 SettingSource = Literal["website", "organization", "tenant"]
@@ -59,6 +60,11 @@ class TenantSettings(Input):
     rounding_mode: RoundingMode = Field(
         default="half_up",
         description="how amounts are rounded to their currency's minor unit, wherever prices round",
+    )
+    tax_rounding: TaxRounding = Field(
+        default="per_line",
+        description="per_line: each line's tax is rounded and summed; per_total: each rate's exact "
+        "line taxes are summed, then rounded",
     )
 
 
@@ -118,6 +124,12 @@ class Tenant(TenantFields, Stamped):
         description="counts the changes of website and customer group price-list assignments and of "
         "websites' merge strategies: what storefront price caches are checked against (read only)",
     )
+    tax_generation: int = Field(
+        default=0,
+        ge=0,
+        description="counts the changes of the tax configuration: what cached tax rules are checked "
+        "against (read only)",
+    )
 
 
 class TenantStatusChange(Input):
@@ -165,6 +177,10 @@ class WebsiteFields(SettingOverrides):
         default="minimal",
         description="minimal: the lowest tier price among the buyer's candidate lists; priority: the "
         "first list in chain and priority order that prices the product wins",
+    )
+    tax_origin: TaxAddress | None = Field(
+        default=None,
+        description="where the website sells from: the tax address of its sales when its tax_basis is origin",
     )
 
     # Field validators (not one model validator) so that each error names its field; fields validate in
@@ -281,7 +297,8 @@ def effective_settings(
 def inherited_defaults_problems(
     tenant: TenantSettings, organization: OrganizationFields, website: WebsiteFields
 ) -> list[tuple[str, str]]:
-    """Field errors when an inherited default currency or locale is not offered by the website."""
+    """Field errors when an inherited default currency or locale is not offered by the website, or an
+    origin tax basis finds no origin address on it."""
     problems = []
     for name, offered in (("default_currency", website.currencies), ("default_locale", website.locales)):
         effective = resolve_setting(name, tenant, organization, website)
@@ -289,6 +306,11 @@ def inherited_defaults_problems(
             problems.append(
                 (name, f"the {effective.source}'s {name} {effective.value!r} is not offered; set {name}")
             )
+    basis = resolve_setting("tax_basis", tenant, organization, website)
+    if basis.value == "origin" and website.tax_origin is None:
+        problems.append(
+            ("tax_origin", f"the {basis.source}'s tax_basis is origin: set the website's tax_origin")
+        )
     return problems
 
 

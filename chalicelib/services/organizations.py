@@ -83,9 +83,10 @@ def update_organization(
     current = get_organization(caller, organization_id)
     entities.check_version(current.version, expected_version)
     updated = entities.merge(current, patch, OrganizationFields)
-    if (updated.default_currency, updated.default_locale) != (
+    if (updated.default_currency, updated.default_locale, updated.tax_basis) != (
         current.default_currency,
         current.default_locale,
+        current.tax_basis,
     ):
         _refuse_defaults_websites_do_not_offer(caller, updated)
     return entities.update(
@@ -98,7 +99,8 @@ def update_organization(
 
 
 def _refuse_defaults_websites_do_not_offer(caller: Caller, organization: Organization) -> None:
-    """409 if a website inheriting the default currency or locale does not offer the new value."""
+    """409 if a website inheriting the default currency or locale does not offer the new value, or
+    inheriting an origin tax basis has no ``tax_origin``."""
     tenant = entities.load(keys.tenant(caller.tenant_id), Tenant, TENANT_TYPE).settings
     broken = [
         f"{website.id} ({', '.join(name for name, _ in problems)})"
@@ -107,8 +109,8 @@ def _refuse_defaults_websites_do_not_offer(caller: Caller, organization: Organiz
     ]
     if broken:
         raise Conflict(
-            "websites inherit this default but do not offer it; set their own default or offer it first: "
-            + ", ".join(broken)
+            "websites inherit this setting but cannot take it (a default they do not offer, an origin tax "
+            "basis without their tax_origin); set their own or complete them first: " + ", ".join(broken)
         )
 
 

@@ -43,6 +43,7 @@ def load_principal(token: VerifiedToken) -> Principal:
             found[customer_key],
             int(counters.get("catalog_generation", 0)),
             int(counters.get("pricing_generation", 0)),
+            int(counters.get("tax_generation", 0)),
         )
     record = found.get(staff_key)
     if record is None or record.type != staff.STAFF_USER_TYPE:
@@ -92,7 +93,11 @@ def _first_sign_in(binding: SignInBinding | None, token: VerifiedToken) -> bool:
 
 
 def _customer_principal(
-    token: VerifiedToken, record: Record, catalog_generation: int, pricing_generation: int
+    token: VerifiedToken,
+    record: Record,
+    catalog_generation: int,
+    pricing_generation: int,
+    tax_generation: int,
 ) -> Principal:
     _may_sign_in(token, "customer")
     user = entities.to_model(record, CustomerUser)
@@ -120,5 +125,6 @@ def _customer_principal(
             company=company,
             catalog_generation=catalog_generation,
             pricing_generation=pricing_generation,
+            tax_generation=tax_generation,
         ),
     )

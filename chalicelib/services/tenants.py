@@ -19,7 +19,7 @@ from chalicelib.store.repository import Transaction
 TENANT_TYPE = "tenant"
 # Incremented by catalog (pricing) changes without the tenant's version (count_catalog_change): a rewrite of
 # the tenant keeps them as they are, or fails if one changed since it was read.
-TENANT_COUNTERS = ("catalog_generation", "pricing_generation")
+TENANT_COUNTERS = ("catalog_generation", "pricing_generation", "tax_generation")
 
 
 def _indexes(tenant_id: str) -> dict[str, str]:
@@ -37,6 +37,7 @@ def create_tenant(caller: Caller, body: TenantCreate, idempotency: IdempotencyCl
         domain_verification_token=secrets.token_hex(16),
         catalog_generation=0,
         pricing_generation=0,
+        tax_generation=0,
         version=1,
         created_at=now,
         updated_at=now,
@@ -144,3 +145,9 @@ def count_pricing_change(transaction: Transaction, tenant_id: str) -> None:
     transaction.increment(
         keys.tenant(tenant_id), "pricing_generation", on_failure=NotFound("tenant not found")
     )
+
+
+def count_tax_change(transaction: Transaction, tenant_id: str) -> None:
+    """Add one to the tenant's ``tax_generation`` in a tax configuration change's own transaction: what
+    per-process caches of the configuration are checked against (``services.taxes.calculation``)."""
+    transaction.increment(keys.tenant(tenant_id), "tax_generation", on_failure=NotFound("tenant not found"))

@@ -53,6 +53,7 @@ unit_price_assignment   T#<t>#CUST#<customer_id>       PRC#<u>         T#<t>#PRI
 shopping_list           T#<t>#SLIST#<list_id>          LIST            T#<t>#CUST#<c>#SLISTS / <web>#<list_id>
 shopping_list_chunk     T#<t>#SLIST#<list_id>          LINES#<nn>      (up to 50 lines each; docs/orders-design.md)
 shopping_list_owner     T#<t>#CUSER#<user_id>          SLISTS#<web>    (a user's list count and default list on a website)
+tax_configuration       T#<t>#TAX                      CONFIG
 ======================  =============================  ==============  ======================================  =====================================  =================================
 
 The platform's own operators live in the reserved tenant ``platform`` (no customer tenant may take
@@ -205,6 +206,12 @@ Access patterns
 102  count a pricing change                      PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_pricing_change
                                                  data.pricing_generation :1 (no version change)
 103  readiness: does the table answer            GetItem HEALTH#READY/HEALTH#READY (never exists)   store.table.probe_table (GET /v1/health/ready)
+140  get / replace the tax configuration         PK=T#<t>#TAX, SK=CONFIG (replace: condition        services.taxes.configuration.get/replace_tax_
+                                                 version as read; the first: not exists)            configuration; taxes.calculation.tax_table
+141  count a tax change                          PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_tax_change
+                                                 data.tax_generation :1 (no version change)
+142  a website's tax settings                   BatchGet T#<t>#TENANT/TENANT, T#<t>#ORG/<org> (the  services.taxes.calculation.website_taxes_of
+                                                 website's); then the rules (140, cached)           (the preview, after the website: 5)
 160  a shopping list with all its lines          PK=T#<t>#SLIST#<list> (LIST and <= 20 LINES#       services.shopping_lists (every route on a list)
                                                  chunks: one page)
 161  the lists of a company on a website         GSI1 PK=T#<t>#CUST#<c>#SLISTS, SK begins <web>#,   services.shopping_lists.list_shopping_lists
@@ -215,6 +222,12 @@ Access patterns
 164  a page of lines' products and RULES items  BatchGet T#<t>#PRODUCT#<p>/PRODUCT and /RULES      services.catalog.storefront.shop_products
      (flags, unit checks)                        (pattern 84); SKUs first by pattern 86
 ===  ==========================================  =================================================  =============================================
+
+A tenant's tax configuration (codes, jurisdictions, rates, rules: hundreds of rules at most, capped
+well below the item limit) is one item (140), replaced whole conditional on its version in the same
+transaction that counts the tenant's ``tax_generation`` (141). A warm function keeps the configuration
+built into a rule table per tenant while that counter, which the principal's BatchGetItem reads anyway
+(a customer session carries it), is unchanged: a checkout's taxes cost no round trip of their own.
 
 A product's media items share the product's partition (``MEDIA#`` sorts before ``PRODUCT``), so
 pattern 60 reads them with one ``begins_with`` Query after the product's GetItem; their
@@ -748,6 +761,11 @@ def unit_price_lists(tenant_id: str, customer_id: str, unit_id: str) -> Key:
 def unit_price_lists_index(tenant_id: str) -> str:
     """GSI1 partition of every unit's price-list assignment of the tenant (sort key ``<c>#<unit>``)."""
     return f"{pricing_collection(tenant_id)}#UNITS"
+
+
+def tax_configuration(tenant_id: str) -> Key:
+    """The tenant's whole tax configuration (codes, jurisdictions, rates, rules): one item, one read."""
+    return Key(f"T#{tenant_id}#TAX", "CONFIG")
 
 
 class UnitVisibilityKey(NamedTuple):

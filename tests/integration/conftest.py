@@ -1016,3 +1016,17 @@ def set_catalog_rule(api: Api) -> Callable[..., None]:
         assert reply.status in (200, 201), reply.body
 
     return put
+
+
+# --- taxes ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fresh_tax_tables() -> Iterator[None]:
+    """Each test's world starts with no tax rules cached in the process (a tenant's tax generation
+    counts again from the same numbers in the next world)."""
+    from chalicelib.services.taxes.calculation import forget_tax_tables
+
+    forget_tax_tables()
+    yield
+    forget_tax_tables()

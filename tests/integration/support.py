@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from chalicelib.api.parameters import PATH_PARAMETERS
+from local.demo_taxes import demo_tax_configuration
 
 PROBLEM_JSON = "application/problem+json"
 RFC3339_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -124,3 +125,8 @@ def attribute_body(code: str = "colour", **overrides: Any) -> dict[str, Any]:
 
 def product_body(organization_id: str, sku: str = "HB-M8x40", **overrides: Any) -> dict[str, Any]:
     return {"organization_id": organization_id, "sku": sku, "name": {"en": "Hex bolt M8 x 40"}, **overrides}
+
+
+def tax_configuration_body(**overrides: Any) -> dict[str, Any]:
+    """The demo's taxes (``local.demo_taxes``): German VAT 19/7, California with San Francisco's ZIP range."""
+    return {**demo_tax_configuration(), **overrides}

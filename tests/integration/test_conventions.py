@@ -601,6 +601,7 @@ VERSIONED_BODIES: dict[str, dict[str, Any]] = {
     "PATCH /v1/admin/attributes/{attribute_code}": {"label": {"en": "Changed"}},
     "PATCH /v1/admin/products/{product_id}": {"name": {"en": "Changed"}},
     "PATCH /v1/admin/organizations/{organization_id}/categories/{category_id}": {"name": {"en": "Changed"}},
+    "PUT /v1/admin/tax/configuration": {"rates": []},
 }
 
 
@@ -708,6 +709,10 @@ def versioned_target(
         elif "tenant_id" in params:  # a platform operator's route: acme itself is the object
             token = operator_token
             ids = {"tenant_id": "acme"}
+        elif spec.path == "/v1/admin/tax/configuration":  # one per tenant, at version 0 until first put
+            first = api.call("PUT", spec.path, token=acme, body={"rates": []}, headers={"If-Match": "0"})
+            assert first.status == 200, first.body
+            ids = {}
         else:
             organization = make_organization(acme)
             category = api.call(

@@ -24,6 +24,7 @@ from .support import (
     error_locs,
     product_body,
     staff_user_body,
+    tax_configuration_body,
     unit_body,
     website_body,
 )
@@ -51,6 +52,8 @@ OWN_TENANT_ROUTES = [
 ]
 # The caller's tenant's exchange rates: one resource per tenant, the tenant from the token alone.
 EXCHANGE_RATE_ROUTES = [spec for spec in TENANT_ROUTES if spec.path == "/v1/admin/exchange-rates"]
+# The caller's tenant's tax configuration: likewise.
+TAX_CONFIGURATION_ROUTES = [spec for spec in TENANT_ROUTES if spec.path == "/v1/admin/tax/configuration"]
 # The caller's own account and lists short enough to come in one answer (no cursor).
 SELF_ROUTES = [spec for spec in TENANT_ROUTES if spec.permission is Permission.STAFF_SELF]
 UNPAGED_LISTS = [spec for spec in TENANT_ROUTES if spec.name == "GET /v1/admin/roles"]
@@ -140,6 +143,15 @@ ITEM_QUERIES = {
 # How each create route could reach another tenant's objects: a body referring to them and the field
 # that refers (None: it cannot).
 CROSS_TENANT_CREATES: dict[str, tuple[Callable[[dict[str, str]], dict[str, Any]], str] | None] = {
+    "POST /v1/admin/tax/preview": (
+        lambda ids: {
+            "website_id": ids["website_id"],
+            "currency": "EUR",
+            "lines": [{"key": "a", "unit_price": "10.00", "quantity": "1"}],
+            "shipping_address": {"country": "DE"},
+        },
+        "body.website_id",
+    ),
     "POST /v1/admin/organizations": None,
     "POST /v1/admin/websites": (
         lambda ids: website_body(ids["organization_id"], hostnames=["evil.nordic.se"]),
@@ -390,7 +402,13 @@ def test_every_tenant_route_is_covered_here() -> None:
             )
         else:
             assert (
-                spec in LIST_ROUTES + OWN_TENANT_ROUTES + SELF_ROUTES + UNPAGED_LISTS + EXCHANGE_RATE_ROUTES
+                spec
+                in LIST_ROUTES
+                + OWN_TENANT_ROUTES
+                + SELF_ROUTES
+                + UNPAGED_LISTS
+                + EXCHANGE_RATE_ROUTES
+                + TAX_CONFIGURATION_ROUTES
             ), f"{spec.name} is neither an item, a list, a create nor an own-tenant route"
 
 
@@ -446,6 +464,21 @@ def test_exchange_rates_are_the_callers_tenant_s_only(api: Api, acme: Acme, nord
     # then they see none of acme's, and acme's are unchanged
     assert (read.body, replaced.status) == ({"rates": []}, 200)
     assert api.call("GET", "/v1/admin/exchange-rates", token=acme.token).body == rates
+
+
+def test_the_tax_configuration_is_the_callers_tenant_s_only(api: Api, acme: Acme, nordic: str) -> None:
+    # given acme's configuration
+    path = "/v1/admin/tax/configuration"
+    put = api.call("PUT", path, token=acme.token, body=tax_configuration_body(), headers={"If-Match": "0"})
+    assert put.status == 200, put.body
+
+    # when nordic's admin reads and replaces theirs
+    read = api.call("GET", path, token=nordic)
+    replaced = api.call("PUT", path, token=nordic, body={}, headers={"If-Match": "0"})
+
+    # then they see none of acme's, and acme's is unchanged
+    assert (read.body["rules"], read.body["version"], replaced.status) == ([], 0, 200)
+    assert api.call("GET", path, token=acme.token).body == put.body
 
 
 @pytest.mark.parametrize("spec", SELF_ROUTES, ids=lambda spec: spec.name)

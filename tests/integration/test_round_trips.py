@@ -27,6 +27,7 @@ from .support import (
     product_body,
     staff_role_body,
     staff_user_body,
+    tax_configuration_body,
     tenant_body,
     unit_body,
     website_body,
@@ -1397,6 +1398,29 @@ ROUND_TRIPS: dict[str, Case] = {
         lambda _: {"content": "HB-M8x40 1\nNOPE 1"},
         headers=SHOP,
         token="customer",
+    ),
+    # the tenant's tax configuration: one item, put whole with the tax generation's count
+    "GET /v1/admin/tax/configuration": Case("GET", "/v1/admin/tax/configuration", (PRINCIPAL, GET)),
+    "PUT /v1/admin/tax/configuration": Case(
+        "PUT",
+        "/v1/admin/tax/configuration",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: tax_configuration_body(),
+        headers=(("If-Match", "*"),),
+    ),
+    # the website, then the tenant and its organization in one BatchGetItem; the rules come from the
+    # process's cache while the tax generation holds (the first call reads them: counted is the second)
+    "POST /v1/admin/tax/preview": Case(
+        "POST",
+        "/v1/admin/tax/preview",
+        (PRINCIPAL, GET, BATCH_GET),
+        lambda ids: {
+            "website_id": ids["website"],
+            "currency": "EUR",
+            "lines": [{"key": "a", "unit_price": "10.00", "quantity": "1"}],
+            "shipping_address": {"country": "DE"},
+        },
+        replay=True,
     ),
 }
 

@@ -40,7 +40,15 @@ from chalicelib.api.routing import ROUTES
 from chalicelib.domain.permissions import Permission
 
 from .conftest import Api, Factories, Outbox, Table, Worlds, create_selection, upload_as_browser
-from .support import attribute_body, customer_body, organization_body, product_body, unit_body, website_body
+from .support import (
+    attribute_body,
+    customer_body,
+    organization_body,
+    product_body,
+    tax_configuration_body,
+    unit_body,
+    website_body,
+)
 
 Make = Callable[..., dict[str, Any]]
 POSITIONS = ("own", "other", "other tenant")
@@ -1040,6 +1048,33 @@ MATRIX |= {
     # changes them
     "GET /v1/admin/exchange-rates": row(ta="A", oa="F", sr="A", cm="F", pm="A", ce="F"),
     "PUT /v1/admin/exchange-rates": row(ta="A", oa="F", sr="F", cm="F", pm="A", ce="F"),
+}
+ROUTE_REQUESTS |= {
+    "GET /v1/admin/tax/configuration": lambda world: Call("GET", f"{ADMIN}/tax/configuration", ""),
+    "PUT /v1/admin/tax/configuration": lambda world: Call(
+        "PUT", f"{ADMIN}/tax/configuration", "", tax_configuration_body(), headers={"If-Match": "*"}
+    ),
+}
+RECORD_REQUESTS |= {
+    # a sale on the website at the position (a tenant without rules: untaxed)
+    "POST /v1/admin/tax/preview": lambda world, position: Call(
+        "POST",
+        f"{ADMIN}/tax/preview",
+        world.records["website"][position],
+        {
+            "website_id": world.records["website"][position],
+            "currency": "EUR",
+            "lines": [{"key": "a", "unit_price": "10.00", "quantity": "1"}],
+            "shipping_address": {"country": "DE"},
+        },
+        field="body.website_id",
+    ),
+}
+# the tenant's taxes serve every organization: only a grant without limits holds taxes.*
+MATRIX |= {
+    "GET /v1/admin/tax/configuration": row(ta="A", oa="F", sr="F", cm="F", pm="A", ce="F"),
+    "PUT /v1/admin/tax/configuration": row(ta="A", oa="F", sr="F", cm="F", pm="A", ce="F"),
+    "POST /v1/admin/tax/preview": row(ta="AAU", oa="FFF", sr="FFF", cm="FFF", pm="AAU", ce="FFF"),
 }
 
 

@@ -327,6 +327,8 @@ ROLE_PERMISSIONS: dict[str, set[Permission]] = {
         P.PRICES_WRITE,
         P.CONTENT_READ,
         P.CONTENT_WRITE,
+        P.TAXES_READ,
+        P.TAXES_WRITE,
     },
     "organization-administrator": {
         P.TENANT_READ,
@@ -366,6 +368,8 @@ ROLE_PERMISSIONS: dict[str, set[Permission]] = {
         P.CUSTOMERS_READ,
         P.CUSTOMER_GROUPS_READ,
         P.CUSTOMER_GROUPS_WRITE,
+        P.TAXES_READ,
+        P.TAXES_WRITE,
     },
     "content-editor": {
         P.TENANT_READ,
