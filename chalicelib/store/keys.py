@@ -202,6 +202,9 @@ Access patterns
 102  count a pricing change                      PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_pricing_change
                                                  data.pricing_generation :1 (no version change)
 103  readiness: does the table answer            GetItem HEALTH#READY/HEALTH#READY (never exists)   store.table.probe_table (GET /v1/health/ready)
+120  save a rule-based list: the tenant's        GetItem T#<t>#TENANT/TENANT, then Query            services.pricing.rule_lists.checked_rules
+     counter, then every list (cycle check);     PK=T#<t>#PRICELIST; the save's transaction ADDs
+     the guard                                   data.pricing_generation :1 IF it is still as read
 ===  ==========================================  =================================================  =============================================
 
 A product's media items share the product's partition (``MEDIA#`` sorts before ``PRODUCT``), so
