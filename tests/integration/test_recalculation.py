@@ -281,3 +281,55 @@ def test_a_rule_that_cannot_price_a_product_is_logged_with_its_ids_and_leaves_th
     ]
     assert [(record.price_list_id, record.product_id) for record in problems] == [(contract, acme.bolt)]
     assert acme.prices(api, contract, acme.bolt) == []
+
+
+def test_exchange_rates_set_later_price_the_rows_a_rule_converts(
+    api: Api, acme: Acme, pricing: Pricing
+) -> None:
+    # given a rule pricing in USD from the EUR base, without a rate yet
+    rules = [{"based_on": acme.base, "formula": "base.value", "currency": "USD"}]
+    contract = acme.rule_list(api, currencies=["USD"], rules=rules)
+    pricing.settle()
+    assert acme.prices(api, contract, acme.bolt) == []
+
+    # when
+    rates = {"rates": [{"from_currency": "EUR", "to_currency": "USD", "rate": "1.10"}]}
+    assert api.call("PUT", "/v1/admin/exchange-rates", token=acme.token, body=rates).status == 200
+    pricing.settle()
+
+    # then
+    assert values(acme.prices(api, contract, acme.bolt))[0][0] == "11.00"
+
+
+def test_another_rounding_mode_reprices_every_rule_list(api: Api, acme: Acme, pricing: Pricing) -> None:
+    # given a third of 10.00 (3.33 rounding half up)
+    contract = acme.rule_list(api, rules=[{"based_on": acme.base, "formula": "base.value / 3"}])
+    pricing.settle()
+    assert values(acme.prices(api, contract, acme.bolt))[0][0] == "3.33"
+    tenant = api.call("GET", "/v1/admin/tenant", token=acme.token).body
+
+    # when
+    body = {"settings": {**tenant["settings"], "rounding_mode": "up"}}
+    api.call("PATCH", "/v1/admin/tenant", token=acme.token, body=body, headers={"If-Match": "*"})
+    pricing.settle()
+
+    # then
+    assert values(acme.prices(api, contract, acme.bolt))[0][0] == "3.34"
+
+
+def test_a_manual_list_s_change_reads_nothing_for_the_recalculation(
+    api: Api, acme: Acme, pricing: Pricing, aws_calls: AwsCalls
+) -> None:
+    # given
+    path = f"{PRICE_LISTS}/{acme.base}"
+    api.call("PATCH", path, token=acme.token, body={"name": "Base 2", "version": 1})
+    pricing.dispatch()
+    bodies = [message["Body"] for message in pricing.outbox.receive(pricing.queue_url)]
+    aws_calls.clear()
+
+    # when
+    pricing.consume(bodies)
+
+    # then
+    assert [json.loads(body)["type"] for body in bodies] == ["price_list.updated"]
+    assert aws_calls.of("dynamodb") == []

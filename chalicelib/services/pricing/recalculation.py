@@ -133,21 +133,41 @@ def handle_message(message: dict[str, Any]) -> None:
     kind = message["type"]
     if kind not in SUBSCRIBED | {RECALCULATE}:
         raise PermanentFailure(f"not a pricing message: {kind!r}")
+    if not _may_move_prices(kind, message.get("before"), message.get("after")):
+        return
     tenant = TenantPricing.load(message["tenant_id"])
     if kind == RECALCULATE:
         recalculate_page(tenant, message["price_list_id"], message.get("cursor"))
     elif kind == PRICES_CHANGED:
         _base_changed(tenant, message["entity_id"], message["after"]["changed_product_ids"])
-    elif kind.startswith("price_list."):
-        _list_changed(tenant, message.get("before"), message["after"])
     elif kind.startswith("product."):
         _product_changed(tenant, message.get("before"), message["after"])
+    elif kind.startswith("price_list."):
+        recalculate_page(tenant, message["after"]["id"], None)
     elif kind.startswith("exchange_rates."):
         for list_id in _converting_lists(tenant):
             recalculate_page(tenant, list_id, None)
-    elif _rounding_changed(message.get("before"), message["after"]):
+    else:  # the rounding mode changed
         for list_id in tenant.rule_lists():
             recalculate_page(tenant, list_id, None)
+
+
+def _may_move_prices(kind: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> bool:
+    """False for the events that say by themselves that no price moves (nothing is read for them): a
+    manual list's change, a rule list's without a change of rules or currencies, a tenant's change of
+    anything but the rounding mode."""
+    if kind in ("price_list.created", "price_list.updated"):
+        changed = before is None or any(
+            before.get(name) != (after or {}).get(name) for name in ("rules", "currencies")
+        )
+        return (after or {}).get("rules") is not None and changed
+    if kind == "tenant.updated":
+        return _rounding_mode(before) != _rounding_mode(after)
+    return True
+
+
+def _rounding_mode(tenant: dict[str, Any] | None) -> Any:
+    return (tenant or {}).get("settings", {}).get("rounding_mode")
 
 
 def _base_changed(tenant: TenantPricing, base_id: str, product_ids: list[str]) -> None:
@@ -156,14 +176,6 @@ def _base_changed(tenant: TenantPricing, base_id: str, product_ids: list[str]) -
     readers = [list_id for list_id, bases in rule_graph(tenant.lists).items() if base_id in bases]
     for list_id in readers:
         recalculate(tenant, list_id, product_ids)
-
-
-def _list_changed(tenant: TenantPricing, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
-    if after.get("rules") is None:
-        return
-    moved = ("rules", "currencies")
-    if before is None or any(before.get(name) != after.get(name) for name in moved):
-        recalculate_page(tenant, after["id"], None)
 
 
 def _product_changed(tenant: TenantPricing, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
@@ -201,13 +213,6 @@ def _converting_lists(tenant: TenantPricing) -> list[str]:
         if stored.rules is not None
         and any(rule.based_on is not None and rule.currency is not None for rule in stored.rules.rules)
     ]
-
-
-def _rounding_changed(before: dict[str, Any] | None, after: dict[str, Any]) -> bool:
-    def mode(tenant: dict[str, Any] | None) -> Any:
-        return (tenant or {}).get("settings", {}).get("rounding_mode")
-
-    return mode(before) != mode(after)
 
 
 def recalculate_page(tenant: TenantPricing, price_list_id: str, cursor: dict[str, Any] | None) -> None:
