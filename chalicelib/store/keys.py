@@ -205,7 +205,7 @@ Access patterns
 120  save a rule-based list: the tenant's        GetItem T#<t>#TENANT/TENANT, then Query            services.pricing.rule_lists.checked_rules
      counter, then every list (cycle check);     PK=T#<t>#PRICELIST; the save's transaction ADDs
      the guard                                   data.pricing_generation :1 IF it is still as read
-121  a page of an organization's products        GSI1 PK=T#<t>#ORG#<org>#PRODUCTS, Limit 100,       services.pricing.recalculation.recalculate_page
+121  a page of an organization's products        GSI1 PK=T#<t>#ORG#<org>#PRODUCTS, Limit 96,        services.pricing.recalculation.recalculate_page
      (a whole rule list's recalculation)         from the message's cursor
 122  the recalculated products and their whole   BatchGet T#<t>#PRODUCT#<p>/PRODUCT, then           services.pricing.recalculation (pricing consumer)
      price sheets (every list's rows)            T#<t>#PRODUCT#<p>/PRICES (100 keys a call); writes

@@ -57,13 +57,20 @@ from chalicelib.services.catalog.categories import load_categories
 from chalicelib.services.catalog.products import PRODUCT_TYPE
 from chalicelib.services.context import Caller
 from chalicelib.services.dispatch import SUBSCRIPTIONS
-from chalicelib.services.pricing.prices import PRICES_CHANGED, RowChange, write_rows
+from chalicelib.services.pricing.prices import (
+    PRICES_CHANGED,
+    PRODUCTS_PER_TRANSACTION,
+    RowChange,
+    write_rows,
+)
 from chalicelib.services.pricing.rule_lists import rule_graph, tenant_price_lists
 from chalicelib.store import keys, repository
 
 CONSUMER = "pricing"
 RECALCULATE = "price_list.recalculate"
-PRODUCTS_PAGE = 100  # products of one page of a whole list's recalculation (two BatchGetItems)
+# Products of one page of a whole list's recalculation: two full transactions of rows if every product
+# changes (48 each), read with one BatchGetItem of sheets
+PRODUCTS_PAGE = 2 * PRODUCTS_PER_TRANSACTION
 BATCH_KEYS = 100  # DynamoDB's BatchGetItem limit
 WORKER_SUBJECT = "pricing-recalculation"
 ATTRIBUTES_PAGE = 500
@@ -181,7 +188,7 @@ def _base_changed(tenant: TenantPricing, base_id: str, product_ids: list[str]) -
 def _product_changed(tenant: TenantPricing, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
     product = _product(after)
     lists = tenant.rule_lists(product.organization_id)
-    if before is not None:
+    if lists and before is not None:
         old, new = tenant.facts(_product(before)), tenant.facts(product)
         fields = [name for name in PRODUCT_FIELDS if old[name] != new[name]]
         attributes = [
