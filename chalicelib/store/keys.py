@@ -202,9 +202,9 @@ Access patterns
 102  count a pricing change                      PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_pricing_change
                                                  data.pricing_generation :1 (no version change)
 103  readiness: does the table answer            GetItem HEALTH#READY/HEALTH#READY (never exists)   store.table.probe_table (GET /v1/health/ready)
-120  save a rule-based list: the tenant's        GetItem T#<t>#TENANT/TENANT, then Query            services.pricing.rule_lists.checked_rules
-     counter, then every list (cycle check);     PK=T#<t>#PRICELIST; the save's transaction ADDs
-     the guard                                   data.pricing_generation :1 IF it is still as read
+120  save a rule-based list: the tenant's        GetItem T#<t>#TENANT/TENANT, then Query            services.pricing.rule_lists.checked_rules,
+     counter, then every list (cycle check);     PK=T#<t>#PRICELIST; the save's transaction ADDs    unread_by_rules (a list's delete)
+     the guard (a delete: is a rule based on it) data.pricing_generation :1 IF it is still as read
 121  a page of an organization's products        GSI1 PK=T#<t>#ORG#<org>#PRODUCTS, Limit 96,        services.pricing.recalculation.recalculate_page
      (a whole rule list's recalculation)         from the message's cursor
 122  the recalculated products and their whole   BatchGet T#<t>#PRODUCT#<p>/PRODUCT, then           services.pricing.recalculation (pricing consumer)

@@ -1185,7 +1185,9 @@ ROUND_TRIPS: dict[str, Case] = {
     "DELETE /v1/admin/price-lists/{price_list_id}": Case(
         "DELETE",
         "/v1/admin/price-lists/{spare_price_list}",
-        (PRINCIPAL, GET, QUERY, WRITE),  # the Query: does it still price anything?
+        # the Query: does it still price anything? then the tenant's pricing generation and its lists:
+        # is a rule based on it?
+        (PRINCIPAL, GET, QUERY, GET, QUERY, WRITE),
         headers=(("If-Match", '"1"'),),
         status=204,
     ),

@@ -236,3 +236,16 @@ def test_manual_rows_may_be_written_into_a_rule_based_list(api: Api, acme: Acme,
     # then
     assert reply.status == 200, reply.body
     assert reply.body["changed_product_ids"] == [product["id"]]
+
+
+def test_a_list_a_rule_is_based_on_is_not_deleted(api: Api, acme: Acme) -> None:
+    # given
+    contract = acme.create(api, rules=[based_on(acme.base)])["id"]
+
+    # when
+    reply = api.call("DELETE", f"{PRICE_LISTS}/{acme.base}", token=acme.token, headers={"If-Match": '"1"'})
+
+    # then
+    problem = assert_problem(reply, 409)
+    assert contract in problem["detail"]
+    assert api.call("GET", f"{PRICE_LISTS}/{acme.base}", token=acme.token).status == 200

@@ -2,7 +2,8 @@
 
 A list belongs to one organization; a grant limited to organizations reaches only theirs. Each write
 checks, in its own transaction, that the organization exists. A list is deleted only once it prices
-nothing (409 before): its prices are the source of truth of the products' price sheets. A rule-based
+nothing (409 before): its prices are the source of truth of the products' price sheets; nor while
+rules of a rule-based list are based on it (409). A rule-based
 list's rules are checked against the tenant's other lists when saved (``rule_lists``); its item keeps
 them under ``rules`` (:class:`StoredPriceList`).
 """
@@ -26,7 +27,7 @@ from chalicelib.services import entities
 from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.services.organizations import require_organization, require_organization_reach
-from chalicelib.services.pricing.rule_lists import checked_rules, with_rule_ids
+from chalicelib.services.pricing.rule_lists import checked_rules, unread_by_rules, with_rule_ids
 from chalicelib.store import keys, repository
 
 PRICE_LIST_TYPE = "price_list"
@@ -138,4 +139,5 @@ def delete_price_list(caller: Caller, price_list_id: str, expected_version: Expe
         key=keys.price_list(caller.tenant_id, price_list_id),
         entity_type=PRICE_LIST_TYPE,
         entity=StoredPriceList.of(current),
+        extra_writes=unread_by_rules(caller.tenant_id, price_list_id),
     )

@@ -1,4 +1,5 @@
-"""Rule-based price lists: their rules checked against the tenant's other lists when saved.
+"""Rule-based price lists: their rules checked against the tenant's other lists when saved, and a list
+deleted only while no rule is based on it.
 
 A save of a rule-based list reads the tenant's ``pricing_generation`` first (GetItem), then every price
 list of the tenant (one Query of the price-list partition, pattern 91): each rule's ``based_on`` must
@@ -71,6 +72,22 @@ def checked_rules(tenant_id: str, price_list: PriceList) -> ExtraWrites | None:
         check_acyclic(graph)
     except RuleCycleError as error:
         raise Unprocessable.field("body.rules", str(error), "rule_cycle") from error
+    return _guard(tenant_id, generation)
+
+
+def unread_by_rules(tenant_id: str, price_list_id: str) -> ExtraWrites:
+    """409 if rules of a rule-based list are based on the list; else the guard a delete's transaction
+    adds, so that a rule saved meanwhile on the list makes the delete retry."""
+    generation = _pricing_generation(tenant_id)
+    graph = rule_graph(tenant_price_lists(tenant_id))
+    readers = sorted(list_id for list_id, bases in graph.items() if price_list_id in bases)
+    if readers:
+        raise Conflict(f"rules of other price lists are based on this one: {', '.join(readers)}")
+    return _guard(tenant_id, generation)
+
+
+def _guard(tenant_id: str, generation: int) -> ExtraWrites:
+    """The tenant's ``pricing_generation`` counted, on condition that it is still ``generation``."""
 
     def guard(transaction: Transaction) -> None:
         transaction.increment_from(
