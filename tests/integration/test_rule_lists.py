@@ -249,3 +249,23 @@ def test_a_list_a_rule_is_based_on_is_not_deleted(api: Api, acme: Acme) -> None:
     problem = assert_problem(reply, 409)
     assert contract in problem["detail"]
     assert api.call("GET", f"{PRICE_LISTS}/{acme.base}", token=acme.token).status == 200
+
+
+def test_a_retried_create_answers_the_rule_list_as_first_answered(api: Api, acme: Acme) -> None:
+    # given
+    body = {
+        "name": "Rules",
+        "organization_id": acme.organization,
+        "currencies": ["EUR"],
+        "kind": "rule_based",
+        "rules": [based_on(acme.base)],
+    }
+    first = api.call("POST", PRICE_LISTS, token=acme.token, body=body, headers={"Idempotency-Key": "r-1"})
+
+    # when
+    retried = api.call("POST", PRICE_LISTS, token=acme.token, body=body, headers={"Idempotency-Key": "r-1"})
+
+    # then
+    assert first.status == retried.status == 201
+    assert retried.body == first.body
+    assert retried.body["rules"][0]["id"].startswith("prr_")
