@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 
 .PHONY: install run test lint format test-unit test-integration test-e2e openapi lock clean
 .PHONY: infra-synth infra-check test-infra package deploy bench-cold-start bench-policy bench-visibility
-.PHONY: bench-catalog bench-expressions bench-storefront bench-pricing bench-prices
+.PHONY: bench-catalog bench-expressions bench-storefront bench-pricing bench-prices bench-recalc
 
 # Infrastructure (infrastructure/, docs/deploy.md). Synthesis is offline: no AWS credentials are
 # read (the pinned npm aws-cdk CLI, no telemetry, no notices, no instance metadata lookups).
@@ -128,6 +128,10 @@ bench-storefront: install
 # A bulk upsert of 1,000 price rows through the prices service, on DynamoDB Local and in moto.
 bench-prices: install
 	$(PY) benchmarks/prices.py $(ARGS)
+
+# Rule-based lists' recalculation: 100,000 products in memory, then end to end on DynamoDB Local.
+bench-recalc: install
+	$(PY) benchmarks/recalc.py $(ARGS)
 
 openapi: $(PY_STAMP)
 	$(PY) -m chalicelib.api.openapi > openapi.json

@@ -76,3 +76,10 @@ def audit_consumer(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from chalicelib.workers.audit import handle_audit
 
     return handle_audit(event, context)
+
+
+@app.lambda_function(name="pricing_consumer")
+def pricing_consumer(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    from chalicelib.workers.pricing import handle_pricing
+
+    return handle_pricing(event, context)

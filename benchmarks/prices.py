@@ -77,7 +77,8 @@ def _create_table(endpoint: str | None) -> Any:
 
 
 def world(products: int) -> tuple[Any, str, list[tuple[str, str]]]:
-    """The administrator's caller, the price list's id and the products' (id, SKU)."""
+    """The administrator's caller, the price list's id and the products' (id, SKU), listed in their
+    organization's index (GSI1) as products are."""
     from chalicelib.domain.pricing.price_lists import PriceListFields
     from chalicelib.domain.tenancy import OrganizationFields, TenantCreate
     from chalicelib.platform.principal import Principal, VerifiedToken
@@ -135,7 +136,9 @@ def _load_products(organization_id: str, count: int) -> list[tuple[str, str]]:
             )
             key = keys.product(TENANT, product_id)
             data = product.model_dump(mode="json", exclude={"version", "kind"})
-            batch.put_item(Item={"PK": key.pk, "SK": key.sk, "type": "product", "data": data, "version": 1})
+            listed = {"GSI1PK": keys.products_of_organization(TENANT, organization_id), "GSI1SK": product_id}
+            item = {"PK": key.pk, "SK": key.sk, "type": "product", "data": data, "version": 1, **listed}
+            batch.put_item(Item=item)
             sku_key = keys.sku(TENANT, sku)
             sku_data = {"sku": sku, "product_id": product_id, "organization_id": organization_id}
             batch.put_item(

@@ -24,6 +24,7 @@ ID_PREFIXES = {
     "price_list": "prl",
     "shopping_list": "sls",
     "shopping_list_line": "sll",
+    "price_rule": "prr",
 }
 _ID_PATTERN = re.compile(r"^[a-z]{2,5}_[0-9A-HJKMNP-TV-Z]{26}$")
 

@@ -11,6 +11,19 @@ from chalicelib.platform.settings import get_settings
 # consumer queue (see platform.queues) -> event types it hears ("*" for all)
 SUBSCRIPTIONS: dict[str, frozenset[str]] = {
     "audit": frozenset({"*"}),
+    # what moves rule-based lists' prices (services.pricing.recalculation)
+    "pricing": frozenset(
+        {
+            "price_list.prices_changed",
+            "price_list.created",
+            "price_list.updated",
+            "product.created",
+            "product.updated",
+            "exchange_rates.created",
+            "exchange_rates.updated",
+            "tenant.updated",
+        }
+    ),
 }
 
 

@@ -63,13 +63,15 @@ def create(
     idempotency: IdempotencyClaim | None = None,
     tenant_id: str | None = None,
     on_exists: Problem | None = None,
+    answer: BaseModel | None = None,
 ) -> ModelT:
-    """Store a new entity (version 1) and its ``<type>.created`` event."""
+    """Store a new entity (version 1) and its ``<type>.created`` event (``answer``: what a retry of the
+    create answers, when the API's form of the entity is not the stored one)."""
     transaction = Transaction()
     after = stored(entity)
     transaction.create(key, entity_type, after, indexes=indexes, on_exists=on_exists)
     if idempotency:
-        idempotency.record(transaction, 201, entity.model_dump(mode="json"))
+        idempotency.record(transaction, 201, (answer or entity).model_dump(mode="json"))
     commit_change(transaction, caller, "created", entity_type, None, after, extra_writes, tenant_id)
     return entity
 

@@ -206,6 +206,14 @@ Access patterns
 102  count a pricing change                      PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_pricing_change
                                                  data.pricing_generation :1 (no version change)
 103  readiness: does the table answer            GetItem HEALTH#READY/HEALTH#READY (never exists)   store.table.probe_table (GET /v1/health/ready)
+120  save a rule-based list: the tenant's        GetItem T#<t>#TENANT/TENANT, then Query            services.pricing.rule_lists.checked_rules,
+     counter, then every list (cycle check);     PK=T#<t>#PRICELIST; the save's transaction ADDs    unread_by_rules (a list's delete)
+     the guard (a delete: is a rule based on it) data.pricing_generation :1 IF it is still as read
+121  a page of an organization's products        GSI1 PK=T#<t>#ORG#<org>#PRODUCTS, Limit 96,        services.pricing.recalculation.recalculate_page
+     (a whole rule list's recalculation)         from the message's cursor
+122  the recalculated products and their whole   BatchGet T#<t>#PRODUCT#<p>/PRODUCT, then           services.pricing.recalculation (pricing consumer)
+     price sheets (every list's rows)            T#<t>#PRODUCT#<p>/PRICES (100 keys a call); writes
+                                                 as pattern 97
 140  get / replace the tax configuration         PK=T#<t>#TAX, SK=CONFIG (replace: condition        services.taxes.configuration.get/replace_tax_
                                                  version as read; the first: not exists)            configuration; taxes.calculation.tax_table
 141  count a tax change                          PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_tax_change

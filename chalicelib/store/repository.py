@@ -296,6 +296,16 @@ class Transaction:
         """
         self._update(key, [Item.data[counter].add(1)], on_failure)
 
+    def increment_from(self, key: Key, counter: str, read: int, *, on_failure: Problem) -> None:
+        """Add 1 to ``data.<counter>`` of an existing item if it is still ``read`` (0: or unset): of two
+        changes that each read the counter and must not both pass on what they read, one fails."""
+        current = Item.data[counter]
+        unchanged = current == read
+        condition = Item.PK.exists() & ((current.does_not_exist() | unchanged) if read == 0 else unchanged)
+        self.writes.append(
+            _Write(Item(key.pk, key.sk), "update", condition, on_failure, actions=[current.add(1)])
+        )
+
     def _update(self, key: Key, actions: list[Action], on_failure: Problem) -> None:
         """Update an existing item; an update of the same item already in the transaction takes these
         actions too (DynamoDB refuses a transaction naming one item twice)."""

@@ -71,7 +71,13 @@ API_TABLE_ACTIONS = (
 # Consumer -> table actions its worker needs (audit: one conditional PutItem per event).
 CONSUMER_TABLE_ACTIONS: dict[str, tuple[str, ...]] = {
     "audit": ("dynamodb:PutItem",),
+    # pricing: reads lists, products, categories and sheets; writes rows in transactions (conditional
+    # Put/Update/Delete and the list's ConditionCheck), never in batches
+    "pricing": tuple(action for action in API_TABLE_ACTIONS if action != "dynamodb:BatchWriteItem"),
 }
+# Consumers that send the message for their next step to their own queue (pricing: a whole list's
+# recalculation goes one page of products per message).
+CONSUMERS_CONTINUING_ON_OWN_QUEUE = ("pricing",)
 # What the API function does in the media bucket, on media objects only: it signs uploads (PutObject,
 # with their tag) and downloads (GetObject[Version]), reads an upload's size and type at completion
 # (HeadObject is GetObject) and removes its pending tag, and deletes a media's objects with every
@@ -607,6 +613,14 @@ class KontorStack(cdk.Stack):
                 resources=[consumer.dead_letter_queue.queue_arn],
             ),
         ]
+        if consumer.consumer in CONSUMERS_CONTINUING_ON_OWN_QUEUE:
+            statements.append(
+                iam.PolicyStatement(
+                    sid="ContinueOnOwnQueue",
+                    actions=list(QUEUE_SEND_ACTIONS),
+                    resources=[consumer.queue.queue_arn],
+                )
+            )
         table_actions = CONSUMER_TABLE_ACTIONS.get(consumer.consumer, ())
         if table_actions:
             statements.append(self._table_statement("Table", table_actions))

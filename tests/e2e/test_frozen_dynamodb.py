@@ -66,7 +66,11 @@ def test_readiness_names_the_table_while_dynamodb_is_frozen(frozen_dynamodb: Sta
     # then it is 503 naming the table, the queues answering, after one short probe
     print(f"readiness with DynamoDB frozen: {response.status_code} in {elapsed:.1f} s")  # noqa: T201 - the figure
     assert response.status_code == 503, response.text
-    assert response.json()["dependencies"] == {"table": "unavailable", "queue:audit": "ok"}
+    assert response.json()["dependencies"] == {
+        "table": "unavailable",
+        "queue:audit": "ok",
+        "queue:pricing": "ok",
+    }
     assert elapsed < 1.0 + SLACK_SECONDS
 
 
@@ -76,4 +80,7 @@ def test_readiness_says_ready_when_everything_answers(stack: Stack) -> None:
     response = stack.call("GET", "/v1/health/ready")
     # then every dependency answers
     assert response.status_code == 200, response.text
-    assert response.json() == {"status": "ready", "dependencies": {"table": "ok", "queue:audit": "ok"}}
+    assert response.json() == {
+        "status": "ready",
+        "dependencies": {"table": "ok", "queue:audit": "ok", "queue:pricing": "ok"},
+    }

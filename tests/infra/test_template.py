@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from kontor_infra.stack import CONSUMER_TABLE_ACTIONS, CONSUMERS_CONTINUING_ON_OWN_QUEUE
+
 from chalicelib.platform.queues import CONSUMER_QUEUES, MAX_RECEIVES, dead_letter_name
 from chalicelib.platform.settings import TrustedIssuer
 from chalicelib.services.dispatch import SUBSCRIPTIONS
@@ -229,6 +231,8 @@ def test_consumers_read_only_their_own_queue_and_send_only_to_its_dlq(template: 
     for consumer in CONSUMER_QUEUES:
         function_id = template.function_by_name(f"{template.stage.prefix}-{consumer}-consumer")
         own = f"{template.stage.prefix}-{consumer}"
+        # a consumer that goes on in steps sends the next step's message to its own queue
+        continuing = {"sqs:SendMessage"} if consumer in CONSUMERS_CONTINUING_ON_OWN_QUEUE else set()
         assert _queue_actions(template, function_id) == {
             own: {
                 "sqs:ReceiveMessage",
@@ -236,9 +240,29 @@ def test_consumers_read_only_their_own_queue_and_send_only_to_its_dlq(template: 
                 "sqs:GetQueueAttributes",
                 "sqs:GetQueueUrl",
                 "sqs:ChangeMessageVisibility",  # a failed message's retry delay
+                *continuing,
             },
             dead_letter_name(own): {"sqs:SendMessage", "sqs:GetQueueUrl"},  # what can never succeed
         }
+
+
+def test_the_pricing_consumer_reads_and_writes_the_table_without_scans_or_batch_writes(
+    template: Template,
+) -> None:
+    # given
+    function_id = template.function_by_name(f"{template.stage.prefix}-pricing-consumer")
+
+    # when
+    granted = {
+        action
+        for statement in template.statements(template.role_of(function_id))
+        for action in actions_of(statement)
+        if action.startswith("dynamodb:")
+    }
+
+    # then
+    assert granted == set(CONSUMER_TABLE_ACTIONS["pricing"])
+    assert "dynamodb:Scan" not in granted
 
 
 def test_dispatcher_sends_only_to_subscribed_queues(template: Template) -> None:

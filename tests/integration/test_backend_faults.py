@@ -193,7 +193,10 @@ def test_readiness_says_every_dependency_answers(api: Api) -> None:
     reply = api.call("GET", "/v1/health/ready")
     # then each dependency is named by its role and answers
     assert reply.status == 200, reply.body
-    assert reply.body == {"status": "ready", "dependencies": {"table": "ok", "queue:audit": "ok"}}
+    assert reply.body == {
+        "status": "ready",
+        "dependencies": {"table": "ok", "queue:audit": "ok", "queue:pricing": "ok"},
+    }
 
 
 def test_readiness_names_the_table_when_it_does_not_answer(api: Api, faults: Faults) -> None:
@@ -203,7 +206,11 @@ def test_readiness_names_the_table_when_it_does_not_answer(api: Api, faults: Fau
     reply = api.call("GET", "/v1/health/ready")
     # then it is 503 naming the table, asked once
     _assert_unavailable(reply, "5")
-    assert reply.body["dependencies"] == {"table": "unavailable", "queue:audit": "ok"}
+    assert reply.body["dependencies"] == {
+        "table": "unavailable",
+        "queue:audit": "ok",
+        "queue:pricing": "ok",
+    }
     assert len(faults.attempts) == 1
 
 
@@ -214,5 +221,9 @@ def test_readiness_names_a_queue_when_sqs_does_not_answer(api: Api, faults: Faul
     reply = api.call("GET", "/v1/health/ready")
     # then it is 503 naming the queue, and nothing about where it lives
     _assert_unavailable(reply, "5")
-    assert reply.body["dependencies"] == {"table": "ok", "queue:audit": "unavailable"}
+    assert reply.body["dependencies"] == {
+        "table": "ok",
+        "queue:audit": "unavailable",
+        "queue:pricing": "unavailable",
+    }
     assert "http" not in json.dumps(reply.body["dependencies"])

@@ -602,6 +602,7 @@ VERSIONED_BODIES: dict[str, dict[str, Any]] = {
     "PATCH /v1/admin/products/{product_id}": {"name": {"en": "Changed"}},
     "PATCH /v1/admin/organizations/{organization_id}/categories/{category_id}": {"name": {"en": "Changed"}},
     "PUT /v1/admin/tax/configuration": {"rates": []},
+    "PUT /v1/admin/price-lists/{price_list_id}": {"name": "Changed", "currencies": ["EUR"]},
 }
 
 

@@ -1213,7 +1213,9 @@ ROUND_TRIPS: dict[str, Case] = {
     "DELETE /v1/admin/price-lists/{price_list_id}": Case(
         "DELETE",
         "/v1/admin/price-lists/{spare_price_list}",
-        (PRINCIPAL, GET, QUERY, WRITE),  # the Query: does it still price anything?
+        # the Query: does it still price anything? then the tenant's pricing generation and its lists:
+        # is a rule based on it?
+        (PRINCIPAL, GET, QUERY, GET, QUERY, WRITE),
         headers=(("If-Match", '"1"'),),
         status=204,
     ),
@@ -1421,6 +1423,28 @@ ROUND_TRIPS: dict[str, Case] = {
             "shipping_address": {"country": "DE"},
         },
         replay=True,
+    ),
+    # a list replaced whole; a rule-based list's save reads the tenant's pricing generation and every
+    # list of the tenant (its rules' bases and cycles) before its transaction
+    "PUT /v1/admin/price-lists/{price_list_id}": Case(
+        "PUT",
+        "/v1/admin/price-lists/{price_list}",
+        (PRINCIPAL, GET, WRITE),
+        lambda _: {"name": "Base", "currencies": ["EUR"]},
+        headers=(("If-Match", "*"),),
+    ),
+    "POST /v1/admin/price-lists as a rule-based list": Case(
+        "POST",
+        "/v1/admin/price-lists",
+        (PRINCIPAL, GET, QUERY, WRITE),
+        lambda ids: {
+            "name": "Contract",
+            "organization_id": ids["organization"],
+            "currencies": ["EUR"],
+            "kind": "rule_based",
+            "rules": [{"based_on": ids["price_list"], "formula": "base.value * 0.9"}],
+        },
+        status=201,
     ),
 }
 

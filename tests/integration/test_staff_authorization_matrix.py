@@ -1078,6 +1078,17 @@ MATRIX |= {
 }
 
 
+# --- a price list replaced whole (its fields and rules): as its PATCH ---
+def _replaced_price_list(world: World, position: str) -> Call:
+    price_list = world.records["price_list"][position]
+    path = f"{ADMIN}/price-lists/{price_list}"
+    body = {"name": "Replaced", "currencies": ["EUR"]}
+    return Call("PUT", path, price_list, body, headers=world.if_match(path, position))
+
+
+RECORD_REQUESTS["PUT /v1/admin/price-lists/{price_list_id}"] = _replaced_price_list
+MATRIX["PUT /v1/admin/price-lists/{price_list_id}"] = PRICES_WRITE_ROW
+
 STATUS = {"F": 403, "H": 404, "U": 422, "C": 409}
 
 

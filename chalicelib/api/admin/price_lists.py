@@ -15,6 +15,7 @@ from chalicelib.domain.pricing.price_lists import (
     PriceList,
     PriceListFields,
     PriceListPatch,
+    PriceListReplacement,
     PriceUpsert,
     ProductPrices,
 )
@@ -99,6 +100,23 @@ def get_price_list(request: RouteRequest) -> PriceList:
 )
 def update_price_list(request: RouteRequest) -> PriceList:
     return price_lists.update_price_list(
+        request.caller, request.params["price_list_id"], request.body, request.expected_version()
+    )
+
+
+@route(
+    blueprint,
+    ITEM,
+    "PUT",
+    permission=Permission.PRICES_WRITE,
+    summary="Replace a price list's fields and rules (send the version read, as If-Match)",
+    tags=TAGS,
+    body=PriceListReplacement,
+    response=PriceList,
+    versioned=True,
+)
+def replace_price_list(request: RouteRequest) -> PriceList:
+    return price_lists.replace_price_list(
         request.caller, request.params["price_list_id"], request.body, request.expected_version()
     )
 

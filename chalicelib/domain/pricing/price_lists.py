@@ -16,8 +16,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from chalicelib.domain.base import CurrencyCode, Input, Name, Stamped, View, patch_model
+from chalicelib.domain.base import CurrencyCode, Input, Name, Stamped, Version, View, patch_model
 from chalicelib.domain.catalog.products import Product, ProductId, Sku, UnitCode, decimal_places
+from chalicelib.domain.pricing.rules import (
+    MAX_RULES_PER_LIST,
+    ListRules,
+    PriceRule,
+    PriceRuleId,
+    ProductAssignmentRule,
+)
 from chalicelib.domain.staff import OrganizationId
 
 _ULID = "[0-9A-HJKMNP-TV-Z]{26}"
@@ -77,6 +84,20 @@ class Schedule(Input):
         return self
 
 
+class PriceRuleInput(PriceRule):
+    """A price rule as sent: without an id the server gives it one (``prr_<ULID>``), or the id of the
+    list's rule that is the same in every other field, so resending a list's rules keeps their ids."""
+
+    id: PriceRuleId | None = Field(  # type: ignore[assignment]
+        default=None, description="the rule's id (send it back to keep it; assigned when absent)"
+    )
+
+
+def _distinct_rule_ids(rules: list[PriceRuleInput]) -> list[PriceRuleInput]:
+    _distinct([rule.id for rule in rules if rule.id is not None])
+    return rules
+
+
 class PriceListChanges(Input):
     """What may change about a price list (its organization and kind stay)."""
 
@@ -90,6 +111,17 @@ class PriceListChanges(Input):
         max_length=MAX_SCHEDULES,
         description="when the list applies (none: always, while active)",
     )
+    product_assignment_rule: ProductAssignmentRule | None = Field(
+        default=None, description="rule_based lists: which products the list prices (all unless set)"
+    )
+    rules: Annotated[
+        list[PriceRuleInput],
+        Field(max_length=MAX_RULES_PER_LIST),
+        AfterValidator(_distinct_rule_ids),
+    ] = Field(
+        default_factory=list,
+        description="rule_based lists: the rules that make the list's prices (see docs/expressions.md)",
+    )
 
 
 class PriceListFields(PriceListChanges):
@@ -102,8 +134,51 @@ class PriceListFields(PriceListChanges):
 PriceListPatch = patch_model(PriceListChanges, "PriceListPatch")
 
 
+class PriceListReplacement(PriceListChanges):
+    """Every field that may change, replaced (one not sent takes its default); the version read."""
+
+    version: Version | None = None
+
+
 class PriceList(PriceListFields, Stamped):
-    """A price list as stored and answered."""
+    """A price list as answered (its rules all carry their ids), also read from its item as is."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_item(cls, data: Any) -> Any:
+        """An item keeps a list's rules as one ``rules`` map, the ListRules dump (none for a manual
+        list): read as the two fields the API shows."""
+        if isinstance(data, dict) and not isinstance(data.get("rules", []), list):
+            kept = data["rules"]
+            kept = kept.model_dump() if isinstance(kept, ListRules) else kept or {}
+            rules = {
+                "product_assignment_rule": kept.get("product_assignment_rule"),
+                "rules": kept.get("rules", []),
+            }
+            return {**data, **rules}
+        return data
+
+    def list_rules(self) -> ListRules:
+        """The list's rules as the rule engine reads them."""
+        return ListRules.model_validate(
+            {"product_assignment_rule": self.product_assignment_rule, "rules": self.rules}, strict=False
+        )
+
+
+class StoredPriceList(PriceListChanges, Stamped):
+    """A price list as its item holds it: a rule-based list's rules under ``rules``, the ListRules
+    dump the recalculation reads (``product_assignment_rule``, ``rules``)."""
+
+    organization_id: str
+    kind: PriceListKind
+    product_assignment_rule: None = Field(default=None, exclude=True)
+    rules: ListRules | None = None  # type: ignore[assignment]
+
+    @classmethod
+    def of(cls, price_list: PriceList) -> StoredPriceList:
+        fields = price_list.model_dump(exclude={"product_assignment_rule", "rules"})
+        rules = price_list.list_rules() if price_list.kind == "rule_based" else None
+        return cls.model_validate({**fields, "rules": rules}, strict=False)
 
 
 # --- price rows ---------------------------------------------------------------------------------------

@@ -2,14 +2,23 @@
 
 A list belongs to one organization; a grant limited to organizations reaches only theirs. Each write
 checks, in its own transaction, that the organization exists. A list is deleted only once it prices
-nothing (409 before): its prices are the source of truth of the products' price sheets.
+nothing (409 before): its prices are the source of truth of the products' price sheets; nor while
+rules of a rule-based list are based on it (409). A rule-based
+list's rules are checked against the tenant's other lists when saved (``rule_lists``); its item keeps
+them under ``rules`` (:class:`StoredPriceList`).
 """
 
 from __future__ import annotations
 
 from chalicelib.domain.base import ExpectedVersion, Input
 from chalicelib.domain.permissions import Permission
-from chalicelib.domain.pricing.price_lists import PriceList, PriceListChanges, PriceListFields
+from chalicelib.domain.pricing.price_lists import (
+    PriceList,
+    PriceListChanges,
+    PriceListFields,
+    PriceListReplacement,
+    StoredPriceList,
+)
 from chalicelib.domain.staff import StaffTarget
 from chalicelib.platform.errors import Conflict
 from chalicelib.platform.ids import new_id
@@ -18,6 +27,7 @@ from chalicelib.services import entities
 from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.services.organizations import require_organization, require_organization_reach
+from chalicelib.services.pricing.rule_lists import checked_rules, unread_by_rules, with_rule_ids
 from chalicelib.store import keys, repository
 
 PRICE_LIST_TYPE = "price_list"
@@ -36,20 +46,32 @@ def create_price_list(
 ) -> PriceList:
     require_organization_reach(caller, Permission.PRICES_WRITE, body.organization_id)
     price_list = PriceList.model_validate(
-        {"id": new_id(PRICE_LIST_TYPE), "version": 1, **entities.timestamps(), **body.model_dump()},
+        {
+            "id": new_id(PRICE_LIST_TYPE),
+            "version": 1,
+            **entities.timestamps(),
+            **body.model_dump(),
+            "rules": with_rule_ids(body.rules, []),
+        },
         strict=False,
     )
-    return entities.create(
+    rules_guard = checked_rules(caller.tenant_id, price_list)
+    entities.create(
         caller,
         key=keys.price_list(caller.tenant_id, price_list.id),
         entity_type=PRICE_LIST_TYPE,
-        entity=price_list,
+        entity=StoredPriceList.of(price_list),
         indexes=_indexes(caller.tenant_id, price_list),
-        extra_writes=lambda transaction: require_organization(
-            transaction, caller.tenant_id, price_list.organization_id
+        extra_writes=entities.together(
+            lambda transaction: require_organization(
+                transaction, caller.tenant_id, price_list.organization_id
+            ),
+            *([rules_guard] if rules_guard else []),
         ),
         idempotency=idempotency,
+        answer=price_list,
     )
+    return price_list
 
 
 def get_price_list(
@@ -65,36 +87,46 @@ def list_price_lists(
     caller: Caller, page: PageRequest, organization_id: str | None = None
 ) -> Listing[PriceList]:
     """The lists of the organizations the caller reaches, of one of them if given (its own index)."""
+    keep = caller.reachable(Permission.PRICES_READ, "organization_id")
     if organization_id is not None:
         return entities.listing(
             keys.price_lists_of_organization(caller.tenant_id, organization_id),
             PriceList,
             page,
             index="GSI1",
-            keep=caller.reachable(Permission.PRICES_READ, "organization_id"),
+            keep=keep,
         )
-    return entities.listing(
-        keys.price_list_collection(caller.tenant_id),
-        PriceList,
-        page,
-        keep=caller.reachable(Permission.PRICES_READ, "organization_id"),
-    )
+    return entities.listing(keys.price_list_collection(caller.tenant_id), PriceList, page, keep=keep)
 
 
 def update_price_list(
     caller: Caller, price_list_id: str, patch: Input, expected_version: ExpectedVersion
 ) -> PriceList:
+    """Change the fields sent (``rules`` sent: the rules, replaced whole; ids kept, see ``with_rule_ids``)."""
     current = get_price_list(caller, price_list_id, Permission.PRICES_WRITE)
     entities.check_version(current.version, expected_version)
-    updated = entities.merge(current, patch, PriceListChanges)
-    return entities.update(
+    merged = entities.merge(current, patch, PriceListChanges)
+    updated = merged.model_copy(update={"rules": with_rule_ids(merged.rules, current.rules)})
+    rules_guard = checked_rules(caller.tenant_id, updated)
+    entities.update(
         caller,
         key=keys.price_list(caller.tenant_id, price_list_id),
         entity_type=PRICE_LIST_TYPE,
-        before=current,
-        after=updated,
+        before=StoredPriceList.of(current),
+        after=StoredPriceList.of(updated),
         indexes=_indexes(caller.tenant_id, updated),
+        extra_writes=rules_guard,
     )
+    return updated
+
+
+def replace_price_list(
+    caller: Caller, price_list_id: str, body: PriceListReplacement, expected_version: ExpectedVersion
+) -> PriceList:
+    """Replace every field that may change (one not sent takes its default: no rules, say)."""
+    fields = {name: getattr(body, name) for name in PriceListChanges.model_fields}
+    every_field = PriceListChanges.model_construct(set(fields), **fields)
+    return update_price_list(caller, price_list_id, every_field, expected_version)
 
 
 def delete_price_list(caller: Caller, price_list_id: str, expected_version: ExpectedVersion) -> None:
@@ -106,5 +138,6 @@ def delete_price_list(caller: Caller, price_list_id: str, expected_version: Expe
         caller,
         key=keys.price_list(caller.tenant_id, price_list_id),
         entity_type=PRICE_LIST_TYPE,
-        entity=current,
+        entity=StoredPriceList.of(current),
+        extra_writes=unread_by_rules(caller.tenant_id, price_list_id),
     )

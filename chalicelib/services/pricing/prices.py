@@ -46,6 +46,8 @@ PRICE_SHEET_TYPE = "price_sheet"
 PRICES_CHANGED = "price_list.prices_changed"
 PRODUCTS_PER_TRANSACTION = 48  # 2 items each + the list's check + the event: 98 of DynamoDB's 100
 RACED = Conflict("these prices changed meanwhile; retry", headers={"Retry-After": "1"})
+# One product's change in a list: its id, its price sheet as read, the list's rows read, the new rows.
+RowChange = tuple[str, Record | None, list[dict[str, Any]], list[dict[str, Any]]]
 
 
 def _digest(rows: list[dict[str, Any]]) -> str:
@@ -113,7 +115,7 @@ def _change(
     sheets = _sheets(tenant_id, price_list.id, product_ids)
     first_row = {product_id: product_of_row.index(product_id) for product_id in product_ids}
     upserts_of, deletions_of = _by_product(upserts, product_of_row), _by_product(deletions, product_of_row)
-    changes: list[tuple[str, Record | None, list[dict[str, Any]], list[dict[str, Any]]]] = []
+    changes: list[RowChange] = []
     errors = []
     for product_id in product_ids:
         current = _entry(sheets.get(product_id), price_list.id)
@@ -130,33 +132,41 @@ def _change(
             changes.append((product_id, sheets.get(product_id), current, new))
     if errors:
         raise Unprocessable(errors, "too many rows for a product; nothing was written")
+    write_rows(caller, price_list.id, changes)
+    return PriceChangeResult(
+        price_list_id=price_list.id,
+        changed_product_ids=[product_id for product_id, *_ in changes],
+        unchanged_products=len(product_ids) - len(changes),
+    )
+
+
+def write_rows(caller: Caller, price_list_id: str, changes: list[RowChange]) -> None:
+    """Write each product's new rows in the list (``(product id, its sheet as read, the list's rows
+    read, the new rows)``), 48 products a transaction with the list's check and one
+    ``price_list.prices_changed`` event: the bulk calls' path and the recalculation's."""
+    tenant_id = caller.tenant_id
     for chunk in _chunks(changes, PRODUCTS_PER_TRANSACTION):
         transaction = Transaction()
         transaction.require(
-            keys.price_list(tenant_id, price_list.id),
-            data_equals={"id": price_list.id},
+            keys.price_list(tenant_id, price_list_id),
+            data_equals={"id": price_list_id},
             type=PRICE_LIST_TYPE,
             on_failure=NotFound("price list not found"),
         )
         for product_id, sheet, current, new in chunk:
-            _write_product(transaction, tenant_id, price_list.id, product_id, sheet, current, new)
+            _write_product(transaction, tenant_id, price_list_id, product_id, sheet, current, new)
         changed = [product_id for product_id, *_ in chunk]
         record_change(
             transaction,
             caller,
             action="updated",
             entity_type=PRICE_LIST_TYPE,
-            entity_id=price_list.id,
-            before={"id": price_list.id},
-            after={"id": price_list.id, "changed_product_ids": changed},
+            entity_id=price_list_id,
+            before={"id": price_list_id},
+            after={"id": price_list_id, "changed_product_ids": changed},
             event_type=PRICES_CHANGED,
         )
         transaction.commit()
-    return PriceChangeResult(
-        price_list_id=price_list.id,
-        changed_product_ids=[product_id for product_id, *_ in changes],
-        unchanged_products=len(product_ids) - len(changes),
-    )
 
 
 def _by_product(rows: list[dict[str, Any]], product_of_row: list[str]) -> dict[str, list[dict[str, Any]]]:
