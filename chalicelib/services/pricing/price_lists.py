@@ -1,8 +1,10 @@
 """Price lists of an organization: create, read, list, change, delete.
 
 A list belongs to one organization; a grant limited to organizations reaches only theirs. Each write
-checks, in its own transaction, that the organization exists. A list is deleted only once it prices
-nothing (409 before): its prices are the source of truth of the products' price sheets.
+checks, in its own transaction, that the organization exists, and counts the tenant's
+``pricing_generation``: warm functions cache every list's metadata (``services.pricing.chains``). A
+list is deleted only once it prices nothing (409 before): its prices are the source of truth of the
+products' price sheets.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from chalicelib.services import entities
 from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.services.organizations import require_organization, require_organization_reach
+from chalicelib.services.tenants import count_pricing_change
 from chalicelib.store import keys, repository
+from chalicelib.store.repository import Transaction
 
 PRICE_LIST_TYPE = "price_list"
 
@@ -29,6 +33,12 @@ def _indexes(tenant_id: str, price_list: PriceList) -> dict[str, str]:
         "GSI1PK": keys.price_lists_of_organization(tenant_id, price_list.organization_id),
         "GSI1SK": price_list.id,
     }
+
+
+def _counted(transaction: Transaction, tenant_id: str, organization_id: str) -> None:
+    """A new list's organization still exists, and the change counts."""
+    require_organization(transaction, tenant_id, organization_id)
+    count_pricing_change(transaction, tenant_id)
 
 
 def create_price_list(
@@ -45,9 +55,7 @@ def create_price_list(
         entity_type=PRICE_LIST_TYPE,
         entity=price_list,
         indexes=_indexes(caller.tenant_id, price_list),
-        extra_writes=lambda transaction: require_organization(
-            transaction, caller.tenant_id, price_list.organization_id
-        ),
+        extra_writes=lambda transaction: _counted(transaction, caller.tenant_id, price_list.organization_id),
         idempotency=idempotency,
     )
 
@@ -94,6 +102,7 @@ def update_price_list(
         before=current,
         after=updated,
         indexes=_indexes(caller.tenant_id, updated),
+        extra_writes=lambda transaction: count_pricing_change(transaction, caller.tenant_id),
     )
 
 
@@ -107,4 +116,5 @@ def delete_price_list(caller: Caller, price_list_id: str, expected_version: Expe
         key=keys.price_list(caller.tenant_id, price_list_id),
         entity_type=PRICE_LIST_TYPE,
         entity=current,
+        extra_writes=lambda transaction: count_pricing_change(transaction, caller.tenant_id),
     )
