@@ -18,6 +18,7 @@ from chalicelib.api.admin import (
     media,
     organizations,
     price_assignments,
+    price_explanations,
     price_lists,
     products,
     selections,
@@ -27,6 +28,7 @@ from chalicelib.api.admin import (
     websites,
 )
 from chalicelib.api.storefront import catalog, company
+from chalicelib.api.storefront import prices as store_prices
 
 app = Chalice(app_name="kontor")
 for module in (
@@ -48,9 +50,11 @@ for module in (
     price_lists,
     price_assignments,
     exchange_rates,
+    price_explanations,
     company,
     catalog,
     audit,
+    store_prices,
     docs,
     fallbacks,
 ):
