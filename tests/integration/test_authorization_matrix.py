@@ -208,6 +208,9 @@ REQUESTS: dict[str, Request | None] = {
     "GET /v1/store/catalog/products/{product_id}": None,
     "POST /v1/store/catalog/sku-lookup": None,
     "GET /v1/store/catalog/search": None,
+    # prices lie on a website too: tests/integration/test_storefront_prices.py walks another tenant's
+    # host, a customer administrator, a buyer and guests where they may browse or not
+    "POST /v1/store/prices/resolve": None,
 }
 
 # route -> role -> the answer at each position, in the order of POSITIONS (one character each):
@@ -312,10 +315,12 @@ MATRIX |= {
         "purchasing-manager": "U",
         "buyer": "U",
     },
+    "POST /v1/store/prices/resolve": NO_SHOP,  # every role holds prices.view
 }
 ROUTE_ONLY_BODIES: dict[str, dict[str, Any]] = {
     "POST /v1/store/company/roles": {"name": "Auditor", "grants": {"users.view": "unit"}},
     "POST /v1/store/catalog/sku-lookup": {"skus": ["HB-100"]},
+    "POST /v1/store/prices/resolve": {"lines": [{"sku": "HB-100", "unit": "each", "quantity": "1"}]},
 }
 STATUS = {"F": 403, "H": 404, "U": 422, "C": 409}
 # Lists whose items lie at positions, and which records of the world they list.

@@ -39,7 +39,7 @@ class Priced:
     products: dict[str, str]  # by SKU
     lists: dict[str, str]  # web, lyon, key
     ids: dict[str, str]  # company, lyon, ohio, initech, group
-    tokens: dict[str, str]  # bob, olga, ina
+    tokens: dict[str, str]  # bob, olga, ina; ada (Globex's administrator); finn (another tenant's buyer)
 
 
 def row(
@@ -136,7 +136,13 @@ def priced(
         make_customer_user(admin, company, ohio, email=emails["olga"])
         make_customer_user(admin, initech, initech, email="ina.buyer@initech.example")
         emails["ina"] = "ina.buyer@initech.example"
+        make_customer_user(admin, company, company, email="ada.admin@globex.example", role_id="administrator")
+        emails["ada"] = "ada.admin@globex.example"
         tokens = {name: api.token("acme", email) for name, email in emails.items()}
+        nordic = make_tenant("nordic")
+        fjord = make_customer(nordic, name="Fjord")["id"]
+        make_customer_user(nordic, fjord, fjord, email="finn.buyer@fjord.example")
+        tokens["finn"] = api.token("nordic", "finn.buyer@fjord.example")
         ids = {"company": company, "lyon": lyon, "ohio": ohio, "initech": initech, "group": group}
         return Priced(admin, organization, other_website, website, root, products, lists, ids, tokens)
 
@@ -307,6 +313,47 @@ def test_resolve_answers_each_line_in_order_with_its_price_or_its_error(api: Api
         "not-priced",
         "not-priced",
     ]
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "status"),
+    [
+        ("ada", "/v1/store/prices/resolve", 200),  # a customer administrator holds prices.view
+        ("bob", "/v1/store/prices/resolve", 200),
+        ("finn", "/v1/store/prices/resolve", 404),  # another tenant's website: no shop for him
+        (None, "/v1/store/prices/resolve", 401),
+        (None, "/v1/public/prices/resolve", 200),  # guests may browse
+    ],
+)
+def test_who_may_resolve_on_the_shop(
+    api: Api, priced: Priced, who: str | None, path: str, status: int
+) -> None:
+    # when
+    token = None if who is None else priced.tokens[who]
+    reply = api.call("POST", path, token=token, body={"lines": [line("HB-100", "1")]}, headers=SHOP)
+
+    # then
+    assert reply.status == status, reply.body
+    if status != 200:
+        assert_problem(reply, status)
+
+
+def test_guests_resolve_nothing_where_they_may_not_browse(api: Api, priced: Priced) -> None:
+    # given the website closed to guests
+    reply = api.call(
+        "PATCH",
+        f"{ADMIN}/websites/{priced.website}",
+        token=priced.admin,
+        body={"guest_browsing": False},
+        headers={"If-Match": "*"},
+    )
+    assert reply.status == 200, reply.body
+
+    # when
+    resolved = resolve(api, priced, None, {"lines": [line("HB-100", "1")]})
+
+    # then
+    assert_problem(resolved, 404)
 
 
 def test_a_guest_resolves_at_the_website_s_prices(api: Api, priced: Priced) -> None:
