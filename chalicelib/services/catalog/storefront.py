@@ -23,6 +23,12 @@ selection assignments the principal's company Query read (``VIS#``, ``SEL#`` ite
 rules come from its ``RULES`` item, read in one BatchGetItem for a whole page. Guests are seen at the
 website level: no unit, no group, no selection. Only enabled products of the website's organization
 placed in a category under one of the website's offered roots are shown.
+
+**Prices.** What a listing or a detail shows carries the caller's price in the request's currency
+(``services.pricing.chains``: the chain from the principal's company and a per-process cache of the
+tenant's pricing, the shown products' sheets in one BatchGetItem per 100). The shop also holds what
+pricing needs of the website (its merge strategy, default currency, time zone) and of the tenant (its
+rounding mode), so a signed-in caller's shop is re-read when ``pricing_generation`` moved too.
 """
 
 from __future__ import annotations
