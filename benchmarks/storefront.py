@@ -433,6 +433,9 @@ def report(world: World, arguments: argparse.Namespace) -> None:
 
     print(f"\n6. priced: {count} products in the website's list, {count // 5} in Plant Lyon's")
     price_everything(world)
+    meter.reset()
+    bob.call("GET", f"{products}?sort=newest&limit={PAGE}")
+    print(f"{'first page, cold (the shop and the pricing re-read)':<46} {meter.round_trips}")
     priced = bob.measure("first page, newest first", "GET", f"{products}?sort=newest&limit={PAGE}")
     bob.measure(f"q={SEARCHES[0]!r}", "GET", f"/v1/store/catalog/search?q={quote(SEARCHES[0])}")
     bob.measure(f"{LOOKUP} SKUs", "POST", "/v1/store/catalog/sku-lookup", {"skus": skus})
