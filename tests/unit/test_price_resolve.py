@@ -85,13 +85,12 @@ def test_a_priced_line_has_its_tier_and_its_total_rounded_with_the_tenant_s_mode
     answer = resolve_line(line(quantity), BOLT, PRICES, CHAIN, "EUR", rounding)
 
     # then
-    assert answer.error is None
-    assert answer.unit_price is not None and answer.unit_price.amount == unit_price
-    assert answer.tier is not None and (answer.tier.min_quantity, answer.tier.price_list_id) == (
-        tier,
-        "prl_web",
-    )
-    assert answer.line_total is not None and answer.line_total.amount == total
+    assert answer.model_dump(include={"error", "unit_price", "tier", "line_total"}) == {
+        "error": None,
+        "unit_price": {"amount": unit_price, "currency": "EUR"},
+        "tier": {"min_quantity": tier, "price_list_id": "prl_web"},
+        "line_total": {"amount": total, "currency": "EUR"},
+    }
 
 
 def test_a_request_holds_at_most_500_lines_of_decimal_string_quantities() -> None:
