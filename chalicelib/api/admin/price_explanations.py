@@ -50,6 +50,7 @@ class PriceExplanationQuery(Input):
     "price or the rule that made it)",
     tags=("price lists",),
     query=PriceExplanationQuery,
+    query_names_records=True,
     response=PriceExplanation,
 )
 def explain_price(request: RouteRequest) -> PriceExplanation:
