@@ -18,6 +18,7 @@ from chalicelib.api.admin import (
     media,
     organizations,
     price_assignments,
+    price_explanations,
     price_lists,
     products,
     selections,
@@ -28,6 +29,7 @@ from chalicelib.api.admin import (
     websites,
 )
 from chalicelib.api.storefront import catalog, company, shopping_lists
+from chalicelib.api.storefront import prices as store_prices
 
 app = Chalice(app_name="kontor")
 for module in (
@@ -49,11 +51,13 @@ for module in (
     price_lists,
     price_assignments,
     exchange_rates,
+    price_explanations,
     taxes,
     company,
     catalog,
     shopping_lists,
     audit,
+    store_prices,
     docs,
     fallbacks,
 ):

@@ -32,7 +32,11 @@ and their company (Query), which holds the units' customer-specific rules.
 3. ``search``: prefixes of name words and of SKUs over the organization's products;
 4. a SKU lookup of 100;
 5. the items a category rule for a customer group writes (through the visibility service), for a
-   category of 15,000 products and one of 5,000.
+   category of 15,000 products and one of 5,000;
+6. the same requests priced: every product of the big category priced in a list of the website
+   (two tiers) and every fifth in a list of Bob's unit (prices service, 1,000 rows a call), then
+   the first page, a search and the SKU lookup again, and ``POST /v1/store/prices/resolve`` of
+   ``--resolve-lines`` lines (500) of distinct products.
 
 Timings depend on the machine and its load (DynamoDB Local is a Java process on the same cores);
 round trips and items read do not.
@@ -54,6 +58,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -78,6 +83,7 @@ WORDS = (
     "fitting", "flange", "gasket", "glove", "grease", "nut", "bolt", "washer", "valve", "pump", "filter",
 )  # fmt: skip
 UNREAD_TYPES = ("event", "attribute_usage")
+COUNTS_PARTITION = "#CATCOUNT"  # keys.category_counts: a category's count shards
 SEARCHES = ("ha", "han", "hand", "handle", "hex nut", "bench-0", "bench-00012")
 
 
@@ -145,7 +151,8 @@ class BulkCommit:
     """Stands for ``Transaction.commit`` while products are made: the transaction's puts are written
     with BatchWriteItem by ``LOAD_THREADS`` threads while the next products are made. Its condition
     checks (guards that fresh, unique data passes) are dropped, and so are the items no storefront
-    request reads (:data:`UNREAD_TYPES`: the outbox event, the attribute usages)."""
+    request reads (:data:`UNREAD_TYPES`: the outbox event, the attribute usages) and the category
+    counts' ADDs (BatchWriteItem cannot add: the counts are recounted once the products are in)."""
 
     def __init__(self, endpoint: str, table: str) -> None:
         self.endpoint, self.table = endpoint, table
@@ -159,6 +166,8 @@ class BulkCommit:
         for write in transaction.writes:
             if write.action == "save" and write.item.type not in UNREAD_TYPES:
                 self.pending.append(write.item.serialize())
+            elif write.action == "update" and write.item.PK.endswith(COUNTS_PARTITION):
+                continue
             elif write.action not in ("save", "condition_check"):
                 raise ValueError(f"a product's creation does not {write.action}")
         if len(self.pending) >= BATCH:
@@ -260,7 +269,7 @@ def new_category(world: World, slug: str, name: str) -> str:
 @timed_step("made the products (products service, BatchWriteItem)")
 def make_products(world: World, arguments: argparse.Namespace) -> None:
     from chalicelib.domain.catalog.products import ProductFields
-    from chalicelib.services.catalog import products
+    from chalicelib.services.catalog import category_counts, products
     from chalicelib.store.repository import Transaction
     from local.seed import as_sent
 
@@ -297,7 +306,8 @@ def make_products(world: World, arguments: argparse.Namespace) -> None:
             if category == world.big:
                 world.products.append((product.id, product.sku))
     written = bulk.close()
-    print(f"  {arguments.search_products} products, {written} items", flush=True)
+    category_counts.recount(TENANT, organization)
+    print(f"  {arguments.search_products} products, {written} items; counts recounted", flush=True)
 
 
 @timed_step("made the customer-specific rules (visibility service, a transaction each)")
@@ -421,6 +431,22 @@ def report(world: World, arguments: argparse.Namespace) -> None:
     print("\n5. a category hidden for a customer group (visibility service)")
     hide_for_group(world, meter, arguments)
 
+    print(f"\n6. priced: {count} products in the website's list, {count // 5} in Plant Lyon's")
+    price_everything(world)
+    meter.reset()
+    bob.call("GET", f"{products}?sort=newest&limit={PAGE}")
+    print(f"{'first page, cold (the shop and the pricing re-read)':<46} {meter.round_trips}")
+    priced = bob.measure("first page, newest first", "GET", f"{products}?sort=newest&limit={PAGE}")
+    bob.measure(f"q={SEARCHES[0]!r}", "GET", f"/v1/store/catalog/search?q={quote(SEARCHES[0])}")
+    bob.measure(f"{LOOKUP} SKUs", "POST", "/v1/store/catalog/sku-lookup", {"skus": skus})
+    lines = [
+        {"sku": sku, "unit": "each", "quantity": "12"}
+        for _, sku in random.Random(11).sample(world.products, min(arguments.resolve_lines, count))
+    ]
+    resolve = bob.measure(
+        f"resolve {len(lines)} lines", "POST", "/v1/store/prices/resolve", {"lines": lines}, key="lines"
+    )
+
     print("\nratios")
     print(f"  deep page / first page, milliseconds: {deep.median_ms / first.median_ms:.2f}")
     print(f"  items read / products answered, first page: {first.items_read / max(first.answered, 1):.2f}")
@@ -429,6 +455,53 @@ def report(world: World, arguments: argparse.Namespace) -> None:
     print(f"  slowest search ({slowest.label}) / first page, milliseconds: {ratio:.2f}")
     print(f"  SKU lookup of {LOOKUP} / first page, milliseconds: {lookup.median_ms / first.median_ms:.2f}")
     print(f"  first page / warm category tree, milliseconds: {first.median_ms / tree.median_ms:.2f}")
+    print(f"  priced first page / first page, milliseconds: {priced.median_ms / first.median_ms:.2f}")
+    print(
+        f"  resolve of {len(lines)} lines / priced first page, milliseconds: "
+        f"{resolve.median_ms / priced.median_ms:.2f}"
+    )
+
+
+@timed_step("priced the big category (price lists, prices and assignments services)")
+def price_everything(world: World) -> None:
+    from chalicelib.domain.pricing.price_lists import PriceListAssignment, PriceListFields, PriceUpsert
+    from chalicelib.services.pricing import assignments, price_lists, prices
+    from local.seed import as_sent
+
+    organization = world.ids["acme/organization/Acme Europe"]
+
+    def priced_list(name: str, products: list[tuple[str, str]], value: str) -> str:
+        body = {"name": name, "organization_id": organization, "currencies": ["EUR"]}
+        made = price_lists.create_price_list(world.admin, as_sent(PriceListFields, body))
+        rows = [
+            {
+                "product_id": product_id,
+                "unit": "each",
+                "currency": "EUR",
+                "min_quantity": tier,
+                "value": price,
+            }
+            for product_id, _ in products
+            for tier, price in (("1", value), ("10", str(Decimal(value) * Decimal("0.9"))))
+        ]
+        for start in range(0, len(rows), 1000):
+            prices.upsert_prices(
+                world.admin, made.id, as_sent(PriceUpsert, {"rows": rows[start : start + 1000]})
+            )
+        return made.id
+
+    def assigned(list_id: str) -> PriceListAssignment:
+        return as_sent(
+            PriceListAssignment, {"fallback": "next", "lists": [{"price_list_id": list_id, "priority": 1}]}
+        )
+
+    website = priced_list("Bench website", world.products, "10.00")
+    unit = priced_list("Bench Plant Lyon", world.products[::5], "9.50")
+    assignments.set_website_price_lists(
+        world.admin, world.ids["acme/website/Acme Germany"], assigned(website)
+    )
+    customer = world.ids["acme/customer/Globex"]
+    assignments.set_unit_price_lists(world.admin, customer, unit_id(world, "Plant Lyon"), assigned(unit))
 
 
 def hide_for_group(world: World, meter: Meter, arguments: argparse.Namespace) -> None:
@@ -462,6 +535,7 @@ def main() -> None:
     parser.add_argument("--category-products", type=int, default=5000)
     parser.add_argument("--exceptions", type=int, default=500)
     parser.add_argument("--search-products", type=int, default=20000)
+    parser.add_argument("--resolve-lines", type=int, default=500)
     arguments = parser.parse_args()
     with (
         dynamodb_endpoint(arguments.endpoint) as endpoint,

@@ -282,7 +282,7 @@ def _failures(spec: RouteSpec) -> dict[str, dict[str, str]]:
         statuses |= {400, 413, 415, 422}
     if spec.query is not None or spec.idempotent or spec.versioned:
         statuses.add(422)
-    if PATH_PARAMETER.search(spec.path) or spec.shop:
+    if PATH_PARAMETER.search(spec.path) or spec.shop or spec.query_names_records:
         statuses.add(404)
     if spec.method != "GET":
         statuses.add(409)

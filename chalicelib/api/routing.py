@@ -79,6 +79,7 @@ class RouteSpec:
     target: PathTarget | StaffTarget | None = None  # where a staff grant must reach (None: anywhere)
     created_under: str | None = None  # where a created entity lives, if not under the route's own path
     shop: bool = False  # served on a storefront's website (X-Kontor-Host): 404 where no website serves it
+    query_names_records: bool = False  # its query names records (ids): 404 for one out of reach
 
     @property
     def name(self) -> str:
@@ -333,6 +334,7 @@ def route(
     target: PathTarget | StaffTarget | None = None,
     created_under: str | None = None,
     shop: bool = False,
+    query_names_records: bool = False,
 ) -> Callable[[Callable[[RouteRequest], Any]], Callable[..., Response]]:
     spec = RouteSpec(
         path=path,
@@ -349,6 +351,7 @@ def route(
         target=target,
         created_under=created_under,
         shop=shop,
+        query_names_records=query_names_records,
     )
     names_in(path)  # every path parameter is declared, with its pattern and length
     ROUTES.append(spec)

@@ -139,9 +139,10 @@ def count_catalog_change(transaction: Transaction, tenant_id: str) -> None:
 
 
 def count_pricing_change(transaction: Transaction, tenant_id: str) -> None:
-    """Add one to the tenant's ``pricing_generation`` in a pricing change's own transaction (website and
-    customer group assignments, websites' merge strategy): what per-process caches of the assignment
-    chain are checked against, as :func:`count_catalog_change` is for the catalog."""
+    """Add one to the tenant's ``pricing_generation`` in a pricing change's own transaction (price
+    lists, website and customer group assignments, exchange rates, websites' merge strategy): what
+    per-process caches of the assignment chain are checked against, as :func:`count_catalog_change` is
+    for the catalog."""
     transaction.increment(
         keys.tenant(tenant_id), "pricing_generation", on_failure=NotFound("tenant not found")
     )

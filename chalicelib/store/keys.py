@@ -196,16 +196,22 @@ Access patterns
                                                  T#<t>#PRODUCT#<p>/PRICES SET/REMOVE data.lists.<prl>
                                                  (or create the sheet); <= 48 products, a check of
                                                  the list and one event per transaction
-98   a page's price sheets for a buyer (later)   BatchGet T#<t>#PRODUCT#<p>/PRICES projected to     services.pricing (storefront, next step)
-                                                 the caller's candidate lists only
+98   a page's price sheets for a buyer           BatchGet T#<t>#PRODUCT#<p>/PRICES projected to     services.pricing.chains.sheets (storefront
+                                                 data.lists.<candidate> (100 keys a call)           pages, SKU lookup, search, prices resolve)
 99   a website's or group's assignment, the      PK=T#<t>#PRICING, SK=WEB#<web> / CGR#<group> /     services.pricing.assignments, exchange_rates
-     tenant's exchange rates                     RATES; every one: PK=T#<t>#PRICING (cached later)
+     tenant's exchange rates                     RATES; every one: PK=T#<t>#PRICING (cached per     services.pricing.chains.load_pricing
+                                                 warm function while pricing_generation holds)
 100  a unit's assignment                         PK=T#<t>#CUST#<c>, SK=PRC#<u> (read with pattern   services.pricing.assignments,
                                                  17 into the customer session)                      customers.load_company
 101  every unit assignment of the tenant         GSI1 PK=T#<t>#PRICING#UNITS                        (recalculation, explanation: later)
 102  count a pricing change                      PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_pricing_change
                                                  data.pricing_generation :1 (no version change)
 103  readiness: does the table answer            GetItem HEALTH#READY/HEALTH#READY (never exists)   store.table.probe_table (GET /v1/health/ready)
+104  the chain's lists' metadata (cached)        PK=T#<t>#PRICELIST (every list, with pattern 99's  services.pricing.chains.load_pricing
+                                                 Query: two on a warm function's miss)
+105  explain a unit's price: the product, its    BatchGet T#<t>#PRODUCT#<p>/PRODUCT, /PRICES,       services.pricing.explanations.explain_price
+     sheet, the website and the tenant           T#<t>#WEBSITE/<web>, T#<t>#TENANT/TENANT; then
+                                                 the organization, pattern 17, 99 and 104 (fresh)
 120  save a rule-based list: the tenant's        GetItem T#<t>#TENANT/TENANT, then Query            services.pricing.rule_lists.checked_rules,
      counter, then every list (cycle check);     PK=T#<t>#PRICELIST; the save's transaction ADDs    unread_by_rules (a list's delete)
      the guard (a delete: is a rule based on it) data.pricing_generation :1 IF it is still as read

@@ -970,13 +970,16 @@ def make_product(api: Api) -> Callable[..., dict[str, Any]]:
 
 @pytest.fixture(autouse=True)
 def _fresh_storefront_shops() -> Iterator[None]:
-    """Each test's world starts with empty per-process shop caches (a hostname names another world's
-    website in the next test)."""
+    """Each test's world starts with empty per-process shop and pricing caches (a hostname names
+    another world's website in the next test, a tenant id another world's tenant)."""
     from chalicelib.services.catalog.storefront import forget_shops
+    from chalicelib.services.pricing.chains import forget_pricing
 
     forget_shops()
+    forget_pricing()
     yield
     forget_shops()
+    forget_pricing()
 
 
 @pytest.fixture

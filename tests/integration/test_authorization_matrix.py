@@ -226,6 +226,9 @@ REQUESTS: dict[str, Request | None] = {
     "POST /v1/store/shopping-lists/{shopping_list_id}/lines/quick": None,
     "POST /v1/store/default-shopping-list/lines": None,
     "POST /v1/store/quick-order/parse": None,
+    # prices lie on a website too: tests/integration/test_storefront_prices.py walks another tenant's
+    # host, a customer administrator, a buyer and guests where they may browse or not
+    "POST /v1/store/prices/resolve": None,
 }
 
 # route -> role -> the answer at each position, in the order of POSITIONS (one character each):
@@ -345,6 +348,7 @@ MATRIX |= {
     "POST /v1/store/shopping-lists/{shopping_list_id}/lines/quick": NO_SHOP,
     "POST /v1/store/default-shopping-list/lines": NO_SHOP,
     "POST /v1/store/quick-order/parse": NO_SHOP,
+    "POST /v1/store/prices/resolve": NO_SHOP,  # every role holds prices.view
 }
 ROUTE_ONLY_BODIES: dict[str, dict[str, Any]] = {
     "POST /v1/store/company/roles": {"name": "Auditor", "grants": {"users.view": "unit"}},
@@ -352,6 +356,7 @@ ROUTE_ONLY_BODIES: dict[str, dict[str, Any]] = {
     "POST /v1/store/shopping-lists": {"name": "Project"},
     "POST /v1/store/default-shopping-list/lines": {"lines": [{"sku": "HB-100", "quantity": "1"}]},
     "POST /v1/store/quick-order/parse": {"content": "HB-100 1"},
+    "POST /v1/store/prices/resolve": {"lines": [{"sku": "HB-100", "unit": "each", "quantity": "1"}]},
 }
 STATUS = {"F": 403, "H": 404, "U": 422, "C": 409}
 # Lists whose items lie at positions, and which records of the world they list.

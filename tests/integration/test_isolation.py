@@ -40,7 +40,18 @@ TENANT_ROUTES = [
     and spec.permission not in (Permission.PUBLIC, Permission.PLATFORM_TENANTS, Permission.CUSTOMER_SELF)
 ]
 ITEM_ROUTES = [spec for spec in TENANT_ROUTES if "{" in spec.path]
-LIST_ROUTES = [spec for spec in TENANT_ROUTES if "{" not in spec.path and spec.method == "GET" and spec.query]
+# Routes naming their records in the query, not the path: another tenant's ids there are 404.
+QUERY_ITEM_ROUTES = {
+    "GET /v1/admin/prices/explain": (
+        "?customer={customer_id}&unit={unit_id}&product={product_id}&website={website_id}"
+        "&product_unit=each&quantity=1"
+    ),
+}
+LIST_ROUTES = [
+    spec
+    for spec in TENANT_ROUTES
+    if "{" not in spec.path and spec.method == "GET" and spec.query and spec.name not in QUERY_ITEM_ROUTES
+]
 # Routes on the caller's own tenant (no id, no list): the tenant comes from the token alone.
 OWN_TENANT_ROUTES = [
     spec
@@ -409,6 +420,7 @@ def test_every_tenant_route_is_covered_here() -> None:
                 + UNPAGED_LISTS
                 + EXCHANGE_RATE_ROUTES
                 + TAX_CONFIGURATION_ROUTES
+                or spec.name in QUERY_ITEM_ROUTES
             ), f"{spec.name} is neither an item, a list, a create nor an own-tenant route"
 
 
@@ -433,6 +445,22 @@ def test_another_tenants_object_is_404_and_stays_unchanged(
     assert_problem(reply, 404)
     assert _snapshot(api, acme) == before
     assert table.items() == items_before
+
+
+@pytest.mark.parametrize("name", sorted(QUERY_ITEM_ROUTES))
+def test_another_tenants_objects_named_in_a_query_are_404(
+    api: Api, acme: Acme, nordic: str, name: str
+) -> None:
+    # given acme's ids in the route's query
+    path = name.split(" ", 1)[1] + QUERY_ITEM_ROUTES[name].format(**acme.ids)
+
+    # when nordic's admin calls it
+    reply = api.call("GET", path, token=nordic)
+
+    # then nothing of acme's is found, nor named
+    assert_problem(reply, 404)
+    for acme_id in acme.ids.values():
+        assert acme_id not in str(reply.body)
 
 
 @pytest.mark.parametrize("spec", OWN_TENANT_ROUTES, ids=lambda spec: spec.name)

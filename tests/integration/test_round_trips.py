@@ -285,10 +285,16 @@ def catalog(api: Api, world: World, categories: dict[str, str]) -> dict[str, str
 
 
 @pytest.fixture
-def storefront(api: Api, world: World, categories: dict[str, str], catalog: dict[str, str]) -> dict[str, str]:
+def storefront(
+    api: Api, world: World, categories: dict[str, str], catalog: dict[str, str], pricing: dict[str, str]
+) -> dict[str, str]:
     """shop.acme.de verified, offering the tools root (the catalog's product sits in drills below it),
-    open to guests."""
+    open to guests, its prices the pricing's list (the catalog's product priced)."""
     website = world.ids["website"]
+    lists = api.call(
+        "PUT", f"/v1/admin/websites/{website}/price-lists", token=world.token, body=assigned(pricing)
+    )
+    assert lists.status == 200, lists.body
     verified = api.call(
         "POST", f"/v1/admin/websites/{website}/hostnames/{SHOP_HOST}/verification", token=world.token
     )
@@ -1064,7 +1070,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "GET /v1/store/catalog/categories/{category_id}/products": Case(
         "GET",
         "/v1/store/catalog/categories/{category}/products?sort=newest",
-        (PRINCIPAL, QUERY, QUERY, BATCH_GET),
+        (PRINCIPAL, QUERY, QUERY, BATCH_GET, BATCH_GET),  # the shown products' price sheets
         headers=SHOP,
         token="customer",
         replay=True,
@@ -1089,7 +1095,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "POST /v1/store/catalog/sku-lookup": Case(
         "POST",
         "/v1/store/catalog/sku-lookup",
-        (PRINCIPAL, QUERY, BATCH_GET, BATCH_GET),
+        (PRINCIPAL, QUERY, BATCH_GET, BATCH_GET, BATCH_GET),
         lambda _: {"skus": ["HB-M8x40", "NOPE"]},
         headers=SHOP,
         token="customer",
@@ -1098,7 +1104,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "GET /v1/store/catalog/search": Case(
         "GET",
         "/v1/store/catalog/search?q=hex",
-        (PRINCIPAL, QUERY, QUERY, BATCH_GET, BATCH_GET),  # the variant TS-RED matches: its parent
+        (PRINCIPAL, QUERY, QUERY, BATCH_GET, BATCH_GET, BATCH_GET),  # TS-RED matches: its parent; sheets
         headers=SHOP,
         token="customer",
         replay=True,
@@ -1109,7 +1115,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "GET /v1/public/catalog/categories/{category_id}/products": Case(
         "GET",
         "/v1/public/catalog/categories/{category}/products",
-        (QUERY, BATCH_GET),
+        (QUERY, BATCH_GET, BATCH_GET),
         headers=SHOP,
         token="none",
         replay=True,
@@ -1120,7 +1126,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "POST /v1/public/catalog/sku-lookup": Case(
         "POST",
         "/v1/public/catalog/sku-lookup",
-        (BATCH_GET, BATCH_GET),
+        (BATCH_GET, BATCH_GET, BATCH_GET),
         lambda _: {"skus": ["HB-M8x40"]},
         headers=SHOP,
         token="none",
@@ -1129,7 +1135,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "GET /v1/public/catalog/search": Case(
         "GET",
         "/v1/public/catalog/search?q=hex",
-        (QUERY, BATCH_GET, BATCH_GET),
+        (QUERY, BATCH_GET, BATCH_GET, BATCH_GET),
         headers=SHOP,
         token="none",
         replay=True,
@@ -1140,6 +1146,39 @@ ROUND_TRIPS: dict[str, Case] = {
         (PRINCIPAL, QUERY, GET, BATCH_GET, QUERY, GET, QUERY, QUERY),
         headers=SHOP,
         token="company admin",
+    ),
+    # the buyer's prices of lines: the SKU items, the products and their rules, the sheets (warm: the
+    # chain's pricing partition and lists are cached while the pricing generation stays)
+    "POST /v1/store/prices/resolve": Case(
+        "POST",
+        "/v1/store/prices/resolve",
+        (PRINCIPAL, QUERY, BATCH_GET, BATCH_GET, BATCH_GET),
+        lambda _: {
+            "lines": [
+                {"sku": "HB-M8x40", "unit": "each", "quantity": "3"},
+                {"sku": "NOPE", "unit": "each", "quantity": "1"},
+            ]
+        },
+        headers=SHOP,
+        token="customer",
+        replay=True,
+    ),
+    "POST /v1/public/prices/resolve": Case(
+        "POST",
+        "/v1/public/prices/resolve",
+        (BATCH_GET, BATCH_GET, BATCH_GET),
+        lambda _: {"lines": [{"sku": "HB-M8x40", "unit": "each", "quantity": "3"}]},
+        headers=SHOP,
+        token="none",
+        replay=True,
+    ),
+    # why a unit gets its price: the product, its sheet, the website and the tenant; the website's
+    # organization; the company; the tenant's pricing partition and lists (read fresh)
+    "GET /v1/admin/prices/explain": Case(
+        "GET",
+        "/v1/admin/prices/explain?customer={customer}&unit={plant}&product={product}&website={website}"
+        "&product_unit=each&quantity=2",
+        (PRINCIPAL, BATCH_GET, GET, QUERY, QUERY, QUERY),
     ),
     # audit
     "GET /v1/admin/audit": Case("GET", "/v1/admin/audit", (PRINCIPAL, QUERY)),
@@ -1473,7 +1512,9 @@ def test_round_trips_per_request(
         request.getfixturevalue("catalog") if "/products" in case.path or "/attributes" in case.path else {}
     )
     ids |= request.getfixturevalue("media") if "{media}" in case.path else {}
-    ids |= request.getfixturevalue("storefront") if "/catalog/" in case.path else {}
+    ids |= (
+        request.getfixturevalue("storefront") if "/catalog/" in case.path or "/resolve" in case.path else {}
+    )
     ids |= (
         request.getfixturevalue("shopping")
         if "shopping-list" in case.path or "quick-order" in case.path
@@ -1512,17 +1553,19 @@ def test_every_route_has_a_round_trip_figure() -> None:
     assert routes - set(ROUND_TRIPS) == set()
 
 
-def test_a_category_page_of_50_products_for_a_buyer_with_unit_rules_costs_4_round_trips(
+def test_a_priced_category_page_of_50_products_for_a_buyer_with_unit_rules_costs_5_round_trips(
     api: Api,
     world: World,
     customers: dict[str, str],
     categories: dict[str, str],
     storefront: dict[str, str],
+    pricing: dict[str, str],
     set_catalog_rule: Callable[..., None],
     aws_calls: AwsCalls,
 ) -> None:
     # given 50 more products in drills (51 there), rules of the buyer's unit for two of them (one
-    # hidden, one visible), and the shop's cache warm
+    # hidden, one visible), their prices in the website's list and in a list of the buyer's unit, and
+    # the shop's and the pricing's caches warm
     made = [
         api.call(
             "POST",
@@ -1545,6 +1588,23 @@ def test_a_category_page_of_50_products_for_a_buyer_with_unit_rules_costs_4_roun
             product=product.body["id"],
             visibility=rule,
         )
+    rows = [
+        price_row({"product": reply.body["id"]}, value=value, min_quantity=tier)
+        for reply in made
+        for tier, value in (("1", "5.00"), ("10", "4.50"))
+    ]
+    for list_id, some in ((pricing["price_list"], rows), (pricing["spare_price_list"], rows[::7])):
+        put = api.call(
+            "PUT", f"/v1/admin/price-lists/{list_id}/prices", token=world.token, body={"rows": some}
+        )
+        assert put.status == 200, put.body
+    unit_lists = api.call(
+        "PUT",
+        f"/v1/admin/customers/{customers['customer']}/units/{customers['division']}/price-lists",
+        token=world.token,
+        body=assigned({"price_list": pricing["spare_price_list"]}),
+    )
+    assert unit_lists.status == 200, unit_lists.body
     manager = api.token("acme", MANAGER)
     path = f"/v1/store/catalog/categories/{categories['category']}/products?limit=50&sort=sku"
     assert api.call("GET", path, token=manager, headers=dict(SHOP)).status == 200
@@ -1553,10 +1613,64 @@ def test_a_category_page_of_50_products_for_a_buyer_with_unit_rules_costs_4_roun
     # when the buyer reads the page
     reply = api.call("GET", path, token=manager, headers=dict(SHOP))
 
-    # then the unit's rule applies, and the page cost the principal's two round trips and two more
+    # then the unit's rule applies, every shown product carries its prices, and the page cost the
+    # principal's two round trips and three more (the listing, the rules, the sheets)
     operations = aws_calls.of("dynamodb")
-    MEASURED_ROUND_TRIPS.append(("a category page of 50 products, unit rules", operations))
+    MEASURED_ROUND_TRIPS.append(("a priced category page of 50 products, unit rules", operations))
     assert reply.status == 200, reply.body
     assert len(reply.body["items"]) == 49
     assert made[0].body["sku"] not in {item["sku"] for item in reply.body["items"]}
-    assert operations == [PRINCIPAL, QUERY, QUERY, BATCH_GET]
+    assert all(item["price"] is not None for item in reply.body["items"])
+    assert operations == [PRINCIPAL, QUERY, QUERY, BATCH_GET, BATCH_GET]
+
+
+def test_a_resolve_of_500_lines_reads_skus_products_and_sheets_in_batches_of_100_keys(
+    api: Api,
+    world: World,
+    customers: dict[str, str],
+    categories: dict[str, str],
+    storefront: dict[str, str],
+    pricing: dict[str, str],
+    aws_calls: AwsCalls,
+) -> None:
+    # given 100 products in drills, each priced in the website's list, 400 SKUs naming nothing, and the
+    # caches warm (500 lines of 500 products cost 5 + 10 + 5 batch reads: `make bench-storefront`)
+    organization, category = world.ids["organization"], categories["category"]
+    skus = [f"R-{n:03}" for n in range(100)]
+    for sku in skus:
+        made = api.call(
+            "POST",
+            "/v1/admin/products",
+            token=world.token,
+            body=product_body(organization, sku=sku, primary_category_id=category),
+        )
+        assert made.status == 201, made.body
+    rows = [
+        {"sku": sku, "unit": "each", "currency": "EUR", "min_quantity": "1", "value": "2.50"} for sku in skus
+    ]
+    put = api.call(
+        "PUT", f"/v1/admin/price-lists/{pricing['price_list']}/prices", token=world.token, body={"rows": rows}
+    )
+    assert put.status == 200, put.body
+    manager = api.token("acme", MANAGER)
+    asked = skus + [f"NONE-{n:03}" for n in range(400)]
+    body = {"lines": [{"sku": sku, "unit": "each", "quantity": "4"} for sku in asked]}
+    headers = dict(SHOP)
+    assert (
+        api.call("POST", "/v1/store/prices/resolve", token=manager, body=body, headers=headers).status == 200
+    )
+    aws_calls.clear()
+
+    # when the buyer resolves the 500 lines
+    reply = api.call("POST", "/v1/store/prices/resolve", token=manager, body=body, headers=headers)
+
+    # then the known ones are priced: after the principal's two round trips, 5 batch reads of the SKU
+    # items, 2 of the products and their rules, 1 of the sheets
+    operations = aws_calls.of("dynamodb")
+    MEASURED_ROUND_TRIPS.append(("a resolve of 500 lines, 100 products", operations))
+    assert reply.status == 200, reply.body
+    totals = [
+        line["line_total"]["amount"] if line["line_total"] else line["error"] for line in reply.body["lines"]
+    ]
+    assert totals == ["10.00"] * 100 + ["unknown-sku"] * 400
+    assert operations == [PRINCIPAL, QUERY] + [BATCH_GET] * 8

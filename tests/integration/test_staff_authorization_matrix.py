@@ -1007,6 +1007,21 @@ RECORD_REQUESTS |= {
     "GET /v1/admin/customers/{customer_id}/units/{unit_id}/price-lists": _unit_price_lists("GET"),
     "PUT /v1/admin/customers/{customer_id}/units/{unit_id}/price-lists": _unit_price_lists("PUT"),
 }
+
+
+def _explain(world: World, position: str) -> Call:
+    """Why the position's customer unit gets the position's product on the position's website (all
+    three of one organization, within or outside the actor's limit together)."""
+    records = world.records
+    query = (
+        f"customer={records['customer'][position]}&unit={records['unit'][position]}"
+        f"&product={records['product'][position]}&website={records['website'][position]}"
+        "&product_unit=each&quantity=1"
+    )
+    return Call("GET", f"{ADMIN}/prices/explain?{query}", records["product"][position])
+
+
+RECORD_REQUESTS["GET /v1/admin/prices/explain"] = _explain
 ROUTE_REQUESTS |= {
     "GET /v1/admin/exchange-rates": lambda world: Call("GET", f"{ADMIN}/exchange-rates", ""),
     "PUT /v1/admin/exchange-rates": lambda world: Call(
@@ -1048,6 +1063,9 @@ MATRIX |= {
     # changes them
     "GET /v1/admin/exchange-rates": row(ta="A", oa="F", sr="A", cm="F", pm="A", ce="F"),
     "PUT /v1/admin/exchange-rates": row(ta="A", oa="F", sr="F", cm="F", pm="A", ce="F"),
+    # the product and website's organization, and the customer: an Organization Administrator reaches
+    # A's, a Sales Representative only Globex
+    "GET /v1/admin/prices/explain": PRICES_READ_ROW,
 }
 ROUTE_REQUESTS |= {
     "GET /v1/admin/tax/configuration": lambda world: Call("GET", f"{ADMIN}/tax/configuration", ""),

@@ -10,7 +10,7 @@ says the rule); the answer says which one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from chalice import Blueprint
 from pydantic import Field
@@ -18,7 +18,7 @@ from pydantic import Field
 from chalicelib.api.parameters import PATH_PARAMETERS
 from chalicelib.api.routing import RouteRequest, route
 from chalicelib.domain.access import CustomerPermission
-from chalicelib.domain.base import Input
+from chalicelib.domain.base import CurrencyCode, Input
 from chalicelib.domain.catalog.storefront import (
     MAX_SEARCH_RESULTS,
     SearchResult,
@@ -44,7 +44,18 @@ HOST_HEADER = "x-kontor-host"
 SHOP = " The shop is the website serving the `X-Kontor-Host` header's hostname (else `Host`)."
 
 
+PriceCurrency = Annotated[
+    CurrencyCode | None,
+    Field(description="the currency of the prices: one of the website's (default: its default)"),
+]
+
+
+class PriceQuery(Input):
+    currency: PriceCurrency = None
+
+
 class CategoryProductsQuery(ListQuery):
+    currency: PriceCurrency = None
     sort: str = Field(
         default="name",
         pattern="^(?:name|sku|newest)$",
@@ -59,7 +70,7 @@ class CategoryProductsQuery(ListQuery):
     )
 
 
-class SearchQuery(Input):
+class SearchQuery(PriceQuery):
     # Optional in the model so that a caller without the route's permission is told 403 before 422.
     q: str | None = Field(
         default=None,
@@ -117,6 +128,7 @@ def _routes(prefix: str, permission: Permission | CustomerPermission, audience: 
             request.page(),
             query.sort,
             query.filter,
+            query.currency,
         )
 
     route(
@@ -134,11 +146,13 @@ def _routes(prefix: str, permission: Permission | CustomerPermission, audience: 
     )(named(products, "category_products"))
 
     def product(request: RouteRequest) -> StoreProduct:
+        query: PriceQuery = request.query
         return storefront.product_detail(
             request.caller,
             shop_host(request),
             request.headers.get("accept-language"),
             request.params["product_id"],
+            query.currency,
         )
 
     route(
@@ -150,13 +164,19 @@ def _routes(prefix: str, permission: Permission | CustomerPermission, audience: 
         summary="A product the caller sees, with its units, media links (valid minutes) and the variants "
         "they see; 404 for a product they do not see." + SHOP,
         tags=tags,
+        query=PriceQuery,
         response=StoreProduct,
     )(named(product, "product"))
 
     def skus(request: RouteRequest) -> SkuLookupResult:
         body: SkuLookup = request.body
+        query: PriceQuery = request.query
         return storefront.lookup_skus(
-            request.caller, shop_host(request), request.headers.get("accept-language"), body.skus
+            request.caller,
+            shop_host(request),
+            request.headers.get("accept-language"),
+            body.skus,
+            query.currency,
         )
 
     route(
@@ -168,6 +188,7 @@ def _routes(prefix: str, permission: Permission | CustomerPermission, audience: 
         summary="Quick order: the products of up to 100 SKUs the caller sees; the other SKUs are listed "
         "as not found." + SHOP,
         tags=tags,
+        query=PriceQuery,
         body=SkuLookup,
         response=SkuLookupResult,
     )(named(skus, "sku_lookup"))
@@ -177,7 +198,11 @@ def _routes(prefix: str, permission: Permission | CustomerPermission, audience: 
         if query.q is None:
             raise Unprocessable.field("query.q", "Field required", "missing")
         return storefront.search(
-            request.caller, shop_host(request), request.headers.get("accept-language"), query.q
+            request.caller,
+            shop_host(request),
+            request.headers.get("accept-language"),
+            query.q,
+            query.currency,
         )
 
     route(

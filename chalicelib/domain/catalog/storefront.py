@@ -19,6 +19,7 @@ from pydantic import Field
 from chalicelib.domain.base import Input, View
 from chalicelib.domain.catalog.media import MediaKind
 from chalicelib.domain.catalog.products import ProductKind, Sku
+from chalicelib.domain.pricing.chains import BuyerPrice
 
 MAX_SKUS = 100
 MAX_SEARCH_RESULTS = 50
@@ -118,6 +119,11 @@ class StoreProductSummary(View):
     inventory: dict[str, Any]
     primary_unit: str
     attributes: dict[str, Any]
+    price: BuyerPrice | None = Field(
+        default=None,
+        description="the caller's prices in the request's currency (`?currency=`, else the website's "
+        "default): per unit, tiers from `min_quantity` on; null when no list of theirs prices it",
+    )
 
 
 class StoreUnit(View):

@@ -23,12 +23,20 @@ selection assignments the principal's company Query read (``VIS#``, ``SEL#`` ite
 rules come from its ``RULES`` item, read in one BatchGetItem for a whole page. Guests are seen at the
 website level: no unit, no group, no selection. Only enabled products of the website's organization
 placed in a category under one of the website's offered roots are shown.
+
+**Prices.** What a listing or a detail shows carries the caller's price in the request's currency
+(``services.pricing.chains``: the chain from the principal's company and a per-process cache of the
+tenant's pricing, the shown products' sheets in one BatchGetItem per 100). The shop also holds what
+pricing needs of the website (its merge strategy, default currency, time zone) and of the tenant (its
+rounding mode), so a signed-in caller's shop is re-read when ``pricing_generation`` moved too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from cachetools import TTLCache
@@ -62,6 +70,9 @@ from chalicelib.domain.catalog.visibility import (
     stored_rules,
 )
 from chalicelib.domain.customers import effective_unit
+from chalicelib.domain.money import RoundingMode
+from chalicelib.domain.pricing.chains import Where, buyer_price
+from chalicelib.domain.pricing.engine import PriceChain, ProductPrices
 from chalicelib.domain.tenancy import Organization, Tenant, Website, effective_settings
 from chalicelib.platform import objects
 from chalicelib.platform.errors import NotFound, Unprocessable
@@ -69,6 +80,7 @@ from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.services import entities
 from chalicelib.services.catalog.category_counts import category_counts
 from chalicelib.services.context import Caller
+from chalicelib.services.pricing import chains
 from chalicelib.store import keys, repository
 from chalicelib.store.repository import Record
 
@@ -106,10 +118,22 @@ class Shop:
     nodes: Mapping[str, CategoryNode]
     selections: tuple[Selection, ...]
     offered: frozenset[str] = field(default_factory=frozenset)  # the offered roots and all below them
+    pricing_generation: int = 0  # the website's merge strategy counts there
+    default_currency: str = ""
+    time_zone: str = "UTC"
+    rounding_mode: RoundingMode = "half_up"
 
     def chain(self, accept_language: str | None) -> tuple[str, list[str]]:
         locale = pick_locale(accept_language, self.website.locales, self.default_locale)
         return locale, self.fallbacks.get(locale, [locale, self.default_locale])
+
+    def currency(self, requested: str | None) -> str:
+        """The currency asked for (``?currency=``), one of the website's; else its default (422)."""
+        if requested is None:
+            return self.default_currency
+        if requested not in self.website.currencies:
+            raise Unprocessable.field("query.currency", "not one of the website's currencies")
+        return requested
 
 
 def _load_shop(hostname: str) -> Shop:
@@ -158,6 +182,10 @@ def _load_shop(hostname: str) -> Shop:
         nodes=nodes,
         selections=selections,
         offered=frozenset(offered),
+        pricing_generation=tenant.pricing_generation,
+        default_currency=settings.settings["default_currency"].value,
+        time_zone=settings.settings["timezone"].value,
+        rounding_mode=tenant.settings.rounding_mode,
     )
 
 
@@ -189,7 +217,11 @@ def shop_for(caller: Caller, hostname: str) -> Shop:
     else:
         shop = _shops.get(hostname)
         if shop is None or (
-            shop.tenant_id == caller.tenant_id and shop.generation != session.catalog_generation
+            shop.tenant_id == caller.tenant_id
+            and (
+                shop.generation != session.catalog_generation
+                or shop.pricing_generation != session.pricing_generation
+            )
         ):
             shop = _shops[hostname] = _load_shop(hostname)
         if shop.tenant_id != caller.tenant_id:
@@ -200,13 +232,40 @@ def shop_for(caller: Caller, hostname: str) -> Shop:
 
 
 class Catalog:
-    """What one request sees: the shop, the caller's locale chain, and the visibility resolver."""
+    """What one request sees: the shop, the caller's locale chain, the visibility resolver, and the
+    currency and price chain its prices are in."""
 
-    def __init__(self, caller: Caller, shop: Shop, accept_language: str | None) -> None:
+    def __init__(
+        self, caller: Caller, shop: Shop, accept_language: str | None, currency: str | None = None
+    ) -> None:
         self.caller = caller
         self.shop = shop
         self.locale, self.chain = shop.chain(accept_language)
+        self.currency = shop.currency(currency)
         self.view = self._resolver({})
+
+    @cached_property
+    def price_chain(self) -> PriceChain:
+        """The caller's price chain here, now (built on first use: a warm function reads nothing)."""
+        shop = self.shop
+        where = Where(
+            organization_id=shop.website.organization_id,
+            currency=self.currency,
+            time_zone=shop.time_zone,
+            strategy=shop.website.price_merge_strategy,
+            now=datetime.now(UTC),
+        )
+        return chains.caller_chain(self.caller, shop.tenant_id, shop.website.id, where)
+
+    def sheets(self, product_ids: Iterable[str]) -> dict[str, ProductPrices]:
+        """The products' rows in the caller's candidate lists (one BatchGetItem per 100, none when
+        the caller has no candidate)."""
+        return chains.sheets(self.shop.tenant_id, self.price_chain, product_ids)
+
+    def priced(self, products: list[ProductSummary]) -> list[StoreProductSummary]:
+        """The products' summaries, each with the caller's price (their sheets read at once)."""
+        sheets = self.sheets(product.id for product in products)
+        return [self.summary(product, sheets.get(product.id)) for product in products]
 
     def _resolver(self, rules: Mapping[str, Mapping[str, Any]]) -> CatalogView:
         """The resolver for the caller; ``rules`` are the products' RULES items read for this answer
@@ -278,7 +337,7 @@ class Catalog:
         )
         return view.shows(placement)
 
-    def summary(self, product: ProductSummary) -> StoreProductSummary:
+    def summary(self, product: ProductSummary, prices: ProductPrices | None) -> StoreProductSummary:
         return StoreProductSummary(
             id=product.id,
             sku=product.sku,
@@ -289,6 +348,7 @@ class Catalog:
             inventory=product.inventory,
             primary_unit=product.primary_unit,
             attributes=product.attributes,
+            price=None if prices is None else buyer_price(self.price_chain, prices, self.currency),
         )
 
 
@@ -351,11 +411,12 @@ def category_products(
     page: PageRequest,
     sort: str,
     attribute_expression: str | None,
+    currency: str | None = None,
 ) -> Listing[StoreProductSummary]:
     """One page of a shown category's products the caller sees: one Query of its listing items (by
-    the sort's index) and one BatchGetItem of their RULES items; hidden ones are left out, so a page
-    may hold fewer than ``limit``."""
-    catalog = Catalog(caller, shop_for(caller, hostname), accept_language)
+    the sort's index), one BatchGetItem of their RULES items and one of the shown ones' price
+    sheets; hidden ones are left out, so a page may hold fewer than ``limit``."""
+    catalog = Catalog(caller, shop_for(caller, hostname), accept_language, currency)
     if not catalog.category_shown(category_id):
         raise NotFound("category not found")
     tenant_id = catalog.shop.tenant_id
@@ -376,11 +437,13 @@ def category_products(
     rules = _rules_of(tenant_id, (product.id for product in products))
     view = catalog.with_rules(rules)
     wanted = attribute_filter(attribute_expression)
-    items = [
-        catalog.summary(product)
-        for product in products
-        if matches(product.attributes, wanted) and catalog.shows(view, product, rules.get(product.id))
-    ]
+    items = catalog.priced(
+        [
+            product
+            for product in products
+            if matches(product.attributes, wanted) and catalog.shows(view, product, rules.get(product.id))
+        ]
+    )
     return Listing[StoreProductSummary](items=items, next_cursor=page.next_cursor(result.last_key))
 
 
@@ -409,7 +472,8 @@ def _shown_parents(
     """The parents of the variants among ``products`` that the caller sees, with their RULES items
     (one BatchGetItem of both; none when no variant is there)."""
     parent_ids = list(dict.fromkeys(p.parent_id for p in products if p.parent_id))
-    parents, rules = _products_with_rules(tenant_id, parent_ids)
+    products_read, rules = _products_with_rules(tenant_id, parent_ids)
+    parents = [summary(parent) for parent in products_read]
     view = catalog.with_rules(rules)
     return {
         parent.id: (parent, rules.get(parent.id, {}))
@@ -437,12 +501,13 @@ def _visible(
 
 
 def product_detail(
-    caller: Caller, hostname: str, accept_language: str | None, product_id: str
+    caller: Caller, hostname: str, accept_language: str | None, product_id: str, currency: str | None = None
 ) -> StoreProduct:
-    """A product the caller sees (404 otherwise), with its media, units and the variants they see:
-    one Query of its partition (product, media, rules), and for a configurable product one Query of
-    its variants and one BatchGetItem of their RULES items; a variant adds its parent's (one BatchGet)."""
-    catalog = Catalog(caller, shop_for(caller, hostname), accept_language)
+    """A product the caller sees (404 otherwise), with its price, media, units and the variants they
+    see: one Query of its partition (product, price sheet, media, rules), and for a configurable
+    product one Query of its variants, one BatchGetItem of their RULES items and one of their price
+    sheets; a variant adds its parent's (one BatchGet)."""
+    catalog = Catalog(caller, shop_for(caller, hostname), accept_language, currency)
     tenant_id = catalog.shop.tenant_id
     records = repository.query_all(keys.product_partition(tenant_id, product_id), page_size=CATEGORY_PAGE)
     by_sort_key = {record.key.sk: record for record in records}
@@ -467,9 +532,11 @@ def product_detail(
         if sort_key.startswith(keys.MEDIA_PREFIX) and item.type == MEDIA_TYPE
         if (shown := _store_media(catalog, item)) is not None
     ]
-    summary = catalog.summary(_summary(record))
+    prices = chains.sheet_of(by_sort_key.get(keys.PRICE_SHEET), catalog.price_chain)
+    summary = catalog.summary(_summary(record), prices)
     return StoreProduct(
-        **summary.model_dump(),
+        **summary.model_dump(exclude={"price"}),
+        price=summary.price,
         long_description=localized(product.long_description, catalog.chain),
         parent_id=product.parent_id,
         primary_category_id=product.primary_category_id,
@@ -486,7 +553,7 @@ def product_detail(
             for unit in product.units
         ],
         media=media,
-        variants=[catalog.summary(variant) for variant in variants],
+        variants=catalog.priced(variants),
     )
 
 
@@ -512,10 +579,10 @@ def _product_records(
 
 def _products_with_rules(
     tenant_id: str, product_ids: list[str]
-) -> tuple[list[ProductSummary], dict[str, dict[str, Any]]]:
-    """The products' summaries and their RULES items (see :func:`_product_records`)."""
+) -> tuple[list[Product], dict[str, dict[str, Any]]]:
+    """The products and their RULES items (see :func:`_product_records`)."""
     records, rules = _product_records(tenant_id, product_ids)
-    return [_summary(record) for record in records.values()], rules
+    return [entities.to_model(record, Product) for record in records.values()], rules
 
 
 @dataclass(frozen=True)
@@ -566,33 +633,42 @@ def shop_products(
 
 
 def lookup_skus(
-    caller: Caller, hostname: str, accept_language: str | None, skus: list[str]
+    caller: Caller, hostname: str, accept_language: str | None, skus: list[str], currency: str | None = None
 ) -> SkuLookupResult:
-    """The products of up to 100 SKUs (quick order) that the caller sees; every other SKU asked for
-    is reported not found, whether it names nothing or something they do not see. One BatchGetItem of
-    the SKU items, one of the products and their RULES items (two past 50), one more for variants'
-    parents."""
-    catalog = Catalog(caller, shop_for(caller, hostname), accept_language)
+    """The products of up to 100 SKUs (quick order) that the caller sees, with their prices; every
+    other SKU asked for is reported not found, whether it names nothing or something they do not see.
+    One BatchGetItem of the SKU items, one of the products and their RULES items (two past 50), one
+    more for variants' parents, one of the shown products' price sheets."""
+    catalog = Catalog(caller, shop_for(caller, hostname), accept_language, currency)
+    asked = list(dict.fromkeys(skus))
+    shown = shown_skus(catalog, asked)
+    items = catalog.priced(list({product.id: summary(product) for product in shown.values()}.values()))
+    missing = [sku for sku in asked if sku not in shown]
+    return SkuLookupResult(items=items, not_found=missing)
+
+
+def shown_skus(catalog: Catalog, skus: Iterable[str]) -> dict[str, Product]:
+    """The products the caller sees of the SKUs, by SKU as asked (a SKU naming nothing, or what the
+    caller does not see, is left out). One BatchGetItem of the SKU items (per 100), one of the
+    products and their RULES items (per 50 products), one more for variants' parents."""
     tenant_id = catalog.shop.tenant_id
     asked = list(dict.fromkeys(skus))
     found = repository.get_many([keys.sku(tenant_id, sku) for sku in asked])
     ids = {sku: found[key].data["product_id"] for sku in asked if (key := keys.sku(tenant_id, sku)) in found}
     products, rules = _products_with_rules(tenant_id, list(dict.fromkeys(ids.values())))
-    shown = {product.id: product for product in _visible(catalog, products, rules)}
-    items = [
-        catalog.summary(shown[product_id])
-        for product_id in dict.fromkeys(ids.values())
-        if product_id in shown
-    ]
-    missing = [sku for sku in asked if ids.get(sku) not in shown]
-    return SkuLookupResult(items=items, not_found=missing)
+    shown = {product.id for product in _visible(catalog, [summary(p) for p in products], rules)}
+    by_id = {product.id: product for product in products}
+    return {sku: by_id[product_id] for sku, product_id in ids.items() if product_id in shown}
 
 
-def search(caller: Caller, hostname: str, accept_language: str | None, text: str) -> SearchResult:
+def search(
+    caller: Caller, hostname: str, accept_language: str | None, text: str, currency: str | None = None
+) -> SearchResult:
     """Products whose SKU starts with the folded query, or whose name in the caller's locale has a
-    word starting with each folded word of the query (at most 50, by name). One Query per query word
-    (at most 3) of the search tokens, then the products and their RULES items in one BatchGetItem."""
-    catalog = Catalog(caller, shop_for(caller, hostname), accept_language)
+    word starting with each folded word of the query (at most 50, by name), with their prices. One
+    Query per query word (at most 3) of the search tokens, then the products and their RULES items in
+    one BatchGetItem, then the found products' price sheets."""
+    catalog = Catalog(caller, shop_for(caller, hostname), accept_language, currency)
     shop = catalog.shop
     tenant_id, organization_id = shop.tenant_id, shop.website.organization_id
     whole = fold(text).strip()
@@ -607,13 +683,14 @@ def search(caller: Caller, hostname: str, accept_language: str | None, text: str
     by_sku = matched.get(whole, set())
     by_words = set.intersection(*(matched[term] for term in terms)) if terms else set()
     candidates = sorted(by_sku | by_words)[: 2 * MAX_SEARCH_RESULTS]
-    products, rules = _products_with_rules(tenant_id, candidates)
+    products_read, rules = _products_with_rules(tenant_id, candidates)
+    products = [summary(product) for product in products_read]
     found = []
     for product in _visible(catalog, products, rules):
         name = localized(product.name, catalog.chain) or ""
         name_words = words(name)
         in_name = bool(terms) and all(any(w.startswith(term) for w in name_words) for term in terms)
         if in_name or fold(product.sku).startswith(whole):
-            found.append(catalog.summary(product))
-    found.sort(key=lambda item: (fold(item.name), item.sku))
-    return SearchResult(locale=catalog.locale, items=found[:MAX_SEARCH_RESULTS])
+            found.append(product)
+    found.sort(key=lambda product: (fold(localized(product.name, catalog.chain) or product.sku), product.sku))
+    return SearchResult(locale=catalog.locale, items=catalog.priced(found[:MAX_SEARCH_RESULTS]))

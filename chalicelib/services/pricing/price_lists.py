@@ -1,11 +1,13 @@
 """Price lists of an organization: create, read, list, change, delete.
 
 A list belongs to one organization; a grant limited to organizations reaches only theirs. Each write
-checks, in its own transaction, that the organization exists. A list is deleted only once it prices
-nothing (409 before): its prices are the source of truth of the products' price sheets; nor while
-rules of a rule-based list are based on it (409). A rule-based
-list's rules are checked against the tenant's other lists when saved (``rule_lists``); its item keeps
-them under ``rules`` (:class:`StoredPriceList`).
+checks, in its own transaction, that the organization exists, and counts the tenant's
+``pricing_generation``: warm functions cache every list's metadata (``services.pricing.chains``). A
+list is deleted only once it prices nothing (409 before): its prices are the source of truth of the
+products' price sheets; nor while rules of a rule-based list are based on it (409). A rule-based
+list's rules are checked against the tenant's other lists when saved (``rule_lists``: its save counts
+the generation on condition that it is still the one read); its item keeps them under ``rules``
+(:class:`StoredPriceList`).
 """
 
 from __future__ import annotations
@@ -25,10 +27,13 @@ from chalicelib.platform.ids import new_id
 from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.services import entities
 from chalicelib.services.context import Caller
+from chalicelib.services.entities import ExtraWrites
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.services.organizations import require_organization, require_organization_reach
 from chalicelib.services.pricing.rule_lists import checked_rules, unread_by_rules, with_rule_ids
+from chalicelib.services.tenants import count_pricing_change
 from chalicelib.store import keys, repository
+from chalicelib.store.repository import Transaction
 
 PRICE_LIST_TYPE = "price_list"
 
@@ -39,6 +44,18 @@ def _indexes(tenant_id: str, price_list: PriceList) -> dict[str, str]:
         "GSI1PK": keys.price_lists_of_organization(tenant_id, price_list.organization_id),
         "GSI1SK": price_list.id,
     }
+
+
+def _counted(tenant_id: str, rules_guard: ExtraWrites | None) -> ExtraWrites:
+    """The save's count of the tenant's ``pricing_generation``: the rules' guard (a conditional count)
+    when the list has rules to check, else a plain one."""
+    if rules_guard is not None:
+        return rules_guard
+
+    def count(transaction: Transaction) -> None:
+        count_pricing_change(transaction, tenant_id)
+
+    return count
 
 
 def create_price_list(
@@ -66,7 +83,7 @@ def create_price_list(
             lambda transaction: require_organization(
                 transaction, caller.tenant_id, price_list.organization_id
             ),
-            *([rules_guard] if rules_guard else []),
+            _counted(caller.tenant_id, rules_guard),
         ),
         idempotency=idempotency,
         answer=price_list,
@@ -115,7 +132,7 @@ def update_price_list(
         before=StoredPriceList.of(current),
         after=StoredPriceList.of(updated),
         indexes=_indexes(caller.tenant_id, updated),
-        extra_writes=rules_guard,
+        extra_writes=_counted(caller.tenant_id, rules_guard),
     )
     return updated
 
