@@ -28,6 +28,7 @@ from chalicelib.domain.base import (
 )
 from chalicelib.domain.catalog.categories import CategoryId
 from chalicelib.domain.money import RoundingMode
+from chalicelib.domain.orders.numbers import OrderNumberFormat
 
 TaxBasis = Literal["shipping", "billing", "origin"]
 SettingSource = Literal["website", "organization", "tenant"]
@@ -59,6 +60,9 @@ class TenantSettings(Input):
     rounding_mode: RoundingMode = Field(
         default="half_up",
         description="how amounts are rounded to their currency's minor unit, wherever prices round",
+    )
+    order_numbers: OrderNumberFormat = Field(
+        default_factory=OrderNumberFormat, description="how the tenant's order numbers are written"
     )
 
 

@@ -778,3 +778,41 @@ class CategoryCountShard(NamedTuple):
     def of_product(product_id: str) -> int:
         """The shard a product's placements add to, the same for all its categories and all its writes."""
         return zlib.crc32(product_id.encode()) % CATEGORY_COUNT_SHARDS
+
+
+def order_counter(tenant_id: str) -> Key:
+    """The tenant's last order number (its ``tally``), advanced by each order's own transaction."""
+    return Key(f"T#{tenant_id}#ORDERNO", "COUNTER")
+
+
+def website_checkout(tenant_id: str, website_id: str) -> str:
+    """The partition of a website's checkout configuration: its shipping methods and order limits
+    (one Query reads what a checkout needs of its website)."""
+    return f"T#{tenant_id}#WEBSITE#{website_id}#CHECKOUT"
+
+
+SHIPPING_METHOD_PREFIX = "SHIP#"
+
+
+def shipping_method(tenant_id: str, website_id: str, method_id: str) -> Key:
+    return Key(website_checkout(tenant_id, website_id), f"{SHIPPING_METHOD_PREFIX}{method_id}")
+
+
+def website_order_limits(tenant_id: str, website_id: str) -> Key:
+    return Key(website_checkout(tenant_id, website_id), "LIMITS")
+
+
+UNIT_ORDER_LIMITS_PREFIX = "LIM#"
+
+
+def unit_order_limits(tenant_id: str, customer_id: str, unit_id: str) -> Key:
+    """A unit's own order limits, in its company's partition (read with the tree)."""
+    return Key(customer_partition(tenant_id, customer_id), f"{UNIT_ORDER_LIMITS_PREFIX}{unit_id}")
+
+
+def payment_term_collection(tenant_id: str) -> str:
+    return f"T#{tenant_id}#PAYTERM"
+
+
+def payment_term(tenant_id: str, code: str) -> Key:
+    return Key(payment_term_collection(tenant_id), code)
