@@ -69,6 +69,8 @@ PATH_PARAMETERS: dict[str, PathParameter] = {
     ),
     "name": PathParameter("^[A-Za-z0-9._-]{1,64}$", 64, "no such asset", "swagger-ui.css"),
     "price_list_id": _prefixed_id("price list", "prl"),
+    "shipping_method_id": _prefixed_id("shipping method", "shp"),
+    "payment_term_code": PathParameter("^[a-z0-9][a-z0-9_-]{0,31}$", 32, "payment term not found", "net30"),
 }
 
 PATH_PARAMETER = re.compile(r"{(\w+)}")

@@ -22,6 +22,7 @@ ID_PREFIXES = {
     "product_media": "med",
     "selection": "sel",
     "price_list": "prl",
+    "shipping_method": "shp",
 }
 _ID_PATTERN = re.compile(r"^[a-z]{2,5}_[0-9A-HJKMNP-TV-Z]{26}$")
 
