@@ -46,7 +46,7 @@ from chalicelib.platform.ids import new_id
 from chalicelib.platform.pagination import Listing, PageRequest
 from chalicelib.services import entities
 from chalicelib.services.context import Caller
-from chalicelib.services.customers import UNIT_TYPE, get_unit
+from chalicelib.services.customers import UNIT_TYPE
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.services.outbox import Action, record_change
 from chalicelib.services.websites import WEBSITE_TYPE, get_website
@@ -66,6 +66,21 @@ UNIT_LIMITS_TYPE = "unit_order_limits"
 def _offered_currencies(website: Website, method: ShippingMethodFields) -> None:
     if unknown := sorted(method.currencies() - set(website.currencies)):
         raise Unprocessable.field("body.rates", f"the website does not sell in {', '.join(unknown)}")
+
+
+def _website_and(
+    caller: Caller, website_id: str, permission: Permission, key: Key
+) -> tuple[Website, Record | None]:
+    """A website the caller's ``permission`` reaches (404 otherwise) and the item at ``key`` of its
+    checkout partition, in one BatchGetItem."""
+    website_key = keys.website(caller.tenant_id, website_id)
+    found = repository.get_many([website_key, key])
+    record = found.get(website_key)
+    if record is None or record.type != WEBSITE_TYPE:
+        raise NotFound("website not found")
+    website = entities.to_model(record, Website)
+    caller.require(permission, StaffTarget(organization_id=website.organization_id), "website")
+    return website, found.get(key)
 
 
 def _website_exists(tenant_id: str, website: Website) -> entities.ExtraWrites:
@@ -107,14 +122,19 @@ def create_shipping_method(
     )
 
 
-def _method(caller: Caller, website_id: str, method_id: str, permission: Permission) -> ShippingMethod:
-    get_website(caller, website_id, permission)
+def _method(
+    caller: Caller, website_id: str, method_id: str, permission: Permission
+) -> tuple[Website, ShippingMethod]:
+    """The website the caller's ``permission`` reaches and its method (404 for either), one BatchGetItem."""
     key = keys.shipping_method(caller.tenant_id, website_id, method_id)
-    return entities.load(key, ShippingMethod, SHIPPING_METHOD_TYPE)
+    website, record = _website_and(caller, website_id, permission, key)
+    if record is None or record.type != SHIPPING_METHOD_TYPE:
+        raise NotFound("shipping_method not found")
+    return website, entities.to_model(record, ShippingMethod)
 
 
 def get_shipping_method(caller: Caller, website_id: str, method_id: str) -> ShippingMethod:
-    return _method(caller, website_id, method_id, Permission.WEBSITES_READ)
+    return _method(caller, website_id, method_id, Permission.WEBSITES_READ)[1]
 
 
 def list_shipping_methods(caller: Caller, website_id: str, page: PageRequest) -> Listing[ShippingMethod]:
@@ -130,10 +150,10 @@ def list_shipping_methods(caller: Caller, website_id: str, page: PageRequest) ->
 def update_shipping_method(
     caller: Caller, website_id: str, method_id: str, patch: Input, expected_version: ExpectedVersion
 ) -> ShippingMethod:
-    current = _method(caller, website_id, method_id, Permission.WEBSITES_WRITE)
+    website, current = _method(caller, website_id, method_id, Permission.WEBSITES_WRITE)
     entities.check_version(current.version, expected_version)
     after = entities.merge(current, patch, ShippingMethodFields)
-    _offered_currencies(get_website(caller, website_id, Permission.WEBSITES_WRITE), after)
+    _offered_currencies(website, after)
     return entities.update(
         caller,
         key=keys.shipping_method(caller.tenant_id, website_id, method_id),
@@ -146,7 +166,7 @@ def update_shipping_method(
 def delete_shipping_method(
     caller: Caller, website_id: str, method_id: str, expected_version: ExpectedVersion
 ) -> None:
-    current = _method(caller, website_id, method_id, Permission.WEBSITES_WRITE)
+    _, current = _method(caller, website_id, method_id, Permission.WEBSITES_WRITE)
     entities.check_version(current.version, expected_version)
     entities.delete(
         caller,
@@ -303,44 +323,50 @@ def _replace_limits(
 
 
 def get_website_limits(caller: Caller, website_id: str) -> OrderLimitsView:
-    get_website(caller, website_id, Permission.WEBSITES_READ)
-    return _limits_view(
-        "website", website_id, repository.get(keys.website_order_limits(caller.tenant_id, website_id))
-    )
+    key = keys.website_order_limits(caller.tenant_id, website_id)
+    _, record = _website_and(caller, website_id, Permission.WEBSITES_READ, key)
+    return _limits_view("website", website_id, record)
 
 
 def set_website_limits(caller: Caller, website_id: str, body: OrderLimits) -> OrderLimitsView:
-    website = get_website(caller, website_id, Permission.WEBSITES_WRITE)
+    key = keys.website_order_limits(caller.tenant_id, website_id)
+    website, current = _website_and(caller, website_id, Permission.WEBSITES_WRITE, key)
     if unknown := sorted(set(body.limits) - set(website.currencies)):
         raise Unprocessable.field("body.limits", f"the website does not sell in {', '.join(unknown)}")
-    key = keys.website_order_limits(caller.tenant_id, website_id)
     stored = _replace_limits(
         caller,
         key,
         WEBSITE_LIMITS_TYPE,
         {"website_id": website_id},
         body,
-        repository.get(key),
+        current,
         _website_exists(caller.tenant_id, website),
     )
     return _limits_view("website", website_id, stored)
 
 
-def _unit_reach(caller: Caller, customer_id: str, permission: Permission) -> None:
+def _unit_limits(
+    caller: Caller, customer_id: str, unit_id: str, permission: Permission
+) -> tuple[Key, Record | None]:
+    """The key of a unit's limits and its item, once the unit is known to exist (one BatchGetItem);
+    the route checked the caller's reach of the customer."""
     caller.require(permission, StaffTarget(customer_id=customer_id), "customer")
+    key = keys.unit_order_limits(caller.tenant_id, customer_id, unit_id)
+    unit_key = keys.customer_unit(caller.tenant_id, customer_id, unit_id)
+    found = repository.get_many([unit_key, key])
+    unit = found.get(unit_key)
+    if unit is None or unit.type != UNIT_TYPE:
+        raise NotFound("unit not found")
+    return key, found.get(key)
 
 
 def get_unit_limits(caller: Caller, customer_id: str, unit_id: str) -> OrderLimitsView:
-    _unit_reach(caller, customer_id, Permission.CUSTOMERS_READ)
-    get_unit(caller, customer_id, unit_id)
-    record = repository.get(keys.unit_order_limits(caller.tenant_id, customer_id, unit_id))
+    _, record = _unit_limits(caller, customer_id, unit_id, Permission.CUSTOMERS_READ)
     return _limits_view("unit", unit_id, record, customer_id)
 
 
 def set_unit_limits(caller: Caller, customer_id: str, unit_id: str, body: OrderLimits) -> OrderLimitsView:
-    _unit_reach(caller, customer_id, Permission.CUSTOMERS_WRITE)
-    get_unit(caller, customer_id, unit_id)
-    key = keys.unit_order_limits(caller.tenant_id, customer_id, unit_id)
+    key, current = _unit_limits(caller, customer_id, unit_id, Permission.CUSTOMERS_WRITE)
 
     def unit_exists(transaction: Transaction) -> None:
         transaction.require(
@@ -351,7 +377,7 @@ def set_unit_limits(caller: Caller, customer_id: str, unit_id: str, body: OrderL
         )
 
     owner = {"unit_id": unit_id, "customer_id": customer_id}
-    stored = _replace_limits(caller, key, UNIT_LIMITS_TYPE, owner, body, repository.get(key), unit_exists)
+    stored = _replace_limits(caller, key, UNIT_LIMITS_TYPE, owner, body, current, unit_exists)
     return _limits_view("unit", unit_id, stored, customer_id)
 
 
