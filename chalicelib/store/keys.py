@@ -50,6 +50,11 @@ price_sheet             T#<t>#PRODUCT#<p>              PRICES
 price_assignment        T#<t>#PRICING                  WEB#<web_id>, CGR#<group_id> (a website's, a group's lists)
 exchange_rates          T#<t>#PRICING                  RATES
 unit_price_assignment   T#<t>#CUST#<customer_id>       PRC#<u>         T#<t>#PRICING#UNITS / <c>#<u>
+order_counter           T#<t>#ORDERNO                  COUNTER         (no GSI; the last order number is the top-level ``tally``, advanced by each order's transaction)
+shipping_method         T#<t>#WEBSITE#<web>#CHECKOUT   SHIP#<shp_id>
+website_order_limits    T#<t>#WEBSITE#<web>#CHECKOUT   LIMITS
+unit_order_limits       T#<t>#CUST#<customer_id>       LIM#<unit_id>
+payment_term            T#<t>#PAYTERM                  <code>
 ======================  =============================  ==============  ======================================  =====================================  =================================
 
 The platform's own operators live in the reserved tenant ``platform`` (no customer tenant may take
@@ -202,6 +207,21 @@ Access patterns
 102  count a pricing change                      PK=T#<t>#TENANT, SK=TENANT, ADD                    services.tenants.count_pricing_change
                                                  data.pricing_generation :1 (no version change)
 103  readiness: does the table answer            GetItem HEALTH#READY/HEALTH#READY (never exists)   store.table.probe_table (GET /v1/health/ready)
+180  take a tenant's next order number, in the   Query PK=T#<t>#ORDERNO (strongly consistent: the   store.order_numbers.commit_numbered
+     order's own transaction                     last number); update T#<t>#ORDERNO/COUNTER ADD
+                                                 tally :1, condition tally = the number read
+181  get / change a website's shipping method    BatchGet T#<t>#WEBSITE/<web> and                   services.checkout_config (shipping methods)
+     (with its website, for the grant's reach)   T#<t>#WEBSITE#<web>#CHECKOUT/SHIP#<shp>; writes
+                                                 condition-check the website in their transaction
+182  list a website's shipping methods           PK=T#<t>#WEBSITE#<web>#CHECKOUT, SK begins SHIP#   services.checkout_config.list_shipping_methods
+183  a website's order limits                    BatchGet T#<t>#WEBSITE/<web> and                   services.checkout_config.get/set_website_limits
+                                                 ...#CHECKOUT/LIMITS; put conditional on version
+184  checkout: a website's methods and limits    PK=T#<t>#WEBSITE#<web>#CHECKOUT (one Query)        services.checkout_config.shipping_options_for
+185  a unit's own order limits                   BatchGet T#<t>#CUST#<c>/UNIT#<u> and /LIM#<u>;     services.checkout_config.get/set_unit_limits,
+                                                 checkout: read with pattern 17 (the company)       limit_breach_for
+186  get / list payment terms; one default       PK=T#<t>#PAYTERM [, SK=<code>]; a new default      services.checkout_config (payment terms),
+                                                 rewrites the old one at its version in the same    payment_term_for
+                                                 transaction
 ===  ==========================================  =================================================  =============================================
 
 A product's media items share the product's partition (``MEDIA#`` sorts before ``PRODUCT``), so
@@ -338,6 +358,15 @@ under a bulk load, while the tree's read of all counts (89: one Query of the org
 at most 4 small items per category, 8,000 at the 2,000-category cap) stays one round trip in practice.
 A deleted category takes its shards with it (and its units' rules, 73); ``kontor catalog recount`` rewrites them from the listing
 items (90) for data written before counts existed, or drifted.
+What checkout reads of a website (its shipping methods and its order limits) lies in a partition of
+its own, ``T#<t>#WEBSITE#<web>#CHECKOUT``, so a checkout reads it with one Query (184) and the admin
+reads one item with its website in one BatchGetItem (181, 183). A unit's own order limits are a
+``LIM#<unit>`` item of its company's partition, which the customer user's principal reads anyway
+(185). A tenant's payment terms are few (at most 50) and one partition (186); units name theirs by
+code in ``payment_term``. A tenant's order numbers are one counter item whose ``tally`` each placed
+order's transaction advances by one, on condition that it is still the number read (180): gapless,
+each number taken once, retried with the next one when another placement took it
+(``store.order_numbers``).
 """
 
 from __future__ import annotations

@@ -42,6 +42,7 @@ SAMPLES: dict[str, str | int] = {
     "subject_id": "cat_01JD0000000000000000000000",
     "shard": 3,
     "price_list_id": "prl_01JD0000000000000000000000",
+    "method_id": "shp_01JD0000000000000000000000",
 }
 UNFENCED = {"host"}  # global routing entries: hostname -> tenant/website
 
