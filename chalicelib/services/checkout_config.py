@@ -49,7 +49,7 @@ from chalicelib.services.context import Caller
 from chalicelib.services.customers import UNIT_TYPE
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.services.outbox import Action, record_change
-from chalicelib.services.websites import WEBSITE_TYPE, get_website
+from chalicelib.services.websites import WEBSITE_TYPE, get_website, website_with
 from chalicelib.store import keys, repository
 from chalicelib.store.keys import Key
 from chalicelib.store.repository import Record, Transaction
@@ -66,21 +66,6 @@ UNIT_LIMITS_TYPE = "unit_order_limits"
 def _offered_currencies(website: Website, method: ShippingMethodFields) -> None:
     if unknown := sorted(method.currencies() - set(website.currencies)):
         raise Unprocessable.field("body.rates", f"the website does not sell in {', '.join(unknown)}")
-
-
-def _website_and(
-    caller: Caller, website_id: str, permission: Permission, key: Key
-) -> tuple[Website, Record | None]:
-    """A website the caller's ``permission`` reaches (404 otherwise) and the item at ``key`` of its
-    checkout partition, in one BatchGetItem."""
-    website_key = keys.website(caller.tenant_id, website_id)
-    found = repository.get_many([website_key, key])
-    record = found.get(website_key)
-    if record is None or record.type != WEBSITE_TYPE:
-        raise NotFound("website not found")
-    website = entities.to_model(record, Website)
-    caller.require(permission, StaffTarget(organization_id=website.organization_id), "website")
-    return website, found.get(key)
 
 
 def _website_exists(tenant_id: str, website: Website) -> entities.ExtraWrites:
@@ -127,7 +112,7 @@ def _method(
 ) -> tuple[Website, ShippingMethod]:
     """The website the caller's ``permission`` reaches and its method (404 for either), one BatchGetItem."""
     key = keys.shipping_method(caller.tenant_id, website_id, method_id)
-    website, record = _website_and(caller, website_id, permission, key)
+    website, record = website_with(caller, website_id, permission, key)
     if record is None or record.type != SHIPPING_METHOD_TYPE:
         raise NotFound("shipping_method not found")
     return website, entities.to_model(record, ShippingMethod)
@@ -324,13 +309,13 @@ def _replace_limits(
 
 def get_website_limits(caller: Caller, website_id: str) -> OrderLimitsView:
     key = keys.website_order_limits(caller.tenant_id, website_id)
-    _, record = _website_and(caller, website_id, Permission.WEBSITES_READ, key)
+    _, record = website_with(caller, website_id, Permission.WEBSITES_READ, key)
     return _limits_view("website", website_id, record)
 
 
 def set_website_limits(caller: Caller, website_id: str, body: OrderLimits) -> OrderLimitsView:
     key = keys.website_order_limits(caller.tenant_id, website_id)
-    website, current = _website_and(caller, website_id, Permission.WEBSITES_WRITE, key)
+    website, current = website_with(caller, website_id, Permission.WEBSITES_WRITE, key)
     if unknown := sorted(set(body.limits) - set(website.currencies)):
         raise Unprocessable.field("body.limits", f"the website does not sell in {', '.join(unknown)}")
     stored = _replace_limits(
