@@ -42,6 +42,9 @@ from chalicelib.domain.catalog.rules import VisibilityRuleChange
 from chalicelib.domain.catalog.selections import SelectionFields
 from chalicelib.domain.customer_users import CustomerUserFields
 from chalicelib.domain.customers import CustomerFields, CustomerGroupFields, UnitFields
+from chalicelib.domain.orders.limits import OrderLimits
+from chalicelib.domain.orders.payment_terms import PaymentTermCreate
+from chalicelib.domain.orders.shipping import ShippingMethodFields
 from chalicelib.domain.pricing.price_lists import (
     ExchangeRates,
     PriceListAssignment,
@@ -59,6 +62,7 @@ from chalicelib.platform.pagination import PageRequest
 from chalicelib.platform.principal import VerifiedToken
 from chalicelib.platform.settings import DEV_ISSUER, EVERY_USER_KIND, get_settings
 from chalicelib.services import (
+    checkout_config,
     customer_groups,
     customer_users,
     customers,
@@ -93,6 +97,35 @@ from local.demo_pricing import (
 from local.demo_taxes import demo_tax_configuration
 
 OPERATOR_NAME = "Platform Operator"
+# What checkout reads, the same for every demo tenant and website: the terms the demo units name,
+# a flat rate and a weight table on each website (in each of its currencies), and its order limits.
+DEMO_PAYMENT_TERMS = (
+    {"code": "net15", "name": {"en": "Net 15 days"}, "kind": "net", "net_days": 15},
+    {"code": "net30", "name": {"en": "Net 30 days"}, "kind": "net", "net_days": 30, "is_default": True},
+    {"code": "net60", "name": {"en": "Net 60 days"}, "kind": "net", "net_days": 60},
+    {"code": "account", "name": {"en": "On account"}, "kind": "on_account", "purchase_order_required": True},
+)
+
+
+def demo_shipping_methods(currencies: list[str]) -> dict[str, dict[str, Any]]:
+    bands = [{"from_value": "0", "cost": "6"}, {"from_value": "30", "cost": "45"}]
+    return {
+        "standard": {
+            "name": {"en": "Standard"},
+            "rates": {"kind": "flat", "costs": dict.fromkeys(currencies, "10")},
+        },
+        "freight": {
+            "name": {"en": "Freight by weight", "de": "Spedition nach Gewicht"},
+            "position": 1,
+            "rates": {"kind": "table", "by": "weight", "bands": dict.fromkeys(currencies, bands)},
+        },
+    }
+
+
+def demo_order_limits(currencies: list[str]) -> dict[str, Any]:
+    return {"limits": dict.fromkeys(currencies, {"minimum": "50", "maximum": "100000"})}
+
+
 ModelT = TypeVar("ModelT", bound=BaseModel)
 # Threads making demo products: DynamoDB Local serves transactions side by side, up to a point
 # (on two cores: 4 threads made a product every 245 ms, 1 thread every 405 ms, 8 every 335 ms).
@@ -572,6 +605,7 @@ class _Seeding:
         admin = caller(demo.id, demo.admin_email)
         for organization in demo.organizations:
             self.organization(admin, demo, organization)
+        self.payment_terms(admin, demo)
         group_ids = {
             fields["name"]: self.customer_group(admin, demo, fields) for fields in demo.customer_groups
         }
@@ -629,12 +663,51 @@ class _Seeding:
             self.verify_hostnames(admin, website_id, what)
             return website_id
 
-        self.ensure(
+        website_id = self.ensure(
             f"{tenant.id}/website/{fields['name']}",
             what,
             lambda known: websites.get_website(admin, known),
             create,
         )
+        if website_id is not None:
+            self.checkout_config(
+                admin, f"{tenant.id}/website/{fields['name']}", website_id, fields["currencies"]
+            )
+
+    def checkout_config(self, admin: Caller, key: str, website_id: str, currencies: list[str]) -> None:
+        """A new website's shipping methods (a flat rate, a weight table) and order limits."""
+        for name, body in demo_shipping_methods(currencies).items():
+
+            def create_method(body: dict[str, Any] = body) -> str:
+                fields = as_sent(ShippingMethodFields, body)
+                return checkout_config.create_shipping_method(admin, website_id, fields).id
+
+            self.ensure(
+                f"{key}/shipping/{name}",
+                f"{key}: shipping method {name!r}",
+                lambda known: checkout_config.get_shipping_method(admin, website_id, known),
+                create_method,
+            )
+        if f"{key}/order-limits" not in self.ledger.ids:
+            limits = as_sent(OrderLimits, demo_order_limits(currencies))
+            checkout_config.set_website_limits(admin, website_id, limits)
+            with self.recording:
+                self.ledger.record(f"{key}/order-limits", website_id)
+                self.report.created += 1
+
+    def payment_terms(self, admin: Caller, tenant: DemoTenant) -> None:
+        for body in DEMO_PAYMENT_TERMS:
+
+            def create_term(body: dict[str, Any] = body) -> str:
+                return checkout_config.create_payment_term(admin, as_sent(PaymentTermCreate, body)).id
+
+            code = str(body["code"])
+            self.ensure(
+                f"{tenant.id}/payment_term/{code}",
+                f"{tenant.id}: payment term {code!r}",
+                lambda known: checkout_config.get_payment_term(admin, known),
+                create_term,
+            )
 
     def verify_hostnames(self, admin: Caller, website_id: str, what: str) -> None:
         """Pass a new website's DNS challenges as a tenant would: publish each record in the local

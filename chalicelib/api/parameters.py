@@ -71,6 +71,8 @@ PATH_PARAMETERS: dict[str, PathParameter] = {
     "price_list_id": _prefixed_id("price list", "prl"),
     "shopping_list_id": _prefixed_id("shopping list", "sls"),
     "line_id": _prefixed_id("line", "sll"),
+    "shipping_method_id": _prefixed_id("shipping method", "shp"),
+    "payment_term_code": PathParameter("^[a-z0-9][a-z0-9_-]{0,31}$", 32, "payment term not found", "net30"),
 }
 
 PATH_PARAMETER = re.compile(r"{(\w+)}")

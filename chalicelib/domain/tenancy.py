@@ -28,6 +28,7 @@ from chalicelib.domain.base import (
 )
 from chalicelib.domain.catalog.categories import CategoryId
 from chalicelib.domain.money import RoundingMode
+from chalicelib.domain.orders.numbers import OrderNumberFormat
 from chalicelib.domain.taxes.configuration import TaxAddress, TaxRounding
 
 TaxBasis = Literal["shipping", "billing", "origin"]
@@ -65,6 +66,9 @@ class TenantSettings(Input):
         default="per_line",
         description="per_line: each line's tax is rounded and summed; per_total: each rate's exact "
         "line taxes are summed, then rounded",
+    )
+    order_numbers: OrderNumberFormat = Field(
+        default_factory=OrderNumberFormat, description="how the tenant's order numbers are written"
     )
 
 

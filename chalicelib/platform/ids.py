@@ -25,6 +25,7 @@ ID_PREFIXES = {
     "shopping_list": "sls",
     "shopping_list_line": "sll",
     "price_rule": "prr",
+    "shipping_method": "shp",
 }
 _ID_PATTERN = re.compile(r"^[a-z]{2,5}_[0-9A-HJKMNP-TV-Z]{26}$")
 

@@ -43,7 +43,8 @@ from chalicelib.services.organizations import (
 )
 from chalicelib.services.tenants import count_pricing_change
 from chalicelib.store import keys, repository
-from chalicelib.store.repository import Transaction
+from chalicelib.store.keys import Key
+from chalicelib.store.repository import Record, Transaction
 
 WEBSITE_TYPE = "website"
 HOST_TYPE = "host"
@@ -213,16 +214,27 @@ def delete_website(caller: Caller, website_id: str, expected_version: ExpectedVe
     )
 
 
-def _website_and_tenant(caller: Caller, website_id: str, permission: Permission) -> tuple[Website, Tenant]:
-    """A website the caller's ``permission`` reaches (404 otherwise) and its tenant, in one round trip."""
-    website_key, tenant_key = keys.website(caller.tenant_id, website_id), keys.tenant(caller.tenant_id)
-    found = repository.get_many([website_key, tenant_key])
+def website_with(
+    caller: Caller, website_id: str, permission: Permission, key: Key
+) -> tuple[Website, Record | None]:
+    """A website the caller's ``permission`` reaches (404 otherwise) and the item at ``key`` (None if
+    absent), in one BatchGetItem."""
+    website_key = keys.website(caller.tenant_id, website_id)
+    found = repository.get_many([website_key, key])
     record = found.get(website_key)
     if record is None or record.type != WEBSITE_TYPE:
         raise NotFound("website not found")
     website = entities.to_model(record, Website)
     caller.require(permission, StaffTarget(organization_id=website.organization_id), "website")
-    return website, entities.to_model(found[tenant_key], Tenant)
+    return website, found.get(key)
+
+
+def _website_and_tenant(caller: Caller, website_id: str, permission: Permission) -> tuple[Website, Tenant]:
+    """A website the caller's ``permission`` reaches (404 otherwise) and its tenant, in one round trip."""
+    website, tenant = website_with(caller, website_id, permission, keys.tenant(caller.tenant_id))
+    if tenant is None:  # never for a signed-in caller: their principal was loaded with it
+        raise NotFound("tenant not found")
+    return website, entities.to_model(tenant, Tenant)
 
 
 def get_hostnames(caller: Caller, website_id: str) -> WebsiteHostnames:

@@ -54,6 +54,11 @@ shopping_list           T#<t>#SLIST#<list_id>          LIST            T#<t>#CUS
 shopping_list_chunk     T#<t>#SLIST#<list_id>          LINES#<nn>      (up to 50 lines each; docs/orders-design.md)
 shopping_list_owner     T#<t>#CUSER#<user_id>          SLISTS#<web>    (a user's list count and default list on a website)
 tax_configuration       T#<t>#TAX                      CONFIG
+order_counter           T#<t>#ORDERNO                  COUNTER         (no GSI; the last order number is the top-level ``tally``, advanced by each order's transaction)
+shipping_method         T#<t>#WEBSITE#<web>#CHECKOUT   SHIP#<shp_id>
+website_order_limits    T#<t>#WEBSITE#<web>#CHECKOUT   LIMITS
+unit_order_limits       T#<t>#CUST#<customer_id>       LIM#<unit_id>
+payment_term            T#<t>#PAYTERM                  <code>
 ======================  =============================  ==============  ======================================  =====================================  =================================
 
 The platform's own operators live in the reserved tenant ``platform`` (no customer tenant may take
@@ -235,6 +240,21 @@ Access patterns
                                                  chunks it changes (guarded by the LIST's version)
 164  a page of lines' products and RULES items  BatchGet T#<t>#PRODUCT#<p>/PRODUCT and /RULES      services.catalog.storefront.shop_products
      (flags, unit checks)                        (pattern 84); SKUs first by pattern 86
+180  take a tenant's next order number, in the   Query PK=T#<t>#ORDERNO (strongly consistent: the   store.order_numbers.commit_numbered
+     order's own transaction                     last number); update T#<t>#ORDERNO/COUNTER ADD
+                                                 tally :1, condition tally = the number read
+181  get / change a website's shipping method    BatchGet T#<t>#WEBSITE/<web> and                   services.checkout_config (shipping methods)
+     (with its website, for the grant's reach)   T#<t>#WEBSITE#<web>#CHECKOUT/SHIP#<shp>; writes
+                                                 condition-check the website in their transaction
+182  list a website's shipping methods           PK=T#<t>#WEBSITE#<web>#CHECKOUT, SK begins SHIP#   services.checkout_config.list_shipping_methods
+183  a website's order limits                    BatchGet T#<t>#WEBSITE/<web> and                   services.checkout_config.get/set_website_limits
+                                                 ...#CHECKOUT/LIMITS; put conditional on version
+184  checkout: a website's methods and limits    PK=T#<t>#WEBSITE#<web>#CHECKOUT (one Query)        services.checkout_config.shipping_options_for
+185  a unit's own order limits                   BatchGet T#<t>#CUST#<c>/UNIT#<u> and /LIM#<u>;     services.checkout_config.get/set_unit_limits,
+                                                 checkout: read with pattern 17 (the company)       limit_breach_for
+186  get / list payment terms; one default       PK=T#<t>#PAYTERM [, SK=<code>]; a new default      services.checkout_config (payment terms),
+                                                 rewrites the old one at its version in the same    payment_term_for
+                                                 transaction
 ===  ==========================================  =================================================  =============================================
 
 A tenant's tax configuration (codes, jurisdictions, rates, rules: hundreds of rules at most, capped
@@ -377,6 +397,15 @@ under a bulk load, while the tree's read of all counts (89: one Query of the org
 at most 4 small items per category, 8,000 at the 2,000-category cap) stays one round trip in practice.
 A deleted category takes its shards with it (and its units' rules, 73); ``kontor catalog recount`` rewrites them from the listing
 items (90) for data written before counts existed, or drifted.
+What checkout reads of a website (its shipping methods and its order limits) lies in a partition of
+its own, ``T#<t>#WEBSITE#<web>#CHECKOUT``, so a checkout reads it with one Query (184) and the admin
+reads one item with its website in one BatchGetItem (181, 183). A unit's own order limits are a
+``LIM#<unit>`` item of its company's partition, which the customer user's principal reads anyway
+(185). A tenant's payment terms are few (at most 50) and one partition (186); units name theirs by
+code in ``payment_term``. A tenant's order numbers are one counter item whose ``tally`` each placed
+order's transaction advances by one, on condition that it is still the number read (180): gapless,
+each number taken once, retried with the next one when another placement took it
+(``store.order_numbers``).
 """
 
 from __future__ import annotations
@@ -850,3 +879,41 @@ def shopping_lists_of_company(tenant_id: str, customer_id: str) -> str:
 def shopping_list_owner(tenant_id: str, user_id: str, website_id: str) -> Key:
     """A user's list count and default list on one website, beside their id pointer."""
     return Key(f"T#{tenant_id}#CUSER#{user_id}", f"SLISTS#{website_id}")
+
+
+def order_counter(tenant_id: str) -> Key:
+    """The tenant's last order number (its ``tally``), advanced by each order's own transaction."""
+    return Key(f"T#{tenant_id}#ORDERNO", "COUNTER")
+
+
+def website_checkout(tenant_id: str, website_id: str) -> str:
+    """The partition of a website's checkout configuration: its shipping methods and order limits
+    (one Query reads what a checkout needs of its website)."""
+    return f"T#{tenant_id}#WEBSITE#{website_id}#CHECKOUT"
+
+
+SHIPPING_METHOD_PREFIX = "SHIP#"
+
+
+def shipping_method(tenant_id: str, website_id: str, method_id: str) -> Key:
+    return Key(website_checkout(tenant_id, website_id), f"{SHIPPING_METHOD_PREFIX}{method_id}")
+
+
+def website_order_limits(tenant_id: str, website_id: str) -> Key:
+    return Key(website_checkout(tenant_id, website_id), "LIMITS")
+
+
+UNIT_ORDER_LIMITS_PREFIX = "LIM#"
+
+
+def unit_order_limits(tenant_id: str, customer_id: str, unit_id: str) -> Key:
+    """A unit's own order limits, in its company's partition (read with the tree)."""
+    return Key(customer_partition(tenant_id, customer_id), f"{UNIT_ORDER_LIMITS_PREFIX}{unit_id}")
+
+
+def payment_term_collection(tenant_id: str) -> str:
+    return f"T#{tenant_id}#PAYTERM"
+
+
+def payment_term(tenant_id: str, code: str) -> Key:
+    return Key(payment_term_collection(tenant_id), code)

@@ -361,6 +361,21 @@ class Transaction:
             )
         )
 
+    def advance(
+        self, key: Key, type: str, data: dict[str, Any], *, expected: int, on_failure: Problem
+    ) -> None:
+        """Add 1 to the item's ``tally`` if it is still ``expected`` (0: the item may not exist yet, and is
+        made as ``type`` with ``data``): a sequence whose every number is taken by one transaction."""
+        still = Item.tally == expected
+        condition = (Item.tally.does_not_exist() | still) if expected == 0 else still
+        actions: list[Action] = [
+            Item.type.set(Item.type | type),
+            Item.data.set(Item.data | data),
+            Item.version.set(Item.version | 1),
+            Item.tally.add(1),
+        ]
+        self.writes.append(_Write(Item(key.pk, key.sk), "update", condition, on_failure, actions=actions))
+
     def require_absent(self, key: Key, *, on_failure: Problem) -> None:
         """Guard: no item may exist at ``key`` (a condition check, nothing written there)."""
         self.writes.append(

@@ -603,7 +603,11 @@ VERSIONED_BODIES: dict[str, dict[str, Any]] = {
     "PATCH /v1/admin/organizations/{organization_id}/categories/{category_id}": {"name": {"en": "Changed"}},
     "PUT /v1/admin/tax/configuration": {"rates": []},
     "PUT /v1/admin/price-lists/{price_list_id}": {"name": "Changed", "currencies": ["EUR"]},
+    "PATCH /v1/admin/websites/{website_id}/shipping-methods/{shipping_method_id}": {"active": False},
+    "PATCH /v1/admin/payment-terms/{payment_term_code}": {"purchase_order_required": True},
 }
+SHIPPING_METHOD = {"name": {"en": "Standard"}, "rates": {"kind": "flat", "costs": {"EUR": "9.90"}}}
+PAYMENT_TERM = {"code": "net30", "name": {"en": "Net 30"}, "kind": "net", "net_days": 30}
 
 
 MEDIA = {"kind": "image", "filename": "a.png", "content_type": "image/png", "size": 8, "title": {"en": "A"}}
@@ -707,6 +711,14 @@ def versioned_target(
             body = {"name": "Base", "organization_id": make_organization(acme)["id"], "currencies": ["EUR"]}
             created = api.call("POST", "/v1/admin/price-lists", token=acme, body=body)
             ids = {"price_list_id": created.body["id"]}
+        elif "shipping_method_id" in params:
+            website = make_website(acme, make_organization(acme)["id"])["id"]
+            methods = f"/v1/admin/websites/{website}/shipping-methods"
+            created = api.call("POST", methods, token=acme, body=SHIPPING_METHOD)
+            ids = {"website_id": website, "shipping_method_id": created.body["id"]}
+        elif "payment_term_code" in params:
+            created = api.call("POST", "/v1/admin/payment-terms", token=acme, body=PAYMENT_TERM)
+            ids = {"payment_term_code": created.body["code"]}
         elif "tenant_id" in params:  # a platform operator's route: acme itself is the object
             token = operator_token
             ids = {"tenant_id": "acme"}

@@ -72,6 +72,9 @@ CREATE_ROUTES = [spec for spec in TENANT_ROUTES if "{" not in spec.path and spec
 
 MEDIA = {"kind": "image", "filename": "a.png", "content_type": "image/png", "size": 8, "title": {"en": "A"}}
 # A body each changing item route accepts (a cross-tenant attempt must fail for the object, not the body).
+SHIPPING_METHOD = {"name": {"en": "Standard"}, "rates": {"kind": "flat", "costs": {"EUR": "9.90"}}}
+ORDER_LIMITS = {"limits": {"EUR": {"minimum": "1"}}}
+PAYMENT_TERM = {"code": "acme-net30", "name": {"en": "Net 30"}, "kind": "net", "net_days": 30}
 CHANGE_BODIES: dict[str, dict[str, Any]] = {
     "PATCH /v1/admin/organizations/{organization_id}": {"name": "Hijacked", "version": 1},
     "PATCH /v1/admin/websites/{website_id}": {
@@ -144,6 +147,14 @@ CHANGE_BODIES: dict[str, dict[str, Any]] = {
         "parent_id": None,
         "version": 1,
     },
+    "POST /v1/admin/websites/{website_id}/shipping-methods": SHIPPING_METHOD,
+    "PATCH /v1/admin/websites/{website_id}/shipping-methods/{shipping_method_id}": {
+        "active": False,
+        "version": 1,
+    },
+    "PUT /v1/admin/websites/{website_id}/order-limits": ORDER_LIMITS,
+    "PATCH /v1/admin/payment-terms/{payment_term_code}": {"is_default": True, "version": 1},
+    "PUT /v1/admin/customers/{customer_id}/units/{unit_id}/order-limits": ORDER_LIMITS,
 }
 # The query an item route needs besides its path (acme's ids filled in).
 ITEM_QUERIES = {
@@ -193,6 +204,7 @@ CROSS_TENANT_CREATES: dict[str, tuple[Callable[[dict[str, str]], dict[str, Any]]
         lambda ids: {"name": "Stolen", "organization_id": ids["organization_id"], "currencies": ["EUR"]},
         "body.organization_id",
     ),
+    "POST /v1/admin/payment-terms": None,
 }
 
 # Lists filtered by acme's ids or names: nordic must find nothing with them.
@@ -224,6 +236,8 @@ ACME_OBJECTS = (
     "attribute_code",
     "category_id",
     "price_list_id",
+    "shipping_method_id",
+    "payment_term_code",
 )
 
 
@@ -297,6 +311,9 @@ def world(
             token=token,
             body={"name": "Base", "organization_id": organization["id"], "currencies": ["EUR"]},
         ).body
+        methods = f"/v1/admin/websites/{website['id']}/shipping-methods"
+        method = api.call("POST", methods, token=token, body=SHIPPING_METHOD).body
+        term = api.call("POST", "/v1/admin/payment-terms", token=token, body=PAYMENT_TERM).body
         return Acme(
             token,
             ids={
@@ -315,6 +332,8 @@ def world(
                 "media_id": media["id"],
                 "category_id": category.body["id"],
                 "price_list_id": price_list["id"],
+                "shipping_method_id": method["id"],
+                "payment_term_code": term["code"],
             },
             paths={
                 "organization_id": f"/v1/admin/organizations/{organization['id']}",
@@ -331,6 +350,8 @@ def world(
                 "media_id": f"/v1/admin/products/{product['id']}/media/{media['id']}",
                 "category_id": f"{categories}/{category.body['id']}",
                 "price_list_id": f"/v1/admin/price-lists/{price_list['id']}",
+                "shipping_method_id": f"{methods}/{method['id']}",
+                "payment_term_code": f"/v1/admin/payment-terms/{term['code']}",
             },
         )
 

@@ -334,6 +334,26 @@ def shopping(api: Api, storefront: dict[str, str], catalog: dict[str, str]) -> d
     return {"list": shopping_list, "spare_list": spare, "line": line, "product": catalog["product"]}
 
 
+@pytest.fixture
+def checkout(api: Api, world: World) -> dict[str, str]:
+    """Two shipping methods of the website (one spare) and two payment terms (one spare)."""
+    methods = f"/v1/admin/websites/{world.ids['website']}/shipping-methods"
+    made = {}
+    for name in ("method", "spare_method"):
+        reply = api.call("POST", methods, token=world.token, body=SHIPPING_METHOD)
+        assert reply.status == 201, reply.body
+        made[name] = str(reply.body["id"])
+    for name, code in (("term", "net30"), ("spare_term", "net60")):
+        body = {"code": code, "name": {"en": code}, "kind": "net", "net_days": 30}
+        assert api.call("POST", "/v1/admin/payment-terms", token=world.token, body=body).status == 201
+        made[name] = code
+    return made
+
+
+SHIPPING_METHOD = {"name": {"en": "Standard"}, "rates": {"kind": "flat", "costs": {"EUR": "9.90"}}}
+ORDER_LIMITS = {"limits": {"EUR": {"minimum": "50", "maximum": "10000"}}}
+
+
 @dataclass(frozen=True)
 class Case:
     method: str
@@ -1486,6 +1506,70 @@ ROUND_TRIPS: dict[str, Case] = {
         status=201,
     ),
 }
+# checkout configuration: a website's method or limits read with the website in one BatchGetItem; a
+# payment term's change reads the tenant's terms (one Query: the default is one) first
+SHIPPING = "/v1/admin/websites/{website_id}/shipping-methods"
+METHODS = "/v1/admin/websites/{website}/shipping-methods"
+ROUND_TRIPS |= {
+    f"POST {SHIPPING}": Case("POST", METHODS, (PRINCIPAL, GET, WRITE), lambda _: SHIPPING_METHOD, status=201),
+    f"GET {SHIPPING}": Case("GET", METHODS, (PRINCIPAL, GET, QUERY)),
+    f"GET {SHIPPING}/{{shipping_method_id}}": Case("GET", METHODS + "/{method}", (PRINCIPAL, BATCH_GET)),
+    f"PATCH {SHIPPING}/{{shipping_method_id}}": Case(
+        "PATCH",
+        METHODS + "/{method}",
+        (PRINCIPAL, BATCH_GET, WRITE),
+        lambda _: {"active": False, "version": 1},
+    ),
+    f"DELETE {SHIPPING}/{{shipping_method_id}}": Case(
+        "DELETE",
+        METHODS + "/{spare_method}",
+        (PRINCIPAL, BATCH_GET, WRITE),
+        headers=(("If-Match", '"1"'),),
+        status=204,
+    ),
+    "GET /v1/admin/websites/{website_id}/order-limits": Case(
+        "GET", "/v1/admin/websites/{website}/order-limits", (PRINCIPAL, BATCH_GET)
+    ),
+    "PUT /v1/admin/websites/{website_id}/order-limits": Case(
+        "PUT",
+        "/v1/admin/websites/{website}/order-limits",
+        (PRINCIPAL, BATCH_GET, WRITE),
+        lambda _: ORDER_LIMITS,
+    ),
+    "POST /v1/admin/payment-terms": Case(
+        "POST",
+        "/v1/admin/payment-terms",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda _: {"code": "prepay", "name": {"en": "Prepayment"}, "kind": "prepayment"},
+        status=201,
+    ),
+    "GET /v1/admin/payment-terms": Case("GET", "/v1/admin/payment-terms", (PRINCIPAL, QUERY)),
+    "GET /v1/admin/payment-terms/{payment_term_code}": Case(
+        "GET", "/v1/admin/payment-terms/{term}", (PRINCIPAL, GET)
+    ),
+    "PATCH /v1/admin/payment-terms/{payment_term_code}": Case(
+        "PATCH",
+        "/v1/admin/payment-terms/{term}",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda _: {"is_default": True, "version": 1},
+    ),
+    "DELETE /v1/admin/payment-terms/{payment_term_code}": Case(
+        "DELETE",
+        "/v1/admin/payment-terms/{spare_term}",
+        (PRINCIPAL, GET, WRITE),
+        headers=(("If-Match", '"1"'),),
+        status=204,
+    ),
+    "GET /v1/admin/customers/{customer_id}/units/{unit_id}/order-limits": Case(
+        "GET", "/v1/admin/customers/{customer}/units/{plant}/order-limits", (PRINCIPAL, BATCH_GET)
+    ),
+    "PUT /v1/admin/customers/{customer_id}/units/{unit_id}/order-limits": Case(
+        "PUT",
+        "/v1/admin/customers/{customer}/units/{plant}/order-limits",
+        (PRINCIPAL, BATCH_GET, WRITE),
+        lambda _: ORDER_LIMITS,
+    ),
+}
 
 
 @pytest.mark.parametrize("name", list(ROUND_TRIPS))
@@ -1521,6 +1605,8 @@ def test_round_trips_per_request(
         else {}
     )
     ids |= request.getfixturevalue("pricing") if "price" in case.path else {}
+    needs_checkout = "/shipping-methods/" in case.path or "/payment-terms/" in case.path
+    ids |= request.getfixturevalue("checkout") if needs_checkout else {}
     token = {
         "tenant": world.token,
         "operator": operator_token,

@@ -1107,6 +1107,127 @@ def _replaced_price_list(world: World, position: str) -> Call:
 RECORD_REQUESTS["PUT /v1/admin/price-lists/{price_list_id}"] = _replaced_price_list
 MATRIX["PUT /v1/admin/price-lists/{price_list_id}"] = PRICES_WRITE_ROW
 
+
+# --- checkout configuration: a website's shipping methods and order limits (its organization, as
+# websites.read/write reach it), the tenant's payment terms (tenant.read: everyone; tenant.write: only
+# a grant without limits), a unit's order limits (the customer, as customers.read/write reach it) ---
+SHIPPING_METHOD = {"name": {"en": "Standard"}, "rates": {"kind": "flat", "costs": {"EUR": "9.90"}}}
+ORDER_LIMITS = {"limits": {"EUR": {"minimum": "10"}}}
+
+
+def _shipping_methods(method: str) -> Request:
+    """A call on the shipping methods of the website at the position (the website is the record)."""
+
+    def call(world: World, position: str) -> Call:
+        website = world.records["website"][position]
+        body = SHIPPING_METHOD if method == "POST" else None
+        return Call(method, f"{ADMIN}/websites/{website}/shipping-methods", website, body)
+
+    return call
+
+
+def _shipping_method(method: str, body: dict[str, Any] | None = None) -> Request:
+    """A call on a spare shipping method just made on the website at the position (version 1)."""
+
+    def call(world: World, position: str) -> Call:
+        website = world.records["website"][position]
+        collection = f"{ADMIN}/websites/{website}/shipping-methods"
+        record = world.make(position, collection, SHIPPING_METHOD)
+        headers = {"If-Match": '"1"'} if method in ("PATCH", "DELETE") else {}
+        return Call(method, f"{collection}/{record}", record, body, headers=headers)
+
+    return call
+
+
+def _website_limits(method: str) -> Request:
+    def call(world: World, position: str) -> Call:
+        website = world.records["website"][position]
+        body = ORDER_LIMITS if method == "PUT" else None
+        return Call(method, f"{ADMIN}/websites/{website}/order-limits", website, body)
+
+    return call
+
+
+def _payment_term(method: str, body: dict[str, Any] | None = None) -> Request:
+    """A call on a spare payment term just made in the position's tenant (version 1)."""
+
+    def call(world: World, position: str) -> Call:
+        code = world.make(position, f"{ADMIN}/payment-terms", _payment_term_body(world))
+        headers = {"If-Match": '"1"'} if method in ("PATCH", "DELETE") else {}
+        return Call(method, f"{ADMIN}/payment-terms/{code}", code, body, headers=headers)
+
+    return call
+
+
+def _payment_term_body(world: World) -> dict[str, Any]:
+    return {"code": world.fresh("term"), "name": {"en": "Net 30"}, "kind": "net", "net_days": 30}
+
+
+def _unit_limits(method: str) -> Request:
+    def call(world: World, position: str) -> Call:
+        customer, unit = world.records["customer"][position], world.records["unit"][position]
+        body = ORDER_LIMITS if method == "PUT" else None
+        return Call(method, f"{ADMIN}/customers/{customer}/units/{unit}/order-limits", customer, body)
+
+    return call
+
+
+SHIPPING = f"{ADMIN}/websites/{{website_id}}/shipping-methods"
+RECORD_REQUESTS |= {
+    f"POST {SHIPPING}": _shipping_methods("POST"),
+    f"GET {SHIPPING}": _shipping_methods("GET"),
+    f"GET {SHIPPING}/{{shipping_method_id}}": _shipping_method("GET"),
+    f"PATCH {SHIPPING}/{{shipping_method_id}}": _shipping_method("PATCH", {"active": False}),
+    f"DELETE {SHIPPING}/{{shipping_method_id}}": _shipping_method("DELETE"),
+    "GET /v1/admin/websites/{website_id}/order-limits": _website_limits("GET"),
+    "PUT /v1/admin/websites/{website_id}/order-limits": _website_limits("PUT"),
+    "GET /v1/admin/payment-terms/{payment_term_code}": _payment_term("GET"),
+    "PATCH /v1/admin/payment-terms/{payment_term_code}": _payment_term(
+        "PATCH", {"purchase_order_required": True}
+    ),
+    "DELETE /v1/admin/payment-terms/{payment_term_code}": _payment_term("DELETE"),
+    "GET /v1/admin/customers/{customer_id}/units/{unit_id}/order-limits": _unit_limits("GET"),
+    "PUT /v1/admin/customers/{customer_id}/units/{unit_id}/order-limits": _unit_limits("PUT"),
+}
+ROUTE_REQUESTS |= {
+    "POST /v1/admin/payment-terms": lambda world: Call(
+        "POST", f"{ADMIN}/payment-terms", "", _payment_term_body(world)
+    ),
+    "GET /v1/admin/payment-terms": lambda world: Call("GET", f"{ADMIN}/payment-terms", ""),
+}
+WEBSITES_READ_ROW = row(ta="AAH", oa="AHH", sr=NO_ROUTE, cm="AAH", pm="AAH", ce="AAH")
+WEBSITES_WRITE_ROW = row(ta="AAH", oa="AHH", sr=NO_ROUTE, cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE)
+TENANT_WRITE_ROW = row(
+    ta="A-H",
+    oa=NO_TENANT_ROUTE,
+    sr=NO_TENANT_ROUTE,
+    cm=NO_TENANT_ROUTE,
+    pm=NO_TENANT_ROUTE,
+    ce=NO_TENANT_ROUTE,
+)
+MATRIX |= {
+    f"POST {SHIPPING}": WEBSITES_WRITE_ROW,
+    f"GET {SHIPPING}": WEBSITES_READ_ROW,
+    f"GET {SHIPPING}/{{shipping_method_id}}": WEBSITES_READ_ROW,
+    f"PATCH {SHIPPING}/{{shipping_method_id}}": WEBSITES_WRITE_ROW,
+    f"DELETE {SHIPPING}/{{shipping_method_id}}": WEBSITES_WRITE_ROW,
+    "GET /v1/admin/websites/{website_id}/order-limits": WEBSITES_READ_ROW,
+    "PUT /v1/admin/websites/{website_id}/order-limits": WEBSITES_WRITE_ROW,
+    "POST /v1/admin/payment-terms": row(ta="A", oa="F", sr="F", cm="F", pm="F", ce="F"),
+    "GET /v1/admin/payment-terms": row(ta="A", oa="A", sr="A", cm="A", pm="A", ce="A"),
+    "GET /v1/admin/payment-terms/{payment_term_code}": row(
+        ta="A-H", oa="A-H", sr="A-H", cm="A-H", pm="A-H", ce="A-H"
+    ),
+    "PATCH /v1/admin/payment-terms/{payment_term_code}": TENANT_WRITE_ROW,
+    "DELETE /v1/admin/payment-terms/{payment_term_code}": TENANT_WRITE_ROW,
+    "GET /v1/admin/customers/{customer_id}/units/{unit_id}/order-limits": row(
+        ta="AAH", oa=NO_ROUTE, sr="AHH", cm=NO_ROUTE, pm="AAH", ce=NO_ROUTE
+    ),
+    "PUT /v1/admin/customers/{customer_id}/units/{unit_id}/order-limits": row(
+        ta="AAH", oa=NO_ROUTE, sr="AHH", cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+}
+
 STATUS = {"F": 403, "H": 404, "U": 422, "C": 409}
 
 

@@ -32,6 +32,7 @@ def test_an_operator_creates_a_tenant(api: Api, operator_token: str) -> None:
         "guest_checkout": False,
         "rounding_mode": "half_up",
         "tax_rounding": "per_line",
+        "order_numbers": {"prefix": "", "padding": 6},
     }
     assert RFC3339_UTC.match(tenant["created_at"])
     assert tenant["updated_at"] == tenant["created_at"]

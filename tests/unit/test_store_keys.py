@@ -44,6 +44,7 @@ SAMPLES: dict[str, str | int] = {
     "price_list_id": "prl_01JD0000000000000000000000",
     "list_id": "sls_01JD0000000000000000000000",
     "chunk": 7,
+    "method_id": "shp_01JD0000000000000000000000",
 }
 UNFENCED = {"host"}  # global routing entries: hostname -> tenant/website
 

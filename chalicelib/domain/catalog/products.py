@@ -68,6 +68,9 @@ class UnitOfMeasure(Input):
     min_order_quantity: Quantity | None = None
     max_order_quantity: Quantity | None = None
     order_increment: Quantity | None = None
+    weight: Quantity | None = Field(
+        default=None, description="kilograms one of this unit weighs (shipping by weight); unset: unknown"
+    )
 
 
 def _each() -> list[UnitOfMeasure]:
