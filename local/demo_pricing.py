@@ -15,15 +15,19 @@ strategy (the lowest price any of their lists gives for the quantity wins):
 - **Globex contract** (EUR, assigned to the unit Globex Manufacturing, so Bob's Plant Lyon and Olga's
   Plant Ohio inherit it): negotiated tiers on fasteners, 12% below base from 1 piece, 18% from 50, 25%
   from 500.
+- **Distributor hand tools** (rule-based, EUR, assigned to Bob's unit Plant Lyon): the products of the
+  hand tools category at 10% below every base EUR row (tiers, boxes, pallets); the ``pricing``
+  consumer writes its rows from the base list's, and rewrites them when a base price changes.
 
-So Ina pays base (or the promotion), Olga the contract, key-account or promotion price, whichever is
-lowest for her quantity. The tenant's exchange rates are seeded too (the rule-based lists read them).
+So for a wrench Ina pays base, Olga 5% less (key accounts) and Bob 10% less (distributor); for a
+screw Bob and Olga pay the contract's tiers; safety equipment is on promotion for all three while it
+runs. The tenant's exchange rates are seeded too (rules converting currencies read them).
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -101,25 +105,39 @@ def _row(product: DemoProduct, unit: str, currency: str, min_quantity: Decimal, 
     }
 
 
+RuleFields = Callable[[Mapping[str, str], Mapping[str, str]], dict[str, Any]]
+"""A rule-based list's ``product_assignment_rule`` and ``rules``, from the category ids (by demo key)
+and the list ids (by demo name) the seed has."""
+
+
 @dataclass(frozen=True)
 class DemoPriceList:
-    """A demo list by its name (its demo key), its fields, and the rows it gives each product."""
+    """A demo list by its name (its demo key), its fields, and the rows it gives each product (a
+    rule-based list: its rules, whose rows the pricing consumer writes)."""
 
     name: str
     currencies: tuple[str, ...]
-    rows: Rows
+    rows: Rows | None = None
     schedules: tuple[dict[str, str], ...] = ()
+    rules: RuleFields | None = None
 
-    def fields(self, organization_id: str) -> dict[str, Any]:
-        return {
+    def fields(
+        self, organization_id: str, category_ids: Mapping[str, str], list_ids: Mapping[str, str]
+    ) -> dict[str, Any]:
+        fields = {
             "organization_id": organization_id,
             "name": self.name,
             "currencies": list(self.currencies),
             "schedules": list(self.schedules),
         }
+        if self.rules is not None:
+            fields |= {"kind": "rule_based", **self.rules(category_ids, list_ids)}
+        return fields
 
     def calls(self, catalog: DemoCatalog) -> Iterator[list[dict[str, Any]]]:
         """The list's rows for ``catalog``'s sellable products, in bulk calls of at most 1,000 rows."""
+        if self.rows is None:
+            return
         pending: list[dict[str, Any]] = []
         for product in filter(_sellable, catalog.products):
             pending.extend(self.rows(product))
@@ -169,11 +187,20 @@ def demo_price_lists(today: date) -> tuple[DemoPriceList, ...]:
                 "fasteners",
             ),
         ),
+        DemoPriceList("Distributor hand tools", ("EUR",), rules=_distributor_rules),
     )
+
+
+def _distributor_rules(category_ids: Mapping[str, str], list_ids: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "product_assignment_rule": f"'{category_ids['hand-tools']}' in product.category_ids",
+        "rules": [{"based_on": list_ids["Base EUR"], "formula": "base.value * 0.9"}],
+    }
 
 
 DEMO_ASSIGNMENTS = (
     DemoAssignment("website", ("Acme Germany",), ("Winter promotion", "Base EUR", "Base USD", "Base GBP")),
     DemoAssignment("customer_group", ("Key accounts",), ("Key accounts",)),
     DemoAssignment("unit", ("Globex", "Globex Manufacturing"), ("Globex contract",)),
+    DemoAssignment("unit", ("Globex", "Plant Lyon"), ("Distributor hand tools",)),
 )

@@ -50,6 +50,15 @@ LOG = logging.getLogger("local.run")  # not __name__: that is __main__ under -m
 STREAM_HANDLER = "outbox_dispatcher"
 JWKS_ROUTE = "/v1/dev/jwks.json"
 THREAD_STOP_SECONDS = 10.0
+# Two lines every demo buyer prices differently: a torque wrench (hand tools) and 50 wood screws.
+RESOLVE_DEMO = json.dumps(
+    {
+        "lines": [
+            {"sku": "TW05-000", "unit": "each", "quantity": "1"},
+            {"sku": "WS08-000", "unit": "each", "quantity": "50"},
+        ]
+    }
+)
 
 
 class Stopped(BaseException):
@@ -246,6 +255,25 @@ def _banner(
                     ("INA", "Initech: no hydraulics (the Standard group's selection)"),
                 )
             ),
+            "",
+            "The same shop, three buyers, three prices (local/demo_pricing.py):",
+            *(
+                f'curl -s -X POST {api}/v1/store/prices/resolve -H "Authorization: Bearer ${who}_TOKEN" '
+                f"-H 'X-Kontor-Host: shop.acme.de' -H 'Content-Type: application/json' "
+                f"-d '{RESOLVE_DEMO}'  # {pays}"
+                for who, pays in (
+                    (
+                        "BOB",
+                        "Plant Lyon: hand tools 10% off (a rule-based list), the Globex contract's tiers",
+                    ),
+                    ("OLGA", "Plant Ohio: key accounts 5% off, the Globex contract's tiers"),
+                    ("INA", "Initech: the base list and its volume tiers"),
+                )
+            ),
+            f'curl -s -X POST "{api}/v1/store/catalog/sku-lookup?currency=GBP" '
+            "-H \"Authorization: Bearer $INA_TOKEN\" -H 'X-Kontor-Host: shop.acme.de' "
+            "-H 'Content-Type: application/json' "
+            """-d '{"skus": ["TW05-000"]}'  # the base GBP list's tiers""",
         ]
         if organization_id
         else []

@@ -1059,10 +1059,15 @@ class _Seeding:
             partial(self.exchange_rates, admin, tenant, rates),
         )
         catalog = demo_catalog(_products_per_leaf())
-        list_ids = {
-            demo.name: self.price_list(admin, tenant, organization_id, demo, catalog)
-            for demo in demo_price_lists(datetime.now(UTC).date())
+        category_ids = {
+            key.split("/category/", 1)[1]: entity_id
+            for key, entity_id in self.ledger.ids.items()
+            if key.startswith(f"{tenant.id}/category/")
         }
+        list_ids: dict[str, str | None] = {}
+        for demo in demo_price_lists(datetime.now(UTC).date()):
+            ids = (category_ids, _present(list_ids))
+            list_ids[demo.name] = self.price_list(admin, tenant, organization_id, demo, catalog, ids)
         for assignment in DEMO_ASSIGNMENTS:
             self.price_assignment(admin, tenant, assignment, _present(list_ids), group_ids, unit_ids)
 
@@ -1078,17 +1083,25 @@ class _Seeding:
         organization_id: str,
         demo: DemoPriceList,
         catalog: DemoCatalog,
+        ids: tuple[dict[str, str], dict[str, str]],
     ) -> str | None:
+        """A demo list with its rows; a rule-based one once the category and lists it names are there."""
+        what = f"{tenant.id}: price list {demo.name!r}"
+        try:
+            body = demo.fields(organization_id, *ids)
+        except KeyError as missing:
+            self.skip(what, f"{missing} is not there")
+            return None
+
         def create() -> str:
-            fields = as_sent(PriceListFields, demo.fields(organization_id))
-            price_list_id = price_lists.create_price_list(admin, fields).id
+            price_list_id = price_lists.create_price_list(admin, as_sent(PriceListFields, body)).id
             for rows in demo.calls(catalog):
                 prices.upsert_prices(admin, price_list_id, as_sent(PriceUpsert, {"rows": rows}))
             return price_list_id
 
         return self.ensure(
             f"{tenant.id}/price-list/{demo.name}",
-            f"{tenant.id}: price list {demo.name!r}",
+            what,
             lambda known: price_lists.get_price_list(admin, known),
             create,
         )
