@@ -97,6 +97,7 @@ CHANGE_BODIES: dict[str, dict[str, Any]] = {
     "POST /v1/admin/roles/{role_id}/copies": {"name": "Stolen"},
     "PATCH /v1/admin/selections/{selection_id}": {"name": "Hijacked", "category_ids": [], "version": 1},
     "PATCH /v1/admin/price-lists/{price_list_id}": {"name": "Hijacked", "version": 1},
+    "PUT /v1/admin/price-lists/{price_list_id}": {"name": "Hijacked", "currencies": ["EUR"], "version": 1},
     "PUT /v1/admin/price-lists/{price_list_id}/prices": {
         "rows": [
             {
