@@ -1243,16 +1243,22 @@ ROUND_TRIPS: dict[str, Case] = {
 }
 
 
-@pytest.mark.parametrize("name", list(ROUND_TRIPS))
-def test_round_trips_per_request(
-    api: Api,
-    world: World,
-    operator_token: str,
-    aws_calls: AwsCalls,
-    request: pytest.FixtureRequest,
-    name: str,
-) -> None:
-    # given
+@dataclass(frozen=True)
+class Prepared:
+    """A case's request, ready to send in the world its path names (built by the module's fixtures)."""
+
+    case: Case
+    path: str
+    token: str | None
+    body: Any
+    headers: dict[str, str]
+
+
+def prepare(
+    api: Api, world: World, operator_token: str, request: pytest.FixtureRequest, name: str
+) -> Prepared:
+    """Build the worlds a case needs (through the fixtures named here) and its request; the fault tier
+    (tests/faults) sends the same requests."""
     case = ROUND_TRIPS[name]
     needs_customers = any(name in case.path for name in ("/customer", "{customer}"))
     needs_customers = needs_customers or case.token in ("customer", "company admin")
@@ -1278,9 +1284,23 @@ def test_round_trips_per_request(
         "none": None,
     }[case.token]
     body = case.body(ids) if case.body else None
-    path = case.path.format(**ids)
+    return Prepared(case, case.path.format(**ids), token, body, dict(case.headers))
+
+
+@pytest.mark.parametrize("name", list(ROUND_TRIPS))
+def test_round_trips_per_request(
+    api: Api,
+    world: World,
+    operator_token: str,
+    aws_calls: AwsCalls,
+    request: pytest.FixtureRequest,
+    name: str,
+) -> None:
+    # given
+    prepared = prepare(api, world, operator_token, request, name)
+    case, path, token, body = prepared.case, prepared.path, prepared.token, prepared.body
     if case.replay:
-        api.call(case.method, path, token=token, body=body, headers=dict(case.headers))
+        api.call(case.method, path, token=token, body=body, headers=prepared.headers)
     aws_calls.clear()
 
     # when
