@@ -12,7 +12,6 @@ from collections.abc import Iterator
 import pytest
 from botocore.retries.standard import ExponentialBackoff
 from integration.conftest import (  # noqa: F401 - the integration tier's fixtures, offered here
-    Moto,
     _fresh_storefront_shops,
     api,
     aws,
@@ -36,6 +35,17 @@ from integration.conftest import (  # noqa: F401 - the integration tier's fixtur
     publish_txt,
     verify_hostname,
     worlds,
+)
+from integration.test_round_trips import (  # noqa: F401 - the round-trip cases' worlds, as fixtures
+    catalog,
+    categories,
+    customers,
+    media,
+    pricing,
+    selections,
+    staff,
+    storefront,
+    world,
 )
 
 from chalicelib.platform.settings import get_settings

@@ -91,6 +91,7 @@ class FaultPlan:
 
     seed: str
     rate: float
+    kinds: dict[str, tuple[Kind, ...]] = field(default_factory=lambda: KINDS)  # per service: what may fire
     rng: random.Random = field(init=False)
     calls: int = 0
     fired: list[Fired] = field(default_factory=list)
@@ -120,10 +121,10 @@ class FaultPlan:
     def before_call(self, model: Any, **kwargs: Any) -> Any:
         self.calls += 1
         self._transport, self._failing = None, 0
-        if not self.firing or self.rng.random() >= self.rate:
-            return None
         service, operation = model.service_model.service_name, model.name
-        kind = self.rng.choice([kind for kind in KINDS[service] if kind.only in (None, operation)])
+        if not self.firing or service not in self.kinds or self.rng.random() >= self.rate:
+            return None
+        kind = self.rng.choice([kind for kind in self.kinds[service] if kind.only in (None, operation)])
         if kind.fault.phase == "before-send":
             self._transport, self._failing = kind.fault, self.rng.randint(1, MAX_ATTEMPTS)
             self.fired.append(Fired(self.calls, f"{service}.{operation}", kind.name, self._failing))

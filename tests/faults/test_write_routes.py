@@ -22,7 +22,7 @@ from chalicelib.platform.settings import get_settings
 
 from .checks import DELIVERIES, WriteLog, committed_events, delivery_problems, outbox_problems
 from .conftest import fault_seed
-from .injection import FaultPlan, injected
+from .injection import KINDS, FaultPlan, Kind, injected
 from .workload import Request, Workload
 
 pytestmark = pytest.mark.shared_account
@@ -40,6 +40,8 @@ def run_under_faults(
     request: pytest.FixtureRequest,
     mocked_aws: Moto,
     write_log: WriteLog,
+    rate: float = FAULT_RATE,
+    kinds: dict[str, tuple[Kind, ...]] = KINDS,
 ) -> tuple[FaultPlan, list[str]]:
     """The route's request and the pipeline behind it under a fault plan; the plan and what is wrong."""
     prepared = prepare(api, world, operator_token, request, spec.name)
@@ -48,7 +50,7 @@ def run_under_faults(
         headers["Idempotency-Key"] = f"faults-{fault_seed()}"
     stream_mark = len(mocked_aws.table_model(get_settings().table_name).stream_shard.items)
     writes = write_log.mark()
-    plan = FaultPlan(f"{fault_seed()}/{spec.name}", FAULT_RATE)
+    plan = FaultPlan(f"{fault_seed()}/{spec.name}", rate, kinds)
     workload = Workload(api, mocked_aws, write_log, plan)
     with injected(plan):
         workload.send(

@@ -51,7 +51,10 @@ class Workload:
     # --- the request -----------------------------------------------------------------------------------
 
     def send(self, request: Request) -> None:
-        """Send ``request`` until it completes; note every answer that is neither that nor a clean 503."""
+        """Send ``request`` until it completes; note every answer that is neither that nor a clean 503,
+        and a change applied twice: a try answered 503 after it committed (an answer lost with a read
+        after the commit), and a later try committed again."""
+        committed_before = ""  # the operations a try answered 503 had committed
         for attempt in itertools.count(1):
             calls, writes = self.plan.calls, self.log.mark()
             if attempt > FAULTED_TRIES:
@@ -66,11 +69,14 @@ class Workload:
             self.problems += [
                 f"try {attempt} of {request.method} {request.path}: {problem}" for problem in wrong
             ]
-            if reply.status == 503 and (committed := self.log.since(writes)):
+            committed = ", ".join(unit.operation for unit in self.log.since(writes))
+            if committed and committed_before:
                 self.problems.append(
-                    f"try {attempt} answered 503 after committing {len(committed)} writes "
-                    f"({', '.join(unit.operation for unit in committed)})"
+                    f"try {attempt} committed ({committed}) again what a try answered 503 had "
+                    f"committed ({committed_before})"
                 )
+            if reply.status == 503 and committed:
+                committed_before = committed
             if reply.status != 503 or attempt > FAULTED_TRIES:
                 return
 
