@@ -52,9 +52,7 @@ class Workload:
 
     def send(self, request: Request) -> None:
         """Send ``request`` until it completes; note every answer that is neither that nor a clean 503,
-        and a change applied twice: a try answered 503 after it committed (an answer lost with a read
-        after the commit), and a later try committed again."""
-        committed_before = ""  # the operations a try answered 503 had committed
+        and a 503 for a try that committed (the client is told it failed: a retry would apply it again)."""
         for attempt in itertools.count(1):
             calls, writes = self.plan.calls, self.log.mark()
             if attempt > FAULTED_TRIES:
@@ -69,14 +67,9 @@ class Workload:
             self.problems += [
                 f"try {attempt} of {request.method} {request.path}: {problem}" for problem in wrong
             ]
-            committed = ", ".join(unit.operation for unit in self.log.since(writes))
-            if committed and committed_before:
-                self.problems.append(
-                    f"try {attempt} committed ({committed}) again what a try answered 503 had "
-                    f"committed ({committed_before})"
-                )
-            if reply.status == 503 and committed:
-                committed_before = committed
+            if reply.status == 503 and (committed := self.log.since(writes)):
+                operations = ", ".join(unit.operation for unit in committed)
+                self.problems.append(f"try {attempt} answered 503 after it committed ({operations})")
             if reply.status != 503 or attempt > FAULTED_TRIES:
                 return
 

@@ -883,8 +883,9 @@ ROUND_TRIPS: dict[str, Case] = {
         (PRINCIPAL, GET, GET),  # not assigned: nothing to write
         status=204,
     ),
-    # visibility rules: a change writes its one rule (and answers all the rules: the subject and its
-    # unit rules again); the explanation reads the product, its RULES item and the website at once,
+    # visibility rules: a change reads the subject and its unit rules, writes its one rule and answers
+    # all the rules from what it read (nothing read after the commit: no 503 for a change made); the
+    # explanation reads the product, its RULES item and the website at once,
     # then the company's partition, the category tree and the selections
     "GET /v1/admin/products/{product_id}/visibility": Case(
         "GET", "/v1/admin/products/{product}/visibility", (PRINCIPAL, BATCH_GET, QUERY)
@@ -892,7 +893,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "PUT /v1/admin/products/{product_id}/visibility": Case(
         "PUT",
         "/v1/admin/products/{product}/visibility",
-        (PRINCIPAL, BATCH_GET, WRITE, BATCH_GET, QUERY),
+        (PRINCIPAL, BATCH_GET, QUERY, WRITE),
         lambda ids: {"website_id": ids["website"], "level": "all", "visibility": "hidden"},
     ),
     "GET /v1/admin/products/{product_id}/visibility/explanation": Case(
@@ -911,7 +912,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "PUT /v1/admin/organizations/{organization_id}/categories/{category_id}/visibility": Case(
         "PUT",
         "/v1/admin/organizations/{organization}/categories/{category}/visibility",
-        (PRINCIPAL, BATCH_GET, WRITE, GET, QUERY),
+        (PRINCIPAL, BATCH_GET, QUERY, WRITE),
         lambda ids: {"website_id": ids["website"], "level": "all", "visibility": "hidden"},
     ),
     # catalog attributes
