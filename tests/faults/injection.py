@@ -7,7 +7,9 @@ is returned at ``before-call``, in place of the request, as botocore would parse
 ``before-send`` for the first ``failing`` attempts of the call, so botocore's standard retries run as
 they do against AWS: a call whose later attempt gets through succeeds, one whose every attempt fails
 raises. The plan keeps what fired (call number, operation, fault), which with the seed reproduces a
-run; ``calm()`` stops it firing (the outage is over) while calls go on being counted.
+run; ``calm()`` stops it firing (the outage is over) while calls go on being counted. PynamoDB keeps
+its botocore client on its connection (``Connection.client``, rebuilt only when it lost its
+credentials), so hooks on that client's ``meta.events`` see every table call.
 
 Not covered: a fault after the backend applied a call (an answer lost on the way back), faults on S3,
 and faults inside moto itself.
