@@ -10,47 +10,25 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from _pytest.fixtures import FixtureFunctionDefinition
 from botocore.retries.standard import ExponentialBackoff
-from integration.conftest import (  # noqa: F401 - the integration tier's fixtures, offered here
-    _fresh_storefront_shops,
-    api,
-    aws,
-    chalice_client,
-    factories,
-    make_customer,
-    make_customer_group,
-    make_customer_user,
-    make_organization,
-    make_selection,
-    make_staff_role,
-    make_staff_user,
-    make_tenant,
-    make_unit,
-    make_website,
-    media_bucket,
-    mocked_aws,
-    module_api,
-    module_aws,
-    operator_token,
-    publish_txt,
-    verify_hostname,
-    worlds,
-)
-from integration.test_round_trips import (  # noqa: F401 - the round-trip cases' worlds, as fixtures
-    catalog,
-    categories,
-    customers,
-    media,
-    pricing,
-    selections,
-    staff,
-    storefront,
-    world,
-)
+from integration import conftest as integration_conftest
+from integration import test_round_trips
 
 from chalicelib.platform.settings import get_settings
 
 from .checks import WriteLog
+
+# Every fixture of the integration tier's conftest and of the round trips' module (whose cases the
+# tier sends), offered here by name: a fixture added there for a new route's case is here too.
+globals().update(
+    {
+        name: value
+        for module in (integration_conftest, test_round_trips)
+        for name, value in vars(module).items()
+        if isinstance(value, FixtureFunctionDefinition)
+    }
+)
 
 DEFAULT_SEED = "13"
 
