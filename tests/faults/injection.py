@@ -6,10 +6,12 @@ is returned at ``before-call``, in place of the request, as botocore would parse
 400; moto never sees it. A transport fault (read timeout, connection refused or closed) is raised at
 ``before-send`` for the first ``failing`` attempts of the call, so botocore's standard retries run as
 they do against AWS: a call whose later attempt gets through succeeds, one whose every attempt fails
-raises. The plan keeps what fired (call number, operation, fault), which with the seed reproduces a
-run; ``calm()`` stops it firing (the outage is over) while calls go on being counted. PynamoDB keeps
-its botocore client on its connection (``Connection.client``, rebuilt only when it lost its
-credentials), so hooks on that client's ``meta.events`` see every table call.
+raises. Beside the app's calls, the plan fails Lambda's deletes of messages a consumer took, so a
+message comes back after it was handled. The plan keeps what fired (call number, operation, fault),
+which with the seed reproduces a run; ``calm()`` stops it firing (the outage is over) while calls go
+on being counted. PynamoDB keeps its botocore client on its connection (``Connection.client``,
+rebuilt only when it lost its credentials), so hooks on that client's ``meta.events`` see every
+table call.
 
 Not covered: a fault after the backend applied a call (an answer lost on the way back), faults on S3,
 and faults inside moto itself.
@@ -133,6 +135,15 @@ class FaultPlan:
             return None
         self.fired.append(Fired(self.calls, f"{service}.{operation}", kind.name, None))
         return kind.fault.hook(model=model, **kwargs)
+
+    def drops(self, operation: str) -> bool:
+        """Whether a call made outside the app fails (Lambda deleting a message the handler took: SQS
+        then delivers it again, as its at-least-once delivery may anyway); drawn and kept like the others."""
+        self.calls += 1
+        if not self.firing or "sqs" not in self.kinds or self.rng.random() >= self.rate:
+            return False
+        self.fired.append(Fired(self.calls, operation, "lost", None))
+        return True
 
     def before_send(self, request: Any, **kwargs: Any) -> None:
         if self._transport is not None and self._failing > 0:

@@ -11,6 +11,7 @@ from integration.test_round_trips import World
 
 from chalicelib.api import routing
 from chalicelib.store.repository import Transaction
+from chalicelib.store.table import Item
 from chalicelib.workers import consumer
 
 from .checks import (
@@ -22,7 +23,7 @@ from .checks import (
     outbox_problems,
     reply_problems,
 )
-from .injection import KINDS
+from .injection import KINDS, Kind
 from .test_write_routes import WRITE_ROUTES, run_under_faults
 
 pytestmark = pytest.mark.shared_account
@@ -148,6 +149,8 @@ def test_an_audit_entry_written_over_counts_twice() -> None:
 CREATE_ORGANIZATION = next(spec for spec in WRITE_ROUTES if spec.name == "POST /v1/admin/organizations")
 # Every DynamoDB call throttled while faults fire, whatever the seed; SQS answers.
 THROTTLED_TABLE = {"dynamodb": tuple(kind for kind in KINDS["dynamodb"] if kind.name == "throttling")}
+# Every SQS call throttled, and every message a consumer took delivered again, while faults fire.
+THROTTLED_QUEUES = {"sqs": tuple(kind for kind in KINDS["sqs"] if kind.name == "throttling")}
 
 
 def _run(
@@ -157,8 +160,9 @@ def _run(
     request: pytest.FixtureRequest,
     mocked_aws: Moto,
     log: WriteLog,
+    kinds: dict[str, tuple[Kind, ...]] = THROTTLED_TABLE,
 ) -> list[str]:
-    """The organization create with every table call throttled while faults fire."""
+    """The organization create with every call of the services in ``kinds`` faulted while faults fire."""
     _, problems = run_under_faults(
         CREATE_ORGANIZATION,
         api,
@@ -168,7 +172,7 @@ def _run(
         mocked_aws,
         log,
         rate=1.0,
-        kinds=THROTTLED_TABLE,
+        kinds=kinds,
     )
     return problems
 
@@ -235,3 +239,23 @@ def test_a_consumer_dead_lettering_transient_failures_fails_the_tier(
     # then the event never reached the audit log, and waits in the DLQ
     assert any("committed events never taken" in problem for problem in problems), problems
     assert any("dead-lettered for transient faults" in problem for problem in problems), problems
+
+
+def test_a_consumer_taking_a_message_twice_fails_the_tier(
+    api: Api,
+    world: World,
+    operator_token: str,
+    request: pytest.FixtureRequest,
+    mocked_aws: Moto,
+    write_log: WriteLog,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given items saved without their condition (the audit entry's "if absent")
+    save = Item.save
+    monkeypatch.setattr(Item, "save", lambda item, condition=None, **options: save(item, **options))
+
+    # when messages come back after they were taken
+    problems = _run(api, world, operator_token, request, mocked_aws, write_log, THROTTLED_QUEUES)
+
+    # then
+    assert any("events taken more than once" in problem for problem in problems), problems

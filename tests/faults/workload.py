@@ -6,8 +6,9 @@ ones a calm backend. Then what it committed goes through the table stream to the
 Lambda hands it over (a batch failing from a record is handed again from that record), and each
 consumer's queue to its handler (``<consumer>_consumer``), as SQS and Lambda do: a message its
 handler failed comes back once its retry delay has passed (moved to now here) until it succeeds or
-SQS dead-letters it after ``MAX_RECEIVES`` receives. Faults fire in the first rounds of each; the
-last rounds are calm, so an outage shorter than the retry span is what the tier injects.
+SQS dead-letters it after ``MAX_RECEIVES`` receives; a message taken whose delete the plan drops
+comes back too (a second delivery). Faults fire in the first rounds of each; the last rounds are
+calm, so an outage shorter than the retry span is what the tier injects.
 """
 
 from __future__ import annotations
@@ -132,10 +133,13 @@ class Workload:
                 failed = {failure["itemIdentifier"] for failure in result["batchItemFailures"]}
                 for message in batch:
                     handle = message["ReceiptHandle"]
-                    if message["MessageId"] in failed:  # its retry delay passes at once
+                    taken = message["MessageId"] not in failed
+                    if taken and (receive >= MAX_RECEIVES or not self.plan.drops("lambda.DeleteMessage")):
+                        sqs.delete_message(
+                            QueueUrl=url, ReceiptHandle=handle
+                        )  # Lambda deletes what was taken
+                    else:  # it comes back: its retry delay, or the visibility timeout, passes at once
                         sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=0)
-                    else:  # Lambda deletes what the handler took
-                        sqs.delete_message(QueueUrl=url, ReceiptHandle=handle)
         dead_url = sqs.get_queue_url(QueueName=dead_letter_name(name))["QueueUrl"]
         dead = _receive_all(sqs, dead_url)
         for message in dead:
