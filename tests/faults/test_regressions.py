@@ -34,8 +34,11 @@ class FailingAfterCommit:
         self.committed = model.name == "TransactWriteItems"
 
 
-@pytest.mark.parametrize("route", [PRODUCT_RULES, CATEGORY_RULES])
-@pytest.mark.parametrize("level", ["all", "unit"])
+@pytest.mark.parametrize(
+    ("route", "level"),
+    [(PRODUCT_RULES, "unit"), (CATEGORY_RULES, "all")],
+    ids=["a product's rule for a unit", "a category's rule for everyone"],
+)
 def test_a_visibility_change_answers_its_rules_without_reading_after_its_commit(
     api: Api, world: World, operator_token: str, request: pytest.FixtureRequest, route: str, level: str
 ) -> None:

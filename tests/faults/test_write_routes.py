@@ -28,7 +28,7 @@ from .workload import Request, Workload
 pytestmark = pytest.mark.shared_account
 
 # A call fails with this chance while faults fire: most requests meet one, few meet none.
-FAULT_RATE = 0.3
+FAULT_RATE = 0.25
 WRITE_ROUTES = [spec for spec in ROUTES if spec.method != "GET"]
 
 

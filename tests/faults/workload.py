@@ -13,6 +13,7 @@ calm, so an outage shorter than the retry span is what the tier injects.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,8 +118,7 @@ class Workload:
         how many messages its DLQ holds afterwards."""
         sqs = self.aws.sqs
         name = get_settings().queue_name(consumer)
-        url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        url, arn = _queue(sqs, name)
         for receive in itertools.count(1):
             messages = _receive_all(sqs, url)
             if not messages:
@@ -140,7 +140,7 @@ class Workload:
                         )  # Lambda deletes what was taken
                     else:  # it comes back: its retry delay, or the visibility timeout, passes at once
                         sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=0)
-        dead_url = sqs.get_queue_url(QueueName=dead_letter_name(name))["QueueUrl"]
+        dead_url, _ = _queue(sqs, dead_letter_name(name))
         dead = _receive_all(sqs, dead_url)
         for message in dead:
             sqs.delete_message(QueueUrl=dead_url, ReceiptHandle=message["ReceiptHandle"])
@@ -148,6 +148,14 @@ class Workload:
 
     def consumers(self) -> list[str]:
         return sorted(SUBSCRIPTIONS)
+
+
+@functools.cache
+def _queue(sqs: Any, name: str) -> tuple[str, str]:
+    """A queue's URL and ARN (the same in every fresh moto account: asked once)."""
+    url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return str(url), str(arn)
 
 
 def _receive_all(sqs: Any, url: str) -> list[dict[str, Any]]:
