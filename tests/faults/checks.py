@@ -68,7 +68,6 @@ class WriteLog:
     """Every write moto applies to the table named, as units, in order."""
 
     table_name: str
-    backend: Any = None
     units: list[Unit] = field(default_factory=list)
 
     def mark(self) -> int:
