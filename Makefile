@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: install run test lint format test-unit test-integration test-e2e openapi lock clean
+.PHONY: install run test lint format test-unit test-integration test-e2e test-faults openapi lock clean
 .PHONY: infra-synth infra-check test-infra package deploy bench-cold-start bench-policy bench-visibility
 .PHONY: bench-catalog bench-expressions bench-storefront bench-pricing bench-prices bench-recalc
 
@@ -56,10 +56,15 @@ test-integration: $(PY_STAMP)
 test-e2e: install
 	$(BIN)/pytest tests/e2e
 
+# Every write route, the stream dispatcher and every consumer under a seeded fault plan on moto
+# (tests/faults): the fixed seed here, a random one in `make fuzz`.
+test-faults: $(PY_STAMP)
+	$(BIN)/pytest tests/faults
+
 # Every tier at once, each one's output printed whole when it ends; any failing tier (pytest's exit
 # code 5, "no tests", too) fails the run once all have finished. Side by side they fill both cores:
 # the integration tier is CPU-bound, the e2e stack mostly waits on I/O, the others are short.
-TIERS := test-integration test-e2e infra-check test-unit lint
+TIERS := test-integration test-e2e test-faults infra-check test-unit lint
 test: install
 	$(MAKE) --no-print-directory --jobs=$(words $(TIERS)) --keep-going --output-sync=target $(TIERS)
 
@@ -71,14 +76,21 @@ kill-runs: install
 
 # Fuzzing the committed OpenAPI on the local stack (tests/e2e/test_fuzz.py): more examples than the
 # bounded run of `make test`, the coverage phase, every kind of caller, and a random seed; `make fuzz FUZZ_SEED=<n>` replays one.
-.PHONY: fuzz
+.PHONY: fuzz fuzz-faults
 FUZZ_MAX_EXAMPLES ?= 50
-fuzz: install
+fuzz: fuzz-faults install
 	@seed="$(FUZZ_SEED)"; seed="$${seed:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"; \
 	echo "fuzz seed: $$seed (make fuzz FUZZ_SEED=$$seed replays this run)"; \
 	FUZZ_SEED="$$seed" FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_CALLERS=all FUZZ_PHASES=examples,coverage,fuzzing \
 		$(BIN)/pytest tests/e2e/test_fuzz.py; status=$$?; \
 	echo "fuzz seed: $$seed"; exit $$status
+
+# The fault tier (tests/faults) with a random seed it prints; `make fuzz-faults FAULT_SEED=<n>` replays one.
+fuzz-faults: $(PY_STAMP)
+	@seed="$(FAULT_SEED)"; seed="$${seed:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"; \
+	echo "fault seed: $$seed (make fuzz-faults FAULT_SEED=$$seed replays this run)"; \
+	FAULT_SEED="$$seed" $(BIN)/pytest tests/faults; status=$$?; \
+	echo "fault seed: $$seed"; exit $$status
 
 infra-synth: install
 	rm -rf $(CDK_OUT)

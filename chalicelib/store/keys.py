@@ -153,7 +153,7 @@ Access patterns
 72   set / remove a unit's rule                  put / delete T#<t>#CUST#<c>/VIS#<u>#<w>#P#<p>      services.catalog.visibility (unit level)
                                                  (or #C#<cat>); condition checks: the subject, the
                                                  website in its organization, customer and unit
-73   every unit rule of a product or category    GSI1 PK=T#<t>#PRODUCT#<p>#UNITRULES or             services.catalog.visibility.list_*_rules,
+73   every unit rule of a product or category    GSI1 PK=T#<t>#PRODUCT#<p>#UNITRULES or             services.catalog.visibility.set/list_*_rules,
                                                  T#<t>#CATEGORY#<cat>#UNITRULES                     catalog.products.delete_product,
                                                                                                     catalog.categories.delete_category
 74   a rule's website and group exist            condition check T#<t>#WEBSITE/<w> (organization),  services.catalog.visibility (every change)

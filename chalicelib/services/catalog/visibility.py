@@ -149,8 +149,9 @@ def _commit(
 
 def _set_unit_rule(
     caller: Caller, subject: Subject, change: VisibilityRuleChange, unit_key: Key, current: Record | None
-) -> None:
-    """Put or delete the unit's rule item (the caller's grant must reach the customer: else 422)."""
+) -> dict[str, Any] | None:
+    """Put or delete the unit's rule item (the caller's grant must reach the customer: else 422);
+    returns the rule after the change (None: removed)."""
     assert change.customer_id is not None
     assert change.unit_id is not None
     tenant_id = caller.tenant_id
@@ -196,6 +197,22 @@ def _set_unit_rule(
             },
         )
     _commit(transaction, caller, UNIT_RULE_TYPE, subject.id, before, after)
+    return after
+
+
+def _with_unit_rule(
+    unit_rules: list[dict[str, Any]], change: VisibilityRuleChange, after: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """The subject's unit rules as read, with the one just changed in its place (the index's order:
+    customer, unit, website)."""
+    place = (change.customer_id, change.unit_id, change.website_id)
+    kept = [
+        rule for rule in unit_rules if (rule["customer_id"], rule["unit_id"], rule["website_id"]) != place
+    ]
+    changed = [] if after is None else [after]
+    return sorted(
+        kept + changed, key=lambda rule: f"{rule['customer_id']}#{rule['unit_id']}#{rule['website_id']}"
+    )
 
 
 # --- products -----------------------------------------------------------------------------------------
@@ -220,25 +237,32 @@ def write_rules(
 
 
 def set_product_rule(caller: Caller, product_id: str, change: VisibilityRuleChange) -> VisibilityRules:
-    """Set or remove (``inherit``) one rule of the product; answers all its rules after the change."""
+    """Set or remove (``inherit``) one rule of the product; answers all its rules after the change.
+
+    Everything the answer shows is read before the commit, so a backend failing after it cannot
+    answer 503 for a change that was made.
+    """
     tenant_id = caller.tenant_id
     product_key, rules_key = keys.product(tenant_id, product_id), keys.product_rules(tenant_id, product_id)
     unit_key = _unit_key(tenant_id, "P", product_id, change)
-    found = repository.get_many([product_key, unit_key or rules_key])
+    found = repository.get_many([product_key, rules_key, *([unit_key] if unit_key else [])])
     product = _product(caller, found.get(product_key), Permission.CATALOG_WRITE)
     subject = _product_subject(tenant_id, product)
+    unit_rules = _unit_rules_of(tenant_id, subject)
+    current = found.get(rules_key)
     if unit_key is not None:
-        _set_unit_rule(caller, subject, change, unit_key, found.get(unit_key))
-    else:
-        current = found.get(rules_key)
-        after = rules_data(product.id, current)
-        after["websites"] = with_rule(after["websites"], change)
-        transaction = Transaction()
-        subject.still_there(transaction)
-        _checks(transaction, tenant_id, subject, change)
-        write_rules(transaction, tenant_id, product.id, current, after)
-        _commit(transaction, caller, RULES_TYPE, product.id, current.data if current else None, after)
-    return list_product_rules(caller, product_id)
+        after_unit = _set_unit_rule(caller, subject, change, unit_key, found.get(unit_key))
+        return _rules_view(
+            caller, subject, current.data if current else {}, _with_unit_rule(unit_rules, change, after_unit)
+        )
+    after = rules_data(product.id, current)
+    after["websites"] = with_rule(after["websites"], change)
+    transaction = Transaction()
+    subject.still_there(transaction)
+    _checks(transaction, tenant_id, subject, change)
+    write_rules(transaction, tenant_id, product.id, current, after)
+    _commit(transaction, caller, RULES_TYPE, product.id, current.data if current else None, after)
+    return _rules_view(caller, subject, after, unit_rules)
 
 
 def list_product_rules(caller: Caller, product_id: str) -> VisibilityRules:
@@ -249,16 +273,22 @@ def list_product_rules(caller: Caller, product_id: str) -> VisibilityRules:
     found = repository.get_many([product_key, rules_key])
     product = _product(caller, found.get(product_key), Permission.CATALOG_READ)
     rules = found.get(rules_key)
-    return _rules_view(caller, _product_subject(tenant_id, product), rules.data if rules else {})
+    subject = _product_subject(tenant_id, product)
+    return _rules_view(caller, subject, rules.data if rules else {}, _unit_rules_of(tenant_id, subject))
 
 
-def _rules_view(caller: Caller, subject: Subject, stored: dict[str, Any]) -> VisibilityRules:
-    """The subject's stored rules and its unit rules (of the customers the caller's grant reaches)."""
-    unit_rules = repository.query_all(
-        keys.unit_rules_of(caller.tenant_id, subject.kind, subject.id),
-        index="GSI1",
-        page_size=UNIT_RULES_PAGE,
+def _unit_rules_of(tenant_id: str, subject: Subject) -> list[dict[str, Any]]:
+    """The subject's unit rules, in the index's order (customer, unit, website)."""
+    records = repository.query_all(
+        keys.unit_rules_of(tenant_id, subject.kind, subject.id), index="GSI1", page_size=UNIT_RULES_PAGE
     )
+    return [record.data for record in records]
+
+
+def _rules_view(
+    caller: Caller, subject: Subject, stored: dict[str, Any], unit_rules: list[dict[str, Any]]
+) -> VisibilityRules:
+    """The subject's stored rules and its unit rules (of the customers the caller's grant reaches)."""
     staff = caller.principal.staff
     return VisibilityRules(
         id=subject.id,
@@ -267,12 +297,12 @@ def _rules_view(caller: Caller, subject: Subject, stored: dict[str, Any]) -> Vis
             for website_id, rule in (stored.get("websites") or {}).items()
         },
         units=[
-            UnitRuleView.model_validate({name: record.data[name] for name in UnitRuleView.model_fields})
-            for record in unit_rules
+            UnitRuleView.model_validate({name: rule[name] for name in UnitRuleView.model_fields})
+            for rule in unit_rules
             if staff is None
             or staff.access.admits(
                 Permission.CATALOG_READ,
-                StaffTarget(organization_id=subject.organization_id, customer_id=record.data["customer_id"]),
+                StaffTarget(organization_id=subject.organization_id, customer_id=rule["customer_id"]),
             )
         ],
     )
@@ -290,37 +320,39 @@ def _category_record(subject: Subject, record: Record | None) -> Record:
 def set_category_rule(
     caller: Caller, organization_id: str, category_id: str, change: VisibilityRuleChange
 ) -> VisibilityRules:
-    """Set or remove (``inherit``) one rule of the category; answers all its rules after the change."""
+    """Set or remove (``inherit``) one rule of the category; answers all its rules after the change,
+    read before the commit (as a product's)."""
     tenant_id = caller.tenant_id
     subject = _category_subject(tenant_id, organization_id, category_id)
     unit_key = _unit_key(tenant_id, "C", category_id, change)
     found = repository.get_many([subject.key, *([unit_key] if unit_key else [])])
     record = _category_record(subject, found.get(subject.key))
+    unit_rules = _unit_rules_of(tenant_id, subject)
     if unit_key is not None:
-        _set_unit_rule(caller, subject, change, unit_key, found.get(unit_key))
-    else:
-        before = {"websites": record.data.get("websites") or {}}
-        after = {"websites": with_rule(before["websites"], change)}
-        transaction = Transaction()
-        _checks(transaction, tenant_id, subject, change)
-        if after != before:
-            transaction.set_fields(
-                subject.key,
-                after,
-                revision="rules_revision",
-                expected_revision=int(record.data.get("rules_revision", 0)),
-                on_failure=RACED,
-            )
-            count_catalog_change(transaction, tenant_id)
-        _commit(transaction, caller, CATEGORY_RULES_TYPE, category_id, before, after)
-    return list_category_rules(caller, organization_id, category_id)
+        after_unit = _set_unit_rule(caller, subject, change, unit_key, found.get(unit_key))
+        return _rules_view(caller, subject, record.data, _with_unit_rule(unit_rules, change, after_unit))
+    before = {"websites": record.data.get("websites") or {}}
+    after = {"websites": with_rule(before["websites"], change)}
+    transaction = Transaction()
+    _checks(transaction, tenant_id, subject, change)
+    if after != before:
+        transaction.set_fields(
+            subject.key,
+            after,
+            revision="rules_revision",
+            expected_revision=int(record.data.get("rules_revision", 0)),
+            on_failure=RACED,
+        )
+        count_catalog_change(transaction, tenant_id)
+    _commit(transaction, caller, CATEGORY_RULES_TYPE, category_id, before, after)
+    return _rules_view(caller, subject, after, unit_rules)
 
 
 def list_category_rules(caller: Caller, organization_id: str, category_id: str) -> VisibilityRules:
     """The category's rules at every level: 2 round trips (the category; its unit rules)."""
     subject = _category_subject(caller.tenant_id, organization_id, category_id)
     record = _category_record(subject, repository.get(subject.key))
-    return _rules_view(caller, subject, record.data)
+    return _rules_view(caller, subject, record.data, _unit_rules_of(caller.tenant_id, subject))
 
 
 # --- why visible --------------------------------------------------------------------------------------
