@@ -10,7 +10,9 @@ end on DynamoDB Local (or moto). Prints figures; never asserts.
    a. a rule-based list created on it: every product of the organization, a page per message;
    b. every base price changed (the ``price_list.prices_changed`` events of the bulk call, 48 products
       each): the rule list's rows follow;
-   c. the same events again (a replay): nothing is written.
+   c. the same events again (a replay): nothing is written;
+   d. one base price changed: the items the upsert writes, then the rule list's (only the dependent
+      price).
    For each: wall time, rows written per second, items written per changed row, round trips. The time of
    (a) and (b) is how long the last product's new price takes to be visible with one consumer (on
    AWS, several consumers share the pages and the events).
@@ -148,6 +150,14 @@ def end_to_end(products: int) -> None:
     changed = upsert("12.00")
     measure("b. every base price changed", recorder, handled(changed), products)
     measure("c. the same events again (replay)", recorder, handled(changed), 0)
+    one = [
+        {**event, "after": {**event["after"], "changed_product_ids": [made[0][0]]}} for event in changed[:1]
+    ]
+    value = PriceUpsert.model_validate({"rows": rows(made[:1], "13.00")})
+    with recorder.counting() as tally:
+        prices.upsert_prices(caller, base, value)
+    print(f"d. one base price changed: {tally.items_written} items written by the upsert")
+    measure("   its rule list's price follows", recorder, handled(one), 1)
 
 
 def measure(label: str, recorder: Recorder, call: Callable[[], int], changed_rows: int) -> None:
