@@ -850,10 +850,10 @@ def _priced_rows(
     ``not_priced`` (a caller who may not see prices gets the rows unpriced and unflagged)."""
     valid = [row for row in rows if row.error is None]
     asked = [(row.product_id or "", row.sku or "", row.unit or "", row.quantity or "") for row in valid]
-    prices = dict(zip((id(row) for row in valid), _prices(catalog, products, asked), strict=True))
+    prices = iter(_prices(catalog, products, asked))  # one per valid row, in order
     priced = []
     for row in rows:
-        resolved = prices.get(id(row))
+        resolved = next(prices) if row.error is None else None
         if resolved is None:
             priced.append(row)
         elif (price := resolved.price()) is not None:
