@@ -17,7 +17,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from chalicelib.domain.base import Input, LongText, View
+from chalicelib.domain.base import CurrencyCode, Input, LongText, View
+from chalicelib.domain.pricing.resolve import LinePrice
 from chalicelib.domain.shopping_lists import MAX_BATCH, ShoppingListDetail
 
 QUANTITY = re.compile(r"[0-9]{1,12}(\.[0-9]{1,6})?")
@@ -35,11 +36,16 @@ ErrorCode = Literal[
     "below_minimum",
     "above_maximum",
     "not_a_multiple",
+    "not_priced",
 ]
 
 
 class QuickOrderInput(Input):
     format: QuickOrderFormat = "text"
+    currency: CurrencyCode | None = Field(
+        default=None,
+        description="the currency of the rows' prices: one of the website's (default: its default)",
+    )
     content: LongText = Field(
         description="the pasted text or the CSV file's content (at most 20,000 characters)"
     )
@@ -53,9 +59,12 @@ class QuickOrderRow(View):
     product_id: str | None = None
     error: ErrorCode | None = None
     message: str | None = None
+    price: LinePrice | None = Field(default=None, description="a valid row's price for the caller")
 
 
 class QuickOrderResult(View):
+    currency: str = Field(description="the currency of the rows' prices")
+    tax_included: bool = Field(description="the website's prices include tax (its prices_include_tax)")
     rows: list[QuickOrderRow]
     valid: int
     invalid: int

@@ -25,6 +25,8 @@ from chalicelib.domain.catalog.products import (
     UnitOfMeasure,
     decimal_places,
 )
+from chalicelib.domain.money import Money, MoneyView, round_money
+from chalicelib.domain.pricing.resolve import LinePrice
 
 MAX_LINES = 1000  # lines of one list
 MAX_LISTS = 100  # lists of one user on one website
@@ -122,9 +124,21 @@ class LineView(View):
     hidden: bool = Field(description="the caller no longer sees the product on this website")
     discontinued: bool = Field(description="the product's inventory says discontinued")
     deleted: bool = Field(description="the product no longer exists")
+    price: LinePrice | None = Field(
+        default=None, description="the caller's price of the line now (none: hidden, deleted or not priced)"
+    )
+    not_priced: bool = Field(
+        default=False, description="the caller sees the product but none of their price lists prices the line"
+    )
 
 
 class ShoppingListDetail(ShoppingListView):
+    currency: str = Field(description="the currency of the lines' prices (`?currency=`, else the website's)")
+    tax_included: bool = Field(description="the website's prices include tax (its prices_include_tax)")
+    subtotal: MoneyView | None = Field(
+        description="the sum of the priced lines' totals in this answer (the page of lines shown); none "
+        "when the caller may not see prices"
+    )
     lines: list[LineView]
     next_cursor: str | None = Field(description="the next page of lines, if any (query cursor)")
 
@@ -248,6 +262,16 @@ class ListLines:
         }
         emptied = [n for n in self.touched if not self.chunks[n]]
         return written, emptied
+
+
+def subtotal(lines: Iterable[LineView], currency: str) -> MoneyView:
+    """The sum of the priced lines' totals (lines without a price add nothing), written to the
+    currency's minor unit (the totals are rounded already: no rounding happens here)."""
+    total = Money.zero(currency)
+    for line in lines:
+        if line.price is not None:
+            total += Money(Decimal(line.price.line_total.amount), currency)
+    return MoneyView.of(round_money(total))
 
 
 QuantityProblem = Literal["bad_quantity", "below_minimum", "above_maximum", "not_a_multiple"]

@@ -11,19 +11,22 @@ Who sees and changes a list is ``domain.access.decide`` with ``shopping_lists.vi
 
 Lines are read through the storefront catalog of the request's website
 (``services.catalog.storefront.shop_products``): a product the caller does not see is as unknown as
-one that does not exist. Prices come with the shop-prices service after the merge: see
-:func:`_line_views`.
+one that does not exist. A page of lines, and a quick order's valid rows, are priced for the caller by
+the resolve route's own pricing pass (``services.pricing.store_prices.price_lines``): the shown
+products' sheets in one BatchGetItem per 100 products, projected to the caller's candidate lists.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from chalicelib.domain.access import CustomerAccess, CustomerPermission, Target
 from chalicelib.domain.base import ANY_VERSION, ExpectedVersion, Input
 from chalicelib.domain.customer_users import CustomerSession
+from chalicelib.domain.pricing.resolve import PriceLine, ResolvedLine
 from chalicelib.domain.quick_order import (
     ParsedRow,
     QuickOrderAdded,
@@ -52,6 +55,7 @@ from chalicelib.domain.shopping_lists import (
     ShoppingListView,
     TransferFields,
     line_problem,
+    subtotal,
 )
 from chalicelib.platform.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unprocessable
 from chalicelib.platform.ids import new_id, rfc3339, utc_now
@@ -61,6 +65,7 @@ from chalicelib.services.catalog import storefront
 from chalicelib.services.context import Caller
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.services.outbox import Action, record_change
+from chalicelib.services.pricing import store_prices
 from chalicelib.store import keys, repository
 from chalicelib.store.repository import Record, Transaction
 
@@ -328,22 +333,41 @@ def list_lists(caller: Caller, hostname: str, page: PageRequest) -> Listing[Shop
     return Listing[ShoppingListView](items=items, next_cursor=page.next_cursor(result.last_key))
 
 
-def _line_views(
-    caller: Caller, hostname: str, lines: list[Line], known: storefront.ShopProducts | None
-) -> list[LineView]:
-    """The lines with their flags, read through the catalog of the shop's website (the products not
-    ``known`` already: those a change just checked are not read again).
+def _prices(
+    catalog: storefront.Catalog,
+    products: storefront.ShopProducts,
+    lines: list[tuple[str, str, str, str]],
+) -> Sequence[ResolvedLine | None]:
+    """The caller's price of each (product id, SKU, unit, quantity) in the catalog's currency, in one
+    pricing pass (None for every one when the caller may not see prices)."""
+    if not store_prices.sees_prices(catalog.caller):
+        return [None] * len(lines)
+    return store_prices.price_lines(
+        catalog,
+        [
+            (PriceLine(sku=sku, unit=unit, quantity=Decimal(quantity)), products.seen(product_id))
+            for product_id, sku, unit, quantity in lines
+        ],
+    )
 
-    This is where live prices join after the merge: the shop-prices service prices these lines
-    (product, unit, quantity) for the caller on the shop's website, in its currency, and each view gets
-    its ``price`` (and a ``not_priced`` flag where there is none).
-    """
+
+def _line_views(
+    caller: Caller,
+    hostname: str,
+    catalog: storefront.Catalog,
+    lines: list[Line],
+    known: storefront.ShopProducts | None,
+) -> list[LineView]:
+    """The lines with their flags and prices, read through the catalog of the shop's website (the
+    products not ``known`` already: those a change just checked are not read again), priced in one
+    pass (:func:`_prices`)."""
     missing = [line.product_id for line in lines if known is None or line.product_id not in known.asked]
     products = known or storefront.shop_products(caller, hostname, product_ids=missing)
     if known is not None and missing:
         products = known.merged(storefront.shop_products(caller, hostname, product_ids=missing))
+    prices = _prices(catalog, products, [(li.product_id, li.sku, li.unit, li.quantity) for li in lines])
     views = []
-    for line in lines:
+    for line, resolved in zip(lines, prices, strict=True):
         product = products.products.get(line.product_id)
         views.append(
             LineView(
@@ -351,6 +375,8 @@ def _line_views(
                 hidden=product is not None and line.product_id not in products.shown,
                 discontinued=product is not None and product.inventory.status == "discontinued",
                 deleted=product is None,
+                price=resolved.price() if resolved is not None else None,
+                not_priced=resolved is not None and resolved.error == "not-priced",
             )
         )
     return views
@@ -363,9 +389,12 @@ def _detail(
     default_id: str | None,
     page: PageRequest | None,
     known: storefront.ShopProducts | None = None,
+    currency: str | None = None,
 ) -> ShoppingListDetail:
-    """The list with one page of its lines (oldest first; without ``page``, the first
-    :data:`MAX_LIMIT` and no cursor: what a change answers); the cursor is the next one's position."""
+    """The list with one page of its lines, priced in ``currency`` (None: the website's default),
+    oldest first (without ``page``, the first :data:`MAX_LIMIT` and no cursor: what a change answers);
+    the cursor is the next one's position."""
+    catalog = store_prices.shop_catalog(caller, hostname, currency)
     lines = loaded.lines.all()
     position = page.start_key() if page else None
     start = int((position or {}).get("offset", 0))
@@ -373,9 +402,13 @@ def _detail(
     shown = lines[start : start + limit]
     more = start + limit < len(lines)
     next_cursor = page.next_cursor({"offset": start + limit}) if page and more else None
+    views = _line_views(caller, hostname, catalog, shown, known) if shown else []
     return ShoppingListDetail(
         **_view(loaded.header, default_id).model_dump(),
-        lines=_line_views(caller, hostname, shown, known) if shown else [],
+        currency=catalog.currency,
+        tax_included=catalog.shop.prices_include_tax,
+        subtotal=subtotal(views, catalog.currency) if store_prices.sees_prices(caller) else None,
+        lines=views,
         next_cursor=next_cursor,
     )
 
@@ -386,18 +419,22 @@ def _answer(
     session: CustomerSession,
     loaded: Loaded,
     known: storefront.ShopProducts | None = None,
+    currency: str | None = None,
 ) -> ShoppingListDetail:
     """What a change answers: the list as it is now, with its first page of lines."""
     owner = _default_of(caller, session.user.id, loaded.header.website_id)
     default_id = owner.data.get("default_list_id") if owner else None
-    return _detail(caller, hostname, loaded, default_id, None, known)
+    return _detail(caller, hostname, loaded, default_id, None, known, currency)
 
 
-def get_list(caller: Caller, hostname: str, list_id: str, page: PageRequest) -> ShoppingListDetail:
+def get_list(
+    caller: Caller, hostname: str, list_id: str, page: PageRequest, currency: str | None = None
+) -> ShoppingListDetail:
     session = customer_users.session_of(caller)
     loaded = _readable(caller, session, _website(caller, hostname), list_id)
     owner = _default_of(caller, session.user.id, loaded.header.website_id)
-    return _detail(caller, hostname, loaded, owner.data.get("default_list_id") if owner else None, page)
+    default_id = owner.data.get("default_list_id") if owner else None
+    return _detail(caller, hostname, loaded, default_id, page, currency=currency)
 
 
 def update_list(
@@ -779,10 +816,10 @@ def _parsed(body: QuickOrderInput) -> list[ParsedRow]:
 
 
 def _checked_rows(
-    caller: Caller, hostname: str, rows: list[ParsedRow]
+    caller: Caller, hostname: str, rows: list[ParsedRow], catalog: storefront.Catalog
 ) -> tuple[list[QuickOrderRow], storefront.ShopProducts]:
-    """Each row checked against its SKU's product as the caller sees it on the website, and the products
-    read."""
+    """Each row checked against its SKU's product as the caller sees it on the website, the valid ones
+    priced in one pass (no price: ``not_priced``), and the products read."""
     products = storefront.shop_products(
         caller, hostname, skus=[row.sku for row in rows if row.error is None and row.sku]
     )
@@ -803,25 +840,54 @@ def _checked_rows(
         assert product is not None
         fields |= {"sku": product.sku, "unit": row.unit or product.primary_unit}
         checked.append(QuickOrderRow(**fields, product_id=product.id))
-    return checked, products
+    return _priced_rows(catalog, products, checked), products
 
 
-def _result(rows: list[QuickOrderRow]) -> dict[str, Any]:
+def _priced_rows(
+    catalog: storefront.Catalog, products: storefront.ShopProducts, rows: list[QuickOrderRow]
+) -> list[QuickOrderRow]:
+    """The rows with the valid ones' prices; a valid row no list of the caller's prices is
+    ``not_priced`` (a caller who may not see prices gets the rows unpriced and unflagged)."""
+    valid = [row for row in rows if row.error is None]
+    asked = [(row.product_id or "", row.sku or "", row.unit or "", row.quantity or "") for row in valid]
+    prices = iter(_prices(catalog, products, asked))  # one per valid row, in order
+    priced = []
+    for row in rows:
+        resolved = next(prices) if row.error is None else None
+        if resolved is None:
+            priced.append(row)
+        elif (price := resolved.price()) is not None:
+            priced.append(row.model_copy(update={"price": price}))
+        else:
+            message = "no price list of yours prices this product in this unit and quantity"
+            priced.append(row.model_copy(update={"error": "not_priced", "message": message}))
+    return priced
+
+
+def _result(rows: list[QuickOrderRow], catalog: storefront.Catalog) -> dict[str, Any]:
     valid = sum(1 for row in rows if row.error is None)
-    return {"rows": rows, "valid": valid, "invalid": len(rows) - valid}
+    return {
+        "currency": catalog.currency,
+        "tax_included": catalog.shop.prices_include_tax,
+        "rows": rows,
+        "valid": valid,
+        "invalid": len(rows) - valid,
+    }
 
 
 def parse_quick_order(caller: Caller, hostname: str, body: QuickOrderInput) -> QuickOrderResult:
     customer_users.session_of(caller)
-    rows, _ = _checked_rows(caller, hostname, _parsed(body))
-    return QuickOrderResult(**_result(rows))
+    catalog = store_prices.shop_catalog(caller, hostname, body.currency)
+    rows, _ = _checked_rows(caller, hostname, _parsed(body), catalog)
+    return QuickOrderResult(**_result(rows, catalog))
 
 
 def quick_add(caller: Caller, hostname: str, list_id: str, body: QuickOrderInput) -> QuickOrderAdded:
     """The quick order's rows, and its valid rows added to the list (all of them or none)."""
     session = customer_users.session_of(caller)
     website_id = _website(caller, hostname)
-    rows, products = _checked_rows(caller, hostname, _parsed(body))
+    catalog = store_prices.shop_catalog(caller, hostname, body.currency)
+    rows, products = _checked_rows(caller, hostname, _parsed(body), catalog)
     now = rfc3339(utc_now())
     lines = [
         Line(new_id(LINE_TYPE), row.product_id, row.sku, row.unit, row.quantity, None, now)
@@ -835,5 +901,6 @@ def quick_add(caller: Caller, hostname: str, list_id: str, body: QuickOrderInput
 
     loaded = _retrying(None, change)
     return QuickOrderAdded(
-        **_result(rows), shopping_list=_answer(caller, hostname, session, loaded, products)
+        **_result(rows, catalog),
+        shopping_list=_answer(caller, hostname, session, loaded, products, body.currency),
     )

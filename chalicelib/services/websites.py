@@ -183,12 +183,17 @@ def update_website(
 
 
 def _pricing_writes(tenant_id: str, before: Website, after: Website | None) -> entities.ExtraWrites:
-    """A website's merge strategy is part of the pricing chain warm functions cache: a change of it, or
-    the website's deletion, counts the tenant's pricing generation (in the same update of the tenant
-    item as a catalog change, if the write counts one too)."""
+    """A website's merge strategy is part of the pricing chain warm functions cache, and its
+    ``prices_include_tax`` of the shop they cache: a change of either, or the website's deletion, counts
+    the tenant's pricing generation (in the same update of the tenant item as a catalog change, if the
+    write counts one too)."""
 
     def add(transaction: Transaction) -> None:
-        if after is None or after.price_merge_strategy != before.price_merge_strategy:
+        if (
+            after is None
+            or after.price_merge_strategy != before.price_merge_strategy
+            or after.prices_include_tax != before.prices_include_tax
+        ):
             count_pricing_change(transaction, tenant_id)
 
     return add

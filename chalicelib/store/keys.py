@@ -202,7 +202,9 @@ Access patterns
                                                  (or create the sheet); <= 48 products, a check of
                                                  the list and one event per transaction
 98   a page's price sheets for a buyer           BatchGet T#<t>#PRODUCT#<p>/PRICES projected to     services.pricing.chains.sheets (storefront
-                                                 data.lists.<candidate> (100 keys a call)           pages, SKU lookup, search, prices resolve)
+                                                 data.lists.<candidate> (100 keys a call)           pages, SKU lookup, search, prices resolve;
+                                                                                                    store_prices.price_lines: a shopping
+                                                                                                    list's page of lines, quick order rows)
 99   a website's or group's assignment, the      PK=T#<t>#PRICING, SK=WEB#<web> / CGR#<group> /     services.pricing.assignments, exchange_rates
      tenant's exchange rates                     RATES; every one: PK=T#<t>#PRICING (cached per     services.pricing.chains.load_pricing
                                                  warm function while pricing_generation holds)

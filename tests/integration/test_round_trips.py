@@ -1333,7 +1333,8 @@ ROUND_TRIPS: dict[str, Case] = {
     # shopping lists, on the shop (warm): a list is one Query of its partition (header and chunks); the
     # products of the lines read or checked are one BatchGetItem (by SKU: the SKU items' one first); a
     # change is one transaction; its answer reads the caller's default list (GetItem) and the products of
-    # the first page of lines (BatchGetItem)
+    # the first page of lines (BatchGetItem); the page's lines (and a quick order's valid rows) are priced
+    # in one pass: their products' price sheets, one BatchGetItem more (the chain costs nothing warm)
     "POST /v1/store/shopping-lists": Case(
         "POST",
         "/v1/store/shopping-lists",
@@ -1353,7 +1354,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "GET /v1/store/shopping-lists/{shopping_list_id}": Case(
         "GET",
         "/v1/store/shopping-lists/{list}",
-        (PRINCIPAL, QUERY, QUERY, GET, BATCH_GET),
+        (PRINCIPAL, QUERY, QUERY, GET, BATCH_GET, BATCH_GET),
         headers=SHOP,
         token="customer",
     ),
@@ -1383,7 +1384,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "POST /v1/store/shopping-lists/{shopping_list_id}/copies": Case(
         "POST",
         "/v1/store/shopping-lists/{list}/copies",
-        (PRINCIPAL, QUERY, QUERY, GET, BATCH_GET, WRITE),
+        (PRINCIPAL, QUERY, QUERY, GET, BATCH_GET, BATCH_GET, WRITE),
         lambda _: {},
         headers=SHOP,
         token="customer",
@@ -1392,7 +1393,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "POST /v1/store/shopping-lists/{shopping_list_id}/merge": Case(
         "POST",
         "/v1/store/shopping-lists/{spare_list}/merge",
-        (PRINCIPAL, QUERY, QUERY, QUERY, WRITE, GET, BATCH_GET),
+        (PRINCIPAL, QUERY, QUERY, QUERY, WRITE, GET, BATCH_GET, BATCH_GET),
         lambda ids: {"source_list_id": ids["list"]},
         headers=SHOP,
         token="customer",
@@ -1400,7 +1401,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "POST /v1/store/shopping-lists/{shopping_list_id}/lines": Case(
         "POST",
         "/v1/store/shopping-lists/{list}/lines",
-        (PRINCIPAL, QUERY, BATCH_GET, QUERY, WRITE, GET),
+        (PRINCIPAL, QUERY, BATCH_GET, QUERY, WRITE, GET, BATCH_GET),
         lambda ids: {"lines": [{"product_id": ids["product"], "quantity": "1"}]},
         headers=SHOP,
         token="customer",
@@ -1408,7 +1409,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "POST /v1/store/shopping-lists/{shopping_list_id}/lines (by SKU)": Case(
         "POST",
         "/v1/store/shopping-lists/{list}/lines",
-        (PRINCIPAL, QUERY, BATCH_GET, BATCH_GET, QUERY, WRITE, GET),
+        (PRINCIPAL, QUERY, BATCH_GET, BATCH_GET, QUERY, WRITE, GET, BATCH_GET),
         lambda _: {"lines": [{"sku": "HB-M8x40", "quantity": "1"}]},
         headers=SHOP,
         token="customer",
@@ -1416,7 +1417,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "POST /v1/store/default-shopping-list/lines": Case(
         "POST",
         "/v1/store/default-shopping-list/lines",
-        (PRINCIPAL, QUERY, BATCH_GET, GET, WRITE, GET),
+        (PRINCIPAL, QUERY, BATCH_GET, GET, WRITE, GET, BATCH_GET),
         lambda ids: {"lines": [{"product_id": ids["product"], "quantity": "1"}]},
         headers=SHOP,
         token="customer",
@@ -1424,7 +1425,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "PATCH /v1/store/shopping-lists/{shopping_list_id}/lines/{line_id}": Case(
         "PATCH",
         "/v1/store/shopping-lists/{list}/lines/{line}",
-        (PRINCIPAL, QUERY, QUERY, BATCH_GET, WRITE, GET),
+        (PRINCIPAL, QUERY, QUERY, BATCH_GET, WRITE, GET, BATCH_GET),
         lambda _: {"quantity": "3"},
         headers=SHOP,
         token="customer",
@@ -1440,7 +1441,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "POST /v1/store/shopping-lists/{shopping_list_id}/lines/transfers": Case(
         "POST",
         "/v1/store/shopping-lists/{list}/lines/transfers",
-        (PRINCIPAL, QUERY, QUERY, QUERY, WRITE, GET, BATCH_GET),
+        (PRINCIPAL, QUERY, QUERY, QUERY, WRITE, GET, BATCH_GET, BATCH_GET),
         lambda ids: {"line_ids": [ids["line"]], "target_list_id": ids["spare_list"]},
         headers=SHOP,
         token="customer",
@@ -1448,7 +1449,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "POST /v1/store/shopping-lists/{shopping_list_id}/lines/quick": Case(
         "POST",
         "/v1/store/shopping-lists/{list}/lines/quick",
-        (PRINCIPAL, QUERY, BATCH_GET, BATCH_GET, QUERY, WRITE, GET),
+        (PRINCIPAL, QUERY, BATCH_GET, BATCH_GET, BATCH_GET, QUERY, WRITE, GET, BATCH_GET),
         lambda _: {"content": "HB-M8x40 1\nNOPE 1"},
         headers=SHOP,
         token="customer",
@@ -1456,7 +1457,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "POST /v1/store/quick-order/parse": Case(
         "POST",
         "/v1/store/quick-order/parse",
-        (PRINCIPAL, QUERY, BATCH_GET, BATCH_GET),
+        (PRINCIPAL, QUERY, BATCH_GET, BATCH_GET, BATCH_GET),
         lambda _: {"content": "HB-M8x40 1\nNOPE 1"},
         headers=SHOP,
         token="customer",

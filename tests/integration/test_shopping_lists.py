@@ -1,8 +1,10 @@
 """Shopping lists on a website: lists, lines and their flags, the default list, duplicate, merge,
 transfers, limits, sharing and scopes, and quick order.
 
-One world for the module: acme's shop.acme.de offering Fasteners (a bolt sold by the box of at least
-10 in steps of 5, or by the piece; a nut; a discontinued washer; a pin hidden for Plant Lyon); Globex
+One world for the module: acme's shop.acme.de (EUR, USD) offering Fasteners (a bolt sold by the box of
+at least 10 in steps of 5, or by the piece; a nut; a discontinued washer; a pin hidden for Plant Lyon;
+a rivet no list prices), the website's price list (the bolt 4.00 EUR a box, 3.50 from 20, 0.45 each and
+4.80 USD a box; the nut 0.10; the washer 0.05; the pin 0.20); Globex
 (Manufacturing > Plant Lyon, Plant Ohio) with Bob and Lena (buyers, Lyon), Olga (buyer, Ohio), Max
 (purchasing manager of Manufacturing and below), Ava (company administrator) and Rita (a role without
 shopping lists, Lyon); Ina of Initech; Nora of nordic, on nordic's own shop.
@@ -77,7 +79,7 @@ def _shop_world(api: Api, make: Callable[[str], Make]) -> Shop:
     set_catalog_rule = make("set_catalog_rule")
     admin = make_tenant("acme")
     organization = make_organization(admin)["id"]
-    website = make_website(admin, organization)["id"]
+    website = make_website(admin, organization, currencies=["EUR", "USD"], default_currency="EUR")["id"]
     verify_hostname(admin, website, HOST)
     root = make_category(admin, organization, "Fasteners")
     reply = api.call(
@@ -93,11 +95,13 @@ def _shop_world(api: Api, make: Callable[[str], Make]) -> Shop:
         "HN-200": {},
         "WS-300": {"inventory": {"status": "discontinued"}},
         "PN-400": {},
+        "RV-500": {},
     }
     products = {
         sku: make_product(admin, organization, sku=sku, primary_category_id=root, **fields)["id"]
         for sku, fields in made.items()
     }
+    _price_the_website(api, admin, organization, website)
     company = make_customer(admin)["id"]
     manufacturing = make_unit(admin, company, company)["id"]
     lyon = make_unit(admin, company, manufacturing, name="Plant Lyon", kind="branch")["id"]
@@ -145,6 +149,32 @@ def _shop_world(api: Api, make: Callable[[str], Make]) -> Shop:
     for name, token in tokens.items():  # the first sign-in binds each account (a write): done here once
         assert api.call("GET", "/v1/store/me", token=token).status == 200, name
     return Shop(api, admin, website, products, tokens, globex)
+
+
+def _price_the_website(api: Api, admin: str, organization: str, website: str) -> None:
+    """The website's price list (see the module's docstring), assigned to it."""
+    rows = [
+        ("HB-100", "box", "EUR", "1", "4.00"),
+        ("HB-100", "box", "EUR", "20", "3.50"),
+        ("HB-100", "each", "EUR", "1", "0.45"),
+        ("HB-100", "box", "USD", "1", "4.80"),
+        ("HN-200", "each", "EUR", "1", "0.10"),
+        ("WS-300", "each", "EUR", "1", "0.05"),
+        ("PN-400", "each", "EUR", "1", "0.20"),
+    ]
+    body = {"name": "Web", "organization_id": organization, "currencies": ["EUR", "USD"]}
+    created = api.call("POST", "/v1/admin/price-lists", token=admin, body=body)
+    assert created.status == 201, created.body
+    list_id = created.body["id"]
+    prices = [
+        {"sku": sku, "unit": unit, "currency": currency, "min_quantity": minimum, "value": value}
+        for sku, unit, currency, minimum, value in rows
+    ]
+    put = api.call("PUT", f"/v1/admin/price-lists/{list_id}/prices", token=admin, body={"rows": prices})
+    assert put.status == 200, put.body
+    assignment = {"fallback": "next", "lists": [{"price_list_id": list_id, "priority": 1}]}
+    assigned = api.call("PUT", f"/v1/admin/websites/{website}/price-lists", token=admin, body=assignment)
+    assert assigned.status == 200, assigned.body
 
 
 @pytest.fixture
@@ -353,6 +383,103 @@ def test_a_line_whose_product_became_hidden_to_its_reader_is_flagged_hidden(
 
     # then the nut is flagged hidden for him, not deleted
     assert (line["hidden"], line["deleted"]) == (True, False)
+    assert (line["price"], line["not_priced"]) == (None, False)
+
+
+# --- prices ----------------------------------------------------------------------------------------------
+
+
+def _prices(body: dict[str, Any]) -> list[tuple[str, str | None, str | None, str | None, bool]]:
+    """Each line's SKU, unit price, tier threshold, total and not_priced flag."""
+    return [
+        (
+            line["sku"],
+            line["price"] and line["price"]["unit_price"]["amount"],
+            line["price"] and line["price"]["tier"]["min_quantity"],
+            line["price"] and line["price"]["line_total"]["amount"],
+            line["not_priced"],
+        )
+        for line in body["lines"]
+    ]
+
+
+def test_a_list_s_lines_carry_the_buyer_s_prices_and_the_list_its_subtotal(shop: Shop) -> None:
+    # given Bob's list of 25 boxes of bolts, 4 nuts and 2 rivets (no list prices rivets)
+    made = shop.list_with(
+        "bob",
+        {"sku": "HB-100", "quantity": "25"},
+        {"sku": "HN-200", "quantity": "4"},
+        {"sku": "RV-500", "quantity": "2"},
+    )
+
+    # when Bob reads it
+    reply = shop.call("bob", "GET", f"{LISTS}/{made['id']}")
+
+    # then the bolts come at the tier from 20 boxes, the rivets are flagged, the subtotal adds the rest
+    assert reply.status == 200, reply.body
+    assert _prices(reply.body) == [
+        ("HB-100", "3.50", "20", "87.50", False),
+        ("HN-200", "0.10", "1", "0.40", False),
+        ("RV-500", None, None, None, True),
+    ]
+    assert reply.body["subtotal"] == {"amount": "87.90", "currency": "EUR"}
+    assert (reply.body["currency"], reply.body["tax_included"]) == ("EUR", False)
+
+
+def test_a_list_s_prices_come_in_the_currency_asked_for(shop: Shop) -> None:
+    # given Bob's list of 15 boxes of bolts and a nut (priced in EUR only)
+    made = shop.list_with("bob", {"sku": "HB-100", "quantity": "15"}, {"sku": "HN-200", "quantity": "1"})
+
+    # when Bob reads it in USD
+    reply = shop.call("bob", "GET", f"{LISTS}/{made['id']}?currency=USD")
+
+    # then the bolts are priced in USD and the nut is not priced
+    assert reply.status == 200, reply.body
+    assert _prices(reply.body) == [
+        ("HB-100", "4.80", "1", "72.00", False),
+        ("HN-200", None, None, None, True),
+    ]
+    assert reply.body["subtotal"] == {"amount": "72.00", "currency": "USD"}
+
+
+def test_a_list_read_in_a_currency_the_website_does_not_sell_in_is_422(shop: Shop) -> None:
+    made = shop.list_with("bob", {"sku": "HN-200", "quantity": "1"})
+    reply = shop.call("bob", "GET", f"{LISTS}/{made['id']}?currency=GBP")
+    assert error_locs(reply) == ["query.currency"]
+
+
+def test_a_change_answers_the_list_with_its_prices(shop: Shop) -> None:
+    # given Bob's list
+    made = shop.new_list("bob")
+
+    # when he adds 10 boxes of bolts
+    reply = shop.add("bob", made["id"], {"sku": "HB-100", "quantity": "10"})
+
+    # then the answer prices them
+    assert reply.status == 200, reply.body
+    assert _prices(reply.body) == [("HB-100", "4.00", "1", "40.00", False)]
+    assert reply.body["subtotal"] == {"amount": "40.00", "currency": "EUR"}
+
+
+def test_a_list_s_prices_say_they_include_tax_when_the_website_s_do(shop: Shop) -> None:
+    # given Bob's list, and the website's prices made to include tax
+    made = shop.list_with("bob", {"sku": "HN-200", "quantity": "1"})
+    reply = shop.api.call(
+        "PATCH",
+        f"/v1/admin/websites/{shop.website}",
+        token=shop.admin,
+        body={"prices_include_tax": True},
+        headers={"If-Match": "*"},
+    )
+    assert reply.status == 200, reply.body
+
+    # when Bob reads his list and looks the nut up in the catalog
+    read = shop.call("bob", "GET", f"{LISTS}/{made['id']}")
+    lookup = shop.call("bob", "POST", "/v1/store/catalog/sku-lookup", {"skus": ["HN-200"]})
+
+    # then both say so at once (the change counts the pricing generation the warm shop is checked by)
+    assert read.body["tax_included"] is True
+    assert lookup.body["items"][0]["price"]["tax_included"] is True
 
 
 def test_a_line_s_quantity_and_notes_change_and_the_line_goes(shop: Shop) -> None:
@@ -539,7 +666,7 @@ def test_a_duplicate_of_the_most_lines_is_one_atomic_write(shop: Shop, aws_calls
 # --- quick order -----------------------------------------------------------------------------------------
 
 
-QUICK = "HB-100\t15\nHB-100 7\nPN-400;1\nHN-200,2,box\nNOPE 1\nHN-200 three\nHN-200 4\n"
+QUICK = "HB-100\t15\nHB-100 7\nPN-400;1\nHN-200,2,box\nNOPE 1\nHN-200 three\nHN-200 4\nRV-500 1\n"
 
 
 def test_quick_order_answers_each_row_with_its_error(shop: Shop) -> None:
@@ -557,8 +684,29 @@ def test_quick_order_answers_each_row_with_its_error(shop: Shop) -> None:
         (5, "unknown_sku"),
         (6, "bad_quantity"),
         (7, None),
+        (8, "not_priced"),
     ]
-    assert (reply.body["valid"], reply.body["invalid"]) == (2, 5)
+    assert (reply.body["valid"], reply.body["invalid"]) == (2, 6)
+
+
+def test_quick_order_s_valid_rows_carry_their_price(shop: Shop) -> None:
+    # when Bob pastes rows
+    reply = shop.call("bob", "POST", "/v1/store/quick-order/parse", {"content": QUICK})
+
+    # then the valid rows are priced (the bolts by the box, the nuts each)
+    assert reply.status == 200, reply.body
+    prices = {row["row"]: row["price"] for row in reply.body["rows"] if row["price"]}
+    assert {row: price["line_total"]["amount"] for row, price in prices.items()} == {1: "60.00", 7: "0.40"}
+    assert (reply.body["currency"], reply.body["tax_included"]) == ("EUR", False)
+
+
+def test_quick_order_for_a_reader_who_may_not_see_prices_is_neither_priced_nor_flagged(shop: Shop) -> None:
+    # when Rita (catalog.view, no prices.view) pastes rows
+    reply = shop.call("rita", "POST", "/v1/store/quick-order/parse", {"content": "HN-200 1\nRV-500 1\n"})
+
+    # then both are valid rows without a price
+    assert reply.status == 200, reply.body
+    assert [(row["error"], row["price"]) for row in reply.body["rows"]] == [(None, None), (None, None)]
 
 
 def test_quick_order_into_a_list_adds_the_valid_rows(shop: Shop) -> None:
@@ -566,13 +714,13 @@ def test_quick_order_into_a_list_adds_the_valid_rows(shop: Shop) -> None:
     made = shop.new_list("bob")
 
     # when Bob pastes a CSV into it
-    csv = "sku;quantity;unit\nHB-100;15;box\nNOPE;1;\nHN-200;4;\n"
+    csv = "sku;quantity;unit\nHB-100;15;box\nNOPE;1;\nHN-200;4;\nRV-500;1;\n"
     reply = shop.call("bob", "POST", f"{LISTS}/{made['id']}/lines/quick", {"format": "csv", "content": csv})
 
-    # then the valid rows are its lines, the unknown one is reported
+    # then the valid rows are its lines, the unknown and the unpriced ones are reported
     assert reply.status == 200, reply.body
     assert _lines(reply.body["shopping_list"]) == [("HB-100", "box", "15"), ("HN-200", "each", "4")]
-    assert [row["error"] for row in reply.body["rows"]] == [None, "unknown_sku", None]
+    assert [row["error"] for row in reply.body["rows"]] == [None, "unknown_sku", None, "not_priced"]
 
 
 def test_quick_order_without_a_header_is_422(shop: Shop) -> None:

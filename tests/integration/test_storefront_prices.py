@@ -158,9 +158,10 @@ def listing(api: Api, priced: Priced, who: str | None, query: str = "") -> dict[
     return {item["sku"]: item["price"] for item in reply.body["items"]}
 
 
-def each(*tiers: tuple[str, str], currency: str = "EUR") -> dict[str, Any]:
+def each(*tiers: tuple[str, str], currency: str = "EUR", tax_included: bool = False) -> dict[str, Any]:
     return {
         "currency": currency,
+        "tax_included": tax_included,
         "tiers": {"each": [{"min_quantity": quantity, "value": value} for quantity, value in tiers]},
     }
 
@@ -233,6 +234,35 @@ def test_a_list_switched_off_stops_pricing_at_once_on_a_warm_function(api: Api, 
     assert listing(api, priced, "bob")["HB-100"] == each(("1", "10.00"), ("10", "9.00"))
 
 
+def test_prices_say_they_include_tax_once_the_website_s_do_on_a_warm_function(
+    api: Api, priced: Priced
+) -> None:
+    # given Bob has seen his contract price (the shop is warm)
+    assert listing(api, priced, "bob")["HB-100"] == each(("1", "8.50"))
+
+    # when the website's prices are made to include tax
+    reply = api.call(
+        "PATCH",
+        f"{ADMIN}/websites/{priced.website}",
+        token=priced.admin,
+        body={"prices_include_tax": True},
+        headers={"If-Match": "*"},
+    )
+    assert reply.status == 200, reply.body
+
+    # then his listing, the product's detail and a resolve say so at once
+    detail = api.call(
+        "GET",
+        f"/v1/store/catalog/products/{priced.products['HB-100']}",
+        token=priced.tokens["bob"],
+        headers=SHOP,
+    )
+    resolved = resolve(api, priced, "bob", {"lines": [line("HB-100", "1")]})
+    assert listing(api, priced, "bob")["HB-100"] == each(("1", "8.50"), tax_included=True)
+    assert detail.body["price"]["tax_included"] is True
+    assert resolved.body["tax_included"] is True
+
+
 def pricing_generation(table: Table) -> int:
     tenant = table.get("T#acme#TENANT", "TENANT")
     assert tenant is not None
@@ -289,7 +319,7 @@ def test_resolve_answers_each_line_in_order_with_its_price_or_its_error(api: Api
 
     # then
     assert reply.status == 200, reply.body
-    assert reply.body["currency"] == "EUR"
+    assert (reply.body["currency"], reply.body["tax_included"]) == ("EUR", False)
     results = reply.body["lines"]
     assert [result["sku"] for result in results] == [given["sku"] for given in lines]
     assert results[0] == {

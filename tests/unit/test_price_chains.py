@@ -171,11 +171,12 @@ def test_the_buyer_s_tiers_are_the_lowest_of_the_lists_as_decimal_strings() -> N
     )
 
     # when
-    price = buyer_price(chain, prices, "EUR")
+    price = buyer_price(chain, prices, "EUR", False)
 
     # then
     assert price == BuyerPrice(
         currency="EUR",
+        tax_included=False,
         tiers={
             "box": [BuyerTier(min_quantity="1", value="90")],
             "each": [BuyerTier(min_quantity="1", value="10.00"), BuyerTier(min_quantity="10", value="8.50")],
@@ -189,7 +190,7 @@ def test_a_product_no_candidate_prices_has_no_price() -> None:
     prices = ProductPrices.of({"prl_other": [PriceRow("each", "EUR", Decimal(1), Decimal(5))]})
 
     # then
-    assert buyer_price(chain, prices, "EUR") is None
+    assert buyer_price(chain, prices, "EUR", False) is None
 
 
 def test_a_sheet_s_rows_keep_their_rule() -> None:

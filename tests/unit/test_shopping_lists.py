@@ -7,15 +7,19 @@ from decimal import Decimal
 import pytest
 
 from chalicelib.domain.catalog.products import Product, UnitOfMeasure
+from chalicelib.domain.money import MoneyView
+from chalicelib.domain.pricing.resolve import LinePrice, LineTier
 from chalicelib.domain.shopping_lists import (
     CHUNK_SIZE,
     MAX_CHUNKS,
     MAX_LINES,
     Line,
+    LineView,
     ListLines,
     add_quantities,
     line_problem,
     quantity_problem,
+    subtotal,
 )
 
 
@@ -158,3 +162,31 @@ def test_a_line_names_one_of_its_products_units_and_the_primary_one_by_default()
     )
     assert problems["unseen"] is not None
     assert problems["unseen"].code == "unknown_product"
+
+
+def _view(number: int, total: str | None) -> LineView:
+    price = None
+    if total is not None:
+        tier = LineTier(min_quantity="1", price_list_id="prl_1")
+        money = MoneyView(amount=total, currency="EUR")
+        price = LinePrice(unit_price=money, tier=tier, line_total=money)
+    return LineView(
+        **_line(number).stored(),
+        hidden=False,
+        discontinued=False,
+        deleted=False,
+        price=price,
+        not_priced=total is None,
+    )
+
+
+def test_a_subtotal_adds_the_priced_lines_and_skips_the_others() -> None:
+    # given two priced lines and one not priced
+    lines = [_view(1, "87.50"), _view(2, None), _view(3, "0.40")]
+
+    # when / then
+    assert subtotal(lines, "EUR") == MoneyView(amount="87.90", currency="EUR")
+
+
+def test_a_subtotal_of_no_priced_line_is_zero_in_the_currency_s_minor_unit() -> None:
+    assert subtotal([_view(1, None)], "EUR") == MoneyView(amount="0.00", currency="EUR")

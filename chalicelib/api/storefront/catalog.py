@@ -54,8 +54,11 @@ class PriceQuery(Input):
     currency: PriceCurrency = None
 
 
-class CategoryProductsQuery(ListQuery):
+class PricedListQuery(ListQuery):
     currency: PriceCurrency = None
+
+
+class CategoryProductsQuery(PricedListQuery):
     sort: str = Field(
         default="name",
         pattern="^(?:name|sku|newest)$",

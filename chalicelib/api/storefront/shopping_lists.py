@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint
 
 from chalicelib.api.routing import RouteRequest, route
-from chalicelib.api.storefront.catalog import SHOP, shop_host
+from chalicelib.api.storefront.catalog import SHOP, PricedListQuery, shop_host
 from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.quick_order import QuickOrderAdded, QuickOrderInput, QuickOrderResult
 from chalicelib.domain.shopping_lists import (
@@ -84,15 +84,20 @@ def list_shopping_lists(request: RouteRequest) -> Listing[ShoppingListView]:
     LIST,
     "GET",
     permission=VIEW,
-    summary="A shopping list with a page of its lines, each flagged hidden, discontinued or deleted." + SHOP,
+    summary="A shopping list with a page of its lines, each with the caller's price in the currency "
+    "asked for (and the page's subtotal), or flagged not_priced, hidden, discontinued or deleted." + SHOP,
     tags=TAGS,
-    query=ListQuery,
+    query=PricedListQuery,
     response=ShoppingListDetail,
     shop=True,
 )
 def get_shopping_list(request: RouteRequest) -> ShoppingListDetail:
     return shopping_lists.get_list(
-        request.caller, shop_host(request), request.params["shopping_list_id"], request.page()
+        request.caller,
+        shop_host(request),
+        request.params["shopping_list_id"],
+        request.page(),
+        request.query.currency,
     )
 
 
@@ -316,8 +321,9 @@ def quick_add_shopping_list_lines(request: RouteRequest) -> QuickOrderAdded:
     "POST",
     permission=CustomerPermission.CATALOG_VIEW,
     summary="Read pasted text (`SKU qty [unit]` a line) or CSV (header `sku,quantity,unit`) into rows, "
-    "each valid or with its error (unknown SKU, wrong unit, bad quantity, below the minimum, not a "
-    "multiple of the increment)." + SHOP,
+    "each valid with the caller's price (in the body's `currency`, else the website's) or with its error "
+    "(unknown SKU, wrong unit, bad quantity, below the minimum, not a multiple of the increment, not "
+    "priced)." + SHOP,
     tags=TAGS,
     body=QuickOrderInput,
     response=QuickOrderResult,

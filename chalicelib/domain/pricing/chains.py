@@ -18,6 +18,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from pydantic import Field
+
 from chalicelib.domain.base import View
 from chalicelib.domain.pricing.engine import (
     AssignedList,
@@ -120,16 +122,20 @@ class BuyerPrice(View):
     """A product's prices for the caller in one currency: per unit, its tiers ascending."""
 
     currency: str
+    tax_included: bool = Field(description="the website's prices include tax (its prices_include_tax)")
     tiers: dict[str, list[BuyerTier]]
 
 
-def buyer_price(chain: PriceChain, prices: ProductPrices, currency: str) -> BuyerPrice | None:
+def buyer_price(
+    chain: PriceChain, prices: ProductPrices, currency: str, tax_included: bool
+) -> BuyerPrice | None:
     """The product's tier table for the chain's buyer (:meth:`PriceChain.tiers`); ``None``: no price."""
     table = chain.tiers(prices, currency)
     if not table:
         return None
     return BuyerPrice(
         currency=currency,
+        tax_included=tax_included,
         tiers={
             unit: [
                 BuyerTier(min_quantity=format(tier.min_quantity, "f"), value=format(tier.price.value, "f"))

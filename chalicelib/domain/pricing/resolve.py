@@ -52,6 +52,14 @@ class LineTier(View):
     price_list_id: str
 
 
+class LinePrice(View):
+    """A priced line's unit price, its tier, and its total (unit price x quantity, rounded)."""
+
+    unit_price: MoneyView
+    tier: LineTier
+    line_total: MoneyView
+
+
 class ResolvedLine(View):
     """A line as asked, with its price and total, or its error."""
 
@@ -63,9 +71,16 @@ class ResolvedLine(View):
     line_total: MoneyView | None = None
     error: LineError | None = None
 
+    def price(self) -> LinePrice | None:
+        """The line's price as a shopping list or a quick order shows it (None: not priced)."""
+        if self.unit_price is None or self.tier is None or self.line_total is None:
+            return None
+        return LinePrice(unit_price=self.unit_price, tier=self.tier, line_total=self.line_total)
+
 
 class PriceResolution(View):
     currency: str
+    tax_included: bool = Field(description="the website's prices include tax (its prices_include_tax)")
     lines: list[ResolvedLine] = Field(description="one per line asked for, in order")
 
 

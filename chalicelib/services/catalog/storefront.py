@@ -29,6 +29,12 @@ placed in a category under one of the website's offered roots are shown.
 tenant's pricing, the shown products' sheets in one BatchGetItem per 100). The shop also holds what
 pricing needs of the website (its merge strategy, default currency, time zone) and of the tenant (its
 rounding mode), so a signed-in caller's shop is re-read when ``pricing_generation`` moved too.
+
+**Whether prices include tax** is the website's effective ``prices_include_tax`` (website ->
+organization -> tenant), resolved from the tenant, organization and website items the shop reads
+anyway: a warm function answers it without a round trip. A website's change of it counts the tenant's
+``pricing_generation`` (``services.websites``), so signed-in callers see it at once; a change at the
+organization or the tenant shows within :data:`SHOP_MAX_AGE` seconds, as the other inherited settings.
 """
 
 from __future__ import annotations
@@ -122,6 +128,7 @@ class Shop:
     default_currency: str = ""
     time_zone: str = "UTC"
     rounding_mode: RoundingMode = "half_up"
+    prices_include_tax: bool = False
 
     def chain(self, accept_language: str | None) -> tuple[str, list[str]]:
         locale = pick_locale(accept_language, self.website.locales, self.default_locale)
@@ -186,6 +193,7 @@ def _load_shop(hostname: str) -> Shop:
         default_currency=settings.settings["default_currency"].value,
         time_zone=settings.settings["timezone"].value,
         rounding_mode=tenant.settings.rounding_mode,
+        prices_include_tax=bool(settings.settings["prices_include_tax"].value),
     )
 
 
@@ -348,7 +356,9 @@ class Catalog:
             inventory=product.inventory,
             primary_unit=product.primary_unit,
             attributes=product.attributes,
-            price=None if prices is None else buyer_price(self.price_chain, prices, self.currency),
+            price=None
+            if prices is None
+            else buyer_price(self.price_chain, prices, self.currency, self.shop.prices_include_tax),
         )
 
 
