@@ -34,7 +34,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SMALL_DEMO_PRODUCTS_PER_LEAF = 1
 SMALL_CATALOG = {"KONTOR_DEMO_PRODUCTS_PER_LEAF": str(SMALL_DEMO_PRODUCTS_PER_LEAF)}
 # The deadline is for a stack that will never come up, not a performance bound.
-START_TIMEOUT_SECONDS = 240.0
+START_TIMEOUT_SECONDS = 600.0
 STOP_TIMEOUT_SECONDS = 30.0
 HTTP_TIMEOUT_SECONDS = 10.0
 # A test's audit entry waits behind the events queued ahead of it (the seed's, the 1,000 invitations'):

@@ -1064,8 +1064,8 @@ MATRIX |= {
     "GET /v1/admin/exchange-rates": row(ta="A", oa="F", sr="A", cm="F", pm="A", ce="F"),
     "PUT /v1/admin/exchange-rates": row(ta="A", oa="F", sr="F", cm="F", pm="A", ce="F"),
     # the product and website's organization, and the customer: an Organization Administrator reaches
-    # A's, a Sales Representative only Globex
-    "GET /v1/admin/prices/explain": PRICES_READ_ROW,
+    # A's, a Sales Representative only Globex (his customer)
+    "GET /v1/admin/prices/explain": row(ta="AAH", oa="AHH", sr="AHH", cm=NO_ROUTE, pm="AAH", ce=NO_ROUTE),
 }
 ROUTE_REQUESTS |= {
     "GET /v1/admin/tax/configuration": lambda world: Call("GET", f"{ADMIN}/tax/configuration", ""),
