@@ -13,6 +13,7 @@ from integration.test_round_trips import World
 
 from chalicelib.api import routing
 from chalicelib.services.pricing import recalculation
+from chalicelib.services.pricing.prices import PRICE_SHEET_TYPE
 from chalicelib.store.repository import Transaction
 from chalicelib.store.table import Item
 from chalicelib.workers import consumer
@@ -158,7 +159,9 @@ def test_a_replay_writing_nothing_passes() -> None:
     assert idempotent_replay(consumed) == []
 
 
-SHEET_WRITE = Unit("transact_write_items", (change("price_sheet", {"product_id": "prd_1"}, name="MODIFY"),))
+SHEET_WRITE = Unit(
+    "transact_write_items", (change(PRICE_SHEET_TYPE, {"product_id": "prd_1"}, name="MODIFY"),)
+)
 
 
 @pytest.mark.parametrize(
@@ -302,6 +305,31 @@ def test_a_consumer_taking_a_message_twice_fails_the_tier(
 
     # then
     assert any("events taken more than once" in problem for problem in problems), problems
+
+
+def test_a_rule_based_list_has_the_pricing_consumer_write_once_through_redeliveries(
+    api: Api,
+    world: World,
+    operator_token: str,
+    request: pytest.FixtureRequest,
+    mocked_aws: Moto,
+    write_log: WriteLog,
+) -> None:
+    # given every message a consumer takes delivered again while faults fire (its delete lost)
+    # when a rule-based list is created
+    problems = _run(
+        api, world, operator_token, request, mocked_aws, write_log, THROTTLED_QUEUES, CREATE_RULE_BASED_LIST
+    )
+
+    # then the pricing consumer wrote the product's row once (its check is not vacuous), and kept its
+    # contract through every redelivery
+    sheet_writes = [
+        unit
+        for unit in write_log.units
+        if any(change.type == PRICE_SHEET_TYPE for change in unit.changes)
+        and any(recalculation.WORKER_SUBJECT in str(change.data.get("actor")) for change in unit.changes)
+    ]
+    assert (len(sheet_writes), problems) == (1, [])
 
 
 def test_a_pricing_consumer_writing_on_every_replay_fails_the_tier(
