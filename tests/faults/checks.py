@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -180,7 +180,11 @@ def outbox_problems(units: list[Unit]) -> list[str]:
     return problems
 
 
-# --- 3. every committed change reaches every consumer exactly once -------------------------------------
+# --- 3. each consumer keeps its contract ---------------------------------------------------------------
+#
+# The audit consumer: one entry per committed event (the pricing consumer's events too). The pricing
+# consumer: convergent and idempotent; handling every message it took once more, calmly, writes nothing
+# (so the rows it left are what one clean handling of them makes), and nothing was dead-lettered.
 
 
 def committed_events(units: list[Unit]) -> list[str]:
@@ -203,10 +207,6 @@ def audit_deliveries(units: list[Unit]) -> list[str]:
     ]
 
 
-# consumer -> what it did with the events, read from the writes (a new consumer adds its reader here)
-DELIVERIES = {"audit": audit_deliveries}
-
-
 def delivery_problems(
     consumer: str, committed: list[str], delivered: list[str], dead_letters: int
 ) -> list[str]:
@@ -225,3 +225,59 @@ def delivery_problems(
     if dead_letters:
         problems.append(f"{consumer}: {dead_letters} messages dead-lettered for transient faults")
     return problems
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A consumer's taken messages handled once more with the backends calm (what they sent drained)."""
+
+    units: list[Unit]  # what the table took meanwhile
+    failed: int  # messages the handler failed
+    dead_letters: int
+
+
+@dataclass(frozen=True)
+class Consumed:
+    """What one consumer did in a run: the run's writes (the request's and every consumer's, every
+    wave), its DLQ's count, and its replay (run only by the contracts that read it)."""
+
+    consumer: str
+    units: list[Unit]
+    dead_letters: int
+    replay: Callable[[], Replay]
+
+
+def exactly_once_entries(consumed: Consumed) -> list[str]:
+    """One audit entry per event the run committed, none for another, nothing dead-lettered."""
+    committed = committed_events(consumed.units)
+    delivered = audit_deliveries(consumed.units)
+    return delivery_problems(consumed.consumer, committed, delivered, consumed.dead_letters)
+
+
+def idempotent_replay(consumed: Consumed) -> list[str]:
+    """Nothing dead-lettered; every message taken, handled once more calmly, fails none and writes
+    nothing (the stored rows are already what a clean handling makes)."""
+    consumer = consumed.consumer
+    problems = []
+    if consumed.dead_letters:
+        problems.append(f"{consumer}: {consumed.dead_letters} messages dead-lettered for transient faults")
+    replay = consumed.replay()
+    if replay.units:
+        written = sorted(
+            {f"{change.type} {change.pk}|{change.sk}" for unit in replay.units for change in unit.changes}
+        )
+        problems.append(
+            f"{consumer}: its messages handled once more wrote {len(replay.units)} times: {written}"
+        )
+    if replay.failed:
+        problems.append(f"{consumer}: {replay.failed} messages failed once more with the backends calm")
+    if replay.dead_letters:
+        problems.append(f"{consumer}: {replay.dead_letters} messages dead-lettered when handled once more")
+    return problems
+
+
+# consumer -> its contract (a new consumer adds its own here, or the tier fails)
+CONTRACTS: dict[str, Callable[[Consumed], list[str]]] = {
+    "audit": exactly_once_entries,
+    "pricing": idempotent_replay,
+}

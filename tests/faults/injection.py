@@ -112,12 +112,13 @@ class FaultPlan:
 
     @contextmanager
     def calm(self) -> Iterator[None]:
-        """No fault fires inside (the backends answer again); calls are still counted."""
-        self.firing = False
+        """No fault fires inside (the backends answer again); calls are still counted. Nested (a drain
+        inside a calm replay), the outer calm holds."""
+        firing, self.firing = self.firing, False
         try:
             yield
         finally:
-            self.firing = True
+            self.firing = firing
 
     def fired_since(self, mark: int) -> list[Fired]:
         return [fired for fired in self.fired if fired.call > mark]

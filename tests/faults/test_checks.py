@@ -3,6 +3,8 @@ then on the real app with one guard broken on purpose, every call faulted while 
 
 from __future__ import annotations
 
+import itertools
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -10,21 +12,26 @@ from integration.conftest import Api, Moto
 from integration.test_round_trips import World
 
 from chalicelib.api import routing
+from chalicelib.services.pricing import recalculation
+from chalicelib.services.pricing.prices import PRICE_SHEET_TYPE
 from chalicelib.store.repository import Transaction
 from chalicelib.store.table import Item
 from chalicelib.workers import consumer
 
 from .checks import (
     Change,
+    Consumed,
+    Replay,
     Unit,
     WriteLog,
     audit_deliveries,
     delivery_problems,
+    idempotent_replay,
     outbox_problems,
     reply_problems,
 )
 from .injection import KINDS, Kind
-from .test_write_routes import WRITE_ROUTES, run_under_faults
+from .test_write_routes import run_under_faults
 
 pytestmark = pytest.mark.shared_account
 
@@ -144,9 +151,46 @@ def test_an_audit_entry_written_over_counts_twice() -> None:
     assert audit_deliveries(units) == ["evt_1", "evt_1"]
 
 
+def test_a_replay_writing_nothing_passes() -> None:
+    # given
+    consumed = Consumed("pricing", [], 0, lambda: Replay([], 0, 0))
+
+    # then
+    assert idempotent_replay(consumed) == []
+
+
+SHEET_WRITE = Unit(
+    "transact_write_items", (change(PRICE_SHEET_TYPE, {"product_id": "prd_1"}, name="MODIFY"),)
+)
+
+
+@pytest.mark.parametrize(
+    ("dead_letters", "replay", "wrong"),
+    [
+        (0, Replay([SHEET_WRITE], 0, 0), "its messages handled once more wrote 1 times"),
+        (0, Replay([], 1, 0), "1 messages failed once more with the backends calm"),
+        (0, Replay([], 0, 1), "1 messages dead-lettered when handled once more"),
+        (1, Replay([], 0, 0), "1 messages dead-lettered for transient faults"),
+    ],
+    ids=["replay-writes", "replay-fails", "replay-dead-letters", "dead-lettered"],
+)
+def test_a_replay_writing_failing_or_dead_lettering_is_a_problem(
+    dead_letters: int, replay: Replay, wrong: str
+) -> None:
+    # given
+    consumed = Consumed("pricing", [], dead_letters, lambda: replay)
+
+    # when
+    problems = idempotent_replay(consumed)
+
+    # then
+    assert any(wrong in problem for problem in problems), problems
+
+
 # --- the real app with a guard broken -----------------------------------------------------------------------
 
-CREATE_ORGANIZATION = next(spec for spec in WRITE_ROUTES if spec.name == "POST /v1/admin/organizations")
+CREATE_ORGANIZATION = "POST /v1/admin/organizations"
+CREATE_RULE_BASED_LIST = "POST /v1/admin/price-lists as a rule-based list"
 # Every DynamoDB call throttled while faults fire, whatever the seed; SQS answers.
 THROTTLED_TABLE = {"dynamodb": tuple(kind for kind in KINDS["dynamodb"] if kind.name == "throttling")}
 # Every SQS call throttled, and every message a consumer took delivered again, while faults fire.
@@ -161,10 +205,12 @@ def _run(
     mocked_aws: Moto,
     log: WriteLog,
     kinds: dict[str, tuple[Kind, ...]] = THROTTLED_TABLE,
+    case: str = CREATE_ORGANIZATION,
 ) -> list[str]:
-    """The organization create with every call of the services in ``kinds`` faulted while faults fire."""
+    """The case (the organization create) with every call of the services in ``kinds`` faulted while
+    faults fire."""
     _, problems = run_under_faults(
-        CREATE_ORGANIZATION,
+        case,
         api,
         world,
         operator_token,
@@ -259,3 +305,56 @@ def test_a_consumer_taking_a_message_twice_fails_the_tier(
 
     # then
     assert any("events taken more than once" in problem for problem in problems), problems
+
+
+def test_a_rule_based_list_has_the_pricing_consumer_write_once_through_redeliveries(
+    api: Api,
+    world: World,
+    operator_token: str,
+    request: pytest.FixtureRequest,
+    mocked_aws: Moto,
+    write_log: WriteLog,
+) -> None:
+    # given every message a consumer takes delivered again while faults fire (its delete lost)
+    # when a rule-based list is created
+    problems = _run(
+        api, world, operator_token, request, mocked_aws, write_log, THROTTLED_QUEUES, CREATE_RULE_BASED_LIST
+    )
+
+    # then the pricing consumer wrote the product's row once (its check is not vacuous), and kept its
+    # contract through every redelivery
+    sheet_writes = [
+        unit
+        for unit in write_log.units
+        if any(change.type == PRICE_SHEET_TYPE for change in unit.changes)
+        and any(recalculation.WORKER_SUBJECT in str(change.data.get("actor")) for change in unit.changes)
+    ]
+    assert (len(sheet_writes), problems) == (1, [])
+
+
+def test_a_pricing_consumer_writing_on_every_replay_fails_the_tier(
+    api: Api,
+    world: World,
+    operator_token: str,
+    request: pytest.FixtureRequest,
+    mocked_aws: Moto,
+    write_log: WriteLog,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given a recalculation whose rows move each time it runs (a cent more per run)
+    generated = recalculation._generated
+    runs = itertools.count(1)
+
+    def drifting(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        cents = Decimal(next(runs)) / 100
+        return [row | {"value": str(Decimal(row["value"]) + cents)} for row in generated(*args, **kwargs)]
+
+    monkeypatch.setattr(recalculation, "_generated", drifting)
+
+    # when a rule-based list is created, its messages delivered again while faults fire
+    problems = _run(
+        api, world, operator_token, request, mocked_aws, write_log, THROTTLED_QUEUES, CREATE_RULE_BASED_LIST
+    )
+
+    # then
+    assert any("pricing: its messages handled once more wrote" in problem for problem in problems), problems

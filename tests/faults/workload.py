@@ -9,6 +9,10 @@ handler failed comes back once its retry delay has passed (moved to now here) un
 SQS dead-letters it after ``MAX_RECEIVES`` receives; a message taken whose delete the plan drops
 comes back too (a second delivery). Faults fire in the first rounds of each; the last rounds are
 calm, so an outage shorter than the retry span is what the tier injects.
+
+The pipeline runs until quiet: a consumer's writes commit outbox events of their own (the pricing
+consumer's recalculated rows), which go through the stream to every consumer again, wave after wave,
+up to :data:`MAX_WAVES`. The messages each consumer took are kept, so a contract may replay them.
 """
 
 from __future__ import annotations
@@ -25,11 +29,14 @@ from chalicelib.platform.settings import get_settings
 from chalicelib.services.dispatch import SUBSCRIPTIONS
 from local.pollers import sqs_event
 
-from .checks import WriteLog, reply_problems
+from .checks import Replay, WriteLog, committed_events, reply_problems
 from .injection import FAULTED_TRIES, FaultPlan
 
 STREAM_BATCH = 100  # Lambda's default batch size for a DynamoDB stream
 QUEUE_BATCH = 10  # and for an SQS queue
+# Waves of the pipeline before it must be quiet: the request's events, then those of the consumers'
+# writes (rule lists read each other in chains, never in circles).
+MAX_WAVES = 5
 
 
 @dataclass
@@ -49,6 +56,8 @@ class Workload:
     log: WriteLog
     plan: FaultPlan
     problems: list[str] = field(default_factory=list)
+    # consumer -> message id -> the message, as received, for each message its handler took
+    taken: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
     # --- the request -----------------------------------------------------------------------------------
 
@@ -79,6 +88,24 @@ class Workload:
         return self.api.call(
             request.method, request.path, token=request.token, body=request.body, headers=request.headers
         )
+
+    # --- the pipeline, until quiet ------------------------------------------------------------------------
+
+    def run_pipeline(self, stream_mark: int) -> dict[str, int]:
+        """Dispatch what was committed since ``stream_mark`` and run every consumer, again for what the
+        consumers committed, until a wave commits no event; each consumer's dead letters."""
+        dead_letters = dict.fromkeys(self.consumers(), 0)
+        table = self.aws.table_model(get_settings().table_name)
+        for _ in range(MAX_WAVES):
+            writes, wave_end = self.log.mark(), len(table.stream_shard.items)
+            self.dispatch(stream_mark)
+            for consumer in self.consumers():
+                dead_letters[consumer] += self.consume(consumer)
+            if not committed_events(self.log.since(writes)):
+                return dead_letters
+            stream_mark = wave_end
+        self.problems.append(f"the consumers still committed events after {MAX_WAVES} waves")
+        return dead_letters
 
     # --- the table stream -> the dispatcher --------------------------------------------------------------
 
@@ -134,6 +161,8 @@ class Workload:
                 for message in batch:
                     handle = message["ReceiptHandle"]
                     taken = message["MessageId"] not in failed
+                    if taken:
+                        self.taken.setdefault(consumer, {})[message["MessageId"]] = message
                     if taken and (receive >= MAX_RECEIVES or not self.plan.drops("lambda.DeleteMessage")):
                         sqs.delete_message(
                             QueueUrl=url, ReceiptHandle=handle
@@ -148,6 +177,20 @@ class Workload:
 
     def consumers(self) -> list[str]:
         return sorted(SUBSCRIPTIONS)
+
+    def replay(self, consumer: str) -> Replay:
+        """Every message the consumer took handled once more, the backends calm, then its queue drained
+        (the messages the replay sent: a whole list's next pages)."""
+        writes = self.log.mark()
+        _, arn = _queue(self.aws.sqs, get_settings().queue_name(consumer))
+        messages = list(self.taken.get(consumer, {}).values())
+        failed = 0
+        with self.plan.calm():
+            for start in range(0, len(messages), QUEUE_BATCH):
+                event = sqs_event(messages[start : start + QUEUE_BATCH], arn)
+                failed += len(self.api.invoke(f"{consumer}_consumer", event)["batchItemFailures"])
+            dead_letters = self.consume(consumer)
+        return Replay(self.log.since(writes), failed, dead_letters)
 
 
 @functools.cache
