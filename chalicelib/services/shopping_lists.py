@@ -87,6 +87,18 @@ class Loaded:
     lines: ListLines
 
 
+@dataclass
+class Pending:
+    """A change worked out, not yet committed: the list as it will be, the writes that make it so
+    (None: nothing to write), the products already read for it, and the caller's default list when the
+    change knows it (else the answer reads it)."""
+
+    loaded: Loaded
+    transaction: Transaction | None
+    known: storefront.ShopProducts | None = None
+    default_id: str | None = None
+
+
 # --- reading and deciding --------------------------------------------------------------------------
 
 
@@ -420,11 +432,36 @@ def _answer(
     loaded: Loaded,
     known: storefront.ShopProducts | None = None,
     currency: str | None = None,
+    default_id: str | None = None,
 ) -> ShoppingListDetail:
     """What a change answers: the list as it is now, with its first page of lines."""
-    owner = _default_of(caller, session.user.id, loaded.header.website_id)
-    default_id = owner.data.get("default_list_id") if owner else None
+    if default_id is None:
+        owner = _default_of(caller, session.user.id, loaded.header.website_id)
+        default_id = owner.data.get("default_list_id") if owner else None
     return _detail(caller, hostname, loaded, default_id, None, known, currency)
+
+
+def _committed(
+    caller: Caller,
+    hostname: str,
+    session: CustomerSession,
+    expected: ExpectedVersion,
+    change: Callable[[ExpectedVersion], Pending],
+    known: storefront.ShopProducts | None = None,
+    currency: str | None = None,
+) -> ShoppingListDetail:
+    """Work out ``change`` (retried as :func:`_retrying` does), read its answer, then commit it: the
+    answer's reads come before the commit, so a read that fails answers 503 only for a change not made."""
+
+    def attempt(version: ExpectedVersion) -> ShoppingListDetail:
+        pending = change(version)
+        products = pending.known or known
+        answer = _answer(caller, hostname, session, pending.loaded, products, currency, pending.default_id)
+        if pending.transaction is not None:
+            pending.transaction.commit()
+        return answer
+
+    return _retrying(expected, attempt)
 
 
 def get_list(
@@ -446,10 +483,10 @@ def update_list(
     before = loaded.header
     entities.check_version(before.version, expected)
     after = entities.merge(before, patch, ShoppingListFields)
+    owner = _default_of(caller, session.user.id, after.website_id)  # before the commit: see _committed
     transaction = Transaction()
     _save(transaction, caller, before, after, ListLines())
     transaction.commit()
-    owner = _default_of(caller, session.user.id, after.website_id)
     return _view(after, owner.data.get("default_list_id") if owner else None)
 
 
@@ -597,16 +634,15 @@ def _line(product_id: str, sku: str, unit: str, fields: LineFields, now: str) ->
     )
 
 
-def _add_to(caller: Caller, loaded: Loaded, new_lines: Iterable[Line], location: str) -> Loaded:
-    """Add lines to a list as read (same product and unit: quantities add) and commit."""
+def _add_to(caller: Caller, loaded: Loaded, new_lines: Iterable[Line], location: str) -> Pending:
+    """Lines added to a list as read (same product and unit: quantities add), to commit."""
     for line in new_lines:
         loaded.lines.add(line)
     _too_long(loaded.lines, location)
     after = _header_after(loaded.header, loaded.lines)
     transaction = Transaction()
     _save(transaction, caller, loaded.header, after, loaded.lines)
-    transaction.commit()
-    return Loaded(after, loaded.lines)
+    return Pending(Loaded(after, loaded.lines), transaction)
 
 
 def add_lines(
@@ -616,12 +652,12 @@ def add_lines(
     website_id = _website(caller, hostname)
     lines, products = _checked_lines(caller, hostname, body)
 
-    def change(version: ExpectedVersion) -> Loaded:
+    def change(version: ExpectedVersion) -> Pending:
         loaded = _writable(caller, session, website_id, list_id)
         entities.check_version(loaded.header.version, version)
         return _add_to(caller, loaded, lines, "body.lines")
 
-    return _answer(caller, hostname, session, _retrying(expected, change), products)
+    return _committed(caller, hostname, session, expected, change, products)
 
 
 def add_to_default(caller: Caller, hostname: str, body: LinesFields) -> ShoppingListDetail:
@@ -630,12 +666,14 @@ def add_to_default(caller: Caller, hostname: str, body: LinesFields) -> Shopping
     website_id = _website(caller, hostname)
     lines, products = _checked_lines(caller, hostname, body)
 
-    def change(version: ExpectedVersion) -> Loaded:
+    def change(version: ExpectedVersion) -> Pending:
         owner = _default_of(caller, session.user.id, website_id)
         default_id = owner.data.get("default_list_id") if owner else None
         loaded = _load(caller.tenant_id, default_id) if default_id else None
         if loaded is not None:
-            return _add_to(caller, loaded, lines, "body.lines")
+            added = _add_to(caller, loaded, lines, "body.lines")
+            added.default_id = default_id
+            return added
         created = _new_list(session, website_id, {"name": DEFAULT_LIST_NAME})
         fresh = ListLines()
         for line in lines:
@@ -653,10 +691,9 @@ def add_to_default(caller: Caller, hostname: str, body: LinesFields) -> Shopping
             set_default=True,
         )
         _save(transaction, caller, None, created, fresh)
-        transaction.commit()
-        return Loaded(created, fresh)
+        return Pending(Loaded(created, fresh), transaction, default_id=created.id)
 
-    return _answer(caller, hostname, session, _retrying(None, change), products)
+    return _committed(caller, hostname, session, None, change, products)
 
 
 def _line_of(loaded: Loaded, line_id: str) -> Line:
@@ -672,16 +709,16 @@ def update_line(
     """Change a line's quantity (checked against its product's unit) or notes."""
     session = customer_users.session_of(caller)
     website_id = _website(caller, hostname)
-    checked: list[storefront.ShopProducts] = []  # the product read for the check: the answer needs it too
 
-    def change(version: ExpectedVersion) -> Loaded:
+    def change(version: ExpectedVersion) -> Pending:
         loaded = _writable(caller, session, website_id, list_id)
         entities.check_version(loaded.header.version, version)
         line = _line_of(loaded, line_id)
         sent = patch.model_fields_set
+        checked = None  # the product read for the check: the answer needs it too
         if "quantity" in sent and patch.quantity is not None:
-            checked.append(storefront.shop_products(caller, hostname, product_ids=[line.product_id]))
-            problem = line_problem(checked[-1].seen(line.product_id), line.unit, patch.quantity)
+            checked = storefront.shop_products(caller, hostname, product_ids=[line.product_id])
+            problem = line_problem(checked.seen(line.product_id), line.unit, patch.quantity)
             if problem is not None:
                 field = "quantity" if problem.field == "quantity" else "line"
                 message = (
@@ -701,11 +738,9 @@ def update_line(
         after = _header_after(loaded.header, loaded.lines)
         transaction = Transaction()
         _save(transaction, caller, loaded.header, after, loaded.lines)
-        transaction.commit()
-        return Loaded(after, loaded.lines)
+        return Pending(Loaded(after, loaded.lines), transaction, known=checked)
 
-    updated = _retrying(expected, change)
-    return _answer(caller, hostname, session, updated, checked[-1] if checked else None)
+    return _committed(caller, hostname, session, expected, change)
 
 
 def remove_line(caller: Caller, hostname: str, list_id: str, line_id: str, expected: ExpectedVersion) -> None:
@@ -732,7 +767,7 @@ def transfer_lines(caller: Caller, hostname: str, list_id: str, body: TransferFi
     if body.target_list_id == list_id:
         raise Unprocessable.field("body.target_list_id", "must be another list")
 
-    def change(_: ExpectedVersion) -> Loaded:
+    def change(_: ExpectedVersion) -> Pending:
         source = (_writable if body.mode == "move" else _readable)(caller, session, website_id, list_id)
         target = _target_list(caller, session, website_id, body.target_list_id, "body.target_list_id")
         missing = [
@@ -756,10 +791,9 @@ def transfer_lines(caller: Caller, hostname: str, list_id: str, body: TransferFi
             _save(
                 transaction, caller, source.header, _header_after(source.header, source.lines), source.lines
             )
-        transaction.commit()
-        return Loaded(target_after, target.lines)
+        return Pending(Loaded(target_after, target.lines), transaction)
 
-    return _answer(caller, hostname, session, _retrying(None, change))
+    return _committed(caller, hostname, session, None, change)
 
 
 def _target_list(
@@ -782,7 +816,7 @@ def merge_lists(
     if body.source_list_id == list_id:
         raise Unprocessable.field("body.source_list_id", "must be another list")
 
-    def change(version: ExpectedVersion) -> Loaded:
+    def change(version: ExpectedVersion) -> Pending:
         target = _writable(caller, session, website_id, list_id)
         entities.check_version(target.header.version, version)
         try:
@@ -799,10 +833,9 @@ def merge_lists(
         _save(transaction, caller, target.header, after, target.lines)
         if body.remove_source:
             _delete_writes(transaction, caller, source)
-        transaction.commit()
-        return Loaded(after, target.lines)
+        return Pending(Loaded(after, target.lines), transaction)
 
-    return _answer(caller, hostname, session, _retrying(expected, change))
+    return _committed(caller, hostname, session, expected, change)
 
 
 # --- quick order -----------------------------------------------------------------------------------
@@ -895,12 +928,9 @@ def quick_add(caller: Caller, hostname: str, list_id: str, body: QuickOrderInput
         if row.error is None and row.product_id and row.sku and row.unit and row.quantity
     ]
 
-    def change(_: ExpectedVersion) -> Loaded:
+    def change(_: ExpectedVersion) -> Pending:
         loaded = _writable(caller, session, website_id, list_id)
-        return _add_to(caller, loaded, lines, "body.content") if lines else loaded
+        return _add_to(caller, loaded, lines, "body.content") if lines else Pending(loaded, None)
 
-    loaded = _retrying(None, change)
-    return QuickOrderAdded(
-        **_result(rows, catalog),
-        shopping_list=_answer(caller, hostname, session, loaded, products, body.currency),
-    )
+    shopping_list = _committed(caller, hostname, session, None, change, products, body.currency)
+    return QuickOrderAdded(**_result(rows, catalog), shopping_list=shopping_list)

@@ -1332,9 +1332,10 @@ ROUND_TRIPS: dict[str, Case] = {
     ),
     # shopping lists, on the shop (warm): a list is one Query of its partition (header and chunks); the
     # products of the lines read or checked are one BatchGetItem (by SKU: the SKU items' one first); a
-    # change is one transaction; its answer reads the caller's default list (GetItem) and the products of
-    # the first page of lines (BatchGetItem); the page's lines (and a quick order's valid rows) are priced
-    # in one pass: their products' price sheets, one BatchGetItem more (the chain costs nothing warm)
+    # change is one transaction, committed after its answer is read (so a read that fails answers 503
+    # only for a change not made): the caller's default list (GetItem) and the products of the first
+    # page of lines (BatchGetItem); the page's lines (and a quick order's valid rows) are priced in one
+    # pass: their products' price sheets, one BatchGetItem more (the chain costs nothing warm)
     "POST /v1/store/shopping-lists": Case(
         "POST",
         "/v1/store/shopping-lists",
@@ -1361,7 +1362,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "PATCH /v1/store/shopping-lists/{shopping_list_id}": Case(
         "PATCH",
         "/v1/store/shopping-lists/{list}",
-        (PRINCIPAL, QUERY, QUERY, WRITE, GET),
+        (PRINCIPAL, QUERY, QUERY, GET, WRITE),
         lambda _: {"name": "Renamed", "version": 2},
         headers=SHOP,
         token="customer",
@@ -1393,7 +1394,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "POST /v1/store/shopping-lists/{shopping_list_id}/merge": Case(
         "POST",
         "/v1/store/shopping-lists/{spare_list}/merge",
-        (PRINCIPAL, QUERY, QUERY, QUERY, WRITE, GET, BATCH_GET, BATCH_GET),
+        (PRINCIPAL, QUERY, QUERY, QUERY, GET, BATCH_GET, BATCH_GET, WRITE),
         lambda ids: {"source_list_id": ids["list"]},
         headers=SHOP,
         token="customer",
@@ -1401,7 +1402,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "POST /v1/store/shopping-lists/{shopping_list_id}/lines": Case(
         "POST",
         "/v1/store/shopping-lists/{list}/lines",
-        (PRINCIPAL, QUERY, BATCH_GET, QUERY, WRITE, GET, BATCH_GET),
+        (PRINCIPAL, QUERY, BATCH_GET, QUERY, GET, BATCH_GET, WRITE),
         lambda ids: {"lines": [{"product_id": ids["product"], "quantity": "1"}]},
         headers=SHOP,
         token="customer",
@@ -1409,7 +1410,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "POST /v1/store/shopping-lists/{shopping_list_id}/lines (by SKU)": Case(
         "POST",
         "/v1/store/shopping-lists/{list}/lines",
-        (PRINCIPAL, QUERY, BATCH_GET, BATCH_GET, QUERY, WRITE, GET, BATCH_GET),
+        (PRINCIPAL, QUERY, BATCH_GET, BATCH_GET, QUERY, GET, BATCH_GET, WRITE),
         lambda _: {"lines": [{"sku": "HB-M8x40", "quantity": "1"}]},
         headers=SHOP,
         token="customer",
@@ -1417,7 +1418,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "POST /v1/store/default-shopping-list/lines": Case(
         "POST",
         "/v1/store/default-shopping-list/lines",
-        (PRINCIPAL, QUERY, BATCH_GET, GET, WRITE, GET, BATCH_GET),
+        (PRINCIPAL, QUERY, BATCH_GET, GET, BATCH_GET, WRITE),
         lambda ids: {"lines": [{"product_id": ids["product"], "quantity": "1"}]},
         headers=SHOP,
         token="customer",
@@ -1425,7 +1426,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "PATCH /v1/store/shopping-lists/{shopping_list_id}/lines/{line_id}": Case(
         "PATCH",
         "/v1/store/shopping-lists/{list}/lines/{line}",
-        (PRINCIPAL, QUERY, QUERY, BATCH_GET, WRITE, GET, BATCH_GET),
+        (PRINCIPAL, QUERY, QUERY, BATCH_GET, GET, BATCH_GET, WRITE),
         lambda _: {"quantity": "3"},
         headers=SHOP,
         token="customer",
@@ -1441,7 +1442,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "POST /v1/store/shopping-lists/{shopping_list_id}/lines/transfers": Case(
         "POST",
         "/v1/store/shopping-lists/{list}/lines/transfers",
-        (PRINCIPAL, QUERY, QUERY, QUERY, WRITE, GET, BATCH_GET, BATCH_GET),
+        (PRINCIPAL, QUERY, QUERY, QUERY, GET, BATCH_GET, BATCH_GET, WRITE),
         lambda ids: {"line_ids": [ids["line"]], "target_list_id": ids["spare_list"]},
         headers=SHOP,
         token="customer",
@@ -1449,7 +1450,7 @@ ROUND_TRIPS: dict[str, Case] = {
     "POST /v1/store/shopping-lists/{shopping_list_id}/lines/quick": Case(
         "POST",
         "/v1/store/shopping-lists/{list}/lines/quick",
-        (PRINCIPAL, QUERY, BATCH_GET, BATCH_GET, BATCH_GET, QUERY, WRITE, GET, BATCH_GET),
+        (PRINCIPAL, QUERY, BATCH_GET, BATCH_GET, BATCH_GET, QUERY, GET, BATCH_GET, WRITE),
         lambda _: {"content": "HB-M8x40 1\nNOPE 1"},
         headers=SHOP,
         token="customer",
