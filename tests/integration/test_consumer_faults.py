@@ -10,6 +10,7 @@ import importlib
 import itertools
 import json
 import logging
+import pkgutil
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 from freezegun.api import FrozenDateTimeFactory
 
+import chalicelib
 from chalicelib.platform.queues import (
     MAX_RECEIVES,
     PermanentFailure,
@@ -95,8 +97,12 @@ def clock() -> Iterator[FrozenDateTimeFactory]:
     """moto's clock, moved by hand. Powertools builds pydantic models on first use of a lazy module
     attribute, which fails with freezegun's datetime in place: the batch utility is imported before,
     and freezegun does not look through its modules (looking imports the lazy ones), nor give pytest
-    its time (it times the tests)."""
+    its time (it times the tests). Every module of the app runs before too: freezegun reads every
+    loaded module's attributes when it starts, which runs a lazy one (the route modules' services) with
+    its datetime in place, for good — a later test of the same worker then fails in ``datetime.now``."""
     importlib.import_module("aws_lambda_powertools.utilities.batch")
+    for module in pkgutil.walk_packages(chalicelib.__path__, "chalicelib."):
+        vars(importlib.import_module(module.name))  # a lazy one (platform.lazy) runs now, on the real clock
     with freeze_time("2026-12-05T12:00:00Z", ignore=["aws_lambda_powertools", "_pytest"]) as frozen:
         yield frozen
 
