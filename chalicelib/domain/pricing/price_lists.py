@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema, model_validator
 
 from chalicelib.domain.base import CurrencyCode, Input, Name, Stamped, Version, View, patch_model
 from chalicelib.domain.catalog.products import Product, ProductId, Sku, UnitCode, decimal_places
@@ -60,10 +60,18 @@ def _local(moment: datetime | None) -> datetime | None:
     return moment
 
 
+# Not OpenAPI's date-time (RFC 3339 wants an offset): the document says what is sent and answered.
 LocalDateTime = Annotated[
     datetime,
     AfterValidator(_local),
-    Field(examples=["2026-12-01T00:00:00"]),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$",
+            "description": "a local date-time, without offset: read in the website's time zone",
+            "examples": ["2026-12-01T00:00:00"],
+        }
+    ),
 ]
 
 
