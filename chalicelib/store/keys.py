@@ -59,6 +59,8 @@ shipping_method         T#<t>#WEBSITE#<web>#CHECKOUT   SHIP#<shp_id>
 website_order_limits    T#<t>#WEBSITE#<web>#CHECKOUT   LIMITS
 unit_order_limits       T#<t>#CUST#<customer_id>       LIM#<unit_id>
 payment_term            T#<t>#PAYTERM                  <code>
+order                   T#<t>#ORDER#<ord>              ORDER           T#<t>#CUST#<c>#ORDERS / <ord>           T#<t>#ORG#<org>#ORDERS / <ord>         T#<t>#ORDERS / <ord>
+order_lines             T#<t>#ORDER#<ord>              LINES#<nnn>     (up to 100 lines each, never changed after placing; docs/orders-design.md)
 ======================  =============================  ==============  ======================================  =====================================  =================================
 
 The platform's own operators live in the reserved tenant ``platform`` (no customer tenant may take
@@ -257,6 +259,14 @@ Access patterns
 186  get / list payment terms; one default       PK=T#<t>#PAYTERM [, SK=<code>]; a new default      services.checkout_config (payment terms),
                                                  rewrites the old one at its version in the same    payment_term_for
                                                  transaction
+190  place an order: its header and line pages    create T#<t>#ORDER#<ord>/ORDER and /LINES#<nnn>    services.orders.records.add_order (in placing's
+                                                 in the placing transaction (pattern 180)           transaction)
+191  an order with all its lines                 PK=T#<t>#ORDER#<ord> (header and <= 20 pages)      services.orders.records.load_order
+192  change an order's status                    replace T#<t>#ORDER#<ord>/ORDER condition version  services.orders.records.replace_header
+193  a company's orders, newest first            GSI1 PK=T#<t>#CUST#<c>#ORDERS (unit scopes kept    services.orders (store lists, sales reps)
+                                                 in memory by access.decide)
+194  an organization's / the tenant's orders     GSI2 PK=T#<t>#ORG#<org>#ORDERS; GSI3               services.orders (admin lists)
+                                                 PK=T#<t>#ORDERS
 ===  ==========================================  =================================================  =============================================
 
 A tenant's tax configuration (codes, jurisdictions, rates, rules: hundreds of rules at most, capped
@@ -919,3 +929,36 @@ def payment_term_collection(tenant_id: str) -> str:
 
 def payment_term(tenant_id: str, code: str) -> Key:
     return Key(payment_term_collection(tenant_id), code)
+
+
+def order_partition(tenant_id: str, order_id: str) -> str:
+    """An order's partition: its ``ORDER`` header and its ``LINES#`` pages (one Query reads the order)."""
+    return f"T#{tenant_id}#ORDER#{order_id}"
+
+
+ORDER = "ORDER"
+ORDER_LINES_PREFIX = "LINES#"
+
+
+def order(tenant_id: str, order_id: str) -> Key:
+    return Key(order_partition(tenant_id, order_id), ORDER)
+
+
+def order_lines(tenant_id: str, order_id: str, page: int) -> Key:
+    """One page of an order's lines (``LINES#000``..., sorted before ``ORDER``)."""
+    return Key(order_partition(tenant_id, order_id), f"{ORDER_LINES_PREFIX}{page:03d}")
+
+
+def orders_of_company(tenant_id: str, customer_id: str) -> str:
+    """GSI1 partition of a company's orders (sort key ``<ord>``: by time placed)."""
+    return f"{customer_partition(tenant_id, customer_id)}#ORDERS"
+
+
+def orders_of_organization(tenant_id: str, organization_id: str) -> str:
+    """GSI2 partition of an organization's orders (sort key ``<ord>``)."""
+    return f"T#{tenant_id}#ORG#{organization_id}#ORDERS"
+
+
+def orders_of_tenant(tenant_id: str) -> str:
+    """GSI3 partition of all of a tenant's orders (sort key ``<ord>``)."""
+    return f"T#{tenant_id}#ORDERS"

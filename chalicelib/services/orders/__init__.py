@@ -1,0 +1,1 @@
+"""Checkout, placing orders, and orders through their workflow (``docs/orders-design.md``)."""
