@@ -29,7 +29,9 @@ from chalicelib.api.admin import (
     visibility,
     websites,
 )
+from chalicelib.api.admin import orders as admin_orders
 from chalicelib.api.storefront import catalog, company, shopping_lists
+from chalicelib.api.storefront import orders as store_orders
 from chalicelib.api.storefront import prices as store_prices
 
 app = Chalice(app_name="kontor")
@@ -60,6 +62,8 @@ for module in (
     shopping_lists,
     audit,
     store_prices,
+    store_orders,
+    admin_orders,
     docs,
     fallbacks,
 ):
@@ -89,3 +93,10 @@ def pricing_consumer(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from chalicelib.workers.pricing import handle_pricing
 
     return handle_pricing(event, context)
+
+
+@app.lambda_function(name="order_workflow_consumer")
+def order_workflow_consumer(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    from chalicelib.workers.order_workflow import handle_order_workflow
+
+    return handle_order_workflow(event, context)

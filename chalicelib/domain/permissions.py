@@ -49,6 +49,8 @@ class Permission(StrEnum):
     CONTENT_WRITE = "content.write"
     TAXES_READ = "taxes.read"
     TAXES_WRITE = "taxes.write"
+    ORDERS_READ = "orders.read"
+    ORDERS_WRITE = "orders.write"
 
 
 class Bound(StrEnum):
@@ -75,6 +77,10 @@ PERMISSION_BOUNDS: dict[Permission, Bound] = {
     Permission.CONTENT_WRITE: Bound.ORGANIZATION,
     Permission.CUSTOMERS_READ: Bound.CUSTOMER,
     Permission.CUSTOMERS_WRITE: Bound.CUSTOMER,
+    # an order lies in its website's organization and belongs to a customer: a grant limited to
+    # organizations reaches their orders, a sales representative's only his customers' orders
+    Permission.ORDERS_READ: Bound.ORGANIZATION,
+    Permission.ORDERS_WRITE: Bound.ORGANIZATION,
 }
 """Every other permission is :attr:`Bound.TENANT`."""
 
@@ -90,6 +96,7 @@ READ_OF: dict[Permission, Permission] = {
     Permission.PRICES_WRITE: Permission.PRICES_READ,
     Permission.CONTENT_WRITE: Permission.CONTENT_READ,
     Permission.TAXES_WRITE: Permission.TAXES_READ,
+    Permission.ORDERS_WRITE: Permission.ORDERS_READ,
 }
 """The permission that makes a record visible to whoever may not change it (403 rather than 404)."""
 

@@ -125,8 +125,10 @@ ORGANIZATION_ADMINISTRATOR = StaffRole(
         P.PRICES_WRITE,
         P.CONTENT_READ,
         P.CONTENT_WRITE,
+        P.ORDERS_READ,
+        P.ORDERS_WRITE,
     },
-    "the chosen organizations, their websites, catalogs, prices and content",
+    "the chosen organizations, their websites, catalogs, prices, content and orders",
     limit="organizations",
 )
 SALES_REPRESENTATIVE = StaffRole(
@@ -140,9 +142,11 @@ SALES_REPRESENTATIVE = StaffRole(
             P.CUSTOMER_GROUPS_READ,
             P.CATALOG_READ,
             P.PRICES_READ,
+            P.ORDERS_READ,
+            P.ORDERS_WRITE,
         }
     ),
-    "the customers whose units name them as sales representative: their units, users and addresses",
+    "the customers whose units name them as sales representative: their units, users, addresses and orders",
     limit="assigned_customers",
 )
 CATALOG_MANAGER = StaffRole(

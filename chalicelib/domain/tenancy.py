@@ -28,6 +28,7 @@ from chalicelib.domain.base import (
 )
 from chalicelib.domain.catalog.categories import CategoryId
 from chalicelib.domain.money import RoundingMode
+from chalicelib.domain.orders.checks import OrderChecks
 from chalicelib.domain.orders.numbers import OrderNumberFormat
 from chalicelib.domain.taxes.configuration import TaxAddress, TaxRounding
 
@@ -69,6 +70,10 @@ class TenantSettings(Input):
     )
     order_numbers: OrderNumberFormat = Field(
         default_factory=OrderNumberFormat, description="how the tenant's order numbers are written"
+    )
+    order_checks: OrderChecks = Field(
+        default_factory=OrderChecks,
+        description="what the order workflow holds a placed order for, instead of confirming it",
     )
 
 

@@ -222,3 +222,13 @@ class PreconditionRequired(Problem):
 
     def __init__(self) -> None:
         super().__init__("send the version you read, in an If-Match header or a version field")
+
+
+class TransitionNotAllowed(Conflict):
+    """An order's workflow does not allow the transition from its current status."""
+
+    code, title = "transition-not-allowed", "The order's status does not allow this"
+
+    def __init__(self, detail: str, status: str, allowed_from: list[str]) -> None:
+        super().__init__(detail)
+        self.extensions = {"current_status": status, "allowed_from": allowed_from}

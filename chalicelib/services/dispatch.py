@@ -24,6 +24,8 @@ SUBSCRIPTIONS: dict[str, frozenset[str]] = {
             "tenant.updated",
         }
     ),
+    # takes each placed order through its automatic steps (services.orders.transitions)
+    "order-workflow": frozenset({"order.placed"}),
 }
 
 

@@ -94,6 +94,7 @@ def query(
     filters: dict[str, str] | None = None,
     keep: Callable[[Record], bool] | None = None,
     sk_prefix: str | None = None,
+    sk_between: tuple[str, str] | None = None,
 ) -> Page:
     """One page of a partition, sorted by sort key; ``filters`` match fields of ``data`` exactly.
 
@@ -101,6 +102,7 @@ def query(
     With filters each DynamoDB page reads ``FILTERED_PAGE_SIZE`` items (the filter applies after
     DynamoDB's ``Limit``: reading ``limit`` items a page would cost a round trip per few items skipped);
     the page still holds at most ``limit`` records and ``last_key`` points right after the last one returned.
+    ``sk_between`` bounds the sort key (both ends included) instead of ``sk_prefix``.
     """
     condition: Condition | None = None
     for name, value in (filters or {}).items():
@@ -111,7 +113,13 @@ def query(
     sort_key = getattr(Item, f"{index}SK" if index else "SK")
     results = source.query(
         partition,
-        range_key_condition=sort_key.startswith(sk_prefix) if sk_prefix else None,
+        range_key_condition=(
+            sort_key.between(*sk_between)
+            if sk_between
+            else sort_key.startswith(sk_prefix)
+            if sk_prefix
+            else None
+        ),
         filter_condition=condition,
         limit=None if keep else limit,
         last_evaluated_key=start_key,

@@ -74,6 +74,9 @@ CONSUMER_TABLE_ACTIONS: dict[str, tuple[str, ...]] = {
     # pricing: reads lists, products, categories and sheets; writes rows in transactions (conditional
     # Put/Update/Delete and the list's ConditionCheck), never in batches
     "pricing": tuple(action for action in API_TABLE_ACTIONS if action != "dynamodb:BatchWriteItem"),
+    # order-workflow: reads the order's header and the tenant's checks; writes the header at the version
+    # read and its events in one transaction (conditional Puts)
+    "order-workflow": ("dynamodb:GetItem", "dynamodb:PutItem"),
 }
 # Consumers that send the message for their next step to their own queue (pricing: a whole list's
 # recalculation goes one page of products per message).

@@ -280,4 +280,6 @@ def idempotent_replay(consumed: Consumed) -> list[str]:
 CONTRACTS: dict[str, Callable[[Consumed], list[str]]] = {
     "audit": exactly_once_entries,
     "pricing": idempotent_replay,
+    # confirms or holds each placed order once: a replay finds it past pending and writes nothing
+    "order-workflow": idempotent_replay,
 }

@@ -11,6 +11,8 @@ from local.demo_taxes import demo_tax_configuration
 PROBLEM_JSON = "application/problem+json"
 RFC3339_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance", "errors", "current_version"}
+# an order transition its status does not allow (409) names the statuses that do
+PROBLEM_KEYS |= {"current_status", "allowed_from"}
 
 
 def ulid_of(prefix: str) -> re.Pattern[str]:
