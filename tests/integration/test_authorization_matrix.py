@@ -229,6 +229,12 @@ REQUESTS: dict[str, Request | None] = {
     # prices lie on a website too: tests/integration/test_storefront_prices.py walks another tenant's
     # host, a customer administrator, a buyer and guests where they may browse or not
     "POST /v1/store/prices/resolve": None,
+    # orders: tests/integration/test_orders.py walks an orderer's own, a colleague's, a sibling unit's
+    # (a purchasing manager), the company administrator's, another company's and another tenant's
+    "GET /v1/store/orders": None,
+    "GET /v1/store/orders/{order_id}": None,
+    "POST /v1/store/orders/{order_id}/cancel": None,
+    "POST /v1/store/orders/{order_id}/reorder": None,
 }
 
 # route -> role -> the answer at each position, in the order of POSITIONS (one character each):
@@ -349,6 +355,11 @@ MATRIX |= {
     "POST /v1/store/default-shopping-list/lines": NO_SHOP,
     "POST /v1/store/quick-order/parse": NO_SHOP,
     "POST /v1/store/prices/resolve": NO_SHOP,  # every role holds prices.view
+    # a buyer holds no orders.view; an order id the path cannot name is 404 before anything
+    "GET /v1/store/orders": {"administrator": "A", "purchasing-manager": "A", "buyer": "F"},
+    "GET /v1/store/orders/{order_id}": NO_SHOP,
+    "POST /v1/store/orders/{order_id}/cancel": NO_SHOP,
+    "POST /v1/store/orders/{order_id}/reorder": NO_SHOP,
 }
 ROUTE_ONLY_BODIES: dict[str, dict[str, Any]] = {
     "POST /v1/store/company/roles": {"name": "Auditor", "grants": {"users.view": "unit"}},

@@ -40,6 +40,7 @@ from chalicelib.api.routing import ROUTES
 from chalicelib.domain.permissions import Permission
 
 from .conftest import Api, Factories, Outbox, Table, Worlds, create_selection, upload_as_browser
+from .orders_support import Placement, place_order
 from .support import (
     attribute_body,
     customer_body,
@@ -196,6 +197,19 @@ def world_for(
                 "price-lists",
                 _price_list_body(organization),
             )
+            for position, organization in organizations.items()
+        }
+        records["order"] = {
+            position: place_order(
+                Placement(
+                    "nordic" if position == "other tenant" else "acme",
+                    customers[position],
+                    units[position],
+                    users[position],
+                    records["website"][position],
+                    organization,
+                )
+            ).id
             for position, organization in organizations.items()
         }
         actor = make.api.token("acme", ACTOR)
@@ -1226,6 +1240,26 @@ MATRIX |= {
     "PUT /v1/admin/customers/{customer_id}/units/{unit_id}/order-limits": row(
         ta="AAH", oa=NO_ROUTE, sr="AHH", cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
     ),
+}
+
+# Orders: the order at each position lies on that position's website (its organization) and belongs to
+# its customer: an Organization Administrator reaches A's, a Sales Representative only Globex's.
+ORDERS_ROW = row(ta="AAH", oa="AHH", sr="AHH", cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE)
+RECORD_REQUESTS |= {
+    "GET /v1/admin/orders/{order_id}": _on("order", "orders", "GET"),
+    "POST /v1/admin/orders/{order_id}/transitions": lambda world, position: Call(
+        "POST",
+        f"{ADMIN}/orders/{world.records['order'][position]}/transitions",
+        world.records["order"][position],
+        {"transition": "hold", "note": "checking stock"},
+        headers={"If-Match": '"1"'},
+    ),
+}
+LISTS["GET /v1/admin/orders"] = ("order", "")
+MATRIX |= {
+    "GET /v1/admin/orders": ORDERS_ROW,
+    "GET /v1/admin/orders/{order_id}": ORDERS_ROW,
+    "POST /v1/admin/orders/{order_id}/transitions": ORDERS_ROW,
 }
 
 STATUS = {"F": 403, "H": 404, "U": 422, "C": 409}
