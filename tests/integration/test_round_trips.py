@@ -19,6 +19,7 @@ from app import app as chalice_app  # noqa: F401 - registers every route in ROUT
 from chalicelib.api.routing import ROUTES
 
 from .conftest import MEASURED_ROUND_TRIPS, PLATFORM_OPERATOR, Api, AwsCalls, Worlds, upload_as_browser
+from .orders_support import Placement, order_lines, place_order
 from .support import (
     address_body,
     attribute_body,
@@ -348,6 +349,25 @@ def checkout(api: Api, world: World) -> dict[str, str]:
         assert api.call("POST", "/v1/admin/payment-terms", token=world.token, body=body).status == 201
         made[name] = code
     return made
+
+
+@pytest.fixture
+def orders(world: World, customers: dict[str, str], shopping: dict[str, str]) -> dict[str, str]:
+    """Orders of the customer placed as placing writes them: five by the purchasing manager at his
+    division, of the catalog's product, and one at the plant below (a unit's list reads them all); and
+    his shopping list, to reorder into."""
+    where = Placement(
+        "acme",
+        customers["customer"],
+        customers["division"],
+        customers["user"],
+        world.ids["website"],
+        world.ids["organization"],
+    )
+    lines = order_lines("EUR", [(shopping["product"], "SKU-1")])
+    placed = [place_order(where, lines=lines).id for _ in range(5)]
+    place_order(Placement(**{**where.__dict__, "unit_id": customers["plant"]}), lines=lines)
+    return {"order": placed[0], "list": shopping["list"]}
 
 
 SHIPPING_METHOD = {"name": {"en": "Standard"}, "rates": {"kind": "flat", "costs": {"EUR": "9.90"}}}
@@ -1574,6 +1594,46 @@ ROUND_TRIPS |= {
     ),
 }
 
+# orders: a list is the principal's two and one Query of the company's orders (GSI1; a unit's scope kept
+# in memory), or of the tenant's (GSI3) for staff without limits, of each assigned customer's for a
+# sales rep; an order is one Query of its partition (header and line pages); a transition adds the
+# one transaction (header at the version read and its events); a reorder reads the shop's products
+# for the order's lines, then the shopping list's own add path (which reads them again: 9 in all)
+ROUND_TRIPS |= {
+    "GET /v1/store/orders": Case("GET", "/v1/store/orders", (PRINCIPAL, QUERY, QUERY), token="customer"),
+    "GET /v1/store/orders/{order_id}": Case(
+        "GET", "/v1/store/orders/{order}", (PRINCIPAL, QUERY, QUERY), token="customer"
+    ),
+    "POST /v1/store/orders/{order_id}/cancel": Case(
+        "POST",
+        "/v1/store/orders/{order}/cancel",
+        (PRINCIPAL, QUERY, QUERY, WRITE),
+        lambda _: {"note": "ordered twice"},
+        headers=(("If-Match", '"1"'),),
+        token="customer",
+    ),
+    "POST /v1/store/orders/{order_id}/reorder": Case(
+        "POST",
+        "/v1/store/orders/{order}/reorder",
+        (PRINCIPAL, QUERY, QUERY, BATCH_GET, BATCH_GET, QUERY, GET, BATCH_GET, WRITE),
+        lambda ids: {"shopping_list_id": ids["list"]},
+        headers=SHOP,
+        token="customer",
+    ),
+    "GET /v1/admin/orders": Case("GET", "/v1/admin/orders", (PRINCIPAL, QUERY)),
+    "GET /v1/admin/orders (sales rep)": Case(
+        "GET", "/v1/admin/orders", (PRINCIPAL, QUERY, QUERY), token="sales rep", replay=True
+    ),
+    "GET /v1/admin/orders/{order_id}": Case("GET", "/v1/admin/orders/{order}", (PRINCIPAL, QUERY)),
+    "POST /v1/admin/orders/{order_id}/transitions": Case(
+        "POST",
+        "/v1/admin/orders/{order}/transitions",
+        (PRINCIPAL, QUERY, WRITE),
+        lambda _: {"transition": "confirm"},
+        headers=(("If-Match", '"1"'),),
+    ),
+}
+
 
 @dataclass(frozen=True)
 class Prepared:
@@ -1614,6 +1674,7 @@ def prepare(
         else {}
     )
     ids |= request.getfixturevalue("pricing") if "price" in case.path else {}
+    ids |= request.getfixturevalue("orders") if "/orders" in case.path else {}
     needs_checkout = "/shipping-methods/" in case.path or "/payment-terms/" in case.path
     ids |= request.getfixturevalue("checkout") if needs_checkout else {}
     token = {
