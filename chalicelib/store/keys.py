@@ -267,6 +267,16 @@ Access patterns
                                                  in memory by access.decide)
 194  an organization's / the tenant's orders     GSI2 PK=T#<t>#ORG#<org>#ORDERS; GSI3               services.orders (admin lists)
                                                  PK=T#<t>#ORDERS
+210  a store list of orders, newest first        GSI1 PK=T#<t>#CUST#<c>#ORDERS, SK BETWEEN the      services.orders.orders.list_store_orders
+                                                 window's order ids (ULIDs) and below the
+                                                 cursor's id; kept by access.decide(orders.view)
+211  a staff list of orders, newest first        GSI3 (a grant without limits), GSI2 per            services.orders.orders.list_staff_orders
+                                                 organization or GSI1 per assigned customer,
+                                                 each as 210, merged by order id
+212  an order's transition                       191, then 192 with the transition's event          services.orders.transitions
+                                                 (and order.export_requested on confirmed)
+213  the workflow worker on order.placed         GetItem T#<t>#ORDER#<ord>/ORDER and the tenant     services.orders.transitions.advance_placed
+                                                 (its order_checks), then 192
 ===  ==========================================  =================================================  =============================================
 
 A tenant's tax configuration (codes, jurisdictions, rates, rules: hundreds of rules at most, capped

@@ -70,3 +70,16 @@ def test_the_sqs_sample_is_written_to_the_audit_log(stack_settings: Stack, acme_
     assert result == {"batchItemFailures": []}
     entries = stack_settings.audit_of(acme_admin, audited["entity_id"])
     assert [(entry["id"], entry["action"]) for entry in entries] == [(audited["id"], "updated")]
+
+
+def test_the_order_placed_sample_is_taken_by_the_order_workflow_worker(stack_settings: Stack) -> None:
+    # given an order.placed message as Lambda delivers it, of an order the stack does not hold
+    import app as kontor
+
+    event = sample_event("sqs-order-placed.json")
+
+    # when the order workflow consumer handles it
+    result = kontor.order_workflow_consumer(event, LambdaContext("order_workflow_consumer", 1024))
+
+    # then it is done (nothing to advance), not failed
+    assert result == {"batchItemFailures": []}

@@ -44,7 +44,7 @@ class StaffOrderQuery(OrderQuery):
     query=StaffOrderQuery,
     response=Listing[Order],
 )
-def list_orders(request: RouteRequest) -> Listing[Order]:
+def list_staff_orders(request: RouteRequest) -> Listing[Order]:
     query: StaffOrderQuery = request.query
     return orders.list_staff_orders(request.caller, request.page(), query.filters(query.customer))
 
@@ -58,7 +58,7 @@ def list_orders(request: RouteRequest) -> Listing[Order]:
     tags=TAGS,
     response=OrderAnswer,
 )
-def get_order(request: RouteRequest) -> OrderAnswer:
+def get_staff_order(request: RouteRequest) -> OrderAnswer:
     return orders.get_order(request.caller, request.params["order_id"])
 
 

@@ -78,7 +78,7 @@ class ReorderFields(Input):
     query=OrderQuery,
     response=Listing[Order],
 )
-def list_orders(request: RouteRequest) -> Listing[Order]:
+def list_store_orders(request: RouteRequest) -> Listing[Order]:
     query: OrderQuery = request.query
     return orders.list_store_orders(request.caller, request.page(), query.filters())
 
@@ -92,7 +92,7 @@ def list_orders(request: RouteRequest) -> Listing[Order]:
     tags=TAGS,
     response=OrderAnswer,
 )
-def get_order(request: RouteRequest) -> OrderAnswer:
+def get_store_order(request: RouteRequest) -> OrderAnswer:
     return orders.get_order(request.caller, request.params["order_id"])
 
 
@@ -128,7 +128,7 @@ def cancel_order(request: RouteRequest) -> OrderAnswer:
     response=ReorderResult,
     shop=True,
 )
-def reorder(request: RouteRequest) -> ReorderResult:
+def reorder_order(request: RouteRequest) -> ReorderResult:
     body: ReorderFields = request.body
     return orders.reorder(
         request.caller, shop_host(request), request.params["order_id"], body.shopping_list_id, body.name
