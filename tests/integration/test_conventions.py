@@ -19,6 +19,7 @@ from chalicelib.domain.permissions import Permission
 from chalicelib.platform.settings import get_settings
 
 from .conftest import PLATFORM_OPERATOR, Api, AwsCalls, Moto, Table, Worlds
+from .orders_support import Placement, place_order
 from .support import (
     assert_problem,
     attribute_body,
@@ -605,6 +606,8 @@ VERSIONED_BODIES: dict[str, dict[str, Any]] = {
     "PUT /v1/admin/price-lists/{price_list_id}": {"name": "Changed", "currencies": ["EUR"]},
     "PATCH /v1/admin/websites/{website_id}/shipping-methods/{shipping_method_id}": {"active": False},
     "PATCH /v1/admin/payment-terms/{payment_term_code}": {"purchase_order_required": True},
+    "POST /v1/store/orders/{order_id}/cancel": {"note": "ordered twice"},
+    "POST /v1/admin/orders/{order_id}/transitions": {"transition": "hold"},
 }
 SHIPPING_METHOD = {"name": {"en": "Standard"}, "rates": {"kind": "flat", "costs": {"EUR": "9.90"}}}
 PAYMENT_TERM = {"code": "net30", "name": {"en": "Net 30"}, "kind": "net", "net_days": 30}
@@ -682,6 +685,12 @@ def versioned_target(
                     "POST", "/v1/store/shopping-lists", token=token, body={"name": "L"}, headers=headers
                 )
                 ids["shopping_list_id"] = made.body["id"]
+            if "order_id" in params:  # an order of the company, placed as placing writes it
+                ids["order_id"] = _placed_order(acme, company, unit["id"], ids["user_id"])
+        elif "order_id" in params:
+            customer = make_customer(acme)["id"]
+            buyer = make_customer_user(acme, customer, customer)["id"]
+            ids = {"order_id": _placed_order(acme, customer, customer, buyer)}
         elif "customer_id" in params:
             customer = make_customer(acme)
             unit = make_unit(acme, customer["id"], customer["id"])
@@ -743,6 +752,11 @@ def versioned_target(
         path = spec.path.format(**{name: ids[name] for name in params})
         body = VERSIONED_BODIES.get(spec.name, {"name": "Changed"}) if spec.body is not None else {}
         return VersionedTarget(token, path, body, headers)
+
+    def _placed_order(acme: str, customer: str, unit: str, buyer: str) -> str:
+        organization = make_organization(acme)["id"]
+        website = make_website(acme, organization)["id"]
+        return place_order(Placement("acme", customer, unit, buyer, website, organization)).id
 
     return lambda spec: worlds.world(f"versioned {spec.name}", lambda: build(spec))
 

@@ -33,6 +33,12 @@ def test_an_operator_creates_a_tenant(api: Api, operator_token: str) -> None:
         "rounding_mode": "half_up",
         "tax_rounding": "per_line",
         "order_numbers": {"prefix": "", "padding": 6},
+        "order_checks": {
+            "review_above": {},
+            "accounts_on_hold": [],
+            "hold_prepayment": False,
+            "min_lead_days": None,
+        },
     }
     assert RFC3339_UTC.match(tenant["created_at"])
     assert tenant["updated_at"] == tenant["created_at"]
