@@ -95,9 +95,14 @@ def customer_target(order: Order) -> Target:
 
 def customer_decision(access: CustomerAccess, order: Order) -> Decision:
     """May the customer user see the order (404 for another company's, whatever its unit id says)."""
-    if order.customer_id != access.tree.root:
+    return customer_decision_of(access, order.customer_id, order.unit_id, order.buyer_id)
+
+
+def customer_decision_of(access: CustomerAccess, customer_id: str, unit_id: str, buyer_id: str) -> Decision:
+    """:func:`customer_decision` from an order's stored fields (a list decides on each order it reads)."""
+    if customer_id != access.tree.root:
         return Decision.HIDDEN
-    return decide(access, CP.ORDERS_VIEW, customer_target(order))
+    return decide(access, CP.ORDERS_VIEW, Target(unit_id, buyer_id))
 
 
 def customer_roles(access: CustomerAccess, order: Order) -> frozenset[ActorRole]:
