@@ -265,6 +265,22 @@ def test_the_pricing_consumer_reads_and_writes_the_table_without_scans_or_batch_
     assert "dynamodb:Scan" not in granted
 
 
+def test_the_order_workflow_consumer_gets_and_puts_items_only(template: Template) -> None:
+    # given
+    function_id = template.function_by_name(f"{template.stage.prefix}-order-workflow-consumer")
+
+    # when
+    granted = {
+        action
+        for statement in template.statements(template.role_of(function_id))
+        for action in actions_of(statement)
+        if action.startswith("dynamodb:")
+    }
+
+    # then it reads an order's header and the tenant, and writes the header and its events
+    assert granted == {"dynamodb:GetItem", "dynamodb:PutItem"}
+
+
 def test_dispatcher_sends_only_to_subscribed_queues(template: Template) -> None:
     function_id = template.function_by_name(f"{template.stage.prefix}-outbox-dispatcher")
     granted = _queue_actions(template, function_id)

@@ -31,6 +31,8 @@ SALES_PERMISSIONS = {
     "customer_groups.read",
     "catalog.read",
     "prices.read",
+    "orders.read",
+    "orders.write",
 }
 PREDEFINED_LIMITS = {
     "tenant-administrator": None,

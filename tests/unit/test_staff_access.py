@@ -329,6 +329,8 @@ ROLE_PERMISSIONS: dict[str, set[Permission]] = {
         P.CONTENT_WRITE,
         P.TAXES_READ,
         P.TAXES_WRITE,
+        P.ORDERS_READ,
+        P.ORDERS_WRITE,
     },
     "organization-administrator": {
         P.TENANT_READ,
@@ -342,6 +344,8 @@ ROLE_PERMISSIONS: dict[str, set[Permission]] = {
         P.PRICES_WRITE,
         P.CONTENT_READ,
         P.CONTENT_WRITE,
+        P.ORDERS_READ,
+        P.ORDERS_WRITE,
     },
     "sales-representative": {
         P.TENANT_READ,
@@ -350,6 +354,8 @@ ROLE_PERMISSIONS: dict[str, set[Permission]] = {
         P.CUSTOMER_GROUPS_READ,
         P.CATALOG_READ,
         P.PRICES_READ,
+        P.ORDERS_READ,
+        P.ORDERS_WRITE,
     },
     "catalog-manager": {
         P.TENANT_READ,
@@ -853,6 +859,8 @@ ORGANIZATION_ADMINISTRATION = [
     "catalog.write",
     "content.read",
     "content.write",
+    "orders.read",
+    "orders.write",
     "organizations.read",
     "organizations.write",
     "prices.read",
@@ -1228,7 +1236,7 @@ def test_a_role_with_unacceptable_permissions_is_refused(permissions: list[str],
 @pytest.mark.parametrize(
     "permission",
     [
-        pytest.param("orders.write", id="unknown"),
+        pytest.param("invoices.write", id="unknown"),
         pytest.param("CATALOG_READ", id="enum-member-name"),
         pytest.param("Catalog.Read", id="wrong-case"),
         pytest.param("units.view", id="customer-permission"),

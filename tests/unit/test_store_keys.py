@@ -45,6 +45,8 @@ SAMPLES: dict[str, str | int] = {
     "list_id": "sls_01JD0000000000000000000000",
     "chunk": 7,
     "method_id": "shp_01JD0000000000000000000000",
+    "order_id": "ord_01JD0000000000000000000000",
+    "page": 2,
 }
 UNFENCED = {"host"}  # global routing entries: hostname -> tenant/website
 
