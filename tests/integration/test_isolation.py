@@ -18,6 +18,7 @@ from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.permissions import Permission
 
 from .conftest import Api, Outbox, Table, Worlds
+from .orders_support import Placement, place_order
 from .support import (
     assert_problem,
     customer_body,
@@ -76,6 +77,7 @@ SHIPPING_METHOD = {"name": {"en": "Standard"}, "rates": {"kind": "flat", "costs"
 ORDER_LIMITS = {"limits": {"EUR": {"minimum": "1"}}}
 PAYMENT_TERM = {"code": "acme-net30", "name": {"en": "Net 30"}, "kind": "net", "net_days": 30}
 CHANGE_BODIES: dict[str, dict[str, Any]] = {
+    "POST /v1/admin/orders/{order_id}/transitions": {"transition": "cancel", "version": 1},
     "PATCH /v1/admin/organizations/{organization_id}": {"name": "Hijacked", "version": 1},
     "PATCH /v1/admin/websites/{website_id}": {
         "name": "Hijacked",
@@ -217,6 +219,7 @@ FILTERED_LISTS: dict[str, Callable[[dict[str, str]], str]] = {
     "audit of an entity type": lambda ids: "/v1/admin/audit?entity_type=website",
     "audit of a customer": lambda ids: f"/v1/admin/audit?entity_id={ids['customer_id']}",
     "products of an organization": lambda ids: f"/v1/admin/products?organization_id={ids['organization_id']}",
+    "orders of a customer": lambda ids: f"/v1/admin/orders?customer={ids['customer_id']}",
 }
 
 
@@ -239,6 +242,7 @@ ACME_OBJECTS = (
     "price_list_id",
     "shipping_method_id",
     "payment_term_code",
+    "order_id",
 )
 
 
@@ -315,6 +319,8 @@ def world(
         methods = f"/v1/admin/websites/{website['id']}/shipping-methods"
         method = api.call("POST", methods, token=token, body=SHIPPING_METHOD).body
         term = api.call("POST", "/v1/admin/payment-terms", token=token, body=PAYMENT_TERM).body
+        placed = Placement("acme", customer["id"], unit["id"], user["id"], website["id"], organization["id"])
+        order = place_order(placed).id
         return Acme(
             token,
             ids={
@@ -335,6 +341,7 @@ def world(
                 "price_list_id": price_list["id"],
                 "shipping_method_id": method["id"],
                 "payment_term_code": term["code"],
+                "order_id": order,
             },
             paths={
                 "organization_id": f"/v1/admin/organizations/{organization['id']}",
@@ -353,6 +360,7 @@ def world(
                 "price_list_id": f"/v1/admin/price-lists/{price_list['id']}",
                 "shipping_method_id": f"{methods}/{method['id']}",
                 "payment_term_code": f"/v1/admin/payment-terms/{term['code']}",
+                "order_id": f"/v1/admin/orders/{order}",
             },
         )
 
