@@ -6,7 +6,7 @@ from typing import Any
 
 from chalice import Chalice
 
-from chalicelib.api import docs, fallbacks, platform, public
+from chalicelib.api import docs, erp, fallbacks, platform, public
 from chalicelib.api.admin import (
     attributes,
     audit,
@@ -16,6 +16,7 @@ from chalicelib.api.admin import (
     customer_users,
     customers,
     exchange_rates,
+    integrations,
     media,
     organizations,
     price_assignments,
@@ -60,6 +61,8 @@ for module in (
     shopping_lists,
     audit,
     store_prices,
+    integrations,
+    erp,
     docs,
     fallbacks,
 ):
@@ -89,3 +92,10 @@ def pricing_consumer(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from chalicelib.workers.pricing import handle_pricing
 
     return handle_pricing(event, context)
+
+
+@app.lambda_function(name="erp_inbound_consumer")
+def erp_inbound_consumer(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    from chalicelib.workers.erp import handle_erp_inbound
+
+    return handle_erp_inbound(event, context)

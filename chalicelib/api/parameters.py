@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.domain.erp import MESSAGE_ID_PATTERN
 from chalicelib.platform.errors import NotFound
 
 ULID = "[0-9A-HJKMNP-TV-Z]{26}"
@@ -73,6 +74,8 @@ PATH_PARAMETERS: dict[str, PathParameter] = {
     "line_id": _prefixed_id("line", "sll"),
     "shipping_method_id": _prefixed_id("shipping method", "shp"),
     "payment_term_code": PathParameter("^[a-z0-9][a-z0-9_-]{0,31}$", 32, "payment term not found", "net30"),
+    "integration_id": _prefixed_id("integration key", "int"),
+    "message_id": PathParameter(MESSAGE_ID_PATTERN, 128, "message not found", "erp-msg-000123"),
 }
 
 PATH_PARAMETER = re.compile(r"{(\w+)}")
