@@ -329,6 +329,8 @@ ROLE_PERMISSIONS: dict[str, set[Permission]] = {
         P.CONTENT_WRITE,
         P.TAXES_READ,
         P.TAXES_WRITE,
+        P.INTEGRATIONS_READ,
+        P.INTEGRATIONS_MANAGE,
     },
     "organization-administrator": {
         P.TENANT_READ,
