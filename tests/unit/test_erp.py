@@ -44,7 +44,7 @@ def parsed(document: dict[str, Any]) -> Any:
     return parse_message(Envelope.model_validate_json(json.dumps(document)))
 
 
-# --- the envelope -------------------------------------------------------------------------------------------
+# --- the envelope ---------------------------------------------------------------------------------
 
 
 def test_a_product_upsert_orders_by_its_sku_whatever_its_case() -> None:
@@ -134,7 +134,7 @@ def test_an_integration_applies_with_only_what_its_scopes_need() -> None:
     assert not access.holds(Permission.PRICES_WRITE)
 
 
-# --- the ordering guard --------------------------------------------------------------------------------------
+# --- the ordering guard ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -172,7 +172,7 @@ def test_any_arrival_order_with_duplicates_ends_at_the_newest_update(sequence: l
     assert final_state(arrival) == f"state {max(sequence)}"
 
 
-# --- the committed schemas ----------------------------------------------------------------------------------
+# --- the committed schemas ------------------------------------------------------------------------
 
 
 def test_the_committed_schemas_are_the_models() -> None:
