@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.platform.queues import ERP_INBOUND
+from chalicelib.platform.queues import ERP_INBOUND, dead_letter_name
 from chalicelib.platform.settings import get_settings
 
 from .conftest import Api, Outbox, Table
@@ -339,3 +339,53 @@ def test_admins_list_imports_by_status(erp: Erp) -> None:
     # then they see only that one
     assert reply.status == 200
     assert [item["id"] for item in reply.body["items"]] == ["m-2"]
+
+
+def test_a_customer_s_or_an_operator_s_token_gets_nothing_on_the_erp_routes(
+    erp: Erp, make_customer: Any, make_customer_user: Any
+) -> None:
+    # given a customer user's token and the platform operator's
+    customer = make_customer(erp.admin)["id"]
+    make_customer_user(erp.admin, customer, customer)
+    tokens = [
+        erp.api.token("acme", "bob.buyer@globex.example"),
+        erp.api.token("platform", "operator@kontor.example"),
+    ]
+
+    # when they send messages
+    replies = [erp.api.call("POST", MESSAGES, token=token, body={"messages": [{}]}) for token in tokens]
+
+    # then each is refused
+    assert [reply.status for reply in replies] == [401, 401]
+
+
+def test_a_message_claiming_a_tenant_is_rejected(erp: Erp) -> None:
+    # given a message naming another tenant (the tenant comes from the key alone)
+    claiming = {**product_upsert("m-1", 1, erp.organization), "tenant_id": "globex"}
+
+    # when it is sent
+    answer = erp.send(claiming)
+
+    # then it is rejected with the reason, and recorded as failed
+    assert answer["results"][0]["status"] == "rejected"
+    assert "tenant_id" in answer["results"][0]["reason"]
+    assert erp.fate("m-1")["status"] == "failed"
+
+
+def test_a_queued_message_without_its_stamp_goes_to_the_dead_letter_queue(
+    erp: Erp, aws: dict[str, str]
+) -> None:
+    # given a message on the inbound queue that the ingest did not stamp
+    event = erp.api.client.events.generate_sqs_event(
+        message_bodies=[json.dumps({"message": product_upsert("m-1", 1, erp.organization)})],
+        queue_name=get_settings().queue_name(ERP_INBOUND),
+    )
+
+    # when the worker takes it
+    answer = erp.api.invoke("erp_inbound_consumer", event)
+
+    # then it is dead-lettered at once with its reason, and nothing is applied
+    assert answer == {"batchItemFailures": []}
+    dead = erp.outbox.receive(aws[dead_letter_name(get_settings().queue_name(ERP_INBOUND))])
+    assert "tenant_id" in dead[0]["MessageAttributes"]["failure_reason"]["StringValue"]
+    assert erp.product("BOLT-1") is None
