@@ -333,12 +333,21 @@ def test_admins_list_imports_by_status(erp: Erp) -> None:
     erp.send(product_upsert("m-1", 1, erp.organization), message("m-2", 1, "product.delete", {"sku": "NOPE"}))
     erp.consume()
 
-    # when admins list the failed ones
-    reply = erp.api.call("GET", f"{IMPORTS}?status=failed", token=erp.admin)
+    # when admins list the failed ones, and the deletes
+    failed = erp.api.call("GET", f"{IMPORTS}?status=failed", token=erp.admin)
+    deletes = erp.api.call("GET", f"{IMPORTS}?type=product.delete", token=erp.admin)
+    recent = erp.api.call(
+        "GET",
+        f"{IMPORTS}?received_from=2026-01-01T00:00:00Z&received_until=2999-01-01T00:00:00Z",
+        token=erp.admin,
+    )
+    future = erp.api.call("GET", f"{IMPORTS}?received_from=2999-01-01T00:00:00Z", token=erp.admin)
 
-    # then they see only that one
-    assert reply.status == 200
-    assert [item["id"] for item in reply.body["items"]] == ["m-2"]
+    # then they see only that one each time
+    assert [item["id"] for item in failed.body["items"]] == ["m-2"]
+    assert [item["id"] for item in deletes.body["items"]] == ["m-2"]
+    assert len(recent.body["items"]) == 2
+    assert future.body["items"] == []
 
 
 def test_a_customer_s_or_an_operator_s_token_gets_nothing_on_the_erp_routes(

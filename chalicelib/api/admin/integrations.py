@@ -35,7 +35,7 @@ KEY = KEYS + "/{integration_id}"
 
 
 class ImportQuery(ListQuery):
-    type: MessageType | None = None
+    type: MessageType | None = Field(default=None, strict=False)  # the enum from its query string
     status: ImportStatus | None = None
     received_from: AwareDatetime | None = Field(default=None, strict=False, description="RFC 3339, inclusive")
     received_until: AwareDatetime | None = Field(
