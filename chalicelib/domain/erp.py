@@ -17,7 +17,8 @@ from typing import Annotated, Any, Literal, cast
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, ValidationError, create_model
 
-from chalicelib.domain.base import Input, Name, Stamped, Timestamp, View
+from chalicelib.domain.base import Input, LocalizedLongText, LocalizedText, Name, Stamped, Timestamp, View
+from chalicelib.domain.catalog.categories import MAX_POSITION, LocalizedSlug
 from chalicelib.domain.catalog.products import Inventory, ProductChanges, Sku
 from chalicelib.domain.permissions import READ_OF, Permission
 from chalicelib.domain.pricing.price_lists import MAX_ROWS_PER_CALL, PriceListChanges, PriceRowInput
@@ -38,6 +39,7 @@ class MessageType(StrEnum):
     INVENTORY_UPDATE = "inventory.update"
     PRICE_LIST_UPSERT = "price_list.upsert"
     PRICES_UPSERT = "prices.upsert"
+    CATEGORY_UPSERT = "category.upsert"
 
 
 ImportStatus = Literal["accepted", "applied", "skipped_stale", "failed"]
@@ -81,12 +83,26 @@ class PricesUpsert(Input):
     rows: list[PriceRowInput] = Field(min_length=1, max_length=MAX_ROWS_PER_CALL)
 
 
+class CategoryUpsert(Input):
+    """A category by the ERP's code: created in ``organization_id`` the first time (under the category
+    with the ERP's code ``parent_code``, or as a root), then replaced (moved, when its parent changed)."""
+
+    code: ErpCode
+    organization_id: OrganizationId
+    parent_code: ErpCode | None = None
+    name: LocalizedText
+    slug: LocalizedSlug = Field(description="unique among the category's siblings, per locale")
+    description: LocalizedLongText | None = None
+    position: int = Field(default=0, ge=0, le=MAX_POSITION, description="order among siblings, lowest first")
+
+
 PAYLOADS: dict[MessageType, type[Input]] = {
     MessageType.PRODUCT_UPSERT: ProductUpsert,
     MessageType.PRODUCT_DELETE: ProductDelete,
     MessageType.INVENTORY_UPDATE: InventoryUpdate,
     MessageType.PRICE_LIST_UPSERT: PriceListUpsert,
     MessageType.PRICES_UPSERT: PricesUpsert,
+    MessageType.CATEGORY_UPSERT: CategoryUpsert,
 }
 
 PERMISSIONS: dict[MessageType, Permission] = {
@@ -95,6 +111,7 @@ PERMISSIONS: dict[MessageType, Permission] = {
     MessageType.INVENTORY_UPDATE: Permission.CATALOG_WRITE,
     MessageType.PRICE_LIST_UPSERT: Permission.PRICES_WRITE,
     MessageType.PRICES_UPSERT: Permission.PRICES_WRITE,
+    MessageType.CATEGORY_UPSERT: Permission.CATALOG_WRITE,
 }
 """What applying each type needs, through the same services (and checks) as staff's admin API."""
 
@@ -111,6 +128,8 @@ def entity_of(message_type: MessageType, payload: Input) -> str:
             return f"price_list:{code}"
         case PricesUpsert(price_list_code=code):
             return f"prices:{code}"
+        case CategoryUpsert(code=code):
+            return f"category:{code}"
     raise TypeError(f"no entity for {message_type}")
 
 

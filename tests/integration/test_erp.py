@@ -23,7 +23,14 @@ pytestmark = pytest.mark.shared_account
 KEYS = "/v1/admin/integrations"
 MESSAGES = "/v1/erp/messages"
 IMPORTS = "/v1/admin/erp/imports"
-ALL_TYPES = ["product.upsert", "product.delete", "inventory.update", "price_list.upsert", "prices.upsert"]
+ALL_TYPES = [
+    "product.upsert",
+    "product.delete",
+    "inventory.update",
+    "price_list.upsert",
+    "prices.upsert",
+    "category.upsert",
+]
 
 
 @dataclass
@@ -398,3 +405,46 @@ def test_a_queued_message_without_its_stamp_goes_to_the_dead_letter_queue(
     dead = erp.outbox.receive(aws[dead_letter_name(get_settings().queue_name(ERP_INBOUND))])
     assert "tenant_id" in dead[0]["MessageAttributes"]["failure_reason"]["StringValue"]
     assert erp.product("BOLT-1") is None
+
+
+def category_upsert(message_id: str, seq: int, organization: str, code: str, **fields: Any) -> dict[str, Any]:
+    payload = {
+        "code": code,
+        "organization_id": organization,
+        "name": {"en": code},
+        "slug": {"en": code.lower()},
+    }
+    return message(message_id, seq, "category.upsert", {**payload, **fields})
+
+
+def test_categories_are_made_and_moved_by_the_erp_s_codes(erp: Erp) -> None:
+    # given a root category and a child sent by the ERP, then the child moved to the root level
+    erp.send(category_upsert("c-1", 1, erp.organization, "TOOLS"))
+    erp.consume()
+    erp.send(category_upsert("c-2", 1, erp.organization, "DRILLS", parent_code="TOOLS"))
+    erp.consume()
+    erp.send(category_upsert("c-3", 2, erp.organization, "DRILLS", name={"en": "Power drills"}))
+
+    # when the worker applies the move
+    erp.consume()
+
+    # then the tree has both at the root, the child renamed
+    tree = erp.api.call("GET", f"/v1/admin/organizations/{erp.organization}/categories", token=erp.admin).body
+    assert {item["name"]["en"]: item["parent_id"] for item in tree["items"]} == {
+        "TOOLS": None,
+        "Power drills": None,
+    }
+    assert [erp.fate(message_id)["status"] for message_id in ("c-1", "c-2", "c-3")] == ["applied"] * 3
+
+
+def test_a_category_under_an_unknown_parent_code_fails(erp: Erp) -> None:
+    # given a category whose parent the ERP never sent
+    erp.send(category_upsert("c-1", 1, erp.organization, "DRILLS", parent_code="NOPE"))
+
+    # when the worker applies it
+    erp.consume()
+
+    # then it failed, naming the code
+    fate = erp.fate("c-1")
+    assert fate["status"] == "failed"
+    assert "NOPE" in fate["reason"]

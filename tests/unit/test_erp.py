@@ -75,6 +75,16 @@ def test_a_product_upsert_orders_by_its_sku_whatever_its_case() -> None:
             },
             "prices:PL-EU",
         ),
+        (
+            "category.upsert",
+            {
+                "code": "C-10",
+                "organization_id": ORGANIZATION,
+                "name": {"en": "Bolts"},
+                "slug": {"en": "bolts"},
+            },
+            "category:C-10",
+        ),
     ],
 )
 def test_each_type_orders_by_its_own_entity(message_type: str, payload: dict[str, Any], entity: str) -> None:

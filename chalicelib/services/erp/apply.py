@@ -26,9 +26,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import to_json
 
 from chalicelib.domain.base import ANY_VERSION, TenantId
+from chalicelib.domain.catalog.categories import CategoryFields, CategoryPatch
 from chalicelib.domain.catalog.products import ProductFields, ProductPatch
 from chalicelib.domain.erp import (
     FINAL_STATUSES,
+    CategoryUpsert,
     Envelope,
     ImportStatus,
     IntegrationSession,
@@ -45,13 +47,15 @@ from chalicelib.domain.erp import (
     usable_message_id,
     validation_reason,
 )
+from chalicelib.domain.permissions import Permission
 from chalicelib.domain.pricing.price_lists import PriceListFields, PriceListPatch, PriceUpsert
+from chalicelib.domain.staff import StaffTarget
 from chalicelib.platform.errors import Conflict, NotFound, Problem, Unprocessable
 from chalicelib.platform.ids import new_id
 from chalicelib.platform.principal import Principal
 from chalicelib.platform.queues import PermanentFailure
 from chalicelib.services import entities
-from chalicelib.services.catalog import products
+from chalicelib.services.catalog import categories, products
 from chalicelib.services.context import Caller
 from chalicelib.services.erp import imports
 from chalicelib.services.pricing import price_lists, prices
@@ -61,6 +65,7 @@ from chalicelib.store.repository import Record, Transaction
 ERP_SEQUENCE_TYPE = "erp_sequence"
 ERP_REFERENCE_TYPE = "erp_reference"
 PRICE_LIST_REFERENCE = "price_list"
+CATEGORY_REFERENCE = "category"
 Outcome = Literal["applied", "skipped_stale"]
 MARK_MOVED = Conflict("the entity's ordering guard moved meanwhile; retry", headers={"Retry-After": "1"})
 
@@ -312,10 +317,59 @@ def _apply_prices_upsert(application: Application) -> Outcome:
     return "applied"
 
 
+def _category(tenant_id: str, code: str) -> tuple[str, str] | None:
+    """The (organization, id) of the category with the ERP's code, if one was made."""
+    found = repository.get(keys.erp_reference(tenant_id, CATEGORY_REFERENCE, code))
+    return None if found is None else (str(found.data["organization_id"]), str(found.data["id"]))
+
+
+def _apply_category_upsert(application: Application) -> Outcome:
+    if (outcome := _unless_ordered(application)) is not None:
+        return outcome
+    payload = application.message.payload
+    assert isinstance(payload, CategoryUpsert)
+    tenant_id, caller, organization = application.tenant_id, application.caller, payload.organization_id
+    parent_id = None
+    if payload.parent_code is not None:
+        parent = _category(tenant_id, payload.parent_code)
+        if parent is None or parent[0] != organization:
+            raise Unprocessable.field(
+                "payload.parent_code",
+                f"the organization has no category with the ERP code {payload.parent_code!r}",
+            )
+        parent_id = parent[1]
+    fields = {
+        **payload.model_dump(mode="json", exclude={"code", "organization_id", "parent_code"}),
+        "parent_id": parent_id,
+    }
+    caller.require(Permission.CATALOG_WRITE, StaffTarget(organization_id=organization), "organization")
+    existing = _category(tenant_id, payload.code)
+    if existing is None:
+        category_id = new_id("category")
+
+        def name_it(transaction: Transaction) -> None:
+            reference = keys.erp_reference(tenant_id, CATEGORY_REFERENCE, payload.code)
+            data = {"code": payload.code, "id": category_id, "organization_id": organization}
+            transaction.create(reference, ERP_REFERENCE_TYPE, data, on_exists=MARK_MOVED)
+
+        body = CategoryFields.model_validate(fields, strict=False)
+        guard = entities.together(application.guard, name_it)
+        categories.create_category(caller, organization, body, guard=guard, category_id=category_id)
+        return "applied"
+    if existing[0] != organization:
+        raise Unprocessable.field(
+            "payload.organization_id", "the category with this code is another organization's"
+        )
+    patch = CategoryPatch.model_validate(fields, strict=False)
+    categories.update_category(caller, organization, existing[1], patch, ANY_VERSION, guard=application.guard)
+    return "applied"
+
+
 APPLIERS: dict[MessageType, Callable[[Application], Outcome]] = {
     MessageType.PRODUCT_UPSERT: _apply_product_upsert,
     MessageType.PRODUCT_DELETE: _apply_product_delete,
     MessageType.INVENTORY_UPDATE: _apply_inventory_update,
     MessageType.PRICE_LIST_UPSERT: _apply_price_list_upsert,
     MessageType.PRICES_UPSERT: _apply_prices_upsert,
+    MessageType.CATEGORY_UPSERT: _apply_category_upsert,
 }
