@@ -275,8 +275,8 @@ Access patterns
 206  the ordering guard of an ERP entity         GetItem T#<t>#ERPSEQ#<entity>/SEQ; then, in the    services.erp.apply
                                                  change's own transaction, update it with
                                                  condition absent or data.source_seq < the new one
-207  a record the ERP names by its code          GetItem T#<t>#ERPREF#<kind>/<code>; created in     services.erp.apply (price lists)
-                                                 the record's create transaction (cond. absent)
+207  a record the ERP names by its code          GetItem T#<t>#ERPREF#<kind>/<code>; created in     services.erp.apply (price lists,
+                                                 the record's create transaction (cond. absent)     categories)
 ===  ==========================================  =================================================  =============================================
 
 A tenant's tax configuration (codes, jurisdictions, rates, rules: hundreds of rules at most, capped
