@@ -70,6 +70,7 @@ def test_readiness_names_the_table_while_dynamodb_is_frozen(frozen_dynamodb: Sta
         "table": "unavailable",
         "queue:audit": "ok",
         "queue:pricing": "ok",
+        "queue:erp-inbound": "ok",
     }
     assert elapsed < 1.0 + SLACK_SECONDS
 
@@ -82,5 +83,10 @@ def test_readiness_says_ready_when_everything_answers(stack: Stack) -> None:
     assert response.status_code == 200, response.text
     assert response.json() == {
         "status": "ready",
-        "dependencies": {"table": "ok", "queue:audit": "ok", "queue:pricing": "ok"},
+        "dependencies": {
+            "table": "ok",
+            "queue:audit": "ok",
+            "queue:pricing": "ok",
+            "queue:erp-inbound": "ok",
+        },
     }

@@ -195,7 +195,12 @@ def test_readiness_says_every_dependency_answers(api: Api) -> None:
     assert reply.status == 200, reply.body
     assert reply.body == {
         "status": "ready",
-        "dependencies": {"table": "ok", "queue:audit": "ok", "queue:pricing": "ok"},
+        "dependencies": {
+            "table": "ok",
+            "queue:audit": "ok",
+            "queue:pricing": "ok",
+            "queue:erp-inbound": "ok",
+        },
     }
 
 
@@ -210,6 +215,7 @@ def test_readiness_names_the_table_when_it_does_not_answer(api: Api, faults: Fau
         "table": "unavailable",
         "queue:audit": "ok",
         "queue:pricing": "ok",
+        "queue:erp-inbound": "ok",
     }
     assert len(faults.attempts) == 1
 
@@ -225,5 +231,6 @@ def test_readiness_names_a_queue_when_sqs_does_not_answer(api: Api, faults: Faul
         "table": "ok",
         "queue:audit": "unavailable",
         "queue:pricing": "unavailable",
+        "queue:erp-inbound": "unavailable",
     }
     assert "http" not in json.dumps(reply.body["dependencies"])
