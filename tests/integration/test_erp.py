@@ -448,3 +448,21 @@ def test_a_category_under_an_unknown_parent_code_fails(erp: Erp) -> None:
     fate = erp.fate("c-1")
     assert fate["status"] == "failed"
     assert "NOPE" in fate["reason"]
+
+
+def test_a_failed_message_sent_again_after_the_fix_is_applied(erp: Erp) -> None:
+    # given an inventory update that failed: the product did not exist yet
+    stock = {"sku": "BOLT-1", "inventory": {"status": "out_of_stock"}}
+    erp.send(message("m-1", 1, "inventory.update", stock))
+    erp.consume()
+    assert erp.fate("m-1")["status"] == "failed"
+
+    # when the product is sent, and the same message again
+    erp.send(product_upsert("m-2", 1, erp.organization))
+    answer = erp.send(message("m-1", 1, "inventory.update", stock))
+    erp.consume()
+
+    # then the message is taken anew and applied
+    assert answer["results"][0]["status"] == "accepted"
+    assert erp.fate("m-1")["status"] == "applied"
+    assert erp.product("BOLT-1")["inventory"]["status"] == "out_of_stock"

@@ -49,7 +49,8 @@ class _Accepted:
     message: Message
     body: str
     record: Record
-    duplicate: bool = False
+    duplicate: bool = False  # sent before
+    recorded: bool = False  # its record says accepted already (a resend of one not yet applied)
 
 
 def queued_body(tenant_id: str, session: IntegrationSession, envelope: dict[str, Any]) -> str:
@@ -134,8 +135,12 @@ def ingest(caller: Caller, body: IngestRequest) -> IngestResult:
                 occurred_at=raw["occurred_at"],
             )
         )
-        accepted.append(_Accepted(index, message, queued, record, duplicate=previous is not None))
-    repository.put_all(rejected_records + [entry.record for entry in accepted if not entry.duplicate])
+        accepted.append(
+            _Accepted(
+                index, message, queued, record, duplicate=previous is not None, recorded=record is previous
+            )
+        )
+    repository.put_all(rejected_records + [entry.record for entry in accepted if not entry.recorded])
     lost = _enqueue(accepted)
     if lost:
         repository.put_all(
