@@ -6,7 +6,7 @@ from typing import Any
 
 from chalice import Chalice
 
-from chalicelib.api import docs, fallbacks, platform, public
+from chalicelib.api import docs, erp, fallbacks, platform, public
 from chalicelib.api.admin import (
     attributes,
     audit,
@@ -16,6 +16,7 @@ from chalicelib.api.admin import (
     customer_users,
     customers,
     exchange_rates,
+    integrations,
     media,
     organizations,
     price_assignments,
@@ -64,6 +65,8 @@ for module in (
     store_prices,
     store_orders,
     admin_orders,
+    integrations,
+    erp,
     docs,
     fallbacks,
 ):
@@ -100,3 +103,10 @@ def order_workflow_consumer(event: dict[str, Any], context: Any) -> dict[str, An
     from chalicelib.workers.order_workflow import handle_order_workflow
 
     return handle_order_workflow(event, context)
+
+
+@app.lambda_function(name="erp_inbound_consumer")
+def erp_inbound_consumer(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    from chalicelib.workers.erp import handle_erp_inbound
+
+    return handle_erp_inbound(event, context)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.domain.erp import MESSAGE_ID_PATTERN
 from chalicelib.platform.errors import NotFound
 
 ULID = "[0-9A-HJKMNP-TV-Z]{26}"
@@ -74,6 +75,8 @@ PATH_PARAMETERS: dict[str, PathParameter] = {
     "shipping_method_id": _prefixed_id("shipping method", "shp"),
     "payment_term_code": PathParameter("^[a-z0-9][a-z0-9_-]{0,31}$", 32, "payment term not found", "net30"),
     "order_id": _prefixed_id("order", "ord"),
+    "integration_id": _prefixed_id("integration key", "int"),
+    "message_id": PathParameter(MESSAGE_ID_PATTERN, 128, "message not found", "erp-msg-000123"),
 }
 
 PATH_PARAMETER = re.compile(r"{(\w+)}")

@@ -52,10 +52,11 @@ from chalicelib.platform.settings import get_settings
 from chalicelib.services.context import Caller, require_reach
 
 if TYPE_CHECKING:
-    from chalicelib.services import idempotency, principals
+    from chalicelib.services import idempotency, integrations, principals
 else:
     idempotency = lazy_module("chalicelib.services.idempotency")
     principals = lazy_module("chalicelib.services.principals")
+    integrations = lazy_module("chalicelib.services.integrations")
 
 JSON = "application/json"
 CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -133,6 +134,10 @@ def _principal(spec: RouteSpec, request: ChaliceRequest, params: dict[str, str])
     permission = spec.permission
     if permission is Permission.PUBLIC:
         return ANONYMOUS
+    if permission is Permission.ERP_MESSAGES:  # an integration key, never a user's token
+        principal = integrations.load_integration(request.headers.get("authorization"))
+        bind_principal(tenant_id=principal.tenant_id, actor=principal.actor)
+        return principal
     from chalicelib.platform.auth import verify_bearer  # PyJWT and cryptography load on first use
 
     principal = principals.load_principal(verify_bearer(request.headers.get("authorization")))

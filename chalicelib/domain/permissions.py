@@ -51,6 +51,9 @@ class Permission(StrEnum):
     TAXES_WRITE = "taxes.write"
     ORDERS_READ = "orders.read"
     ORDERS_WRITE = "orders.write"
+    INTEGRATIONS_READ = "integrations.read"  # integration keys and the ERP imports' fates
+    INTEGRATIONS_MANAGE = "integrations.manage"
+    ERP_MESSAGES = "erp.messages"  # an integration key's routes (/v1/erp/...): only integrations call them
 
 
 class Bound(StrEnum):
@@ -97,13 +100,20 @@ READ_OF: dict[Permission, Permission] = {
     Permission.CONTENT_WRITE: Permission.CONTENT_READ,
     Permission.TAXES_WRITE: Permission.TAXES_READ,
     Permission.ORDERS_WRITE: Permission.ORDERS_READ,
+    Permission.INTEGRATIONS_MANAGE: Permission.INTEGRATIONS_READ,
 }
 """The permission that makes a record visible to whoever may not change it (403 rather than 404)."""
 
 NOT_GRANTABLE = frozenset(
-    {Permission.PUBLIC, Permission.PLATFORM_TENANTS, Permission.CUSTOMER_SELF, Permission.STAFF_SELF}
+    {
+        Permission.PUBLIC,
+        Permission.PLATFORM_TENANTS,
+        Permission.CUSTOMER_SELF,
+        Permission.STAFF_SELF,
+        Permission.ERP_MESSAGES,
+    }
 )
-"""Permissions no tenant role carries: everyone's, the platform's own, and customer users'."""
+"""Permissions no tenant role carries: everyone's, the platform's own, customer users' and integrations'."""
 
 
 def bound_of(permission: Permission) -> Bound:
@@ -114,6 +124,9 @@ def may_call(principal: Principal, permission: Permission | CustomerPermission) 
     """Whether the principal may call a route that declares ``permission`` at all."""
     if permission is Permission.PUBLIC:
         return True
+    if principal.integration is not None or permission is Permission.ERP_MESSAGES:
+        # an integration key reaches its own routes and nothing else, and nobody else reaches those
+        return principal.integration is not None and permission is Permission.ERP_MESSAGES
     session = principal.customer
     if session is not None:
         return permission is Permission.CUSTOMER_SELF or (

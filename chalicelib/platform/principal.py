@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from chalicelib.domain.customer_users import CustomerSession
+    from chalicelib.domain.erp import IntegrationSession
     from chalicelib.domain.staff import StaffSession
     from chalicelib.platform.settings import UserKind
 
@@ -37,6 +38,7 @@ class Principal:
     on_behalf_of: str | None = None
     staff: StaffSession | None = None  # a staff user's (or platform operator's) account and grants
     customer: CustomerSession | None = None  # a customer user's account, company and access
+    integration: IntegrationSession | None = None  # an ERP's integration key and its scopes
 
     @property
     def actor(self) -> str:

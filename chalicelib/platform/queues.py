@@ -20,7 +20,8 @@ from typing import Any
 from chalicelib.platform.aws import queue_url, sqs_client
 
 MAX_RECEIVES = 5
-CONSUMER_QUEUES = ("audit", "pricing", "order-workflow")
+ERP_INBOUND = "erp-inbound"  # ERP messages the HTTP ingest accepted (services.erp), stamped with their tenant
+CONSUMER_QUEUES = ("audit", "pricing", "order-workflow", ERP_INBOUND)
 
 RETRY_BASE_SECONDS = 20
 MAX_VISIBILITY_SECONDS = 12 * 3600  # SQS's limit on a message's visibility timeout

@@ -12,19 +12,28 @@ from chalicelib.platform.principal import Principal
 
 if TYPE_CHECKING:
     from chalicelib.domain.permissions import Permission
-    from chalicelib.domain.staff import StaffTarget
+    from chalicelib.domain.staff import StaffAccess, StaffTarget
     from chalicelib.store.repository import Record
 
 
 def require_reach(principal: Principal, permission: Permission, target: StaffTarget, hidden: Problem) -> None:
-    """A staff grant must reach the record: ``hidden`` when the caller may not see it, else 403."""
-    if principal.staff is None:
+    """A staff grant (or an integration's, applying its messages) must reach the record: ``hidden`` when
+    the caller may not see it, else 403."""
+    access = staff_access_of(principal)
+    if access is None:
         raise Forbidden("this is for staff users")
-    decision = principal.staff.access.decide(permission, target)
+    decision = access.decide(permission, target)
     if decision is Decision.HIDDEN:
         raise hidden
     if decision is Decision.FORBIDDEN:
         raise Forbidden(f"this needs {permission.value!r} where this record belongs")
+
+
+def staff_access_of(principal: Principal) -> StaffAccess | None:
+    """The grants a staff user holds, or those an integration's messages are applied with."""
+    if principal.staff is not None:
+        return principal.staff.access
+    return principal.integration.access if principal.integration is not None else None
 
 
 @dataclass(frozen=True)
@@ -45,8 +54,8 @@ class Caller:
 
     def reachable(self, permission: Permission, field: str) -> Callable[[Record], bool] | None:
         """A list filter keeping records whose organization or customer ``field`` the grant reaches."""
-        staff = self.principal.staff
-        within = None if staff is None else staff.access.within(permission)
+        access = staff_access_of(self.principal)
+        within = None if access is None else access.within(permission)
         if within is None:
             return None
         return lambda record: record.data[field] in within

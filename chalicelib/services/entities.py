@@ -216,12 +216,13 @@ def delete(
         repository.discard_all(list(belongings[together_with:]))
 
 
-def together(*parts: ExtraWrites) -> ExtraWrites:
-    """Several areas' extra writes as one, added in the order given."""
+def together(*parts: ExtraWrites | None) -> ExtraWrites:
+    """Several areas' extra writes as one, added in the order given (a None part adds nothing)."""
 
     def add(transaction: Transaction) -> None:
         for part in parts:
-            part(transaction)
+            if part is not None:
+                part(transaction)
 
     return add
 

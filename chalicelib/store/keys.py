@@ -61,6 +61,10 @@ unit_order_limits       T#<t>#CUST#<customer_id>       LIM#<unit_id>
 payment_term            T#<t>#PAYTERM                  <code>
 order                   T#<t>#ORDER#<ord>              ORDER           T#<t>#CUST#<c>#ORDERS / <ord>           T#<t>#ORG#<org>#ORDERS / <ord>         T#<t>#ORDERS / <ord>
 order_lines             T#<t>#ORDER#<ord>              LINES#<nnn>     (up to 100 lines each, never changed after placing; docs/orders-design.md)
+integration_key         T#<t>#INTEGRATION              <int_id>
+erp_import              T#<t>#ERPMSG#<message_id>      IMPORT          T#<t>#ERPIMPORTS / <received>#<id>       T#<t>#ERPIMPORTS#<status> / <received>#<id>
+erp_sequence            T#<t>#ERPSEQ#<entity>          SEQ             (the newest ``source_seq`` applied to an ERP entity and its message id)
+erp_reference           T#<t>#ERPREF#<kind>            <erp code>      (the Kontor id of a record the ERP names by its code)
 ======================  =============================  ==============  ======================================  =====================================  =================================
 
 The platform's own operators live in the reserved tenant ``platform`` (no customer tenant may take
@@ -267,6 +271,22 @@ Access patterns
                                                  in memory by access.decide)
 194  an organization's / the tenant's orders     GSI2 PK=T#<t>#ORG#<org>#ORDERS; GSI3               services.orders (admin lists)
                                                  PK=T#<t>#ORDERS
+200  get / list / revoke integration keys       PK=T#<t>#INTEGRATION [, SK=<int_id>]; revoke:      services.integrations
+                                                 replace at the version read
+201  authenticate an integration key             BatchGet T#<t>#INTEGRATION/<int_id> (the tenant    services.integrations.load_integration
+                                                 and key id come from the key) and T#<t>#TENANT;
+                                                 last_used_at: SET at most once a minute per key
+202  the messages of an ingest already known     BatchGet T#<t>#ERPMSG#<id>/IMPORT (100 a call);    services.erp.ingest.ingest
+                                                 new ones: BatchWrite their records (accepted)
+203  one message's fate (the ERP, the worker)    PK=T#<t>#ERPMSG#<id>, SK=IMPORT                    services.erp.imports.get_import, erp.apply
+204  a tenant's imports, newest first            GSI1 PK=T#<t>#ERPIMPORTS (filter type; received_   services.erp.imports.list_imports
+                                                 from/until as SK bounds, kept in memory)
+205  a tenant's imports of one status            GSI2 PK=T#<t>#ERPIMPORTS#<status>                  services.erp.imports.list_imports (status)
+206  the ordering guard of an ERP entity         GetItem T#<t>#ERPSEQ#<entity>/SEQ; then, in the    services.erp.apply
+                                                 change's own transaction, update it with
+                                                 condition absent or data.source_seq < the new one
+207  a record the ERP names by its code          GetItem T#<t>#ERPREF#<kind>/<code>; created in     services.erp.apply (price lists,
+                                                 the record's create transaction (cond. absent)     categories)
 210  a store list of orders, newest first        GSI1 PK=T#<t>#CUST#<c>#ORDERS, SK BETWEEN the      services.orders.orders.list_store_orders
                                                  window's order ids (ULIDs) and below the
                                                  cursor's id; kept by access.decide(orders.view)
@@ -972,3 +992,32 @@ def orders_of_organization(tenant_id: str, organization_id: str) -> str:
 def orders_of_tenant(tenant_id: str) -> str:
     """GSI3 partition of all of a tenant's orders (sort key ``<ord>``)."""
     return f"T#{tenant_id}#ORDERS"
+
+
+def integration_key_collection(tenant_id: str) -> str:
+    """A tenant's integration keys (tens at most): one partition, listed whole."""
+    return f"T#{tenant_id}#INTEGRATION"
+
+
+def integration_key(tenant_id: str, key_id: str) -> Key:
+    return Key(integration_key_collection(tenant_id), key_id)
+
+
+def erp_import(tenant_id: str, message_id: str) -> Key:
+    """One ERP message's fate, by the ERP's own message id (unique per tenant)."""
+    return Key(f"T#{tenant_id}#ERPMSG#{message_id}", "IMPORT")
+
+
+def erp_imports_index(tenant_id: str, status: str | None = None) -> str:
+    """The tenant's imports by time received (GSI1), or those of one status (GSI2)."""
+    return f"T#{tenant_id}#ERPIMPORTS" + (f"#{status}" if status else "")
+
+
+def erp_sequence(tenant_id: str, entity: str) -> Key:
+    """The newest ``source_seq`` applied to one entity (``product:<sku>``, ``prices:<list code>``...)."""
+    return Key(f"T#{tenant_id}#ERPSEQ#{entity}", "SEQ")
+
+
+def erp_reference(tenant_id: str, kind: str, code: str) -> Key:
+    """The Kontor id of a record the ERP names by its own code (a price list)."""
+    return Key(f"T#{tenant_id}#ERPREF#{kind}", code)

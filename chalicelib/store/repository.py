@@ -534,3 +534,13 @@ def discard_all(key_list: list[Key]) -> None:
     with Item.batch_write() as batch:
         for key in key_list:
             batch.delete(Item(key.pk, key.sk))
+
+
+def put_all(records: list[Record]) -> None:
+    """Write whole items whatever is there, in BatchWriteItem calls (unprocessed items retried): records
+    no transaction needs to guard (a message's import record, say)."""
+    with Item.batch_write() as batch:
+        for record in records:
+            batch.save(
+                _item(record.key, record.type, record.data, version=record.version, indexes=record.indexes)
+            )

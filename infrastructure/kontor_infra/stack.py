@@ -38,7 +38,7 @@ from chalicelib.api.fallbacks import UNKNOWN_PATH
 from chalicelib.api.routing import problem_instance
 from chalicelib.domain.catalog.media import MEDIA_ROOT, PENDING_TAG_KEY, PENDING_TAG_VALUE
 from chalicelib.platform.errors import PROBLEM_CONTENT_TYPE
-from chalicelib.platform.queues import CONSUMER_QUEUES, MAX_RECEIVES, dead_letter_name
+from chalicelib.platform.queues import CONSUMER_QUEUES, ERP_INBOUND, MAX_RECEIVES, dead_letter_name
 from chalicelib.services.dispatch import SUBSCRIPTIONS
 from chalicelib.services.outbox import EVENT_TYPE
 from chalicelib.store.schema import TABLE_SPEC
@@ -77,6 +77,9 @@ CONSUMER_TABLE_ACTIONS: dict[str, tuple[str, ...]] = {
     # order-workflow: reads the order's header and the tenant's checks; writes the header at the version
     # read and its events in one transaction (conditional Puts)
     "order-workflow": ("dynamodb:GetItem", "dynamodb:PutItem"),
+    # erp-inbound: applies ERP messages through the admin services (their reads and transactions, a
+    # product delete's leftovers in batches) and writes each message's import record
+    "erp-inbound": API_TABLE_ACTIONS,
 }
 # Consumers that send the message for their next step to their own queue (pricing: a whole list's
 # recalculation goes one page of products per message).
@@ -99,8 +102,9 @@ API_MEDIA_BUCKET_ACTIONS = ("s3:ListBucketVersions",)
 # Days before an upload never completed (still tagged pending), a replaced object version (a re-upload
 # with a form still valid) and an incomplete multipart upload are removed.
 MEDIA_CLEANUP_DAYS = 1
-# Queues the API function sends to (none yet: the ERP HTTP ingest will add its inbound queue).
-API_SENDS_TO: tuple[str, ...] = ()
+# Queues the API function sends to: the ERP HTTP ingest's inbound queue (only the API may: the worker
+# trusts the tenant and key the ingest stamped on each message).
+API_SENDS_TO: tuple[str, ...] = (ERP_INBOUND,)
 # The future token-vending role's per-tenant fence (see docs/deploy.md).
 TENANT_DATA_ACTIONS = (
     "dynamodb:GetItem",

@@ -71,6 +71,7 @@ def test_readiness_names_the_table_while_dynamodb_is_frozen(frozen_dynamodb: Sta
         "queue:audit": "ok",
         "queue:pricing": "ok",
         "queue:order-workflow": "ok",
+        "queue:erp-inbound": "ok",
     }
     assert elapsed < 1.0 + SLACK_SECONDS
 
@@ -88,5 +89,6 @@ def test_readiness_says_ready_when_everything_answers(stack: Stack) -> None:
             "queue:audit": "ok",
             "queue:pricing": "ok",
             "queue:order-workflow": "ok",
+            "queue:erp-inbound": "ok",
         },
     }

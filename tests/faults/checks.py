@@ -25,8 +25,9 @@ PROBLEM_JSON = "application/problem+json"
 # Items a change writes beside its entity, never an entity of their own: the stored response of an
 # idempotent create (in the create's transaction).
 BESIDE_A_CHANGE = frozenset({"idempotency"})
-# Items a consumer writes: their check is delivery's, not the outbox's.
-CONSUMER_ITEMS = frozenset({AUDIT_TYPE})
+# Items a consumer writes: their check is delivery's, not the outbox's. An ERP message's import record
+# and its entity's ordering mark are bookkeeping of the inbound path (the ingest writes the records too).
+CONSUMER_ITEMS = frozenset({AUDIT_TYPE, "erp_import", "erp_sequence"})
 _WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
 
 
@@ -282,4 +283,5 @@ CONTRACTS: dict[str, Callable[[Consumed], list[str]]] = {
     "pricing": idempotent_replay,
     # confirms or holds each placed order once: a replay finds it past pending and writes nothing
     "order-workflow": idempotent_replay,
+    "erp-inbound": idempotent_replay,
 }

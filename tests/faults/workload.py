@@ -24,9 +24,8 @@ from typing import Any
 
 from integration.conftest import Api, Moto, _lambda_stream_record
 
-from chalicelib.platform.queues import MAX_RECEIVES, dead_letter_name
+from chalicelib.platform.queues import CONSUMER_QUEUES, MAX_RECEIVES, dead_letter_name
 from chalicelib.platform.settings import get_settings
-from chalicelib.services.dispatch import SUBSCRIPTIONS
 from local.pollers import sqs_event
 
 from .checks import Replay, WriteLog, committed_events, reply_problems
@@ -154,9 +153,9 @@ class Workload:
                 batch = messages[start : start + QUEUE_BATCH]
                 if receive >= MAX_RECEIVES:
                     with self.plan.calm():
-                        result = self.api.invoke(f"{consumer}_consumer", sqs_event(batch, arn))
+                        result = self.api.invoke(handler_of(consumer), sqs_event(batch, arn))
                 else:
-                    result = self.api.invoke(f"{consumer}_consumer", sqs_event(batch, arn))
+                    result = self.api.invoke(handler_of(consumer), sqs_event(batch, arn))
                 failed = {failure["itemIdentifier"] for failure in result["batchItemFailures"]}
                 for message in batch:
                     handle = message["ReceiptHandle"]
@@ -176,7 +175,7 @@ class Workload:
         return len(dead)
 
     def consumers(self) -> list[str]:
-        return sorted(SUBSCRIPTIONS)
+        return sorted(CONSUMER_QUEUES)
 
     def replay(self, consumer: str) -> Replay:
         """Every message the consumer took handled once more, the backends calm, then its queue drained
@@ -188,7 +187,7 @@ class Workload:
         with self.plan.calm():
             for start in range(0, len(messages), QUEUE_BATCH):
                 event = sqs_event(messages[start : start + QUEUE_BATCH], arn)
-                failed += len(self.api.invoke(f"{consumer}_consumer", event)["batchItemFailures"])
+                failed += len(self.api.invoke(handler_of(consumer), event)["batchItemFailures"])
             dead_letters = self.consume(consumer)
         return Replay(self.log.since(writes), failed, dead_letters)
 
@@ -213,3 +212,8 @@ def _receive_all(sqs: Any, url: str) -> list[dict[str, Any]]:
     ).get("Messages", []):
         messages += page
     return messages
+
+
+def handler_of(consumer: str) -> str:
+    """The app's handler of a consumer queue (``erp-inbound`` -> ``erp_inbound_consumer``)."""
+    return f"{consumer.replace('-', '_')}_consumer"

@@ -11,7 +11,7 @@ from typing import Any
 
 from kontor_infra.stack import CONSUMER_TABLE_ACTIONS, CONSUMERS_CONTINUING_ON_OWN_QUEUE
 
-from chalicelib.platform.queues import CONSUMER_QUEUES, MAX_RECEIVES, dead_letter_name
+from chalicelib.platform.queues import CONSUMER_QUEUES, ERP_INBOUND, MAX_RECEIVES, dead_letter_name
 from chalicelib.platform.settings import TrustedIssuer
 from chalicelib.services.dispatch import SUBSCRIPTIONS
 from chalicelib.store.schema import TABLE_SPEC
@@ -217,13 +217,17 @@ def _queue_actions(template: Template, function_id: str) -> dict[str, set[str]]:
 
 
 def test_api_function_only_asks_the_consumer_queues_whether_they_answer(template: Template) -> None:
-    # GET /v1/health/ready: the API neither sends to, receives from nor changes any queue
+    # GET /v1/health/ready: the API receives from and changes no queue; it sends only the ERP
+    # messages its ingest accepted, to the inbound queue
     api = template.function_by_name(f"{template.stage.prefix}-api")
     probe = {"sqs:GetQueueUrl", "sqs:GetQueueAttributes"}
     expected = {f"{template.stage.prefix}-{consumer}": probe for consumer in CONSUMER_QUEUES}
+    expected[f"{template.stage.prefix}-{ERP_INBOUND}"] = probe | {"sqs:SendMessage"}
     assert _queue_actions(template, api) == expected
     for statement in template.statements(template.role_of(api)):
-        assert {action for action in actions_of(statement) if action.startswith("sqs:")} <= probe
+        assert {action for action in actions_of(statement) if action.startswith("sqs:")} <= probe | {
+            "sqs:SendMessage"
+        }
         assert "dynamodb:Scan" not in actions_of(statement)
 
 

@@ -200,6 +200,7 @@ def test_readiness_says_every_dependency_answers(api: Api) -> None:
             "queue:audit": "ok",
             "queue:pricing": "ok",
             "queue:order-workflow": "ok",
+            "queue:erp-inbound": "ok",
         },
     }
 
@@ -216,6 +217,7 @@ def test_readiness_names_the_table_when_it_does_not_answer(api: Api, faults: Fau
         "queue:audit": "ok",
         "queue:pricing": "ok",
         "queue:order-workflow": "ok",
+        "queue:erp-inbound": "ok",
     }
     assert len(faults.attempts) == 1
 
@@ -232,5 +234,6 @@ def test_readiness_names_a_queue_when_sqs_does_not_answer(api: Api, faults: Faul
         "queue:audit": "unavailable",
         "queue:pricing": "unavailable",
         "queue:order-workflow": "unavailable",
+        "queue:erp-inbound": "unavailable",
     }
     assert "http" not in json.dumps(reply.body["dependencies"])

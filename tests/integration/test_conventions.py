@@ -88,16 +88,20 @@ def company_administrator(
 
 @pytest.fixture
 def token_for(
-    acme: str, operator_token: str, company_administrator: Callable[[], str]
+    api: Api, acme: str, operator_token: str, company_administrator: Callable[[], str]
 ) -> Callable[[RouteSpec], str]:
     """A token allowed to call a route: the operator's for platform routes, a customer company
-    administrator's for storefront routes, acme's administrator's otherwise."""
+    administrator's for storefront routes, an integration key of acme's for the ERP's routes, acme's
+    administrator's otherwise."""
 
     def token(spec: RouteSpec) -> str:
         if spec.permission is Permission.PLATFORM_TENANTS:
             return operator_token
         if isinstance(spec.permission, CustomerPermission):
             return company_administrator()
+        if spec.permission is Permission.ERP_MESSAGES:
+            key = {"name": "SAP", "scopes": ["product.upsert"]}
+            return str(api.call("POST", "/v1/admin/integrations", token=acme, body=key).body["secret"])
         return acme
 
     return token

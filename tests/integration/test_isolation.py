@@ -38,8 +38,9 @@ TENANT_ROUTES = [
     spec
     for spec in ROUTES
     if isinstance(spec.permission, Permission)
-    and spec.permission not in (Permission.PUBLIC, Permission.PLATFORM_TENANTS, Permission.CUSTOMER_SELF)
-]
+    and spec.permission
+    not in (Permission.PUBLIC, Permission.PLATFORM_TENANTS, Permission.CUSTOMER_SELF, Permission.ERP_MESSAGES)
+]  # the ERP's routes take an integration key, whose tenant is its own: tests/integration/test_erp.py
 ITEM_ROUTES = [spec for spec in TENANT_ROUTES if "{" in spec.path]
 # Routes naming their records in the query, not the path: another tenant's ids there are 404.
 QUERY_ITEM_ROUTES = {
@@ -76,6 +77,18 @@ MEDIA = {"kind": "image", "filename": "a.png", "content_type": "image/png", "siz
 SHIPPING_METHOD = {"name": {"en": "Standard"}, "rates": {"kind": "flat", "costs": {"EUR": "9.90"}}}
 ORDER_LIMITS = {"limits": {"EUR": {"minimum": "1"}}}
 PAYMENT_TERM = {"code": "acme-net30", "name": {"en": "Net 30"}, "kind": "net", "net_days": 30}
+INTEGRATION_KEY = {"name": "SAP", "scopes": ["product.delete"]}
+ERP_MESSAGES = {
+    "messages": [
+        {
+            "type": "product.delete",
+            "id": "erp-1",
+            "source_seq": 1,
+            "occurred_at": "2026-12-01T10:00:00Z",
+            "payload": {"sku": "NOPE"},
+        }
+    ]
+}
 CHANGE_BODIES: dict[str, dict[str, Any]] = {
     "POST /v1/admin/orders/{order_id}/transitions": {"transition": "cancel", "version": 1},
     "PATCH /v1/admin/organizations/{organization_id}": {"name": "Hijacked", "version": 1},
@@ -208,6 +221,7 @@ CROSS_TENANT_CREATES: dict[str, tuple[Callable[[dict[str, str]], dict[str, Any]]
         "body.organization_id",
     ),
     "POST /v1/admin/payment-terms": None,
+    "POST /v1/admin/integrations": None,
 }
 
 # Lists filtered by acme's ids or names: nordic must find nothing with them.
@@ -243,6 +257,7 @@ ACME_OBJECTS = (
     "shipping_method_id",
     "payment_term_code",
     "order_id",
+    "integration_id",
 )
 
 
@@ -321,6 +336,9 @@ def world(
         term = api.call("POST", "/v1/admin/payment-terms", token=token, body=PAYMENT_TERM).body
         placed = Placement("acme", customer["id"], unit["id"], user["id"], website["id"], organization["id"])
         order = place_order(placed).id
+        integration = api.call("POST", "/v1/admin/integrations", token=token, body=INTEGRATION_KEY).body
+        sent = api.call("POST", "/v1/erp/messages", token=integration["secret"], body=ERP_MESSAGES)
+        assert sent.status == 200, sent.body  # its record: acme's imports list is not empty
         return Acme(
             token,
             ids={
@@ -342,6 +360,7 @@ def world(
                 "shipping_method_id": method["id"],
                 "payment_term_code": term["code"],
                 "order_id": order,
+                "integration_id": integration["id"],
             },
             paths={
                 "organization_id": f"/v1/admin/organizations/{organization['id']}",
@@ -361,6 +380,7 @@ def world(
                 "shipping_method_id": f"{methods}/{method['id']}",
                 "payment_term_code": f"/v1/admin/payment-terms/{term['code']}",
                 "order_id": f"/v1/admin/orders/{order}",
+                "integration_id": f"/v1/admin/integrations/{integration['id']}",
             },
         )
 

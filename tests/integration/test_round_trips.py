@@ -370,6 +370,26 @@ def orders(world: World, customers: dict[str, str], shopping: dict[str, str]) ->
     return {"order": placed[0], "list": shopping["list"]}
 
 
+@pytest.fixture
+def erp(api: Api, world: World) -> dict[str, str]:
+    """Two integration keys (one spare, to revoke) and a message the first sent (its use recorded)."""
+    made = {}
+    for name in ("integration", "spare_integration"):
+        body = {"name": name, "scopes": ["product.upsert", "product.delete"]}
+        reply = api.call("POST", "/v1/admin/integrations", token=world.token, body=body)
+        assert reply.status == 201, reply.body
+        made[name], made[f"{name}_key"] = str(reply.body["id"]), str(reply.body["secret"])
+    message = {
+        "type": "product.delete",
+        "id": "erp-1",
+        "source_seq": 1,
+        "occurred_at": "2026-12-01T10:00:00Z",
+    }
+    sent = {"messages": [{**message, "payload": {"sku": "HB-M8"}}]}
+    assert api.call("POST", "/v1/erp/messages", token=made["integration_key"], body=sent).status == 200
+    return made
+
+
 SHIPPING_METHOD = {"name": {"en": "Standard"}, "rates": {"kind": "flat", "costs": {"EUR": "9.90"}}}
 ORDER_LIMITS = {"limits": {"EUR": {"minimum": "50", "maximum": "10000"}}}
 
@@ -381,7 +401,8 @@ class Case:
     expected: tuple[str, ...]  # the DynamoDB operations, in order
     body: Callable[[dict[str, str]], Any] | None = None
     headers: tuple[tuple[str, str], ...] = ()
-    token: str = "tenant"  # tenant, operator, customer (a purchasing manager of the customer) or none
+    token: str = "tenant"  # tenant, operator, customer (a purchasing manager of the customer), none or
+    # integration (an integration key of acme's)
     status: int = 200
     replay: bool = False  # send the request twice with an Idempotency-Key; count the second
 
@@ -1592,6 +1613,49 @@ ROUND_TRIPS |= {
         (PRINCIPAL, BATCH_GET, WRITE),
         lambda _: ORDER_LIMITS,
     ),
+    # integration keys; the ERP's requests start with the key's item and the tenant (one BatchGetItem),
+    # its last use written at most once a minute (already this minute here)
+    "POST /v1/admin/integrations": Case(
+        "POST",
+        "/v1/admin/integrations",
+        (PRINCIPAL, WRITE),
+        lambda _: {"name": "SAP", "scopes": ["product.upsert"]},
+        status=201,
+    ),
+    "GET /v1/admin/integrations": Case("GET", "/v1/admin/integrations", (PRINCIPAL, QUERY)),
+    "GET /v1/admin/integrations/{integration_id}": Case(
+        "GET", "/v1/admin/integrations/{integration}", (PRINCIPAL, GET)
+    ),
+    "POST /v1/admin/integrations/{integration_id}/revocation": Case(
+        "POST", "/v1/admin/integrations/{spare_integration}/revocation", (PRINCIPAL, GET, WRITE)
+    ),
+    "GET /v1/admin/erp/imports": Case("GET", "/v1/admin/erp/imports?status=accepted", (PRINCIPAL, QUERY)),
+    # the messages' records known (BatchGetItem), the new ones written (BatchWriteItem); SQS aside
+    "POST /v1/erp/messages": Case(
+        "POST",
+        "/v1/erp/messages",
+        (BATCH_GET, BATCH_GET, "BatchWriteItem"),
+        lambda ids: {
+            "messages": [
+                {
+                    "type": "product.upsert",
+                    "id": f"erp-{n}",
+                    "source_seq": n,
+                    "occurred_at": "2026-12-01T10:00:00Z",
+                    "payload": {
+                        "sku": f"ERP-{n % 3}",
+                        "organization_id": ids["organization"],
+                        "name": {"en": "Bolt"},
+                    },
+                }
+                for n in range(2, 12)
+            ]
+        },
+        token="integration",
+    ),
+    "GET /v1/erp/messages/{message_id}": Case(
+        "GET", "/v1/erp/messages/erp-1", (BATCH_GET, GET), token="integration"
+    ),
 }
 
 # orders: a list is the principal's two and one Query of the company's orders (GSI1; a unit's scope kept
@@ -1677,6 +1741,7 @@ def prepare(
     ids |= request.getfixturevalue("orders") if "/orders" in case.path else {}
     needs_checkout = "/shipping-methods/" in case.path or "/payment-terms/" in case.path
     ids |= request.getfixturevalue("checkout") if needs_checkout else {}
+    ids |= request.getfixturevalue("erp") if "/erp/" in case.path or "/integrations" in case.path else {}
     token = {
         "tenant": world.token,
         "operator": operator_token,
@@ -1684,6 +1749,7 @@ def prepare(
         "company admin": api.token("acme", ADMINISTRATOR),
         "sales rep": api.token("acme", SALES_REP),
         "none": None,
+        "integration": ids.get("integration_key"),
     }[case.token]
     body = case.body(ids) if case.body else None
     return Prepared(case, case.path.format(**ids), token, body, dict(case.headers))

@@ -17,6 +17,7 @@ The expected answers are written out by hand below, not derived from the policy:
     H  404: the caller may not know the record exists (in a list: not listed)
     U  422 on the body field naming a record the caller may not know
     C  409: allowed, but the record still has dependents
+    N  401: the route takes an integration key, which a staff token is not
     -  does not apply (a tenant-wide record has no "other" position)
 
 A create naming its record in the body (a website's ``organization_id``) is called with the record
@@ -1262,7 +1263,44 @@ MATRIX |= {
     "POST /v1/admin/orders/{order_id}/transitions": ORDERS_ROW,
 }
 
-STATUS = {"F": 403, "H": 404, "U": 422, "C": 409}
+STATUS = {"F": 403, "H": 404, "U": 422, "C": 409, "N": 401}
+
+# --- integration keys and the ERP imports: tenant-wide (integrations.*: a grant without limits); the
+# ERP's own routes take an integration key, so a staff token is not one (N: 401) ---
+INTEGRATION_KEY = {"name": "SAP", "scopes": ["product.upsert"]}
+
+
+def _integration_key(suffix: str, method: str) -> Request:
+    """A call on a spare integration key just made in the position's tenant."""
+
+    def call(world: World, position: str) -> Call:
+        key = world.make(position, f"{ADMIN}/integrations", INTEGRATION_KEY)
+        return Call(method, f"{ADMIN}/integrations/{key}{suffix}", key)
+
+    return call
+
+
+RECORD_REQUESTS |= {
+    "GET /v1/admin/integrations/{integration_id}": _integration_key("", "GET"),
+    "POST /v1/admin/integrations/{integration_id}/revocation": _integration_key("/revocation", "POST"),
+}
+ROUTE_REQUESTS |= {
+    "POST /v1/admin/integrations": lambda world: Call("POST", f"{ADMIN}/integrations", "", INTEGRATION_KEY),
+    "GET /v1/admin/integrations": lambda world: Call("GET", f"{ADMIN}/integrations", ""),
+    "GET /v1/admin/erp/imports": lambda world: Call("GET", f"{ADMIN}/erp/imports?status=failed", ""),
+    "POST /v1/erp/messages": lambda world: Call("POST", "/v1/erp/messages", "", {"messages": [{}]}),
+    "GET /v1/erp/messages/{message_id}": lambda world: Call("GET", "/v1/erp/messages/erp-1", ""),
+}
+NOT_AN_INTEGRATION = row(ta="N", oa="N", sr="N", cm="N", pm="N", ce="N")
+MATRIX |= {
+    "GET /v1/admin/integrations/{integration_id}": TENANT_WRITE_ROW,
+    "POST /v1/admin/integrations/{integration_id}/revocation": TENANT_WRITE_ROW,
+    "POST /v1/admin/integrations": row(ta="A", oa="F", sr="F", cm="F", pm="F", ce="F"),
+    "GET /v1/admin/integrations": row(ta="A", oa="F", sr="F", cm="F", pm="F", ce="F"),
+    "GET /v1/admin/erp/imports": row(ta="A", oa="F", sr="F", cm="F", pm="F", ce="F"),
+    "POST /v1/erp/messages": NOT_AN_INTEGRATION,
+    "GET /v1/erp/messages/{message_id}": NOT_AN_INTEGRATION,
+}
 
 
 def test_every_staff_route_is_in_the_matrix() -> None:

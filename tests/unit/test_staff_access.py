@@ -331,6 +331,8 @@ ROLE_PERMISSIONS: dict[str, set[Permission]] = {
         P.TAXES_WRITE,
         P.ORDERS_READ,
         P.ORDERS_WRITE,
+        P.INTEGRATIONS_READ,
+        P.INTEGRATIONS_MANAGE,
     },
     "organization-administrator": {
         P.TENANT_READ,

@@ -47,6 +47,11 @@ SAMPLES: dict[str, str | int] = {
     "method_id": "shp_01JD0000000000000000000000",
     "order_id": "ord_01JD0000000000000000000000",
     "page": 2,
+    "key_id": "int_01JD0000000000000000000000",
+    "message_id": "erp-msg-000123",
+    "status": "failed",
+    "entity": "product:hb-m8x40",
+    "kind": "price_list",
 }
 UNFENCED = {"host"}  # global routing entries: hostname -> tenant/website
 
@@ -197,6 +202,10 @@ def test_keys_keep_id_case_and_lowercase_emails_and_hostnames(
             id="category-unit-rules-gsi1",
         ),
         pytest.param(keys.tenant_prefix("acme"), "T#acme#", id="leading-keys-prefix"),
+        pytest.param(keys.erp_imports_index("acme"), "T#acme#ERPIMPORTS", id="erp-imports-gsi1"),
+        pytest.param(
+            keys.erp_imports_index("acme", "failed"), "T#acme#ERPIMPORTS#failed", id="erp-imports-gsi2"
+        ),
     ],
 )
 def test_gsi_partitions_follow_the_chart(partition: str, expected: str) -> None:

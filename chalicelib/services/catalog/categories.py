@@ -129,8 +129,15 @@ def _check_placement(
 
 
 def create_category(
-    caller: Caller, organization_id: str, body: CategoryFields, idempotency: IdempotencyClaim | None = None
+    caller: Caller,
+    organization_id: str,
+    body: CategoryFields,
+    idempotency: IdempotencyClaim | None = None,
+    guard: entities.ExtraWrites | None = None,
+    category_id: str | None = None,
 ) -> Category:
+    """A new category (``guard``: writes of the caller's that must commit with it, an ERP message's
+    ordering guard say; ``category_id``: the id, when the caller's writes name it)."""
     tenant_id = caller.tenant_id
     loaded = load_categories(tenant_id, organization_id)
     if len(loaded.categories) >= MAX_CATEGORIES:
@@ -138,7 +145,7 @@ def create_category(
     _check_placement(loaded, None, body.parent_id, body.slug)
     category = Category.model_validate(
         {
-            "id": new_id(CATEGORY_TYPE),
+            "id": category_id or new_id(CATEGORY_TYPE),
             "organization_id": organization_id,
             "version": 1,
             **entities.timestamps(),
@@ -151,8 +158,11 @@ def create_category(
         key=keys.category(tenant_id, organization_id, category.id),
         entity_type=CATEGORY_TYPE,
         entity=category,
-        extra_writes=_category_writes(
-            tenant_id, organization_id, structure=True, structure_version=loaded.structure_version
+        extra_writes=entities.together(
+            _category_writes(
+                tenant_id, organization_id, structure=True, structure_version=loaded.structure_version
+            ),
+            guard,
         ),
         idempotency=idempotency,
     )
@@ -174,7 +184,12 @@ def get_category(caller: Caller, organization_id: str, category_id: str) -> Cate
 
 
 def update_category(
-    caller: Caller, organization_id: str, category_id: str, patch: Input, expected_version: ExpectedVersion
+    caller: Caller,
+    organization_id: str,
+    category_id: str,
+    patch: Input,
+    expected_version: ExpectedVersion,
+    guard: entities.ExtraWrites | None = None,
 ) -> Category:
     """Rename, describe, reposition; a new ``parent_id`` moves the category with its subtree (null: to
     the root), a new ``slug`` re-slugs it: those two read and serialize the whole tree."""
@@ -203,11 +218,14 @@ def update_category(
         entity_type=CATEGORY_TYPE,
         before=current,
         after=updated,
-        extra_writes=_category_writes(
-            tenant_id,
-            organization_id,
-            structure=restructured,
-            structure_version=loaded.structure_version if loaded else None,
+        extra_writes=entities.together(
+            _category_writes(
+                tenant_id,
+                organization_id,
+                structure=restructured,
+                structure_version=loaded.structure_version if loaded else None,
+            ),
+            guard,
         ),
         counters=("rules_revision",),  # a rule set since the read is not written back over
     )

@@ -266,8 +266,13 @@ def _derived_writes(
 
 
 def create_product(
-    caller: Caller, body: ProductFields, idempotency: IdempotencyClaim | None = None
+    caller: Caller,
+    body: ProductFields,
+    idempotency: IdempotencyClaim | None = None,
+    guard: entities.ExtraWrites | None = None,
 ) -> Product:
+    """A new product (``guard``: writes of the caller's that must commit with it, an ERP message's
+    ordering guard say)."""
     require_organization_reach(caller, Permission.CATALOG_WRITE, body.organization_id)
     product = Product.model_validate(
         {"id": new_id(PRODUCT_TYPE), "version": 1, **entities.timestamps(), **body.model_dump()}, strict=False
@@ -279,7 +284,7 @@ def create_product(
         entity_type=PRODUCT_TYPE,
         entity=product,
         indexes=_indexes(caller.tenant_id, product),
-        extra_writes=_derived_writes(caller.tenant_id, None, placement),
+        extra_writes=entities.together(_derived_writes(caller.tenant_id, None, placement), guard),
         idempotency=idempotency,
     )
 
@@ -334,7 +339,11 @@ def _has_variants(caller: Caller, product: Product) -> bool:
 
 
 def update_product(
-    caller: Caller, product_id: str, patch: Input, expected_version: ExpectedVersion
+    caller: Caller,
+    product_id: str,
+    patch: Input,
+    expected_version: ExpectedVersion,
+    guard: entities.ExtraWrites | None = None,
 ) -> Product:
     current = _load(caller, product_id, Permission.CATALOG_WRITE)
     entities.check_version(current.version, expected_version)
@@ -350,7 +359,7 @@ def update_product(
         before=current,
         after=updated,
         indexes=_indexes(caller.tenant_id, updated),
-        extra_writes=_derived_writes(caller.tenant_id, before, after),
+        extra_writes=entities.together(_derived_writes(caller.tenant_id, before, after), guard),
     )
 
 
@@ -381,7 +390,12 @@ def _belongings(tenant_id: str, product_id: str, rules: Record | None, prices: R
     )
 
 
-def delete_product(caller: Caller, product_id: str, expected_version: ExpectedVersion) -> None:
+def delete_product(
+    caller: Caller,
+    product_id: str,
+    expected_version: ExpectedVersion,
+    guard: entities.ExtraWrites | None = None,
+) -> None:
     """Delete a product and everything derived from it or naming it (its rules at every level, its
     selection memberships, its prices in every list); a configurable one only without variants (409).
 
@@ -407,7 +421,7 @@ def delete_product(caller: Caller, product_id: str, expected_version: ExpectedVe
         entity_type=PRODUCT_TYPE,
         entity=current,
         extra_writes=entities.together(
-            _derived_writes(tenant_id, Placement(current, "", parent), None), _rules_writes(rules)
+            _derived_writes(tenant_id, Placement(current, "", parent), None), _rules_writes(rules), guard
         ),
         belongings=_belongings(tenant_id, product_id, rules, found.get(prices_key)),
     )

@@ -59,12 +59,18 @@ def _counted(tenant_id: str, rules_guard: ExtraWrites | None) -> ExtraWrites:
 
 
 def create_price_list(
-    caller: Caller, body: PriceListFields, idempotency: IdempotencyClaim | None = None
+    caller: Caller,
+    body: PriceListFields,
+    idempotency: IdempotencyClaim | None = None,
+    guard: ExtraWrites | None = None,
+    price_list_id: str | None = None,
 ) -> PriceList:
+    """A new list (``guard``: writes of the caller's that must commit with it, an ERP message's
+    ordering guard say; ``price_list_id``: the id, when the caller's writes name it)."""
     require_organization_reach(caller, Permission.PRICES_WRITE, body.organization_id)
     price_list = PriceList.model_validate(
         {
-            "id": new_id(PRICE_LIST_TYPE),
+            "id": price_list_id or new_id(PRICE_LIST_TYPE),
             "version": 1,
             **entities.timestamps(),
             **body.model_dump(),
@@ -84,6 +90,7 @@ def create_price_list(
                 transaction, caller.tenant_id, price_list.organization_id
             ),
             _counted(caller.tenant_id, rules_guard),
+            guard,
         ),
         idempotency=idempotency,
         answer=price_list,
@@ -117,7 +124,11 @@ def list_price_lists(
 
 
 def update_price_list(
-    caller: Caller, price_list_id: str, patch: Input, expected_version: ExpectedVersion
+    caller: Caller,
+    price_list_id: str,
+    patch: Input,
+    expected_version: ExpectedVersion,
+    guard: ExtraWrites | None = None,
 ) -> PriceList:
     """Change the fields sent (``rules`` sent: the rules, replaced whole; ids kept, see ``with_rule_ids``)."""
     current = get_price_list(caller, price_list_id, Permission.PRICES_WRITE)
@@ -132,7 +143,7 @@ def update_price_list(
         before=StoredPriceList.of(current),
         after=StoredPriceList.of(updated),
         indexes=_indexes(caller.tenant_id, updated),
-        extra_writes=_counted(caller.tenant_id, rules_guard),
+        extra_writes=entities.together(_counted(caller.tenant_id, rules_guard), guard),
     )
     return updated
 

@@ -1,0 +1,375 @@
+"""The inbound worker's work: apply one ERP message through the admin API's own services.
+
+A message is applied once: its import record says when its fate is known (a redelivery then does
+nothing), and for changes made in one transaction the record turns ``applied`` in that transaction.
+Per tenant and entity an item holds the newest ``source_seq`` applied and the message that carried it
+(``domain.erp.ordering``): a change writes it in its own transaction, conditional on the mark as read,
+so an older update never overwrites a newer one, even when two arrive at once (the loser is retried
+and then finds itself stale). A prices upsert writes its rows in several transactions, so it takes the
+mark first in one of its own, then writes the rows (a redelivery writes them again: only rows that
+differ are written).
+
+A message that can never apply (a malformed payload, a product the tenant does not have, a type its
+key may not send, a field the service refuses) gets ``failed`` with the reason and changes nothing;
+what may pass later (a version changed meanwhile, throttling, an outage) is raised, so the consumer
+retries it and dead-letters it after 5 receives.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic_core import to_json
+
+from chalicelib.domain.base import ANY_VERSION, TenantId
+from chalicelib.domain.catalog.categories import CategoryFields, CategoryPatch
+from chalicelib.domain.catalog.products import ProductFields, ProductPatch
+from chalicelib.domain.erp import (
+    FINAL_STATUSES,
+    CategoryUpsert,
+    Envelope,
+    ImportStatus,
+    IntegrationSession,
+    InventoryUpdate,
+    Message,
+    MessageType,
+    PriceListUpsert,
+    PricesUpsert,
+    ProductDelete,
+    ProductUpsert,
+    SequenceMark,
+    ordering,
+    parse_message,
+    usable_message_id,
+    validation_reason,
+)
+from chalicelib.domain.permissions import Permission
+from chalicelib.domain.pricing.price_lists import PriceListFields, PriceListPatch, PriceUpsert
+from chalicelib.domain.staff import StaffTarget
+from chalicelib.platform.errors import Conflict, NotFound, Problem, Unprocessable
+from chalicelib.platform.ids import new_id
+from chalicelib.platform.principal import Principal
+from chalicelib.platform.queues import PermanentFailure
+from chalicelib.services import entities
+from chalicelib.services.catalog import categories, products
+from chalicelib.services.context import Caller
+from chalicelib.services.erp import imports
+from chalicelib.services.pricing import price_lists, prices
+from chalicelib.store import keys, repository
+from chalicelib.store.repository import Record, Transaction
+
+ERP_SEQUENCE_TYPE = "erp_sequence"
+ERP_REFERENCE_TYPE = "erp_reference"
+PRICE_LIST_REFERENCE = "price_list"
+CATEGORY_REFERENCE = "category"
+Outcome = Literal["applied", "skipped_stale"]
+MARK_MOVED = Conflict("the entity's ordering guard moved meanwhile; retry", headers={"Retry-After": "1"})
+
+
+class Queued(BaseModel):
+    """What the HTTP ingest queued: the message as sent, stamped with what it verified."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tenant_id: TenantId
+    key_id: str
+    scopes: list[MessageType]
+    message: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Application:
+    """One message on its way: who applies it, its record, and its entity's mark as read."""
+
+    caller: Caller
+    message: Message
+    record: Record
+    mark: SequenceMark | None
+
+    @property
+    def tenant_id(self) -> str:
+        return self.caller.tenant_id
+
+    def ordering(self) -> Literal["apply", "already_applied", "stale"]:
+        return ordering(self.mark, self.message.source_seq, self.message.id)
+
+    def take_mark(self, transaction: Transaction) -> None:
+        """The entity's mark moves to this message, if it is still as read."""
+        transaction.put_guarded(
+            keys.erp_sequence(self.tenant_id, self.message.entity),
+            ERP_SEQUENCE_TYPE,
+            {
+                "entity": self.message.entity,
+                "source_seq": self.message.source_seq,
+                "message_id": self.message.id,
+            },
+            expected=None if self.mark is None else {"message_id": self.mark.message_id},
+            on_failure=MARK_MOVED,
+        )
+
+    def guard(self, transaction: Transaction) -> None:
+        """What commits with the change: the mark, and the record saying ``applied``."""
+        self.take_mark(transaction)
+        record = imports.with_status(self.tenant_id, self.record, "applied")
+        transaction.put(record.key, record.type, record.data, indexes=record.indexes)
+
+
+def _mark(tenant_id: str, entity: str) -> SequenceMark | None:
+    record = repository.get(keys.erp_sequence(tenant_id, entity))
+    if record is None:
+        return None
+    return SequenceMark(int(record.data["source_seq"]), record.data["message_id"])
+
+
+def _finish(tenant_id: str, record: Record, status: ImportStatus, reason: str | None = None) -> None:
+    repository.put_all([imports.with_status(tenant_id, record, status, reason)])
+
+
+def _transient(problem: Problem) -> bool:
+    """Whether the same message may pass later: a version or guard that moved, throttling, an outage."""
+    return problem.status in (412, 429) or problem.status >= 500 or "Retry-After" in problem.headers
+
+
+def _problem_reason(problem: Problem) -> str:
+    errors = problem.extensions.get("errors")
+    detail = f"{problem.code}: {problem.detail or problem.title}"
+    return f"{detail} {json.dumps(errors, default=str)}" if errors else detail
+
+
+def handle_message(body: dict[str, Any]) -> None:
+    """Apply one queued message, or record why it cannot be (see the module's docstring)."""
+    queued = Queued.model_validate(body)
+    tenant_id = queued.tenant_id
+    message_id = usable_message_id(queued.message.get("id"))
+    if message_id is None:
+        raise PermanentFailure("bad shape: the message has no usable id")
+    record = repository.get(keys.erp_import(tenant_id, message_id))
+    if record is None:
+        record = imports.import_record(
+            tenant_id,
+            message_id,
+            message_type=imports.shown_type(queued.message.get("type")),
+            status="accepted",
+            key_id=queued.key_id,
+        )
+    elif record.data["status"] in FINAL_STATUSES:
+        return  # a redelivery: its fate is known
+    try:
+        message = parse_message(Envelope.model_validate_json(to_json(queued.message)))
+    except ValidationError as error:
+        _finish(tenant_id, record, "failed", "invalid message: " + validation_reason(error))
+        return
+    if message.type not in queued.scopes:
+        _finish(tenant_id, record, "failed", f"the key may not send {message.type.value} messages")
+        return
+    session = IntegrationSession(queued.key_id, frozenset(queued.scopes))
+    principal = Principal(kind="integration", tenant_id=tenant_id, subject=queued.key_id, integration=session)
+    application = Application(
+        Caller(principal, correlation_id=message.id), message, record, _mark(tenant_id, message.entity)
+    )
+    try:
+        outcome = APPLIERS[message.type](application)
+    except Problem as problem:
+        if _transient(problem):
+            raise
+        _finish(tenant_id, record, "failed", _problem_reason(problem))
+        return
+    if outcome == "skipped_stale":
+        newest = application.mark
+        reason = (
+            None if newest is None else f"source_seq {newest.source_seq} ({newest.message_id}) was applied"
+        )
+        _finish(tenant_id, record, "skipped_stale", reason)
+
+
+# --- each type ------------------------------------------------------------------------------------------
+
+
+def _product_id(tenant_id: str, sku: str) -> str | None:
+    found = repository.get(keys.sku(tenant_id, sku))
+    return None if found is None else str(found.data["product_id"])
+
+
+def _known_product(tenant_id: str, sku: str) -> str:
+    product_id = _product_id(tenant_id, sku)
+    if product_id is None:
+        raise NotFound(f"the tenant has no product with the SKU {sku!r}")
+    return product_id
+
+
+def _unless_ordered(application: Application) -> Outcome | None:
+    """The outcome without a change: stale, or applied already (its transaction said so); None to apply."""
+    decision = application.ordering()
+    if decision == "stale":
+        return "skipped_stale"
+    if decision == "already_applied":
+        _finish(application.tenant_id, application.record, "applied")
+        return "applied"
+    return None
+
+
+def _apply_product_upsert(application: Application) -> Outcome:
+    if (outcome := _unless_ordered(application)) is not None:
+        return outcome
+    payload = application.message.payload
+    assert isinstance(payload, ProductUpsert)
+    tenant_id, caller = application.tenant_id, application.caller
+    fields = payload.model_dump(mode="json", exclude={"organization_id", "parent_sku"})
+    product_id = _product_id(tenant_id, payload.sku)
+    if product_id is None:
+        parent_id = None if payload.parent_sku is None else _known_product(tenant_id, payload.parent_sku)
+        body = ProductFields.model_validate(
+            {**fields, "organization_id": payload.organization_id, "parent_id": parent_id}, strict=False
+        )
+        products.create_product(caller, body, guard=application.guard)
+        return "applied"
+    current = products.get_product(caller, product_id)
+    if current.organization_id != payload.organization_id:
+        raise Unprocessable.field(
+            "payload.organization_id", "the product with this SKU is another organization's"
+        )
+    patch = ProductPatch.model_validate(fields, strict=False)  # every field sent: replaced whole
+    products.update_product(caller, product_id, patch, ANY_VERSION, guard=application.guard)
+    return "applied"
+
+
+def _apply_product_delete(application: Application) -> Outcome:
+    if (outcome := _unless_ordered(application)) is not None:
+        return outcome
+    payload = application.message.payload
+    assert isinstance(payload, ProductDelete)
+    product_id = _known_product(application.tenant_id, payload.sku)
+    products.delete_product(application.caller, product_id, ANY_VERSION, guard=application.guard)
+    return "applied"
+
+
+def _apply_inventory_update(application: Application) -> Outcome:
+    if (outcome := _unless_ordered(application)) is not None:
+        return outcome
+    payload = application.message.payload
+    assert isinstance(payload, InventoryUpdate)
+    product_id = _known_product(application.tenant_id, payload.sku)
+    patch = ProductPatch.model_validate(
+        {"inventory": payload.inventory.model_dump(mode="json")}, strict=False
+    )
+    products.update_product(application.caller, product_id, patch, ANY_VERSION, guard=application.guard)
+    return "applied"
+
+
+def _price_list_id(tenant_id: str, code: str) -> str | None:
+    found = repository.get(keys.erp_reference(tenant_id, PRICE_LIST_REFERENCE, code))
+    return None if found is None else str(found.data["id"])
+
+
+def _apply_price_list_upsert(application: Application) -> Outcome:
+    if (outcome := _unless_ordered(application)) is not None:
+        return outcome
+    payload = application.message.payload
+    assert isinstance(payload, PriceListUpsert)
+    tenant_id, caller = application.tenant_id, application.caller
+    fields = payload.model_dump(mode="json", exclude={"code", "organization_id"})
+    price_list_id = _price_list_id(tenant_id, payload.code)
+    if price_list_id is None:
+        new_list_id = new_id("price_list")
+
+        def name_it(transaction: Transaction) -> None:
+            reference = keys.erp_reference(tenant_id, PRICE_LIST_REFERENCE, payload.code)
+            data = {"code": payload.code, "id": new_list_id}
+            transaction.create(reference, ERP_REFERENCE_TYPE, data, on_exists=MARK_MOVED)
+
+        body = PriceListFields.model_validate(
+            {**fields, "organization_id": payload.organization_id, "kind": "manual"}, strict=False
+        )
+        price_lists.create_price_list(
+            caller, body, guard=entities.together(application.guard, name_it), price_list_id=new_list_id
+        )
+        return "applied"
+    current = price_lists.get_price_list(caller, price_list_id)
+    if current.organization_id != payload.organization_id:
+        raise Unprocessable.field(
+            "payload.organization_id", "the list with this code is another organization's"
+        )
+    patch = PriceListPatch.model_validate(fields, strict=False)
+    price_lists.update_price_list(caller, price_list_id, patch, ANY_VERSION, guard=application.guard)
+    return "applied"
+
+
+def _apply_prices_upsert(application: Application) -> Outcome:
+    decision = application.ordering()
+    if decision == "stale":
+        return "skipped_stale"
+    payload = application.message.payload
+    assert isinstance(payload, PricesUpsert)
+    price_list_id = _price_list_id(application.tenant_id, payload.price_list_code)
+    if price_list_id is None:
+        raise NotFound(f"the tenant has no price list with the ERP code {payload.price_list_code!r}")
+    if decision == "apply":
+        transaction = Transaction()
+        application.take_mark(transaction)
+        transaction.commit()
+    rows = PriceUpsert.model_validate({"rows": payload.model_dump(mode="json")["rows"]}, strict=False)
+    prices.upsert_prices(application.caller, price_list_id, rows)
+    _finish(application.tenant_id, application.record, "applied")
+    return "applied"
+
+
+def _category(tenant_id: str, code: str) -> tuple[str, str] | None:
+    """The (organization, id) of the category with the ERP's code, if one was made."""
+    found = repository.get(keys.erp_reference(tenant_id, CATEGORY_REFERENCE, code))
+    return None if found is None else (str(found.data["organization_id"]), str(found.data["id"]))
+
+
+def _apply_category_upsert(application: Application) -> Outcome:
+    if (outcome := _unless_ordered(application)) is not None:
+        return outcome
+    payload = application.message.payload
+    assert isinstance(payload, CategoryUpsert)
+    tenant_id, caller, organization = application.tenant_id, application.caller, payload.organization_id
+    parent_id = None
+    if payload.parent_code is not None:
+        parent = _category(tenant_id, payload.parent_code)
+        if parent is None or parent[0] != organization:
+            raise Unprocessable.field(
+                "payload.parent_code",
+                f"the organization has no category with the ERP code {payload.parent_code!r}",
+            )
+        parent_id = parent[1]
+    fields = {
+        **payload.model_dump(mode="json", exclude={"code", "organization_id", "parent_code"}),
+        "parent_id": parent_id,
+    }
+    caller.require(Permission.CATALOG_WRITE, StaffTarget(organization_id=organization), "organization")
+    existing = _category(tenant_id, payload.code)
+    if existing is None:
+        category_id = new_id("category")
+
+        def name_it(transaction: Transaction) -> None:
+            reference = keys.erp_reference(tenant_id, CATEGORY_REFERENCE, payload.code)
+            data = {"code": payload.code, "id": category_id, "organization_id": organization}
+            transaction.create(reference, ERP_REFERENCE_TYPE, data, on_exists=MARK_MOVED)
+
+        body = CategoryFields.model_validate(fields, strict=False)
+        guard = entities.together(application.guard, name_it)
+        categories.create_category(caller, organization, body, guard=guard, category_id=category_id)
+        return "applied"
+    if existing[0] != organization:
+        raise Unprocessable.field(
+            "payload.organization_id", "the category with this code is another organization's"
+        )
+    patch = CategoryPatch.model_validate(fields, strict=False)
+    categories.update_category(caller, organization, existing[1], patch, ANY_VERSION, guard=application.guard)
+    return "applied"
+
+
+APPLIERS: dict[MessageType, Callable[[Application], Outcome]] = {
+    MessageType.PRODUCT_UPSERT: _apply_product_upsert,
+    MessageType.PRODUCT_DELETE: _apply_product_delete,
+    MessageType.INVENTORY_UPDATE: _apply_inventory_update,
+    MessageType.PRICE_LIST_UPSERT: _apply_price_list_upsert,
+    MessageType.PRICES_UPSERT: _apply_prices_upsert,
+    MessageType.CATEGORY_UPSERT: _apply_category_upsert,
+}

@@ -1,0 +1,143 @@
+"""Every ERP message's fate (accepted, applied, skipped_stale, failed with the reason), kept by the ERP's
+own message id: what admins list and the ERP reads back."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from chalicelib.domain.base import Timestamp
+from chalicelib.domain.erp import ErpImport, ImportStatus, MessageType
+from chalicelib.platform.errors import NotFound
+from chalicelib.platform.ids import utc_now
+from chalicelib.platform.pagination import Listing, PageRequest
+from chalicelib.services.context import Caller
+from chalicelib.store import keys, repository
+from chalicelib.store.keys import Key
+from chalicelib.store.repository import Record
+
+ERP_IMPORT_TYPE = "erp_import"
+MAX_REASON_CHARACTERS = 2000
+SHOWN_TYPE = re.compile(r"^[a-z_.]{1,40}$")  # a type the ERP sent, shown as sent if it looks like one
+
+
+def _rfc3339(moment: datetime) -> str:
+    from pydantic import TypeAdapter
+
+    return str(TypeAdapter(Timestamp).dump_python(moment, mode="json"))
+
+
+def shown_type(sent: Any) -> str:
+    """The type a message's record shows: as sent when it reads as a type, else ``unknown``."""
+    return sent if isinstance(sent, str) and SHOWN_TYPE.fullmatch(sent) else "unknown"
+
+
+def import_record(
+    tenant_id: str,
+    message_id: str,
+    *,
+    message_type: str,
+    status: ImportStatus,
+    key_id: str,
+    received_at: str | None = None,
+    reason: str | None = None,
+    entity: str | None = None,
+    source_seq: int | None = None,
+    occurred_at: str | None = None,
+) -> Record:
+    """A message's record, indexed by the time it was received (GSI1) and by its status (GSI2)."""
+    now = _rfc3339(utc_now())
+    received = received_at or now
+    data = {
+        "id": message_id,
+        "type": message_type,
+        "status": status,
+        "reason": reason[:MAX_REASON_CHARACTERS] if reason else None,
+        "entity": entity,
+        "source_seq": source_seq,
+        "occurred_at": occurred_at,
+        "received_at": received,
+        "updated_at": now,
+        "key_id": key_id,
+    }
+    sort_key = f"{received}#{message_id}"
+    indexes = {
+        "GSI1PK": keys.erp_imports_index(tenant_id),
+        "GSI1SK": sort_key,
+        "GSI2PK": keys.erp_imports_index(tenant_id, status),
+        "GSI2SK": sort_key,
+    }
+    return Record(keys.erp_import(tenant_id, message_id), ERP_IMPORT_TYPE, data, 1, indexes)
+
+
+def with_status(tenant_id: str, record: Record, status: ImportStatus, reason: str | None = None) -> Record:
+    """The record of the same message in another status (received as it was)."""
+    data = record.data
+    return import_record(
+        tenant_id,
+        data["id"],
+        message_type=data["type"],
+        status=status,
+        key_id=data["key_id"],
+        received_at=data["received_at"],
+        reason=reason,
+        entity=data.get("entity"),
+        source_seq=data.get("source_seq"),
+        occurred_at=data.get("occurred_at"),
+    )
+
+
+def known(tenant_id: str, message_ids: list[str]) -> dict[str, Record]:
+    """The records of those messages already received, by message id (BatchGetItem, 100 a call)."""
+    found: dict[Key, Record] = {}
+    for start in range(0, len(message_ids), 100):
+        chunk = message_ids[start : start + 100]
+        found |= repository.get_many([keys.erp_import(tenant_id, message_id) for message_id in chunk])
+    return {record.data["id"]: record for record in found.values() if record.type == ERP_IMPORT_TYPE}
+
+
+def view(record: Record) -> ErpImport:
+    return ErpImport.model_validate(record.data, strict=False)
+
+
+def get_import(caller: Caller, message_id: str) -> ErpImport:
+    """A message's fate, for the ERP: one the key sent or of a type it may read (else 404, as an unknown
+    id)."""
+    record = repository.get(keys.erp_import(caller.tenant_id, message_id))
+    session = caller.principal.integration
+    if record is None or record.type != ERP_IMPORT_TYPE or session is None:
+        raise NotFound("message not found")
+    readable = {scope.value for scope in session.scopes}
+    if record.data["key_id"] != session.key_id and record.data["type"] not in readable:
+        raise NotFound("message not found")
+    return view(record)
+
+
+def list_imports(
+    caller: Caller,
+    page: PageRequest,
+    *,
+    message_type: MessageType | None,
+    status: ImportStatus | None,
+    window: tuple[datetime | None, datetime | None],
+) -> Listing[ErpImport]:
+    """Newest first: by status from its own index, the type filtered there, the time window kept."""
+    since, until = (None if moment is None else _rfc3339(moment) for moment in window)
+
+    def in_window(record: Record) -> bool:
+        received = record.data["received_at"]
+        return (since is None or received >= since) and (until is None or received < until)
+
+    result = repository.query(
+        keys.erp_imports_index(caller.tenant_id, status),
+        index="GSI2" if status else "GSI1",
+        limit=page.limit,
+        start_key=page.start_key(),
+        newest_first=True,
+        filters={"type": message_type.value} if message_type else None,
+        keep=in_window if since or until else None,
+    )
+    return Listing[ErpImport](
+        items=[view(record) for record in result.records], next_cursor=page.next_cursor(result.last_key)
+    )
