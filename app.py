@@ -17,6 +17,7 @@ from chalicelib.api.admin import (
     customers,
     exchange_rates,
     media,
+    on_behalf,
     organizations,
     price_assignments,
     price_explanations,
@@ -30,6 +31,7 @@ from chalicelib.api.admin import (
     websites,
 )
 from chalicelib.api.storefront import catalog, company, shopping_lists
+from chalicelib.api.storefront import checkout as store_checkout
 from chalicelib.api.storefront import prices as store_prices
 
 app = Chalice(app_name="kontor")
@@ -60,6 +62,8 @@ for module in (
     shopping_lists,
     audit,
     store_prices,
+    store_checkout,
+    on_behalf,
     docs,
     fallbacks,
 ):

@@ -73,6 +73,7 @@ PATH_PARAMETERS: dict[str, PathParameter] = {
     "line_id": _prefixed_id("line", "sll"),
     "shipping_method_id": _prefixed_id("shipping method", "shp"),
     "payment_term_code": PathParameter("^[a-z0-9][a-z0-9_-]{0,31}$", 32, "payment term not found", "net30"),
+    "checkout_id": _prefixed_id("checkout", "chk"),
 }
 
 PATH_PARAMETER = re.compile(r"{(\w+)}")

@@ -49,6 +49,8 @@ class Permission(StrEnum):
     CONTENT_WRITE = "content.write"
     TAXES_READ = "taxes.read"
     TAXES_WRITE = "taxes.write"
+    # A sales representative's checkout and order for a buyer of an assigned customer, as the buyer.
+    ORDERS_PLACE_ON_BEHALF = "orders.place_on_behalf"
 
 
 class Bound(StrEnum):
@@ -75,6 +77,7 @@ PERMISSION_BOUNDS: dict[Permission, Bound] = {
     Permission.CONTENT_WRITE: Bound.ORGANIZATION,
     Permission.CUSTOMERS_READ: Bound.CUSTOMER,
     Permission.CUSTOMERS_WRITE: Bound.CUSTOMER,
+    Permission.ORDERS_PLACE_ON_BEHALF: Bound.CUSTOMER,
 }
 """Every other permission is :attr:`Bound.TENANT`."""
 

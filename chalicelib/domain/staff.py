@@ -140,9 +140,11 @@ SALES_REPRESENTATIVE = StaffRole(
             P.CUSTOMER_GROUPS_READ,
             P.CATALOG_READ,
             P.PRICES_READ,
+            P.ORDERS_PLACE_ON_BEHALF,
         }
     ),
-    "the customers whose units name them as sales representative: their units, users and addresses",
+    "the customers whose units name them as sales representative: their units, users and addresses, "
+    "and their buyers' orders, placed on their behalf",
     limit="assigned_customers",
 )
 CATALOG_MANAGER = StaffRole(

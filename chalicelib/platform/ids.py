@@ -26,6 +26,8 @@ ID_PREFIXES = {
     "shopping_list_line": "sll",
     "price_rule": "prr",
     "shipping_method": "shp",
+    "checkout": "chk",
+    "order": "ord",
 }
 _ID_PATTERN = re.compile(r"^[a-z]{2,5}_[0-9A-HJKMNP-TV-Z]{26}$")
 

@@ -11,6 +11,7 @@ from local.demo_taxes import demo_tax_configuration
 PROBLEM_JSON = "application/problem+json"
 RFC3339_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance", "errors", "current_version"}
+PROBLEM_KEYS |= {"changes", "grand_total", "order_id"}  # checkout-changed; a checkout ordered already
 
 
 def ulid_of(prefix: str) -> re.Pattern[str]:
