@@ -149,7 +149,6 @@ BUYER = Role(
                 P.RFQS_VIEW,
                 P.RFQS_MANAGE,
                 P.QUOTES_VIEW,
-                P.CHECKOUT,  # a buyer checks out their own orders
             ),
         ),
     },

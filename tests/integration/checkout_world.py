@@ -5,9 +5,10 @@ offering Fasteners: a bolt HB-100 sold by the box (at least 10, in steps of 5; 1
 a nut HN-200, ``extra`` more products for long orders (P-0001...); the website's price list (the bolt
 4.00 EUR a box, 3.50 from 20, 0.45 each; the nut 0.10; each extra 1.00); a flat shipping method (9.90
 EUR) and an inactive one; the payment term net30 (the default). Globex (billing and shipping address on
-the company; Manufacturing > Plant Lyon, Plant Ohio) with Bob (buyer, Lyon), Olga (buyer, Ohio), Ava
-(company administrator) and Rita (catalog reader, Lyon); Initech with Ina (buyer) and an address of its
-own; Sam, a sales representative assigned to Globex, and Sid, one assigned to nobody.
+the company; Manufacturing > Plant Lyon, Plant Ohio) with Bob (Lyon) and Olga (Ohio), who
+hold the company's role Orderer (a buyer who checks out: the predefined Buyer does not), Ava (company
+administrator) and Rita (Reader: catalog and prices, Lyon); Initech with Ina (purchasing manager) and
+an address of its own; Sam, a sales representative assigned to Globex, and Sid, one assigned to nobody.
 """
 
 from __future__ import annotations
@@ -203,28 +204,47 @@ def _companies(api: Api, make: Callable[[str], Make], admin: str) -> dict[str, s
     }
 
 
+# The predefined Buyer does not check out: Globex's own roles, one that does and one that only reads.
+ROLES = {
+    "orderer": {
+        "catalog.view": "unit",
+        "prices.view": "unit",
+        "addresses.view": "unit",
+        "shopping_lists.view": "own",
+        "shopping_lists.manage": "own",
+        "checkout.place_order": "own",
+    },
+    "reader": {"catalog.view": "unit", "prices.view": "unit"},
+}
+
+
+def _company_role(api: Api, token: str, name: str, grants: dict[str, str]) -> str:
+    reply = api.call(
+        "POST", "/v1/store/company/roles", token=token, body={"name": name.title(), "grants": grants}
+    )
+    assert reply.status == 201, reply.body
+    return str(reply.body["id"])
+
+
 def _people(api: Api, make: Callable[[str], Make], admin: str, ids: dict[str, str]) -> dict[str, str]:
     make_user = make("make_customer_user")
-    people = {
-        "bob": (ids["company"], ids["lyon"], "buyer"),
-        "olga": (ids["company"], ids["ohio"], "buyer"),
-        "ava": (ids["company"], ids["company"], "administrator"),
-        "ina": (ids["initech"], ids["initech"], "buyer"),
-    }
-    emails = {name: f"{name}@{'initech' if name == 'ina' else 'globex'}.example" for name in people}
-    for name, (customer, unit, role) in people.items():
-        ids[f"user_{name}"] = make_user(admin, customer, unit, email=emails[name], role_id=role)["id"]
-    reader = api.call(
-        "POST",
-        "/v1/store/company/roles",
-        token=api.token("acme", emails["ava"]),
-        body={"name": "Catalog reader", "grants": {"catalog.view": "unit", "prices.view": "unit"}},
-    )
-    assert reader.status == 201, reader.body
-    emails["rita"] = "rita@globex.example"
-    ids["user_rita"] = make_user(
-        admin, ids["company"], ids["lyon"], email=emails["rita"], role_id=reader.body["id"]
+    emails = {"ava": "ava@globex.example", "ina": "ina@initech.example"}
+    ids["user_ava"] = make_user(
+        admin, ids["company"], ids["company"], email=emails["ava"], role_id="administrator"
     )["id"]
+    ids["user_ina"] = make_user(
+        admin, ids["initech"], ids["initech"], email=emails["ina"], role_id="purchasing-manager"
+    )["id"]
+    ava = api.token("acme", emails["ava"])
+    roles = {name: _company_role(api, ava, name, grants) for name, grants in ROLES.items()}
+    for name, unit, role in (
+        ("bob", "lyon", "orderer"),
+        ("olga", "ohio", "orderer"),
+        ("rita", "lyon", "reader"),
+    ):
+        emails[name] = f"{name}@globex.example"
+        user = make_user(admin, ids["company"], ids[unit], email=emails[name], role_id=roles[role])
+        ids[f"user_{name}"] = user["id"]
     tokens = {name: api.token("acme", email) for name, email in emails.items()}
     tokens |= {
         "sam": api.token("acme", "sam.sales@acme.example"),
