@@ -278,11 +278,20 @@ def _unit_weight(product: Any, unit_code: str) -> Decimal | None:
     return Decimal(unit.weight) if unit is not None and unit.weight is not None else None
 
 
-def quote(buyer: Buyer, hostname: str, header: Checkout, lines: Sequence[CheckoutLine]) -> Quote:
-    """The checkout priced, shipped and taxed for the buyer now (see :class:`Quote`)."""
+def quote(
+    buyer: Buyer,
+    hostname: str,
+    header: Checkout,
+    lines: Sequence[CheckoutLine],
+    known: storefront.ShopProducts | None = None,
+) -> Quote:
+    """The checkout priced, shipped and taxed for the buyer now (see :class:`Quote`); the lines'
+    products are read unless ``known`` (just read, for the lines' checks) holds them."""
     caller, tenant_id = buyer.caller, buyer.caller.tenant_id
     catalog = store_prices.shop_catalog(caller, hostname, header.currency)
-    products = storefront.shop_products(caller, hostname, product_ids=[line.product_id for line in lines])
+    products = known or storefront.shop_products(
+        caller, hostname, product_ids=[line.product_id for line in lines]
+    )
     views, resolved = _line_views(catalog, products, lines)
     orderable = all(view.price is not None and not (view.hidden or view.discontinued) for view in views)
     subtotal = sum(
@@ -435,9 +444,12 @@ def _too_many(count: int, location: str) -> None:
         )
 
 
-def _lines_from(buyer: Buyer, hostname: str, body: CheckoutCreate) -> list[CheckoutLine]:
+def _lines_from(
+    buyer: Buyer, hostname: str, body: CheckoutCreate
+) -> tuple[list[CheckoutLine], storefront.ShopProducts | None]:
     """The lines a new checkout copies: every line of the shopping list, or the quick-order lines, each
-    checked against its product's unit as the buyer sees it (422 naming every bad line)."""
+    checked against its product's unit as the buyer sees it (422 naming every bad line); and the
+    products read for those checks (None: none read)."""
     if body.shopping_list_id is not None:
         try:
             listed = shopping_lists.lines_to_check_out(buyer.caller, hostname, body.shopping_list_id)
@@ -448,10 +460,11 @@ def _lines_from(buyer: Buyer, hostname: str, body: CheckoutCreate) -> list[Check
         if not listed:
             raise Unprocessable.field("body.shopping_list_id", "the shopping list has no lines", "empty")
         _too_many(len(listed), "body.shopping_list_id")
-        return [
+        copied = [
             CheckoutLine(index, line.product_id, line.sku, line.unit, line.quantity, line.notes)
             for index, line in enumerate(listed, start=1)
         ]
+        return copied, None
     assert body.lines is not None  # CheckoutCreate: one source or the other
     products = storefront.shop_products(buyer.caller, hostname, skus=[line.sku for line in body.lines])
     errors, lines = [], []
@@ -469,7 +482,7 @@ def _lines_from(buyer: Buyer, hostname: str, body: CheckoutCreate) -> list[Check
         lines.append(CheckoutLine(index + 1, product.id, product.sku, unit, fields.quantity, fields.notes))
     if errors:
         raise Unprocessable(errors)
-    return lines
+    return lines, products
 
 
 def create_checkout(
@@ -480,7 +493,7 @@ def create_checkout(
     caller, session = buyer.caller, buyer.session
     shop = storefront.shop_for(caller, hostname)
     currency = shop.currency(body.currency)
-    lines = _lines_from(buyer, hostname, body)
+    lines, products = _lines_from(buyer, hostname, body)
     header = Checkout.model_validate(
         {
             "id": new_id(CHECKOUT_TYPE),
@@ -501,7 +514,7 @@ def create_checkout(
         },
         strict=False,
     )
-    view = view_of(header, lines, quote(buyer, hostname, header, lines))
+    view = view_of(header, lines, quote(buyer, hostname, header, lines, products))
     transaction = Transaction()
     transaction.create(keys.checkout(caller.tenant_id, header.id), CHECKOUT_TYPE, entities.stored(header))
     _write_lines(transaction, caller.tenant_id, header.id, lines)
