@@ -20,7 +20,7 @@ from typing import Any
 from local.demo_taxes import demo_tax_configuration
 
 from .conftest import Api
-from .support import address_body
+from .support import address_body, product_body
 
 HOST = "shop.acme.de"
 CHECKOUTS = "/v1/store/checkouts"
@@ -254,3 +254,31 @@ def _people(api: Api, make: Callable[[str], Make], admin: str, ids: dict[str, st
         path = "/v1/admin/me" if name in ("sam", "sid") else "/v1/store/me"
         assert api.call("GET", path, token=token).status == 200, name
     return tokens
+
+
+def one_product_shop(api: Api, admin: str, website: str, organization: str, sku: str = "HB-M8x40") -> str:
+    """``website`` (its hostname verified) offering a category with one product (``sku``); returns the
+    SKU: enough to start a checkout there (prices and steps aside)."""
+    category = api.call(
+        "POST",
+        f"/v1/admin/organizations/{organization}/categories",
+        token=admin,
+        body={"name": {"en": "Bolts"}, "slug": {"en": "bolts"}},
+    )
+    assert category.status == 201, category.body
+    product = api.call(
+        "POST",
+        "/v1/admin/products",
+        token=admin,
+        body=product_body(organization, sku=sku, primary_category_id=category.body["id"]),
+    )
+    assert product.status == 201, product.body
+    offered = api.call(
+        "PATCH",
+        f"/v1/admin/websites/{website}",
+        token=admin,
+        body={"category_root_ids": [category.body["id"]]},
+        headers={"If-Match": "*"},
+    )
+    assert offered.status == 200, offered.body
+    return str(product.body["sku"])

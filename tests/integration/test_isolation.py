@@ -17,6 +17,7 @@ from chalicelib.api.routing import ROUTES, RouteSpec
 from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.permissions import Permission
 
+from .checkout_world import one_product_shop
 from .conftest import Api, Outbox, Table, Worlds
 from .support import (
     assert_problem,
@@ -155,6 +156,14 @@ CHANGE_BODIES: dict[str, dict[str, Any]] = {
     },
     "PUT /v1/admin/websites/{website_id}/order-limits": ORDER_LIMITS,
     "PATCH /v1/admin/payment-terms/{payment_term_code}": {"is_default": True, "version": 1},
+    "POST /v1/admin/customers/{customer_id}/users/{user_id}/checkouts": {
+        "lines": [{"sku": "CHK-1", "quantity": "1"}]
+    },
+    "PATCH /v1/admin/checkouts/{checkout_id}": {"notes": "Hijacked", "version": 1},
+    "POST /v1/admin/checkouts/{checkout_id}/order": {
+        "grand_total": {"amount": "1.00", "currency": "EUR"},
+        "version": 1,
+    },
     "PUT /v1/admin/customers/{customer_id}/units/{unit_id}/order-limits": ORDER_LIMITS,
 }
 # The query an item route needs besides its path (acme's ids filled in).
@@ -239,6 +248,7 @@ ACME_OBJECTS = (
     "price_list_id",
     "shipping_method_id",
     "payment_term_code",
+    "checkout_id",
 )
 
 
@@ -285,6 +295,7 @@ def world(
     make_selection: Callable[..., dict[str, Any]],
     make_attribute: Callable[..., dict[str, Any]],
     make_product: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
 ) -> World:
     """This test's world, built once for the module and put back before each test."""
 
@@ -315,6 +326,7 @@ def world(
         methods = f"/v1/admin/websites/{website['id']}/shipping-methods"
         method = api.call("POST", methods, token=token, body=SHIPPING_METHOD).body
         term = api.call("POST", "/v1/admin/payment-terms", token=token, body=PAYMENT_TERM).body
+        checkout = _checkout(token, customer["id"], unit["id"], website, organization["id"])
         return Acme(
             token,
             ids={
@@ -335,6 +347,7 @@ def world(
                 "price_list_id": price_list["id"],
                 "shipping_method_id": method["id"],
                 "payment_term_code": term["code"],
+                "checkout_id": checkout,
             },
             paths={
                 "organization_id": f"/v1/admin/organizations/{organization['id']}",
@@ -355,6 +368,24 @@ def world(
                 "payment_term_code": f"/v1/admin/payment-terms/{term['code']}",
             },
         )
+
+    def _checkout(token: str, customer: str, unit: str, website: dict[str, Any], organization: str) -> str:
+        """A checkout made for a buyer of the customer, on the website (its host verified, one product)."""
+        host = website["hostnames"][0]
+        verify_hostname(token, website["id"], host)
+        sku = one_product_shop(api, token, website["id"], organization, sku="CHK-1")
+        email = "olga.orders@globex.example"
+        buyer = make_customer_user(token, customer, unit, email=email, role_id="purchasing-manager")["id"]
+        assert api.call("GET", "/v1/store/me", token=api.token("acme", email)).status == 200
+        made = api.call(
+            "POST",
+            f"/v1/admin/customers/{customer}/users/{buyer}/checkouts",
+            token=token,
+            body={"lines": [{"sku": sku, "quantity": "1"}]},
+            headers={"X-Kontor-Host": host},
+        )
+        assert made.status == 201, made.body
+        return str(made.body["id"])
 
     def tenants() -> World:
         return World(acme(), make_tenant("nordic"))
