@@ -346,7 +346,7 @@ def _checkout_lines(api: str) -> list[str]:
         f"LIST=$(curl -s -X POST {api}/v1/store/shopping-lists {as_ava} {json_body} "
         f"""-d '{{"name": "Restock"}}' {read_id})""",
         f"curl -s -X POST {api}/v1/store/shopping-lists/$LIST/lines {as_ava} {json_body} "
-        """-d '{"lines": [{"sku": "WS08-000", "quantity": "50"}]}'""",
+        """-d '{"lines": [{"sku": "WS08-000", "unit": "each", "quantity": "50"}]}'""",
         f"CHECKOUT=$(curl -s -X POST {api}/v1/store/checkouts {as_ava} {json_body} "
         f"""-d "{{\\"shopping_list_id\\": \\"$LIST\\"}}" {read_id})""",
         f"curl -s {api}/v1/store/checkouts/$CHECKOUT {as_ava}  # live prices, shipping options, payment term",

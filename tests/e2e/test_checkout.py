@@ -41,13 +41,14 @@ def test_a_list_becomes_a_checkout_and_an_order_on_dynamodb_local(stack: Stack) 
         stack,
         "POST",
         f"/v1/store/shopping-lists/{made['id']}/lines",
-        {"lines": [{"sku": SCREW, "quantity": "50"}]},
+        {"lines": [{"sku": SCREW, "unit": "each", "quantity": "50"}]},
     )
     unit = _as_ava(stack, "GET", "/v1/store/me").json()["user"]["unit_id"]
     book = _as_ava(stack, "GET", f"/v1/store/company/units/{unit}/addresses").json()["effective"]
 
     # when she checks it out: steps, review, and the order at the total she saw
     checkout = _as_ava(stack, "POST", "/v1/store/checkouts", {"shopping_list_id": made["id"]}).json()
+    assert checkout["lines"][0]["price"] is not None, checkout["lines"]
     steps = {
         "billing_address": {"address_id": book["billing"]["value"][0]["id"]},
         "shipping_address": {"address": BERLIN},

@@ -141,12 +141,12 @@ def _price_the_website(api: Api, admin: str, organization: str, website: str, ex
         {"sku": sku, "unit": unit, "currency": "EUR", "min_quantity": minimum, "value": value}
         for sku, unit, minimum, value in rows
     ]
-    for start in range(0, len(prices), 500):
+    for start in range(0, len(prices), 100):  # small calls: a loaded DynamoDB Local answers in time
         put = api.call(
             "PUT",
             f"/v1/admin/price-lists/{list_id}/prices",
             token=admin,
-            body={"rows": prices[start : start + 500]},
+            body={"rows": prices[start : start + 100]},
         )
         assert put.status == 200, put.body
     assignment = {"fallback": "next", "lists": [{"price_list_id": list_id, "priority": 1}]}

@@ -3,12 +3,10 @@ the refusals that change nothing; concurrency and idempotency. The world is ``ch
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from moto.dynamodb.models import DynamoDBBackend
 
 from .checkout_world import CHECKOUTS, CheckoutShop, build_checkout_shop
 from .conftest import Api, Table, Worlds
@@ -21,21 +19,6 @@ LISTS = "/v1/store/shopping-lists"
 @pytest.fixture
 def shop(worlds: Worlds, api: Api, request: pytest.FixtureRequest) -> CheckoutShop:
     return worlds.world("checkout", lambda: build_checkout_shop(api, request.getfixturevalue))
-
-
-@pytest.fixture
-def isolated_transactions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """DynamoDB runs a transaction's checks and writes as one isolated step; moto checks, then writes,
-    and lets another thread's transaction in between. One lock around moto's makes it DynamoDB's (as
-    test_order_numbers does)."""
-    lock = threading.Lock()
-    transact = DynamoDBBackend.transact_write_items
-
-    def isolated(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
-        with lock:
-            transact(backend, transact_items)
-
-    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", isolated)
 
 
 def _orders(table: Table) -> list[dict[str, Any]]:
