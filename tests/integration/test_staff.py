@@ -31,6 +31,7 @@ SALES_PERMISSIONS = {
     "customer_groups.read",
     "catalog.read",
     "prices.read",
+    "orders.place_on_behalf",
 }
 PREDEFINED_LIMITS = {
     "tenant-administrator": None,
