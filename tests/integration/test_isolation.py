@@ -326,7 +326,7 @@ def world(
         methods = f"/v1/admin/websites/{website['id']}/shipping-methods"
         method = api.call("POST", methods, token=token, body=SHIPPING_METHOD).body
         term = api.call("POST", "/v1/admin/payment-terms", token=token, body=PAYMENT_TERM).body
-        checkout = _checkout(token, customer["id"], unit["id"], website, organization["id"])
+        checkout = _checkout(token, website, organization["id"])
         return Acme(
             token,
             ids={
@@ -369,13 +369,15 @@ def world(
             },
         )
 
-    def _checkout(token: str, customer: str, unit: str, website: dict[str, Any], organization: str) -> str:
-        """A checkout made for a buyer of the customer, on the website (its host verified, one product)."""
+    def _checkout(token: str, website: dict[str, Any], organization: str) -> str:
+        """A checkout made for a buyer of a customer of its own (in no group: the group's include
+        selection would hide the product), on the website (its host verified, one product)."""
         host = website["hostnames"][0]
         verify_hostname(token, website["id"], host)
         sku = one_product_shop(api, token, website["id"], organization, sku="CHK-1")
-        email = "olga.orders@globex.example"
-        buyer = make_customer_user(token, customer, unit, email=email, role_id="purchasing-manager")["id"]
+        customer = make_customer(token, name="Hooli")["id"]
+        email = "olga.orders@hooli.example"
+        buyer = make_customer_user(token, customer, customer, email=email, role_id="purchasing-manager")["id"]
         assert api.call("GET", "/v1/store/me", token=api.token("acme", email)).status == 200
         made = api.call(
             "POST",
