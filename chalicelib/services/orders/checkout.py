@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from chalicelib.domain.access import CustomerPermission, Target
 from chalicelib.domain.base import ExpectedVersion
+from chalicelib.domain.catalog.products import Product
 from chalicelib.domain.catalog.storefront import localized
 from chalicelib.domain.customer_users import CustomerSession, CustomerUser, UnitSummary, customer_access
 from chalicelib.domain.customers import Address, AddressKind, effective_unit
@@ -273,7 +274,8 @@ def _line_views(
     return views, resolved
 
 
-def _unit_weight(product: Any, unit_code: str) -> Decimal | None:
+def _unit_weight(product: Product | None, unit_code: str) -> Decimal | None:
+    """Kilograms one of the line's unit weighs (None: unknown, or the product is gone)."""
     unit = next((unit for unit in product.units if unit.code == unit_code), None) if product else None
     return Decimal(unit.weight) if unit is not None and unit.weight is not None else None
 
