@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 
 .PHONY: install run test lint format test-unit test-integration test-e2e test-faults openapi lock clean
 .PHONY: infra-synth infra-check test-infra package deploy bench-cold-start bench-policy bench-visibility
-.PHONY: bench-catalog bench-expressions bench-storefront bench-pricing bench-prices bench-recalc erp-schemas
+.PHONY: bench-catalog bench-expressions bench-storefront bench-pricing bench-prices bench-recalc bench-orders erp-schemas
 
 # Infrastructure (infrastructure/, docs/deploy.md). Synthesis is offline: no AWS credentials are
 # read (the pinned npm aws-cdk CLI, no telemetry, no notices, no instance metadata lookups).
@@ -147,6 +147,11 @@ bench-prices: install
 # Rule-based lists' recalculation: 100,000 products in memory, then end to end on DynamoDB Local.
 bench-recalc: install
 	$(PY) benchmarks/recalc.py $(ARGS)
+
+# Placing orders of 100 and 500 lines through the app, on DynamoDB Local as above: time, round trips,
+# write units (ARGS=--products=N --repeat=N).
+bench-orders: install
+	$(PY) benchmarks/orders.py $(ARGS)
 
 openapi: $(PY_STAMP)
 	$(PY) -m chalicelib.api.openapi > openapi.json

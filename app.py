@@ -18,6 +18,7 @@ from chalicelib.api.admin import (
     exchange_rates,
     integrations,
     media,
+    on_behalf,
     organizations,
     price_assignments,
     price_explanations,
@@ -32,6 +33,7 @@ from chalicelib.api.admin import (
 )
 from chalicelib.api.admin import orders as admin_orders
 from chalicelib.api.storefront import catalog, company, shopping_lists
+from chalicelib.api.storefront import checkout as store_checkout
 from chalicelib.api.storefront import orders as store_orders
 from chalicelib.api.storefront import prices as store_prices
 
@@ -67,6 +69,8 @@ for module in (
     admin_orders,
     integrations,
     erp,
+    store_checkout,
+    on_behalf,
     docs,
     fallbacks,
 ):

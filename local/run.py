@@ -274,6 +274,9 @@ def _banner(
             "-H \"Authorization: Bearer $INA_TOKEN\" -H 'X-Kontor-Host: shop.acme.de' "
             "-H 'Content-Type: application/json' "
             """-d '{"skus": ["TW05-000"]}'  # the base GBP list's tiers""",
+            "",
+            "A list -> a checkout -> an order (Ava checks out; the predefined Buyer does not: README):",
+            *_checkout_lines(api),
         ]
         if organization_id
         else []
@@ -312,6 +315,46 @@ def _banner(
         "",
     ]
     return "\n".join(lines)
+
+
+# Ava's choices: the company's billing address, a new shipping address in Berlin (the demo taxes Germany
+# and California only), one of the shipping methods offered, the payment term with a PO number.
+REVIEW_DEMO = {
+    "billing_address": {"address_id": "<billing adr_>"},
+    "shipping_address": {
+        "address": {
+            "kind": "shipping",
+            "label": "Berlin site",
+            "line1": "Industriestr. 9",
+            "city": "Berlin",
+            "postal_code": "10115",
+            "country": "DE",
+        }
+    },
+    "shipping_method_id": "<shp_>",
+    "payment": {"purchase_order_number": "PO-7"},
+    "reviewed": True,
+}
+
+
+def _checkout_lines(api: str) -> list[str]:
+    """Ava's list, its checkout, its steps and review, and the order placed (README's curl lines)."""
+    as_ava = "-H \"Authorization: Bearer $AVA_TOKEN\" -H 'X-Kontor-Host: shop.acme.de'"
+    json_body = "-H 'Content-Type: application/json'"
+    read_id = "| python3 -c 'import json, sys; print(json.load(sys.stdin)[\"id\"])'"
+    return [
+        f"LIST=$(curl -s -X POST {api}/v1/store/shopping-lists {as_ava} {json_body} "
+        f"""-d '{{"name": "Restock"}}' {read_id})""",
+        f"curl -s -X POST {api}/v1/store/shopping-lists/$LIST/lines {as_ava} {json_body} "
+        """-d '{"lines": [{"sku": "WS08-000", "unit": "each", "quantity": "50"}]}'""",
+        f"CHECKOUT=$(curl -s -X POST {api}/v1/store/checkouts {as_ava} {json_body} "
+        f"""-d "{{\\"shopping_list_id\\": \\"$LIST\\"}}" {read_id})""",
+        f"curl -s {api}/v1/store/checkouts/$CHECKOUT {as_ava}  # live prices, shipping options, payment term",
+        f"curl -s -X PATCH {api}/v1/store/checkouts/$CHECKOUT {as_ava} {json_body} -H 'If-Match: \"1\"' "
+        f"-d '{json.dumps(REVIEW_DEMO)}'",
+        f"curl -s -X POST {api}/v1/store/checkouts/$CHECKOUT/order {as_ava} {json_body} "
+        """-H 'If-Match: "2"' -H 'Idempotency-Key: restock-1' -d '{"grand_total": <totals.grand_total>}'""",
+    ]
 
 
 def _write_ready_file(

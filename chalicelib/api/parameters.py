@@ -77,6 +77,7 @@ PATH_PARAMETERS: dict[str, PathParameter] = {
     "order_id": _prefixed_id("order", "ord"),
     "integration_id": _prefixed_id("integration key", "int"),
     "message_id": PathParameter(MESSAGE_ID_PATTERN, 128, "message not found", "erp-msg-000123"),
+    "checkout_id": _prefixed_id("checkout", "chk"),
 }
 
 PATH_PARAMETER = re.compile(r"{(\w+)}")

@@ -54,6 +54,8 @@ class Permission(StrEnum):
     INTEGRATIONS_READ = "integrations.read"  # integration keys and the ERP imports' fates
     INTEGRATIONS_MANAGE = "integrations.manage"
     ERP_MESSAGES = "erp.messages"  # an integration key's routes (/v1/erp/...): only integrations call them
+    # A sales representative's checkout and order for a buyer of an assigned customer, as the buyer.
+    ORDERS_PLACE_ON_BEHALF = "orders.place_on_behalf"
 
 
 class Bound(StrEnum):
@@ -84,6 +86,7 @@ PERMISSION_BOUNDS: dict[Permission, Bound] = {
     # organizations reaches their orders, a sales representative's only his customers' orders
     Permission.ORDERS_READ: Bound.ORGANIZATION,
     Permission.ORDERS_WRITE: Bound.ORGANIZATION,
+    Permission.ORDERS_PLACE_ON_BEHALF: Bound.CUSTOMER,
 }
 """Every other permission is :attr:`Bound.TENANT`."""
 

@@ -144,9 +144,11 @@ SALES_REPRESENTATIVE = StaffRole(
             P.PRICES_READ,
             P.ORDERS_READ,
             P.ORDERS_WRITE,
+            P.ORDERS_PLACE_ON_BEHALF,
         }
     ),
-    "the customers whose units name them as sales representative: their units, users, addresses and orders",
+    "the customers whose units name them as sales representative: their units, users, addresses and "
+    "orders, and orders placed on their buyers' behalf",
     limit="assigned_customers",
 )
 CATALOG_MANAGER = StaffRole(

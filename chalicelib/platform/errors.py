@@ -89,6 +89,20 @@ class HostnameNotProven(Conflict):
     code, title = "hostname-not-proven", "The hostname's DNS challenge was not found"
 
 
+class CheckoutChanged(Conflict):
+    """Placing refused because prices, availability or the total differ from what the buyer reviewed:
+    ``changes`` lists every line that changed (and the totals), so the buyer re-reads and confirms."""
+
+    code, title = "checkout-changed", "The checkout changed since it was reviewed"
+
+    def __init__(self, changes: list[dict[str, Any]], grand_total: dict[str, str] | None) -> None:
+        super().__init__(
+            "prices, availability or the total changed since the review; read the checkout again, "
+            "review it and place it at its new version",
+            extensions={"changes": changes, "grand_total": grand_total},
+        )
+
+
 class PreconditionFailed(Problem):
     status, code, title = 412, "stale-version", "The resource has changed"
 

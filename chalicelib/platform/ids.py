@@ -27,6 +27,8 @@ ID_PREFIXES = {
     "price_rule": "prr",
     "shipping_method": "shp",
     "integration_key": "int",
+    "checkout": "chk",
+    "order": "ord",
 }
 _ID_PATTERN = re.compile(r"^[a-z]{2,5}_[0-9A-HJKMNP-TV-Z]{26}$")
 

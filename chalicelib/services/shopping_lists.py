@@ -934,3 +934,13 @@ def quick_add(caller: Caller, hostname: str, list_id: str, body: QuickOrderInput
 
     shopping_list = _committed(caller, hostname, session, None, change, products, body.currency)
     return QuickOrderAdded(**_result(rows, catalog), shopping_list=shopping_list)
+
+
+# --- checkout --------------------------------------------------------------------------------------
+
+
+def lines_to_check_out(caller: Caller, hostname: str, list_id: str) -> list[Line]:
+    """Every line of a list the caller sees on the shop's website, in list order (one Query; 404 as
+    reading it is): what a checkout started from the list copies."""
+    session = customer_users.session_of(caller)
+    return _readable(caller, session, _website(caller, hostname), list_id).lines.all()

@@ -65,6 +65,8 @@ integration_key         T#<t>#INTEGRATION              <int_id>
 erp_import              T#<t>#ERPMSG#<message_id>      IMPORT          T#<t>#ERPIMPORTS / <received>#<id>       T#<t>#ERPIMPORTS#<status> / <received>#<id>
 erp_sequence            T#<t>#ERPSEQ#<entity>          SEQ             (the newest ``source_seq`` applied to an ERP entity and its message id)
 erp_reference           T#<t>#ERPREF#<kind>            <erp code>      (the Kontor id of a record the ERP names by its code)
+checkout                T#<t>#CHECKOUT#<chk>           CHECKOUT        (no GSI; reached by id from the buyer's or the sales rep's session)
+checkout_lines          T#<t>#CHECKOUT#<chk>           LINES#<nn>      (up to 100 lines each; rewritten only by the review step)
 ======================  =============================  ==============  ======================================  =====================================  =================================
 
 The platform's own operators live in the reserved tenant ``platform`` (no customer tenant may take
@@ -271,6 +273,18 @@ Access patterns
                                                  in memory by access.decide)
 194  an organization's / the tenant's orders     GSI2 PK=T#<t>#ORG#<org>#ORDERS; GSI3               services.orders (admin lists)
                                                  PK=T#<t>#ORDERS
+195  make a checkout: its header and line        create T#<t>#CHECKOUT#<chk>/CHECKOUT and           services.orders.checkout.create_checkout
+     chunks                                      /LINES#<nn> (<= 20 chunks) in one transaction
+196  a checkout with all its lines               PK=T#<t>#CHECKOUT#<chk> (header and <= 20 chunks:  services.orders.checkout (every route)
+                                                 one page)
+197  change a checkout's choices, review it      replace T#<t>#CHECKOUT#<chk>/CHECKOUT condition    services.orders.checkout.update_checkout
+                                                 version (the review rewrites the chunks too)
+198  close a checkout as ordered                 update T#<t>#CHECKOUT#<chk>/CHECKOUT condition     services.orders.placing.place_order (in the
+                                                 version as read and status open                    transaction of pattern 190)
+199  placing's guards: the buyer's unit path     condition checks T#<t>#CUST#<c>/TREE and each      services.orders.placing.place_order
+     and the buyer, as read                      UNIT#<u> of the path at the version read,
+                                                 T#<t>#CUSER/<email> at its version; BatchGet
+                                                 T#<t>#CUST#<c>/LIM#<u> of the path (limits)
 200  get / list / revoke integration keys       PK=T#<t>#INTEGRATION [, SK=<int_id>]; revoke:      services.integrations
                                                  replace at the version read
 201  authenticate an integration key             BatchGet T#<t>#INTEGRATION/<int_id> (the tenant    services.integrations.load_integration
@@ -1021,3 +1035,21 @@ def erp_sequence(tenant_id: str, entity: str) -> Key:
 def erp_reference(tenant_id: str, kind: str, code: str) -> Key:
     """The Kontor id of a record the ERP names by its own code (a price list)."""
     return Key(f"T#{tenant_id}#ERPREF#{kind}", code)
+
+
+def checkout_partition(tenant_id: str, checkout_id: str) -> str:
+    """A checkout's partition: its ``CHECKOUT`` header and its ``LINES#`` chunks (one Query reads all)."""
+    return f"T#{tenant_id}#CHECKOUT#{checkout_id}"
+
+
+CHECKOUT = "CHECKOUT"
+CHECKOUT_LINES_PREFIX = "LINES#"
+
+
+def checkout(tenant_id: str, checkout_id: str) -> Key:
+    return Key(checkout_partition(tenant_id, checkout_id), CHECKOUT)
+
+
+def checkout_lines(tenant_id: str, checkout_id: str, chunk: int) -> Key:
+    """One chunk of a checkout's lines (``LINES#00``..``LINES#19``, sorted before ``CHECKOUT``)."""
+    return Key(checkout_partition(tenant_id, checkout_id), f"{CHECKOUT_LINES_PREFIX}{chunk:02d}")

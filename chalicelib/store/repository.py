@@ -400,6 +400,13 @@ class Transaction:
             condition = condition & (Item.type == type)
         self.writes.append(_Write(Item(key.pk, key.sk), "condition_check", condition, on_failure))
 
+    def require_version(self, key: Key, version: int, *, on_failure: Problem) -> None:
+        """Guard: the item must still be at ``version`` (as read), unchanged by anyone since (a
+        condition check, nothing written there)."""
+        self.writes.append(
+            _Write(Item(key.pk, key.sk), "condition_check", Item.version == version, on_failure)
+        )
+
     def room(self) -> int:
         """How many more writes the transaction takes."""
         return MAX_TRANSACTION_ITEMS - len(self.writes)

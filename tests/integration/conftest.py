@@ -24,6 +24,7 @@ import copy
 import functools
 import itertools
 import json
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -1033,3 +1034,18 @@ def _fresh_tax_tables() -> Iterator[None]:
     forget_tax_tables()
     yield
     forget_tax_tables()
+
+
+@pytest.fixture
+def isolated_transactions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DynamoDB runs a transaction's checks and writes as one isolated step; moto checks, then writes,
+    and lets another thread's transaction in between. One lock around moto's makes it DynamoDB's (for
+    tests of concurrent placements: order numbers, one checkout placed twenty times)."""
+    lock = threading.Lock()
+    transact = DynamoDBBackend.transact_write_items
+
+    def isolated(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        with lock:
+            transact(backend, transact_items)
+
+    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", isolated)

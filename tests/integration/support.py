@@ -13,6 +13,7 @@ RFC3339_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance", "errors", "current_version"}
 # an order transition its status does not allow (409) names the statuses that do
 PROBLEM_KEYS |= {"current_status", "allowed_from"}
+PROBLEM_KEYS |= {"changes", "grand_total", "order_id"}  # checkout-changed; a checkout ordered already
 
 
 def ulid_of(prefix: str) -> re.Pattern[str]:

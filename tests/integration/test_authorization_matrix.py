@@ -235,6 +235,12 @@ REQUESTS: dict[str, Request | None] = {
     "GET /v1/store/orders/{order_id}": None,
     "POST /v1/store/orders/{order_id}/cancel": None,
     "POST /v1/store/orders/{order_id}/reorder": None,
+    # checkouts lie on a website too: tests/integration/test_checkout.py walks a role without
+    # checkout.place_order, a sibling unit, another company and a sales representative of another customer
+    "POST /v1/store/checkouts": None,
+    "GET /v1/store/checkouts/{checkout_id}": None,
+    "PATCH /v1/store/checkouts/{checkout_id}": None,
+    "POST /v1/store/checkouts/{checkout_id}/order": None,
 }
 
 # route -> role -> the answer at each position, in the order of POSITIONS (one character each):
@@ -361,6 +367,14 @@ MATRIX |= {
     "POST /v1/store/orders/{order_id}/cancel": NO_SHOP,
     "POST /v1/store/orders/{order_id}/reorder": NO_SHOP,
 }
+# The predefined Buyer does not check out (403); the others do, where no website serves the host (404).
+# A checkout's own routes are called with their literal path, whose id no checkout can have: 404 for all.
+MATRIX |= {
+    "POST /v1/store/checkouts": {"administrator": "H", "purchasing-manager": "H", "buyer": "F"},
+    "GET /v1/store/checkouts/{checkout_id}": NO_SHOP,
+    "PATCH /v1/store/checkouts/{checkout_id}": NO_SHOP,
+    "POST /v1/store/checkouts/{checkout_id}/order": NO_SHOP,
+}
 ROUTE_ONLY_BODIES: dict[str, dict[str, Any]] = {
     "POST /v1/store/company/roles": {"name": "Auditor", "grants": {"users.view": "unit"}},
     "POST /v1/store/catalog/sku-lookup": {"skus": ["HB-100"]},
@@ -368,6 +382,9 @@ ROUTE_ONLY_BODIES: dict[str, dict[str, Any]] = {
     "POST /v1/store/default-shopping-list/lines": {"lines": [{"sku": "HB-100", "quantity": "1"}]},
     "POST /v1/store/quick-order/parse": {"content": "HB-100 1"},
     "POST /v1/store/prices/resolve": {"lines": [{"sku": "HB-100", "unit": "each", "quantity": "1"}]},
+    "POST /v1/store/checkouts": {"lines": [{"sku": "HB-100", "quantity": "1"}]},
+    "PATCH /v1/store/checkouts/{checkout_id}": {"notes": "Gate 4"},
+    "POST /v1/store/checkouts/{checkout_id}/order": {"grand_total": {"amount": "1.00", "currency": "EUR"}},
 }
 STATUS = {"F": 403, "H": 404, "U": 422, "C": 409}
 # Lists whose items lie at positions, and which records of the world they list.

@@ -18,6 +18,7 @@ from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.permissions import Permission
 from chalicelib.platform.settings import get_settings
 
+from .checkout_world import one_product_shop
 from .conftest import PLATFORM_OPERATOR, Api, AwsCalls, Moto, Table, Worlds
 from .orders_support import Placement, place_order
 from .support import (
@@ -600,6 +601,10 @@ def test_an_invalid_idempotency_key_is_422(api: Api, acme: str, table: Table, ke
 
 # The body each versioned route is called with (besides the version); "Changed" names otherwise.
 VERSIONED_BODIES: dict[str, dict[str, Any]] = {
+    "PATCH /v1/store/checkouts/{checkout_id}": {"notes": "Changed"},
+    "PATCH /v1/admin/checkouts/{checkout_id}": {"notes": "Changed"},
+    "POST /v1/store/checkouts/{checkout_id}/order": {"grand_total": {"amount": "1.00", "currency": "EUR"}},
+    "POST /v1/admin/checkouts/{checkout_id}/order": {"grand_total": {"amount": "1.00", "currency": "EUR"}},
     "PUT /v1/store/company/units/{unit_id}/addresses": {"addresses": []},
     "PATCH /v1/platform/tenants/{tenant_id}": {"status": "suspended"},
     "PATCH /v1/admin/products/{product_id}/media/{media_id}": {"title": {"en": "Changed"}},
@@ -628,13 +633,15 @@ class VersionedTarget:
     path: str
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)  # a storefront's X-Kontor-Host, for a shop's object
+    changed_by: tuple[str, dict[str, Any]] | None = None  # a path and body changing it, if not the route's
 
     def bump(self, api: Api, spec: RouteSpec) -> None:
         """Change the object once (to version 2), the way a competing client would."""
         method = spec.method if spec.body is not None else "PATCH"
-        reply = api.call(
-            method, self.path, token=self.token, body={**self.body, "version": 1}, headers=self.headers
-        )
+        path, body = self.changed_by or (self.path, self.body)
+        if self.changed_by is not None:
+            method = "PATCH"
+        reply = api.call(method, path, token=self.token, body={**body, "version": 1}, headers=self.headers)
         assert reply.status == 200, reply.body
 
 
@@ -681,6 +688,9 @@ def versioned_target(
                 "user_id": make_customer_user(acme, company, unit["id"])["id"],
                 "role_id": role.body["id"],
             }
+            if "checkout_id" in params:  # a checkout of the caller's on a shop offering one product
+                checkout = _checkout_of(api, acme, token, make_website, make_organization, verify_hostname)
+                ids["checkout_id"], headers = checkout, {"X-Kontor-Host": SHOP_HOST}
             if "shopping_list_id" in params:  # a list lies on a website: the request names its shop
                 website = make_website(acme, make_organization(acme)["id"])["id"]
                 verify_hostname(acme, website, SHOP_HOST)
@@ -703,6 +713,22 @@ def versioned_target(
                 "unit_id": unit["id"],
                 "user_id": make_customer_user(acme, customer["id"], unit["id"])["id"],
             }
+        elif "checkout_id" in params:  # a buyer's checkout, which acme's administrator acts on
+            customer = make_customer(acme)["id"]
+            user = make_customer_user(acme, customer, customer, role_id="purchasing-manager")
+            api.call("GET", "/v1/store/me", token=api.token("acme", user["email"]))  # binds the buyer
+            ids = {
+                "checkout_id": _checkout_of(
+                    api,
+                    acme,
+                    acme,
+                    make_website,
+                    make_organization,
+                    verify_hostname,
+                    f"/v1/admin/customers/{customer}/users/{user['id']}/checkouts",
+                )
+            }
+            headers = {"X-Kontor-Host": SHOP_HOST}
         elif "group_id" in params:
             ids = {"group_id": make_customer_group(acme)["id"]}
         elif "staff_id" in params:
@@ -755,6 +781,12 @@ def versioned_target(
         assert set(params) <= set(ids), f"no object for {spec.name}: add its path parameter here"
         path = spec.path.format(**{name: ids[name] for name in params})
         body = VERSIONED_BODIES.get(spec.name, {"name": "Changed"}) if spec.body is not None else {}
+        if spec.path.endswith("/order"):  # placing: the checkout is what changes meanwhile
+            changed = (
+                path.removesuffix("/order"),
+                VERSIONED_BODIES["PATCH /v1/store/checkouts/{checkout_id}"],
+            )
+            return VersionedTarget(token, path, body, headers, changed)
         return VersionedTarget(token, path, body, headers)
 
     def _placed_order(acme: str, customer: str, unit: str, buyer: str) -> str:
@@ -763,6 +795,26 @@ def versioned_target(
         return place_order(Placement("acme", customer, unit, buyer, website, organization)).id
 
     return lambda spec: worlds.world(f"versioned {spec.name}", lambda: build(spec))
+
+
+def _checkout_of(
+    api: Api,
+    acme: str,
+    token: str,
+    make_website: Callable[..., dict[str, Any]],
+    make_organization: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
+    path: str = "/v1/store/checkouts",
+) -> str:
+    """A checkout (version 1) of one line, made at ``path`` with ``token`` on shop.acme.de."""
+    organization = make_organization(acme)["id"]
+    website = make_website(acme, organization)["id"]
+    verify_hostname(acme, website, SHOP_HOST)
+    sku = one_product_shop(api, acme, website, organization)
+    body = {"lines": [{"sku": sku, "quantity": "1"}]}
+    made = api.call("POST", path, token=token, body=body, headers={"X-Kontor-Host": SHOP_HOST})
+    assert made.status == 201, made.body
+    return str(made.body["id"])
 
 
 def _version_of(api: Api, token: str, path: str) -> int | None:

@@ -17,6 +17,7 @@ from chalicelib.api.routing import ROUTES, RouteSpec
 from chalicelib.domain.access import CustomerPermission
 from chalicelib.domain.permissions import Permission
 
+from .checkout_world import one_product_shop
 from .conftest import Api, Outbox, Table, Worlds
 from .orders_support import Placement, place_order
 from .support import (
@@ -170,6 +171,14 @@ CHANGE_BODIES: dict[str, dict[str, Any]] = {
     },
     "PUT /v1/admin/websites/{website_id}/order-limits": ORDER_LIMITS,
     "PATCH /v1/admin/payment-terms/{payment_term_code}": {"is_default": True, "version": 1},
+    "POST /v1/admin/customers/{customer_id}/users/{user_id}/checkouts": {
+        "lines": [{"sku": "CHK-1", "quantity": "1"}]
+    },
+    "PATCH /v1/admin/checkouts/{checkout_id}": {"notes": "Hijacked", "version": 1},
+    "POST /v1/admin/checkouts/{checkout_id}/order": {
+        "grand_total": {"amount": "1.00", "currency": "EUR"},
+        "version": 1,
+    },
     "PUT /v1/admin/customers/{customer_id}/units/{unit_id}/order-limits": ORDER_LIMITS,
 }
 # The query an item route needs besides its path (acme's ids filled in).
@@ -258,6 +267,7 @@ ACME_OBJECTS = (
     "payment_term_code",
     "order_id",
     "integration_id",
+    "checkout_id",
 )
 
 
@@ -304,6 +314,7 @@ def world(
     make_selection: Callable[..., dict[str, Any]],
     make_attribute: Callable[..., dict[str, Any]],
     make_product: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
 ) -> World:
     """This test's world, built once for the module and put back before each test."""
 
@@ -339,6 +350,7 @@ def world(
         integration = api.call("POST", "/v1/admin/integrations", token=token, body=INTEGRATION_KEY).body
         sent = api.call("POST", "/v1/erp/messages", token=integration["secret"], body=ERP_MESSAGES)
         assert sent.status == 200, sent.body  # its record: acme's imports list is not empty
+        checkout = _checkout(token, website, organization["id"])
         return Acme(
             token,
             ids={
@@ -361,6 +373,7 @@ def world(
                 "payment_term_code": term["code"],
                 "order_id": order,
                 "integration_id": integration["id"],
+                "checkout_id": checkout,
             },
             paths={
                 "organization_id": f"/v1/admin/organizations/{organization['id']}",
@@ -383,6 +396,26 @@ def world(
                 "integration_id": f"/v1/admin/integrations/{integration['id']}",
             },
         )
+
+    def _checkout(token: str, website: dict[str, Any], organization: str) -> str:
+        """A checkout made for a buyer of a customer of its own (in no group: the group's include
+        selection would hide the product), on the website (its host verified, one product)."""
+        host = website["hostnames"][0]
+        verify_hostname(token, website["id"], host)
+        sku = one_product_shop(api, token, website["id"], organization, sku="CHK-1")
+        customer = make_customer(token, name="Hooli")["id"]
+        email = "olga.orders@hooli.example"
+        buyer = make_customer_user(token, customer, customer, email=email, role_id="purchasing-manager")["id"]
+        assert api.call("GET", "/v1/store/me", token=api.token("acme", email)).status == 200
+        made = api.call(
+            "POST",
+            f"/v1/admin/customers/{customer}/users/{buyer}/checkouts",
+            token=token,
+            body={"lines": [{"sku": sku, "quantity": "1"}]},
+            headers={"X-Kontor-Host": host},
+        )
+        assert made.status == 201, made.body
+        return str(made.body["id"])
 
     def tenants() -> World:
         return World(acme(), make_tenant("nordic"))

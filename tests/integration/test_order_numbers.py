@@ -3,13 +3,10 @@ concurrent placements get distinct, consecutive numbers and a failed one takes n
 
 from __future__ import annotations
 
-import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
-from moto.dynamodb.models import DynamoDBBackend
 
 from chalicelib.platform.errors import Conflict
 from chalicelib.store.keys import Key
@@ -28,20 +25,6 @@ def _order(number: int, key: Key | None = None) -> Transaction:
     order_key = key or Key(f"T#{TENANT}#ORDER#{uuid.uuid4().hex}", "ORDER")
     transaction.create(order_key, "order", {"number": number}, on_exists=Conflict("order exists"))
     return transaction
-
-
-@pytest.fixture
-def isolated_transactions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """DynamoDB runs a transaction's checks and writes as one isolated step; moto checks, then writes,
-    and lets another thread's transaction in between. One lock around moto's makes it DynamoDB's."""
-    lock = threading.Lock()
-    transact = DynamoDBBackend.transact_write_items
-
-    def isolated(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
-        with lock:
-            transact(backend, transact_items)
-
-    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", isolated)
 
 
 def _numbers(table: Table) -> list[int]:

@@ -390,6 +390,59 @@ def erp(api: Api, world: World) -> dict[str, str]:
     return made
 
 
+def ordering(
+    api: Api, world: World, customers: dict[str, str], shopping: dict[str, str], checkout: dict[str, str]
+) -> dict[str, str]:
+    """The purchasing manager's checkout of the shopping list (every step done and reviewed): net30 made
+    the default term, the customer given a billing and a shipping address."""
+    made = api.call(
+        "PATCH",
+        "/v1/admin/payment-terms/net30",
+        token=world.token,
+        body={"is_default": True, "version": 1},
+    )
+    assert made.status == 200, made.body
+    book = [address_body(kind="billing", label="Office"), address_body(kind="shipping")]
+    customer = api.call(
+        "PATCH",
+        f"/v1/admin/customers/{customers['customer']}",
+        token=world.token,
+        body={"addresses": book},
+        headers={"If-Match": "*"},
+    )
+    assert customer.status == 200, customer.body
+    address = {item["kind"]: item["id"] for item in customer.body["addresses"]}
+    manager = api.token("acme", MANAGER)
+    started = api.call(
+        "POST",
+        "/v1/store/checkouts",
+        token=manager,
+        body={"shopping_list_id": shopping["list"]},
+        headers=dict(SHOP),
+    )
+    assert started.status == 201, started.body
+    steps = {
+        "billing_address": {"address_id": address["billing"]},
+        "shipping_address": {"address_id": address["shipping"]},
+        "shipping_method_id": checkout["method"],
+        "payment": {},
+        "reviewed": True,
+        "version": 1,
+    }
+    path = f"/v1/store/checkouts/{started.body['id']}"
+    reviewed = api.call("PATCH", path, token=manager, body=steps, headers=dict(SHOP))
+    assert reviewed.status == 200, reviewed.body
+    # sam (when the case's world has him) has signed in once: his requests count no binding write
+    api.call("GET", "/v1/admin/me", token=api.token("acme", SALES_REP))
+    return {
+        "list": shopping["list"],
+        "checkout": started.body["id"],
+        "checkout_version": str(reviewed.body["version"]),
+        "grand_total": reviewed.body["totals"]["grand_total"]["amount"],
+        "buyer": customers["user"],
+    }
+
+
 SHIPPING_METHOD = {"name": {"en": "Standard"}, "rates": {"kind": "flat", "costs": {"EUR": "9.90"}}}
 ORDER_LIMITS = {"limits": {"EUR": {"minimum": "50", "maximum": "10000"}}}
 
@@ -1699,6 +1752,104 @@ ROUND_TRIPS |= {
 }
 
 
+# checkout and placing, on the shop (warm): a checkout is one Query of its partition; pricing it reads
+# its products with their RULES items (one BatchGetItem) and their price sheets (one more), the website's
+# checkout partition (one Query: shipping methods), the payment terms (one Query) and the website's tax
+# settings (the tenant and organization: one BatchGetItem; the rules are cached). Placing adds the units'
+# order limits (BatchGetItem) and the website's (GetItem), the tenant (its number format), the counter
+# (Query) and the one transaction. A sales representative's principal adds the customers assigned to
+# him (Query); acting as the buyer reads the buyer (two GetItems), their company (Query) and the tenant
+# (after the checkout's header, GetItem, on a checkout's routes). Quick-order lines read their SKU items
+# (BatchGetItem) and products once, for their checks and their prices.
+CHECKOUT = "/v1/store/checkouts/{checkout}"
+PRICED = (QUERY, BATCH_GET, BATCH_GET, QUERY, QUERY, BATCH_GET)
+AS_BUYER = (PRINCIPAL, QUERY, GET, GET, GET, QUERY, GET)
+ON_BEHALF = "/v1/admin/checkouts/{checkout}"
+
+
+def _placing(ids: dict[str, str]) -> dict[str, Any]:
+    return {
+        "grand_total": {"amount": ids["grand_total"], "currency": "EUR"},
+        "version": int(ids["checkout_version"]),
+    }
+
+
+ROUND_TRIPS |= {
+    "POST /v1/store/checkouts": Case(
+        "POST",
+        "/v1/store/checkouts",
+        (PRINCIPAL, QUERY, QUERY, *PRICED[1:], WRITE),
+        lambda ids: {"shopping_list_id": ids["list"]},
+        headers=SHOP,
+        token="customer",
+        status=201,
+    ),
+    "GET /v1/store/checkouts/{checkout_id}": Case(
+        "GET", CHECKOUT, (PRINCIPAL, QUERY, *PRICED), headers=SHOP, token="customer"
+    ),
+    "PATCH /v1/store/checkouts/{checkout_id}": Case(
+        "PATCH",
+        CHECKOUT,
+        (PRINCIPAL, QUERY, *PRICED, WRITE),
+        lambda ids: {"notes": "Gate 4", "version": int(ids["checkout_version"])},
+        headers=SHOP,
+        token="customer",
+    ),
+    "POST /v1/store/checkouts/{checkout_id}/order": Case(
+        "POST",
+        CHECKOUT + "/order",
+        (PRINCIPAL, QUERY, *PRICED, BATCH_GET, GET, GET, QUERY, WRITE),
+        _placing,
+        headers=SHOP,
+        token="customer",
+        status=201,
+    ),
+    "POST /v1/admin/customers/{customer_id}/users/{user_id}/checkouts": Case(
+        "POST",
+        "/v1/admin/customers/{customer}/users/{buyer}/checkouts",
+        (
+            PRINCIPAL,
+            QUERY,
+            GET,
+            GET,
+            QUERY,
+            GET,
+            BATCH_GET,
+            BATCH_GET,
+            BATCH_GET,
+            QUERY,
+            QUERY,
+            BATCH_GET,
+            WRITE,
+        ),
+        lambda _: {"lines": [{"sku": "HB-M8x40", "quantity": "3"}]},
+        headers=SHOP,
+        token="sales rep",
+        status=201,
+    ),
+    "GET /v1/admin/checkouts/{checkout_id}": Case(
+        "GET", ON_BEHALF, (*AS_BUYER, *PRICED), headers=SHOP, token="sales rep"
+    ),
+    "PATCH /v1/admin/checkouts/{checkout_id}": Case(
+        "PATCH",
+        ON_BEHALF,
+        (*AS_BUYER, *PRICED, WRITE),
+        lambda ids: {"notes": "Gate 4", "version": int(ids["checkout_version"])},
+        headers=SHOP,
+        token="sales rep",
+    ),
+    "POST /v1/admin/checkouts/{checkout_id}/order": Case(
+        "POST",
+        ON_BEHALF + "/order",
+        (*AS_BUYER, *PRICED, BATCH_GET, GET, GET, QUERY, WRITE),
+        _placing,
+        headers=SHOP,
+        token="sales rep",
+        status=201,
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A case's request, ready to send in the world its path names (built by the module's fixtures)."""
@@ -1742,6 +1893,7 @@ def prepare(
     needs_checkout = "/shipping-methods/" in case.path or "/payment-terms/" in case.path
     ids |= request.getfixturevalue("checkout") if needs_checkout else {}
     ids |= request.getfixturevalue("erp") if "/erp/" in case.path or "/integrations" in case.path else {}
+    ids |= request.getfixturevalue("ordering") if "checkouts" in case.path else {}
     token = {
         "tenant": world.token,
         "operator": operator_token,

@@ -33,6 +33,7 @@ SALES_PERMISSIONS = {
     "prices.read",
     "orders.read",
     "orders.write",
+    "orders.place_on_behalf",
 }
 PREDEFINED_LIMITS = {
     "tenant-administrator": None,

@@ -1303,6 +1303,47 @@ MATRIX |= {
 }
 
 
+# --- ordering on behalf (orders.place_on_behalf: the Tenant Administrator, a Sales Representative for
+# his assigned customers). The customers' users here are predefined Buyers, who do not check out (403
+# once the customer is reached), and this world serves no website and holds no checkout: a checkout's
+# routes are 404 for whoever holds the permission. tests/integration/test_checkout.py places orders on
+# behalf on a real shop, and walks a rep of another customer and a buyer without checkout ---
+def _checkout_for(world: World, position: str) -> Call:
+    customer, user = world.records["customer"][position], world.records["user"][position]
+    path = f"{ADMIN}/customers/{customer}/users/{user}/checkouts"
+    body = {"lines": [{"sku": "A-1", "quantity": "1"}]}
+    return Call("POST", path, customer, body, headers={"X-Kontor-Host": "a.acme.example"})
+
+
+UNKNOWN_CHECKOUT = f"{ADMIN}/checkouts/chk_01J00000000000000000000000"
+ON_A_SHOP = {"X-Kontor-Host": "a.acme.example"}
+RECORD_REQUESTS["POST /v1/admin/customers/{customer_id}/users/{user_id}/checkouts"] = _checkout_for
+ROUTE_REQUESTS |= {
+    "GET /v1/admin/checkouts/{checkout_id}": lambda world: Call(
+        "GET", UNKNOWN_CHECKOUT, "", headers=ON_A_SHOP
+    ),
+    "PATCH /v1/admin/checkouts/{checkout_id}": lambda world: Call(
+        "PATCH", UNKNOWN_CHECKOUT, "", {"notes": "Gate 4"}, headers={"If-Match": '"1"', **ON_A_SHOP}
+    ),
+    "POST /v1/admin/checkouts/{checkout_id}/order": lambda world: Call(
+        "POST",
+        UNKNOWN_CHECKOUT + "/order",
+        "",
+        {"grand_total": {"amount": "1.00", "currency": "EUR"}},
+        headers={"If-Match": '"1"', **ON_A_SHOP},
+    ),
+}
+NO_SUCH_CHECKOUT = row(ta="H", oa="F", sr="H", cm="F", pm="F", ce="F")
+MATRIX |= {
+    "POST /v1/admin/customers/{customer_id}/users/{user_id}/checkouts": row(
+        ta="FFH", oa=NO_ROUTE, sr="FHH", cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+    ),
+    "GET /v1/admin/checkouts/{checkout_id}": NO_SUCH_CHECKOUT,
+    "PATCH /v1/admin/checkouts/{checkout_id}": NO_SUCH_CHECKOUT,
+    "POST /v1/admin/checkouts/{checkout_id}/order": NO_SUCH_CHECKOUT,
+}
+
+
 def test_every_staff_route_is_in_the_matrix() -> None:
     # given the staff routes
     assert STAFF_ROUTES

@@ -46,6 +46,7 @@ SAMPLES: dict[str, str | int] = {
     "chunk": 7,
     "method_id": "shp_01JD0000000000000000000000",
     "order_id": "ord_01JD0000000000000000000000",
+    "checkout_id": "chk_01JD0000000000000000000000",
     "page": 2,
     "key_id": "int_01JD0000000000000000000000",
     "message_id": "erp-msg-000123",
