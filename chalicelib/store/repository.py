@@ -526,3 +526,11 @@ def discard_all(key_list: list[Key]) -> None:
     with Item.batch_write() as batch:
         for key in key_list:
             batch.delete(Item(key.pk, key.sk))
+
+
+def put_all(items: list[tuple[Key, str, dict[str, Any]]]) -> None:
+    """Write items ``(key, type, data)`` whole, version 1, whatever is there, in BatchWriteItem calls
+    (unprocessed items retried): a bulk load of items a service shaped, not an atomic change."""
+    with Item.batch_write() as batch:
+        for key, type, data in items:
+            batch.save(_item(key, type, data, version=1))
