@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from chalicelib.domain.catalog.products import Product
@@ -141,10 +141,16 @@ def _change(
     )
 
 
-def write_rows(caller: Caller, price_list_id: str, changes: list[RowChange]) -> None:
+def write_rows(
+    caller: Caller,
+    price_list_id: str,
+    changes: list[RowChange],
+    commit: Callable[[Transaction], None] = Transaction.commit,
+) -> None:
     """Write each product's new rows in the list (``(product id, its sheet as read, the list's rows
     read, the new rows)``), 48 products a transaction with the list's check and one
-    ``price_list.prices_changed`` event: the bulk calls' path and the recalculation's."""
+    ``price_list.prices_changed`` event: the bulk calls' path and the recalculation's (which commits
+    with ``commit``)."""
     tenant_id = caller.tenant_id
     for chunk in _chunks(changes, PRODUCTS_PER_TRANSACTION):
         transaction = Transaction()
@@ -167,7 +173,7 @@ def write_rows(caller: Caller, price_list_id: str, changes: list[RowChange]) -> 
             after={"id": price_list_id, "changed_product_ids": changed},
             event_type=PRICES_CHANGED,
         )
-        transaction.commit()
+        commit(transaction)
 
 
 def _by_product(rows: list[dict[str, Any]], product_of_row: list[str]) -> dict[str, list[dict[str, Any]]]:

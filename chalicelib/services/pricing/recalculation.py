@@ -27,6 +27,8 @@ late or repeated message recalculates the same rows and writes nothing.
 from __future__ import annotations
 
 import json
+import random
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -48,6 +50,7 @@ from chalicelib.domain.pricing.rules import (
     product_reads,
 )
 from chalicelib.platform.aws import queue_url, sqs_client
+from chalicelib.platform.errors import unavailable_problem
 from chalicelib.platform.observability import logger
 from chalicelib.platform.principal import Principal
 from chalicelib.platform.queues import PermanentFailure
@@ -65,6 +68,7 @@ from chalicelib.services.pricing.prices import (
 )
 from chalicelib.services.pricing.rule_lists import rule_graph, tenant_price_lists
 from chalicelib.store import keys, repository
+from chalicelib.store.repository import Transaction
 
 CONSUMER = "pricing"
 RECALCULATE = "price_list.recalculate"
@@ -76,6 +80,8 @@ RECALCULATE = "price_list.recalculate"
 PRODUCTS_PAGE = 10 * PRODUCTS_PER_TRANSACTION
 BATCH_KEYS = 100  # DynamoDB's BatchGetItem limit
 WORKER_SUBJECT = "pricing-recalculation"
+COMMIT_ATTEMPTS = 5
+CONTENTION_PAUSE_SECONDS = 0.2
 ATTRIBUTES_PAGE = 500
 PRODUCT_FIELDS = ("id", "sku", "brand", "kind")
 SUBSCRIBED = SUBSCRIPTIONS[CONSUMER]
@@ -283,7 +289,24 @@ def _recalculate_products(tenant: TenantPricing, price_list_id: str, products: M
         elif new != current:
             changes.append((product_id, sheet, current, new))
     if changes:
-        write_rows(_worker(tenant.tenant_id), price_list_id, changes)
+        write_rows(_worker(tenant.tenant_id), price_list_id, changes, commit_contended)
+
+
+def commit_contended(transaction: Transaction) -> None:
+    """Commit, and again after a short random pause while it is cancelled only for contention or
+    throttling (:func:`~chalicelib.platform.errors.unavailable_problem`): such a transaction wrote
+    nothing, and a retry checks its conditions (the rows' digests as read, the list) afresh. Consumers
+    writing one list at once all check the list's item, which DynamoDB counts as a conflict while
+    another transaction holds it; failing the message instead would recalculate its whole page again
+    (and, for a page of a whole list, send its next page a second time)."""
+    for attempt in range(1, COMMIT_ATTEMPTS + 1):
+        try:
+            transaction.commit()
+            return
+        except Exception as error:
+            if attempt == COMMIT_ATTEMPTS or unavailable_problem(error) is None:
+                raise
+            time.sleep(random.uniform(0, CONTENTION_PAUSE_SECONDS * attempt))  # noqa: S311 - jitter
 
 
 def _generated(
