@@ -4,21 +4,26 @@ end on DynamoDB Local (or moto). Prints figures; never asserts.
 1. In memory: ``generate_rows`` for ``--memory-products`` products (100,000 unless set) of a list with
    two rules based on a list of 3 tiers in EUR (a discount, and a margin for one brand), from their
    facts: rows per second of CPU time.
-2. End to end, through the services as the pricing consumer calls them (its messages handed to
-   ``recalculation.handle_message`` in this process; the messages it sends itself kept in a list and
-   handled in turn, as its queue would): ``--products`` products priced in a base list, then
+2. End to end, through the services as the pricing consumer calls them: ``--products`` products
+   (their items written with BatchWriteItem in the product service's shapes) priced in a base list
+   (one EUR row each, written with BatchWriteItem as ``prices.price_items`` shapes them), then
+   ``--consumers`` threads (2 unless set; on AWS, the consumer's concurrent Lambda instances) taking
+   the pricing queue's messages (``recalculation.handle_message``; the messages it sends itself, a
+   list's next page, join the queue; a message that fails is redelivered, as the queue would):
    a. a rule-based list created on it: every product of the organization, a page per message;
    b. every base price changed (the ``price_list.prices_changed`` events of the bulk call, 48 products
       each): the rule list's rows follow;
    c. the same events again (a replay): nothing is written;
    d. one base price changed: the items the upsert writes, then the rule list's (only the dependent
-      price).
-   For each: wall time, rows written per second, items written per changed row, round trips. The time of
-   (a) and (b) is how long the last product's new price takes to be visible with one consumer (on
-   AWS, several consumers share the pages and the events).
+      price), and the seconds from the upsert until a buyer's read of the sheet (pattern 98, what
+      the storefront and ``POST /v1/store/prices/resolve`` read) shows the new price.
+   For each: wall time, CPU time of this process (the recalculation outside storage: DynamoDB Local
+   is another process), rows written per second, items written per changed row, round trips and the
+   load average. ``--no-every-price`` leaves out (b) and (c), for large runs.
 
     .venv/bin/python benchmarks/recalc.py [--backend dynamodb-local|moto] [--endpoint URL]
-        [--products 2000] [--memory-products 100000]
+        [--products 2000] [--memory-products 100000] [--consumers 2] [--no-every-price]
+    make bench-recalc ARGS="--products 100000 --no-every-price"   # the issue's figure
 """
 
 from __future__ import annotations
