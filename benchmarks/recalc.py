@@ -32,6 +32,7 @@ import argparse
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
@@ -124,7 +125,7 @@ class Consumers:
         self.count = count
         self.queue: Queue[dict[str, Any]] = Queue()
         self.failures: list[BaseException] = []
-        self.redelivered = 0
+        self.redelivered: Counter[str] = Counter()
         recalculation._continue = lambda tenant_id, price_list_id, cursor: self.queue.put(  # type: ignore[assignment]
             {
                 "type": recalculation.RECALCULATE,
@@ -144,7 +145,7 @@ class Consumers:
             try:
                 recalculation.handle_message(message)
             except Exception as failure:  # redelivered, as the queue would, up to its receive count
-                self.redelivered += 1
+                self.redelivered[f"{type(failure).__name__}: {failure}"[:160]] += 1
                 attempt = message.get("_attempt", 1)
                 if attempt < MAX_RECEIVES:
                     self.queue.put({**message, "_attempt": attempt + 1})
@@ -230,7 +231,9 @@ def end_to_end(products: int, consumers: int, every_price: bool) -> None:
         "the upsert began (events handed over in process: the local stack's stream, dispatcher and queue "
         "add ~0.5 s, tests/e2e/test_rule_prices.py)"
     )
-    print(f"messages redelivered after a failure (as the queue would): {queue.redelivered}")
+    print(f"messages redelivered after a failure (as the queue would): {queue.redelivered.total()}")
+    for failure, count in queue.redelivered.items():
+        print(f"   {count} x {failure}")
 
 
 def upsert_one(
