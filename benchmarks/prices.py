@@ -111,6 +111,9 @@ def _load_products(organization_id: str, count: int) -> list[tuple[str, str]]:
     from chalicelib.domain.catalog.products import Product
     from chalicelib.platform.ids import new_id, utc_now
     from chalicelib.platform.settings import get_settings
+    from chalicelib.services import entities
+    from chalicelib.services.catalog import products
+    from chalicelib.services.catalog.products import PRODUCT_TYPE
     from chalicelib.store import keys
 
     settings = get_settings()
@@ -135,9 +138,10 @@ def _load_products(organization_id: str, count: int) -> list[tuple[str, str]]:
                 strict=False,
             )
             key = keys.product(TENANT, product_id)
-            data = product.model_dump(mode="json", exclude={"version", "kind"})
-            listed = {"GSI1PK": keys.products_of_organization(TENANT, organization_id), "GSI1SK": product_id}
-            item = {"PK": key.pk, "SK": key.sk, "type": "product", "data": data, "version": 1, **listed}
+            # the product service's own shapes: its stored fields and its index keys
+            indexes = products._indexes(TENANT, product)
+            data = entities.stored(product)
+            item = {"PK": key.pk, "SK": key.sk, "type": PRODUCT_TYPE, "data": data, "version": 1, **indexes}
             batch.put_item(Item=item)
             sku_key = keys.sku(TENANT, sku)
             sku_data = {"sku": sku, "product_id": product_id, "organization_id": organization_id}

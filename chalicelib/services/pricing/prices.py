@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from chalicelib.domain.catalog.products import Product
@@ -39,6 +39,7 @@ from chalicelib.services.context import Caller
 from chalicelib.services.outbox import record_change
 from chalicelib.services.pricing.price_lists import PRICE_LIST_TYPE, get_price_list
 from chalicelib.store import keys, repository
+from chalicelib.store.keys import Key
 from chalicelib.store.repository import Record, Transaction
 
 PRICE_LIST_PRODUCT_TYPE = "price_list_product"
@@ -140,10 +141,16 @@ def _change(
     )
 
 
-def write_rows(caller: Caller, price_list_id: str, changes: list[RowChange]) -> None:
+def write_rows(
+    caller: Caller,
+    price_list_id: str,
+    changes: list[RowChange],
+    commit: Callable[[Transaction], None] = Transaction.commit,
+) -> None:
     """Write each product's new rows in the list (``(product id, its sheet as read, the list's rows
     read, the new rows)``), 48 products a transaction with the list's check and one
-    ``price_list.prices_changed`` event: the bulk calls' path and the recalculation's."""
+    ``price_list.prices_changed`` event: the bulk calls' path and the recalculation's (which commits
+    with ``commit``)."""
     tenant_id = caller.tenant_id
     for chunk in _chunks(changes, PRODUCTS_PER_TRANSACTION):
         transaction = Transaction()
@@ -166,7 +173,7 @@ def write_rows(caller: Caller, price_list_id: str, changes: list[RowChange]) -> 
             after={"id": price_list_id, "changed_product_ids": changed},
             event_type=PRICES_CHANGED,
         )
-        transaction.commit()
+        commit(transaction)
 
 
 def _by_product(rows: list[dict[str, Any]], product_of_row: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -199,13 +206,32 @@ def _write_product(
         transaction.delete(item_key, data_equals=as_read, on_failure=RACED)
         transaction.remove_entry(sheet_key, path, on_failure=RACED)
         return
-    data = {"price_list_id": price_list_id, "product_id": product_id, "rows": new, "digest": _digest(new)}
+    (_, _, data), (_, _, sheet_data) = price_items(tenant_id, price_list_id, product_id, new)
     transaction.put_guarded(item_key, PRICE_LIST_PRODUCT_TYPE, data, expected=as_read, on_failure=RACED)
     if sheet is None:
-        sheet_data = {"product_id": product_id, "lists": {price_list_id: new}}
         transaction.create(sheet_key, PRICE_SHEET_TYPE, sheet_data, on_exists=RACED)
     else:
         transaction.set_entry(sheet_key, path, new, on_failure=RACED)
+
+
+def price_items(
+    tenant_id: str, price_list_id: str, product_id: str, rows: list[dict[str, Any]]
+) -> tuple[tuple[Key, str, dict[str, Any]], tuple[Key, str, dict[str, Any]]]:
+    """The items ``(key, type, data)`` that hold a product's stored rows in a list: its
+    ``price_list_product`` item, and its price sheet as first created (this list's entry only). The
+    writes above shape them so; a bulk load (``benchmarks/recalc.py``) writes them as they are."""
+    return (
+        (
+            keys.price_list_product(tenant_id, price_list_id, product_id),
+            PRICE_LIST_PRODUCT_TYPE,
+            {"price_list_id": price_list_id, "product_id": product_id, "rows": rows, "digest": _digest(rows)},
+        ),
+        (
+            keys.price_sheet(tenant_id, product_id),
+            PRICE_SHEET_TYPE,
+            {"product_id": product_id, "lists": {price_list_id: rows}},
+        ),
+    )
 
 
 def upsert_prices(caller: Caller, price_list_id: str, body: PriceUpsert) -> PriceChangeResult:
