@@ -113,23 +113,18 @@ class World:
 def world_for(
     module_factories: Factories, module_table: Table, worlds: Worlds, module_media_bucket: str
 ) -> Callable[[str], World]:
-    """The world of an actor holding ``role``: built once for the module, as built for every test."""
+    """The world of an actor holding ``role``: the records are built once for the module, each role's
+    actor once on them (and named by Globex as its sales representative), as built for every test."""
     make = module_factories
 
-    def build(role: str) -> World:
+    def build_records() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+        """Each tenant's administrator and the records at every position, without the actor."""
         acme, nordic = make.tenant("acme"), make.tenant("nordic")
         a = make.organization(acme, name="Acme Europe")["id"]
         b = make.organization(acme, name="Acme Nordics")["id"]
         n = make.organization(nordic, name="Nordic Europe")["id"]
-        assignment: dict[str, Any] = {"role_id": role}
-        if role == "organization-administrator":
-            assignment["organization_ids"] = [a]
-        if role == "sales-representative":
-            assignment["assigned_customers_only"] = True
-        actor_id = make.staff_user(acme, ACTOR, name="Actor", assignments=[assignment])["id"]
-        reps = [actor_id] if role == "sales-representative" else []
         customers = {
-            "own": make.customer(acme, name="Globex", sales_rep_ids=reps)["id"],
+            "own": make.customer(acme, name="Globex")["id"],
             "other": make.customer(acme, name="Initech")["id"],
             "other tenant": make.customer(nordic, name="Fjord")["id"],
         }
@@ -213,11 +208,34 @@ def world_for(
             ).id
             for position, organization in organizations.items()
         }
+        return {"acme": acme, "nordic": nordic}, records
+
+    def build(role: str, admins: dict[str, str], records: dict[str, dict[str, str]]) -> World:
+        acme, globex = admins["acme"], records["customer"]["own"]
+        assignment: dict[str, Any] = {"role_id": role}
+        if role == "organization-administrator":
+            assignment["organization_ids"] = [records["organization"]["own"]]
+        if role == "sales-representative":
+            assignment["assigned_customers_only"] = True
+        actor_id = make.staff_user(acme, ACTOR, name="Actor", assignments=[assignment])["id"]
+        if role == "sales-representative":
+            reply = make.api.call(
+                "PATCH",
+                f"{ADMIN}/customers/{globex}",
+                token=acme,
+                body={"sales_rep_ids": [actor_id]},
+                headers={"If-Match": '"1"'},
+            )
+            assert reply.status == 200, reply.body
         actor = make.api.token("acme", ACTOR)
         assert make.api.call("GET", f"{ADMIN}/me", token=actor).status == 200  # binds the actor's sign-in
-        return World(make.api, module_table, role, actor, actor_id, {"acme": acme, "nordic": nordic}, records)
+        return World(make.api, module_table, role, actor, actor_id, admins, records)
 
-    return lambda role: worlds.world(role, lambda: build(role))
+    def world(role: str) -> World:
+        admins, records = worlds.world("records", build_records)
+        return worlds.world(role, lambda: build(role, admins, records), on="records")
+
+    return world
 
 
 def _selection_body(organization_id: str, name: str) -> dict[str, Any]:
@@ -1360,7 +1378,8 @@ def test_every_staff_route_is_in_the_matrix() -> None:
     assert set(MATRIX) == set(STAFF_ROUTES), "MATRIX names a route that is gone"
 
 
-# A role's tests share its world (built once per module and worker): pytest-xdist keeps them together.
+# A role's tests share its world (the records built once per module and worker, the role's actor on
+# them): pytest-xdist keeps them together.
 ROLE_PARAMS = [pytest.param(role, marks=pytest.mark.xdist_group(f"staff matrix as {role}")) for role in ROLES]
 
 
