@@ -390,6 +390,7 @@ def erp(api: Api, world: World) -> dict[str, str]:
     return made
 
 
+@pytest.fixture
 def ordering(
     api: Api, world: World, customers: dict[str, str], shopping: dict[str, str], checkout: dict[str, str]
 ) -> dict[str, str]:
