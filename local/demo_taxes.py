@@ -7,6 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
+# A shipping address the demo's taxes cover (Germany): Globex's Berlin site, where Ava's checkouts ship.
+BERLIN_SITE: dict[str, Any] = {
+    "kind": "shipping",
+    "label": "Berlin site",
+    "line1": "Industriestr. 9",
+    "city": "Berlin",
+    "postal_code": "10115",
+    "country": "DE",
+}
+
 
 def demo_tax_configuration() -> dict[str, Any]:
     return {

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.platform.dev_issuer import ensure_key_pair, mint_token
 from local.backends import Backend, dynamodb_local_command, dynamodb_local_jar, moto_command
+from local.demo_taxes import BERLIN_SITE
 from local.durability import QueueKeeper, Supervisor
 from local.environment import (
     HOST,
@@ -321,16 +322,7 @@ def _banner(
 # and California only), one of the shipping methods offered, the payment term with a PO number.
 REVIEW_DEMO = {
     "billing_address": {"address_id": "<billing adr_>"},
-    "shipping_address": {
-        "address": {
-            "kind": "shipping",
-            "label": "Berlin site",
-            "line1": "Industriestr. 9",
-            "city": "Berlin",
-            "postal_code": "10115",
-            "country": "DE",
-        }
-    },
+    "shipping_address": {"address": BERLIN_SITE},
     "shipping_method_id": "<shp_>",
     "payment": {"purchase_order_number": "PO-7"},
     "reviewed": True,

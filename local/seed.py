@@ -42,6 +42,7 @@ from chalicelib.domain.catalog.rules import VisibilityRuleChange
 from chalicelib.domain.catalog.selections import SelectionFields
 from chalicelib.domain.customer_users import CustomerUserFields
 from chalicelib.domain.customers import CustomerFields, CustomerGroupFields, UnitFields
+from chalicelib.domain.orders.checkout import CheckoutCreate, CheckoutPatch, PlaceOrder
 from chalicelib.domain.orders.limits import OrderLimits
 from chalicelib.domain.orders.payment_terms import PaymentTermCreate
 from chalicelib.domain.orders.shipping import ShippingMethodFields
@@ -57,7 +58,7 @@ from chalicelib.domain.taxes.configuration import TaxConfigurationBody
 from chalicelib.domain.tenancy import OrganizationFields, TenantCreate, WebsiteFields, WebsitePatch
 from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL, dev_subject
 from chalicelib.platform.dns import RecordsFile
-from chalicelib.platform.errors import NotFound, Problem, unavailable_problem
+from chalicelib.platform.errors import Conflict, NotFound, Problem, unavailable_problem
 from chalicelib.platform.pagination import PageRequest
 from chalicelib.platform.principal import VerifiedToken
 from chalicelib.platform.settings import DEV_ISSUER, EVERY_USER_KIND, get_settings
@@ -82,6 +83,8 @@ from chalicelib.services.catalog import (
     visibility,
 )
 from chalicelib.services.context import Caller
+from chalicelib.services.orders import checkout, orders, placing
+from chalicelib.services.orders import transitions as order_transitions
 from chalicelib.services.pricing import assignments, exchange_rates, price_lists, prices
 from chalicelib.services.principals import load_principal
 from chalicelib.services.taxes import configuration as tax_configuration
@@ -94,7 +97,7 @@ from local.demo_pricing import (
     DemoPriceList,
     demo_price_lists,
 )
-from local.demo_taxes import demo_tax_configuration
+from local.demo_taxes import BERLIN_SITE, demo_tax_configuration
 
 OPERATOR_NAME = "Platform Operator"
 # What checkout reads, the same for every demo tenant and website: the terms the demo units name,
@@ -224,6 +227,22 @@ class DemoShoppingList:
 
 
 @dataclass(frozen=True)
+class DemoOrder:
+    """An order a buyer placed on a shop: ``lines`` of the demo catalog's products they see there (as a
+    shopping list's), checked out in ``currency`` to ``address`` (billing and shipping), then moved by
+    the tenant's administrator through ``transitions`` (``cancel``: by the buyer). One left ``pending``
+    is confirmed by the order workflow worker once the stack's pollers run."""
+
+    email: str
+    host: str
+    currency: str
+    category_keys: tuple[str, ...]
+    address: dict[str, Any]
+    transitions: tuple[str, ...] = ()
+    lines: int = 2
+
+
+@dataclass(frozen=True)
 class DemoTenant:
     tenant: dict[str, Any]
     organizations: tuple[DemoOrganization, ...]
@@ -234,6 +253,7 @@ class DemoTenant:
     catalog: DemoCatalogPlacement | None = None
     shopping_lists: tuple[DemoShoppingList, ...] = ()
     taxes: dict[str, Any] | None = None  # its tax configuration (PUT /v1/admin/tax/configuration)
+    orders: tuple[DemoOrder, ...] = ()  # placed once the taxes are there
 
     @property
     def id(self) -> str:
@@ -470,6 +490,26 @@ DEMO_TENANTS = (
             ),
         ),
         taxes=demo_tax_configuration(),
+        orders=tuple(
+            DemoOrder(
+                "ava.admin@globex.example",
+                "shop.acme.de",
+                currency,
+                (categories,),
+                BERLIN_SITE,
+                transitions,
+            )
+            for currency, categories, transitions in (
+                ("EUR", "hand-tools/wrenches/open-end-wrenches", ("confirm", "process", "ship", "complete")),
+                (
+                    "USD",
+                    "safety-equipment/hand-protection/cut-resistant-gloves",
+                    ("confirm", "process", "ship"),
+                ),
+                ("GBP", "hand-tools/wrenches/open-end-wrenches", ("cancel",)),
+                ("EUR", "safety-equipment/hand-protection/cut-resistant-gloves", ()),
+            )
+        ),
     ),
     DemoTenant(
         tenant={
@@ -622,6 +662,8 @@ class _Seeding:
             self.shopping_list(demo, shopping_list)
         if demo.taxes is not None:
             self.taxes(admin, demo, demo.taxes)
+        for number, order in enumerate(demo.orders):
+            self.order(demo, admin, number, order)
 
     def taxes(self, admin: Caller, demo: DemoTenant, configuration: dict[str, Any]) -> None:
         """The tenant's taxes, put only while it has none: a configuration someone changed stays."""
@@ -1153,14 +1195,7 @@ class _Seeding:
         except Problem as problem:  # the buyer deleted or disabled since the seed made them
             self.skip(what, str(problem))
             return
-        lines = [
-            {"sku": product.sku, "quantity": _smallest_quantity(product)}
-            for product in demo_catalog(_products_per_leaf()).products
-            if product.category_keys[:1]
-            and product.category_keys[0] in demo.category_keys
-            and product.parent_sku is None
-            and product.fields.get("status") == "enabled"
-        ][: demo.lines]
+        lines = _demo_lines(demo.category_keys, demo.lines)
 
         def create() -> str:
             made = shopping_lists.create_list(
@@ -1177,6 +1212,72 @@ class _Seeding:
             ),
             create,
         )
+
+    def order(self, tenant: DemoTenant, admin: Caller, number: int, demo: DemoOrder) -> None:
+        """A buyer's checkout of the demo lines, completed, reviewed and placed as they would on the
+        shop, then moved through its transitions."""
+        what = f"{tenant.id}: {demo.email}'s order {number} in {demo.currency}"
+        try:
+            buyer = caller(tenant.id, demo.email)
+        except Problem as problem:  # the buyer deleted or disabled since the seed made them
+            self.skip(what, str(problem))
+            return
+        lines = _demo_lines(demo.category_keys, demo.lines)
+
+        def create() -> str:
+            made = checkout.create_checkout(
+                buyer, demo.host, as_sent(CheckoutCreate, {"lines": lines, "currency": demo.currency})
+            )
+            address = {"address": demo.address}
+            steps = {
+                "billing_address": {"address": {**demo.address, "kind": "billing"}},
+                "shipping_address": address,
+                "shipping_method_id": made.shipping_options[0].method_id,
+                "payment": {"purchase_order_number": f"PO-DEMO-{number + 1}"},
+                "reviewed": True,
+            }
+            reviewed = checkout.update_checkout(
+                buyer, demo.host, made.id, as_sent(CheckoutPatch, steps), made.version
+            )
+            if reviewed.totals is None:  # a line unpriced or untaxed: the review was not recorded
+                raise Conflict("the demo checkout cannot be priced and taxed")
+            seen = {"grand_total": reviewed.totals.grand_total.model_dump()}
+            placed = placing.place_order(
+                buyer, demo.host, made.id, as_sent(PlaceOrder, seen), reviewed.version
+            )
+            return placed.id
+
+        key = f"{tenant.id}/order/{demo.email}/{number}"
+        order_id = self.ensure(key, what, lambda known: orders.get_order(buyer, known), create)
+        if order_id is None or not demo.transitions:
+            return
+
+        def move() -> str:
+            """The order's transitions, once (a restart finds them recorded and leaves the order be)."""
+            version = orders.get_order(buyer, order_id).version
+            for name in demo.transitions:
+                moved = (
+                    order_transitions.cancel(buyer, order_id, version, None)
+                    if name == "cancel"
+                    else order_transitions.transition(admin, order_id, name, version, None)
+                )
+                version = moved.version
+            return order_id
+
+        self.ensure(f"{key}/moved", f"{what}: {', '.join(demo.transitions)}", lambda known: None, move)
+
+
+def _demo_lines(category_keys: tuple[str, ...], count: int) -> list[dict[str, str]]:
+    """Lines (SKU, smallest quantity) of the first ``count`` simple, enabled demo products of the leaf
+    categories named: what a demo shopping list or order holds."""
+    return [
+        {"sku": product.sku, "quantity": _smallest_quantity(product)}
+        for product in demo_catalog(_products_per_leaf()).products
+        if product.category_keys[:1]
+        and product.category_keys[0] in category_keys
+        and product.parent_sku is None
+        and product.fields.get("status") == "enabled"
+    ][:count]
 
 
 def _smallest_quantity(product: DemoProduct) -> str:
