@@ -31,8 +31,6 @@ MAX_PAGES = MAX_LINES // LINES_PER_PAGE
 # A line's text fields are capped at what the item-size measurements assumed.
 MAX_NAME, MAX_SKU, MAX_NOTES = 200, 64, 500
 
-_ULID = "[0-9A-HJKMNP-TV-Z]{26}"
-OrderId = Annotated[str, StringConstraints(pattern=rf"^ord_{_ULID}$")]
 OrderNotes = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NOTES)]
 
 
