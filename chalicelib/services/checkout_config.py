@@ -10,7 +10,7 @@ few per tenant (at most 50), in one partition; units name theirs by code in ``pa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from chalicelib.domain.base import ExpectedVersion, Input
@@ -165,7 +165,13 @@ def delete_shipping_method(
 
 
 def _terms(tenant_id: str) -> dict[str, PaymentTermView]:
-    records = repository.query_all(keys.payment_term_collection(tenant_id), page_size=MAX_PAYMENT_TERMS)
+    return terms_in(
+        repository.query_all(keys.payment_term_collection(tenant_id), page_size=MAX_PAYMENT_TERMS)
+    )
+
+
+def terms_in(records: Iterable[Record]) -> dict[str, PaymentTermView]:
+    """The payment terms among ``records`` (a tenant's partition, or some read by key), by code."""
     return {
         record.key.sk: entities.to_model(record, PaymentTermView)
         for record in records
@@ -373,14 +379,26 @@ def _checkout_records(tenant_id: str, website_id: str) -> list[Record]:
     return repository.query_all(keys.website_checkout(tenant_id, website_id), page_size=100)
 
 
+def methods_in(records: Iterable[Record]) -> list[ShippingMethod]:
+    """The shipping methods among ``records`` (a website's checkout partition, or some read by key)."""
+    return [
+        entities.to_model(record, ShippingMethod) for record in records if record.type == SHIPPING_METHOD_TYPE
+    ]
+
+
+def shipping_methods(tenant_id: str, website_id: str) -> list[ShippingMethod]:
+    """The website's shipping methods (one Query)."""
+    return methods_in(_checkout_records(tenant_id, website_id))
+
+
 def shipping_options_for(tenant_id: str, website_id: str, cart: Cart) -> list[ShippingOption]:
     """The website's shipping methods offered for ``cart`` with their costs (one Query)."""
-    methods = [
-        entities.to_model(record, ShippingMethod)
-        for record in _checkout_records(tenant_id, website_id)
-        if record.type == SHIPPING_METHOD_TYPE
-    ]
-    return shipping_options(methods, cart)
+    return shipping_options(shipping_methods(tenant_id, website_id), cart)
+
+
+def payment_terms(tenant_id: str) -> dict[str, PaymentTermView]:
+    """The tenant's payment terms by code (one Query)."""
+    return _terms(tenant_id)
 
 
 def payment_term_for(tenant_id: str, effective_code: str | None) -> PaymentTermView | None:
@@ -402,11 +420,25 @@ def limit_breach_for(
     amount: Money,
 ) -> LimitBreach | None:
     """How an order's ``amount`` falls outside the limits of its website and units (the company's
-    records as the principal read them: the units' ``LIM#`` items are among them)."""
-    own = {record.key.sk: record.data for record in company_records if record.type == UNIT_LIMITS_TYPE}
+    records as the principal read them: the units' ``LIM#`` items are among them; the website's are
+    read here, one GetItem)."""
+    website = repository.get(keys.website_order_limits(tenant_id, website_id))
+    return limit_breach_in(website_id, unit_path, company_records, website, amount)
+
+
+def limit_breach_in(
+    website_id: str,
+    unit_path: Sequence[Unit],
+    unit_records: Iterable[Record],
+    website_limits: Record | None,
+    amount: Money,
+) -> LimitBreach | None:
+    """:func:`limit_breach_for` from items read already: the units' ``LIM#`` items among
+    ``unit_records`` and the website's ``LIMITS`` item (None: absent, no limit)."""
+    own = {record.key.sk: record.data for record in unit_records if record.type == UNIT_LIMITS_TYPE}
     path = [
         _limit_source("unit", unit.id, own.get(f"{keys.UNIT_ORDER_LIMITS_PREFIX}{unit.id}"))
         for unit in unit_path
     ]
-    website = repository.get(keys.website_order_limits(tenant_id, website_id))
-    return breach(amount, _limit_source("website", website_id, website.data if website else None), path)
+    website = website_limits.data if website_limits is not None else None
+    return breach(amount, _limit_source("website", website_id, website), path)

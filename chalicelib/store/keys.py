@@ -311,6 +311,12 @@ Access patterns
                                                  (and order.export_requested on confirmed)
 213  the workflow worker on order.placed         GetItem T#<t>#ORDER#<ord>/ORDER and the tenant     services.orders.transitions.advance_placed
                                                  (its order_checks), then 192
+214  placing: what an order needs besides its   BatchGet (100 keys a call, the products first)     services.orders.placing (_read)
+     checkout and its prices                     T#<t>#PRODUCT#<p>/PRODUCT and /RULES (164), the
+                                                 tenant and organization (142), ORDERNO/COUNTER
+                                                 (180's read), ...#CHECKOUT/LIMITS and SHIP#<the
+                                                 chosen method>, CUST#<c>/LIM#<each unit of the
+                                                 path> (185), PAYTERM/<named and accepted codes>
 ===  ==========================================  =================================================  =============================================
 
 A tenant's tax configuration (codes, jurisdictions, rates, rules: hundreds of rules at most, capped

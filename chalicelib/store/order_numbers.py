@@ -26,7 +26,7 @@ from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.platform.errors import Conflict
 from chalicelib.store import keys, repository
-from chalicelib.store.repository import Transaction
+from chalicelib.store.repository import Record, Transaction
 
 ORDER_COUNTER_TYPE = "order_counter"
 MAX_ATTEMPTS = 10
@@ -68,17 +68,26 @@ def _contended(error: TransactWriteError) -> bool:
     )
 
 
-def commit_numbered(tenant_id: str, build: Callable[[int], Transaction]) -> int:
+def last_number_of(counter: Record | None) -> int:
+    """The last number taken as the counter item read with other items says (0 before any order)."""
+    return (counter.tally or 0) if counter is not None else 0
+
+
+def commit_numbered(tenant_id: str, build: Callable[[int], Transaction], *, last: int | None = None) -> int:
     """Commit ``build(number)``, the writes of an order carrying ``number``, with the tenant's next
     number taken in the same transaction; a number taken meanwhile builds it again with the next one.
 
+    ``last``: the counter as the caller read it already (strongly consistent, with the order's other
+    reads: ``keys.order_counter``), saving the first attempt its read; a stale one only loses the
+    counter's condition, and the next attempt reads the counter itself.
     ``build`` must be free of side effects (it runs once per attempt). Its own conditions' problems
     come out as they are. Returns the number the committed transaction took.
     """
     for attempt in range(MAX_ATTEMPTS):
         if attempt:
             time.sleep(random.uniform(0, min(BACKOFF_SECONDS * 2**attempt, 1.0)))  # noqa: S311 - jitter, not a secret
-        last = last_order_number(tenant_id)
+        if attempt or last is None:
+            last = last_order_number(tenant_id)
         transaction = build(last + 1)
         number = take_number(transaction, tenant_id, last)
         try:

@@ -37,6 +37,7 @@ class Record:
     version: int
     indexes: dict[str, str] = field(default_factory=dict)
     expires_at: int | None = None
+    tally: int | None = None  # a counter item's top-level number (changed by ADD only)
 
     @property
     def expired(self) -> bool:
@@ -63,6 +64,7 @@ def _record(item: Item) -> Record:
         version=int(item.version),
         indexes=indexes,
         expires_at=int(item.expires_at.timestamp()) if item.expires_at is not None else None,
+        tally=int(item.tally) if item.tally is not None else None,
     )
 
 

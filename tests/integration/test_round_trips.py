@@ -1756,15 +1756,17 @@ ROUND_TRIPS |= {
 # checkout and placing, on the shop (warm): a checkout is one Query of its partition; pricing it reads
 # its products with their RULES items (one BatchGetItem) and their price sheets (one more), the website's
 # checkout partition (one Query: shipping methods), the payment terms (one Query) and the website's tax
-# settings (the tenant and organization: one BatchGetItem; the rules are cached). Placing adds the units'
-# order limits (BatchGetItem) and the website's (GetItem), the tenant (its number format), the counter
-# (Query) and the one transaction. A sales representative's principal adds the customers assigned to
-# him (Query); acting as the buyer reads the buyer (two GetItems), their company (Query) and the tenant
-# (after the checkout's header, GetItem, on a checkout's routes). Quick-order lines read their SKU items
-# (BatchGetItem) and products once, for their checks and their prices.
+# settings (the tenant and organization: one BatchGetItem; the rules are cached). Placing reads the
+# checkout (Query), then with the products and their RULES items in one BatchGetItem the tenant and the
+# organization (tax settings, number format), the counter, the website's and the units' order limits,
+# the chosen shipping method and the payment terms the unit names and the buyer accepted; then the
+# price sheets and the one transaction. A sales representative's principal adds the customers
+# assigned to him (Query); acting as the buyer reads the checkout (Query, which the services reuse),
+# the buyer (two GetItems), their company (Query) and the tenant (GetItem). Quick-order lines read their
+# SKU items (BatchGetItem) and products once, for their checks and their prices.
 CHECKOUT = "/v1/store/checkouts/{checkout}"
 PRICED = (QUERY, BATCH_GET, BATCH_GET, QUERY, QUERY, BATCH_GET)
-AS_BUYER = (PRINCIPAL, QUERY, GET, GET, GET, QUERY, GET)
+AS_BUYER = (PRINCIPAL, QUERY, QUERY, GET, GET, QUERY, GET)
 ON_BEHALF = "/v1/admin/checkouts/{checkout}"
 
 
@@ -1799,7 +1801,7 @@ ROUND_TRIPS |= {
     "POST /v1/store/checkouts/{checkout_id}/order": Case(
         "POST",
         CHECKOUT + "/order",
-        (PRINCIPAL, QUERY, *PRICED, BATCH_GET, GET, GET, QUERY, WRITE),
+        (PRINCIPAL, QUERY, QUERY, BATCH_GET, BATCH_GET, WRITE),
         _placing,
         headers=SHOP,
         token="customer",
@@ -1829,12 +1831,12 @@ ROUND_TRIPS |= {
         status=201,
     ),
     "GET /v1/admin/checkouts/{checkout_id}": Case(
-        "GET", ON_BEHALF, (*AS_BUYER, *PRICED), headers=SHOP, token="sales rep"
+        "GET", ON_BEHALF, (*AS_BUYER, *PRICED[1:]), headers=SHOP, token="sales rep"
     ),
     "PATCH /v1/admin/checkouts/{checkout_id}": Case(
         "PATCH",
         ON_BEHALF,
-        (*AS_BUYER, *PRICED, WRITE),
+        (*AS_BUYER, *PRICED[1:], WRITE),
         lambda ids: {"notes": "Gate 4", "version": int(ids["checkout_version"])},
         headers=SHOP,
         token="sales rep",
@@ -1842,7 +1844,7 @@ ROUND_TRIPS |= {
     "POST /v1/admin/checkouts/{checkout_id}/order": Case(
         "POST",
         ON_BEHALF + "/order",
-        (*AS_BUYER, *PRICED, BATCH_GET, GET, GET, QUERY, WRITE),
+        (*AS_BUYER, BATCH_GET, BATCH_GET, WRITE),
         _placing,
         headers=SHOP,
         token="sales rep",

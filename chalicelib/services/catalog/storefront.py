@@ -88,6 +88,7 @@ from chalicelib.services.catalog.category_counts import category_counts
 from chalicelib.services.context import Caller
 from chalicelib.services.pricing import chains
 from chalicelib.store import keys, repository
+from chalicelib.store.keys import Key
 from chalicelib.store.repository import Record
 
 SHOP_CACHE_SIZE = 256
@@ -568,14 +569,13 @@ def product_detail(
 
 
 def _product_records(
-    tenant_id: str, product_ids: list[str]
+    tenant_id: str, product_ids: list[str], found: Mapping[Key, Record] | None = None
 ) -> tuple[dict[str, Record], dict[str, dict[str, Any]]]:
     """The product items (by id, in the order asked) and their RULES items, in one BatchGetItem (two
-    past 50 products)."""
-    wanted = [keys.product(tenant_id, p) for p in product_ids] + [
-        keys.product_rules(tenant_id, p) for p in product_ids
-    ]
-    found = repository.get_many(wanted) if wanted else {}
+    past 50 products), unless ``found`` holds them already (:func:`product_keys`)."""
+    if found is None:
+        wanted = product_keys(tenant_id, product_ids)
+        found = repository.get_many(wanted) if wanted else {}
     rules = {
         key.pk.rsplit("#", 1)[1]: record.data for key, record in found.items() if key.sk == keys.PRODUCT_RULES
     }
@@ -585,6 +585,12 @@ def _product_records(
         if (key := keys.product(tenant_id, product_id)) in found and found[key].type == PRODUCT_TYPE
     }
     return products, rules
+
+
+def product_keys(tenant_id: str, product_ids: Iterable[str]) -> list[Key]:
+    """The items :func:`shop_products` reads of products named by id: each product and its RULES item."""
+    ids = list(dict.fromkeys(product_ids))
+    return [keys.product(tenant_id, p) for p in ids] + [keys.product_rules(tenant_id, p) for p in ids]
 
 
 def _products_with_rules(
@@ -621,12 +627,17 @@ class ShopProducts:
 
 
 def shop_products(
-    caller: Caller, hostname: str, product_ids: Iterable[str] = (), skus: Iterable[str] = ()
+    caller: Caller,
+    hostname: str,
+    product_ids: Iterable[str] = (),
+    skus: Iterable[str] = (),
+    read: Mapping[Key, Record] | None = None,
 ) -> ShopProducts:
     """The products a shopping list's lines or a quick order name, by id or SKU, and which of them the
     caller sees on the shop's website (as :func:`lookup_skus` decides): one BatchGetItem of the SKU
     items if SKUs are named, one of the products and their RULES items (two past 50), one more for
-    variants' parents."""
+    variants' parents. ``read``: the items of :func:`product_keys` for ``product_ids``, read already
+    with a caller's other items in one BatchGetItem."""
     catalog = Catalog(caller, shop_for(caller, hostname), None)
     tenant_id = catalog.shop.tenant_id
     asked = list(dict.fromkeys(skus))
@@ -635,7 +646,7 @@ def shop_products(
         sku: found[key].data["product_id"] for sku in asked if (key := keys.sku(tenant_id, sku)) in found
     }
     ids = list(dict.fromkeys([*product_ids, *by_sku.values()]))
-    records, rules = _product_records(tenant_id, ids)
+    records, rules = _product_records(tenant_id, ids, read)
     products = {product_id: entities.to_model(record, Product) for product_id, record in records.items()}
     summaries = [_summary(record) for record in records.values()]
     shown = frozenset(product.id for product in _visible(catalog, summaries, rules))

@@ -15,7 +15,7 @@ names the rep as the actor and the buyer as ``on_behalf_of``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -45,8 +45,8 @@ from chalicelib.domain.orders.checkout import (
     totals_of,
 )
 from chalicelib.domain.orders.orders import MAX_LINES
-from chalicelib.domain.orders.payment_terms import PaymentTermView
-from chalicelib.domain.orders.shipping import Cart, CartLine, ShippingOption
+from chalicelib.domain.orders.payment_terms import PaymentTermView, applying_term
+from chalicelib.domain.orders.shipping import Cart, CartLine, ShippingMethod, ShippingOption, shipping_options
 from chalicelib.domain.orders.workflow import DEFAULT_CHECKOUT_STEPS
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.pricing.resolve import PriceLine, ResolvedLine
@@ -54,6 +54,7 @@ from chalicelib.domain.shopping_lists import line_problem
 from chalicelib.domain.staff import StaffTarget
 from chalicelib.domain.taxes.calculation import TaxableLine, TaxableShipping, TaxCalculation
 from chalicelib.domain.taxes.configuration import TaxAddress, tax_address
+from chalicelib.domain.taxes.websites import WebsiteTaxes
 from chalicelib.domain.tenancy import Tenant
 from chalicelib.platform.errors import Conflict, Forbidden, NotFound, Problem, Unprocessable
 from chalicelib.platform.ids import new_id, utc_now
@@ -86,6 +87,7 @@ class Buyer:
     caller: Caller
     session: CustomerSession
     sales_rep_id: str | None = None
+    checkout: Loaded | None = None  # the checkout read to find the buyer (:func:`acting_on`)
 
     @property
     def acting_id(self) -> str:
@@ -150,13 +152,14 @@ def acting_for(caller: Caller, customer_id: str, user_id: str) -> Buyer:
 def acting_on(caller: Caller, checkout_id: str) -> Buyer:
     """The staff caller acting as the buyer of an existing checkout (404 when their grant does not reach
     its customer, or when there is no such checkout)."""
-    header = _header(caller.tenant_id, checkout_id)
-    if header is None:
+    loaded = _load(caller.tenant_id, checkout_id)  # whole: the services below read it no more
+    if loaded is None:
         raise NotFound(NOT_FOUND)
+    header = loaded.header
     require_reach(
         caller.principal, ON_BEHALF, StaffTarget(customer_id=header.customer_id), NotFound(NOT_FOUND)
     )
-    return acting_for(caller, header.customer_id, header.buyer_id)
+    return replace(acting_for(caller, header.customer_id, header.buyer_id), checkout=loaded)
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -184,17 +187,11 @@ def _load(tenant_id: str, checkout_id: str) -> Loaded | None:
     return Loaded(entities.to_model(header, Checkout), lines)
 
 
-def _header(tenant_id: str, checkout_id: str) -> Checkout | None:
-    record = repository.get(keys.checkout(tenant_id, checkout_id))
-    return (
-        entities.to_model(record, Checkout) if record is not None and record.type == CHECKOUT_TYPE else None
-    )
-
-
 def load_for(buyer: Buyer, hostname: str, checkout_id: str) -> tuple[Loaded, storefront.Shop]:
     """The buyer's checkout on the shop's website; 404 for anyone else's, or on another website."""
     shop = storefront.shop_for(buyer.caller, hostname)
-    loaded = _load(buyer.caller.tenant_id, checkout_id)
+    known = buyer.checkout
+    loaded = known if known and known.header.id == checkout_id else _load(buyer.caller.tenant_id, checkout_id)
     if (
         loaded is None
         or loaded.header.buyer_id != buyer.session.user.id
@@ -280,15 +277,29 @@ def _unit_weight(product: Product | None, unit_code: str) -> Decimal | None:
     return Decimal(unit.weight) if unit is not None and unit.weight is not None else None
 
 
+@dataclass(frozen=True)
+class Conditions:
+    """What a checkout is shipped, paid and taxed by besides its lines' products: the website's
+    shipping methods (placing reads only the chosen one), the payment terms that may apply (the
+    tenant's; placing reads only those the unit names and the buyer accepted), and the website's tax
+    settings with the tenant's tax generation (None: read when the checkout is taxed)."""
+
+    methods: Sequence[ShippingMethod]
+    terms: Mapping[str, PaymentTermView]
+    taxes: tuple[WebsiteTaxes, int] | None = None
+
+
 def quote(
     buyer: Buyer,
     hostname: str,
     header: Checkout,
     lines: Sequence[CheckoutLine],
     known: storefront.ShopProducts | None = None,
+    conditions: Conditions | None = None,
 ) -> Quote:
     """The checkout priced, shipped and taxed for the buyer now (see :class:`Quote`); the lines'
-    products are read unless ``known`` (just read, for the lines' checks) holds them."""
+    products are read unless ``known`` (just read, for the lines' checks) holds them, and the website's
+    shipping methods, the tenant's payment terms and the tax settings unless ``conditions`` does."""
     caller, tenant_id = buyer.caller, buyer.caller.tenant_id
     catalog = store_prices.shop_catalog(caller, hostname, header.currency)
     products = known or storefront.shop_products(
@@ -307,13 +318,17 @@ def quote(
             for line in lines
         ),
     )
-    options = checkout_config.shipping_options_for(tenant_id, header.website_id, cart)
+    conditions = conditions or Conditions(
+        checkout_config.shipping_methods(tenant_id, header.website_id),
+        checkout_config.payment_terms(tenant_id),
+    )
+    options = shipping_options(conditions.methods, cart)
     path = buyer.session.company.path(buyer.session.user.unit_id)
-    term = checkout_config.payment_term_for(tenant_id, effective_unit(path).payment_term.value)
+    term = applying_term(effective_unit(path).payment_term.value, conditions.terms)
     calculation, problem = None, None
     if orderable:
         try:
-            calculation = _taxes(buyer, catalog, header, lines, views, products, options)
+            calculation = _taxes(buyer, catalog, header, lines, views, products, options, conditions.taxes)
         except (Unprocessable, Conflict) as refused:
             problem = refused
     return Quote(
@@ -329,9 +344,10 @@ def _taxes(
     views: Sequence[CheckoutLineView],
     products: storefront.ShopProducts,
     options: Sequence[ShippingOption],
+    settings: tuple[WebsiteTaxes, int] | None,
 ) -> TaxCalculation:
     tenant_id = buyer.caller.tenant_id
-    website_taxes, generation = website_taxes_of(tenant_id, catalog.shop.website)
+    website_taxes, generation = settings or website_taxes_of(tenant_id, catalog.shop.website)
     chosen = next((option for option in options if option.method_id == header.shipping_method_id), None)
     taxable = []
     for line, view in zip(lines, views, strict=True):

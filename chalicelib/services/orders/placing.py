@@ -18,13 +18,22 @@ same ``Idempotency-Key`` (the route then answers the first placement's 201 again
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from chalicelib.domain.base import ExpectedVersion
-from chalicelib.domain.customers import effective_unit
+from chalicelib.domain.customers import Unit, effective_unit
 from chalicelib.domain.money import Money, MoneyView
-from chalicelib.domain.orders.checkout import CheckoutLineView, PlaceOrder, changes, totals_of
+from chalicelib.domain.orders.checkout import (
+    Checkout,
+    CheckoutLine,
+    CheckoutLineView,
+    PlaceOrder,
+    changes,
+    totals_of,
+)
 from chalicelib.domain.orders.orders import (
     MAX_LINES,
     Order,
@@ -45,10 +54,12 @@ from chalicelib.domain.tenancy import Tenant
 from chalicelib.platform.errors import CheckoutChanged, Conflict, Forbidden, Unprocessable
 from chalicelib.platform.ids import new_id, utc_now
 from chalicelib.services import checkout_config, entities
+from chalicelib.services.catalog import storefront
 from chalicelib.services.idempotency import IdempotencyClaim
 from chalicelib.services.orders import records
 from chalicelib.services.orders.checkout import (
     Buyer,
+    Conditions,
     Loaded,
     Quote,
     Who,
@@ -58,13 +69,75 @@ from chalicelib.services.orders.checkout import (
     quote,
 )
 from chalicelib.services.outbox import record_change
-from chalicelib.services.tenants import TENANT_TYPE
+from chalicelib.services.taxes.calculation import website_tax_keys, website_taxes_in
 from chalicelib.store import keys, repository
-from chalicelib.store.order_numbers import commit_numbered
-from chalicelib.store.repository import Transaction
+from chalicelib.store.keys import Key
+from chalicelib.store.order_numbers import commit_numbered, last_number_of
+from chalicelib.store.repository import Record, Transaction
 
 MAX_REPLAYED_BYTES = 300_000  # an idempotency record holds the answer within DynamoDB's 400 KB an item
 CHANGED_MEANWHILE = "the buyer's company or account changed while the order was placed; place it again"
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What placing reads besides the checkout and the lines' price sheets, in one BatchGetItem (one
+    more per 100 keys): the lines' products as the buyer sees them, the conditions the checkout is
+    shipped, paid and taxed by, and the items the limits, the number and its format come from."""
+
+    found: Mapping[Key, Record]
+    products: storefront.ShopProducts
+    conditions: Conditions
+    tenant: Tenant
+    website_limits: Record | None
+
+
+def _read(
+    buyer: Buyer,
+    hostname: str,
+    shop: storefront.Shop,
+    header: Checkout,
+    lines: Sequence[CheckoutLine],
+    path: Sequence[Unit],
+) -> _Read:
+    """The lines' products and their RULES items, the tenant (its tax settings and number format) and
+    the website's organization (its tax settings), the tenant's order counter, the website's and the
+    units' order limits, the chosen shipping method, and the payment terms the unit names and the buyer
+    accepted: independent keys, one BatchGetItem (the product keys first: past 100 keys, the
+    configuration's few share the last call).
+
+    Only the chosen method and those terms are needed: an option's cost depends on its method and the
+    cart alone, and the term the unit names applies if active, else the tenant's one default, which the
+    accepted term is if it says so (a default is made in one transaction with the old one's change);
+    any other case is a term other than the accepted one, refused alike."""
+    tenant_id = buyer.caller.tenant_id
+    products = [line.product_id for line in lines]
+    codes = dict.fromkeys(
+        code for code in (header.payment_term_code, effective_unit(path).payment_term.value) if code
+    )
+    chosen = header.shipping_method_id
+    website_limits = keys.website_order_limits(tenant_id, header.website_id)
+    configuration = [
+        *website_tax_keys(tenant_id, shop.website),
+        keys.order_counter(tenant_id),
+        website_limits,
+        *(keys.unit_order_limits(tenant_id, header.customer_id, unit.id) for unit in path),
+        *(keys.payment_term(tenant_id, code) for code in codes),
+        *([keys.shipping_method(tenant_id, header.website_id, chosen)] if chosen else []),
+    ]
+    found = repository.get_many([*storefront.product_keys(tenant_id, products), *configuration])
+    conditions = Conditions(
+        checkout_config.methods_in(found.values()),
+        checkout_config.terms_in(found.values()),
+        website_taxes_in(found, tenant_id, shop.website),
+    )
+    return _Read(
+        found,
+        storefront.shop_products(buyer.caller, hostname, product_ids=products, read=found),
+        conditions,
+        entities.to_model(found[keys.tenant(tenant_id)], Tenant),
+        found.get(website_limits),
+    )
 
 
 def _refuse_unorderable(buyer: Buyer, loaded: Loaded) -> None:
@@ -181,11 +254,13 @@ def place_order(
     buyer = as_buyer(who)
     caller, session = buyer.caller, buyer.session
     tenant_id = caller.tenant_id
-    loaded, _ = load_for(buyer, hostname, checkout_id)
+    loaded, shop = load_for(buyer, hostname, checkout_id)
     header = loaded.header
     entities.check_version(header.version, expected)
     _refuse_unorderable(buyer, loaded)
-    priced = quote(buyer, hostname, header, loaded.lines)
+    path = session.company.path(session.user.unit_id)
+    read = _read(buyer, hostname, shop, header, loaded.lines, path)
+    priced = quote(buyer, hostname, header, loaded.lines, read.products, read.conditions)
     calculation = _refuse_changes(loaded, priced, body.grand_total)
     _refuse_bad_quantities(loaded, priced)
     shipping = priced.chosen(header.shipping_method_id)
@@ -195,13 +270,9 @@ def place_order(
     if term is None or term.code != header.payment_term_code:
         raise Unprocessable.field("checkout.payment", "the payment term changed; accept the new one")
     totals = totals_of(calculation)
-    path = session.company.path(session.user.unit_id)
-    limits = repository.get_many(
-        [keys.unit_order_limits(tenant_id, header.customer_id, unit.id) for unit in path]
-    )
     grand_total = Money(Decimal(totals.grand_total.amount), totals.grand_total.currency)
-    breach = checkout_config.limit_breach_for(
-        tenant_id, header.website_id, path, list(limits.values()), grand_total
+    breach = checkout_config.limit_breach_in(
+        header.website_id, path, read.found.values(), read.website_limits, grand_total
     )
     if breach is not None:
         raise Unprocessable.field(
@@ -210,7 +281,7 @@ def place_order(
             f"order amount ({breach.limit.amount} {breach.limit.currency}, set by {breach.source})",
             f"order_{breach.bound}",
         )
-    tenant = entities.load(keys.tenant(tenant_id), Tenant, TENANT_TYPE)
+    tenant = read.tenant
     lines = _order_lines(loaded, priced.lines, priced, calculation)
     order_id, now = new_id("order"), utc_now()
     entry = HistoryEntry(
@@ -296,5 +367,5 @@ def place_order(
         placed[:] = [detail]
         return transaction
 
-    commit_numbered(tenant_id, build)
+    commit_numbered(tenant_id, build, last=last_number_of(read.found.get(keys.order_counter(tenant_id))))
     return placed[0]

@@ -17,7 +17,7 @@ have is 409.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 from cachetools import TTLCache
@@ -45,6 +45,8 @@ from chalicelib.services.organizations import ORGANIZATION_TYPE
 from chalicelib.services.taxes.configuration import configuration_of
 from chalicelib.services.websites import WEBSITE_TYPE
 from chalicelib.store import keys, repository
+from chalicelib.store.keys import Key
+from chalicelib.store.repository import Record
 
 TABLE_CACHE_SIZE: Final = 256  # tenants per warm function
 TABLE_MAX_AGE: Final = 300  # seconds: a bound even while a tenant's generation is not re-read
@@ -110,9 +112,19 @@ def calculate_taxes(
 def website_taxes_of(tenant_id: str, website: Website) -> tuple[WebsiteTaxes, int]:
     """What ``website``'s sales are taxed by, read fresh (the tenant's and the organization's settings
     in one BatchGetItem, access pattern 142), and the tenant's ``tax_generation`` read with them."""
-    tenant_key = keys.tenant(tenant_id)
-    organization_key = keys.organization(tenant_id, website.organization_id)
-    found = repository.get_many([tenant_key, organization_key])
+    return website_taxes_in(repository.get_many(website_tax_keys(tenant_id, website)), tenant_id, website)
+
+
+def website_tax_keys(tenant_id: str, website: Website) -> list[Key]:
+    """The items a website's tax settings come from (the tenant's and its organization's)."""
+    return [keys.tenant(tenant_id), keys.organization(tenant_id, website.organization_id)]
+
+
+def website_taxes_in(
+    found: Mapping[Key, Record], tenant_id: str, website: Website
+) -> tuple[WebsiteTaxes, int]:
+    """:func:`website_taxes_of` from the items of :func:`website_tax_keys` read with others."""
+    tenant_key, organization_key = website_tax_keys(tenant_id, website)
     organization = found.get(organization_key)
     if tenant_key not in found or organization is None or organization.type != ORGANIZATION_TYPE:
         raise NotFound("website not found")  # its organization went with it
