@@ -4,7 +4,8 @@ A key is scoped by tenant, principal and route. Replaying it with the same body 
 stored response; with another body it is refused (422). Past its time to live a record counts as
 absent, whether or not DynamoDB's TTL has deleted it yet, and the next create replaces it. Because
 the record is written atomically with the entity and its event, a create either happened once with
-its response stored, or not at all.
+its response stored, or not at all. An answer too large for an item (an order of hundreds of lines)
+is kept without its lines, which a replay reads back from the order written in the same transaction.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.platform.errors import IdempotencyKeyReused, Problem, Unprocessable
+from chalicelib.platform.errors import IdempotencyKeyReused, NotFound, Problem, Unprocessable
 from chalicelib.platform.ids import utc_now
 from chalicelib.platform.settings import get_settings
 from chalicelib.store import keys, repository
@@ -41,12 +42,25 @@ class IdempotencyClaim:
     digest: str
     request_hash: str
 
-    def record(self, transaction: Transaction, status: int, body: dict[str, Any]) -> None:
+    def record(
+        self,
+        transaction: Transaction,
+        status: int,
+        body: dict[str, Any],
+        *,
+        lines_of_order: str | None = None,
+    ) -> None:
+        """Keep the answer with the create. ``lines_of_order``: ``body`` leaves out its ``lines``, too
+        many for an item, and a replay reads them back from that order's line pages (written in the
+        same transaction, and never changed after)."""
         expires_at = int(utc_now().timestamp()) + get_settings().idempotency_ttl_seconds
+        kept: dict[str, Any] = {"request_hash": self.request_hash, "status": status, "body": body}
+        if lines_of_order is not None:
+            kept["lines_of_order"] = lines_of_order
         transaction.create(
             keys.idempotency(self.tenant_id, self.digest),
             "idempotency",
-            {"request_hash": self.request_hash, "status": status, "body": body},
+            kept,
             expires_at=expires_at,
             on_exists=IdempotentRequestInFlight(),
             replacing_expired=True,
@@ -76,4 +90,18 @@ def find_replay(claim: IdempotencyClaim) -> StoredResponse | None:
         return None
     if record.data["request_hash"] != claim.request_hash:
         raise IdempotencyKeyReused("this Idempotency-Key was used with a different request body")
-    return StoredResponse(int(record.data["status"]), record.data["body"])
+    body = record.data["body"]
+    if (order_id := record.data.get("lines_of_order")) is not None:
+        body = {**body, "lines": _order_lines(claim.tenant_id, order_id)}
+    return StoredResponse(int(record.data["status"]), body)
+
+
+def _order_lines(tenant_id: str, order_id: str) -> list[dict[str, Any]]:
+    """An order's lines as its placing answered them (one Query of the order's partition)."""
+    # imported here: only a replay of a large order needs the orders' store, not every idempotent route
+    from chalicelib.services.orders.records import load_order
+
+    order = load_order(tenant_id, order_id)
+    if order is None:  # written with the record in one transaction: only a hand-made deletion removes it
+        raise NotFound("the order this request placed is gone")
+    return [line.model_dump(mode="json") for line in order.lines]

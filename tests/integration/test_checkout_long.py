@@ -1,4 +1,5 @@
-"""Long orders: 500 lines placed in one transaction, and the round trips of placing 100 lines.
+"""Long orders: 500 lines placed in one transaction and replayed whole, and the round trips of placing
+100 lines.
 
 The world is ``checkout_world``'s with 20 more products (P-0001...), each 1.00 EUR a piece; the lines
 name each of them in turn (lines of quick order are not merged). Few products keep the world quick to
@@ -14,7 +15,7 @@ import pytest
 
 from chalicelib.services.orders import records
 
-from .checkout_world import CheckoutShop, build_checkout_shop
+from .checkout_world import CHECKOUTS, CheckoutShop, build_checkout_shop
 from .conftest import MEASURED_ROUND_TRIPS, Api, AwsCalls, Table, Worlds
 
 pytestmark = pytest.mark.shared_account
@@ -76,3 +77,33 @@ def test_placing_100_lines_costs_its_round_trips(shop: CheckoutShop, aws_calls: 
         "BatchGetItem",
         "TransactWriteItems",
     ]
+
+
+def test_a_replayed_placement_of_500_long_lines_answers_every_line(shop: CheckoutShop, table: Table) -> None:
+    # given Bob's reviewed checkout of 500 lines with notes, an answer too large for an idempotency
+    # record, placed with an Idempotency-Key
+    notes = "deliver to gate 4, " * 20  # the request stays under 256 KB, the answer passes 300 KB
+    body = {
+        "lines": [
+            {"sku": shop.extra_skus[line % PRODUCTS], "unit": "each", "quantity": "2", "notes": notes}
+            for line in range(LONG)
+        ]
+    }
+    started = shop.call("bob", "POST", CHECKOUTS, body)
+    assert started.status == 201, started.body
+    checkout = shop.reviewed("bob", dict(started.body))
+    first = shop.place("bob", checkout, **{"Idempotency-Key": "long-order"})
+    assert first.status == 201, first.body
+
+    # when the placement is sent again with the same key
+    replayed = shop.place("bob", checkout, **{"Idempotency-Key": "long-order"})
+
+    # then the replay answers the first answer whole, its 500 lines read back from the order
+    assert replayed.status == 201, replayed.body
+    assert replayed.headers.get("Idempotent-Replayed") == "true"
+    assert len(replayed.body["lines"]) == LONG
+    assert replayed.body == first.body
+    kept = [
+        item for item in table.items() if item["type"] == "idempotency" and "lines_of_order" in item["data"]
+    ]
+    assert [item["data"]["lines_of_order"] for item in kept] == [first.body["id"]]

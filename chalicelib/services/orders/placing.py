@@ -21,7 +21,6 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from chalicelib.domain.base import ExpectedVersion
 from chalicelib.domain.customers import Unit, effective_unit
@@ -233,13 +232,16 @@ def _order_lines(
     return lines
 
 
-def _answer_to_keep(detail: OrderDetail) -> dict[str, Any]:
-    """What the idempotency record replays: the whole answer when it fits an item, else the header
-    (a replay of a very long order then answers without its lines: GET the order for them)."""
+def _keep_answer(idempotency: IdempotencyClaim, transaction: Transaction, detail: OrderDetail) -> None:
+    """The idempotency record of the placement: the whole answer when it fits an item, else the answer
+    without its lines, which a replay reads back from the order's line pages (never changed after
+    placing; the header is kept as answered, since a status change rewrites the order's)."""
     answer = detail.model_dump(mode="json")
     if len(json.dumps(answer)) <= MAX_REPLAYED_BYTES:
-        return answer
-    return Order.model_validate(detail.model_dump(exclude={"lines"})).model_dump(mode="json")
+        idempotency.record(transaction, 201, answer)
+        return
+    header = {name: value for name, value in answer.items() if name != "lines"}
+    idempotency.record(transaction, 201, header, lines_of_order=detail.id)
 
 
 def place_order(
@@ -332,7 +334,7 @@ def place_order(
         detail = OrderDetail(**order.model_dump(), lines=lines)
         transaction = Transaction()
         if idempotency:  # first: a concurrent twin's failure on it is what the route replays
-            idempotency.record(transaction, 201, _answer_to_keep(detail))
+            _keep_answer(idempotency, transaction, detail)
         records.add_order(transaction, tenant_id, order, lines)
         close_writes(
             transaction,
