@@ -7,10 +7,13 @@ live for the buyer on the shop's website (``store_prices.price_lines``), offers 
 methods for that cart, and taxes it (``services.taxes.calculation``); the review records what the
 buyer confirmed, which placing (``services.orders.placing``) compares with the prices then.
 
-A sales representative works on a checkout *as the buyer*: :func:`acting_for` makes a caller whose
-principal carries the buyer's session (their company, roles, catalog and prices) beside the rep's own
-staff session, so every read here is the one the buyer's own session would make, and every event
-names the rep as the actor and the buyer as ``on_behalf_of``.
+A sales representative works on a checkout *as the buyer* (ordering on behalf: the admin routes name
+:class:`ActingFor` a buyer of a customer assigned to them, or :class:`ActingOn` a checkout of one):
+:func:`acting_for` makes a caller whose principal carries the buyer's session (their company, roles,
+catalog and prices, checkout permission and limits) beside the rep's own staff session, so every read
+here is the one the buyer's own session would make, and the checkout, the order and their events name
+both (the rep as ``created_by`` / ``placed_by`` / ``sales_rep_id`` and the actor, the buyer as
+``buyer_id`` and ``on_behalf_of``).
 """
 
 from __future__ import annotations
@@ -94,13 +97,38 @@ class Buyer:
         return self.sales_rep_id or self.session.user.id
 
 
-Who = Caller | Buyer
-"""A storefront caller (the buyer themselves), or a buyer a sales representative acts for."""
+@dataclass(frozen=True)
+class ActingFor:
+    """A staff caller starting a checkout on behalf of a buyer of a customer (:func:`acting_for`)."""
+
+    caller: Caller
+    customer_id: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class ActingOn:
+    """A staff caller working on a buyer's existing checkout on their behalf (:func:`acting_on`)."""
+
+    caller: Caller
+    checkout_id: str
+
+
+Who = Caller | Buyer | ActingFor | ActingOn
+"""A storefront caller (the buyer themselves), a buyer a sales representative acts for, or the staff
+request that names that buyer (a route's, resolved by :func:`as_buyer`)."""
 
 
 def as_buyer(who: Who) -> Buyer:
-    """The buyer: a storefront caller is a customer user (the route checked ``checkout.place_order``)."""
-    return who if isinstance(who, Buyer) else Buyer(who, customer_users.session_of(who))
+    """The buyer: a storefront caller is a customer user (the route checked ``checkout.place_order``);
+    a staff caller acts as the buyer named, or as the one of the checkout named."""
+    if isinstance(who, Buyer):
+        return who
+    if isinstance(who, ActingFor):
+        return acting_for(who.caller, who.customer_id, who.user_id)
+    if isinstance(who, ActingOn):
+        return acting_on(who.caller, who.checkout_id)
+    return Buyer(who, customer_users.session_of(who))
 
 
 def _buyer_session(caller: Caller, user: CustomerUser) -> CustomerSession:
