@@ -114,17 +114,24 @@ def fixtures(api: Any, dns_file: Path) -> Callable[[str], Any]:
     return made.__getitem__
 
 
-def place_one(shop: Any, meter: Metered, lines: int) -> tuple[float, Placement]:
+def place_one(shop: Any, meter: Metered, lines: int) -> tuple[float, float, Placement]:
+    """One placement: its wall time, this process's CPU time (the app's; DynamoDB Local's is its own
+    process's), and what it cost."""
     skus = shop.extra_skus[:lines]
     checkout = shop.reviewed("bob", shop.start("bob", *[(sku, "each", "2") for sku in skus]))
     placement = meter.current = Placement()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     reply = shop.place("bob", checkout)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     meter.current = None
     if reply.status != 201:
         raise SystemExit(f"placing {lines} lines answered {reply.status}: {json.dumps(reply.body)[:300]}")
-    return elapsed, placement
+    return elapsed, cpu, placement
+
+
+def _load() -> str:
+    """The machine's 1, 5 and 15 minute load averages (shared machines: read timings beside them)."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def report(shop: Any, meter: Metered, repeat: int) -> None:
@@ -132,12 +139,14 @@ def report(shop: Any, meter: Metered, repeat: int) -> None:
         if lines > len(shop.extra_skus):
             continue
         runs = [place_one(shop, meter, lines) for _ in range(repeat)]
-        times = [elapsed * 1000 for elapsed, _ in runs]
-        placement = runs[-1][1]
+        times = [elapsed * 1000 for elapsed, _, _ in runs]
+        cpu = statistics.median(spent * 1000 for _, spent, _ in runs)
+        placement = runs[-1][2]
         consumed = f"{placement.consumed:g}" if placement.consumed is not None else "not reported"
         print(
             f"placing {lines} lines: {statistics.median(times):.0f} ms median, {min(times):.0f} ms min "
-            f"({repeat} runs); {len(placement.calls)} round trips ({' + '.join(placement.calls)}); "
+            f"({repeat} runs; the app's CPU {cpu:.0f} ms median; load average {_load()}); "
+            f"{len(placement.calls)} round trips ({' + '.join(placement.calls)}); "
             f"one transaction of {placement.items} items: {placement.billed} write units billed "
             f"(2 per KB of each item), DynamoDB Local's ConsumedCapacity: {consumed}",
             flush=True,
