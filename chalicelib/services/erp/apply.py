@@ -28,9 +28,13 @@ from pydantic_core import to_json
 from chalicelib.domain.base import ANY_VERSION, TenantId
 from chalicelib.domain.catalog.categories import CategoryFields, CategoryPatch
 from chalicelib.domain.catalog.products import ProductFields, ProductPatch
+from chalicelib.domain.customer_users import Company, CustomerUserFields, CustomerUserPatch
+from chalicelib.domain.customers import CustomerFields, CustomerPatch, UnitFields, UnitPatch
 from chalicelib.domain.erp import (
     FINAL_STATUSES,
     CategoryUpsert,
+    CustomerUpsert,
+    CustomerUserUpsert,
     Envelope,
     ImportStatus,
     IntegrationSession,
@@ -42,19 +46,21 @@ from chalicelib.domain.erp import (
     ProductDelete,
     ProductUpsert,
     SequenceMark,
+    UnitUpsert,
     ordering,
     parse_message,
     usable_message_id,
     validation_reason,
 )
+from chalicelib.domain.erp_customers import PlanRefused, changes, plan_units, unit_ids_by_code, unit_values
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.pricing.price_lists import PriceListFields, PriceListPatch, PriceUpsert
-from chalicelib.domain.staff import StaffTarget
+from chalicelib.domain.staff import ANY, StaffTarget
 from chalicelib.platform.errors import Conflict, NotFound, Problem, Unprocessable
 from chalicelib.platform.ids import new_id
 from chalicelib.platform.principal import Principal
 from chalicelib.platform.queues import PermanentFailure
-from chalicelib.services import entities
+from chalicelib.services import customer_users, customers, entities
 from chalicelib.services.catalog import categories, products
 from chalicelib.services.context import Caller
 from chalicelib.services.erp import imports
@@ -365,6 +371,133 @@ def _apply_category_upsert(application: Application) -> Outcome:
     return "applied"
 
 
+CUSTOMER_REFERENCE = "customer"
+
+
+def _customer_id(tenant_id: str, code: str) -> str | None:
+    found = repository.get(keys.erp_reference(tenant_id, CUSTOMER_REFERENCE, code))
+    return None if found is None else str(found.data["id"])
+
+
+def _known_customer(tenant_id: str, code: str) -> Company:
+    customer_id = _customer_id(tenant_id, code)
+    if customer_id is None:
+        raise NotFound(f"the tenant has no customer with the ERP code {code!r}")
+    return customers.load_company(tenant_id, customer_id)
+
+
+def _refused(refused: PlanRefused) -> Unprocessable:
+    return Unprocessable.field(refused.field, str(refused))
+
+
+def _apply_customer_upsert(application: Application) -> Outcome:
+    """Check the whole tree first, take the mark, then write the company and each unit that differs,
+    parents first (a redelivery or retry writes only what is still missing; see the module's docstring)."""
+    decision = application.ordering()
+    if decision == "stale":
+        return "skipped_stale"
+    payload = application.message.payload
+    assert isinstance(payload, CustomerUpsert)
+    tenant_id, caller = application.tenant_id, application.caller
+    customer_id = _customer_id(tenant_id, payload.code)
+    caller.require(Permission.CUSTOMERS_WRITE, StaffTarget(customer_id=customer_id or ANY), "customer")
+    company = None if customer_id is None else customers.load_company(tenant_id, customer_id)
+    group = payload.customer_group_id
+    if group is not None and repository.get(keys.customer_group(tenant_id, group)) is None:
+        raise Unprocessable.field("payload.customer_group_id", "no such customer group", "not_found")
+    new_customer_id = customer_id or new_id("customer")
+    try:
+        steps = plan_units(payload, new_customer_id, {} if company is None else company.units)
+    except PlanRefused as refused:
+        raise _refused(refused) from refused
+    if decision == "apply":
+        transaction = Transaction()
+        application.take_mark(transaction)
+        transaction.commit()
+    company_values = {
+        **unit_values(payload),
+        "customer_group_id": group,
+        "external_id": payload.code,
+    }
+    if company is None:
+
+        def name_it(transaction: Transaction) -> None:
+            reference = keys.erp_reference(tenant_id, CUSTOMER_REFERENCE, payload.code)
+            data = {"code": payload.code, "id": new_customer_id}
+            transaction.create(reference, ERP_REFERENCE_TYPE, data, on_exists=MARK_MOVED)
+
+        body = CustomerFields.model_validate(company_values, strict=False)
+        customers.create_customer(caller, body, guard=name_it, customer_id=new_customer_id)
+    elif found := changes(company.units[new_customer_id], company_values):
+        patch = CustomerPatch.model_validate(found, strict=False)
+        customers.update_customer(caller, new_customer_id, patch, ANY_VERSION)
+    ids = {} if company is None else unit_ids_by_code(company.units, new_customer_id)
+    for step in steps:
+        _write_unit(caller, new_customer_id, payload.code, step.unit, ids)
+    _finish(tenant_id, application.record, "applied")
+    return "applied"
+
+
+def _write_unit(
+    caller: Caller, customer_id: str, customer_code: str, unit: UnitUpsert, ids: dict[str, str]
+) -> None:
+    """Create or change one unit of a customer upsert (``ids``: the units by code, this one added)."""
+    parent_code = unit.parent_code
+    parent_id = customer_id if parent_code in (None, customer_code) else ids[str(parent_code)]
+    wanted = {**unit_values(unit), "kind": unit.kind, "parent_id": parent_id, "external_id": unit.code}
+    unit_id = ids.get(unit.code)
+    if unit_id is None:
+        created = customers.create_unit(caller, customer_id, UnitFields.model_validate(wanted, strict=False))
+        ids[unit.code] = created.id
+        return
+    found = changes(customers.get_unit(caller, customer_id, unit_id), wanted)
+    if found:
+        patch = UnitPatch.model_validate(found, strict=False)
+        customers.update_unit(caller, customer_id, unit_id, patch, ANY_VERSION)
+
+
+def _apply_customer_user_upsert(application: Application) -> Outcome:
+    if (outcome := _unless_ordered(application)) is not None:
+        return outcome
+    payload = application.message.payload
+    assert isinstance(payload, CustomerUserUpsert)
+    tenant_id, caller = application.tenant_id, application.caller
+    company = _known_customer(tenant_id, payload.customer_code)
+    customer_id = company.customer_id
+    caller.require(Permission.CUSTOMERS_WRITE, StaffTarget(customer_id=customer_id), "customer")
+    if payload.unit_code in (None, payload.customer_code):
+        unit_id = customer_id
+    elif (found := unit_ids_by_code(company.units, customer_id).get(payload.unit_code)) is not None:
+        unit_id = found
+    else:
+        raise Unprocessable.field(
+            "payload.unit_code",
+            f"the customer has no unit with the ERP code {payload.unit_code!r}",
+            "not_found",
+        )
+    fields = {
+        "name": payload.name,
+        "unit_id": unit_id,
+        "assignments": [
+            {"role_id": role, "unit_id": unit_id, "include_subunits": payload.include_subunits}
+            for role in payload.roles
+        ],
+        "disabled": not payload.active,
+    }
+    current = customer_users.find_by_email(caller, payload.email)
+    if current is None:
+        body = CustomerUserFields.model_validate({**fields, "email": payload.email}, strict=False)
+        customer_users.invite_user(caller, customer_id, body, guard=application.guard)
+        return "applied"
+    if current.customer_id != customer_id:
+        raise Unprocessable.field("payload.email", "the user with this email is another customer's")
+    patch = CustomerUserPatch.model_validate(fields, strict=False)
+    customer_users.update_user(
+        caller, customer_id, current.id, patch, ANY_VERSION, current=current, guard=application.guard
+    )
+    return "applied"
+
+
 APPLIERS: dict[MessageType, Callable[[Application], Outcome]] = {
     MessageType.PRODUCT_UPSERT: _apply_product_upsert,
     MessageType.PRODUCT_DELETE: _apply_product_delete,
@@ -372,4 +505,6 @@ APPLIERS: dict[MessageType, Callable[[Application], Outcome]] = {
     MessageType.PRICE_LIST_UPSERT: _apply_price_list_upsert,
     MessageType.PRICES_UPSERT: _apply_prices_upsert,
     MessageType.CATEGORY_UPSERT: _apply_category_upsert,
+    MessageType.CUSTOMER_UPSERT: _apply_customer_upsert,
+    MessageType.CUSTOMER_USER_UPSERT: _apply_customer_user_upsert,
 }
