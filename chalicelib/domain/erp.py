@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal, Self, cast
 
 from pydantic import (
     AfterValidator,
@@ -24,6 +24,7 @@ from pydantic import (
     ValidationError,
     create_model,
     field_validator,
+    model_validator,
 )
 
 from chalicelib.domain.access import PREDEFINED_ROLES
@@ -41,6 +42,8 @@ from chalicelib.domain.catalog.categories import MAX_POSITION, LocalizedSlug
 from chalicelib.domain.catalog.products import Inventory, ProductChanges, Sku
 from chalicelib.domain.customer_users import MAX_ASSIGNMENTS
 from chalicelib.domain.customers import AddressList, CustomerGroupId, PaymentTerm, SubUnitKind, TaxCode
+from chalicelib.domain.orders.orders import Shipment
+from chalicelib.domain.orders.workflow import StatusName
 from chalicelib.domain.permissions import READ_OF, Permission
 from chalicelib.domain.pricing.price_lists import MAX_ROWS_PER_CALL, PriceListChanges, PriceRowInput
 from chalicelib.domain.staff import Grant, OrganizationId, Reach, StaffAccess
@@ -63,6 +66,7 @@ class MessageType(StrEnum):
     CATEGORY_UPSERT = "category.upsert"
     CUSTOMER_UPSERT = "customer.upsert"
     CUSTOMER_USER_UPSERT = "customer_user.upsert"
+    ORDER_STATUS_UPDATE = "order.status_update"
 
 
 ImportStatus = Literal["accepted", "applied", "skipped_stale", "failed"]
@@ -187,6 +191,24 @@ class CustomerUserUpsert(Input):
     active: bool = Field(default=True, description="an inactive user is refused on every request")
 
 
+class OrderStatusUpdate(Input):
+    """The status an order has in the ERP now: Kontor takes the fewest workflow transitions the ERP may
+    take to reach it (none when the order is there already); an order by Kontor's id, by the ERP's
+    reference, or both (the first message naming both records the reference for those naming it alone)."""
+
+    order_id: Annotated[str, StringConstraints(pattern=r"^ord_[0-9A-HJKMNP-TV-Z]{26}$")] | None = None
+    erp_order_reference: ErpCode | None = Field(default=None, description="the ERP's own order number")
+    status: StatusName
+    note: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
+    shipment: Shipment | None = Field(default=None, description="added to the order's shipments (once)")
+
+    @model_validator(mode="after")
+    def _names_the_order(self) -> Self:
+        if self.order_id is None and self.erp_order_reference is None:
+            raise ValueError("name the order by order_id, erp_order_reference or both")
+        return self
+
+
 PAYLOADS: dict[MessageType, type[Input]] = {
     MessageType.PRODUCT_UPSERT: ProductUpsert,
     MessageType.PRODUCT_DELETE: ProductDelete,
@@ -196,6 +218,7 @@ PAYLOADS: dict[MessageType, type[Input]] = {
     MessageType.CATEGORY_UPSERT: CategoryUpsert,
     MessageType.CUSTOMER_UPSERT: CustomerUpsert,
     MessageType.CUSTOMER_USER_UPSERT: CustomerUserUpsert,
+    MessageType.ORDER_STATUS_UPDATE: OrderStatusUpdate,
 }
 
 PERMISSIONS: dict[MessageType, Permission] = {
@@ -207,6 +230,7 @@ PERMISSIONS: dict[MessageType, Permission] = {
     MessageType.CATEGORY_UPSERT: Permission.CATALOG_WRITE,
     MessageType.CUSTOMER_UPSERT: Permission.CUSTOMERS_WRITE,
     MessageType.CUSTOMER_USER_UPSERT: Permission.CUSTOMERS_WRITE,
+    MessageType.ORDER_STATUS_UPDATE: Permission.ORDERS_WRITE,
 }
 """What applying each type needs, through the same services (and checks) as staff's admin API."""
 
@@ -229,6 +253,10 @@ def entity_of(message_type: MessageType, payload: Input) -> str:
             return f"customer:{code}"
         case CustomerUserUpsert(email=email):
             return f"customer_user:{email.casefold()}"
+        case OrderStatusUpdate(erp_order_reference=str() as reference):
+            return f"order:ref:{reference}"
+        case OrderStatusUpdate(order_id=str() as order_id):
+            return f"order:{order_id}"
     raise TypeError(f"no entity for {message_type}")
 
 

@@ -132,7 +132,12 @@ def test_a_user_s_roles_must_be_predefined() -> None:
 
 
 @pytest.mark.parametrize(
-    "sample", ["sqs-erp-inbound-customer-upsert.json", "sqs-erp-inbound-customer-user-upsert.json"]
+    "sample",
+    [
+        "sqs-erp-inbound-customer-upsert.json",
+        "sqs-erp-inbound-customer-user-upsert.json",
+        "sqs-erp-inbound-order-status-update.json",
+    ],
 )
 def test_the_samples_are_valid_messages(sample: str) -> None:
     body = json.loads(json.loads((EVENTS / sample).read_text())["Records"][0]["body"])

@@ -41,6 +41,7 @@ from chalicelib.domain.erp import (
     InventoryUpdate,
     Message,
     MessageType,
+    OrderStatusUpdate,
     PriceListUpsert,
     PricesUpsert,
     ProductDelete,
@@ -53,6 +54,7 @@ from chalicelib.domain.erp import (
     validation_reason,
 )
 from chalicelib.domain.erp_customers import PlanRefused, changes, plan_units, unit_ids_by_code, unit_values
+from chalicelib.domain.orders.orders import MAX_SHIPMENTS, Order
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.pricing.price_lists import PriceListFields, PriceListPatch, PriceUpsert
 from chalicelib.domain.staff import ANY, StaffTarget
@@ -64,6 +66,8 @@ from chalicelib.services import customer_users, customers, entities
 from chalicelib.services.catalog import categories, products
 from chalicelib.services.context import Caller
 from chalicelib.services.erp import imports
+from chalicelib.services.orders import records as order_records
+from chalicelib.services.orders import transitions
 from chalicelib.services.pricing import price_lists, prices
 from chalicelib.store import keys, repository
 from chalicelib.store.repository import Record, Transaction
@@ -498,6 +502,61 @@ def _apply_customer_user_upsert(application: Application) -> Outcome:
     return "applied"
 
 
+ORDER_REFERENCE = "order"
+
+
+def _erp_order(tenant_id: str, payload: OrderStatusUpdate) -> tuple[Order, bool]:
+    """The order the update names, and whether its ERP reference is new (to record with the change)."""
+    reference, referenced = payload.erp_order_reference, None
+    if reference is not None:
+        found = repository.get(keys.erp_reference(tenant_id, ORDER_REFERENCE, reference))
+        referenced = None if found is None else str(found.data["id"])
+    if payload.order_id is not None and referenced not in (None, payload.order_id):
+        raise Unprocessable.field("payload.erp_order_reference", "the reference names another order")
+    order_id = payload.order_id or referenced
+    if order_id is None:
+        raise NotFound(f"the tenant has no order with the ERP reference {reference!r}")
+    order = order_records.load_header(tenant_id, order_id)
+    if order is None:
+        raise NotFound(f"the tenant has no order {order_id}")
+    if reference is not None and order.erp_reference not in (None, reference):
+        raise Unprocessable.field(
+            "payload.erp_order_reference", f"the order's ERP reference is {order.erp_reference}"
+        )
+    return order, reference is not None and referenced is None
+
+
+def _apply_order_status_update(application: Application) -> Outcome:
+    if (outcome := _unless_ordered(application)) is not None:
+        return outcome
+    payload = application.message.payload
+    assert isinstance(payload, OrderStatusUpdate)
+    tenant_id, caller = application.tenant_id, application.caller
+    order, new_reference = _erp_order(tenant_id, payload)
+    caller.require(Permission.ORDERS_WRITE, StaffTarget(organization_id=order.organization_id), "order")
+    extra: dict[str, Any] = {}
+    guard: entities.ExtraWrites = application.guard
+    if new_reference:
+        reference = str(payload.erp_order_reference)
+        extra["erp_reference"] = reference
+
+        def name_it(transaction: Transaction) -> None:
+            key = keys.erp_reference(tenant_id, ORDER_REFERENCE, reference)
+            data = {"code": reference, "id": order.id}
+            transaction.create(key, ERP_REFERENCE_TYPE, data, on_exists=MARK_MOVED)
+
+        guard = entities.together(guard, name_it)
+    shipment = payload.shipment
+    if shipment is not None and all(
+        sent.tracking_number != shipment.tracking_number for sent in order.shipments
+    ):
+        if len(order.shipments) >= MAX_SHIPMENTS:
+            raise Unprocessable.field("payload.shipment", f"an order keeps at most {MAX_SHIPMENTS} shipments")
+        extra["shipments"] = [*order.shipments, shipment]
+    transitions.erp_reached(caller, order, payload.status, payload.note, extra, guard)
+    return "applied"
+
+
 APPLIERS: dict[MessageType, Callable[[Application], Outcome]] = {
     MessageType.PRODUCT_UPSERT: _apply_product_upsert,
     MessageType.PRODUCT_DELETE: _apply_product_delete,
@@ -507,4 +566,5 @@ APPLIERS: dict[MessageType, Callable[[Application], Outcome]] = {
     MessageType.CATEGORY_UPSERT: _apply_category_upsert,
     MessageType.CUSTOMER_UPSERT: _apply_customer_upsert,
     MessageType.CUSTOMER_USER_UPSERT: _apply_customer_user_upsert,
+    MessageType.ORDER_STATUS_UPDATE: _apply_order_status_update,
 }
