@@ -42,6 +42,7 @@ from chalicelib.domain.catalog.categories import MAX_POSITION, LocalizedSlug
 from chalicelib.domain.catalog.products import Inventory, ProductChanges, Sku
 from chalicelib.domain.customer_users import MAX_ASSIGNMENTS
 from chalicelib.domain.customers import AddressList, CustomerGroupId, PaymentTerm, SubUnitKind, TaxCode
+from chalicelib.domain.orders.invoices import InvoiceFields
 from chalicelib.domain.orders.orders import Shipment
 from chalicelib.domain.orders.workflow import StatusName
 from chalicelib.domain.permissions import READ_OF, Permission
@@ -67,6 +68,7 @@ class MessageType(StrEnum):
     CUSTOMER_UPSERT = "customer.upsert"
     CUSTOMER_USER_UPSERT = "customer_user.upsert"
     ORDER_STATUS_UPDATE = "order.status_update"
+    INVOICE_UPSERT = "invoice.upsert"
 
 
 ImportStatus = Literal["accepted", "applied", "skipped_stale", "failed"]
@@ -191,22 +193,32 @@ class CustomerUserUpsert(Input):
     active: bool = Field(default=True, description="an inactive user is refused on every request")
 
 
-class OrderStatusUpdate(Input):
-    """The status an order has in the ERP now: Kontor takes the fewest workflow transitions the ERP may
-    take to reach it (none when the order is there already); an order by Kontor's id, by the ERP's
-    reference, or both (the first message naming both records the reference for those naming it alone)."""
+class OrderNamed(Input):
+    """An order by Kontor's id, by the ERP's reference, or both (the first message naming both records
+    the reference for those naming it alone)."""
 
     order_id: Annotated[str, StringConstraints(pattern=r"^ord_[0-9A-HJKMNP-TV-Z]{26}$")] | None = None
     erp_order_reference: ErpCode | None = Field(default=None, description="the ERP's own order number")
-    status: StatusName
-    note: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
-    shipment: Shipment | None = Field(default=None, description="added to the order's shipments (once)")
 
     @model_validator(mode="after")
     def _names_the_order(self) -> Self:
         if self.order_id is None and self.erp_order_reference is None:
             raise ValueError("name the order by order_id, erp_order_reference or both")
         return self
+
+
+class OrderStatusUpdate(OrderNamed):
+    """The status an order has in the ERP now: Kontor takes the fewest workflow transitions the ERP may
+    take to reach it (none when the order is there already)."""
+
+    status: StatusName
+    note: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
+    shipment: Shipment | None = Field(default=None, description="added to the order's shipments (once)")
+
+
+class InvoiceUpsert(OrderNamed, InvoiceFields):
+    """An invoice of the order by its number (unique in the tenant): created the first time, then
+    replaced; its totals in the order's currency."""
 
 
 PAYLOADS: dict[MessageType, type[Input]] = {
@@ -219,6 +231,7 @@ PAYLOADS: dict[MessageType, type[Input]] = {
     MessageType.CUSTOMER_UPSERT: CustomerUpsert,
     MessageType.CUSTOMER_USER_UPSERT: CustomerUserUpsert,
     MessageType.ORDER_STATUS_UPDATE: OrderStatusUpdate,
+    MessageType.INVOICE_UPSERT: InvoiceUpsert,
 }
 
 PERMISSIONS: dict[MessageType, Permission] = {
@@ -231,6 +244,7 @@ PERMISSIONS: dict[MessageType, Permission] = {
     MessageType.CUSTOMER_UPSERT: Permission.CUSTOMERS_WRITE,
     MessageType.CUSTOMER_USER_UPSERT: Permission.CUSTOMERS_WRITE,
     MessageType.ORDER_STATUS_UPDATE: Permission.ORDERS_WRITE,
+    MessageType.INVOICE_UPSERT: Permission.ORDERS_WRITE,
 }
 """What applying each type needs, through the same services (and checks) as staff's admin API."""
 
@@ -257,6 +271,8 @@ def entity_of(message_type: MessageType, payload: Input) -> str:
             return f"order:ref:{reference}"
         case OrderStatusUpdate(order_id=str() as order_id):
             return f"order:{order_id}"
+        case InvoiceUpsert(number=number):
+            return f"invoice:{number}"
     raise TypeError(f"no entity for {message_type}")
 
 

@@ -1,7 +1,7 @@
-"""ERP inbound: order status updates, by Kontor's order id and the ERP's own reference.
+"""ERP inbound: order status updates and invoices, by Kontor's order id and the ERP's own reference.
 
 Each test starts from the empty account with one tenant, its organization, a key for every type
-(``test_erp``'s ``Erp``) and one pending order of a customer's buyer.
+(``test_erp``'s ``Erp``) and one pending order of a customer's purchasing manager on shop.acme.de.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from .test_erp import Erp, except_imports, message
 pytestmark = pytest.mark.shared_account
 
 erp = test_erp.erp  # the fixture: a tenant, its organization, a key for every message type
+HOST = "shop.acme.de"
+BUYER = "max@hooli.example"
 TRACKING = {
     "carrier": "DHL",
     "tracking_number": "JD0146000033",
@@ -49,10 +51,12 @@ def shop(
     make_website: Callable[..., dict[str, Any]],
     make_customer: Callable[..., dict[str, Any]],
     make_customer_user: Callable[..., dict[str, Any]],
+    verify_hostname: Callable[..., dict[str, Any]],
 ) -> Shop:
     website = make_website(erp.admin, erp.organization)["id"]
+    verify_hostname(erp.admin, website, HOST)
     company = make_customer(erp.admin)["id"]
-    buyer = make_customer_user(erp.admin, company, company)["id"]
+    buyer = make_customer_user(erp.admin, company, company, email=BUYER, role_id="purchasing-manager")["id"]
     where = Placement("acme", company, company, buyer, website, erp.organization)
     return Shop(erp, where, place_order(where).id)
 
@@ -168,7 +172,7 @@ def test_another_tenant_s_order_is_unreachable(
     organization = make_organization(admin)["id"]
     company = make_customer(admin)["id"]
     buyer = make_customer_user(admin, company, company, email="bo@globex.example")["id"]
-    website = make_website(admin, organization)["id"]
+    website = make_website(admin, organization, hostnames=["shop.globex.example"])["id"]
     theirs = place_order(Placement("globex", company, company, buyer, website, organization)).id
     shop.erp.send(status_update("s-1", 1, order_id=theirs, status="confirmed"))
     before = table.items()
@@ -187,3 +191,95 @@ def test_an_update_naming_no_order_is_rejected(erp: Erp) -> None:
 
     assert answer["results"][0]["status"] == "rejected"
     assert "order_id" in answer["results"][0]["reason"]
+
+
+# --- invoice.upsert -------------------------------------------------------------------------------------
+
+
+def invoice_upsert(message_id: str, seq: int, **fields: Any) -> dict[str, Any]:
+    payload = {
+        "number": "RE-2026-0001",
+        "issue_date": "2026-12-02",
+        "due_date": "2027-01-01",
+        "status": "open",
+        "net_total": {"amount": "100.00", "currency": "EUR"},
+        "tax_total": {"amount": "19.00", "currency": "EUR"},
+        "grand_total": {"amount": "119.00", "currency": "EUR"},
+        "document_url": "https://erp.example/invoices/RE-2026-0001.pdf",
+        **fields,
+    }
+    return message(message_id, seq, "invoice.upsert", payload)
+
+
+def test_an_invoice_is_shown_on_its_order_to_staff_and_to_the_buyer_with_invoices_view(shop: Shop) -> None:
+    # given an invoice of the order sent by the ERP
+    shop.apply(invoice_upsert("i-1", 1, order_id=shop.order_id))
+
+    # when staff and the purchasing manager who placed it read the order
+    staff = shop.order()
+    token = shop.erp.api.token("acme", BUYER)
+    mine = shop.erp.api.call(
+        "GET", f"/v1/store/orders/{shop.order_id}", token=token, headers={"X-Kontor-Host": HOST}
+    )
+
+    # then both see the invoice with its totals
+    assert mine.status == 200, mine.body
+    for order in (staff, mine.body):
+        (invoice,) = order["invoices"]
+        assert (invoice["number"], invoice["status"]) == ("RE-2026-0001", "open")
+        assert invoice["grand_total"] == {"amount": "119.00", "currency": "EUR"}
+
+
+def test_a_newer_invoice_upsert_replaces_it_and_an_older_one_is_stale(shop: Shop) -> None:
+    # given an open invoice, then the ERP saying it is paid
+    shop.apply(invoice_upsert("i-1", 1, order_id=shop.order_id))
+    shop.apply(invoice_upsert("i-3", 3, order_id=shop.order_id, status="paid"))
+
+    # when an older state arrives late
+    shop.apply(invoice_upsert("i-2", 2, order_id=shop.order_id, status="overdue"))
+
+    # then the invoice is paid, once
+    assert [invoice["status"] for invoice in shop.order()["invoices"]] == ["paid"]
+    assert shop.erp.fate("i-2")["status"] == "skipped_stale"
+
+
+def test_an_invoice_in_another_currency_than_its_order_fails_and_changes_nothing(
+    shop: Shop, table: Table
+) -> None:
+    # given an invoice in USD for an order in EUR
+    usd = {
+        "net_total": {"amount": "1.00", "currency": "USD"},
+        "tax_total": {"amount": "0.00", "currency": "USD"},
+    }
+    shop.erp.send(
+        invoice_upsert(
+            "i-1", 1, order_id=shop.order_id, **usd, grand_total={"amount": "1.00", "currency": "USD"}
+        )
+    )
+    before = table.items()
+
+    # when the worker applies it
+    shop.erp.consume()
+
+    # then it failed naming the order's currency, and nothing changed
+    fate = shop.erp.fate("i-1")
+    assert fate["status"] == "failed"
+    assert "EUR" in fate["reason"]
+    assert except_imports(table.items()) == except_imports(before)
+
+
+def test_an_invoice_of_an_unknown_order_fails(shop: Shop) -> None:
+    shop.apply(invoice_upsert("i-1", 1, erp_order_reference="NOPE"))
+
+    assert shop.erp.fate("i-1")["status"] == "failed"
+    assert "NOPE" in shop.erp.fate("i-1")["reason"]
+
+
+def test_an_invoice_whose_totals_do_not_add_up_is_rejected(erp: Erp) -> None:
+    order_id = "ord_01JD0000000000000000000000"
+    answer = erp.send(
+        invoice_upsert("i-1", 1, order_id=order_id, grand_total={"amount": "120.00", "currency": "EUR"})
+    )
+
+    assert answer["results"][0]["status"] == "rejected"
+    assert "grand_total" in answer["results"][0]["reason"]

@@ -137,6 +137,7 @@ def test_a_user_s_roles_must_be_predefined() -> None:
         "sqs-erp-inbound-customer-upsert.json",
         "sqs-erp-inbound-customer-user-upsert.json",
         "sqs-erp-inbound-order-status-update.json",
+        "sqs-erp-inbound-invoice-upsert.json",
     ],
 )
 def test_the_samples_are_valid_messages(sample: str) -> None:

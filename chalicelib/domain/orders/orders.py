@@ -21,6 +21,7 @@ from pydantic import AwareDatetime, Field, StringConstraints
 from chalicelib.domain.base import Stamped, View
 from chalicelib.domain.customers import Address
 from chalicelib.domain.money import MoneyView
+from chalicelib.domain.orders.invoices import Invoice
 from chalicelib.domain.orders.workflow import HistoryEntry
 from chalicelib.domain.taxes.calculation import RateTaxView
 from chalicelib.domain.taxes.configuration import AppliedRate
@@ -132,6 +133,10 @@ class Order(Stamped):
 
 class OrderDetail(Order):
     lines: list[OrderLine]
+    invoices: list[Invoice] = Field(
+        default_factory=list,
+        description="issued by the ERP, by number (a customer user's need invoices.view)",
+    )
 
 
 def line_pages(lines: Sequence[OrderLine]) -> list[list[OrderLine]]:

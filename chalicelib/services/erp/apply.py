@@ -39,8 +39,10 @@ from chalicelib.domain.erp import (
     ImportStatus,
     IntegrationSession,
     InventoryUpdate,
+    InvoiceUpsert,
     Message,
     MessageType,
+    OrderNamed,
     OrderStatusUpdate,
     PriceListUpsert,
     PricesUpsert,
@@ -54,6 +56,7 @@ from chalicelib.domain.erp import (
     validation_reason,
 )
 from chalicelib.domain.erp_customers import PlanRefused, changes, plan_units, unit_ids_by_code, unit_values
+from chalicelib.domain.orders.invoices import InvoiceFields
 from chalicelib.domain.orders.orders import MAX_SHIPMENTS, Order
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.pricing.price_lists import PriceListFields, PriceListPatch, PriceUpsert
@@ -66,8 +69,8 @@ from chalicelib.services import customer_users, customers, entities
 from chalicelib.services.catalog import categories, products
 from chalicelib.services.context import Caller
 from chalicelib.services.erp import imports
+from chalicelib.services.orders import invoices, transitions
 from chalicelib.services.orders import records as order_records
-from chalicelib.services.orders import transitions
 from chalicelib.services.pricing import price_lists, prices
 from chalicelib.store import keys, repository
 from chalicelib.store.repository import Record, Transaction
@@ -378,6 +381,16 @@ def _apply_category_upsert(application: Application) -> Outcome:
 CUSTOMER_REFERENCE = "customer"
 
 
+def _naming(tenant_id: str, kind: str, code: str, record_id: str) -> entities.ExtraWrites:
+    """Record that the ERP's ``code`` names ``record_id`` (with the change; a race is retried)."""
+
+    def name_it(transaction: Transaction) -> None:
+        key = keys.erp_reference(tenant_id, kind, code)
+        transaction.create(key, ERP_REFERENCE_TYPE, {"code": code, "id": record_id}, on_exists=MARK_MOVED)
+
+    return name_it
+
+
 def _customer_id(tenant_id: str, code: str) -> str | None:
     found = repository.get(keys.erp_reference(tenant_id, CUSTOMER_REFERENCE, code))
     return None if found is None else str(found.data["id"])
@@ -424,12 +437,7 @@ def _apply_customer_upsert(application: Application) -> Outcome:
         "external_id": payload.code,
     }
     if company is None:
-
-        def name_it(transaction: Transaction) -> None:
-            reference = keys.erp_reference(tenant_id, CUSTOMER_REFERENCE, payload.code)
-            data = {"code": payload.code, "id": new_customer_id}
-            transaction.create(reference, ERP_REFERENCE_TYPE, data, on_exists=MARK_MOVED)
-
+        name_it = _naming(tenant_id, CUSTOMER_REFERENCE, payload.code, new_customer_id)
         body = CustomerFields.model_validate(company_values, strict=False)
         customers.create_customer(caller, body, guard=name_it, customer_id=new_customer_id)
     elif found := changes(company.units[new_customer_id], company_values):
@@ -503,10 +511,12 @@ def _apply_customer_user_upsert(application: Application) -> Outcome:
 
 
 ORDER_REFERENCE = "order"
+INVOICE_REFERENCE = "invoice"
 
 
-def _erp_order(tenant_id: str, payload: OrderStatusUpdate) -> tuple[Order, bool]:
-    """The order the update names, and whether its ERP reference is new (to record with the change)."""
+def _erp_order(caller: Caller, payload: OrderNamed) -> tuple[Order, bool]:
+    """The order the message names, and whether its ERP reference is new (to record with the change)."""
+    tenant_id = caller.tenant_id
     reference, referenced = payload.erp_order_reference, None
     if reference is not None:
         found = repository.get(keys.erp_reference(tenant_id, ORDER_REFERENCE, reference))
@@ -523,6 +533,7 @@ def _erp_order(tenant_id: str, payload: OrderStatusUpdate) -> tuple[Order, bool]
         raise Unprocessable.field(
             "payload.erp_order_reference", f"the order's ERP reference is {order.erp_reference}"
         )
+    caller.require(Permission.ORDERS_WRITE, StaffTarget(organization_id=order.organization_id), "order")
     return order, reference is not None and referenced is None
 
 
@@ -532,20 +543,13 @@ def _apply_order_status_update(application: Application) -> Outcome:
     payload = application.message.payload
     assert isinstance(payload, OrderStatusUpdate)
     tenant_id, caller = application.tenant_id, application.caller
-    order, new_reference = _erp_order(tenant_id, payload)
-    caller.require(Permission.ORDERS_WRITE, StaffTarget(organization_id=order.organization_id), "order")
+    order, new_reference = _erp_order(caller, payload)
     extra: dict[str, Any] = {}
     guard: entities.ExtraWrites = application.guard
     if new_reference:
         reference = str(payload.erp_order_reference)
         extra["erp_reference"] = reference
-
-        def name_it(transaction: Transaction) -> None:
-            key = keys.erp_reference(tenant_id, ORDER_REFERENCE, reference)
-            data = {"code": reference, "id": order.id}
-            transaction.create(key, ERP_REFERENCE_TYPE, data, on_exists=MARK_MOVED)
-
-        guard = entities.together(guard, name_it)
+        guard = entities.together(guard, _naming(tenant_id, ORDER_REFERENCE, reference, order.id))
     shipment = payload.shipment
     if shipment is not None and all(
         sent.tracking_number != shipment.tracking_number for sent in order.shipments
@@ -554,6 +558,27 @@ def _apply_order_status_update(application: Application) -> Outcome:
             raise Unprocessable.field("payload.shipment", f"an order keeps at most {MAX_SHIPMENTS} shipments")
         extra["shipments"] = [*order.shipments, shipment]
     transitions.erp_reached(caller, order, payload.status, payload.note, extra, guard)
+    return "applied"
+
+
+def _apply_invoice_upsert(application: Application) -> Outcome:
+    """An invoice under its order (a reference new to the order is recorded by status updates only)."""
+    if (outcome := _unless_ordered(application)) is not None:
+        return outcome
+    payload = application.message.payload
+    assert isinstance(payload, InvoiceUpsert)
+    tenant_id, caller = application.tenant_id, application.caller
+    order, _ = _erp_order(caller, payload)
+    issued = repository.get(keys.erp_reference(tenant_id, INVOICE_REFERENCE, payload.number))
+    guard: entities.ExtraWrites = application.guard
+    if issued is None:
+        guard = entities.together(guard, _naming(tenant_id, INVOICE_REFERENCE, payload.number, order.id))
+    elif issued.data["id"] != order.id:
+        raise Unprocessable.field("payload.number", "the invoice with this number is another order's")
+    fields = InvoiceFields.model_validate(
+        payload.model_dump(mode="json", exclude={"order_id", "erp_order_reference"}), strict=False
+    )
+    invoices.upsert_invoice(caller, order, fields, guard, field="payload")
     return "applied"
 
 
@@ -567,4 +592,5 @@ APPLIERS: dict[MessageType, Callable[[Application], Outcome]] = {
     MessageType.CUSTOMER_UPSERT: _apply_customer_upsert,
     MessageType.CUSTOMER_USER_UPSERT: _apply_customer_user_upsert,
     MessageType.ORDER_STATUS_UPDATE: _apply_order_status_update,
+    MessageType.INVOICE_UPSERT: _apply_invoice_upsert,
 }

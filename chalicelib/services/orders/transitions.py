@@ -129,7 +129,9 @@ def _take(
     entities.check_version(order.version, expected)
     before = header_of(order)
     after = _changed(caller, before, name, actor_of(caller.principal, before), note)
-    return answer(caller.principal, OrderDetail(**after.model_dump(), lines=order.lines))
+    return answer(
+        caller.principal, OrderDetail(**after.model_dump(), lines=order.lines, invoices=order.invoices)
+    )
 
 
 def transition(
