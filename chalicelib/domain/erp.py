@@ -23,7 +23,6 @@ from pydantic import (
     StringConstraints,
     ValidationError,
     create_model,
-    field_validator,
     model_validator,
 )
 
@@ -156,13 +155,14 @@ class CustomerUpsert(CompanyTerms):
     customer_group_id: CustomerGroupId | None = None
     units: list[UnitUpsert] = Field(default_factory=list, max_length=MAX_UNITS_PER_MESSAGE)
 
-    @field_validator("units")
-    @classmethod
-    def _distinct_codes(cls, units: list[UnitUpsert]) -> list[UnitUpsert]:
-        codes = [unit.code for unit in units]
+    @model_validator(mode="after")
+    def _distinct_codes(self) -> Self:
+        codes = [unit.code for unit in self.units]
         if len(set(codes)) != len(codes):
             raise ValueError("units must not repeat a code")
-        return units
+        if self.code in codes:
+            raise ValueError("a unit's code cannot be the customer's")
+        return self
 
 
 def _predefined(roles: list[str]) -> list[str]:
@@ -251,7 +251,10 @@ PERMISSIONS: dict[MessageType, Permission] = {
 
 def entity_of(message_type: MessageType, payload: Input) -> str:
     """The entity whose ``source_seq`` orders a message: a product's SKU (case-folded, as SKUs are
-    unique), its stock apart from its other fields, a price list's code, and its rows as one."""
+    unique), its stock apart from its other fields, a price list's code, and its rows as one; a
+    customer's code (its units with it), a customer user's email (case-folded); an order's status by
+    the ERP's reference when the message has one, else by the order's id (an ERP names an order the
+    same way in all its updates); an invoice's number."""
     match payload:
         case ProductUpsert(sku=sku) | ProductDelete(sku=sku):
             return f"product:{sku.casefold()}"

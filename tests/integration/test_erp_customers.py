@@ -19,6 +19,7 @@ pytestmark = pytest.mark.shared_account
 
 erp = test_erp.erp  # the fixture: a tenant, its organization, a key for every message type
 CUSTOMERS = "/v1/admin/customers"
+ORDER = "ord_01JD0000000000000000000000"
 
 
 def customer_upsert(message_id: str, seq: int, units: list[dict[str, Any]], **fields: Any) -> dict[str, Any]:
@@ -237,3 +238,45 @@ def test_an_older_user_upsert_is_skipped_as_stale(erp: Erp) -> None:
     # then it is skipped
     assert erp.fate("u-1")["status"] == "skipped_stale"
     assert users(erp)[0]["name"] == "Ann Newer"
+
+
+# --- every new type ---------------------------------------------------------------------------------------
+
+
+def test_a_payload_claiming_a_tenant_is_rejected_for_every_new_type(erp: Erp) -> None:
+    # given one message of each type whose payload names another tenant
+    claiming = [
+        customer_upsert("t-1", 1, [], tenant_id="globex"),
+        user_upsert("t-2", 1, tenant_id="globex"),
+        message(
+            "t-3", 1, "order.status_update", {"order_id": ORDER, "status": "shipped", "tenant_id": "globex"}
+        ),
+        message("t-4", 1, "invoice.upsert", {"order_id": ORDER, "tenant_id": "globex"}),
+    ]
+
+    # when they are sent
+    answer = erp.send(*claiming)
+
+    # then each is rejected naming the field, and recorded as failed
+    assert [result["status"] for result in answer["results"]] == ["rejected"] * 4
+    assert all("tenant_id" in result["reason"] for result in answer["results"])
+    assert {erp.fate(f"t-{number}")["status"] for number in range(1, 5)} == {"failed"}
+
+
+def test_another_tenant_s_customer_is_unknown_to_this_tenant_s_messages(
+    erp: Erp, make_tenant: Callable[..., str], table: Table
+) -> None:
+    # given another tenant whose ERP made the customer C-100
+    other = test_erp.create_key(erp.api, make_tenant("globex"))["secret"]
+    erp.send(customer_upsert("g-1", 1, [unit("EAST")]), key=other)
+    erp.consume()
+
+    # when this tenant's ERP sends a user of C-100
+    erp.send(user_upsert("u-1", 1, unit_code="EAST"))
+    before = table.items()
+    erp.consume()
+
+    # then it failed as an unknown customer, and nothing changed
+    assert erp.fate("u-1")["status"] == "failed"
+    assert "C-100" in erp.fate("u-1")["reason"]
+    assert except_imports(table.items()) == except_imports(before)

@@ -146,3 +146,8 @@ def test_the_samples_are_valid_messages(sample: str) -> None:
     message = parse_message(Envelope.model_validate_json(json.dumps(body["message"])))
 
     assert message.type.value == body["scopes"][0]
+
+
+def test_a_unit_cannot_have_the_customer_s_code() -> None:
+    with pytest.raises(ValidationError, match="customer's"):
+        upsert(unit("C-1"))
