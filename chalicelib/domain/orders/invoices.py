@@ -16,6 +16,7 @@ from chalicelib.domain.money import DecimalString, MoneyView, minor_unit
 InvoiceStatus = Literal["open", "paid", "overdue"]
 InvoiceNumber = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")]
 HttpsLink = Annotated[str, StringConstraints(pattern=r"^https://\S{1,2040}$")]
+ObjectKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9!_.*'()/-]{0,1023}$")]
 InvoiceAmount = Annotated[Decimal, DecimalString(4, positive=False, meaning="an invoice amount")]
 
 
@@ -48,6 +49,9 @@ class InvoiceFields(Input):
     tax_total: InvoiceMoney
     grand_total: InvoiceMoney
     document_url: HttpsLink | None = Field(default=None, description="where the invoice's document is")
+    document_key: ObjectKey | None = Field(
+        default=None, description="or the document's object key in the tenant's document store"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -77,3 +81,4 @@ class Invoice(Stamped):
     tax_total: MoneyView
     grand_total: MoneyView
     document_url: str | None = None
+    document_key: str | None = None

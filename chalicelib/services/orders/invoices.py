@@ -32,6 +32,7 @@ def _values(order: Order, fields: InvoiceFields) -> dict[str, Any]:
         "tax_total": fields.tax_total.view(),
         "grand_total": fields.grand_total.view(),
         "document_url": fields.document_url,
+        "document_key": fields.document_key,
     }
 
 
