@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field, StringConstraints
 
-from chalicelib.domain.base import Stamped, View
+from chalicelib.domain.base import Input, Stamped, View
 from chalicelib.domain.customers import Address
 from chalicelib.domain.money import MoneyView
 from chalicelib.domain.orders.invoices import Invoice
@@ -89,7 +89,7 @@ MAX_SHIPMENTS = 20
 ShipmentText = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
 
-class Shipment(View):
+class Shipment(Input):
     """A parcel or freight the seller sent, as the ERP reports it: what the buyer tracks it with."""
 
     carrier: ShipmentText
