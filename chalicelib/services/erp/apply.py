@@ -7,7 +7,10 @@ Per tenant and entity an item holds the newest ``source_seq`` applied and the me
 so an older update never overwrites a newer one, even when two arrive at once (the loser is retried
 and then finds itself stale). A prices upsert writes its rows in several transactions, so it takes the
 mark first in one of its own, then writes the rows (a redelivery writes them again: only rows that
-differ are written).
+differ are written). A customer upsert does the same for its company and units, after checking the
+whole tree it asks for (``domain.erp_customers``), so a refused tree changes nothing. An order status
+update may take several workflow transitions, each its own transaction: the mark goes with the last
+(a retry starts again from the status the order has reached).
 
 A message that can never apply (a malformed payload, a product the tenant does not have, a type its
 key may not send, a field the service refuses) gets ``failed`` with the reason and changes nothing;
