@@ -21,7 +21,7 @@ retries it and dead-letters it after 5 receives.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -32,7 +32,7 @@ from chalicelib.domain.base import ANY_VERSION, TenantId
 from chalicelib.domain.catalog.categories import CategoryFields, CategoryPatch
 from chalicelib.domain.catalog.products import ProductFields, ProductPatch
 from chalicelib.domain.customer_users import Company, CustomerUserFields, CustomerUserPatch
-from chalicelib.domain.customers import CustomerFields, CustomerPatch, UnitFields, UnitPatch
+from chalicelib.domain.customers import CustomerFields, CustomerPatch, Unit, UnitFields, UnitPatch
 from chalicelib.domain.erp import (
     FINAL_STATUSES,
     CategoryUpsert,
@@ -446,17 +446,24 @@ def _apply_customer_upsert(application: Application) -> Outcome:
     elif found := changes(company.units[new_customer_id], company_values):
         patch = CustomerPatch.model_validate(found, strict=False)
         customers.update_customer(caller, new_customer_id, patch, ANY_VERSION)
-    ids = {} if company is None else unit_ids_by_code(company.units, new_customer_id)
+    stored = {} if company is None else company.units
+    ids = unit_ids_by_code(stored, new_customer_id)
     for step in steps:
-        _write_unit(caller, new_customer_id, payload.code, step.unit, ids)
+        _write_unit(caller, new_customer_id, payload.code, step.unit, ids, stored)
     _finish(tenant_id, application.record, "applied")
     return "applied"
 
 
 def _write_unit(
-    caller: Caller, customer_id: str, customer_code: str, unit: UnitUpsert, ids: dict[str, str]
+    caller: Caller,
+    customer_id: str,
+    customer_code: str,
+    unit: UnitUpsert,
+    ids: dict[str, str],
+    stored: Mapping[str, Unit],
 ) -> None:
-    """Create or change one unit of a customer upsert (``ids``: the units by code, this one added)."""
+    """Create or change one unit of a customer upsert (``ids``: the units by code, this one added;
+    ``stored``: the units as read before the message's first write, each written at most once)."""
     parent_code = unit.parent_code
     parent_id = customer_id if parent_code in (None, customer_code) else ids[str(parent_code)]
     wanted = {**unit_values(unit), "kind": unit.kind, "parent_id": parent_id, "external_id": unit.code}
@@ -465,7 +472,7 @@ def _write_unit(
         created = customers.create_unit(caller, customer_id, UnitFields.model_validate(wanted, strict=False))
         ids[unit.code] = created.id
         return
-    found = changes(customers.get_unit(caller, customer_id, unit_id), wanted)
+    found = changes(stored[unit_id], wanted)
     if found:
         patch = UnitPatch.model_validate(found, strict=False)
         customers.update_unit(caller, customer_id, unit_id, patch, ANY_VERSION)
