@@ -13,13 +13,37 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal, Self, cast
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, ValidationError, create_model
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    Field,
+    StringConstraints,
+    ValidationError,
+    create_model,
+    model_validator,
+)
 
-from chalicelib.domain.base import Input, LocalizedLongText, LocalizedText, Name, Stamped, Timestamp, View
+from chalicelib.domain.access import PREDEFINED_ROLES
+from chalicelib.domain.base import (
+    Email,
+    Input,
+    LocalizedLongText,
+    LocalizedText,
+    Name,
+    Stamped,
+    Timestamp,
+    View,
+)
 from chalicelib.domain.catalog.categories import MAX_POSITION, LocalizedSlug
 from chalicelib.domain.catalog.products import Inventory, ProductChanges, Sku
+from chalicelib.domain.customer_users import MAX_ASSIGNMENTS
+from chalicelib.domain.customers import AddressList, CustomerGroupId, PaymentTerm, SubUnitKind, TaxCode
+from chalicelib.domain.orders.invoices import InvoiceFields
+from chalicelib.domain.orders.orders import Shipment
+from chalicelib.domain.orders.workflow import StatusName
 from chalicelib.domain.permissions import READ_OF, Permission
 from chalicelib.domain.pricing.price_lists import MAX_ROWS_PER_CALL, PriceListChanges, PriceRowInput
 from chalicelib.domain.staff import Grant, OrganizationId, Reach, StaffAccess
@@ -40,6 +64,10 @@ class MessageType(StrEnum):
     PRICE_LIST_UPSERT = "price_list.upsert"
     PRICES_UPSERT = "prices.upsert"
     CATEGORY_UPSERT = "category.upsert"
+    CUSTOMER_UPSERT = "customer.upsert"
+    CUSTOMER_USER_UPSERT = "customer_user.upsert"
+    ORDER_STATUS_UPDATE = "order.status_update"
+    INVOICE_UPSERT = "invoice.upsert"
 
 
 ImportStatus = Literal["accepted", "applied", "skipped_stale", "failed"]
@@ -96,6 +124,103 @@ class CategoryUpsert(Input):
     position: int = Field(default=0, ge=0, le=MAX_POSITION, description="order among siblings, lowest first")
 
 
+MAX_UNITS_PER_MESSAGE = 500
+KEPT = "left out: the stored value is kept"
+
+
+class CompanyTerms(Input):
+    """What the ERP sets of a customer's company or unit (a value left unset is inherited from above)."""
+
+    name: Name
+    active: bool = Field(default=True, description="inactive blocks ordering for the whole subtree")
+    tax_code: TaxCode | None = None
+    payment_term: PaymentTerm | None = Field(default=None, description="like net30")
+    addresses: AddressList | None = Field(default=None, description=f"sent: replaces the own ones; {KEPT}")
+
+
+class UnitUpsert(CompanyTerms):
+    """A unit of the customer by the ERP's code, under the unit with ``parent_code`` (None: the company)."""
+
+    code: ErpCode
+    kind: SubUnitKind = "division"
+    parent_code: ErpCode | None = None
+
+
+class CustomerUpsert(CompanyTerms):
+    """A customer (its company) by the ERP's code and its units by theirs: created the first time, then
+    set to these values; units move where ``parent_code`` says. A unit the message leaves out is kept
+    as it is (deleting one is the admin API's: its users and orders decide whether it may go)."""
+
+    code: ErpCode
+    customer_group_id: CustomerGroupId | None = None
+    units: list[UnitUpsert] = Field(default_factory=list, max_length=MAX_UNITS_PER_MESSAGE)
+
+    @model_validator(mode="after")
+    def _distinct_codes(self) -> Self:
+        codes = [unit.code for unit in self.units]
+        if len(set(codes)) != len(codes):
+            raise ValueError("units must not repeat a code")
+        if self.code in codes:
+            raise ValueError("a unit's code cannot be the customer's")
+        return self
+
+
+def _predefined(roles: list[str]) -> list[str]:
+    if unknown := sorted(set(roles) - set(PREDEFINED_ROLES)):
+        raise ValueError(
+            f"not a predefined role: {', '.join(unknown)} (one of {', '.join(PREDEFINED_ROLES)})"
+        )
+    if len(set(roles)) != len(roles):
+        raise ValueError("roles must not repeat a role")
+    return roles
+
+
+class CustomerUserUpsert(Input):
+    """A user of the customer with the ERP's code ``customer_code``, by email (the sign-in identity,
+    which never changes): invited the first time, then set to these values. ``roles`` are held at the
+    home unit (and below it with ``include_subunits``), replacing the user's assignments."""
+
+    customer_code: ErpCode
+    email: Email
+    name: Name
+    unit_code: ErpCode | None = Field(
+        default=None, description="the home unit's ERP code (None: the company)"
+    )
+    roles: Annotated[list[str], Field(max_length=MAX_ASSIGNMENTS), AfterValidator(_predefined)] = Field(
+        default_factory=list, description=f"predefined role ids: {', '.join(PREDEFINED_ROLES)}"
+    )
+    include_subunits: bool = False
+    active: bool = Field(default=True, description="an inactive user is refused on every request")
+
+
+class OrderNamed(Input):
+    """An order by Kontor's id, by the ERP's reference, or both (the first message naming both records
+    the reference for those naming it alone)."""
+
+    order_id: Annotated[str, StringConstraints(pattern=r"^ord_[0-9A-HJKMNP-TV-Z]{26}$")] | None = None
+    erp_order_reference: ErpCode | None = Field(default=None, description="the ERP's own order number")
+
+    @model_validator(mode="after")
+    def _names_the_order(self) -> Self:
+        if self.order_id is None and self.erp_order_reference is None:
+            raise ValueError("name the order by order_id, erp_order_reference or both")
+        return self
+
+
+class OrderStatusUpdate(OrderNamed):
+    """The status an order has in the ERP now: Kontor takes the fewest workflow transitions the ERP may
+    take to reach it (none when the order is there already)."""
+
+    status: StatusName
+    note: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
+    shipment: Shipment | None = Field(default=None, description="added to the order's shipments (once)")
+
+
+class InvoiceUpsert(OrderNamed, InvoiceFields):
+    """An invoice of the order by its number (unique in the tenant): created the first time, then
+    replaced; its totals in the order's currency."""
+
+
 PAYLOADS: dict[MessageType, type[Input]] = {
     MessageType.PRODUCT_UPSERT: ProductUpsert,
     MessageType.PRODUCT_DELETE: ProductDelete,
@@ -103,6 +228,10 @@ PAYLOADS: dict[MessageType, type[Input]] = {
     MessageType.PRICE_LIST_UPSERT: PriceListUpsert,
     MessageType.PRICES_UPSERT: PricesUpsert,
     MessageType.CATEGORY_UPSERT: CategoryUpsert,
+    MessageType.CUSTOMER_UPSERT: CustomerUpsert,
+    MessageType.CUSTOMER_USER_UPSERT: CustomerUserUpsert,
+    MessageType.ORDER_STATUS_UPDATE: OrderStatusUpdate,
+    MessageType.INVOICE_UPSERT: InvoiceUpsert,
 }
 
 PERMISSIONS: dict[MessageType, Permission] = {
@@ -112,13 +241,20 @@ PERMISSIONS: dict[MessageType, Permission] = {
     MessageType.PRICE_LIST_UPSERT: Permission.PRICES_WRITE,
     MessageType.PRICES_UPSERT: Permission.PRICES_WRITE,
     MessageType.CATEGORY_UPSERT: Permission.CATALOG_WRITE,
+    MessageType.CUSTOMER_UPSERT: Permission.CUSTOMERS_WRITE,
+    MessageType.CUSTOMER_USER_UPSERT: Permission.CUSTOMERS_WRITE,
+    MessageType.ORDER_STATUS_UPDATE: Permission.ORDERS_WRITE,
+    MessageType.INVOICE_UPSERT: Permission.ORDERS_WRITE,
 }
 """What applying each type needs, through the same services (and checks) as staff's admin API."""
 
 
 def entity_of(message_type: MessageType, payload: Input) -> str:
     """The entity whose ``source_seq`` orders a message: a product's SKU (case-folded, as SKUs are
-    unique), its stock apart from its other fields, a price list's code, and its rows as one."""
+    unique), its stock apart from its other fields, a price list's code, and its rows as one; a
+    customer's code (its units with it), a customer user's email (case-folded); an order's status by
+    the ERP's reference when the message has one, else by the order's id (an ERP names an order the
+    same way in all its updates); an invoice's number."""
     match payload:
         case ProductUpsert(sku=sku) | ProductDelete(sku=sku):
             return f"product:{sku.casefold()}"
@@ -130,6 +266,16 @@ def entity_of(message_type: MessageType, payload: Input) -> str:
             return f"prices:{code}"
         case CategoryUpsert(code=code):
             return f"category:{code}"
+        case CustomerUpsert(code=code):
+            return f"customer:{code}"
+        case CustomerUserUpsert(email=email):
+            return f"customer_user:{email.casefold()}"
+        case OrderStatusUpdate(erp_order_reference=str() as reference):
+            return f"order:ref:{reference}"
+        case OrderStatusUpdate(order_id=str() as order_id):
+            return f"order:{order_id}"
+        case InvoiceUpsert(number=number):
+            return f"invoice:{number}"
     raise TypeError(f"no entity for {message_type}")
 
 

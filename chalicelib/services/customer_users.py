@@ -89,11 +89,13 @@ def invite_user(
     idempotency: IdempotencyClaim | None = None,
     *,
     known: CustomerAccess | None = None,
+    guard: entities.ExtraWrites | None = None,
 ) -> CustomerUser:
     """Create an invited user; they become active when they first sign in with that email.
 
     ``known`` is the inviting customer user's access, whose tree and roles were read with their
-    principal: the company is then not read again.
+    principal: the company is then not read again. ``guard``: writes of the caller's that must commit
+    with it (an ERP message's ordering guard).
     """
     tenant_id = caller.tenant_id
     _check_placement_in(tenant_id, customer_id, body, known)
@@ -123,10 +125,16 @@ def invite_user(
         entity_type=USER_TYPE,
         entity=user,
         indexes=_indexes(tenant_id, user),
-        extra_writes=claim_email_and_id,
+        extra_writes=entities.together(claim_email_and_id, guard),
         idempotency=idempotency,
         on_exists=taken,
     )
+
+
+def find_by_email(caller: Caller, email: str) -> CustomerUser | None:
+    """The tenant's customer user with this email, whichever customer's (None: no such user)."""
+    record = repository.get(keys.customer_user(caller.tenant_id, email))
+    return None if record is None else entities.to_model(record, CustomerUser)
 
 
 def get_user(caller: Caller, customer_id: str, user_id: str) -> CustomerUser:
@@ -154,8 +162,10 @@ def update_user(
     *,
     current: CustomerUser | None = None,
     known: CustomerAccess | None = None,
+    guard: entities.ExtraWrites | None = None,
 ) -> CustomerUser:
-    """Change a user; ``current`` is the user if already read, ``known`` as for :func:`invite_user`."""
+    """Change a user; ``current`` is the user if already read, ``known`` and ``guard`` as for
+    :func:`invite_user`."""
     current = current or get_user(caller, customer_id, user_id)
     entities.check_version(current.version, expected_version)
     updated = entities.merge(current, patch, CustomerUserChanges)
@@ -167,6 +177,7 @@ def update_user(
         before=current,
         after=updated,
         indexes=_indexes(caller.tenant_id, updated),
+        extra_writes=guard,
     )
 
 

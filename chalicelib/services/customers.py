@@ -207,10 +207,16 @@ def _new_unit(unit_id: str, customer_id: str, fields: dict[str, Any]) -> Unit:
 
 
 def create_customer(
-    caller: Caller, body: CustomerFields, idempotency: IdempotencyClaim | None = None
+    caller: Caller,
+    body: CustomerFields,
+    idempotency: IdempotencyClaim | None = None,
+    *,
+    guard: entities.ExtraWrites | None = None,
+    customer_id: str | None = None,
 ) -> Unit:
-    """A customer: its company (the root unit) and its structure item, version 1."""
-    tenant_id, customer_id = caller.tenant_id, new_id("customer")
+    """A customer: its company (the root unit) and its structure item, version 1 (``guard``: writes of
+    the caller's that must commit with it, an ERP message's ordering guard and code say)."""
+    tenant_id, customer_id = caller.tenant_id, customer_id or new_id("customer")
     root = _new_unit(customer_id, customer_id, {**body.model_dump(), "kind": "company", "parent_id": None})
 
     def add_structure(transaction: Transaction) -> None:
@@ -225,7 +231,7 @@ def create_customer(
         entity_type=UNIT_TYPE,
         entity=root,
         indexes=_indexes(tenant_id, root),
-        extra_writes=add_structure,
+        extra_writes=entities.together(add_structure, guard),
         idempotency=idempotency,
     )
 

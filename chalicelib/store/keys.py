@@ -61,6 +61,7 @@ unit_order_limits       T#<t>#CUST#<customer_id>       LIM#<unit_id>
 payment_term            T#<t>#PAYTERM                  <code>
 order                   T#<t>#ORDER#<ord>              ORDER           T#<t>#CUST#<c>#ORDERS / <ord>           T#<t>#ORG#<org>#ORDERS / <ord>         T#<t>#ORDERS / <ord>
 order_lines             T#<t>#ORDER#<ord>              LINES#<nnn>     (up to 100 lines each, never changed after placing; docs/orders-design.md)
+order_invoice           T#<t>#ORDER#<ord>              INVOICE#<no>    (an invoice the ERP issued for the order, by its number; read with the order)
 integration_key         T#<t>#INTEGRATION              <int_id>
 erp_import              T#<t>#ERPMSG#<message_id>      IMPORT          T#<t>#ERPIMPORTS / <received>#<id>       T#<t>#ERPIMPORTS#<status> / <received>#<id>
 erp_sequence            T#<t>#ERPSEQ#<entity>          SEQ             (the newest ``source_seq`` applied to an ERP entity and its message id)
@@ -317,6 +318,14 @@ Access patterns
                                                  (180's read), ...#CHECKOUT/LIMITS and SHIP#<the
                                                  chosen method>, CUST#<c>/LIM#<each unit of the
                                                  path> (185), PAYTERM/<named and accepted codes>
+215  the ERP moves an order to its status        GetItem T#<t>#ERPREF#order/<ref> (207) and         services.erp.apply, orders.transitions.erp_reached
+                                                 T#<t>#ORDER#<ord>/ORDER; then 212 per transition
+                                                 (the mark, reference and shipment with the last)
+216  the ERP issues or changes an invoice        GetItem T#<t>#ERPREF#invoice/<no> (207), the       services.erp.apply, orders.invoices.upsert_invoice
+                                                 order (215), T#<t>#ORDER#<ord>/INVOICE#<no>; then
+                                                 create or replace it at its version with the mark
+217  an order's invoices                         191: the order's Query reads INVOICE#<no> items    services.orders.records.load_order
+                                                 too (kept for a buyer by invoices.view)
 ===  ==========================================  =================================================  =============================================
 
 A tenant's tax configuration (codes, jurisdictions, rates, rules: hundreds of rules at most, capped
@@ -997,6 +1006,14 @@ def order(tenant_id: str, order_id: str) -> Key:
 def order_lines(tenant_id: str, order_id: str, page: int) -> Key:
     """One page of an order's lines (``LINES#000``..., sorted before ``ORDER``)."""
     return Key(order_partition(tenant_id, order_id), f"{ORDER_LINES_PREFIX}{page:03d}")
+
+
+ORDER_INVOICE_PREFIX = "INVOICE#"
+
+
+def order_invoice(tenant_id: str, order_id: str, code: str) -> Key:
+    """An invoice of the order by its number, ``code`` (``INVOICE#...``: read by the order's own Query)."""
+    return Key(order_partition(tenant_id, order_id), f"{ORDER_INVOICE_PREFIX}{code}")
 
 
 def orders_of_company(tenant_id: str, customer_id: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.domain.erp import MessageType
 from chalicelib.platform.queues import ERP_INBOUND, dead_letter_name
 from chalicelib.platform.settings import get_settings
 
@@ -23,14 +24,7 @@ pytestmark = pytest.mark.shared_account
 KEYS = "/v1/admin/integrations"
 MESSAGES = "/v1/erp/messages"
 IMPORTS = "/v1/admin/erp/imports"
-ALL_TYPES = [
-    "product.upsert",
-    "product.delete",
-    "inventory.update",
-    "price_list.upsert",
-    "prices.upsert",
-    "category.upsert",
-]
+ALL_TYPES = [message_type.value for message_type in MessageType]
 
 
 @dataclass

@@ -16,11 +16,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import AwareDatetime, Field, StringConstraints
 
-from chalicelib.domain.base import Stamped, View
+from chalicelib.domain.base import Input, Stamped, View
 from chalicelib.domain.customers import Address
 from chalicelib.domain.money import MoneyView
+from chalicelib.domain.orders.invoices import Invoice
 from chalicelib.domain.orders.workflow import HistoryEntry
 from chalicelib.domain.taxes.calculation import RateTaxView
 from chalicelib.domain.taxes.configuration import AppliedRate
@@ -84,6 +85,19 @@ class OrderTotals(View):
     grand_total: MoneyView
 
 
+MAX_SHIPMENTS = 20
+ShipmentText = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+class Shipment(Input):
+    """A parcel or freight the seller sent, as the ERP reports it: what the buyer tracks it with."""
+
+    carrier: ShipmentText
+    tracking_number: ShipmentText
+    tracking_url: Annotated[str, StringConstraints(pattern=r"^https://\S{1,2040}$")] | None = None
+    shipped_at: AwareDatetime | None = None
+
+
 class Order(Stamped):
     """The header of an order: who placed it, for whom, where, and its status with its history."""
 
@@ -111,10 +125,18 @@ class Order(Stamped):
     requested_delivery_date: date | None = None
     totals: OrderTotals
     line_count: int = Field(ge=1, le=MAX_LINES)
+    erp_reference: str | None = Field(default=None, description="the ERP's own reference of the order")
+    shipments: list[Shipment] = Field(
+        default_factory=list, max_length=MAX_SHIPMENTS, description="as the ERP reported them, oldest first"
+    )
 
 
 class OrderDetail(Order):
     lines: list[OrderLine]
+    invoices: list[Invoice] = Field(
+        default_factory=list,
+        description="issued by the ERP, by number (a customer user's need invoices.view)",
+    )
 
 
 def line_pages(lines: Sequence[OrderLine]) -> list[list[OrderLine]]:

@@ -105,6 +105,11 @@ def customer_decision_of(access: CustomerAccess, customer_id: str, unit_id: str,
     return decide(access, CP.ORDERS_VIEW, Target(unit_id, buyer_id))
 
 
+def customer_sees_invoices(access: CustomerAccess, order: Order) -> bool:
+    """Whether the customer user's ``invoices.view`` reaches the order (its unit, or theirs alone)."""
+    return decide(access, CP.INVOICES_VIEW, Target(order.unit_id, order.buyer_id)) is Decision.ALLOW
+
+
 def customer_roles(access: CustomerAccess, order: Order) -> frozenset[ActorRole]:
     roles = set()
     if order.buyer_id == access.user_id and order.customer_id == access.tree.root:

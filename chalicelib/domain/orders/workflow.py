@@ -195,6 +195,26 @@ def available(workflow: Workflow, status: str, actor: Actor) -> list[str]:
     return [t.name for t in workflow.exits(status) if t.actors & actor.roles]
 
 
+def path_to(workflow: Workflow, status: str, target: str, actor: Actor) -> list[str]:
+    """The fewest transitions ``actor`` may take, one after the other, from ``status`` to ``target``
+    (none when the order is there already); :class:`TransitionRefused` when none lead there."""
+    if target not in workflow.statuses:
+        raise TransitionRefused(f"the order workflow has no status {target!r}", known=False)
+    routes: dict[str, list[str]] = {status: []}
+    frontier = [status]
+    while frontier and target not in routes:
+        following = []
+        for current in frontier:
+            for transition in workflow.exits(current):
+                if transition.actors & actor.roles and transition.target not in routes:
+                    routes[transition.target] = [*routes[current], transition.name]
+                    following.append(transition.target)
+        frontier = following
+    if target not in routes:
+        raise TransitionRefused(f"no transitions yours to take lead an order from {status} to {target}")
+    return routes[target]
+
+
 _R = ActorRole
 _CUSTOMER = frozenset({_R.BUYER, _R.UNIT_MANAGER})
 

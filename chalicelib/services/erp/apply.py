@@ -7,7 +7,10 @@ Per tenant and entity an item holds the newest ``source_seq`` applied and the me
 so an older update never overwrites a newer one, even when two arrive at once (the loser is retried
 and then finds itself stale). A prices upsert writes its rows in several transactions, so it takes the
 mark first in one of its own, then writes the rows (a redelivery writes them again: only rows that
-differ are written).
+differ are written). A customer upsert does the same for its company and units, after checking the
+whole tree it asks for (``domain.erp_customers``), so a refused tree changes nothing. An order status
+update may take several workflow transitions, each its own transaction: the mark goes with the last
+(a retry starts again from the status the order has reached).
 
 A message that can never apply (a malformed payload, a product the tenant does not have, a type its
 key may not send, a field the service refuses) gets ``failed`` with the reason and changes nothing;
@@ -18,7 +21,7 @@ retries it and dead-letters it after 5 receives.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -28,36 +31,49 @@ from pydantic_core import to_json
 from chalicelib.domain.base import ANY_VERSION, TenantId
 from chalicelib.domain.catalog.categories import CategoryFields, CategoryPatch
 from chalicelib.domain.catalog.products import ProductFields, ProductPatch
+from chalicelib.domain.customer_users import Company, CustomerUserFields, CustomerUserPatch
+from chalicelib.domain.customers import CustomerFields, CustomerPatch, Unit, UnitFields, UnitPatch
 from chalicelib.domain.erp import (
     FINAL_STATUSES,
     CategoryUpsert,
+    CustomerUpsert,
+    CustomerUserUpsert,
     Envelope,
     ImportStatus,
     IntegrationSession,
     InventoryUpdate,
+    InvoiceUpsert,
     Message,
     MessageType,
+    OrderNamed,
+    OrderStatusUpdate,
     PriceListUpsert,
     PricesUpsert,
     ProductDelete,
     ProductUpsert,
     SequenceMark,
+    UnitUpsert,
     ordering,
     parse_message,
     usable_message_id,
     validation_reason,
 )
+from chalicelib.domain.erp_customers import PlanRefused, changes, plan_units, unit_ids_by_code, unit_values
+from chalicelib.domain.orders.invoices import InvoiceFields
+from chalicelib.domain.orders.orders import MAX_SHIPMENTS, Order
 from chalicelib.domain.permissions import Permission
 from chalicelib.domain.pricing.price_lists import PriceListFields, PriceListPatch, PriceUpsert
-from chalicelib.domain.staff import StaffTarget
+from chalicelib.domain.staff import ANY, StaffTarget
 from chalicelib.platform.errors import Conflict, NotFound, Problem, Unprocessable
 from chalicelib.platform.ids import new_id
 from chalicelib.platform.principal import Principal
 from chalicelib.platform.queues import PermanentFailure
-from chalicelib.services import entities
+from chalicelib.services import customer_users, customers, entities
 from chalicelib.services.catalog import categories, products
 from chalicelib.services.context import Caller
 from chalicelib.services.erp import imports
+from chalicelib.services.orders import invoices, transitions
+from chalicelib.services.orders import records as order_records
 from chalicelib.services.pricing import price_lists, prices
 from chalicelib.store import keys, repository
 from chalicelib.store.repository import Record, Transaction
@@ -365,6 +381,217 @@ def _apply_category_upsert(application: Application) -> Outcome:
     return "applied"
 
 
+CUSTOMER_REFERENCE = "customer"
+
+
+def _naming(tenant_id: str, kind: str, code: str, record_id: str) -> entities.ExtraWrites:
+    """Record that the ERP's ``code`` names ``record_id`` (with the change; a race is retried)."""
+
+    def name_it(transaction: Transaction) -> None:
+        key = keys.erp_reference(tenant_id, kind, code)
+        transaction.create(key, ERP_REFERENCE_TYPE, {"code": code, "id": record_id}, on_exists=MARK_MOVED)
+
+    return name_it
+
+
+def _customer_id(tenant_id: str, code: str) -> str | None:
+    found = repository.get(keys.erp_reference(tenant_id, CUSTOMER_REFERENCE, code))
+    return None if found is None else str(found.data["id"])
+
+
+def _known_customer(tenant_id: str, code: str) -> Company:
+    customer_id = _customer_id(tenant_id, code)
+    if customer_id is None:
+        raise NotFound(f"the tenant has no customer with the ERP code {code!r}")
+    return customers.load_company(tenant_id, customer_id)
+
+
+def _refused(refused: PlanRefused) -> Unprocessable:
+    return Unprocessable.field(refused.field, str(refused))
+
+
+def _apply_customer_upsert(application: Application) -> Outcome:
+    """Check the whole tree first, take the mark, then write the company and each unit that differs,
+    parents first (a redelivery or retry writes only what is still missing; see the module's docstring)."""
+    decision = application.ordering()
+    if decision == "stale":
+        return "skipped_stale"
+    payload = application.message.payload
+    assert isinstance(payload, CustomerUpsert)
+    tenant_id, caller = application.tenant_id, application.caller
+    customer_id = _customer_id(tenant_id, payload.code)
+    caller.require(Permission.CUSTOMERS_WRITE, StaffTarget(customer_id=customer_id or ANY), "customer")
+    company = None if customer_id is None else customers.load_company(tenant_id, customer_id)
+    group = payload.customer_group_id
+    if group is not None and repository.get(keys.customer_group(tenant_id, group)) is None:
+        raise Unprocessable.field("payload.customer_group_id", "no such customer group", "not_found")
+    new_customer_id = customer_id or new_id("customer")
+    try:
+        steps = plan_units(payload, new_customer_id, {} if company is None else company.units)
+    except PlanRefused as refused:
+        raise _refused(refused) from refused
+    if decision == "apply":
+        transaction = Transaction()
+        application.take_mark(transaction)
+        transaction.commit()
+    company_values = {
+        **unit_values(payload),
+        "customer_group_id": group,
+        "external_id": payload.code,
+    }
+    if company is None:
+        name_it = _naming(tenant_id, CUSTOMER_REFERENCE, payload.code, new_customer_id)
+        body = CustomerFields.model_validate(company_values, strict=False)
+        customers.create_customer(caller, body, guard=name_it, customer_id=new_customer_id)
+    elif found := changes(company.units[new_customer_id], company_values):
+        patch = CustomerPatch.model_validate(found, strict=False)
+        customers.update_customer(caller, new_customer_id, patch, ANY_VERSION)
+    stored = {} if company is None else company.units
+    ids = unit_ids_by_code(stored, new_customer_id)
+    for step in steps:
+        _write_unit(caller, new_customer_id, payload.code, step.unit, ids, stored)
+    _finish(tenant_id, application.record, "applied")
+    return "applied"
+
+
+def _write_unit(
+    caller: Caller,
+    customer_id: str,
+    customer_code: str,
+    unit: UnitUpsert,
+    ids: dict[str, str],
+    stored: Mapping[str, Unit],
+) -> None:
+    """Create or change one unit of a customer upsert (``ids``: the units by code, this one added;
+    ``stored``: the units as read before the message's first write, each written at most once)."""
+    parent_code = unit.parent_code
+    parent_id = customer_id if parent_code in (None, customer_code) else ids[str(parent_code)]
+    wanted = {**unit_values(unit), "kind": unit.kind, "parent_id": parent_id, "external_id": unit.code}
+    unit_id = ids.get(unit.code)
+    if unit_id is None:
+        created = customers.create_unit(caller, customer_id, UnitFields.model_validate(wanted, strict=False))
+        ids[unit.code] = created.id
+        return
+    found = changes(stored[unit_id], wanted)
+    if found:
+        patch = UnitPatch.model_validate(found, strict=False)
+        customers.update_unit(caller, customer_id, unit_id, patch, ANY_VERSION)
+
+
+def _apply_customer_user_upsert(application: Application) -> Outcome:
+    if (outcome := _unless_ordered(application)) is not None:
+        return outcome
+    payload = application.message.payload
+    assert isinstance(payload, CustomerUserUpsert)
+    tenant_id, caller = application.tenant_id, application.caller
+    company = _known_customer(tenant_id, payload.customer_code)
+    customer_id = company.customer_id
+    caller.require(Permission.CUSTOMERS_WRITE, StaffTarget(customer_id=customer_id), "customer")
+    if payload.unit_code in (None, payload.customer_code):
+        unit_id = customer_id
+    elif (found := unit_ids_by_code(company.units, customer_id).get(payload.unit_code)) is not None:
+        unit_id = found
+    else:
+        raise Unprocessable.field(
+            "payload.unit_code",
+            f"the customer has no unit with the ERP code {payload.unit_code!r}",
+            "not_found",
+        )
+    fields = {
+        "name": payload.name,
+        "unit_id": unit_id,
+        "assignments": [
+            {"role_id": role, "unit_id": unit_id, "include_subunits": payload.include_subunits}
+            for role in payload.roles
+        ],
+        "disabled": not payload.active,
+    }
+    current = customer_users.find_by_email(caller, payload.email)
+    if current is None:
+        body = CustomerUserFields.model_validate({**fields, "email": payload.email}, strict=False)
+        customer_users.invite_user(caller, customer_id, body, guard=application.guard)
+        return "applied"
+    if current.customer_id != customer_id:
+        raise Unprocessable.field("payload.email", "the user with this email is another customer's")
+    patch = CustomerUserPatch.model_validate(fields, strict=False)
+    customer_users.update_user(
+        caller, customer_id, current.id, patch, ANY_VERSION, current=current, guard=application.guard
+    )
+    return "applied"
+
+
+ORDER_REFERENCE = "order"
+INVOICE_REFERENCE = "invoice"
+
+
+def _erp_order(caller: Caller, payload: OrderNamed) -> tuple[Order, bool]:
+    """The order the message names, and whether its ERP reference is new (to record with the change)."""
+    tenant_id = caller.tenant_id
+    reference, referenced = payload.erp_order_reference, None
+    if reference is not None:
+        found = repository.get(keys.erp_reference(tenant_id, ORDER_REFERENCE, reference))
+        referenced = None if found is None else str(found.data["id"])
+    if payload.order_id is not None and referenced not in (None, payload.order_id):
+        raise Unprocessable.field("payload.erp_order_reference", "the reference names another order")
+    order_id = payload.order_id or referenced
+    if order_id is None:
+        raise NotFound(f"the tenant has no order with the ERP reference {reference!r}")
+    order = order_records.load_header(tenant_id, order_id)
+    if order is None:
+        raise NotFound(f"the tenant has no order {order_id}")
+    if reference is not None and order.erp_reference not in (None, reference):
+        raise Unprocessable.field(
+            "payload.erp_order_reference", f"the order's ERP reference is {order.erp_reference}"
+        )
+    caller.require(Permission.ORDERS_WRITE, StaffTarget(organization_id=order.organization_id), "order")
+    return order, reference is not None and referenced is None
+
+
+def _apply_order_status_update(application: Application) -> Outcome:
+    if (outcome := _unless_ordered(application)) is not None:
+        return outcome
+    payload = application.message.payload
+    assert isinstance(payload, OrderStatusUpdate)
+    tenant_id, caller = application.tenant_id, application.caller
+    order, new_reference = _erp_order(caller, payload)
+    extra: dict[str, Any] = {}
+    guard: entities.ExtraWrites = application.guard
+    if new_reference:
+        reference = str(payload.erp_order_reference)
+        extra["erp_reference"] = reference
+        guard = entities.together(guard, _naming(tenant_id, ORDER_REFERENCE, reference, order.id))
+    shipment = payload.shipment
+    if shipment is not None and all(
+        sent.tracking_number != shipment.tracking_number for sent in order.shipments
+    ):
+        if len(order.shipments) >= MAX_SHIPMENTS:
+            raise Unprocessable.field("payload.shipment", f"an order keeps at most {MAX_SHIPMENTS} shipments")
+        extra["shipments"] = [*order.shipments, shipment]
+    transitions.erp_reached(caller, order, payload.status, payload.note, extra, guard)
+    return "applied"
+
+
+def _apply_invoice_upsert(application: Application) -> Outcome:
+    """An invoice under its order (a reference new to the order is recorded by status updates only)."""
+    if (outcome := _unless_ordered(application)) is not None:
+        return outcome
+    payload = application.message.payload
+    assert isinstance(payload, InvoiceUpsert)
+    tenant_id, caller = application.tenant_id, application.caller
+    order, _ = _erp_order(caller, payload)
+    issued = repository.get(keys.erp_reference(tenant_id, INVOICE_REFERENCE, payload.number))
+    guard: entities.ExtraWrites = application.guard
+    if issued is None:
+        guard = entities.together(guard, _naming(tenant_id, INVOICE_REFERENCE, payload.number, order.id))
+    elif issued.data["id"] != order.id:
+        raise Unprocessable.field("payload.number", "the invoice with this number is another order's")
+    fields = InvoiceFields.model_validate(
+        payload.model_dump(mode="json", exclude={"order_id", "erp_order_reference"}), strict=False
+    )
+    invoices.upsert_invoice(caller, order, fields, guard, field="payload")
+    return "applied"
+
+
 APPLIERS: dict[MessageType, Callable[[Application], Outcome]] = {
     MessageType.PRODUCT_UPSERT: _apply_product_upsert,
     MessageType.PRODUCT_DELETE: _apply_product_delete,
@@ -372,4 +599,8 @@ APPLIERS: dict[MessageType, Callable[[Application], Outcome]] = {
     MessageType.PRICE_LIST_UPSERT: _apply_price_list_upsert,
     MessageType.PRICES_UPSERT: _apply_prices_upsert,
     MessageType.CATEGORY_UPSERT: _apply_category_upsert,
+    MessageType.CUSTOMER_UPSERT: _apply_customer_upsert,
+    MessageType.CUSTOMER_USER_UPSERT: _apply_customer_user_upsert,
+    MessageType.ORDER_STATUS_UPDATE: _apply_order_status_update,
+    MessageType.INVOICE_UPSERT: _apply_invoice_upsert,
 }

@@ -26,6 +26,7 @@ from chalicelib.domain.orders.reach import (
     customer_decision,
     customer_decision_of,
     customer_roles,
+    customer_sees_invoices,
     id_bounds,
     staff_roles,
     staff_sees,
@@ -67,8 +68,12 @@ def actor_of(principal: Principal, order: Order) -> Actor:
 
 
 def answer(principal: Principal, order: OrderDetail) -> OrderAnswer:
+    """The order as the caller may see it: a customer user sees its invoices with ``invoices.view``."""
     transitions = available(DEFAULT_WORKFLOW, order.status, actor_of(principal, order))
-    return OrderAnswer(**order.model_dump(), available_transitions=transitions)
+    customer = principal.customer
+    hidden = customer is not None and not customer_sees_invoices(customer.access, order)
+    shown = order.model_copy(update={"invoices": []}) if hidden else order
+    return OrderAnswer(**shown.model_dump(), available_transitions=transitions)
 
 
 def visible_order(caller: Caller, order_id: str) -> OrderDetail:

@@ -1,4 +1,5 @@
-"""How an order is written and read: its header and its line pages (``docs/orders-design.md``).
+"""How an order is written and read: its header, its line pages (``docs/orders-design.md``) and the
+invoices the ERP issued for it (``services.orders.invoices``).
 
 Placing writes :func:`add_order`'s items inside its own transaction (with the number, the checkout,
 the outbox event); a status change replaces the header only (:func:`replace_header`), at the version
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from chalicelib.domain.orders.invoices import Invoice
 from chalicelib.domain.orders.orders import MAX_PAGES, Order, OrderDetail, OrderLine, joined, line_pages
 from chalicelib.platform.errors import Conflict
 from chalicelib.services import entities
@@ -17,6 +19,7 @@ from chalicelib.store.repository import Transaction
 
 ORDER_TYPE = "order"
 LINES_TYPE = "order_lines"
+INVOICE_TYPE = "invoice"
 
 
 def indexes(tenant_id: str, order: Order) -> dict[str, str]:
@@ -74,7 +77,8 @@ def load_order(tenant_id: str, order_id: str) -> OrderDetail | None:
         if record.type == LINES_TYPE
     ]
     order = entities.to_model(header, Order)
-    return OrderDetail(**order.model_dump(), lines=joined(pages))
+    invoices = [entities.to_model(record, Invoice) for record in records if record.type == INVOICE_TYPE]
+    return OrderDetail(**order.model_dump(), lines=joined(pages), invoices=invoices)
 
 
 def load_header(tenant_id: str, order_id: str) -> Order | None:

@@ -13,6 +13,7 @@ confirmed. A replayed or late ``order.placed`` finds the order past ``pending`` 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.domain.base import ExpectedVersion
@@ -25,6 +26,7 @@ from chalicelib.domain.orders.workflow import (
     ActorRole,
     TransitionRefused,
     apply,
+    path_to,
 )
 from chalicelib.domain.tenancy import Tenant
 from chalicelib.platform.errors import (
@@ -66,9 +68,19 @@ def _refusal_problem(refused: TransitionRefused, name: str, status: str) -> Prob
     return Forbidden(str(refused))
 
 
-def _changed(caller: Caller, before: Order, name: str, actor: Actor, note: str | None) -> Order:
+def _changed(
+    caller: Caller,
+    before: Order,
+    name: str,
+    actor: Actor,
+    note: str | None,
+    *,
+    extra: Mapping[str, Any] | None = None,
+    guard: entities.ExtraWrites | None = None,
+) -> Order:
     """Take transition ``name``: the header at the version read and the transition's event (and the
-    export request on reaching ``confirmed``), in one transaction. Returns the header as written."""
+    export request on reaching ``confirmed``), in one transaction (``extra``: other header fields the
+    change sets; ``guard``: the caller's writes that commit with it). Returns the header as written."""
     now = utc_now()
     try:
         applied = apply(DEFAULT_WORKFLOW, before.status, name, actor, at=now, note=note)
@@ -80,6 +92,7 @@ def _changed(caller: Caller, before: Order, name: str, actor: Actor, note: str |
             "history": [*before.history, applied.entry],
             "updated_at": now,
             "version": before.version + 1,
+            **(extra or {}),
         }
     )
     transaction = Transaction()
@@ -103,6 +116,8 @@ def _changed(caller: Caller, before: Order, name: str, actor: Actor, note: str |
             after=stored_after,
             event_type=EXPORT_REQUESTED,
         )
+    if guard is not None:
+        guard(transaction)
     transaction.commit()
     return after
 
@@ -114,7 +129,9 @@ def _take(
     entities.check_version(order.version, expected)
     before = header_of(order)
     after = _changed(caller, before, name, actor_of(caller.principal, before), note)
-    return answer(caller.principal, OrderDetail(**after.model_dump(), lines=order.lines))
+    return answer(
+        caller.principal, OrderDetail(**after.model_dump(), lines=order.lines, invoices=order.invoices)
+    )
 
 
 def transition(
@@ -127,6 +144,63 @@ def transition(
 def cancel(caller: Caller, order_id: str, expected: ExpectedVersion, note: str | None) -> OrderAnswer:
     """The buyer, or a customer user whose ``orders.manage`` reaches the order's unit, cancels it."""
     return _take(caller, order_id, CANCEL, expected, note)
+
+
+# --- the ERP -------------------------------------------------------------------------------------------
+
+
+def erp_reached(
+    caller: Caller,
+    order: Order,
+    target: str,
+    note: str | None,
+    extra: Mapping[str, Any],
+    guard: entities.ExtraWrites,
+) -> Order:
+    """The ERP says the order is in ``target``: take the fewest transitions the workflow lets the ERP
+    take to get there, each one transaction with its event; ``extra`` header fields and ``guard`` go
+    with the last (or, with the order there already and ``extra`` to set, with a plain update).
+    Refused (422, 409) when no such transitions lead there."""
+    actor = Actor(caller.principal.subject, frozenset({ActorRole.ERP}))
+    try:
+        steps = path_to(DEFAULT_WORKFLOW, order.status, target, actor)
+    except TransitionRefused as refused:
+        if not refused.known:
+            raise Unprocessable.field("payload.status", str(refused), "unknown_status") from refused
+        leading = {
+            t for t in DEFAULT_WORKFLOW.transitions if t.target == target and ActorRole.ERP in t.actors
+        }
+        sources = sorted({source for transition in leading for source in transition.sources})
+        raise TransitionNotAllowed(str(refused), order.status, sources) from refused
+    if not steps:
+        return _annotated(caller, order, extra, guard)
+    for step in steps[:-1]:
+        order = _changed(caller, order, step, actor, note)
+    return _changed(caller, order, steps[-1], actor, note, extra=extra, guard=guard)
+
+
+def _annotated(caller: Caller, before: Order, extra: Mapping[str, Any], guard: entities.ExtraWrites) -> Order:
+    """The header with ``extra`` set and no transition (an ``order.updated`` event), or, with nothing
+    to set, only ``guard`` written."""
+    transaction = Transaction()
+    if not extra:
+        guard(transaction)
+        transaction.commit()
+        return before
+    after = before.model_copy(update={**extra, "updated_at": utc_now(), "version": before.version + 1})
+    records.replace_header(transaction, caller.tenant_id, before, after)
+    record_change(
+        transaction,
+        caller,
+        action="updated",
+        entity_type="order",
+        entity_id=after.id,
+        before=entities.stored(before),
+        after=entities.stored(after),
+    )
+    guard(transaction)
+    transaction.commit()
+    return after
 
 
 # --- the order workflow worker ----------------------------------------------------------------------
