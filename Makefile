@@ -162,7 +162,7 @@ openapi: $(PY_STAMP)
 	$(PY) -m chalicelib.api.openapi > openapi.json
 
 erp-schemas: $(PY_STAMP)
-	$(PY) -m chalicelib.api.erp_schemas events/schemas/erp
+	$(PY) -m chalicelib.api.erp_schemas
 
 lock:
 	@echo "Regenerate requirements*.txt from a fresh venv with the pins in pyproject.toml (see README)."
