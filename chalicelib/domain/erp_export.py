@@ -34,8 +34,6 @@ CUSTOMER_DELETED = "com.kontor.customer.deleted"
 ORDER_ENTITY = "order"
 CUSTOMER_ENTITY = "customer_unit"  # a customer is its company unit and the units below it
 PLACED_EVENT = "order.placed"
-# Written beside ``order.confirmed`` with the same header: the ERP hears the confirmation itself.
-EXPORT_REQUESTED_EVENT = "order.export_requested"
 CUSTOMER_TYPES = {"created": CUSTOMER_CREATED, "updated": CUSTOMER_UPDATED, "deleted": CUSTOMER_DELETED}
 
 # Lines per CloudEvent: 100 lines of the longest names and notes stay under 256 KiB, SQS's message size.
@@ -154,8 +152,10 @@ def schema_documents() -> dict[str, dict[str, Any]]:
 def is_exported(event: Mapping[str, Any]) -> bool:
     """Whether the ERP hears an outbox event: an order placed or changing status, a customer changed."""
     if event.get("entity_type") == ORDER_ENTITY:
-        after = event.get("after") or {}
-        return event["type"] != EXPORT_REQUESTED_EVENT and "history" in after
+        # the event that added the order's newest history entry: placing it, or a status change (not the
+        # export request written beside a confirmation, nor any other event about the order)
+        history = (event.get("after") or {}).get("history") or [{}]
+        return bool(history[-1].get("event") == event["type"])
     return event.get("entity_type") == CUSTOMER_ENTITY and event.get("action") in CUSTOMER_TYPES
 
 

@@ -136,17 +136,21 @@ def test_a_status_change_carries_the_header_after_it_and_its_history_entry() -> 
 
 
 def test_the_erp_hears_orders_and_customers_only() -> None:
-    # given an order's events, the export request beside its confirmation, a unit's and a website's
+    # given an order's placing and confirmation, the export request beside it, another event about the
+    # order that added no history entry, a unit's event and a website's
     placed = placed_event()
-    export_requested = {**changed_event(placed, 0), "type": "order.export_requested"}
+    confirmed = changed_event(placed, 0)
+    export_requested = {**confirmed, "type": "order.export_requested"}
+    other = {**confirmed, "type": "order.invoice_attached"}
     unit_created = {**placed, "type": "customer_unit.created", "entity_type": "customer_unit"}
     website_updated = {**placed, "type": "website.updated", "entity_type": "website", "action": "updated"}
+    events = (placed, confirmed, export_requested, other, unit_created, website_updated)
 
     # when each is asked whether the ERP hears it
-    heard = [is_exported(event) for event in (placed, export_requested, unit_created, website_updated)]
+    heard = [is_exported(event) for event in events]
 
-    # then only the order's and the unit's are
-    assert heard == [True, False, True, False]
+    # then the ERP hears the events that added the order's history entries, and the unit's
+    assert heard == [True, True, False, False, True, False]
 
 
 # --- what a consumer does ----------------------------------------------------------------------------
