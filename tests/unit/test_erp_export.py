@@ -12,6 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chalicelib.domain.erp_export import (
+    CUSTOMER_ENTITY,
+    ORDER_ENTITY,
     cloud_events,
     exported_event,
     is_exported,
@@ -20,6 +22,7 @@ from chalicelib.domain.erp_export import (
     schema_documents,
 )
 from chalicelib.domain.orders.orders import OrderLine
+from chalicelib.services.erp.export import EXPORTED_ENTITIES
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "events" / "schemas" / "erp-export"
@@ -222,3 +225,9 @@ def test_the_committed_samples_are_exported_events() -> None:
         json.loads(path.read_text()) for path in samples
     ]
     assert samples
+
+
+def test_the_dispatcher_s_first_filter_names_the_exported_entities() -> None:
+    # given the entities the dispatcher lets through to the export, and those the export maps
+    # then they are the same
+    assert {ORDER_ENTITY, CUSTOMER_ENTITY} == EXPORTED_ENTITIES
