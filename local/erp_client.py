@@ -129,8 +129,8 @@ def demo_messages(organization_id: str, run: int) -> list[dict[str, Any]]:
             },
         ),
         message("prices.upsert", {"price_list_code": PRICE_LIST_CODE, "rows": rows}),
-        # customer.upsert joins here once domain.erp.MessageType has it (issue 12, inbound customers):
-        # message("customer.upsert", {...}) with the scope it needs added to the key by make_key.
+        # The customer's message joins this list once domain.erp.MessageType has customer.upsert (issue
+        # 12, inbound customers: another branch): make_key asks for the scopes of the types listed here.
     ]
 
 
