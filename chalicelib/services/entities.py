@@ -218,7 +218,7 @@ def delete(
     together_with = max(transaction.room() - 1, 0)  # the event takes the last place
     for belonging in belongings[:together_with]:
         transaction.discard(belonging)
-    # a deletion is the entity's last version
+    # a deletion is a change too: the version it makes is one more than the last written
     commit_change(
         transaction, caller, "deleted", entity_type, stored(entity), None, version=entity.version + 1
     )
