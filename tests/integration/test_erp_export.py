@@ -89,8 +89,8 @@ def acme(
 
 
 def test_an_order_rebuilt_from_its_exported_events_is_the_order_the_api_answers(acme: Acme) -> None:
-    # given an order of 230 lines (three line pages) placed, confirmed, processed and shipped
-    products = [(f"prd_{number:026d}", f"SKU-{number}") for number in range(230)]
+    # given an order of 120 lines (two line pages) placed, confirmed, processed and shipped
+    products = [(f"prd_{number:026d}", f"SKU-{number}") for number in range(120)]
     order = place_order(acme.where, lines=order_lines("EUR", products))
     exported = acme.exported()
     for version, transition in enumerate(["confirm", "process", "ship"], start=1):
@@ -108,7 +108,6 @@ def test_an_order_rebuilt_from_its_exported_events_is_the_order_the_api_answers(
     assert rebuilt == answered
     assert [(event["type"], event["aggregateversion"]) for event in exported] == [
         ("com.kontor.order.placed", 1),
-        ("com.kontor.order.lines", 1),
         ("com.kontor.order.lines", 1),
         ("com.kontor.order.status_changed", 2),
         ("com.kontor.order.status_changed", 3),
