@@ -4,6 +4,7 @@ and see which versions have not arrived."""
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -91,8 +92,10 @@ def documents(events: list[tuple[dict[str, Any], list[OrderLine]]]) -> list[dict
     ]
 
 
+@functools.cache
 def an_order_s_documents(line_count: int) -> list[dict[str, Any]]:
-    """An order of ``line_count`` lines placed, confirmed and processed, as exported."""
+    """An order of ``line_count`` lines placed, confirmed and processed, as exported (made once: read
+    only)."""
     placed = placed_event()
     confirmed = changed_event(placed, 0)
     processed = changed_event(confirmed, 1)
