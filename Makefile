@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 
 .PHONY: install run test lint format test-unit test-integration test-e2e test-faults openapi lock clean
 .PHONY: infra-synth infra-check test-infra package deploy bench-cold-start bench-policy bench-visibility
-.PHONY: bench-catalog bench-expressions bench-storefront bench-pricing bench-prices bench-recalc bench-orders erp-schemas
+.PHONY: bench-catalog bench-expressions bench-storefront bench-pricing bench-prices bench-recalc bench-orders erp-schemas erp-client
 
 # Infrastructure (infrastructure/, docs/deploy.md). Synthesis is offline: no AWS credentials are
 # read (the pinned npm aws-cdk CLI, no telemetry, no notices, no instance metadata lookups).
@@ -162,7 +162,11 @@ openapi: $(PY_STAMP)
 	$(PY) -m chalicelib.api.openapi > openapi.json
 
 erp-schemas: $(PY_STAMP)
-	$(PY) -m chalicelib.api.erp_schemas events/schemas/erp
+	$(PY) -m chalicelib.api.erp_schemas
+
+# The example ERP client against a running `make run` (local/erp_client.py; ARGS="--key ik...." to reuse a key).
+erp-client: $(PY_STAMP)
+	$(PY) -m local.erp_client $(ARGS)
 
 lock:
 	@echo "Regenerate requirements*.txt from a fresh venv with the pins in pyproject.toml (see README)."

@@ -120,16 +120,20 @@ def _provision_table(dynamodb: Backend) -> None:
 
 
 def _provision_queues(sqs: Backend) -> list[str]:
-    """The consumer queues with their DLQs and redrive policies, and the media bucket (idempotent):
-    made at each start, and again whenever the SQS server lost them. Returns the queues' URLs."""
+    """The consumer and export queues with their DLQs and redrive policies, and the media bucket
+    (idempotent): made at each start, and again whenever the SQS server lost them. Returns the consumer
+    queues' URLs (and their DLQs'), whose backlog the queue keeper waits for: an export queue is read by
+    a system outside the stack when it likes (the ERP), and would hold the checkpoint back for ever."""
     from chalicelib.platform.objects import create_bucket
-    from chalicelib.platform.queues import create_queues
+    from chalicelib.platform.queues import EXPORT_QUEUES, create_queues, dead_letter_name
     from chalicelib.platform.settings import get_settings
 
     settings = get_settings()
     urls = create_queues(sqs.client("sqs"), settings.queue_prefix)
     create_bucket(sqs.client("s3"), settings.media_bucket, settings.aws_region)
-    return list(urls.values())
+    exports = [settings.queue_name(export) for export in EXPORT_QUEUES]
+    outside = {*exports, *(dead_letter_name(name) for name in exports)}
+    return [url for name, url in urls.items() if name not in outside]
 
 
 def _start_pollers(

@@ -22,6 +22,8 @@ from chalicelib.platform.aws import queue_url, sqs_client
 MAX_RECEIVES = 5
 ERP_INBOUND = "erp-inbound"  # ERP messages the HTTP ingest accepted (services.erp), stamped with their tenant
 CONSUMER_QUEUES = ("audit", "pricing", "order-workflow", ERP_INBOUND)
+ERP_EXPORT = "erp-export"  # order and customer events as CloudEvents: the ERP consumes it, not Kontor
+EXPORT_QUEUES = (ERP_EXPORT,)  # queues the dispatcher sends to that no Kontor consumer reads
 
 RETRY_BASE_SECONDS = 20
 MAX_VISIBILITY_SECONDS = 12 * 3600  # SQS's limit on a message's visibility timeout
@@ -56,9 +58,10 @@ def queue_name_of(queue_arn: str) -> str:
 
 
 def create_queues(sqs: Any, queue_prefix: str) -> dict[str, str]:
-    """Create every consumer queue with a DLQ after ``MAX_RECEIVES`` receives; returns name -> URL."""
+    """Create every consumer and export queue with a DLQ after ``MAX_RECEIVES`` receives; returns
+    name -> URL."""
     urls: dict[str, str] = {}
-    for consumer in CONSUMER_QUEUES:
+    for consumer in (*CONSUMER_QUEUES, *EXPORT_QUEUES):
         name = f"{queue_prefix}-{consumer}"
         dlq_url = sqs.create_queue(QueueName=dead_letter_name(name))["QueueUrl"]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][

@@ -72,7 +72,9 @@ def create(
     transaction.create(key, entity_type, after, indexes=indexes, on_exists=on_exists)
     if idempotency:
         idempotency.record(transaction, 201, (answer or entity).model_dump(mode="json"))
-    commit_change(transaction, caller, "created", entity_type, None, after, extra_writes, tenant_id)
+    commit_change(
+        transaction, caller, "created", entity_type, None, after, extra_writes, tenant_id, entity.version
+    )
     return entity
 
 
@@ -85,8 +87,10 @@ def commit_change(
     after: dict[str, Any] | None,
     extra_writes: ExtraWrites | None = None,
     tenant_id: str | None = None,
+    version: int | None = None,
 ) -> None:
-    """Add the area's own writes and the change's outbox event, then commit them all at once."""
+    """Add the area's own writes and the change's outbox event (``version``: the entity's after the
+    change), then commit them all at once."""
     if extra_writes:
         extra_writes(transaction)
     entity_id = (after or before or {})["id"]
@@ -99,6 +103,7 @@ def commit_change(
         before=before,
         after=after,
         tenant_id=tenant_id,
+        version=version,
     )
     transaction.commit()
 
@@ -153,7 +158,9 @@ def update(
         on_failure=on_failure,
         counters=counters,
     )
-    commit_change(transaction, caller, "updated", entity_type, old, new, extra_writes, tenant_id)
+    commit_change(
+        transaction, caller, "updated", entity_type, old, new, extra_writes, tenant_id, after.version
+    )
     return after
 
 
@@ -211,7 +218,10 @@ def delete(
     together_with = max(transaction.room() - 1, 0)  # the event takes the last place
     for belonging in belongings[:together_with]:
         transaction.discard(belonging)
-    commit_change(transaction, caller, "deleted", entity_type, stored(entity), None)
+    # a deletion is a change too: the version it makes is one more than the last written
+    commit_change(
+        transaction, caller, "deleted", entity_type, stored(entity), None, version=entity.version + 1
+    )
     if belongings[together_with:]:
         repository.discard_all(list(belongings[together_with:]))
 

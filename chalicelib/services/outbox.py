@@ -29,9 +29,11 @@ def record_change(
     after: dict[str, Any] | None,
     tenant_id: str | None = None,
     event_type: str | None = None,
+    version: int | None = None,
 ) -> str:
     """Add the event of a change to ``transaction`` (its type ``<entity_type>.<action>`` unless
-    ``event_type`` names a more precise one); returns the event id."""
+    ``event_type`` names a more precise one; ``version``: the entity's after the change, which its
+    stored fields do not hold, for consumers that order an entity's events by it); returns the event id."""
     event_id = new_id("event")
     owner = tenant_id or caller.tenant_id
     now = utc_now()
@@ -51,6 +53,7 @@ def record_change(
             "occurred_at": rfc3339(now),
             "before": before,
             "after": after,
+            **({"version": version} if version is not None else {}),
         },
         expires_at=int(now.timestamp()) + get_settings().event_ttl_seconds,
     )

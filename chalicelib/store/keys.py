@@ -269,6 +269,8 @@ Access patterns
 190  place an order: its header and line pages    create T#<t>#ORDER#<ord>/ORDER and /LINES#<nnn>    services.orders.records.add_order (in placing's
                                                  in the placing transaction (pattern 180)           transaction)
 191  an order with all its lines                 PK=T#<t>#ORDER#<ord> (header and <= 20 pages)      services.orders.records.load_order
+                                                 (also the dispatcher, for a placed order's lines    services.erp.export (the ERP export)
+                                                 on the erp-export queue)
 192  change an order's status                    replace T#<t>#ORDER#<ord>/ORDER condition version  services.orders.records.replace_header
 193  a company's orders, newest first            GSI1 PK=T#<t>#CUST#<c>#ORDERS (unit scopes kept    services.orders (store lists, sales reps)
                                                  in memory by access.decide)

@@ -5,7 +5,9 @@ Contracts come from the code, so the deployment cannot drift from it:
 - the table from ``chalicelib.store.schema.TABLE_SPEC``;
 - one queue per ``chalicelib.platform.queues.CONSUMER_QUEUES`` entry, named ``<prefix>-<consumer>``
   (what ``Settings.queue_name`` resolves), each with ``<name>-dlq`` after ``MAX_RECEIVES`` receives;
-- the dispatcher may send to the queues ``chalicelib.services.dispatch.SUBSCRIPTIONS`` names;
+- the dispatcher may send to the queues ``chalicelib.services.dispatch.SUBSCRIPTIONS`` names, and to
+  each ``chalicelib.platform.queues.EXPORT_QUEUES`` entry (``<prefix>-erp-export``, with its DLQ): a
+  queue another system (the ERP) consumes, so no function of the stack reads it;
 - a consumer's handler is ``@app.lambda_function(name="<consumer>_consumer")`` in app.py;
 - the media bucket's objects under ``chalicelib.domain.catalog.media.MEDIA_ROOT`` (``tenants/<t>/...``).
 
@@ -38,7 +40,13 @@ from chalicelib.api.fallbacks import UNKNOWN_PATH
 from chalicelib.api.routing import problem_instance
 from chalicelib.domain.catalog.media import MEDIA_ROOT, PENDING_TAG_KEY, PENDING_TAG_VALUE
 from chalicelib.platform.errors import PROBLEM_CONTENT_TYPE
-from chalicelib.platform.queues import CONSUMER_QUEUES, ERP_INBOUND, MAX_RECEIVES, dead_letter_name
+from chalicelib.platform.queues import (
+    CONSUMER_QUEUES,
+    ERP_INBOUND,
+    EXPORT_QUEUES,
+    MAX_RECEIVES,
+    dead_letter_name,
+)
 from chalicelib.services.dispatch import SUBSCRIPTIONS
 from chalicelib.services.outbox import EVENT_TYPE
 from chalicelib.store.schema import TABLE_SPEC
@@ -117,6 +125,12 @@ TENANT_DATA_ACTIONS = (
     "dynamodb:ConditionCheckItem",
 )
 TENANT_LEADING_KEYS = "T#${aws:PrincipalTag/tenant}#*"
+# The dispatcher's one table read: a placed order's lines for the ERP export (services.erp.export).
+DISPATCHER_TABLE_ACTIONS = ("dynamodb:Query",)
+# An export queue keeps what its outside consumer has not read for SQS's longest: an ERP down over a
+# long weekend loses nothing.
+EXPORT_RETENTION_DAYS = 14
+EXPORT_VISIBILITY_SECONDS = 60
 STREAM_READ_ACTIONS = (
     "dynamodb:DescribeStream",
     "dynamodb:GetRecords",
@@ -221,6 +235,7 @@ class KontorStack(cdk.Stack):
             "RetentionPolicy", "Retain" if settings.retain_data else "Delete"
         )
         self.consumers = [self._consumer_queue(consumer) for consumer in CONSUMER_QUEUES]
+        self.exports = [self._export_queue(export) for export in EXPORT_QUEUES]
         self.dispatch_failures = sqs.Queue(
             self,
             "DispatchFailureQueue",
@@ -345,6 +360,30 @@ class KontorStack(cdk.Stack):
             enforce_ssl=True,
         )
         return ConsumerQueue(consumer, queue, dead_letter_queue)
+
+    def _export_queue(self, export: str) -> ConsumerQueue:
+        """A queue the dispatcher fills for a system outside the stack (its DLQ after ``MAX_RECEIVES``
+        receives: a message that consumer keeps failing on is set aside, not lost)."""
+        name = f"{self.settings.prefix}-{export}"
+        dead_letter_queue = sqs.Queue(
+            self,
+            f"DeadLetterQueue-{export}",
+            queue_name=dead_letter_name(name),
+            retention_period=cdk.Duration.days(self.settings.dead_letter_retention_days),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+        )
+        queue = sqs.Queue(
+            self,
+            f"Queue-{export}",
+            queue_name=name,
+            visibility_timeout=cdk.Duration.seconds(EXPORT_VISIBILITY_SECONDS),
+            retention_period=cdk.Duration.days(EXPORT_RETENTION_DAYS),
+            dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=MAX_RECEIVES, queue=dead_letter_queue),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+        )
+        return ConsumerQueue(export, queue, dead_letter_queue)
 
     # -- identity -----------------------------------------------------------------------------------
 
@@ -571,8 +610,9 @@ class KontorStack(cdk.Stack):
                 iam.PolicyStatement(
                     sid="SendToSubscribedQueues",
                     actions=list(QUEUE_SEND_ACTIONS),
-                    resources=[consumer.queue.queue_arn for consumer in subscribed],
+                    resources=[consumer.queue.queue_arn for consumer in [*subscribed, *self.exports]],
                 ),
+                self._table_statement("ReadPlacedOrdersLines", DISPATCHER_TABLE_ACTIONS),
                 iam.PolicyStatement(
                     # Lambda sends the failed batch's description with the function's role.
                     sid="SendFailedBatches",
@@ -723,6 +763,21 @@ class KontorStack(cdk.Stack):
                 self.settings.oldest_message_alarm_seconds,
                 f"the {consumer.consumer} consumer is falling behind",
             )
+        for export in self.exports:
+            alarm(
+                f"DeadLetters-{export.consumer}",
+                export.dead_letter_queue.metric_approximate_number_of_messages_visible(
+                    period=minute, statistic="Maximum"
+                ),
+                1,
+                f"the system reading {export.consumer} failed on messages {MAX_RECEIVES} times",
+            )
+            alarm(
+                f"OldestMessage-{export.consumer}",
+                export.queue.metric_approximate_age_of_oldest_message(period=minute, statistic="Maximum"),
+                self.settings.oldest_message_alarm_seconds,
+                f"the system reading {export.consumer} is falling behind (or stopped reading)",
+            )
         alarm(
             "DispatchFailures",
             self.dispatch_failures.metric_approximate_number_of_messages_visible(
@@ -779,7 +834,7 @@ class KontorStack(cdk.Stack):
             "CursorSecretArn": self.cursor_secret.secret_arn,
             "TenantScopedDataPolicyArn": self.tenant_policy.managed_policy_arn,
         }
-        for consumer in self.consumers:
+        for consumer in [*self.consumers, *self.exports]:
             key = "".join(part.capitalize() for part in consumer.consumer.split("-"))
             outputs[f"{key}QueueUrl"] = consumer.queue.queue_url
             outputs[f"{key}DeadLetterQueueUrl"] = consumer.dead_letter_queue.queue_url

@@ -9,9 +9,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kontor_infra.stack import CONSUMER_TABLE_ACTIONS, CONSUMERS_CONTINUING_ON_OWN_QUEUE
+from kontor_infra.stack import (
+    CONSUMER_TABLE_ACTIONS,
+    CONSUMERS_CONTINUING_ON_OWN_QUEUE,
+    DISPATCHER_TABLE_ACTIONS,
+    EXPORT_RETENTION_DAYS,
+)
 
-from chalicelib.platform.queues import CONSUMER_QUEUES, ERP_INBOUND, MAX_RECEIVES, dead_letter_name
+from chalicelib.platform.queues import (
+    CONSUMER_QUEUES,
+    ERP_INBOUND,
+    EXPORT_QUEUES,
+    MAX_RECEIVES,
+    dead_letter_name,
+)
 from chalicelib.platform.settings import TrustedIssuer
 from chalicelib.services.dispatch import SUBSCRIPTIONS
 from chalicelib.store.schema import TABLE_SPEC
@@ -292,7 +303,8 @@ def test_dispatcher_sends_only_to_subscribed_queues(template: Template) -> None:
         ref_id(_stream_source(template)["DestinationConfig"]["OnFailure"]["Destination"]) or ""
     )
     expected = {
-        f"{template.stage.prefix}-{name}": {"sqs:SendMessage", "sqs:GetQueueUrl"} for name in SUBSCRIPTIONS
+        f"{template.stage.prefix}-{name}": {"sqs:SendMessage", "sqs:GetQueueUrl"}
+        for name in [*SUBSCRIPTIONS, *EXPORT_QUEUES]
     }
     expected[failures] = {"sqs:SendMessage"}
     assert granted == expected
@@ -304,7 +316,22 @@ def test_dispatcher_sends_only_to_subscribed_queues(template: Template) -> None:
                     "dynamodb:GetRecords",
                     "dynamodb:GetShardIterator",
                     "dynamodb:ListStreams",
-                }, f"the dispatcher reads the stream, not the table ({action})"
+                    *DISPATCHER_TABLE_ACTIONS,  # a placed order's lines, for the ERP export
+                }, f"the dispatcher reads the stream, and the table only to export ({action})"
+
+
+def test_export_queues_are_read_by_no_function_and_keep_messages_two_weeks(template: Template) -> None:
+    # given the queues the dispatcher fills for the ERP
+    consumed = {ref_id(source["EventSourceArn"]) for source in _sqs_sources(template).values()}
+    for export in EXPORT_QUEUES:
+        # when the stack is read
+        queue_id = template.queue_by_name(f"{template.stage.prefix}-{export}")
+        # then no function of the stack consumes it, it keeps messages 14 days, and it is watched
+        assert queue_id not in consumed
+        assert template.props(queue_id)["MessageRetentionPeriod"] == EXPORT_RETENTION_DAYS * 24 * 3600
+        assert queue_id in _alarmed_queues(template, "ApproximateAgeOfOldestMessage")
+        key = "".join(part.capitalize() for part in export.split("-"))
+        assert f"{key}QueueUrl" in template.data["Outputs"]
 
 
 def test_tenant_scoped_policy_fences_leading_keys(template: Template) -> None:
