@@ -27,6 +27,7 @@ CONTENT_TYPE = "application/json"
 ORDER_PLACED = "com.kontor.order.placed"
 ORDER_LINES = "com.kontor.order.lines"
 ORDER_STATUS_CHANGED = "com.kontor.order.status_changed"
+ORDER_UPDATED = "com.kontor.order.updated"
 CUSTOMER_CREATED = "com.kontor.customer.created"
 CUSTOMER_UPDATED = "com.kontor.customer.updated"
 CUSTOMER_DELETED = "com.kontor.customer.deleted"
@@ -34,6 +35,7 @@ CUSTOMER_DELETED = "com.kontor.customer.deleted"
 ORDER_ENTITY = "order"
 CUSTOMER_ENTITY = "customer_unit"  # a customer is its company unit and the units below it
 PLACED_EVENT = "order.placed"
+UPDATED_EVENT = "order.updated"  # header fields set without a status change (the ERP's shipments)
 CUSTOMER_TYPES = {"created": CUSTOMER_CREATED, "updated": CUSTOMER_UPDATED, "deleted": CUSTOMER_DELETED}
 
 # Lines per CloudEvent: 100 lines of the longest names and notes stay under 256 KiB, SQS's message size.
@@ -79,6 +81,10 @@ class OrderStatusChangedData(View):
     transition: HistoryEntry = Field(description="the history entry this change added")
 
 
+class OrderUpdatedData(View):
+    order: Order = Field(description="the header after the change (its status unchanged)")
+
+
 class CustomerData(View):
     unit: Unit = Field(
         description="the unit after the change (deleted: as it was); kind company: the customer"
@@ -100,6 +106,11 @@ class OrderStatusChanged(CloudEvent):
     data: OrderStatusChangedData
 
 
+class OrderUpdated(CloudEvent):
+    type: Literal["com.kontor.order.updated"]
+    data: OrderUpdatedData
+
+
 class CustomerCreated(CloudEvent):
     type: Literal["com.kontor.customer.created"]
     data: CustomerData
@@ -119,12 +130,19 @@ EXPORT_MODELS: dict[str, type[CloudEvent]] = {
     ORDER_PLACED: OrderPlaced,
     ORDER_LINES: OrderLines,
     ORDER_STATUS_CHANGED: OrderStatusChanged,
+    ORDER_UPDATED: OrderUpdated,
     CUSTOMER_CREATED: CustomerCreated,
     CUSTOMER_UPDATED: CustomerUpdated,
     CUSTOMER_DELETED: CustomerDeleted,
 }
 ExportedEvent = Annotated[
-    OrderPlaced | OrderLines | OrderStatusChanged | CustomerCreated | CustomerUpdated | CustomerDeleted,
+    OrderPlaced
+    | OrderLines
+    | OrderStatusChanged
+    | OrderUpdated
+    | CustomerCreated
+    | CustomerUpdated
+    | CustomerDeleted,
     Field(discriminator="type"),
 ]
 
@@ -150,24 +168,19 @@ def schema_documents() -> dict[str, dict[str, Any]]:
 
 
 def is_exported(event: Mapping[str, Any]) -> bool:
-    """Whether the ERP hears an outbox event: an order placed or changing status, a customer changed."""
+    """Whether the ERP hears an outbox event: an order placed, changing status or updated, a customer
+    changed."""
     if event.get("entity_type") == ORDER_ENTITY:
-        # the event that added the order's newest history entry: placing it, or a status change (not the
-        # export request written beside a confirmation, nor any other event about the order)
+        # each write of the order's header: placing it, a status change (the event of its newest history
+        # entry) or an update; not the export request written beside a confirmation at the same version
         history = (event.get("after") or {}).get("history") or [{}]
-        return bool(history[-1].get("event") == event["type"])
+        return event["type"] == UPDATED_EVENT or bool(history[-1].get("event") == event["type"])
     return event.get("entity_type") == CUSTOMER_ENTITY and event.get("action") in CUSTOMER_TYPES
 
 
 def needs_lines(event: Mapping[str, Any]) -> bool:
     """Whether the event's CloudEvents carry the order's lines, which its outbox event does not hold."""
     return is_exported(event) and event["type"] == PLACED_EVENT
-
-
-def order_version(header: Mapping[str, Any]) -> int:
-    """An order's version at an event: each write of its header adds exactly one history entry (placing
-    the first), so its version is the length of its history."""
-    return len(header["history"])
 
 
 def cloud_events(
@@ -196,8 +209,13 @@ def cloud_events(
             "data": data,
         }
         return [EXPORT_MODELS[event_type].model_validate(document)]
-    version = order_version(event["after"])
+    version = int(event["version"])
     order = Order.model_validate({**event["after"], "version": version}, strict=False)
+    if event["type"] == UPDATED_EVENT:
+        updated = OrderUpdatedData(order=order)
+        return [
+            OrderUpdated(**common, id=event["id"], type=ORDER_UPDATED, aggregateversion=version, data=updated)
+        ]
     if event["type"] != PLACED_EVENT:
         changed = OrderStatusChangedData(order=order, transition=order.history[-1])
         return [

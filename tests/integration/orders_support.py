@@ -157,6 +157,7 @@ def place_order(
             before=None,
             after=entities.stored(order),
             event_type="order.placed",
+            version=order.version,
         )
         built.append(order)
         return transaction

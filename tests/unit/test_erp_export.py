@@ -58,6 +58,7 @@ def changed_event(before: dict[str, Any], number: int) -> dict[str, Any]:
         "type": entry["event"],
         "action": "updated",
         "after": after,
+        "version": before["version"] + 1,
     }
 
 
@@ -141,9 +142,31 @@ def test_a_status_change_carries_the_header_after_it_and_its_history_entry() -> 
     assert (exported["tenantid"], exported["source"]) == ("acme", f"/{PREFIX}/tenants/acme")
 
 
+def test_a_shipment_recorded_without_a_status_change_is_the_order_s_next_version() -> None:
+    # given an order confirmed, then updated with a shipment while its status stays confirmed
+    confirmed = changed_event(placed_event(), 0)
+    shipment = {"carrier": "DHL", "tracking_number": "00340434161094042557"}
+    updated = {
+        **confirmed,
+        "id": "evt_updated",
+        "type": "order.updated",
+        "after": {**confirmed["after"], "shipments": [shipment]},
+        "version": confirmed["version"] + 1,
+    }
+
+    # when its event is mapped
+    [exported] = documents([(updated, [])])
+
+    # then it is an update of version 3 (the history still holds two entries) with the shipment
+    assert exported["type"] == "com.kontor.order.updated"
+    assert exported["aggregateversion"] == exported["data"]["order"]["version"] == 3
+    assert len(exported["data"]["order"]["history"]) == 2
+    assert exported["data"]["order"]["shipments"][0]["tracking_number"] == "00340434161094042557"
+
+
 def test_the_erp_hears_orders_and_customers_only() -> None:
     # given an order's placing and confirmation, the export request beside it, another event about the
-    # order that added no history entry, a unit's event and a website's
+    # order that wrote no header, a unit's event and a website's
     placed = placed_event()
     confirmed = changed_event(placed, 0)
     export_requested = {**confirmed, "type": "order.export_requested"}
@@ -155,7 +178,7 @@ def test_the_erp_hears_orders_and_customers_only() -> None:
     # when each is asked whether the ERP hears it
     heard = [is_exported(event) for event in events]
 
-    # then the ERP hears the events that added the order's history entries, and the unit's
+    # then the ERP hears the events that wrote the order's header, and the unit's
     assert heard == [True, True, False, False, True, False]
 
 

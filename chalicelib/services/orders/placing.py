@@ -365,6 +365,7 @@ def place_order(
             before=None,
             after={**entities.stored(order), "line_count": order.line_count},
             event_type="order.placed",
+            version=order.version,
         )
         placed[:] = [detail]
         return transaction

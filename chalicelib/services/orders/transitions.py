@@ -106,6 +106,7 @@ def _changed(
         before=stored_before,
         after=stored_after,
         event_type=applied.entry.event,
+        version=after.version,
     )
     if applied.status == READY_FOR_EXPORT:
         record_change(
@@ -197,6 +198,7 @@ def _annotated(caller: Caller, before: Order, extra: Mapping[str, Any], guard: e
         entity_id=after.id,
         before=entities.stored(before),
         after=entities.stored(after),
+        version=after.version,
     )
     guard(transaction)
     transaction.commit()
