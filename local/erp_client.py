@@ -1,6 +1,6 @@
-"""An example ERP client for the local stack: it pushes a product and a price list with tiers through
-``POST /v1/erp/messages``, polls ``GET /v1/erp/messages/{id}`` until each is applied, then reads the
-order and customer events the stack exported to its ``erp-export`` queue (moto SQS) and rebuilds each
+"""An example ERP client for the local stack: it pushes a product, a price list with tiers and a
+customer through ``POST /v1/erp/messages``, polls ``GET /v1/erp/messages/{id}`` until each is
+applied, then reads the order and customer events the stack exported to its ``erp-export`` queue (moto SQS) and rebuilds each
 order from its events alone. ``docs/erp-design.md`` says what the messages and the events hold.
 
     make run                       # in one terminal
@@ -32,6 +32,7 @@ TENANT = "acme"
 FINAL_FATES = ("applied", "skipped_stale", "failed")
 HTTP_TIMEOUT_SECONDS = 30
 PRICE_LIST_CODE = "PL-ERP-DEMO"
+CUSTOMER_CODE = "C-ERP-DEMO"
 TIERS = (("1", "12.50"), ("10", "11.90"), ("100", "10.75"))  # (from quantity, unit price) in EUR
 
 
@@ -97,8 +98,8 @@ class Api:
 
 
 def demo_messages(organization_id: str, run: int) -> list[dict[str, Any]]:
-    """A product, a price list and its tiered prices, numbered ``run`` (a newer run: a higher
-    ``source_seq`` for the same entities, so its updates win)."""
+    """A product, a price list and its tiered prices, and a customer with a branch, numbered ``run``
+    (a newer run: a higher ``source_seq`` for the same entities, so its updates win)."""
     sku = "ERP-DEMO-1"
     rows = [
         {"sku": sku, "unit": "each", "currency": "EUR", "min_quantity": quantity, "value": price}
@@ -129,8 +130,14 @@ def demo_messages(organization_id: str, run: int) -> list[dict[str, Any]]:
             },
         ),
         message("prices.upsert", {"price_list_code": PRICE_LIST_CODE, "rows": rows}),
-        # The customer's message joins this list once domain.erp.MessageType has customer.upsert (issue
-        # 12, inbound customers: another branch): make_key asks for the scopes of the types listed here.
+        message(
+            "customer.upsert",
+            {
+                "code": CUSTOMER_CODE,
+                "name": "ERP Demo Trading GmbH",
+                "units": [{"code": f"{CUSTOMER_CODE}-HH", "name": "Hamburg depot", "kind": "branch"}],
+            },
+        ),
     ]
 
 

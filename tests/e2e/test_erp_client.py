@@ -1,5 +1,5 @@
-"""The example ERP client (``local/erp_client.py``) against the local stack: its product, price list
-and tiered prices are applied, and it reads the demo orders' events back from the stack's erp-export
+"""The example ERP client (``local/erp_client.py``) against the local stack: its product, price list,
+tiered prices and customer are applied, and it reads the demo orders' events back from the stack's erp-export
 queue, each order rebuilt from its events alone."""
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def test_the_example_client_pushes_its_messages_and_reads_the_orders_back(
 
     # then each message is applied, and the orders come back rebuilt from their events
     fates = [line for line in said if line.startswith("fate")]
-    assert len(fates) == 3
+    assert len(fates) == 4
     assert all(line.endswith(": applied") for line in fates), "\n".join(said)
     assert any(re.match(r"event +com\.kontor\.order\.placed ", line) for line in said), "\n".join(said)
     assert any(re.match(r"order +\S+ \w+ v\d+, \d+ line", line) for line in said), "\n".join(said)
