@@ -1,7 +1,8 @@
 """An example ERP client for the local stack: it pushes a product, a price list with tiers and a
 customer through ``POST /v1/erp/messages``, polls ``GET /v1/erp/messages/{id}`` until each is
 applied, then reads the order and customer events the stack exported to its ``erp-export`` queue
-(moto SQS) and rebuilds each order from its events alone. ``docs/erp-design.md`` says what the messages and the events hold.
+(moto SQS) and rebuilds each order from its events alone. ``docs/erp-design.md`` says what the
+messages and the events hold.
 
     make run                       # in one terminal
     make erp-client                # in another (python -m local.erp_client)
