@@ -36,8 +36,8 @@ The rule (the explanation route and the storefront answer with it):
    row's price names the list, rule and list tier that price its threshold).
 
 Nothing rounds here: a :class:`Price` holds the row's exact value; :func:`line_total` rounds a line
-at that named point. Inputs are frozen dataclasses, a product's rows indexed once per read
-(:meth:`ProductPrices.of`: per unit, currency and list, the thresholds ascending for a bisection), a
+at that named point. Inputs are frozen dataclasses, a product's rows indexed per unit and currency
+on their first selection (:meth:`ProductPrices.tiers`: per list, the thresholds ascending for a bisection), a
 :class:`Price` a named tuple (the issue's bar: 1,000 lines priced within 10 ms; ``make
 bench-pricing`` measures it). The explanation is made of :class:`~chalicelib.domain.base.View`
 models, ready to be answered as JSON.
@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal, NamedTuple
@@ -88,46 +88,72 @@ class PriceRow:
 
 Tiers = tuple[tuple[Decimal, ...], tuple[PriceRow, ...]]
 """One list's tiers of one unit and currency: the thresholds ascending, and the row of each."""
-_NO_TIERS: Mapping[str, Tiers] = {}
 
 
 @dataclass(frozen=True, slots=True)
 class ProductPrices:
-    """A product's rows across lists, indexed once per read for selection (build with :meth:`of`):
-    per unit and currency, each list's :data:`Tiers` (a manual row kept over a rule-made one of the
-    same threshold; between two of a kind, the first), and per currency the lists with a row in it."""
+    """A product's rows across lists, for selection (build with :meth:`of`). Indexing is paid for
+    what is priced only: the first selection in a unit and currency indexes that unit and currency's
+    rows into each list's :data:`Tiers` (a manual row kept over a rule-made one of the same
+    threshold; between two of a kind, the first), kept on the sheet for the next selections. A
+    request mostly prices one unit and currency of a product: indexing every one of them when the
+    sheet was read cost ~15 times a line's selection (``make bench-pricing``)."""
 
-    tiers: Mapping[tuple[str, str], Mapping[str, Tiers]]
-    lists_in: Mapping[str, frozenset[str]]
+    rows_by_list: Mapping[str, Sequence[PriceRow]]
+    _tiers: dict[tuple[str, str], Mapping[str, Tiers]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _lists_in: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, rows_by_list: Mapping[str, Iterable[PriceRow]]) -> ProductPrices:
         """From the rows by list id, as a product's price sheet holds them (its ``lists`` map, read)."""
-        kept: dict[tuple[str, str, str], dict[Decimal, PriceRow]] = {}
-        for list_id, rows in rows_by_list.items():
-            for row in rows:
-                key = (row.unit, row.currency, list_id)
-                by_threshold = kept.get(key)
-                if by_threshold is None:
-                    by_threshold = kept[key] = {}
-                held = by_threshold.get(row.min_quantity)
-                if held is None or (held.rule_id is not None and row.rule_id is None):
-                    by_threshold[row.min_quantity] = row
-        tiers: dict[tuple[str, str], dict[str, Tiers]] = {}
-        lists_in: dict[str, set[str]] = {}
-        for (unit, currency, list_id), by_threshold in kept.items():
-            thresholds = tuple(sorted(by_threshold))
-            tiers.setdefault((unit, currency), {})[list_id] = (
-                thresholds,
-                tuple(map(by_threshold.__getitem__, thresholds)),
+        return cls({list_id: tuple(rows) for list_id, rows in rows_by_list.items()})
+
+    def tiers(self, unit: str, currency: str) -> Mapping[str, Tiers]:
+        """Each list's :data:`Tiers` of the unit and currency (indexed on first use)."""
+        found = self._tiers.get((unit, currency))
+        if found is None:
+            found = self._tiers[(unit, currency)] = _indexed(self.rows_by_list, unit, currency)
+        return found
+
+    def lists_in(self, currency: str) -> frozenset[str]:
+        """The lists with a row in the currency."""
+        found = self._lists_in.get(currency)
+        if found is None:
+            found = self._lists_in[currency] = frozenset(
+                list_id
+                for list_id, rows in self.rows_by_list.items()
+                if any(row.currency == currency for row in rows)
             )
-            lists_in.setdefault(currency, set()).add(list_id)
-        return cls(tiers, {currency: frozenset(ids) for currency, ids in lists_in.items()})
+        return found
+
+    def units(self, currency: str) -> list[str]:
+        """The units with a row in the currency, sorted."""
+        return sorted(
+            {row.unit for rows in self.rows_by_list.values() for row in rows if row.currency == currency}
+        )
 
     def row(self, list_id: str, unit: str, currency: str, quantity: Decimal) -> PriceRow | None:
         """A list's row for the quantity: of the unit and currency, the largest ``min_quantity`` at
         or below it."""
-        return _tier_row(self.tiers.get((unit, currency), _NO_TIERS).get(list_id), quantity)
+        return _tier_row(self.tiers(unit, currency).get(list_id), quantity)
+
+
+def _indexed(rows_by_list: Mapping[str, Sequence[PriceRow]], unit: str, currency: str) -> Mapping[str, Tiers]:
+    """Each list's :data:`Tiers` of the unit and currency."""
+    tiers: dict[str, Tiers] = {}
+    for list_id, rows in rows_by_list.items():
+        by_threshold: dict[Decimal, PriceRow] = {}
+        for row in rows:
+            if row.unit == unit and row.currency == currency:
+                held = by_threshold.get(row.min_quantity)
+                if held is None or (held.rule_id is not None and row.rule_id is None):
+                    by_threshold[row.min_quantity] = row
+        if by_threshold:
+            thresholds = tuple(sorted(by_threshold))
+            tiers[list_id] = (thresholds, tuple(map(by_threshold.__getitem__, thresholds)))
+    return tiers
 
 
 def _tier_row(tiers: Tiers | None, quantity: Decimal) -> PriceRow | None:
@@ -349,9 +375,7 @@ class PriceChain:
     def _minimal(
         self, prices: ProductPrices, unit: str, currency: str, quantity: Decimal
     ) -> tuple[PriceRow, Candidate] | None:
-        by_list = prices.tiers.get((unit, currency))
-        if by_list is None:
-            return None
+        by_list = prices.tiers(unit, currency)
         best: PriceRow | None = None
         source: Candidate | None = None
         for candidate in self.candidates:
@@ -374,8 +398,8 @@ class PriceChain:
         """The merge of the module's rule, read at the quantity; ``refused`` (when given) gets each
         candidate the merge does not take: why (``no_row``, ``exclusive_passed_over``, ``closed``),
         and the list that closed the product."""
-        by_list = prices.tiers.get((unit, currency), _NO_TIERS)
-        priced_in_currency = prices.lists_in.get(currency, frozenset())
+        by_list = prices.tiers(unit, currency)
+        priced_in_currency = prices.lists_in(currency)
         best: PriceRow | None = None
         source: Candidate | None = None
         priced = False
@@ -426,11 +450,11 @@ class PriceChain:
         """The buyer's tier table per unit in ``currency``: the price at each threshold a candidate
         has, a tier kept only where the price changes. Units without a price are left out."""
         thresholds: dict[str, set[Decimal]] = {}
-        for (unit, in_currency), by_list in prices.tiers.items():
-            if in_currency == currency:
-                for candidate in self.candidates:
-                    if (own := by_list.get(candidate.list_id)) is not None:
-                        thresholds.setdefault(unit, set()).update(own[0])
+        for unit in prices.units(currency):
+            by_list = prices.tiers(unit, currency)
+            for candidate in self.candidates:
+                if (own := by_list.get(candidate.list_id)) is not None:
+                    thresholds.setdefault(unit, set()).update(own[0])
         table: dict[str, tuple[Tier, ...]] = {}
         for unit in sorted(thresholds):
             tiers: list[Tier] = []
@@ -494,7 +518,7 @@ def _outcome(
         return "picked"
     if row is not None:
         return "priced_higher" if strategy == "minimal" else "other_tier_applies"
-    if candidate.list_id in prices.tiers.get((unit, currency), _NO_TIERS):
+    if candidate.list_id in prices.tiers(unit, currency):
         return "below_tiers"
     return "no_row"
 
