@@ -158,7 +158,7 @@ def main() -> None:
     timed(
         f"indexing alone: {LINES} sheets (ProductPrices.of) and each line's unit and currency",
         lambda: [
-            ProductPrices.of(raw[n]).tiers(unit, currency) for n, (_, unit, currency, _) in enumerate(lines)
+            ProductPrices.of(raw[n]).index(unit, currency) for n, (_, unit, currency, _) in enumerate(lines)
         ],
         repeat,
     )

@@ -37,7 +37,7 @@ The rule (the explanation route and the storefront answer with it):
 
 Nothing rounds here: a :class:`Price` holds the row's exact value; :func:`line_total` rounds a line
 at that named point. Inputs are frozen dataclasses, a product's rows indexed per unit and currency
-on their first selection (:meth:`ProductPrices.tiers`: per list, the thresholds ascending for a bisection), a
+on their first selection (:meth:`ProductPrices.index`: per list, the thresholds ascending for a bisection), a
 :class:`Price` a named tuple (the issue's bar: 1,000 lines priced within 10 ms; ``make
 bench-pricing`` measures it). The explanation is made of :class:`~chalicelib.domain.base.View`
 models, ready to be answered as JSON.
@@ -100,32 +100,21 @@ class ProductPrices:
     sheet was read cost ~15 times a line's selection (``make bench-pricing``)."""
 
     rows_by_list: Mapping[str, Sequence[PriceRow]]
-    _tiers: dict[tuple[str, str], Mapping[str, Tiers]] = field(
+    _index: dict[tuple[str, str], tuple[Mapping[str, Tiers], frozenset[str]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-    _lists_in: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def of(cls, rows_by_list: Mapping[str, Iterable[PriceRow]]) -> ProductPrices:
         """From the rows by list id, as a product's price sheet holds them (its ``lists`` map, read)."""
         return cls({list_id: tuple(rows) for list_id, rows in rows_by_list.items()})
 
-    def tiers(self, unit: str, currency: str) -> Mapping[str, Tiers]:
-        """Each list's :data:`Tiers` of the unit and currency (indexed on first use)."""
-        found = self._tiers.get((unit, currency))
+    def index(self, unit: str, currency: str) -> tuple[Mapping[str, Tiers], frozenset[str]]:
+        """Each list's :data:`Tiers` of the unit and currency, and the lists with a row in the
+        currency (indexed on first use, then kept)."""
+        found = self._index.get((unit, currency))
         if found is None:
-            found = self._tiers[(unit, currency)] = _indexed(self.rows_by_list, unit, currency)
-        return found
-
-    def lists_in(self, currency: str) -> frozenset[str]:
-        """The lists with a row in the currency."""
-        found = self._lists_in.get(currency)
-        if found is None:
-            found = self._lists_in[currency] = frozenset(
-                list_id
-                for list_id, rows in self.rows_by_list.items()
-                if any(row.currency == currency for row in rows)
-            )
+            found = self._index[(unit, currency)] = _indexed(self.rows_by_list, unit, currency)
         return found
 
     def units(self, currency: str) -> list[str]:
@@ -137,23 +126,32 @@ class ProductPrices:
     def row(self, list_id: str, unit: str, currency: str, quantity: Decimal) -> PriceRow | None:
         """A list's row for the quantity: of the unit and currency, the largest ``min_quantity`` at
         or below it."""
-        return _tier_row(self.tiers(unit, currency).get(list_id), quantity)
+        return _tier_row(self.index(unit, currency)[0].get(list_id), quantity)
 
 
-def _indexed(rows_by_list: Mapping[str, Sequence[PriceRow]], unit: str, currency: str) -> Mapping[str, Tiers]:
-    """Each list's :data:`Tiers` of the unit and currency."""
+def _indexed(
+    rows_by_list: Mapping[str, Sequence[PriceRow]], unit: str, currency: str
+) -> tuple[Mapping[str, Tiers], frozenset[str]]:
+    """Each list's :data:`Tiers` of the unit and currency, and the lists with a row in the currency
+    (the same pass: the priority strategy reads both)."""
     tiers: dict[str, Tiers] = {}
+    in_currency: list[str] = []
     for list_id, rows in rows_by_list.items():
         by_threshold: dict[Decimal, PriceRow] = {}
+        priced = False
         for row in rows:
-            if row.unit == unit and row.currency == currency:
-                held = by_threshold.get(row.min_quantity)
-                if held is None or (held.rule_id is not None and row.rule_id is None):
-                    by_threshold[row.min_quantity] = row
+            if row.currency == currency:
+                priced = True
+                if row.unit == unit:
+                    held = by_threshold.get(row.min_quantity)
+                    if held is None or (held.rule_id is not None and row.rule_id is None):
+                        by_threshold[row.min_quantity] = row
+        if priced:
+            in_currency.append(list_id)
         if by_threshold:
             thresholds = tuple(sorted(by_threshold))
             tiers[list_id] = (thresholds, tuple(map(by_threshold.__getitem__, thresholds)))
-    return tiers
+    return tiers, frozenset(in_currency)
 
 
 def _tier_row(tiers: Tiers | None, quantity: Decimal) -> PriceRow | None:
@@ -222,6 +220,9 @@ class Candidate:
     level_id: str
     priority: int
     merge_allowed: bool
+
+
+_ZERO = Decimal(0)
 
 
 class Price(NamedTuple):
@@ -369,22 +370,25 @@ class PriceChain:
         self.candidates: tuple[Candidate, ...] = tuple(c for c in considered if isinstance(c, Candidate))
         self.list_ids: frozenset[str] = frozenset(seen)
         """The lists a product's price sheet must show for this buyer (a read's projection)."""
+        # the candidates' ids and merge flags unpacked once, for the selections' loops
+        self._by_list_id = tuple((c.list_id, c.merge_allowed, c) for c in self.candidates)
+        self._by_priority_strategy = strategy == "priority"
 
     # --- the strategies -----------------------------------------------------------------------
 
     def _minimal(
         self, prices: ProductPrices, unit: str, currency: str, quantity: Decimal
     ) -> tuple[PriceRow, Candidate] | None:
-        by_list = prices.tiers(unit, currency)
+        by_list = prices.index(unit, currency)[0]
         best: PriceRow | None = None
         source: Candidate | None = None
-        for candidate in self.candidates:
-            tiers = by_list.get(candidate.list_id)
-            if tiers is None:
-                continue
-            position = bisect_right(tiers[0], quantity)  # _tier_row's, inlined: the hottest loop
-            if position and (best is None or tiers[1][position - 1].value < best.value):
-                best, source = tiers[1][position - 1], candidate
+        for list_id, _, candidate in self._by_list_id:
+            tiers = by_list.get(list_id)
+            # _tier_row's, inlined: the hottest loop
+            if tiers is not None and (position := bisect_right(tiers[0], quantity)):
+                row = tiers[1][position - 1]
+                if best is None or row.value < best.value:
+                    best, source = row, candidate
         return None if best is None or source is None else (best, source)
 
     def _by_priority(
@@ -398,30 +402,32 @@ class PriceChain:
         """The merge of the module's rule, read at the quantity; ``refused`` (when given) gets each
         candidate the merge does not take: why (``no_row``, ``exclusive_passed_over``, ``closed``),
         and the list that closed the product."""
-        by_list = prices.tiers(unit, currency)
-        priced_in_currency = prices.lists_in(currency)
+        by_list, priced_in_currency = prices.index(unit, currency)
         best: PriceRow | None = None
         source: Candidate | None = None
         priced = False
         closer: str | None = None
-        for candidate in self.candidates:
+        for list_id, merge_allowed, candidate in self._by_list_id:
             if closer is not None:
                 if refused is None:
                     break
-                refused[candidate.list_id] = ("closed", closer)
-            elif candidate.list_id not in priced_in_currency:
+                refused[list_id] = ("closed", closer)
+            elif list_id not in priced_in_currency:
                 if refused is not None:
-                    refused[candidate.list_id] = ("no_row", None)
-            elif priced and not candidate.merge_allowed:
+                    refused[list_id] = ("no_row", None)
+            elif priced and not merge_allowed:
                 if refused is not None:
-                    refused[candidate.list_id] = ("exclusive_passed_over", None)
+                    refused[list_id] = ("exclusive_passed_over", None)
             else:
                 priced = True
-                closer = None if candidate.merge_allowed else candidate.list_id
-                row = _tier_row(by_list.get(candidate.list_id), quantity)
-                # an equal threshold is a tier an earlier list already set
-                if row is not None and (best is None or row.min_quantity > best.min_quantity):
-                    best, source = row, candidate
+                closer = None if merge_allowed else list_id
+                tiers = by_list.get(list_id)
+                # _tier_row's, inlined: the hottest loop
+                if tiers is not None and (position := bisect_right(tiers[0], quantity)):
+                    row = tiers[1][position - 1]
+                    # an equal threshold is a tier an earlier list already set
+                    if best is None or row.min_quantity > best.min_quantity:
+                        best, source = row, candidate
         return None if best is None or source is None else (best, source)
 
     def _pick(
@@ -432,11 +438,11 @@ class PriceChain:
         quantity: Decimal,
         refused: dict[str, tuple[Outcome, str | None]] | None = None,
     ) -> tuple[PriceRow, Candidate] | None:
-        if not quantity > 0:
+        if not quantity > _ZERO:
             raise ValueError(f"a quantity to price must be greater than zero, not {quantity}")
-        if self.strategy == "minimal":
-            return self._minimal(prices, unit, currency, quantity)
-        return self._by_priority(prices, unit, currency, quantity, refused)
+        if self._by_priority_strategy:
+            return self._by_priority(prices, unit, currency, quantity, refused)
+        return self._minimal(prices, unit, currency, quantity)
 
     # --- the answers --------------------------------------------------------------------------
 
@@ -451,7 +457,7 @@ class PriceChain:
         has, a tier kept only where the price changes. Units without a price are left out."""
         thresholds: dict[str, set[Decimal]] = {}
         for unit in prices.units(currency):
-            by_list = prices.tiers(unit, currency)
+            by_list = prices.index(unit, currency)[0]
             for candidate in self.candidates:
                 if (own := by_list.get(candidate.list_id)) is not None:
                     thresholds.setdefault(unit, set()).update(own[0])
@@ -501,7 +507,8 @@ class PriceChain:
 
 
 def _price_of(row: PriceRow, source: Candidate) -> Price:
-    return Price(row.value, row.currency, row.min_quantity, source.list_id, row.rule_id)
+    # tuple.__new__ skips the named tuple's Python-level __new__: half the cost, one made per line
+    return tuple.__new__(Price, (row.value, row.currency, row.min_quantity, source.list_id, row.rule_id))
 
 
 def _outcome(
@@ -518,7 +525,7 @@ def _outcome(
         return "picked"
     if row is not None:
         return "priced_higher" if strategy == "minimal" else "other_tier_applies"
-    if candidate.list_id in prices.tiers(unit, currency):
+    if candidate.list_id in prices.index(unit, currency)[0]:
         return "below_tiers"
     return "no_row"
 
