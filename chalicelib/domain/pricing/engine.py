@@ -439,7 +439,7 @@ class PriceChain:
         refused: dict[str, tuple[Outcome, str | None]] | None = None,
     ) -> tuple[PriceRow, Candidate] | None:
         if not quantity > _ZERO:
-            raise ValueError(f"a quantity to price must be greater than zero, not {quantity}")
+            raise _not_positive(quantity)
         if self._by_priority_strategy:
             return self._by_priority(prices, unit, currency, quantity, refused)
         return self._minimal(prices, unit, currency, quantity)
@@ -449,7 +449,13 @@ class PriceChain:
     def price(self, prices: ProductPrices, unit: str, currency: str, quantity: Decimal) -> Price | None:
         """The price per ``unit`` in ``currency`` for ``quantity`` of the product whose prices by list
         are ``prices``; ``None`` when it is not priced."""
-        picked = self._pick(prices, unit, currency, quantity)
+        # _pick's, inlined: one call less a line
+        if not quantity > _ZERO:
+            raise _not_positive(quantity)
+        if self._by_priority_strategy:
+            picked = self._by_priority(prices, unit, currency, quantity)
+        else:
+            picked = self._minimal(prices, unit, currency, quantity)
         return None if picked is None else _price_of(*picked)
 
     def tiers(self, prices: ProductPrices, currency: str) -> dict[str, tuple[Tier, ...]]:
@@ -504,6 +510,10 @@ class PriceChain:
             lists=steps,
             price=None if price is None else TierView.of(price),
         )
+
+
+def _not_positive(quantity: Decimal) -> ValueError:
+    return ValueError(f"a quantity to price must be greater than zero, not {quantity}")
 
 
 def _price_of(row: PriceRow, source: Candidate) -> Price:
