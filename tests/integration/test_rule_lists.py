@@ -269,3 +269,33 @@ def test_a_retried_create_answers_the_rule_list_as_first_answered(api: Api, acme
     assert first.status == retried.status == 201
     assert retried.body == first.body
     assert retried.body["rules"][0]["id"].startswith("prr_")
+
+
+@pytest.mark.parametrize(
+    ("case", "formula", "loc"),
+    [
+        ("a rule cycle", DISCOUNT["formula"], "body.rules"),
+        ("a formula that does not compile", "base.value *", "body.rules[0].formula"),
+        ("an escape attempt", "f'{product.__class__}'", "body.rules[0].formula"),
+    ],
+)
+def test_a_refused_save_of_rules_changes_nothing(
+    api: Api, acme: Acme, table: Table, case: str, formula: str, loc: str
+) -> None:
+    # given: a list whose rules the second one reads, so that reading the second would close a cycle
+    first = acme.create(api)["id"]
+    second = acme.create(api, rules=[based_on(first)])["id"]
+    before = table.items()
+
+    # when
+    rules = (
+        [based_on(second, formula=formula)]
+        if case == "a rule cycle"
+        else [based_on(acme.base, formula=formula)]
+    )
+    reply = api.call("PATCH", f"{PRICE_LISTS}/{first}", token=acme.token, body={"rules": rules, "version": 1})
+
+    # then
+    assert_problem(reply, 422)
+    assert error_locs(reply) == [loc], case
+    assert table.items() == before, case

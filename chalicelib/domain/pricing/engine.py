@@ -36,8 +36,8 @@ The rule (the explanation route and the storefront answer with it):
    row's price names the list, rule and list tier that price its threshold).
 
 Nothing rounds here: a :class:`Price` holds the row's exact value; :func:`line_total` rounds a line
-at that named point. Inputs are frozen dataclasses, a product's rows indexed once per read
-(:meth:`ProductPrices.of`: per unit, currency and list, the thresholds ascending for a bisection), a
+at that named point. Inputs are frozen dataclasses, a product's rows indexed per unit and currency
+on their first selection (:meth:`ProductPrices.index`: per list, the thresholds ascending for a bisection), a
 :class:`Price` a named tuple (the issue's bar: 1,000 lines priced within 10 ms; ``make
 bench-pricing`` measures it). The explanation is made of :class:`~chalicelib.domain.base.View`
 models, ready to be answered as JSON.
@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal, NamedTuple
@@ -88,46 +88,70 @@ class PriceRow:
 
 Tiers = tuple[tuple[Decimal, ...], tuple[PriceRow, ...]]
 """One list's tiers of one unit and currency: the thresholds ascending, and the row of each."""
-_NO_TIERS: Mapping[str, Tiers] = {}
 
 
 @dataclass(frozen=True, slots=True)
 class ProductPrices:
-    """A product's rows across lists, indexed once per read for selection (build with :meth:`of`):
-    per unit and currency, each list's :data:`Tiers` (a manual row kept over a rule-made one of the
-    same threshold; between two of a kind, the first), and per currency the lists with a row in it."""
+    """A product's rows across lists, for selection (build with :meth:`of`). Indexing is paid for
+    what is priced only: the first selection in a unit and currency indexes that unit and currency's
+    rows into each list's :data:`Tiers` (a manual row kept over a rule-made one of the same
+    threshold; between two of a kind, the first), kept on the sheet for the next selections. A
+    request mostly prices one unit and currency of a product: indexing every one of them when the
+    sheet was read cost ~15 times a line's selection (``make bench-pricing``)."""
 
-    tiers: Mapping[tuple[str, str], Mapping[str, Tiers]]
-    lists_in: Mapping[str, frozenset[str]]
+    rows_by_list: Mapping[str, Sequence[PriceRow]]
+    _index: dict[tuple[str, str], tuple[Mapping[str, Tiers], frozenset[str]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, rows_by_list: Mapping[str, Iterable[PriceRow]]) -> ProductPrices:
         """From the rows by list id, as a product's price sheet holds them (its ``lists`` map, read)."""
-        kept: dict[tuple[str, str, str], dict[Decimal, PriceRow]] = {}
-        for list_id, rows in rows_by_list.items():
-            for row in rows:
-                key = (row.unit, row.currency, list_id)
-                by_threshold = kept.get(key)
-                if by_threshold is None:
-                    by_threshold = kept[key] = {}
-                held = by_threshold.get(row.min_quantity)
-                if held is None or (held.rule_id is not None and row.rule_id is None):
-                    by_threshold[row.min_quantity] = row
-        tiers: dict[tuple[str, str], dict[str, Tiers]] = {}
-        lists_in: dict[str, set[str]] = {}
-        for (unit, currency, list_id), by_threshold in kept.items():
-            thresholds = tuple(sorted(by_threshold))
-            tiers.setdefault((unit, currency), {})[list_id] = (
-                thresholds,
-                tuple(map(by_threshold.__getitem__, thresholds)),
-            )
-            lists_in.setdefault(currency, set()).add(list_id)
-        return cls(tiers, {currency: frozenset(ids) for currency, ids in lists_in.items()})
+        return cls({list_id: tuple(rows) for list_id, rows in rows_by_list.items()})
+
+    def index(self, unit: str, currency: str) -> tuple[Mapping[str, Tiers], frozenset[str]]:
+        """Each list's :data:`Tiers` of the unit and currency, and the lists with a row in the
+        currency (indexed on first use, then kept)."""
+        found = self._index.get((unit, currency))
+        if found is None:
+            found = self._index[(unit, currency)] = _indexed(self.rows_by_list, unit, currency)
+        return found
+
+    def units(self, currency: str) -> list[str]:
+        """The units with a row in the currency, sorted."""
+        return sorted(
+            {row.unit for rows in self.rows_by_list.values() for row in rows if row.currency == currency}
+        )
 
     def row(self, list_id: str, unit: str, currency: str, quantity: Decimal) -> PriceRow | None:
         """A list's row for the quantity: of the unit and currency, the largest ``min_quantity`` at
         or below it."""
-        return _tier_row(self.tiers.get((unit, currency), _NO_TIERS).get(list_id), quantity)
+        return _tier_row(self.index(unit, currency)[0].get(list_id), quantity)
+
+
+def _indexed(
+    rows_by_list: Mapping[str, Sequence[PriceRow]], unit: str, currency: str
+) -> tuple[Mapping[str, Tiers], frozenset[str]]:
+    """Each list's :data:`Tiers` of the unit and currency, and the lists with a row in the currency
+    (the same pass: the priority strategy reads both)."""
+    tiers: dict[str, Tiers] = {}
+    in_currency: list[str] = []
+    for list_id, rows in rows_by_list.items():
+        by_threshold: dict[Decimal, PriceRow] = {}
+        priced = False
+        for row in rows:
+            if row.currency == currency:
+                priced = True
+                if row.unit == unit:
+                    held = by_threshold.get(row.min_quantity)
+                    if held is None or (held.rule_id is not None and row.rule_id is None):
+                        by_threshold[row.min_quantity] = row
+        if priced:
+            in_currency.append(list_id)
+        if by_threshold:
+            thresholds = tuple(sorted(by_threshold))
+            tiers[list_id] = (thresholds, tuple(map(by_threshold.__getitem__, thresholds)))
+    return tiers, frozenset(in_currency)
 
 
 def _tier_row(tiers: Tiers | None, quantity: Decimal) -> PriceRow | None:
@@ -196,6 +220,9 @@ class Candidate:
     level_id: str
     priority: int
     merge_allowed: bool
+
+
+_ZERO = Decimal(0)
 
 
 class Price(NamedTuple):
@@ -343,24 +370,25 @@ class PriceChain:
         self.candidates: tuple[Candidate, ...] = tuple(c for c in considered if isinstance(c, Candidate))
         self.list_ids: frozenset[str] = frozenset(seen)
         """The lists a product's price sheet must show for this buyer (a read's projection)."""
+        # the candidates' ids and merge flags unpacked once, for the selections' loops
+        self._by_list_id = tuple((c.list_id, c.merge_allowed, c) for c in self.candidates)
+        self._by_priority_strategy = strategy == "priority"
 
     # --- the strategies -----------------------------------------------------------------------
 
     def _minimal(
         self, prices: ProductPrices, unit: str, currency: str, quantity: Decimal
     ) -> tuple[PriceRow, Candidate] | None:
-        by_list = prices.tiers.get((unit, currency))
-        if by_list is None:
-            return None
+        by_list = prices.index(unit, currency)[0]
         best: PriceRow | None = None
         source: Candidate | None = None
-        for candidate in self.candidates:
-            tiers = by_list.get(candidate.list_id)
-            if tiers is None:
-                continue
-            position = bisect_right(tiers[0], quantity)  # _tier_row's, inlined: the hottest loop
-            if position and (best is None or tiers[1][position - 1].value < best.value):
-                best, source = tiers[1][position - 1], candidate
+        for list_id, _, candidate in self._by_list_id:
+            tiers = by_list.get(list_id)
+            # _tier_row's, inlined: the hottest loop
+            if tiers is not None and (position := bisect_right(tiers[0], quantity)):
+                row = tiers[1][position - 1]
+                if best is None or row.value < best.value:
+                    best, source = row, candidate
         return None if best is None or source is None else (best, source)
 
     def _by_priority(
@@ -374,30 +402,32 @@ class PriceChain:
         """The merge of the module's rule, read at the quantity; ``refused`` (when given) gets each
         candidate the merge does not take: why (``no_row``, ``exclusive_passed_over``, ``closed``),
         and the list that closed the product."""
-        by_list = prices.tiers.get((unit, currency), _NO_TIERS)
-        priced_in_currency = prices.lists_in.get(currency, frozenset())
+        by_list, priced_in_currency = prices.index(unit, currency)
         best: PriceRow | None = None
         source: Candidate | None = None
         priced = False
         closer: str | None = None
-        for candidate in self.candidates:
+        for list_id, merge_allowed, candidate in self._by_list_id:
             if closer is not None:
                 if refused is None:
                     break
-                refused[candidate.list_id] = ("closed", closer)
-            elif candidate.list_id not in priced_in_currency:
+                refused[list_id] = ("closed", closer)
+            elif list_id not in priced_in_currency:
                 if refused is not None:
-                    refused[candidate.list_id] = ("no_row", None)
-            elif priced and not candidate.merge_allowed:
+                    refused[list_id] = ("no_row", None)
+            elif priced and not merge_allowed:
                 if refused is not None:
-                    refused[candidate.list_id] = ("exclusive_passed_over", None)
+                    refused[list_id] = ("exclusive_passed_over", None)
             else:
                 priced = True
-                closer = None if candidate.merge_allowed else candidate.list_id
-                row = _tier_row(by_list.get(candidate.list_id), quantity)
-                # an equal threshold is a tier an earlier list already set
-                if row is not None and (best is None or row.min_quantity > best.min_quantity):
-                    best, source = row, candidate
+                closer = None if merge_allowed else list_id
+                tiers = by_list.get(list_id)
+                # _tier_row's, inlined: the hottest loop
+                if tiers is not None and (position := bisect_right(tiers[0], quantity)):
+                    row = tiers[1][position - 1]
+                    # an equal threshold is a tier an earlier list already set
+                    if best is None or row.min_quantity > best.min_quantity:
+                        best, source = row, candidate
         return None if best is None or source is None else (best, source)
 
     def _pick(
@@ -408,29 +438,35 @@ class PriceChain:
         quantity: Decimal,
         refused: dict[str, tuple[Outcome, str | None]] | None = None,
     ) -> tuple[PriceRow, Candidate] | None:
-        if not quantity > 0:
-            raise ValueError(f"a quantity to price must be greater than zero, not {quantity}")
-        if self.strategy == "minimal":
-            return self._minimal(prices, unit, currency, quantity)
-        return self._by_priority(prices, unit, currency, quantity, refused)
+        if not quantity > _ZERO:
+            raise _not_positive(quantity)
+        if self._by_priority_strategy:
+            return self._by_priority(prices, unit, currency, quantity, refused)
+        return self._minimal(prices, unit, currency, quantity)
 
     # --- the answers --------------------------------------------------------------------------
 
     def price(self, prices: ProductPrices, unit: str, currency: str, quantity: Decimal) -> Price | None:
         """The price per ``unit`` in ``currency`` for ``quantity`` of the product whose prices by list
         are ``prices``; ``None`` when it is not priced."""
-        picked = self._pick(prices, unit, currency, quantity)
+        # _pick's, inlined: one call less a line
+        if not quantity > _ZERO:
+            raise _not_positive(quantity)
+        if self._by_priority_strategy:
+            picked = self._by_priority(prices, unit, currency, quantity)
+        else:
+            picked = self._minimal(prices, unit, currency, quantity)
         return None if picked is None else _price_of(*picked)
 
     def tiers(self, prices: ProductPrices, currency: str) -> dict[str, tuple[Tier, ...]]:
         """The buyer's tier table per unit in ``currency``: the price at each threshold a candidate
         has, a tier kept only where the price changes. Units without a price are left out."""
         thresholds: dict[str, set[Decimal]] = {}
-        for (unit, in_currency), by_list in prices.tiers.items():
-            if in_currency == currency:
-                for candidate in self.candidates:
-                    if (own := by_list.get(candidate.list_id)) is not None:
-                        thresholds.setdefault(unit, set()).update(own[0])
+        for unit in prices.units(currency):
+            by_list = prices.index(unit, currency)[0]
+            for candidate in self.candidates:
+                if (own := by_list.get(candidate.list_id)) is not None:
+                    thresholds.setdefault(unit, set()).update(own[0])
         table: dict[str, tuple[Tier, ...]] = {}
         for unit in sorted(thresholds):
             tiers: list[Tier] = []
@@ -476,8 +512,13 @@ class PriceChain:
         )
 
 
+def _not_positive(quantity: Decimal) -> ValueError:
+    return ValueError(f"a quantity to price must be greater than zero, not {quantity}")
+
+
 def _price_of(row: PriceRow, source: Candidate) -> Price:
-    return Price(row.value, row.currency, row.min_quantity, source.list_id, row.rule_id)
+    # tuple.__new__ skips the named tuple's Python-level __new__: half the cost, one made per line
+    return tuple.__new__(Price, (row.value, row.currency, row.min_quantity, source.list_id, row.rule_id))
 
 
 def _outcome(
@@ -494,7 +535,7 @@ def _outcome(
         return "picked"
     if row is not None:
         return "priced_higher" if strategy == "minimal" else "other_tier_applies"
-    if candidate.list_id in prices.tiers.get((unit, currency), _NO_TIERS):
+    if candidate.list_id in prices.index(unit, currency)[0]:
         return "below_tiers"
     return "no_row"
 
