@@ -241,6 +241,9 @@ REQUESTS: dict[str, Request | None] = {
     "GET /v1/store/checkouts/{checkout_id}": None,
     "PATCH /v1/store/checkouts/{checkout_id}": None,
     "POST /v1/store/checkouts/{checkout_id}/order": None,
+    # reorder into a checkout: tests/integration/test_reorder_checkout.py walks a colleague's order, a
+    # sibling unit's, another company's and a role without checkout.place_order
+    "POST /v1/store/orders/{order_id}/checkouts": None,
 }
 
 # route -> role -> the answer at each position, in the order of POSITIONS (one character each):
@@ -375,6 +378,7 @@ MATRIX |= {
     "GET /v1/store/checkouts/{checkout_id}": NO_SHOP,
     "PATCH /v1/store/checkouts/{checkout_id}": NO_SHOP,
     "POST /v1/store/checkouts/{checkout_id}/order": NO_SHOP,
+    "POST /v1/store/orders/{order_id}/checkouts": NO_SHOP,  # every role checks out; no shop there
 }
 ROUTE_ONLY_BODIES: dict[str, dict[str, Any]] = {
     "POST /v1/store/company/roles": {"name": "Auditor", "grants": {"users.view": "unit"}},
