@@ -1358,7 +1358,7 @@ ROUTE_REQUESTS |= {
 NO_SUCH_CHECKOUT = row(ta="H", oa="F", sr="H", cm="F", pm="F", ce="F")
 MATRIX |= {
     "POST /v1/admin/customers/{customer_id}/users/{user_id}/checkouts": row(
-        ta="UFH", oa=NO_ROUTE, sr="HHH", cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+        ta="UUH", oa=NO_ROUTE, sr="HHH", cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
     ),
     "GET /v1/admin/checkouts/{checkout_id}": NO_SUCH_CHECKOUT,
     "PATCH /v1/admin/checkouts/{checkout_id}": NO_SUCH_CHECKOUT,
