@@ -1,7 +1,7 @@
 """A list -> a checkout -> an order on the local stack (DynamoDB Local), as the demo's Ava (Globex's
 administrator, who may check out and add addresses) would: her list on shop.acme.de, a checkout of it,
-the company's billing address (Germany) and a new shipping address in Berlin (the demo taxes Germany
-and California only: Plant Lyon ships to France, Plant Ohio to Ohio), the first shipping method offered,
+the company's billing address (Germany) and a new shipping address in Berlin (German VAT), the first
+shipping method offered,
 the payment term (with a PO number), the review, and the order placed at the grand total she saw; then
 the order workflow worker (the stack's poller of the order-workflow queue, fed by the outbox) confirms
 it."""
