@@ -19,6 +19,9 @@ strategy (the lowest price any of their lists gives for the quantity wins):
   hand tools category at 10% below every base EUR row (tiers, boxes, pallets); the ``pricing``
   consumer writes its rows from the base list's, and rewrites them when a base price changes.
 
+Acme Switzerland sells in CHF from **Base CHF** (the base list converted like USD and GBP), where
+Ava's CHF demo order is placed.
+
 So for a wrench Ina pays base, Olga 5% less (key accounts) and Bob 10% less (distributor); for a
 screw Bob and Olga pay the contract's tiers; safety equipment is on promotion for all three while it
 runs. The tenant's exchange rates are seeded too (rules converting currencies read them).
@@ -168,6 +171,7 @@ def demo_price_lists(today: date) -> tuple[DemoPriceList, ...]:
         DemoPriceList("Base EUR", ("EUR",), base_rows("EUR")),
         DemoPriceList("Base USD", ("USD",), base_rows("USD")),
         DemoPriceList("Base GBP", ("GBP",), base_rows("GBP")),
+        DemoPriceList("Base CHF", ("CHF",), base_rows("CHF")),
         DemoPriceList(
             "Winter promotion",
             ("EUR",),
@@ -203,4 +207,5 @@ DEMO_ASSIGNMENTS = (
     DemoAssignment("customer_group", ("Key accounts",), ("Key accounts",)),
     DemoAssignment("unit", ("Globex", "Globex Manufacturing"), ("Globex contract",)),
     DemoAssignment("unit", ("Globex", "Plant Lyon"), ("Distributor hand tools",)),
+    DemoAssignment("website", ("Acme Switzerland",), ("Base CHF",)),
 )

@@ -280,7 +280,7 @@ def _banner(
             "-H 'Content-Type: application/json' "
             """-d '{"skus": ["TW05-000"]}'  # the base GBP list's tiers""",
             "",
-            "A list -> a checkout -> an order (Ava checks out; the predefined Buyer does not: README):",
+            "A list -> a checkout -> an order (Ava; Bob and Olga check out too, from the company's book):",
             *_checkout_lines(api),
         ]
         if organization_id
@@ -322,8 +322,8 @@ def _banner(
     return "\n".join(lines)
 
 
-# Ava's choices: the company's billing address, a new shipping address in Berlin (the demo taxes Germany
-# and California only), one of the shipping methods offered, the payment term with a PO number.
+# Ava's choices: the company's billing address, a new shipping address in Berlin (local/demo_taxes.py
+# taxes it), one of the shipping methods offered, the payment term with a PO number.
 REVIEW_DEMO = {
     "billing_address": {"address_id": "<billing adr_>"},
     "shipping_address": {"address": BERLIN_SITE},

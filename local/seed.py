@@ -2,7 +2,8 @@
 acme's customer groups and customers (company trees three levels deep), Acme Europe's catalog
 (:mod:`local.demo_catalog`: attributes, 35 categories, 351 products with variant families and
 documents, offered by its websites) with a product selection, and acme's taxes
-(:mod:`local.demo_taxes`: German VAT 19/7, California with San Francisco's local rate).
+(:mod:`local.demo_taxes`: German VAT 19/7, California with San Francisco's local rate, French and Swiss
+VAT, Ohio's sales tax).
 
 Written through the services layer with the caller a dev token of each user would get, so every
 item comes with its outbox event and audit entry like a real write. What a run made is recorded by its
@@ -13,6 +14,11 @@ So that Globex's and Initech's buyers see different catalogs: the selection leav
 the Standard group (Initech), and a unit rule hides hand protection from Globex's Plant Lyon (Bob) on
 Acme Germany (``shop.acme.de``), while Plant Ohio (Olga) sees it. Bob and Olga each keep a shopping
 list there (Olga's shared with Plant Ohio).
+
+Orders, each placed through checkout as its buyer would and moved through its transitions: Ava's four
+on shop.acme.de (EUR completed, USD shipped, GBP cancelled, EUR pending) and one on Acme Switzerland
+(shop.acme.ch) in CHF, processing; Bob's of his list, shipped to Plant Lyon; Olga's of her list in USD,
+pending for the order workflow worker to confirm.
 
 Every run ends the catalog by recounting its products per category (what the storefront's tree reads),
 so data seeded before products were counted shows its tree; on counts already right it writes nothing.
@@ -64,6 +70,7 @@ from chalicelib.platform.principal import VerifiedToken
 from chalicelib.platform.settings import DEV_ISSUER, EVERY_USER_KIND, get_settings
 from chalicelib.services import (
     checkout_config,
+    company_admin,
     customer_groups,
     customer_users,
     customers,
@@ -97,7 +104,7 @@ from local.demo_pricing import (
     DemoPriceList,
     demo_price_lists,
 )
-from local.demo_taxes import BERLIN_SITE, demo_tax_configuration
+from local.demo_taxes import BERLIN_SITE, ZURICH_SITE, demo_tax_configuration
 
 OPERATOR_NAME = "Platform Operator"
 # What checkout reads, the same for every demo tenant and website: the terms the demo units name,
@@ -229,17 +236,20 @@ class DemoShoppingList:
 @dataclass(frozen=True)
 class DemoOrder:
     """An order a buyer placed on a shop: ``lines`` of the demo catalog's products they see there (as a
-    shopping list's), checked out in ``currency`` to ``address`` (billing and shipping), then moved by
-    the tenant's administrator through ``transitions`` (``cancel``: by the buyer). One left ``pending``
-    is confirmed by the order workflow worker once the stack's pollers run."""
+    shopping list's), or their demo ``shopping_list`` of that name, checked out in ``currency`` to
+    ``address`` (billing and shipping; None: the company's billing and shipping addresses that apply to
+    their unit, as a buyer without ``addresses.manage`` picks them), then moved by the tenant's
+    administrator through ``transitions`` (``cancel``: by the buyer). One left ``pending`` is confirmed
+    by the order workflow worker once the stack's pollers run."""
 
     email: str
     host: str
     currency: str
     category_keys: tuple[str, ...]
-    address: dict[str, Any]
+    address: dict[str, Any] | None
     transitions: tuple[str, ...] = ()
     lines: int = 2
+    shopping_list: str | None = None
 
 
 @dataclass(frozen=True)
@@ -509,6 +519,35 @@ DEMO_TENANTS = (
                 ("GBP", "hand-tools/wrenches/open-end-wrenches", ("cancel",)),
                 ("EUR", "safety-equipment/hand-protection/cut-resistant-gloves", ()),
             )
+        )
+        + (
+            # Ava's order on Acme Switzerland in its own currency, shipped to Zurich (Swiss VAT)
+            DemoOrder(
+                "ava.admin@globex.example",
+                "shop.acme.ch",
+                "CHF",
+                ("hand-tools/wrenches/open-end-wrenches",),
+                ZURICH_SITE,
+                ("confirm", "process"),
+            ),
+            # Bob's and Olga's lists checked out by themselves, to their plants (French VAT, Ohio's tax)
+            DemoOrder(
+                "bob.buyer@globex.example",
+                "shop.acme.de",
+                "EUR",
+                (),
+                None,
+                ("confirm", "process", "ship"),
+                shopping_list="Plant Lyon restock",
+            ),
+            DemoOrder(
+                "olga.buyer@globex.example",
+                "shop.acme.de",
+                "USD",
+                (),
+                None,
+                shopping_list="Gloves for Ohio",
+            ),
         ),
     ),
     DemoTenant(
@@ -1222,16 +1261,21 @@ class _Seeding:
         except Problem as problem:  # the buyer deleted or disabled since the seed made them
             self.skip(what, str(problem))
             return
-        lines = _demo_lines(demo.category_keys, demo.lines)
+        if demo.shopping_list is None:
+            source: dict[str, Any] = {"lines": _demo_lines(demo.category_keys, demo.lines)}
+        else:
+            list_id = self.ledger.ids.get(f"{tenant.id}/shopping-list/{demo.email}/{demo.shopping_list}")
+            if list_id is None:
+                self.skip(what, f"the shopping list {demo.shopping_list!r} is not there")
+                return
+            source = {"shopping_list_id": list_id}
 
         def create() -> str:
             made = checkout.create_checkout(
-                buyer, demo.host, as_sent(CheckoutCreate, {"lines": lines, "currency": demo.currency})
+                buyer, demo.host, as_sent(CheckoutCreate, {**source, "currency": demo.currency})
             )
-            address = {"address": demo.address}
             steps = {
-                "billing_address": {"address": {**demo.address, "kind": "billing"}},
-                "shipping_address": address,
+                **_demo_addresses(buyer, demo.address),
                 "shipping_method_id": made.shipping_options[0].method_id,
                 "payment": {"purchase_order_number": f"PO-DEMO-{number + 1}"},
                 "reviewed": True,
@@ -1265,6 +1309,22 @@ class _Seeding:
             return order_id
 
         self.ensure(f"{key}/moved", f"{what}: {', '.join(demo.transitions)}", lambda known: None, move)
+
+
+def _demo_addresses(buyer: Caller, address: dict[str, Any] | None) -> dict[str, Any]:
+    """The checkout's address steps: ``address`` as a new one (billing and shipping), or the company's
+    first billing and shipping addresses that apply to the buyer's unit."""
+    if address is not None:
+        return {
+            "billing_address": {"address": {**address, "kind": "billing"}},
+            "shipping_address": {"address": address},
+        }
+    session = customer_users.session_of(buyer)
+    book = company_admin.get_unit_addresses(buyer, session.user.unit_id).effective
+    return {
+        "billing_address": {"address_id": book["billing"].value[0].id},
+        "shipping_address": {"address_id": book["shipping"].value[0].id},
+    }
 
 
 def _demo_lines(category_keys: tuple[str, ...], count: int) -> list[dict[str, str]]:

@@ -136,6 +136,10 @@ PURCHASING_MANAGER = Role(
     ),
     predefined=True,
 )
+# A buyer checks out and follows the orders they placed themselves (as Oro's Buyer does). No
+# orders.manage: cancelling their own order needs none (the workflow lets an order's buyer cancel it;
+# the storefront's cancel route asks orders.view), and orders.manage is what makes a unit manager, who
+# cancels other people's orders.
 BUYER = Role(
     id="buyer",
     name="Buyer",
@@ -146,6 +150,8 @@ BUYER = Role(
             (
                 P.SHOPPING_LISTS_VIEW,
                 P.SHOPPING_LISTS_MANAGE,
+                P.CHECKOUT,
+                P.ORDERS_VIEW,
                 P.RFQS_VIEW,
                 P.RFQS_MANAGE,
                 P.QUOTES_VIEW,

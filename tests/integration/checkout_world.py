@@ -6,7 +6,7 @@ a nut HN-200, ``extra`` more products for long orders (P-0001...); the website's
 4.00 EUR a box, 3.50 from 20, 0.45 each; the nut 0.10; each extra 1.00); a flat shipping method (9.90
 EUR) and an inactive one; the payment term net30 (the default). Globex (billing and shipping address on
 the company; Manufacturing > Plant Lyon, Plant Ohio) with Bob (Lyon) and Olga (Ohio), who
-hold the company's role Orderer (a buyer who checks out: the predefined Buyer does not), Ava (company
+hold the company's role Orderer (a buyer who checks out, as the predefined Buyer does), Ava (company
 administrator) and Rita (Reader: catalog and prices, Lyon); Initech with Ina (purchasing manager) and
 an address of its own; Sam, a sales representative assigned to Globex, and Sid, one assigned to nobody.
 """
@@ -204,7 +204,8 @@ def _companies(api: Api, make: Callable[[str], Make], admin: str) -> dict[str, s
     }
 
 
-# The predefined Buyer does not check out: Globex's own roles, one that does and one that only reads.
+# Globex's own roles: one that checks out its own lists and follows its orders, and one that only reads
+# (no checkout).
 ROLES = {
     "orderer": {
         "catalog.view": "unit",
@@ -213,6 +214,7 @@ ROLES = {
         "shopping_lists.view": "own",
         "shopping_lists.manage": "own",
         "checkout.place_order": "own",
+        "orders.view": "own",
     },
     "reader": {"catalog.view": "unit", "prices.view": "unit"},
 }

@@ -241,6 +241,9 @@ REQUESTS: dict[str, Request | None] = {
     "GET /v1/store/checkouts/{checkout_id}": None,
     "PATCH /v1/store/checkouts/{checkout_id}": None,
     "POST /v1/store/checkouts/{checkout_id}/order": None,
+    # reorder into a checkout: tests/integration/test_reorder_checkout.py walks a colleague's order, a
+    # sibling unit's, another company's and a role without checkout.place_order
+    "POST /v1/store/orders/{order_id}/checkouts": None,
 }
 
 # route -> role -> the answer at each position, in the order of POSITIONS (one character each):
@@ -361,19 +364,21 @@ MATRIX |= {
     "POST /v1/store/default-shopping-list/lines": NO_SHOP,
     "POST /v1/store/quick-order/parse": NO_SHOP,
     "POST /v1/store/prices/resolve": NO_SHOP,  # every role holds prices.view
-    # a buyer holds no orders.view; an order id the path cannot name is 404 before anything
-    "GET /v1/store/orders": {"administrator": "A", "purchasing-manager": "A", "buyer": "F"},
+    # every role holds orders.view (a buyer: own); an order id the path cannot name is 404 before anything
+    "GET /v1/store/orders": {"administrator": "A", "purchasing-manager": "A", "buyer": "A"},
     "GET /v1/store/orders/{order_id}": NO_SHOP,
     "POST /v1/store/orders/{order_id}/cancel": NO_SHOP,
     "POST /v1/store/orders/{order_id}/reorder": NO_SHOP,
 }
-# The predefined Buyer does not check out (403); the others do, where no website serves the host (404).
+# Every role checks out (a buyer: their own lists), where no website serves the host (404); a role
+# without checkout.place_order is refused in tests/integration/test_checkout.py.
 # A checkout's own routes are called with their literal path, whose id no checkout can have: 404 for all.
 MATRIX |= {
-    "POST /v1/store/checkouts": {"administrator": "H", "purchasing-manager": "H", "buyer": "F"},
+    "POST /v1/store/checkouts": NO_SHOP,
     "GET /v1/store/checkouts/{checkout_id}": NO_SHOP,
     "PATCH /v1/store/checkouts/{checkout_id}": NO_SHOP,
     "POST /v1/store/checkouts/{checkout_id}/order": NO_SHOP,
+    "POST /v1/store/orders/{order_id}/checkouts": NO_SHOP,  # every role checks out; no shop there
 }
 ROUTE_ONLY_BODIES: dict[str, dict[str, Any]] = {
     "POST /v1/store/company/roles": {"name": "Auditor", "grants": {"users.view": "unit"}},

@@ -122,7 +122,7 @@ def test_who_may_not_place_a_checkout_is_refused_and_nothing_changes(
     assert table.writes() == writes
 
 
-def test_a_buyer_without_checkout_permission_cannot_start_one(shop: CheckoutShop, table: Table) -> None:
+def test_a_user_without_checkout_permission_cannot_start_one(shop: CheckoutShop, table: Table) -> None:
     writes = table.writes()
     # when Rita starts a checkout
     reply = shop.call("rita", "POST", CHECKOUTS, {"lines": [{"sku": "HN-200", "quantity": "1"}]})

@@ -4,9 +4,10 @@ cancelling, staff transitions, and reordering into a shopping list.
 One world for the module: acme's shop.acme.de offering a bolt (HB-100) and a discontinued washer
 (WS-300); Globex (Manufacturing > Plant Lyon, and Sales) with Bob and Lena (Orderers: their own orders
 and lists, Lyon), Max (purchasing manager of Manufacturing and below), Sue (purchasing manager of
-Sales), Ava (company administrator) and Rita (a buyer: no orders); Ina of Initech; Nora of nordic. Each
-of Bob, Lena, Max, Sue, Ina and Nora placed one order (through ``orders_support.place_order``, as
-placing writes them), Bob's of the bolt, the washer and a product since deleted.
+Sales), Ava (company administrator) and Rita (a Reader: catalog and prices, no orders); Ina of
+Initech; Nora of nordic. Each of Bob, Lena, Max, Sue, Ina and Nora placed one order (through
+``orders_support.place_order``, as placing writes them), Bob's of the bolt, the washer and a product
+since deleted.
 """
 
 from __future__ import annotations
@@ -95,12 +96,19 @@ def _world(api: Api, make: Callable[[str], Make]) -> World:
         },
     )
     assert orderer.status == 201, orderer.body
+    reader = api.call(
+        "POST",
+        "/v1/store/company/roles",
+        token=api.token("acme", "ava@globex.example"),
+        body={"name": "Reader", "grants": {"catalog.view": "unit", "prices.view": "unit"}},
+    )
+    assert reader.status == 201, reader.body
     people = {
         "bob": (orderer.body["id"], lyon),
         "lena": (orderer.body["id"], lyon),
         "max": ("purchasing-manager", manufacturing),
         "sue": ("purchasing-manager", sales),
-        "rita": ("buyer", lyon),
+        "rita": (reader.body["id"], lyon),
     }
     users = {
         name: make_user(admin, company, unit, email=f"{name}@globex.example", role_id=role)["id"]
@@ -175,7 +183,7 @@ def test_a_customer_user_lists_the_orders_their_scope_reaches(
 
 
 def test_a_role_without_orders_is_refused_the_list(world: World) -> None:
-    # when rita (a buyer: no orders.view) lists orders
+    # when rita (a reader: no orders.view) lists orders
     reply = world.call("rita", "GET", STORE)
 
     # then

@@ -1852,6 +1852,22 @@ ROUND_TRIPS |= {
     ),
 }
 
+# reorder into a checkout: the order (Query), its products as the buyer sees them (with their rules)
+# and their price sheets, then the checkouts' own creation path, which reads them again by their SKU
+# items (as quick-order lines do), ships and taxes the cart, and writes it in one transaction: 12, the
+# creation from a list's 9 and the three reads that leave out what cannot be ordered
+ROUND_TRIPS |= {
+    "POST /v1/store/orders/{order_id}/checkouts": Case(
+        "POST",
+        "/v1/store/orders/{order}/checkouts",
+        (PRINCIPAL, QUERY, QUERY, BATCH_GET, BATCH_GET, BATCH_GET, *PRICED[1:], WRITE),
+        lambda _: {},
+        headers=SHOP,
+        token="customer",
+        status=201,
+    ),
+}
+
 
 @dataclass(frozen=True)
 class Prepared:

@@ -1322,15 +1322,19 @@ MATRIX |= {
 
 
 # --- ordering on behalf (orders.place_on_behalf: the Tenant Administrator, a Sales Representative for
-# his assigned customers). The customers' users here are predefined Buyers, who do not check out (403
-# once the customer is reached), and this world serves no website and holds no checkout: a checkout's
-# routes are 404 for whoever holds the permission. tests/integration/test_checkout.py places orders on
-# behalf on a real shop, and walks a rep of another customer and a buyer without checkout ---
+# his assigned customers). The customers' users here are predefined Buyers, who check out their own
+# lists: once the customer is reached, the shop is read — a.acme.example, whose hostname only the tenant
+# administrator's earlier calls verified (404 for the rep), offers no product A-1 (422) — and this world
+# holds no checkout: a checkout's routes are 404 for whoever holds the permission.
+# tests/integration/test_checkout.py places orders on behalf on a real shop, and walks a rep of another
+# customer and a buyer without checkout ---
 def _checkout_for(world: World, position: str) -> Call:
     customer, user = world.records["customer"][position], world.records["user"][position]
     path = f"{ADMIN}/customers/{customer}/users/{user}/checkouts"
     body = {"lines": [{"sku": "A-1", "quantity": "1"}]}
-    return Call("POST", path, customer, body, headers={"X-Kontor-Host": "a.acme.example"})
+    return Call(
+        "POST", path, customer, body, "body.lines[0].sku", headers={"X-Kontor-Host": "a.acme.example"}
+    )
 
 
 UNKNOWN_CHECKOUT = f"{ADMIN}/checkouts/chk_01J00000000000000000000000"
@@ -1354,7 +1358,7 @@ ROUTE_REQUESTS |= {
 NO_SUCH_CHECKOUT = row(ta="H", oa="F", sr="H", cm="F", pm="F", ce="F")
 MATRIX |= {
     "POST /v1/admin/customers/{customer_id}/users/{user_id}/checkouts": row(
-        ta="FFH", oa=NO_ROUTE, sr="FHH", cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+        ta="UUH", oa=NO_ROUTE, sr="HHH", cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
     ),
     "GET /v1/admin/checkouts/{checkout_id}": NO_SUCH_CHECKOUT,
     "PATCH /v1/admin/checkouts/{checkout_id}": NO_SUCH_CHECKOUT,

@@ -135,7 +135,7 @@ def test_a_replacement_needs_the_version_read(
             id="a rule naming an unknown rate",
         ),
         pytest.param(
-            {"rules": [{"product_tax_code": "standard", "jurisdiction": "fr", "rate": "de-standard"}]},
+            {"rules": [{"product_tax_code": "standard", "jurisdiction": "jp", "rate": "de-standard"}]},
             "body.rules.0.jurisdiction",
             id="a rule naming an unknown jurisdiction",
         ),
@@ -264,7 +264,7 @@ def test_a_preview_takes_the_zip_ranges_local_rate(api: Api, acme: Acme) -> None
 
 def test_a_line_no_rule_covers_is_422(api: Api, acme: Acme) -> None:
     # given / when
-    reply = preview(api, acme, shipping_address={"country": "FR", "postal_code": "75001"})
+    reply = preview(api, acme, shipping_address={"country": "JP", "postal_code": "100-0001"})
     # then
     assert error_locs(reply) == ["lines.bolts", "lines.manual"]
 

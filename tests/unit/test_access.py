@@ -383,17 +383,17 @@ MATRIX: list[tuple[str, bool, CustomerPermission, tuple[Decision, ...]]] = [
     ("buyer",              False, P.UNITS_MANAGE,          (F,  F,   H,    H,    H,        H,     H,      H)),
     ("buyer",              False, P.USERS_MANAGE,          (H,  H,   H,    H,    H,        H,     H,      H)),
     ("buyer",              False, P.SHOPPING_LISTS_MANAGE, (A,  H,   H,    H,    H,        H,     H,      H)),
-    ("buyer",              False, P.CHECKOUT,              (F,  H,   H,    H,    H,        H,     H,      H)),
-    ("buyer",              False, P.ORDERS_VIEW,           (H,  H,   H,    H,    H,        H,     H,      H)),
-    ("buyer",              False, P.APPROVALS_DECIDE,      (H,  H,   H,    H,    H,        H,     H,      H)),
+    ("buyer",              False, P.CHECKOUT,              (A,  H,   H,    H,    H,        H,     H,      H)),
+    ("buyer",              False, P.ORDERS_VIEW,           (A,  H,   H,    H,    H,        H,     H,      H)),
+    ("buyer",              False, P.APPROVALS_DECIDE,      (F,  H,   H,    H,    H,        H,     H,      H)),
     ("buyer",              False, P.QUOTES_ACCEPT,         (F,  H,   H,    H,    H,        H,     H,      H)),
     ("buyer",              True,  P.CATALOG_VIEW,          (A,  A,   A,    A,    A,        H,     H,      H)),
     ("buyer",              True,  P.UNITS_MANAGE,          (F,  F,   F,    F,    F,        H,     H,      H)),
     ("buyer",              True,  P.USERS_MANAGE,          (H,  H,   H,    H,    H,        H,     H,      H)),
     ("buyer",              True,  P.SHOPPING_LISTS_MANAGE, (A,  H,   H,    H,    A,        H,     H,      H)),
-    ("buyer",              True,  P.CHECKOUT,              (F,  H,   H,    H,    F,        H,     H,      H)),
-    ("buyer",              True,  P.ORDERS_VIEW,           (H,  H,   H,    H,    H,        H,     H,      H)),
-    ("buyer",              True,  P.APPROVALS_DECIDE,      (H,  H,   H,    H,    H,        H,     H,      H)),
+    ("buyer",              True,  P.CHECKOUT,              (A,  H,   H,    H,    A,        H,     H,      H)),
+    ("buyer",              True,  P.ORDERS_VIEW,           (A,  H,   H,    H,    A,        H,     H,      H)),
+    ("buyer",              True,  P.APPROVALS_DECIDE,      (F,  H,   H,    H,    F,        H,     H,      H)),
     ("buyer",              True,  P.QUOTES_ACCEPT,         (F,  H,   H,    H,    F,        H,     H,      H)),
 ]  # fmt: skip
 
@@ -443,17 +443,41 @@ def test_administrator_allows_everything_in_its_subtree(
     assert decisions == dict.fromkeys(units, A)
 
 
-@pytest.mark.parametrize("permission", [P.ORDERS_VIEW, P.ORDERS_MANAGE, P.CHECKOUT], ids=str)
+@pytest.mark.parametrize("permission", [P.ORDERS_VIEW, P.CHECKOUT], ids=str)
 @pytest.mark.parametrize("include_subunits", [False, True], ids=["at-unit", "with-subunits"])
-def test_buyer_never_sees_orders_nor_checks_out(
+def test_buyer_checks_out_and_sees_only_their_own_orders(
     permission: CustomerPermission, include_subunits: bool
 ) -> None:
     # given a buyer
     principal = access(Assignment("buyer", HOME, include_subunits))
-    # when they act on a record in any position, their own included
+    # when they act on a record in any position
     decisions = {position: decide(principal, permission, target) for position, target in POSITIONS.items()}
+    # then only their own records are allowed
+    allowed = {position for position, decision in decisions.items() if decision is A}
+    assert allowed == ({"own", "own-in-child"} if include_subunits else {"own"})
+
+
+@pytest.mark.parametrize("include_subunits", [False, True], ids=["at-unit", "with-subunits"])
+def test_buyer_manages_no_orders_not_even_their_own(include_subunits: bool) -> None:
+    # given a buyer (their own order's cancel is the workflow's buyer role, not orders.manage)
+    principal = access(Assignment("buyer", HOME, include_subunits))
+    # when they manage an order in any position, their own included
+    decisions = {decide(principal, P.ORDERS_MANAGE, target) for target in POSITIONS.values()}
     # then nothing is allowed
-    assert A not in decisions.values()
+    assert A not in decisions
+
+
+@pytest.mark.parametrize("permission", [P.ORDERS_VIEW, P.CHECKOUT], ids=str)
+def test_a_custom_role_without_the_permission_is_refused_orders_and_checkout(
+    permission: CustomerPermission,
+) -> None:
+    # given a company's own role granting the catalog and prices only
+    principal = holding({P.CATALOG_VIEW: UNIT, P.PRICES_VIEW: UNIT})
+    # when they view their own order or check out their own list
+    decision = decide(principal, permission, Target(HOME, ME))
+    # then it is refused, and the route's gate does not pass
+    assert decision is not A
+    assert not principal.holds(permission)
 
 
 @pytest.mark.parametrize("permission", ALL_PERMISSIONS, ids=str)
@@ -573,19 +597,19 @@ def test_a_custom_role_grants_its_permissions_with_their_scope(target: Target, e
 @pytest.mark.parametrize(
     ("grants", "expected"),
     [
-        pytest.param(BUYER.grants, F, id="buyer"),
-        pytest.param({**BUYER.grants, P.CHECKOUT: OWN}, A, id="copy-of-buyer-with-checkout"),
+        pytest.param(BUYER.grants, H, id="buyer"),
+        pytest.param({**BUYER.grants, P.ORDERS_VIEW: UNIT}, A, id="copy-of-buyer-with-unit-orders"),
     ],
 )
 def test_a_copy_of_a_predefined_role_can_add_what_it_lacks(
     grants: Mapping[CustomerPermission, Scope], expected: Decision
 ) -> None:
-    # given a copy of the Buyer role, as is or with checkout of their own lists added
+    # given a copy of the Buyer role, as is or with its unit's orders added
     copied = dataclasses.replace(BUYER, id="buyer-copy", name="Buyer (copy)", grants=grants, predefined=False)
     principal = access(Assignment("buyer-copy", HOME), roles={**PREDEFINED_ROLES, "buyer-copy": copied})
-    # when they check out their own shopping list
-    decision = decide(principal, P.CHECKOUT, Target(HOME, ME))
-    # then only the copy that grants checkout allows it
+    # when they view a colleague's order in their unit
+    decision = decide(principal, P.ORDERS_VIEW, Target(HOME, OTHER))
+    # then only the copy that grants the unit's orders allows it
     assert decision is expected
 
 
@@ -635,8 +659,8 @@ def test_an_assignment_at_a_unit_outside_the_tree_holds_no_permission() -> None:
     ("role", "permission", "expected"),
     [
         pytest.param(BUYER, P.CATALOG_VIEW, True, id="buyer-catalog"),
-        pytest.param(BUYER, P.CHECKOUT, False, id="buyer-checkout"),
-        pytest.param(BUYER, P.ORDERS_VIEW, False, id="buyer-orders"),
+        pytest.param(BUYER, P.CHECKOUT, True, id="buyer-checkout"),
+        pytest.param(BUYER, P.ORDERS_MANAGE, False, id="buyer-orders-manage"),
         pytest.param(PURCHASING_MANAGER, P.CHECKOUT, True, id="manager-checkout"),
         pytest.param(PURCHASING_MANAGER, P.USERS_MANAGE, False, id="manager-users"),
         pytest.param(ADMINISTRATOR, P.ROLES_MANAGE, True, id="administrator-roles"),
@@ -678,7 +702,10 @@ def test_holds_tells_whether_any_assignment_grants_a_permission(
             set(HOME_SUBTREE),
             id="buyer-lists-own-with-subunits",
         ),
-        pytest.param((Assignment("buyer", HOME),), P.ORDERS_VIEW, set(), set(), id="buyer-orders-nowhere"),
+        pytest.param(
+            (Assignment("buyer", HOME),), P.ORDERS_VIEW, set(), {HOME}, id="buyer-orders-own-at-unit"
+        ),
+        pytest.param((Assignment("buyer", HOME),), P.ORDERS_MANAGE, set(), set(), id="buyer-manages-nowhere"),
         pytest.param(
             (Assignment("purchasing-manager", HOME),),
             P.ORDERS_VIEW,
@@ -839,10 +866,10 @@ def test_escalations_list_every_uncovered_grant_by_permission() -> None:
     # given a buyer at berlin
     granter = access(Assignment("buyer", HOME))
     # when they grant themselves more than they hold
-    grants = {P.ORDERS_VIEW: UNIT, P.CATALOG_VIEW: UNIT, P.CHECKOUT: OWN, P.SHOPPING_LISTS_VIEW: UNIT}
+    grants = {P.ORDERS_VIEW: UNIT, P.CATALOG_VIEW: UNIT, P.CHECKOUT: UNIT, P.SHOPPING_LISTS_VIEW: UNIT}
     problems = escalations(granter, grants, HOME, include_subunits=False)
     # then each uncovered grant is listed, with its scope, sorted by permission
-    assert problems == ["checkout.place_order (own)", "orders.view (unit)", "shopping_lists.view (unit)"]
+    assert problems == ["checkout.place_order (unit)", "orders.view (unit)", "shopping_lists.view (unit)"]
 
 
 def test_granting_nothing_never_escalates() -> None:

@@ -1,9 +1,12 @@
 """Storefront: the orders of the caller's company they may see (own, unit or subtree, as their roles
-say), one order with its lines and history, cancelling one, and reordering one into a shopping list.
+say), one order with its lines and history, cancelling one, and reordering one into a shopping list
+or a new checkout.
 
 An order is not bound to the shop the request names: a buyer sees their orders from every website of
-the seller (the ``website`` filter narrows the list). Reordering is: its lines go into a list on the
-shop's website, read through that website's catalog.
+the seller (the ``website`` filter narrows the list). Reordering is: its lines go into a list or a
+checkout on the shop's website, read through that website's catalog. The two targets are two routes,
+as each needs its own permission (``shopping_lists.manage``, ``checkout.place_order``) and answers its
+own resource (a checkout is created: 201 with its Location).
 """
 
 from __future__ import annotations
@@ -16,10 +19,16 @@ from pydantic import AwareDatetime, Field, StringConstraints
 from chalicelib.api.routing import RouteRequest, route
 from chalicelib.api.storefront.catalog import SHOP, shop_host
 from chalicelib.domain.access import CustomerPermission
-from chalicelib.domain.base import Input, Name
+from chalicelib.domain.base import CurrencyCode, Input, Name
 from chalicelib.domain.catalog.rules import WebsiteId
 from chalicelib.domain.orders.orders import Order
-from chalicelib.domain.orders.reach import CancelFields, OrderAnswer, OrderFilters, ReorderResult
+from chalicelib.domain.orders.reach import (
+    CancelFields,
+    OrderAnswer,
+    OrderFilters,
+    ReorderCheckout,
+    ReorderResult,
+)
 from chalicelib.domain.orders.workflow import StatusName
 from chalicelib.domain.shopping_lists import ShoppingListId
 from chalicelib.platform.lazy import lazy_module
@@ -65,6 +74,13 @@ class ReorderFields(Input):
 
     shopping_list_id: ShoppingListId | None = None
     name: Name | None = Field(default=None, description="the new list's name (default: Reorder of <number>)")
+
+
+class ReorderCheckoutFields(Input):
+    """The new checkout's currency: one of the website's (default: the order's where the website sells
+    in it, else the website's own)."""
+
+    currency: CurrencyCode | None = None
 
 
 @route(
@@ -132,4 +148,26 @@ def reorder_order(request: RouteRequest) -> ReorderResult:
     body: ReorderFields = request.body
     return orders.reorder(
         request.caller, shop_host(request), request.params["order_id"], body.shopping_list_id, body.name
+    )
+
+
+@route(
+    blueprint,
+    ORDER + "/checkouts",
+    "POST",
+    permission=CustomerPermission.CHECKOUT,
+    summary="Reorder into a new checkout on the shop's website: the order's lines (the caller must see "
+    "the order) through the checkouts' own creation path; answers the checkout as GET does and the lines "
+    "left out (hidden, gone, discontinued, no longer valid for their unit, not priced)." + SHOP,
+    tags=TAGS,
+    body=ReorderCheckoutFields,
+    response=ReorderCheckout,
+    status=201,
+    shop=True,
+    created_under="/v1/store/checkouts",
+)
+def reorder_order_into_checkout(request: RouteRequest) -> ReorderCheckout:
+    body: ReorderCheckoutFields = request.body
+    return orders.reorder_into_checkout(
+        request.caller, shop_host(request), request.params["order_id"], body.currency
     )

@@ -25,6 +25,7 @@ from pydantic import Field
 from chalicelib.domain.access import CustomerAccess, Decision, Target, decide
 from chalicelib.domain.access import CustomerPermission as CP
 from chalicelib.domain.base import Input, View
+from chalicelib.domain.orders.checkout import CheckoutView
 from chalicelib.domain.orders.orders import Order, OrderDetail, OrderNotes
 from chalicelib.domain.orders.workflow import ActorRole, TransitionName
 from chalicelib.domain.permissions import Permission
@@ -168,7 +169,7 @@ def staff_sees(access: StaffAccess, organization_id: str, customer_id: str) -> b
 
 
 class ReorderSkip(View):
-    """An order line that could not go into the list, and why."""
+    """An order line that could not go into the list or the checkout, and why."""
 
     position: int
     product_id: str
@@ -176,7 +177,8 @@ class ReorderSkip(View):
     unit: str
     quantity: str
     reason: str = Field(
-        description="unknown_product (hidden or gone), discontinued, wrong_unit, or the quantity's problem"
+        description="unknown_product (hidden or gone), discontinued, wrong_unit, the quantity's problem, "
+        "or (into a checkout) not_priced"
     )
 
 
@@ -184,4 +186,11 @@ class ReorderResult(View):
     """The list the order's lines went into (with its first page of lines), and the lines left out."""
 
     shopping_list: ShoppingListDetail
+    skipped: list[ReorderSkip]
+
+
+class ReorderCheckout(CheckoutView):
+    """The checkout the order's lines went into (as ``GET /v1/store/checkouts/{id}`` answers it), and
+    the lines left out."""
+
     skipped: list[ReorderSkip]

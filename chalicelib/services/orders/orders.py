@@ -7,20 +7,24 @@ limits (the tenant's orders, GSI3), 2 + one Query per organization (GSI2) or per
 (GSI1) otherwise, merged by order id; an order is 3 (one Query of its partition: header and lines).
 A time window is a key range on the order id (a ULID); other filters are matched on each order read.
 Reordering into a shopping list goes through the shopping lists' own add path
-(``services.shopping_lists.add_lines``), which checks every line against the catalog again.
+(``services.shopping_lists.add_lines``), into a checkout through the checkouts' own creation path
+(``services.orders.checkout.create_checkout``): each checks every line against the catalog again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from chalicelib.domain.access import Decision
-from chalicelib.domain.orders.orders import Order, OrderDetail
+from chalicelib.domain.orders.checkout import CheckoutCreate, QuickLine
+from chalicelib.domain.orders.orders import Order, OrderDetail, OrderLine
 from chalicelib.domain.orders.reach import (
     BEFORE,
     OrderAnswer,
     OrderFilters,
+    ReorderCheckout,
     ReorderResult,
     ReorderSkip,
     customer_decision,
@@ -33,6 +37,7 @@ from chalicelib.domain.orders.reach import (
     staff_sources,
 )
 from chalicelib.domain.orders.workflow import DEFAULT_WORKFLOW, Actor, available
+from chalicelib.domain.pricing.resolve import PriceLine
 from chalicelib.domain.shopping_lists import (
     MAX_BATCH,
     LineFields,
@@ -46,7 +51,8 @@ from chalicelib.platform.principal import Principal
 from chalicelib.services import customer_users, entities, shopping_lists
 from chalicelib.services.catalog import storefront
 from chalicelib.services.context import Caller
-from chalicelib.services.orders import records
+from chalicelib.services.orders import checkout, records
+from chalicelib.services.pricing import store_prices
 from chalicelib.store import keys, repository
 from chalicelib.store.repository import Record
 
@@ -185,10 +191,22 @@ def list_staff_orders(caller: Caller, page: PageRequest, filters: OrderFilters) 
 # --- reorder --------------------------------------------------------------------------------------
 
 
+def _skip(line: OrderLine, reason: str) -> ReorderSkip:
+    return ReorderSkip(
+        position=line.position,
+        product_id=line.product_id,
+        sku=line.sku,
+        unit=line.unit,
+        quantity=line.quantity,
+        reason=reason,
+    )
+
+
 def _reorderable(
     caller: Caller, hostname: str, order: OrderDetail
-) -> tuple[list[LineFields], list[ReorderSkip]]:
-    """The order's lines as the caller may add them today on the shop's website, and those they may not."""
+) -> tuple[list[OrderLine], list[ReorderSkip], storefront.ShopProducts]:
+    """The order's lines the caller may order today on the shop's website, those they may not, and the
+    products read to tell."""
     products = storefront.shop_products(
         caller, hostname, product_ids=[line.product_id for line in order.lines]
     )
@@ -200,19 +218,20 @@ def _reorderable(
         if product is not None and product.inventory.status == "discontinued":
             reason = "discontinued"
         if reason is None:
-            lines.append(LineFields(product_id=line.product_id, unit=line.unit, quantity=line.quantity))
-            continue
-        skipped.append(
-            ReorderSkip(
-                position=line.position,
-                product_id=line.product_id,
-                sku=line.sku,
-                unit=line.unit,
-                quantity=line.quantity,
-                reason=reason,
-            )
-        )
-    return lines, skipped
+            lines.append(line)
+        else:
+            skipped.append(_skip(line, reason))
+    return lines, skipped, products
+
+
+def _nothing_left(skipped: list[ReorderSkip]) -> Unprocessable:
+    return Unprocessable(
+        [
+            {"loc": f"order.lines[{skip.position}]", "msg": "cannot be ordered now", "type": skip.reason}
+            for skip in skipped
+        ],
+        "none of the order's lines can be ordered now",
+    )
 
 
 def reorder(
@@ -221,20 +240,74 @@ def reorder(
     """The order's lines into a shopping list the caller may change (or a new one), through the
     shopping lists' own add path; lines that cannot be added today are answered, not refused."""
     order = visible_order(caller, order_id)
-    lines, skipped = _reorderable(caller, hostname, order)
-    if not lines:
-        raise Unprocessable(
-            [
-                {"loc": f"order.lines[{skip.position}]", "msg": "cannot be ordered now", "type": skip.reason}
-                for skip in skipped
-            ],
-            "none of the order's lines can be ordered now",
-        )
+    reordered, skipped, _ = _reorderable(caller, hostname, order)
+    if not reordered:
+        raise _nothing_left(skipped)
     if list_id is None:
         name = list_name or f"Reorder of {order.number}"
         list_id = shopping_lists.create_list(caller, hostname, ShoppingListFields(name=name)).id
+    lines = [
+        LineFields(product_id=line.product_id, unit=line.unit, quantity=line.quantity) for line in reordered
+    ]
     batches = [
         LinesFields(lines=lines[start : start + MAX_BATCH]) for start in range(0, len(lines), MAX_BATCH)
     ]
     details = [shopping_lists.add_lines(caller, hostname, list_id, batch, None) for batch in batches]
     return ReorderResult(shopping_list=details[-1], skipped=skipped)
+
+
+def _priced(
+    catalog: storefront.Catalog, products: storefront.ShopProducts, lines: list[OrderLine]
+) -> tuple[list[OrderLine], list[ReorderSkip]]:
+    """The lines the caller has a price for in the catalog's currency, and the others (``not_priced``);
+    a caller who sees no prices keeps every line, as their checkout shows them."""
+    if not store_prices.sees_prices(catalog.caller):
+        return lines, []
+    wanted = [
+        (
+            PriceLine(sku=line.sku, unit=line.unit, quantity=Decimal(line.quantity)),
+            products.seen(line.product_id),
+        )
+        for line in lines
+    ]
+    priced, skipped = [], []
+    for line, resolved in zip(lines, store_prices.price_lines(catalog, wanted), strict=True):
+        if resolved.price() is None:
+            skipped.append(_skip(line, "not_priced"))
+        else:
+            priced.append(line)
+    return priced, skipped
+
+
+def _sku_now(products: storefront.ShopProducts, line: OrderLine) -> str:
+    product = products.seen(line.product_id)
+    assert product is not None  # _reorderable kept only the products the caller sees
+    return product.sku
+
+
+def reorder_into_checkout(
+    caller: Caller, hostname: str, order_id: str, currency: str | None
+) -> ReorderCheckout:
+    """A new checkout of the order's lines on the shop's website, made by the checkouts' own creation
+    path (which checks every line again); lines hidden, gone, discontinued, no longer valid for their
+    unit or without a price today are answered, not refused. The currency: the one asked for, else the
+    order's where the website sells in it, else the website's own."""
+    order = visible_order(caller, order_id)
+    offered = storefront.shop_for(caller, hostname).website.currencies
+    if currency is not None and currency not in offered:
+        raise Unprocessable.field("body.currency", "not one of the website's currencies", "not_offered")
+    if currency is None and order.currency in offered:
+        currency = order.currency
+    catalog = store_prices.shop_catalog(caller, hostname, currency)
+    orderable, left_out, products = _reorderable(caller, hostname, order)
+    reordered, unpriced = _priced(catalog, products, orderable)
+    skipped = sorted([*left_out, *unpriced], key=lambda skip: skip.position)
+    if not reordered:
+        raise _nothing_left(skipped)
+    lines = [
+        # the product's SKU today (the checkout reads lines by SKU; the order's may have changed since)
+        QuickLine(sku=_sku_now(products, line), unit=line.unit, quantity=line.quantity, notes=line.notes)
+        for line in reordered
+    ]
+    made = checkout.create_checkout(caller, hostname, CheckoutCreate(lines=lines, currency=catalog.currency))
+    return ReorderCheckout(**made.model_dump(), skipped=skipped)
