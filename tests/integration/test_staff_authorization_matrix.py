@@ -54,6 +54,7 @@ from .support import (
 
 Make = Callable[..., dict[str, Any]]
 POSITIONS = ("own", "other", "other tenant")
+ON_BEHALF_SHOP = "shop.acme.example"
 ROLES = (
     "tenant-administrator",
     "organization-administrator",
@@ -172,6 +173,21 @@ def world_for(
                 "other tenant": create_selection(make.api, nordic, n)["id"],
             },
             "category": categories,
+        }
+        # the shop and the buyers of the on-behalf checkout rows, which no other row changes or deletes
+        shop = make.website(acme, a, name="Acme Shop", hostnames=[ON_BEHALF_SHOP])["id"]
+        verified = make.api.call(
+            "POST", _published_challenge(make.api, acme, shop) + "/verification", token=acme
+        )
+        assert verified.status == 200, verified.body
+        records["orderer"] = {
+            position: make.customer_user(
+                nordic if position == "other tenant" else acme,
+                customer,
+                units[position],
+                email=f"orderer.{position.replace(' ', '.')}@example.com",
+            )["id"]
+            for position, customer in customers.items()
         }
         records["attribute"] = {
             "own": _created(make.api, acme, "attributes", attribute_body("finish")),
@@ -356,18 +372,24 @@ def _new_website(world: World, position: str) -> Call:
     return Call("POST", f"{ADMIN}/websites", organization, body, "body.organization_id")
 
 
-def _verification(world: World, position: str) -> Call:
-    """POST the verification of the website's hostname at the position, its DNS challenge published."""
+def _published_challenge(api: Api, token: str, website: str) -> str:
+    """The path of the website's one hostname, its DNS challenge published (as the tenant would)."""
     from chalicelib.platform.dns import RecordsFile
     from chalicelib.platform.settings import get_settings
 
-    website = world.records["website"][position]
     path = f"{ADMIN}/websites/{website}/hostnames"
-    (item,) = world.api.call("GET", path, token=world.admin(position)).body["items"]
+    (item,) = api.call("GET", path, token=token).body["items"]
     RecordsFile(str(get_settings().dns_records_file)).publish(
         item["challenge"]["name"], item["challenge"]["value"]
     )
-    return Call("POST", f"{path}/{item['hostname']}/verification", website)
+    return f"{path}/{item['hostname']}"
+
+
+def _verification(world: World, position: str) -> Call:
+    """POST the verification of the website's hostname at the position, its DNS challenge published."""
+    website = world.records["website"][position]
+    hostname_path = _published_challenge(world.api, world.admin(position), website)
+    return Call("POST", f"{hostname_path}/verification", website)
 
 
 def _spare_website(world: World, position: str) -> dict[str, Any]:
@@ -1322,23 +1344,21 @@ MATRIX |= {
 
 
 # --- ordering on behalf (orders.place_on_behalf: the Tenant Administrator, a Sales Representative for
-# his assigned customers). The customers' users here are predefined Buyers, who check out their own
-# lists: once the customer is reached, the shop is read — a.acme.example, whose hostname only the tenant
-# administrator's earlier calls verified (404 for the rep), offers no product A-1 (422) — and this world
-# holds no checkout: a checkout's routes are 404 for whoever holds the permission.
+# his assigned customers). The buyers here (``orderer``) are predefined Buyers, who check out their own
+# lists: once the customer is reached, the shop is read — ON_BEHALF_SHOP, verified when the world is
+# built and changed by no other row, offers no product A-1 (422) — and this world holds no checkout: a
+# checkout's routes are 404 for whoever holds the permission.
 # tests/integration/test_checkout.py places orders on behalf on a real shop, and walks a rep of another
 # customer and a buyer without checkout ---
 def _checkout_for(world: World, position: str) -> Call:
-    customer, user = world.records["customer"][position], world.records["user"][position]
+    customer, user = world.records["customer"][position], world.records["orderer"][position]
     path = f"{ADMIN}/customers/{customer}/users/{user}/checkouts"
     body = {"lines": [{"sku": "A-1", "quantity": "1"}]}
-    return Call(
-        "POST", path, customer, body, "body.lines[0].sku", headers={"X-Kontor-Host": "a.acme.example"}
-    )
+    return Call("POST", path, customer, body, "body.lines[0].sku", headers={"X-Kontor-Host": ON_BEHALF_SHOP})
 
 
 UNKNOWN_CHECKOUT = f"{ADMIN}/checkouts/chk_01J00000000000000000000000"
-ON_A_SHOP = {"X-Kontor-Host": "a.acme.example"}
+ON_A_SHOP = {"X-Kontor-Host": ON_BEHALF_SHOP}
 RECORD_REQUESTS["POST /v1/admin/customers/{customer_id}/users/{user_id}/checkouts"] = _checkout_for
 ROUTE_REQUESTS |= {
     "GET /v1/admin/checkouts/{checkout_id}": lambda world: Call(
@@ -1358,7 +1378,7 @@ ROUTE_REQUESTS |= {
 NO_SUCH_CHECKOUT = row(ta="H", oa="F", sr="H", cm="F", pm="F", ce="F")
 MATRIX |= {
     "POST /v1/admin/customers/{customer_id}/users/{user_id}/checkouts": row(
-        ta="UUH", oa=NO_ROUTE, sr="HHH", cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
+        ta="UUH", oa=NO_ROUTE, sr="UHH", cm=NO_ROUTE, pm=NO_ROUTE, ce=NO_ROUTE
     ),
     "GET /v1/admin/checkouts/{checkout_id}": NO_SUCH_CHECKOUT,
     "PATCH /v1/admin/checkouts/{checkout_id}": NO_SUCH_CHECKOUT,
