@@ -1,5 +1,6 @@
 """ERP operations: what a prices upsert writes (nothing for rows that did not change), and ``kontor erp
-replay`` moving the inbound queue's dead letters back after a fix.
+replay`` moving the inbound queue's dead letters back after a fix (run as ``kontor erp replay --stage
+test``: the tests' queues and table, under moto).
 
 What a message wrote is read from moto's table stream (every write adds a record), never by reading the
 table through the API.
@@ -11,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from chalicelib.cli import main
+from chalicelib.platform.queues import ERP_INBOUND, dead_letter_name
 from chalicelib.platform.settings import get_settings
 
 from .conftest import AwsCalls, Moto
@@ -126,3 +129,97 @@ def test_a_product_sent_again_unchanged_keeps_its_version_and_writes_no_event(
     assert priced.fate("m-again")["status"] == "applied"
     assert writes.types() == ["erp_import", "erp_sequence"]
     assert priced.product(SKUS[0]) == before
+
+
+def _dead_lettered(sender: Erp, aws: dict[str, str], *sent: dict[str, Any]) -> None:
+    """The messages sent, taken off the inbound queue and put in its DLQ as SQS's redrive moves them."""
+    sender.send(*sent)
+    dead_letters = aws[dead_letter_name(get_settings().queue_name(ERP_INBOUND))]
+    for queued in sender.outbox.receive(sender.queue_url):
+        sender.outbox.aws.sqs.send_message(
+            QueueUrl=dead_letters, MessageBody=queued["Body"], MessageAttributes=queued["MessageAttributes"]
+        )
+
+
+def test_erp_replay_moves_the_messages_named_back_and_reopens_their_records(
+    erp: Erp,  # noqa: F811 - the fixture imported above
+    aws: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # given a stock update that failed (no such product yet), dead-lettered with a product upsert
+    stock = message(
+        "m-stock", 1, "inventory.update", {"sku": "BOLT-1", "inventory": {"status": "out_of_stock"}}
+    )
+    erp.send(stock)
+    erp.consume()
+    assert erp.fate("m-stock")["status"] == "failed"
+    other = message(
+        "m-other",
+        1,
+        "product.upsert",
+        {"sku": "NUT-1", "organization_id": erp.organization, "name": {"en": "Nut"}},
+    )
+    _dead_lettered(erp, aws, stock, other)
+    # and the fix: the product is there now
+    erp.send(
+        message(
+            "m-bolt",
+            1,
+            "product.upsert",
+            {"sku": "BOLT-1", "organization_id": erp.organization, "name": {"en": "Bolt"}},
+        )
+    )
+    erp.consume()
+
+    # when the stock update is replayed by its id
+    exit_code = main(["erp", "replay", "--message-id", "m-stock", "--stage", "test"])
+
+    # then it alone moved back, its record accepted again, and the worker applies it
+    assert exit_code == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "moved m-stock (inventory.update)",
+        "moved 1 message(s) from kontor-test-erp-inbound-dlq",
+    ]
+    assert erp.fate("m-stock")["status"] == "accepted"
+    erp.consume()
+    assert erp.fate("m-stock")["status"] == "applied"
+    assert erp.product("BOLT-1")["inventory"]["status"] == "out_of_stock"
+    # and the product upsert not named is still in the DLQ
+    left = erp.outbox.receive(aws[dead_letter_name(get_settings().queue_name(ERP_INBOUND))])
+    assert [queued["MessageAttributes"]["message_id"]["StringValue"] for queued in left] == ["m-other"]
+
+
+def test_erp_replay_by_type_moves_every_message_of_that_type(
+    erp: Erp,  # noqa: F811 - the fixture imported above
+    aws: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # given two product upserts in the DLQ
+    products = [
+        message(
+            f"m-{sku}",
+            1,
+            "product.upsert",
+            {"sku": sku, "organization_id": erp.organization, "name": {"en": sku}},
+        )
+        for sku in ("NUT-1", "NUT-2")
+    ]
+    _dead_lettered(erp, aws, *products)
+
+    # when every product upsert is replayed
+    assert main(["erp", "replay", "--type", "product.upsert", "--stage", "test"]) == 0
+
+    # then both are applied
+    assert capsys.readouterr().out.splitlines()[-1] == "moved 2 message(s) from kontor-test-erp-inbound-dlq"
+    erp.consume()
+    assert [erp.fate(f"m-{sku}")["status"] for sku in ("NUT-1", "NUT-2")] == ["applied", "applied"]
+
+
+def test_erp_replay_without_a_choice_moves_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    # given no --message-id, --type or --all
+    # when the command runs
+    exit_code = main(["erp", "replay", "--stage", "test"])
+
+    # then it says what it needs, in one line
+    assert exit_code == 1
+    assert capsys.readouterr().err == "kontor: say which messages: --message-id, --type or --all\n"

@@ -3,6 +3,7 @@ own message id: what admins list and the ERP reads back."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from typing import Any
@@ -141,3 +142,28 @@ def list_imports(
     return Listing[ErpImport](
         items=[view(record) for record in result.records], next_cursor=page.next_cursor(result.last_key)
     )
+
+
+def reopen(queued_bodies: list[str]) -> list[str]:
+    """Before queued messages are replayed (``kontor erp replay``): the records of those that ``failed``
+    go back to ``accepted``, so that the worker takes them anew (it drops a message whose fate is known);
+    the ids of the records reopened. A record accepted still stays so; one applied or skipped as stale
+    keeps its fate (the replay finds it known and changes nothing); a body without a readable stamp has
+    no record to reopen."""
+    by_tenant: dict[str, list[str]] = {}
+    for body in queued_bodies:
+        try:
+            queued = json.loads(body)
+            tenant_id, message_id = queued["tenant_id"], queued["message"]["id"]
+        except (ValueError, KeyError, TypeError):
+            continue
+        if isinstance(tenant_id, str) and isinstance(message_id, str):
+            by_tenant.setdefault(tenant_id, []).append(message_id)
+    reopened = [
+        with_status(tenant_id, record, "accepted")
+        for tenant_id, message_ids in by_tenant.items()
+        for record in known(tenant_id, message_ids).values()
+        if record.data["status"] == "failed"
+    ]
+    repository.put_all(reopened)
+    return [record.data["id"] for record in reopened]
