@@ -20,6 +20,8 @@ from chalicelib.store.repository import Record
 
 ERP_IMPORT_TYPE = "erp_import"
 MAX_REASON_CHARACTERS = 2000
+# Bounds of the imports' index sort keys (``<received>#<id>``, RFC 3339 times): below and above any.
+EARLIEST, LATEST = "0000", "9999"
 SHOWN_TYPE = re.compile(r"^[a-z_.]{1,40}$")  # a type the ERP sent, shown as sent if it looks like one
 
 
@@ -123,13 +125,9 @@ def list_imports(
     status: ImportStatus | None,
     window: tuple[datetime | None, datetime | None],
 ) -> Listing[ErpImport]:
-    """Newest first: by status from its own index, the type filtered there, the time window kept."""
+    """Newest first: by status from its own index, the type filtered there, the time window as the sort
+    key's bounds (``<received>#<id>``: a record received at ``until`` sorts above ``until`` itself)."""
     since, until = (None if moment is None else _rfc3339(moment) for moment in window)
-
-    def in_window(record: Record) -> bool:
-        received = record.data["received_at"]
-        return (since is None or received >= since) and (until is None or received < until)
-
     result = repository.query(
         keys.erp_imports_index(caller.tenant_id, status),
         index="GSI2" if status else "GSI1",
@@ -137,7 +135,7 @@ def list_imports(
         start_key=page.start_key(),
         newest_first=True,
         filters={"type": message_type.value} if message_type else None,
-        keep=in_window if since or until else None,
+        sk_between=(since or EARLIEST, until or LATEST) if since or until else None,
     )
     return Listing[ErpImport](
         items=[view(record) for record in result.records], next_cursor=page.next_cursor(result.last_key)
