@@ -223,3 +223,24 @@ def test_erp_replay_without_a_choice_moves_nothing(capsys: pytest.CaptureFixture
     # then it says what it needs, in one line
     assert exit_code == 1
     assert capsys.readouterr().err == "kontor: say which messages: --message-id, --type or --all\n"
+
+
+def test_the_parts_of_one_prices_update_apply_in_any_order_and_an_older_one_is_stale(priced: Erp) -> None:
+    # given update 2 of the list in two parts, the second part arriving first, then an update 1 late
+    priced.send(_prices("p-2b", 2, _rows("3.00", SKUS[3:])))
+    priced.consume()
+    priced.send(_prices("p-2a", 2, _rows("3.00", SKUS[:3])), _prices("p-late", 1, _rows("9.99")))
+
+    # when the worker applies them
+    priced.consume()
+
+    # then both parts are applied, the older update is stale: every product at the new price
+    assert [priced.fate(message_id)["status"] for message_id in ("p-2a", "p-2b", "p-late")] == [
+        "applied",
+        "applied",
+        "skipped_stale",
+    ]
+    lists = priced.api.call("GET", "/v1/admin/price-lists", token=priced.admin).body["items"]
+    path = f"/v1/admin/price-lists/{lists[0]['id']}/prices"
+    stored = priced.api.call("GET", path, token=priced.admin).body["items"]
+    assert sorted(item["rows"][0]["value"] for item in stored) == ["3.00"] * len(SKUS)

@@ -5,13 +5,15 @@ nothing), and for changes made in one transaction the record turns ``applied`` i
 Per tenant and entity an item holds the newest ``source_seq`` applied and the message that carried it
 (``domain.erp.ordering``): a change writes it in its own transaction, conditional on the mark as read,
 so an older update never overwrites a newer one, even when two arrive at once (the loser is retried
-and then finds itself stale). A prices upsert writes its rows in several transactions (48 products
-each): its mark moves in the first of them, and only the products whose rows differ from those stored
-are written, with events for those only (a redelivery writes what is still missing). A prices upsert
-that changes no row still moves the mark, in one write of its own: were it left behind, an older
-message arriving later would pass the guard and overwrite the rows this newer one confirmed. So does
-a product, stock or price list upsert that leaves the entity as it is: its mark and record move in one
-transaction, and the entity keeps its version, with no event.
+and then finds itself stale). A prices upsert is a part of its list's update: the parts of one update
+share its ``source_seq``, so a part delayed by retries is not stale. It writes its rows in several
+transactions (48 products each): a newer update's mark moves in the first of them, and only the
+products whose rows differ from those stored are written, with events for those only (a redelivery
+writes what is still missing). A newer update that changes no row still moves the mark, in one write
+of its own: were it left behind, an older message arriving later would pass the guard and overwrite
+the rows this newer one confirmed. So does a product, stock or price list upsert that leaves the
+entity as it is: its mark and record move in one transaction, and the entity keeps its version, with
+no event.
 
 A message that can never apply (a malformed payload, a product the tenant does not have, a type its
 key may not send, a field the service refuses) gets ``failed`` with the reason and changes nothing;
@@ -329,8 +331,18 @@ def _apply_price_list_upsert(application: Application) -> Outcome:
     return "applied"
 
 
+def _prices_ordering(application: Application) -> Literal["apply", "part", "stale"]:
+    """A list's rows come in parts (at most 1,000 rows a message), and the parts of one update share its
+    ``source_seq``: a newer update moves the mark; a part of the update the mark names (or a redelivery)
+    is applied without moving it, in whatever order the parts arrive; an older update is stale."""
+    mark, seq = application.mark, application.message.source_seq
+    if mark is None or seq > mark.source_seq:
+        return "apply"
+    return "part" if seq == mark.source_seq else "stale"
+
+
 def _apply_prices_upsert(application: Application) -> Outcome:
-    decision = application.ordering()
+    decision = _prices_ordering(application)
     if decision == "stale":
         return "skipped_stale"
     payload = application.message.payload
