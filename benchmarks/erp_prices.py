@@ -198,9 +198,7 @@ def units(bench: Bench, start: int) -> dict[str, dict[str, float]]:
 
 
 def report(label: str, rows: int, who: dict[str, dict[str, float]]) -> None:
-    print(
-        f"  write units {label} (reported: DynamoDB Local's; billed: AWS's rules on the items sent):"
-    )
+    print(f"  write units {label} (reported: DynamoDB Local's; billed: AWS's rules on the items sent):")
     for name, tally in sorted(who.items()):
         operations = ", ".join(
             f"{int(v)} {k}" for k, v in tally.items() if k not in ("calls", "items", "reported", "billed")
