@@ -187,8 +187,11 @@ def units(bench: Bench, start: int) -> dict[str, dict[str, float]]:
                 if "poller" in thread
                 else "API (ingest)"
             )
-            reported = float(write["units"] or 0)
             tally = who[name]
+            if "failed" in write:  # not counted: refused, or timed out (its retry, if any, is)
+                tally[f"failed {write['operation']}"] += 1
+                continue
+            reported = float(write["units"] or 0)
             tally["calls"] += 1
             tally["items"] += write["items"]
             tally[write["operation"]] += 1

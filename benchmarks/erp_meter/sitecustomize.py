@@ -86,14 +86,19 @@ def _install(path: str) -> None:
     def metered(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
         if client.meta.service_model.service_name != "dynamodb" or operation not in WRITES:
             return original(client, operation, params)
-        answer = original(client, operation, {**params, "ReturnConsumedCapacity": "INDEXES"})
+        line: dict[str, Any] = {"operation": operation, "thread": threading.current_thread().name}
+        try:
+            answer = original(client, operation, {**params, "ReturnConsumedCapacity": "INDEXES"})
+        except Exception as error:  # refused, or timed out (then DynamoDB may have written it all the same)
+            line |= {"items": items(operation, params), "failed": type(error).__name__}
+            with lock, open(path, "a") as meter:
+                meter.write(json.dumps(line) + "\n")
+            raise
         consumed = answer.get("ConsumedCapacity")
         units = sum(c.get("CapacityUnits", 0) for c in consumed) if isinstance(consumed, list) else None
         if isinstance(consumed, dict):
             units = consumed.get("CapacityUnits")
-        line = {
-            "operation": operation,
-            "thread": threading.current_thread().name,
+        line |= {
             "items": items(operation, params),
             "units": units,
             "billed": _billed(operation, params),
