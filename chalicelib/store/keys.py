@@ -293,8 +293,9 @@ Access patterns
 202  the messages of an ingest already known     BatchGet T#<t>#ERPMSG#<id>/IMPORT (100 a call);    services.erp.ingest.ingest
                                                  new ones: BatchWrite their records (accepted)
 203  one message's fate (the ERP, the worker)    PK=T#<t>#ERPMSG#<id>, SK=IMPORT                    services.erp.imports.get_import, erp.apply
-204  a tenant's imports, newest first            GSI1 PK=T#<t>#ERPIMPORTS (filter type), SK BETWEEN    services.erp.imports.list_imports
-                                                 received_from and received_until (the same for 205)
+204  a tenant's imports, newest first            GSI1 PK=T#<t>#ERPIMPORTS (filter type),            services.erp.imports.list_imports
+                                                 SK BETWEEN received_from and received_until
+                                                 (the same on GSI2 for 205)
 205  a tenant's imports of one status            GSI2 PK=T#<t>#ERPIMPORTS#<status>                  services.erp.imports.list_imports (status)
 206  the ordering guard of an ERP entity         GetItem T#<t>#ERPSEQ#<entity>/SEQ; then, in the    services.erp.apply
                                                  change's own transaction, update it with
