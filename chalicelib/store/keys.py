@@ -300,6 +300,8 @@ Access patterns
 206  the ordering guard of an ERP entity         GetItem T#<t>#ERPSEQ#<entity>/SEQ; then, in the    services.erp.apply
                                                  change's own transaction, update it with
                                                  condition absent or data.source_seq < the new one
+                                                 (prices: in the first transaction of changed
+                                                 rows; a part of the update it names: no write)
 207  a record the ERP names by its code          GetItem T#<t>#ERPREF#<kind>/<code>; created in     services.erp.apply (price lists,
                                                  the record's create transaction (cond. absent)     categories)
 210  a store list of orders, newest first        GSI1 PK=T#<t>#CUST#<c>#ORDERS, SK BETWEEN the      services.orders.orders.list_store_orders
