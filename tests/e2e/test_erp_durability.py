@@ -149,28 +149,23 @@ class Erp:
                 return found
             params["cursor"] = page["next_cursor"]
 
-    def table(self) -> Any:
+    def _backend(self, factory: str, service: str) -> Any:
+        """A boto3 client or resource (``factory``) of the stack's DynamoDB Local or SQS server."""
         import boto3
 
-        resource = boto3.resource(
-            "dynamodb",
-            endpoint_url=self.stack.environment["KONTOR_DYNAMODB_ENDPOINT"],
+        return getattr(boto3, factory)(
+            service,
+            endpoint_url=self.stack.environment[f"KONTOR_{service.upper()}_ENDPOINT"],
             region_name=self.stack.environment["AWS_REGION"],
             aws_access_key_id="local",
             aws_secret_access_key="local",
         )
-        return resource.Table(self.stack.environment["KONTOR_TABLE"])
+
+    def table(self) -> Any:
+        return self._backend("resource", "dynamodb").Table(self.stack.environment["KONTOR_TABLE"])
 
     def dead_letters(self) -> int:
-        import boto3
-
-        sqs = boto3.client(
-            "sqs",
-            endpoint_url=self.stack.environment["KONTOR_SQS_ENDPOINT"],
-            region_name=self.stack.environment["AWS_REGION"],
-            aws_access_key_id="local",
-            aws_secret_access_key="local",
-        )
+        sqs = self._backend("client", "sqs")
         name = dead_letter_name(f"{self.stack.environment['KONTOR_QUEUE_PREFIX']}-{ERP_INBOUND}")
         url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
         attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
