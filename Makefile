@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 
 .PHONY: install run test lint format test-unit test-integration test-e2e test-faults openapi lock clean
 .PHONY: infra-synth infra-check test-infra package deploy bench-cold-start bench-policy bench-visibility
-.PHONY: bench-catalog bench-expressions bench-storefront bench-pricing bench-prices bench-recalc bench-orders erp-schemas erp-client
+.PHONY: bench-catalog bench-expressions bench-storefront bench-pricing bench-prices bench-recalc bench-orders bench-erp erp-schemas erp-client
 
 # Infrastructure (infrastructure/, docs/deploy.md). Synthesis is offline: no AWS credentials are
 # read (the pinned npm aws-cdk CLI, no telemetry, no notices, no instance metadata lookups).
@@ -157,6 +157,11 @@ bench-recalc: install
 # write units (ARGS=--products=N --repeat=N).
 bench-orders: install
 	$(PY) benchmarks/orders.py $(ARGS)
+
+# ERP price rows end to end through the local stack on DynamoDB Local (issue 12): rows/s, write units
+# per row, seconds until a buyer sees them; then the same rows again (ARGS="--rows 10000").
+bench-erp: install
+	$(PY) benchmarks/erp_prices.py $(ARGS)
 
 openapi: $(PY_STAMP)
 	$(PY) -m chalicelib.api.openapi > openapi.json

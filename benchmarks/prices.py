@@ -101,11 +101,19 @@ def world(products: int) -> tuple[Any, str, list[tuple[str, str]]]:
             {"name": "Base", "organization_id": organization, "currencies": ["EUR"]}
         ),
     ).id
-    return caller, price_list, _load_products(organization, products)
+    return caller, price_list, load_products(organization, products)
 
 
-def _load_products(organization_id: str, count: int) -> list[tuple[str, str]]:
-    """``count`` products of the organization, as their PRODUCT and SKU items (BatchWriteItem)."""
+def load_products(
+    organization_id: str,
+    count: int,
+    *,
+    tenant_id: str = TENANT,
+    table: str = TABLE,
+    category_id: str | None = None,
+) -> list[tuple[str, str]]:
+    """``count`` products of the organization, as their PRODUCT and SKU items (BatchWriteItem), in
+    ``category_id`` if given (their primary category: a storefront shows them where it offers it)."""
     import boto3
 
     from chalicelib.domain.catalog.products import Product
@@ -117,12 +125,12 @@ def _load_products(organization_id: str, count: int) -> list[tuple[str, str]]:
     from chalicelib.store import keys
 
     settings = get_settings()
-    table = boto3.resource(
+    target = boto3.resource(
         "dynamodb", endpoint_url=settings.dynamodb_endpoint, region_name=settings.aws_region
-    ).Table(TABLE)
+    ).Table(table)
     made: list[tuple[str, str]] = []
     now = utc_now()
-    with table.batch_writer() as batch:
+    with target.batch_writer() as batch:
         for number in range(count):
             product_id, sku = new_id("product"), f"B-{number:05d}"
             product = Product.model_validate(
@@ -134,16 +142,17 @@ def _load_products(organization_id: str, count: int) -> list[tuple[str, str]]:
                     "organization_id": organization_id,
                     "sku": sku,
                     "name": {"en": f"Bolt {number}"},
+                    "primary_category_id": category_id,
                 },
                 strict=False,
             )
-            key = keys.product(TENANT, product_id)
+            key = keys.product(tenant_id, product_id)
             # the product service's own shapes: its stored fields and its index keys
-            indexes = products._indexes(TENANT, product)
+            indexes = products._indexes(tenant_id, product)
             data = entities.stored(product)
             item = {"PK": key.pk, "SK": key.sk, "type": PRODUCT_TYPE, "data": data, "version": 1, **indexes}
             batch.put_item(Item=item)
-            sku_key = keys.sku(TENANT, sku)
+            sku_key = keys.sku(tenant_id, sku)
             sku_data = {"sku": sku, "product_id": product_id, "organization_id": organization_id}
             batch.put_item(
                 Item={"PK": sku_key.pk, "SK": sku_key.sk, "type": "sku", "data": sku_data, "version": 1}

@@ -3,7 +3,8 @@
 ``kontor dev token`` mints a token the local stack's dev issuer vouches for; ``kontor dev dns
 publish`` publishes a TXT record in the local stack's stand-in for DNS (a hostname's challenge);
 ``kontor tenant create`` is a platform operator's ``POST /v1/platform/tenants``; ``kontor
-replay-dlq`` moves the messages a consumer gave up on back to its queue once the cause is fixed;
+replay-dlq`` moves the messages a consumer gave up on back to its queue once the cause is fixed (``kontor
+erp replay`` the ERP messages chosen by id or type, their import records reopened);
 ``kontor catalog recount`` repairs the counts of products per category the storefront's tree reads.
 Only the standard library and what the Lambda package already ships are used, so the command works
 wherever the package is installed.
@@ -17,11 +18,12 @@ import os
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from chalicelib.platform.dev_issuer import DEV_OPERATOR_EMAIL, mint_token
-from chalicelib.platform.queues import CONSUMER_QUEUES, dead_letter_name
+from chalicelib.platform.queues import CONSUMER_QUEUES, ERP_INBOUND, dead_letter_name
 from chalicelib.store.keys import PLATFORM_TENANT
 
 LOCAL_HOST = "127.0.0.1"
@@ -112,12 +114,19 @@ def _sendable(attributes: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def replay_dead_letters(sqs: Any, queue_name: str) -> int:
-    """Move the messages in ``queue_name``'s DLQ back to it; returns how many were moved.
+def replay_dead_letters(
+    sqs: Any,
+    queue_name: str,
+    chosen: Callable[[dict[str, Any]], bool] | None = None,
+    before_sending: Callable[[list[dict[str, Any]]], object] | None = None,
+) -> list[dict[str, Any]]:
+    """Move the messages in ``queue_name``'s DLQ back to it (those ``chosen``, or all); the messages moved.
 
-    Only as many as the DLQ held at the start are moved, so a message that fails again and returns
+    Only as many as the DLQ held at the start are looked at, so a message that fails again and returns
     to the DLQ meanwhile is not replayed twice. Each is sent before it is deleted: a crash in between
     leaves a duplicate, which consumers absorb (they are idempotent by event id), never a loss.
+    ``before_sending`` sees each batch about to go back (to reopen what its consumer recorded). Messages
+    not chosen stay hidden until the end, so that none is looked at twice, then show again at once.
     """
     source = sqs.get_queue_url(QueueName=dead_letter_name(queue_name))["QueueUrl"]
     target = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
@@ -126,47 +135,74 @@ def replay_dead_letters(sqs: Any, queue_name: str) -> int:
             "Attributes"
         ]["ApproximateNumberOfMessages"]
     )
-    moved = 0
-    while moved < waiting:
-        messages = sqs.receive_message(
-            QueueUrl=source,
-            MaxNumberOfMessages=min(SQS_BATCH, waiting - moved),
-            WaitTimeSeconds=1,
-            MessageAttributeNames=["All"],
-        ).get("Messages", [])
-        if not messages:
-            break
-        sent = sqs.send_message_batch(
-            QueueUrl=target,
-            Entries=[
-                {
-                    "Id": str(i),
-                    "MessageBody": m["Body"],
-                    "MessageAttributes": _sendable(m.get("MessageAttributes", {})),
-                }
-                for i, m in enumerate(messages)
-            ],
-        )
-        done = {entry["Id"] for entry in sent.get("Successful", [])}
-        if done:
-            sqs.delete_message_batch(
+    moved: list[dict[str, Any]] = []
+    left: list[str] = []  # receipt handles of the messages not chosen
+    looked_at = 0
+    try:
+        while looked_at < waiting:
+            messages = sqs.receive_message(
                 QueueUrl=source,
-                Entries=[
-                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
-                    for i, m in enumerate(messages)
-                    if str(i) in done
-                ],
-            )
-        moved += len(done)
-        if sent.get("Failed"):
-            raise RuntimeError(f"could not send back {len(sent['Failed'])} message(s): {sent['Failed']}")
+                MaxNumberOfMessages=min(SQS_BATCH, waiting - looked_at),
+                WaitTimeSeconds=1,
+                MessageAttributeNames=["All"],
+            ).get("Messages", [])
+            if not messages:
+                break
+            looked_at += len(messages)
+            picked = [m for m in messages if chosen is None or chosen(m)]
+            left += [m["ReceiptHandle"] for m in messages if m not in picked]
+            if picked:
+                moved += _send_back(sqs, source, target, picked, before_sending)
+    finally:
+        for start in range(0, len(left), SQS_BATCH):
+            entries = [
+                {"Id": str(i), "ReceiptHandle": handle, "VisibilityTimeout": 0}
+                for i, handle in enumerate(left[start : start + SQS_BATCH])
+            ]
+            sqs.change_message_visibility_batch(QueueUrl=source, Entries=entries)
     return moved
 
 
-def replay_dlq(args: argparse.Namespace) -> int:
+def _send_back(
+    sqs: Any,
+    source: str,
+    target: str,
+    messages: list[dict[str, Any]],
+    before_sending: Callable[[list[dict[str, Any]]], object] | None,
+) -> list[dict[str, Any]]:
+    """Send ``messages`` to ``target``, then delete those sent from ``source``; those moved."""
+    if before_sending is not None:
+        before_sending(messages)
+    sent = sqs.send_message_batch(
+        QueueUrl=target,
+        Entries=[
+            {
+                "Id": str(i),
+                "MessageBody": m["Body"],
+                "MessageAttributes": _sendable(m.get("MessageAttributes", {})),
+            }
+            for i, m in enumerate(messages)
+        ],
+    )
+    done = {entry["Id"] for entry in sent.get("Successful", [])}
+    if done:
+        sqs.delete_message_batch(
+            QueueUrl=source,
+            Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                for i, m in enumerate(messages)
+                if str(i) in done
+            ],
+        )
+    if sent.get("Failed"):
+        raise RuntimeError(f"could not send back {len(sent['Failed'])} message(s): {sent['Failed']}")
+    return [m for i, m in enumerate(messages) if str(i) in done]
+
+
+def _sqs(args: argparse.Namespace) -> tuple[Any, str | None]:
+    """The stage's SQS client (the local stack's unless ``--stage`` says otherwise) and its endpoint."""
     import boto3
     from botocore.config import Config
-    from botocore.exceptions import BotoCoreError, ClientError
 
     local = args.stage == "local"
     endpoint = args.sqs_endpoint or (_default_sqs_endpoint() if local else None)
@@ -177,26 +213,77 @@ def replay_dlq(args: argparse.Namespace) -> int:
         config=Config(connect_timeout=SQS_CONNECT_TIMEOUT_SECONDS, retries={"max_attempts": 2}),
         **({"aws_access_key_id": "local", "aws_secret_access_key": "local"} if local else {}),
     )
-    queue_name = f"kontor-{args.stage}-{args.queue}"
+    return sqs, endpoint
+
+
+def _replaying(
+    args: argparse.Namespace, queue: str, replay: Callable[[Any, str], list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """``replay(sqs, queue name)`` on the stage's queue ``queue``, its SQS failures in one line."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    sqs, endpoint = _sqs(args)
+    queue_name = f"kontor-{args.stage}-{queue}"
     try:
-        moved = replay_dead_letters(sqs, queue_name)
+        return replay(sqs, queue_name)
     except (BotoCoreError, ClientError) as error:
         where = endpoint or "SQS"
         raise CommandFailed(f"cannot replay {dead_letter_name(queue_name)} at {where}: {error}") from None
-    print(f"moved {moved} message(s) from {dead_letter_name(queue_name)}")
+
+
+def replay_dlq(args: argparse.Namespace) -> int:
+    moved = _replaying(args, args.queue, replay_dead_letters)
+    print(f"moved {len(moved)} message(s) from {dead_letter_name(f'kontor-{args.stage}-{args.queue}')}")
     return 0
+
+
+def _attribute(message: dict[str, Any], name: str) -> str | None:
+    value: str | None = message.get("MessageAttributes", {}).get(name, {}).get("StringValue")
+    return value
+
+
+def erp_replay(args: argparse.Namespace) -> int:
+    """Move the ERP messages chosen (by id, by type, or all) from the erp-inbound DLQ back to its queue,
+    their import records back to ``accepted`` first (a record the worker closed as failed would make
+    it drop the message); prints each message moved."""
+    if not (args.all or args.message_id or args.type):
+        raise CommandFailed("say which messages: --message-id, --type or --all")
+    _table_environment(args.stage)
+    from chalicelib.services.erp.imports import reopen
+
+    ids, types = set(args.message_id or ()), set(args.type or ())
+
+    def chosen(message: dict[str, Any]) -> bool:
+        if args.all:
+            return True
+        return _attribute(message, "message_id") in ids or _attribute(message, "message_type") in types
+
+    def replay(sqs: Any, queue_name: str) -> list[dict[str, Any]]:
+        return replay_dead_letters(sqs, queue_name, chosen, lambda batch: reopen([m["Body"] for m in batch]))
+
+    moved = _replaying(args, ERP_INBOUND, replay)
+    for message in moved:
+        print(f"moved {_attribute(message, 'message_id')} ({_attribute(message, 'message_type')})")
+    print(f"moved {len(moved)} message(s) from {dead_letter_name(f'kontor-{args.stage}-{ERP_INBOUND}')}")
+    return 0
+
+
+def _table_environment(stage: str) -> None:
+    """The stage's table as the API reads it: ``KONTOR_TABLE`` and ``KONTOR_DYNAMODB_ENDPOINT`` if set,
+    the local stack's unless."""
+    if stage == "local":
+        os.environ.setdefault("KONTOR_DYNAMODB_ENDPOINT", LOCAL_DYNAMODB_ENDPOINT)
+        os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
+        os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+    os.environ.setdefault("KONTOR_STAGE", stage)
+    os.environ.setdefault("AWS_REGION", os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1")
 
 
 def recount_categories(args: argparse.Namespace) -> int:
     """Recount the products of each category of the tenant's organizations (or those named), straight on
     the stage's table: ``KONTOR_TABLE`` and ``KONTOR_DYNAMODB_ENDPOINT`` as the API reads them, the
     local stack's unless set."""
-    if args.stage == "local":
-        os.environ.setdefault("KONTOR_DYNAMODB_ENDPOINT", LOCAL_DYNAMODB_ENDPOINT)
-        os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
-        os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
-    os.environ.setdefault("KONTOR_STAGE", args.stage)
-    os.environ.setdefault("AWS_REGION", os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1")
+    _table_environment(args.stage)
     from chalicelib.services.catalog.category_counts import recount_tenant
 
     counts = recount_tenant(args.tenant, args.organization or None)
@@ -252,6 +339,24 @@ def _parser() -> argparse.ArgumentParser:
         "--sqs-endpoint", help=f"SQS endpoint (local default: $KONTOR_SQS_ENDPOINT or {LOCAL_SQS_ENDPOINT})"
     )
     replay.set_defaults(run=replay_dlq)
+
+    erp = commands.add_parser("erp", help="the ERP inbound queue")
+    erp_commands = erp.add_subparsers(required=True, metavar="command")
+    erp_replay_command = erp_commands.add_parser(
+        "replay", help="move ERP messages from the erp-inbound DLQ back to their queue (after a fix)"
+    )
+    erp_replay_command.add_argument("--message-id", action="append", help="the ERP's message id (repeatable)")
+    erp_replay_command.add_argument(
+        "--type", action="append", help="a message type, e.g. prices.upsert (repeatable)"
+    )
+    erp_replay_command.add_argument("--all", action="store_true", help="every message in the DLQ")
+    erp_replay_command.add_argument(
+        "--stage", default="local", help="whose queues and table (default: the local stack's)"
+    )
+    erp_replay_command.add_argument(
+        "--sqs-endpoint", help=f"SQS endpoint (local default: $KONTOR_SQS_ENDPOINT or {LOCAL_SQS_ENDPOINT})"
+    )
+    erp_replay_command.set_defaults(run=erp_replay)
 
     catalog = commands.add_parser("catalog", help="the catalog's derived data")
     catalog_commands = catalog.add_subparsers(required=True, metavar="command")

@@ -65,6 +65,11 @@ class DataDir:
     def stream_checkpoint(self) -> Path:
         return self.root / "stream-checkpoint.json"
 
+    @property
+    def erp_journal(self) -> Path:
+        """The messages sent to the erp-inbound queue (``local.erp_journal``)."""
+        return self.root / "erp-inbound-journal.jsonl"
+
     def retire_stale_dynamodb(self) -> Path | None:
         """Move DynamoDB data of an older format aside (it would no longer load); returns where to."""
         marker = self.root / "data-format"

@@ -136,6 +136,20 @@ def _provision_queues(sqs: Backend) -> list[str]:
     return [url for name, url in urls.items() if name not in outside]
 
 
+def _journal_erp_inbound(data: DataDir, sqs: Backend) -> None:
+    """Send again what the last run's erp-inbound queue held unapplied; journal what the API sends there."""
+    from chalicelib.platform.aws import sqs_client
+    from chalicelib.platform.queues import ERP_INBOUND
+    from chalicelib.platform.settings import get_settings
+    from local.erp_journal import ErpJournal
+
+    name = get_settings().queue_name(ERP_INBOUND)
+    journal = ErpJournal(data.erp_journal, name)
+    client = sqs.client("sqs")
+    journal.resend(client, client.get_queue_url(QueueName=name)["QueueUrl"])
+    journal.record(sqs_client())
+
+
 def _start_pollers(
     kontor: Any,
     config: dict[str, Any],
@@ -409,6 +423,7 @@ def serve(args: argparse.Namespace, config: dict[str, Any]) -> None:
         queue_urls = _provision_queues(sqs)
         checkpoint = Checkpoint(data.stream_checkpoint if jar else None)  # moto forgets the table
         report = seed(ledger)
+        _journal_erp_inbound(data, sqs)
         # After the seed, not beside it: the stream poller starts from its checkpoint (else the stream's
         # beginning), so the seed's events are dispatched all the same, and the few hundred writes of
         # the demo catalog do not share this process's CPU with their audit trail.

@@ -18,6 +18,7 @@ import json
 from typing import Any
 
 from chalicelib.platform.aws import queue_url, sqs_client
+from chalicelib.platform.settings import get_settings
 
 MAX_RECEIVES = 5
 ERP_INBOUND = "erp-inbound"  # ERP messages the HTTP ingest accepted (services.erp), stamped with their tenant
@@ -25,7 +26,6 @@ CONSUMER_QUEUES = ("audit", "pricing", "order-workflow", ERP_INBOUND)
 ERP_EXPORT = "erp-export"  # order and customer events as CloudEvents: the ERP consumes it, not Kontor
 EXPORT_QUEUES = (ERP_EXPORT,)  # queues the dispatcher sends to that no Kontor consumer reads
 
-RETRY_BASE_SECONDS = 20
 MAX_VISIBILITY_SECONDS = 12 * 3600  # SQS's limit on a message's visibility timeout
 # Message attributes a dead-lettered message carries besides its own (SQS allows 10 in all).
 FAILURE_REASON_ATTRIBUTE = "failure_reason"
@@ -43,9 +43,9 @@ class PermanentFailure(Exception):
 
 def retry_delay_seconds(receive_count: int) -> int:
     """How long a message that failed on its ``receive_count``-th receive stays hidden: 20, 40, 80, 160, 320 s
-    ... doubling, within SQS's 12 hours."""
+    ... doubling, within SQS's 12 hours (from ``KONTOR_RETRY_BASE_SECONDS``, 20 unless set)."""
     doublings = min(max(receive_count, 1) - 1, 16)  # 20 s x 2^16 is past the limit already
-    return min(RETRY_BASE_SECONDS * 2**doublings, MAX_VISIBILITY_SECONDS)
+    return min(get_settings().retry_base_seconds * 2**doublings, MAX_VISIBILITY_SECONDS)
 
 
 def dead_letter_name(queue_name: str) -> str:

@@ -76,6 +76,9 @@ class Settings(BaseModel):
     tracing: bool = False
     idempotency_ttl_seconds: int = 86_400
     event_ttl_seconds: int = 7 * 86_400
+    # The first retry delay of a consumer's failed message, doubling with each receive (platform.queues);
+    # the e2e tier's durability tests shorten it to see a message dead-lettered in seconds.
+    retry_base_seconds: int = Field(default=20, ge=0, le=900)
     # Domains no tenant's website may claim, nor any host below them: the platform's own.
     platform_domains: tuple[str, ...] = ("kontor.dev",)
     # A JSON file of TXT records standing in for DNS (local and test stages); unset: real DNS.
@@ -154,6 +157,7 @@ def load_settings() -> Settings:
             "cursor_secret_arn": _env("KONTOR_CURSOR_SECRET_ARN"),
             "max_body_bytes": int(_env("KONTOR_MAX_BODY_BYTES", "262144") or 262144),
             "tracing": _env("KONTOR_TRACING", "false") == "true",
+            "retry_base_seconds": int(_env("KONTOR_RETRY_BASE_SECONDS", "20") or 20),
             "platform_domains": tuple(
                 domain.strip().lower()
                 for domain in (_env("KONTOR_PLATFORM_DOMAINS", "kontor.dev") or "").split(",")

@@ -296,12 +296,15 @@ Access patterns
 202  the messages of an ingest already known     BatchGet T#<t>#ERPMSG#<id>/IMPORT (100 a call);    services.erp.ingest.ingest
                                                  new ones: BatchWrite their records (accepted)
 203  one message's fate (the ERP, the worker)    PK=T#<t>#ERPMSG#<id>, SK=IMPORT                    services.erp.imports.get_import, erp.apply
-204  a tenant's imports, newest first            GSI1 PK=T#<t>#ERPIMPORTS (filter type; received_   services.erp.imports.list_imports
-                                                 from/until as SK bounds, kept in memory)
+204  a tenant's imports, newest first            GSI1 PK=T#<t>#ERPIMPORTS (filter type),            services.erp.imports.list_imports
+                                                 SK BETWEEN received_from and received_until
+                                                 (the same on GSI2 for 205)
 205  a tenant's imports of one status            GSI2 PK=T#<t>#ERPIMPORTS#<status>                  services.erp.imports.list_imports (status)
 206  the ordering guard of an ERP entity         GetItem T#<t>#ERPSEQ#<entity>/SEQ; then, in the    services.erp.apply
                                                  change's own transaction, update it with
                                                  condition absent or data.source_seq < the new one
+                                                 (prices: in the first transaction of changed
+                                                 rows; a part of the update it names: no write)
 207  a record the ERP names by its code          GetItem T#<t>#ERPREF#<kind>/<code>; created in     services.erp.apply (price lists,
                                                  the record's create transaction (cond. absent)     categories)
 210  a store list of orders, newest first        GSI1 PK=T#<t>#CUST#<c>#ORDERS, SK BETWEEN the      services.orders.orders.list_store_orders

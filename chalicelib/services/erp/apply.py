@@ -5,10 +5,17 @@ nothing), and for changes made in one transaction the record turns ``applied`` i
 Per tenant and entity an item holds the newest ``source_seq`` applied and the message that carried it
 (``domain.erp.ordering``): a change writes it in its own transaction, conditional on the mark as read,
 so an older update never overwrites a newer one, even when two arrive at once (the loser is retried
-and then finds itself stale). A prices upsert writes its rows in several transactions, so it takes the
-mark first in one of its own, then writes the rows (a redelivery writes them again: only rows that
-differ are written). A customer upsert does the same for its company and units, after checking the
-whole tree it asks for (``domain.erp_customers``), so a refused tree changes nothing. An order status
+and then finds itself stale). A prices upsert is a part of its list's update: the parts of one update
+share its ``source_seq``, so a part delayed by retries is not stale. It writes its rows in several
+transactions (48 products each): a newer update's mark moves in the first of them, and only the
+products whose rows differ from those stored are written, with events for those only (a redelivery
+writes what is still missing). A newer update that changes no row still moves the mark, in one write
+of its own: were it left behind, an older message arriving later would pass the guard and overwrite
+the rows this newer one confirmed. So does a product, stock or price list upsert that leaves the
+entity as it is: its mark and record move in one transaction, and the entity keeps its version, with
+no event. A customer upsert takes its mark first, in a transaction of its own, then writes its company
+and units, after checking the whole tree it asks for (``domain.erp_customers``), so a refused tree
+changes nothing. An order status
 update may take several workflow transitions, each its own transaction: the mark goes with the last
 (a retry starts again from the status the order has reached).
 
@@ -28,9 +35,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import to_json
 
-from chalicelib.domain.base import ANY_VERSION, TenantId
+from chalicelib.domain.base import ANY_VERSION, Stamped, TenantId
 from chalicelib.domain.catalog.categories import CategoryFields, CategoryPatch
-from chalicelib.domain.catalog.products import ProductFields, ProductPatch
+from chalicelib.domain.catalog.products import ProductChanges, ProductFields, ProductPatch
 from chalicelib.domain.customer_users import Company, CustomerUserFields, CustomerUserPatch
 from chalicelib.domain.customers import CustomerFields, CustomerPatch, Unit, UnitFields, UnitPatch
 from chalicelib.domain.erp import (
@@ -62,7 +69,12 @@ from chalicelib.domain.erp_customers import PlanRefused, changes, plan_units, un
 from chalicelib.domain.orders.invoices import InvoiceFields
 from chalicelib.domain.orders.orders import MAX_SHIPMENTS, Order
 from chalicelib.domain.permissions import Permission
-from chalicelib.domain.pricing.price_lists import PriceListFields, PriceListPatch, PriceUpsert
+from chalicelib.domain.pricing.price_lists import (
+    PriceListChanges,
+    PriceListFields,
+    PriceListPatch,
+    PriceUpsert,
+)
 from chalicelib.domain.staff import ANY, StaffTarget
 from chalicelib.platform.errors import Conflict, NotFound, Problem, Unprocessable
 from chalicelib.platform.ids import new_id
@@ -228,6 +240,22 @@ def _unless_ordered(application: Application) -> Outcome | None:
     return None
 
 
+def _unchanged(current: Stamped, patch: BaseModel, fields_model: type[BaseModel]) -> bool:
+    """Whether ``patch`` leaves the entity as it is (its version and time of change aside)."""
+    volatile = {"version", "updated_at"}
+    merged = entities.merge(current, patch, fields_model)
+    return merged.model_dump(exclude=volatile) == current.model_dump(exclude=volatile)
+
+
+def _mark_only(application: Application) -> Outcome:
+    """A newer message that changes nothing: its mark and record move (one transaction), the entity,
+    its version and its events stay as they are."""
+    transaction = Transaction()
+    application.guard(transaction)
+    transaction.commit()
+    return "applied"
+
+
 def _apply_product_upsert(application: Application) -> Outcome:
     if (outcome := _unless_ordered(application)) is not None:
         return outcome
@@ -249,6 +277,8 @@ def _apply_product_upsert(application: Application) -> Outcome:
             "payload.organization_id", "the product with this SKU is another organization's"
         )
     patch = ProductPatch.model_validate(fields, strict=False)  # every field sent: replaced whole
+    if _unchanged(current, patch, ProductChanges):
+        return _mark_only(application)
     products.update_product(caller, product_id, patch, ANY_VERSION, guard=application.guard)
     return "applied"
 
@@ -272,6 +302,8 @@ def _apply_inventory_update(application: Application) -> Outcome:
     patch = ProductPatch.model_validate(
         {"inventory": payload.inventory.model_dump(mode="json")}, strict=False
     )
+    if _unchanged(products.get_product(application.caller, product_id), patch, ProductChanges):
+        return _mark_only(application)
     products.update_product(application.caller, product_id, patch, ANY_VERSION, guard=application.guard)
     return "applied"
 
@@ -310,12 +342,24 @@ def _apply_price_list_upsert(application: Application) -> Outcome:
             "payload.organization_id", "the list with this code is another organization's"
         )
     patch = PriceListPatch.model_validate(fields, strict=False)
+    if _unchanged(current, patch, PriceListChanges):
+        return _mark_only(application)
     price_lists.update_price_list(caller, price_list_id, patch, ANY_VERSION, guard=application.guard)
     return "applied"
 
 
+def _prices_ordering(application: Application) -> Literal["apply", "part", "stale"]:
+    """A list's rows come in parts (at most 1,000 rows a message), and the parts of one update share its
+    ``source_seq``: a newer update moves the mark; a part of the update the mark names (or a redelivery)
+    is applied without moving it, in whatever order the parts arrive; an older update is stale."""
+    mark, seq = application.mark, application.message.source_seq
+    if mark is None or seq > mark.source_seq:
+        return "apply"
+    return "part" if seq == mark.source_seq else "stale"
+
+
 def _apply_prices_upsert(application: Application) -> Outcome:
-    decision = application.ordering()
+    decision = _prices_ordering(application)
     if decision == "stale":
         return "skipped_stale"
     payload = application.message.payload
@@ -323,12 +367,13 @@ def _apply_prices_upsert(application: Application) -> Outcome:
     price_list_id = _price_list_id(application.tenant_id, payload.price_list_code)
     if price_list_id is None:
         raise NotFound(f"the tenant has no price list with the ERP code {payload.price_list_code!r}")
-    if decision == "apply":
-        transaction = Transaction()
-        application.take_mark(transaction)
-        transaction.commit()
     rows = PriceUpsert.model_validate({"rows": payload.model_dump(mode="json")["rows"]}, strict=False)
-    prices.upsert_prices(application.caller, price_list_id, rows)
+    guard = application.take_mark if decision == "apply" else None
+    result = prices.upsert_prices(application.caller, price_list_id, rows, guard=guard)
+    if guard is not None and not result.changed_product_ids:
+        transaction = Transaction()
+        guard(transaction)
+        transaction.commit()
     _finish(application.tenant_id, application.record, "applied")
     return "applied"
 

@@ -3,6 +3,7 @@ own message id: what admins list and the ERP reads back."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,8 @@ from chalicelib.store.repository import Record
 
 ERP_IMPORT_TYPE = "erp_import"
 MAX_REASON_CHARACTERS = 2000
+# Bounds of the imports' index sort keys (``<received>#<id>``, RFC 3339 times): below and above any.
+EARLIEST, LATEST = "0000", "9999"
 SHOWN_TYPE = re.compile(r"^[a-z_.]{1,40}$")  # a type the ERP sent, shown as sent if it looks like one
 
 
@@ -122,13 +125,9 @@ def list_imports(
     status: ImportStatus | None,
     window: tuple[datetime | None, datetime | None],
 ) -> Listing[ErpImport]:
-    """Newest first: by status from its own index, the type filtered there, the time window kept."""
+    """Newest first: by status from its own index, the type filtered there, the time window as the sort
+    key's bounds (``<received>#<id>``: a record received at ``until`` sorts above ``until`` itself)."""
     since, until = (None if moment is None else _rfc3339(moment) for moment in window)
-
-    def in_window(record: Record) -> bool:
-        received = record.data["received_at"]
-        return (since is None or received >= since) and (until is None or received < until)
-
     result = repository.query(
         keys.erp_imports_index(caller.tenant_id, status),
         index="GSI2" if status else "GSI1",
@@ -136,8 +135,33 @@ def list_imports(
         start_key=page.start_key(),
         newest_first=True,
         filters={"type": message_type.value} if message_type else None,
-        keep=in_window if since or until else None,
+        sk_between=(since or EARLIEST, until or LATEST) if since or until else None,
     )
     return Listing[ErpImport](
         items=[view(record) for record in result.records], next_cursor=page.next_cursor(result.last_key)
     )
+
+
+def reopen(queued_bodies: list[str]) -> list[str]:
+    """Before queued messages are replayed (``kontor erp replay``): the records of those that ``failed``
+    go back to ``accepted``, so that the worker takes them anew (it drops a message whose fate is known);
+    the ids of the records reopened. A record accepted still stays so; one applied or skipped as stale
+    keeps its fate (the replay finds it known and changes nothing); a body without a readable stamp has
+    no record to reopen."""
+    by_tenant: dict[str, list[str]] = {}
+    for body in queued_bodies:
+        try:
+            queued = json.loads(body)
+            tenant_id, message_id = queued["tenant_id"], queued["message"]["id"]
+        except (ValueError, KeyError, TypeError):
+            continue
+        if isinstance(tenant_id, str) and isinstance(message_id, str):
+            by_tenant.setdefault(tenant_id, []).append(message_id)
+    reopened = [
+        with_status(tenant_id, record, "accepted")
+        for tenant_id, message_ids in by_tenant.items()
+        for record in known(tenant_id, message_ids).values()
+        if record.data["status"] == "failed"
+    ]
+    repository.put_all(reopened)
+    return [record.data["id"] for record in reopened]

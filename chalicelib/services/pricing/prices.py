@@ -5,7 +5,9 @@ rows change in the list is written twice in one transaction: its ``price_list_pr
 source of truth, read per list by admins and the recalculation) and its entry in the product's price
 sheet (``data.lists.<list id>``, what the storefront reads for a page of products). Products go 48 to
 a transaction (2 items each, a check that the list still exists and one ``price_list.prices_changed``
-event: 98 items). Products whose rows come out as they were are not written at all.
+event: 98 items). Products whose rows come out as they were are not written at all (nor an event for
+them): a call that changes nothing writes nothing. A caller's extra writes (an ERP message's ordering
+guard) commit with the first transaction that writes rows.
 """
 
 from __future__ import annotations
@@ -108,6 +110,7 @@ def _change(
     product_of_row: list[str],
     upserts: list[dict[str, Any]],
     deletions: list[dict[str, Any]],
+    guard: entities.ExtraWrites | None = None,
 ) -> PriceChangeResult:
     """Work out each named product's new rows, refuse the call if one would hold too many, write the
     products whose rows change."""
@@ -133,7 +136,7 @@ def _change(
             changes.append((product_id, sheets.get(product_id), current, new))
     if errors:
         raise Unprocessable(errors, "too many rows for a product; nothing was written")
-    write_rows(caller, price_list.id, changes)
+    write_rows(caller, price_list.id, changes, Transaction.commit if guard is None else _first_with(guard))
     return PriceChangeResult(
         price_list_id=price_list.id,
         changed_product_ids=[product_id for product_id, *_ in changes],
@@ -174,6 +177,18 @@ def write_rows(
             event_type=PRICES_CHANGED,
         )
         commit(transaction)
+
+
+def _first_with(guard: entities.ExtraWrites) -> Callable[[Transaction], None]:
+    """A commit that adds ``guard``'s writes to the first transaction only (98 items + the guard's)."""
+    pending = [guard]
+
+    def commit(transaction: Transaction) -> None:
+        if pending:
+            pending.pop()(transaction)
+        transaction.commit()
+
+    return commit
 
 
 def _by_product(rows: list[dict[str, Any]], product_of_row: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -234,11 +249,15 @@ def price_items(
     )
 
 
-def upsert_prices(caller: Caller, price_list_id: str, body: PriceUpsert) -> PriceChangeResult:
-    """Add or replace rows (a row of the same product, unit, currency and tier takes the new value)."""
+def upsert_prices(
+    caller: Caller, price_list_id: str, body: PriceUpsert, *, guard: entities.ExtraWrites | None = None
+) -> PriceChangeResult:
+    """Add or replace rows (a row of the same product, unit, currency and tier takes the new value);
+    ``guard`` commits with the first rows written (nothing is written when no row changes)."""
     price_list = get_price_list(caller, price_list_id, Permission.PRICES_WRITE)
     product_of_row = _checked(caller, price_list, body.rows)
-    return _change(caller, price_list, product_of_row, [stored_row(row) for row in body.rows], [])
+    upserts = [stored_row(row) for row in body.rows]
+    return _change(caller, price_list, product_of_row, upserts, [], guard)
 
 
 def delete_prices(caller: Caller, price_list_id: str, body: PriceDeletion) -> PriceChangeResult:
