@@ -174,7 +174,8 @@ REACH_TABLE = [
     ("manager of a sibling", _customer(MANAGER, SALES), LYON, "usr_bob", H, set()),
     ("manager's own unit", _customer(MANAGER, SALES), SALES, "usr_sue", A, UM),
     ("administrator", _customer("administrator", COMPANY), SALES, "usr_sue", A, UM),
-    ("buyer role", _customer("buyer", LYON, "usr_bob"), LYON, "usr_bob", H, {ActorRole.BUYER}),
+    ("buyer role, own", _customer("buyer", LYON, "usr_bob"), LYON, "usr_bob", A, {ActorRole.BUYER}),
+    ("buyer role, a colleague's", _customer("buyer", LYON, "usr_lena"), LYON, "usr_bob", H, set()),
 ]  # fmt: skip
 
 
