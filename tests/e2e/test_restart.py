@@ -209,4 +209,5 @@ def test_the_restart_says_what_it_left_out(restarted: Restarted) -> None:
     assert any("website 'Acme France': deleted since it was seeded" in line for line in left_out), left_out
     assert any("staff user cleo.catalog@acme.example" in line for line in left_out), left_out
     assert any("olga.buyer@globex.example's shopping list" in line for line in left_out), left_out
-    assert len(left_out) == 5, left_out  # Acme France, Plant Ohio, olga, her shopping list, cleo
+    assert any("olga.buyer@globex.example's order" in line for line in left_out), left_out
+    assert len(left_out) == 6, left_out  # Acme France, Plant Ohio, olga, her shopping list and order, cleo
