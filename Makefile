@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: install run test lint format test-unit test-integration test-e2e test-faults openapi lock clean
+.PHONY: install run test lint format test-unit test-integration test-e2e test-e2e-shared test-e2e-own test-faults openapi lock clean
 .PHONY: infra-synth infra-check test-infra package deploy bench-cold-start bench-policy bench-visibility
 .PHONY: bench-catalog bench-expressions bench-storefront bench-pricing bench-prices bench-recalc bench-orders bench-erp erp-schemas erp-client
 
@@ -61,8 +61,16 @@ test-unit: $(PY_STAMP)
 test-integration: $(PY_STAMP)
 	$(BIN)/pytest $(NO_FUZZ) tests/integration --numprocesses=auto --dist=loadgroup
 
-test-e2e: install
-	$(BIN)/pytest tests/e2e
+# The modules that start stacks of their own (killed, restarted, crowded, an ERP import killed) run beside
+# the ones sharing the session's stack: two chains of stack start-ups side by side instead of one.
+E2E_OWN_STACKS := $(addprefix tests/e2e/,test_kills.py test_restart.py test_crowded_unit.py test_erp_durability.py)
+test-e2e: test-e2e-shared test-e2e-own
+
+test-e2e-shared: install
+	$(BIN)/pytest tests/e2e $(addprefix --ignore=,$(E2E_OWN_STACKS))
+
+test-e2e-own: install
+	$(BIN)/pytest $(E2E_OWN_STACKS)
 
 # Every write route, the stream dispatcher and every consumer under a seeded fault plan on moto
 # (tests/faults): the fixed seed here, a random one in `make fuzz`.
@@ -72,7 +80,7 @@ test-faults: $(PY_STAMP)
 # Every tier at once, each one's output printed whole when it ends; any failing tier (pytest's exit
 # code 5, "no tests", too) fails the run once all have finished. Side by side they fill both cores:
 # the integration tier is CPU-bound, the e2e stack mostly waits on I/O, the others are short.
-TIERS := test-integration test-e2e test-faults infra-check test-unit lint
+TIERS := test-integration test-e2e-shared test-e2e-own test-faults infra-check test-unit lint
 test: install
 	$(MAKE) --no-print-directory --jobs=$(words $(TIERS)) --keep-going --output-sync=target $(TIERS)
 
