@@ -2081,3 +2081,64 @@ def test_a_resolve_of_500_lines_reads_skus_products_and_sheets_in_batches_of_100
     ]
     assert totals == ["10.00"] * 100 + ["unknown-sku"] * 400
     assert operations == [PRINCIPAL, QUERY] + [BATCH_GET] * 8
+
+
+def test_a_list_of_200_lines_is_priced_a_page_of_100_lines_at_a_time(
+    api: Api,
+    world: World,
+    customers: dict[str, str],
+    categories: dict[str, str],
+    storefront: dict[str, str],
+    pricing: dict[str, str],
+    aws_calls: AwsCalls,
+) -> None:
+    # given 200 products in drills, each priced in the website's list, all in one list of the purchasing
+    # manager, and the caches warm
+    organization, category = world.ids["organization"], categories["category"]
+    skus = [f"L-{n:03}" for n in range(200)]
+    for sku in skus:
+        made = api.call(
+            "POST",
+            "/v1/admin/products",
+            token=world.token,
+            body=product_body(organization, sku=sku, primary_category_id=category),
+        )
+        assert made.status == 201, made.body
+    rows = [
+        {"sku": sku, "unit": "each", "currency": "EUR", "min_quantity": "1", "value": "2.50"} for sku in skus
+    ]
+    put = api.call(
+        "PUT", f"/v1/admin/price-lists/{pricing['price_list']}/prices", token=world.token, body={"rows": rows}
+    )
+    assert put.status == 200, put.body
+    manager, headers = api.token("acme", MANAGER), dict(SHOP)
+    made_list = api.call(
+        "POST", "/v1/store/shopping-lists", token=manager, body={"name": "Drills"}, headers=headers
+    )
+    assert made_list.status == 201, made_list.body
+    path = f"/v1/store/shopping-lists/{made_list.body['id']}"
+    lines = {"lines": [{"sku": sku, "quantity": "3"} for sku in skus]}
+    added = api.call("POST", f"{path}/lines", token=manager, body=lines, headers=headers)
+    assert added.status == 200, added.body
+    assert api.call("GET", f"{path}?limit=100", token=manager, headers=headers).status == 200
+    aws_calls.clear()
+
+    # when the buyer reads the list's two pages of 100 priced lines
+    first = api.call("GET", f"{path}?limit=100", token=manager, headers=headers)
+    first_page = aws_calls.of("dynamodb")
+    aws_calls.clear()
+    second = api.call(
+        "GET", f"{path}?limit=100&cursor={first.body['next_cursor']}", token=manager, headers=headers
+    )
+    second_page = aws_calls.of("dynamodb")
+
+    # then every line is priced, and each page cost 7 round trips: the principal's, two Queries and a
+    # GetItem for the list and its page of lines, two batch reads of its 100 products and their rules
+    # (100 keys a call), and one of their price sheets
+    MEASURED_ROUND_TRIPS.append(("a list of 200 lines priced, its first page of 100", first_page))
+    MEASURED_ROUND_TRIPS.append(("a list of 200 lines priced, its second page of 100", second_page))
+    assert (first.status, second.status) == (200, 200), (first.body, second.body)
+    priced = [line for page in (first, second) for line in page.body["lines"] if line["price"] is not None]
+    assert sorted(line["sku"] for line in priced) == skus
+    assert second.body["next_cursor"] is None
+    assert first_page == second_page == [PRINCIPAL, QUERY, QUERY, GET, BATCH_GET, BATCH_GET, BATCH_GET]
