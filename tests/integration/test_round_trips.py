@@ -2031,6 +2031,29 @@ def test_a_priced_category_page_of_50_products_for_a_buyer_with_unit_rules_costs
     assert operations == [PRINCIPAL, QUERY, QUERY, BATCH_GET, BATCH_GET]
 
 
+def _priced_products(
+    api: Api, world: World, category: str, price_list: str, prefix: str, count: int
+) -> list[str]:
+    """``count`` products of the category (SKUs ``<prefix>-000``...), each at 2.50 EUR in the price list."""
+    skus = [f"{prefix}-{n:03}" for n in range(count)]
+    for sku in skus:
+        made = api.call(
+            "POST",
+            "/v1/admin/products",
+            token=world.token,
+            body=product_body(world.ids["organization"], sku=sku, primary_category_id=category),
+        )
+        assert made.status == 201, made.body
+    rows = [
+        {"sku": sku, "unit": "each", "currency": "EUR", "min_quantity": "1", "value": "2.50"} for sku in skus
+    ]
+    put = api.call(
+        "PUT", f"/v1/admin/price-lists/{price_list}/prices", token=world.token, body={"rows": rows}
+    )
+    assert put.status == 200, put.body
+    return skus
+
+
 def test_a_resolve_of_500_lines_reads_skus_products_and_sheets_in_batches_of_100_keys(
     api: Api,
     world: World,
@@ -2042,23 +2065,7 @@ def test_a_resolve_of_500_lines_reads_skus_products_and_sheets_in_batches_of_100
 ) -> None:
     # given 100 products in drills, each priced in the website's list, 400 SKUs naming nothing, and the
     # caches warm (500 lines of 500 products cost 5 + 10 + 5 batch reads: `make bench-storefront`)
-    organization, category = world.ids["organization"], categories["category"]
-    skus = [f"R-{n:03}" for n in range(100)]
-    for sku in skus:
-        made = api.call(
-            "POST",
-            "/v1/admin/products",
-            token=world.token,
-            body=product_body(organization, sku=sku, primary_category_id=category),
-        )
-        assert made.status == 201, made.body
-    rows = [
-        {"sku": sku, "unit": "each", "currency": "EUR", "min_quantity": "1", "value": "2.50"} for sku in skus
-    ]
-    put = api.call(
-        "PUT", f"/v1/admin/price-lists/{pricing['price_list']}/prices", token=world.token, body={"rows": rows}
-    )
-    assert put.status == 200, put.body
+    skus = _priced_products(api, world, categories["category"], pricing["price_list"], "R", 100)
     manager = api.token("acme", MANAGER)
     asked = skus + [f"NONE-{n:03}" for n in range(400)]
     body = {"lines": [{"sku": sku, "unit": "each", "quantity": "4"} for sku in asked]}
@@ -2094,23 +2101,7 @@ def test_a_list_of_200_lines_is_priced_a_page_of_100_lines_at_a_time(
 ) -> None:
     # given 200 products in drills, each priced in the website's list, all in one list of the purchasing
     # manager, and the caches warm
-    organization, category = world.ids["organization"], categories["category"]
-    skus = [f"L-{n:03}" for n in range(200)]
-    for sku in skus:
-        made = api.call(
-            "POST",
-            "/v1/admin/products",
-            token=world.token,
-            body=product_body(organization, sku=sku, primary_category_id=category),
-        )
-        assert made.status == 201, made.body
-    rows = [
-        {"sku": sku, "unit": "each", "currency": "EUR", "min_quantity": "1", "value": "2.50"} for sku in skus
-    ]
-    put = api.call(
-        "PUT", f"/v1/admin/price-lists/{pricing['price_list']}/prices", token=world.token, body={"rows": rows}
-    )
-    assert put.status == 200, put.body
+    skus = _priced_products(api, world, categories["category"], pricing["price_list"], "L", 200)
     manager, headers = api.token("acme", MANAGER), dict(SHOP)
     made_list = api.call(
         "POST", "/v1/store/shopping-lists", token=manager, body={"name": "Drills"}, headers=headers
