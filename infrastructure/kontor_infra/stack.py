@@ -748,34 +748,32 @@ class KontorStack(cdk.Stack):
             )
             created.add_alarm_action(action)
 
-        for consumer in self.consumers:
+        def queue_alarms(pair: ConsumerQueue, dead_letters: str, falling_behind: str) -> None:
             alarm(
-                f"DeadLetters-{consumer.consumer}",
-                consumer.dead_letter_queue.metric_approximate_number_of_messages_visible(
+                f"DeadLetters-{pair.consumer}",
+                pair.dead_letter_queue.metric_approximate_number_of_messages_visible(
                     period=minute, statistic="Maximum"
                 ),
                 1,
-                f"messages of {consumer.consumer} failed {MAX_RECEIVES} times (replay: kontor replay-dlq)",
+                dead_letters,
             )
             alarm(
-                f"OldestMessage-{consumer.consumer}",
-                consumer.queue.metric_approximate_age_of_oldest_message(period=minute, statistic="Maximum"),
+                f"OldestMessage-{pair.consumer}",
+                pair.queue.metric_approximate_age_of_oldest_message(period=minute, statistic="Maximum"),
                 self.settings.oldest_message_alarm_seconds,
+                falling_behind,
+            )
+
+        for consumer in self.consumers:
+            queue_alarms(
+                consumer,
+                f"messages of {consumer.consumer} failed {MAX_RECEIVES} times (replay: kontor replay-dlq)",
                 f"the {consumer.consumer} consumer is falling behind",
             )
         for export in self.exports:
-            alarm(
-                f"DeadLetters-{export.consumer}",
-                export.dead_letter_queue.metric_approximate_number_of_messages_visible(
-                    period=minute, statistic="Maximum"
-                ),
-                1,
+            queue_alarms(
+                export,
                 f"the system reading {export.consumer} failed on messages {MAX_RECEIVES} times",
-            )
-            alarm(
-                f"OldestMessage-{export.consumer}",
-                export.queue.metric_approximate_age_of_oldest_message(period=minute, statistic="Maximum"),
-                self.settings.oldest_message_alarm_seconds,
                 f"the system reading {export.consumer} is falling behind (or stopped reading)",
             )
         alarm(
