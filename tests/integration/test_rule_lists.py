@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib.services.pricing import rule_lists
 
-from .conftest import Api, Table
+from .conftest import Api, Table, Worlds
 from .support import assert_problem, error_locs, ulid_of
 
 pytestmark = pytest.mark.shared_account
@@ -41,13 +41,16 @@ class Acme:
 
 
 @pytest.fixture
-def acme(make_tenant: Callable[..., str], make_organization: Make, api: Api) -> Acme:
-    token = make_tenant("acme")
-    organization = make_organization(token)["id"]
-    other = make_organization(token, name="Acme Nordics")["id"]
-    body = {"name": "Base", "organization_id": organization, "currencies": ["EUR", "USD"]}
-    base = api.call("POST", PRICE_LISTS, token=token, body=body).body["id"]
-    return Acme(token, organization, other, base)
+def acme(make_tenant: Callable[..., str], make_organization: Make, api: Api, worlds: Worlds) -> Acme:
+    def build() -> Acme:
+        token = make_tenant("acme")
+        organization = make_organization(token)["id"]
+        other = make_organization(token, name="Acme Nordics")["id"]
+        body = {"name": "Base", "organization_id": organization, "currencies": ["EUR", "USD"]}
+        base = api.call("POST", PRICE_LISTS, token=token, body=body).body["id"]
+        return Acme(token, organization, other, base)
+
+    return worlds.world("acme with a base list", build)
 
 
 def based_on(list_id: str, **fields: Any) -> dict[str, Any]:

@@ -8,11 +8,15 @@ from typing import Any
 
 import pytest
 
-from .conftest import Api, Table
+from .conftest import Api, Table, Worlds
 from .support import assert_problem, error_locs
 
 Make = Callable[..., dict[str, Any]]
 UNKNOWN_UNIT = "unt_01J00000000000000000000000"
+
+
+# Every test here starts from the world this module builds once: see conftest.
+pytestmark = pytest.mark.shared_account
 
 
 @dataclass
@@ -49,21 +53,25 @@ def world(
     make_unit: Make,
     make_product: Make,
     make_selection: Make,
+    worlds: Worlds,
 ) -> World:
-    token = make_tenant("acme")
-    organization = make_organization(token)["id"]
-    other = make_organization(token, name="Acme Nordics")["id"]
-    customer = make_customer(token)["id"]
-    return World(
-        token,
-        organization,
-        make_product(token, organization)["id"],
-        make_product(token, other, sku="OTHER-1")["id"],
-        make_website(token, organization)["id"],
-        customer,
-        make_unit(token, customer, customer, name="Plant Lyon", kind="branch")["id"],
-        make_selection(token, organization)["id"],
-    )
+    def build() -> World:
+        token = make_tenant("acme")
+        organization = make_organization(token)["id"]
+        other = make_organization(token, name="Acme Nordics")["id"]
+        customer = make_customer(token)["id"]
+        return World(
+            token,
+            organization,
+            make_product(token, organization)["id"],
+            make_product(token, other, sku="OTHER-1")["id"],
+            make_website(token, organization)["id"],
+            customer,
+            make_unit(token, customer, customer, name="Plant Lyon", kind="branch")["id"],
+            make_selection(token, organization)["id"],
+        )
+
+    return worlds.world("acme with a selection", build)
 
 
 def test_a_listed_product_is_named_by_its_rules_and_the_selection(

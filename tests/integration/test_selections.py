@@ -8,13 +8,17 @@ from typing import Any
 
 import pytest
 
-from .conftest import Api, Table, create_selection
+from .conftest import Api, Table, Worlds, create_selection
 from .support import RFC3339_UTC, assert_problem, error_locs, ulid_of
 
 SELECTIONS = "/v1/admin/selections"
 UNKNOWN_CATEGORY = "cat_01J00000000000000000000000"
 UNKNOWN_GROUP = "cgr_01J00000000000000000000000"
 Make = Callable[..., dict[str, Any]]
+
+
+# Every test here starts from the world this module builds once: see conftest.
+pytestmark = pytest.mark.shared_account
 
 
 @dataclass
@@ -33,19 +37,23 @@ def acme(
     make_organization: Make,
     make_customer_group: Make,
     make_category: Callable[..., str],
+    worlds: Worlds,
 ) -> Acme:
-    token = make_tenant("acme")
-    organization = make_organization(token)["id"]
-    other = make_organization(token, name="Acme Nordics")["id"]
-    categories = [make_category(token, organization) for _ in range(2)]
-    return Acme(
-        token,
-        organization,
-        other,
-        categories,
-        make_category(token, other),
-        make_customer_group(token)["id"],
-    )
+    def build() -> Acme:
+        token = make_tenant("acme")
+        organization = make_organization(token)["id"]
+        other = make_organization(token, name="Acme Nordics")["id"]
+        categories = [make_category(token, organization) for _ in range(2)]
+        return Acme(
+            token,
+            organization,
+            other,
+            categories,
+            make_category(token, other),
+            make_customer_group(token)["id"],
+        )
+
+    return worlds.world("acme", build)
 
 
 def selection_body(acme: Acme, **overrides: Any) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import Api, Table
+from .conftest import Api, Table, Worlds
 from .support import error_locs
 
 Make = Callable[..., dict[str, Any]]
@@ -16,6 +16,10 @@ UNKNOWN_GROUP = "cgr_01J00000000000000000000000"
 UNKNOWN_UNIT = "unt_01J00000000000000000000000"
 UNKNOWN_CUSTOMER = "cus_01J00000000000000000000000"
 UNKNOWN_WEBSITE = "web_01J00000000000000000000000"
+
+
+# Every test here starts from the world this module builds once: see conftest.
+pytestmark = pytest.mark.shared_account
 
 
 @dataclass
@@ -52,22 +56,28 @@ def world(
     make_customer_group: Make,
     make_category: Callable[..., str],
     make_product: Make,
+    worlds: Worlds,
 ) -> World:
-    token = make_tenant("acme")
-    organization = make_organization(token)["id"]
-    other = make_organization(token, name="Acme Nordics")["id"]
-    category = make_category(token, organization)
-    product = make_product(token, organization, primary_category_id=category)["id"]
-    website = make_website(token, organization)["id"]
-    other_website = make_website(token, other, name="Acme Sweden", country="SE", hostnames=["shop.acme.se"])[
-        "id"
-    ]
-    group = make_customer_group(token)["id"]
-    customer = make_customer(token)["id"]
-    division = make_unit(token, customer, customer, customer_group_id=group)["id"]
-    plant = make_unit(token, customer, division, name="Plant Lyon", kind="branch")["id"]
-    sibling = make_unit(token, customer, division, name="Plant Ohio", kind="branch")["id"]
-    return World(token, product, category, website, other_website, group, customer, division, plant, sibling)
+    def build() -> World:
+        token = make_tenant("acme")
+        organization = make_organization(token)["id"]
+        other = make_organization(token, name="Acme Nordics")["id"]
+        category = make_category(token, organization)
+        product = make_product(token, organization, primary_category_id=category)["id"]
+        website = make_website(token, organization)["id"]
+        other_website = make_website(
+            token, other, name="Acme Sweden", country="SE", hostnames=["shop.acme.se"]
+        )["id"]
+        group = make_customer_group(token)["id"]
+        customer = make_customer(token)["id"]
+        division = make_unit(token, customer, customer, customer_group_id=group)["id"]
+        plant = make_unit(token, customer, division, name="Plant Lyon", kind="branch")["id"]
+        sibling = make_unit(token, customer, division, name="Plant Ohio", kind="branch")["id"]
+        return World(
+            token, product, category, website, other_website, group, customer, division, plant, sibling
+        )
+
+    return worlds.world("acme with customers and a product", build)
 
 
 def put_rule(api: Api, world: World, level: str, visibility: str, **names: str) -> Any:
