@@ -54,7 +54,7 @@ from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from chalicelib.domain.base import View
-from chalicelib.domain.money import DEFAULT_ROUNDING, Money, MoneyView, RoundingMode, round_amount
+from chalicelib.domain.money import DEFAULT_ROUNDING, Money, MoneyView, RoundingMode, rounded_money
 
 Level = Literal["unit", "group", "website"]
 Fallback = Literal["next", "this_level_only"]
@@ -256,7 +256,7 @@ class Tier(NamedTuple):
 
 def line_total(price: Price, quantity: Decimal, mode: RoundingMode = DEFAULT_ROUNDING) -> Money:
     """The line's amount: unit price times quantity, rounded to the currency's minor unit with ``mode``."""
-    return Money(round_amount(price.value * quantity, price.currency, mode), price.currency)
+    return rounded_money(price.value * quantity, price.currency, mode)
 
 
 class TierView(View):
