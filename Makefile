@@ -57,9 +57,9 @@ NO_FUZZ := -p no:schemathesis
 test-unit: $(PY_STAMP)
 	$(BIN)/pytest $(NO_FUZZ) tests/unit --disable-socket --allow-unix-socket
 
-# On every core (pytest-xdist); the tests sharing a world (xdist_group) stay on one worker.
+# On every core (pytest-xdist), a module's tests on one worker: its worlds are built once, not on each.
 test-integration: $(PY_STAMP)
-	$(BIN)/pytest $(NO_FUZZ) tests/integration --numprocesses=auto --dist=loadgroup
+	$(BIN)/pytest $(NO_FUZZ) tests/integration --numprocesses=auto --dist=loadfile
 
 # The modules that start stacks of their own (killed, restarted, crowded, an ERP import killed) run beside
 # the ones sharing the session's stack: two chains of stack start-ups side by side instead of one.

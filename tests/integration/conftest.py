@@ -25,6 +25,7 @@ import functools
 import itertools
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -575,6 +576,15 @@ def globex(
     make_customer: Callable[..., dict[str, Any]],
     make_unit: Callable[..., dict[str, Any]],
 ) -> Globex:
+    return build_globex(make_tenant, make_customer, make_unit)
+
+
+def build_globex(
+    make_tenant: Callable[..., str],
+    make_customer: Callable[..., dict[str, Any]],
+    make_unit: Callable[..., dict[str, Any]],
+) -> Globex:
+    """acme's customer Globex: the company, Manufacturing below it, Plant Lyon and Plant Ohio below that."""
     admin = make_tenant("acme")
     company = make_customer(admin)["id"]
     manufacturing = make_unit(admin, company, company)["id"]
@@ -711,10 +721,13 @@ class Worlds:
     """Worlds a module builds once and every test starts from, even a test that writes.
 
     A world is built on the module's empty account and saved as moto's model of the table (items and
-    stream); ``world(key, build)`` builds it on first use, then puts a copy of the saved table back
-    before each test that asks for it: a copy costs what one TransactWriteItems costs under moto
-    (which copies the table too), where building a world over HTTP costs seconds. ``on`` names a
-    world built already to build this one on (the empty account otherwise).
+    stream) and the process's caches of what the table holds (shops, pricing, tax rules: as the build
+    left them, warm or cold); ``world(key, build)`` builds it on first use, then puts a copy of the
+    saved state back before each test that asks for it: a copy costs what one TransactWriteItems
+    costs under moto (which copies the table too), where building a world over HTTP costs seconds.
+    ``on`` names a world built already to build this one on (the empty account otherwise);
+    ``extend(step, build)`` builds on the world put back last, so fixtures that each add a step make
+    one world per sequence of steps a test asks for.
     """
 
     def __init__(self, aws: Moto) -> None:
@@ -722,6 +735,7 @@ class Worlds:
         self._name = get_settings().table_name
         self._empty = self._save()
         self._built: dict[str, tuple[Any, Any]] = {}
+        self._current: str | None = None
 
     def world(self, key: str, build: Callable[[], T], *, on: str | None = None) -> T:
         if key not in self._built:
@@ -729,13 +743,101 @@ class Worlds:
             self._built[key] = (build(), self._save())
         built, saved = self._built[key]
         self._restore(saved)
+        self._current = key
         return cast(T, built)
 
+    def extend(self, step: str, build: Callable[[], T]) -> T:
+        """The world put back last with ``step`` built on it (once: a copy after that)."""
+        assert self._current is not None, "extend a world put back by world() first"
+        return self.world(f"{self._current} + {step}", build, on=self._current)
+
     def _save(self) -> Any:
-        return copy.deepcopy(self._aws.table_model(self._name))
+        caches = [list(cache.items()) for cache in _process_caches()]
+        return copy.deepcopy(self._aws.table_model(self._name)), caches
 
     def _restore(self, saved: Any) -> None:
-        self._aws.dynamodb_backend().tables[self._name] = copy.deepcopy(saved)
+        table, caches = saved
+        backend = self._aws.dynamodb_backend()
+        if not isinstance(backend.tables, _HeldTables):
+            backend.tables = _HeldTables(backend.tables)
+        backend.tables.hold(self._name, table)
+        for cache, items in zip(_process_caches(), caches, strict=True):
+            cache.clear()
+            cache.update(items)
+
+
+class _HeldTables(OrderedDict[str, Any]):
+    """moto's tables, with the copy of a saved table put back only when moto next looks at its tables:
+    a test's fixtures may put back world after world (each step of a chain they build on), and only
+    the last one needs its copy (~0.1 s for a round-trip world). A table set meanwhile (``aws``
+    putting the empty one back) replaces what was held."""
+
+    _held: tuple[str, Any] | None = None
+
+    def hold(self, name: str, saved: Any) -> None:
+        self._held = (name, saved)
+
+    def _settle(self) -> None:
+        if self._held is not None:
+            (name, saved), self._held = self._held, None
+            super().__setitem__(name, copy.deepcopy(saved))
+
+    def __setitem__(self, name: str, table: Any) -> None:
+        if self._held is not None and self._held[0] == name:
+            self._held = None
+        super().__setitem__(name, table)
+
+    def __getitem__(self, name: str) -> Any:
+        self._settle()
+        return super().__getitem__(name)
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        self._settle()
+        return super().get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        self._settle()
+        return super().__contains__(name)
+
+    def __iter__(self) -> Iterator[str]:
+        self._settle()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._settle()
+        return super().__len__()
+
+    def keys(self) -> Any:
+        self._settle()
+        return super().keys()
+
+    def values(self) -> Any:
+        self._settle()
+        return super().values()
+
+    def items(self) -> Any:
+        self._settle()
+        return super().items()
+
+    def pop(self, name: str, *default: Any) -> Any:
+        self._settle()
+        return super().pop(name, *default)
+
+
+def _process_caches() -> list[Any]:
+    """The app's per-process caches of table data (the ones ``_fresh_storefront_shops`` and
+    ``_fresh_tax_tables`` empty before each test): a world's are part of it."""
+    from chalicelib.services.catalog import storefront
+    from chalicelib.services.pricing import chains
+    from chalicelib.services.taxes import calculation
+
+    return [
+        storefront._shops,
+        storefront._guest_shops,
+        chains._pricing,
+        chains._guest_pricing,
+        calculation._tables,
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -408,14 +408,10 @@ def test_every_storefront_route_is_in_the_matrix() -> None:
         assert all(len(answers) == width for answers in MATRIX[name].values()), name
 
 
-# A role's cells share its world (built once per module and worker): pytest-xdist keeps them together.
-_ONE_WORKER_PER_ROLE = {role: pytest.mark.xdist_group(f"storefront matrix as {role}") for role in ROLES}
-
-
 def _cells(kind: str) -> list[Any]:
     """(route, role) pairs whose route is a list of users, or a call on one record, or neither."""
     return [
-        pytest.param(name, role, id=f"{name} as {role}", marks=_ONE_WORKER_PER_ROLE[role])
+        pytest.param(name, role, id=f"{name} as {role}")
         for name in sorted(MATRIX)
         for role in ROLES
         if kind == ("list" if name in LISTS else "route" if REQUESTS.get(name) is None else "record")

@@ -171,37 +171,47 @@ def staff(
 
 @pytest.fixture
 def selections(
-    world: World, categories: dict[str, str], make_selection: Callable[..., dict[str, Any]]
+    world: World,
+    categories: dict[str, str],
+    make_selection: Callable[..., dict[str, Any]],
+    worlds: Worlds,
 ) -> dict[str, str]:
     """A selection of the organization listing one of its categories, and a spare one."""
-    category = categories["category"]
-    return {
-        "selection": make_selection(world.token, world.ids["organization"], category_ids=[category])["id"],
-        "spare_selection": make_selection(world.token, world.ids["organization"], name="Spare")["id"],
-    }
+
+    def build() -> dict[str, str]:
+        organization, listed = world.ids["organization"], [categories["category"]]
+        return {
+            "selection": make_selection(world.token, organization, category_ids=listed)["id"],
+            "spare_selection": make_selection(world.token, organization, name="Spare")["id"],
+        }
+
+    return worlds.extend("selections", build)
 
 
 @pytest.fixture
-def pricing(api: Api, world: World, catalog: dict[str, str]) -> dict[str, str]:
+def pricing(api: Api, world: World, catalog: dict[str, str], worlds: Worlds) -> dict[str, str]:
     """A price list of the organization (EUR, the website's currency) pricing the catalog's product,
     and a spare list."""
 
-    def created(name: str) -> str:
-        body = {"name": name, "organization_id": world.ids["organization"], "currencies": ["EUR"]}
-        reply = api.call("POST", "/v1/admin/price-lists", token=world.token, body=body)
-        assert reply.status == 201, reply.body
-        return str(reply.body["id"])
+    def build() -> dict[str, str]:
+        def created(name: str) -> str:
+            body = {"name": name, "organization_id": world.ids["organization"], "currencies": ["EUR"]}
+            reply = api.call("POST", "/v1/admin/price-lists", token=world.token, body=body)
+            assert reply.status == 201, reply.body
+            return str(reply.body["id"])
 
-    price_list = created("Base")
-    row = {"product_id": catalog["product"], "unit": "each", "currency": "EUR", "min_quantity": "1"}
-    reply = api.call(
-        "PUT",
-        f"/v1/admin/price-lists/{price_list}/prices",
-        token=world.token,
-        body={"rows": [row | {"value": "1.00"}]},
-    )
-    assert reply.status == 200, reply.body
-    return {"price_list": price_list, "spare_price_list": created("Spare"), "product": catalog["product"]}
+        price_list = created("Base")
+        row = {"product_id": catalog["product"], "unit": "each", "currency": "EUR", "min_quantity": "1"}
+        reply = api.call(
+            "PUT",
+            f"/v1/admin/price-lists/{price_list}/prices",
+            token=world.token,
+            body={"rows": [row | {"value": "1.00"}]},
+        )
+        assert reply.status == 200, reply.body
+        return {"price_list": price_list, "spare_price_list": created("Spare"), "product": catalog["product"]}
+
+    return worlds.extend("a price list", build)
 
 
 def price_row(ids: dict[str, str], **fields: str) -> dict[str, str]:
@@ -236,212 +246,256 @@ def media(api: Api, world: World, media_bucket: str, catalog: dict[str, str]) ->
 
 
 @pytest.fixture
-def categories(api: Api, world: World) -> dict[str, str]:
+def categories(api: Api, world: World, worlds: Worlds) -> dict[str, str]:
     """The organization's category tree: two roots (tools, fasteners), a child and a spare leaf of tools."""
-    path = f"/v1/admin/organizations/{world.ids['organization']}/categories"
 
-    def make(slug: str, parent_id: str | None = None) -> str:
-        body = {"name": {"en": slug.title()}, "slug": {"en": slug}, "parent_id": parent_id}
-        reply = api.call("POST", path, token=world.token, body=body)
-        assert reply.status == 201, reply.body
-        return str(reply.body["id"])
+    def build() -> dict[str, str]:
+        path = f"/v1/admin/organizations/{world.ids['organization']}/categories"
 
-    tools = make("tools")
-    return {
-        "root": tools,
-        "other_root": make("fasteners"),
-        "category": make("drills", tools),
-        "spare_category": make("saws", tools),
-    }
+        def make(slug: str, parent_id: str | None = None) -> str:
+            body = {"name": {"en": slug.title()}, "slug": {"en": slug}, "parent_id": parent_id}
+            reply = api.call("POST", path, token=world.token, body=body)
+            assert reply.status == 201, reply.body
+            return str(reply.body["id"])
+
+        tools = make("tools")
+        return {
+            "root": tools,
+            "other_root": make("fasteners"),
+            "category": make("drills", tools),
+            "spare_category": make("saws", tools),
+        }
+
+    return worlds.extend("categories", build)
 
 
 @pytest.fixture
-def catalog(api: Api, world: World, categories: dict[str, str]) -> dict[str, str]:
+def catalog(api: Api, world: World, categories: dict[str, str], worlds: Worlds) -> dict[str, str]:
     """acme's attributes colour (used) and spare, a category, a simple product in it, a spare product,
     and a configurable T-shirt by colour with one variant."""
 
-    def created(collection: str, body: dict[str, Any]) -> str:
-        reply = api.call("POST", f"/v1/admin/{collection}", token=world.token, body=body)
-        assert reply.status == 201, reply.body
-        return str(reply.body["id"])
+    def build() -> dict[str, str]:
+        def created(collection: str, body: dict[str, Any]) -> str:
+            reply = api.call("POST", f"/v1/admin/{collection}", token=world.token, body=body)
+            assert reply.status == 201, reply.body
+            return str(reply.body["id"])
 
-    organization = world.ids["organization"]
-    category = categories["category"]
-    colour = created("attributes", attribute_body("colour"))
-    parent = created("products", product_body(organization, sku="TS", variant_attributes=["colour"]))
-    return {
-        "category": category,
-        "attribute": colour,
-        "spare_attribute": created("attributes", attribute_body("spare")),
-        "product": created(
-            "products", product_body(organization, primary_category_id=category, attributes={"colour": "red"})
-        ),
-        "spare_product": created("products", product_body(organization, sku="SPARE")),
-        "parent": parent,
-        "variant": created(
-            "products",
-            product_body(organization, sku="TS-RED", parent_id=parent, attributes={"colour": "red"}),
-        ),
-    }
+        organization = world.ids["organization"]
+        category = categories["category"]
+        colour = created("attributes", attribute_body("colour"))
+        parent = created("products", product_body(organization, sku="TS", variant_attributes=["colour"]))
+        return {
+            "category": category,
+            "attribute": colour,
+            "spare_attribute": created("attributes", attribute_body("spare")),
+            "product": created(
+                "products",
+                product_body(organization, primary_category_id=category, attributes={"colour": "red"}),
+            ),
+            "spare_product": created("products", product_body(organization, sku="SPARE")),
+            "parent": parent,
+            "variant": created(
+                "products",
+                product_body(organization, sku="TS-RED", parent_id=parent, attributes={"colour": "red"}),
+            ),
+        }
+
+    return worlds.extend("a catalog", build)
 
 
 @pytest.fixture
 def storefront(
-    api: Api, world: World, categories: dict[str, str], catalog: dict[str, str], pricing: dict[str, str]
+    api: Api,
+    world: World,
+    categories: dict[str, str],
+    catalog: dict[str, str],
+    pricing: dict[str, str],
+    worlds: Worlds,
 ) -> dict[str, str]:
     """shop.acme.de verified, offering the tools root (the catalog's product sits in drills below it),
     open to guests, its prices the pricing's list (the catalog's product priced)."""
-    website = world.ids["website"]
-    lists = api.call(
-        "PUT", f"/v1/admin/websites/{website}/price-lists", token=world.token, body=assigned(pricing)
-    )
-    assert lists.status == 200, lists.body
-    verified = api.call(
-        "POST", f"/v1/admin/websites/{website}/hostnames/{SHOP_HOST}/verification", token=world.token
-    )
-    assert verified.status == 200, verified.body
-    body = {"category_root_ids": [categories["root"]], "guest_browsing": True}
-    reply = api.call(
-        "PATCH", f"/v1/admin/websites/{website}", token=world.token, body=body, headers={"If-Match": "*"}
-    )
-    assert reply.status == 200, reply.body
-    return {}
+
+    def build() -> dict[str, str]:
+        website = world.ids["website"]
+        lists = api.call(
+            "PUT", f"/v1/admin/websites/{website}/price-lists", token=world.token, body=assigned(pricing)
+        )
+        assert lists.status == 200, lists.body
+        verified = api.call(
+            "POST", f"/v1/admin/websites/{website}/hostnames/{SHOP_HOST}/verification", token=world.token
+        )
+        assert verified.status == 200, verified.body
+        body = {"category_root_ids": [categories["root"]], "guest_browsing": True}
+        reply = api.call(
+            "PATCH", f"/v1/admin/websites/{website}", token=world.token, body=body, headers={"If-Match": "*"}
+        )
+        assert reply.status == 200, reply.body
+        return {}
+
+    return worlds.extend("the shop open", build)
 
 
 @pytest.fixture
-def shopping(api: Api, storefront: dict[str, str], catalog: dict[str, str]) -> dict[str, str]:
+def shopping(api: Api, storefront: dict[str, str], catalog: dict[str, str], worlds: Worlds) -> dict[str, str]:
     """The purchasing manager's shopping list on shop.acme.de with a line of the catalog's product, and a
     spare empty list (made over the shop: its cache is warm for the case)."""
-    manager = api.token("acme", MANAGER)
 
-    def made(name: str) -> str:
+    def build() -> dict[str, str]:
+        manager = api.token("acme", MANAGER)
+
+        def made(name: str) -> str:
+            reply = api.call(
+                "POST", "/v1/store/shopping-lists", token=manager, body={"name": name}, headers=dict(SHOP)
+            )
+            assert reply.status == 201, reply.body
+            return str(reply.body["id"])
+
+        shopping_list, spare = made("Project"), made("Spare")
+        body = {"lines": [{"product_id": catalog["product"], "quantity": "2"}]}
         reply = api.call(
-            "POST", "/v1/store/shopping-lists", token=manager, body={"name": name}, headers=dict(SHOP)
+            "POST",
+            f"/v1/store/shopping-lists/{shopping_list}/lines",
+            token=manager,
+            body=body,
+            headers=dict(SHOP),
         )
-        assert reply.status == 201, reply.body
-        return str(reply.body["id"])
+        assert reply.status == 200, reply.body
+        line = reply.body["lines"][0]["id"]
+        return {"list": shopping_list, "spare_list": spare, "line": line, "product": catalog["product"]}
 
-    shopping_list, spare = made("Project"), made("Spare")
-    body = {"lines": [{"product_id": catalog["product"], "quantity": "2"}]}
-    reply = api.call(
-        "POST",
-        f"/v1/store/shopping-lists/{shopping_list}/lines",
-        token=manager,
-        body=body,
-        headers=dict(SHOP),
-    )
-    assert reply.status == 200, reply.body
-    line = reply.body["lines"][0]["id"]
-    return {"list": shopping_list, "spare_list": spare, "line": line, "product": catalog["product"]}
+    return worlds.extend("shopping lists", build)
 
 
 @pytest.fixture
-def checkout(api: Api, world: World) -> dict[str, str]:
+def checkout(api: Api, world: World, worlds: Worlds) -> dict[str, str]:
     """Two shipping methods of the website (one spare) and two payment terms (one spare)."""
-    methods = f"/v1/admin/websites/{world.ids['website']}/shipping-methods"
-    made = {}
-    for name in ("method", "spare_method"):
-        reply = api.call("POST", methods, token=world.token, body=SHIPPING_METHOD)
-        assert reply.status == 201, reply.body
-        made[name] = str(reply.body["id"])
-    for name, code in (("term", "net30"), ("spare_term", "net60")):
-        body = {"code": code, "name": {"en": code}, "kind": "net", "net_days": 30}
-        assert api.call("POST", "/v1/admin/payment-terms", token=world.token, body=body).status == 201
-        made[name] = code
-    return made
+
+    def build() -> dict[str, str]:
+        methods = f"/v1/admin/websites/{world.ids['website']}/shipping-methods"
+        made = {}
+        for name in ("method", "spare_method"):
+            reply = api.call("POST", methods, token=world.token, body=SHIPPING_METHOD)
+            assert reply.status == 201, reply.body
+            made[name] = str(reply.body["id"])
+        for name, code in (("term", "net30"), ("spare_term", "net60")):
+            body = {"code": code, "name": {"en": code}, "kind": "net", "net_days": 30}
+            assert api.call("POST", "/v1/admin/payment-terms", token=world.token, body=body).status == 201
+            made[name] = code
+        return made
+
+    return worlds.extend("shipping methods and terms", build)
 
 
 @pytest.fixture
-def orders(world: World, customers: dict[str, str], shopping: dict[str, str]) -> dict[str, str]:
+def orders(
+    world: World, customers: dict[str, str], shopping: dict[str, str], worlds: Worlds
+) -> dict[str, str]:
     """Orders of the customer placed as placing writes them: five by the purchasing manager at his
     division, of the catalog's product, and one at the plant below (a unit's list reads them all); and
     his shopping list, to reorder into."""
-    where = Placement(
-        "acme",
-        customers["customer"],
-        customers["division"],
-        customers["user"],
-        world.ids["website"],
-        world.ids["organization"],
-    )
-    lines = order_lines("EUR", [(shopping["product"], "SKU-1")])
-    placed = [place_order(where, lines=lines).id for _ in range(5)]
-    place_order(Placement(**{**where.__dict__, "unit_id": customers["plant"]}), lines=lines)
-    return {"order": placed[0], "list": shopping["list"]}
+
+    def build() -> dict[str, str]:
+        where = Placement(
+            "acme",
+            customers["customer"],
+            customers["division"],
+            customers["user"],
+            world.ids["website"],
+            world.ids["organization"],
+        )
+        lines = order_lines("EUR", [(shopping["product"], "SKU-1")])
+        placed = [place_order(where, lines=lines).id for _ in range(5)]
+        place_order(Placement(**{**where.__dict__, "unit_id": customers["plant"]}), lines=lines)
+        return {"order": placed[0], "list": shopping["list"]}
+
+    return worlds.extend("orders", build)
 
 
 @pytest.fixture
-def erp(api: Api, world: World) -> dict[str, str]:
+def erp(api: Api, world: World, worlds: Worlds) -> dict[str, str]:
     """Two integration keys (one spare, to revoke) and a message the first sent (its use recorded)."""
-    made = {}
-    for name in ("integration", "spare_integration"):
-        body = {"name": name, "scopes": ["product.upsert", "product.delete"]}
-        reply = api.call("POST", "/v1/admin/integrations", token=world.token, body=body)
-        assert reply.status == 201, reply.body
-        made[name], made[f"{name}_key"] = str(reply.body["id"]), str(reply.body["secret"])
-    message = {
-        "type": "product.delete",
-        "id": "erp-1",
-        "source_seq": 1,
-        "occurred_at": "2026-12-01T10:00:00Z",
-    }
-    sent = {"messages": [{**message, "payload": {"sku": "HB-M8"}}]}
-    assert api.call("POST", "/v1/erp/messages", token=made["integration_key"], body=sent).status == 200
-    return made
+
+    def build() -> dict[str, str]:
+        made = {}
+        for name in ("integration", "spare_integration"):
+            body = {"name": name, "scopes": ["product.upsert", "product.delete"]}
+            reply = api.call("POST", "/v1/admin/integrations", token=world.token, body=body)
+            assert reply.status == 201, reply.body
+            made[name], made[f"{name}_key"] = str(reply.body["id"]), str(reply.body["secret"])
+        message = {
+            "type": "product.delete",
+            "id": "erp-1",
+            "source_seq": 1,
+            "occurred_at": "2026-12-01T10:00:00Z",
+        }
+        sent = {"messages": [{**message, "payload": {"sku": "HB-M8"}}]}
+        assert api.call("POST", "/v1/erp/messages", token=made["integration_key"], body=sent).status == 200
+        return made
+
+    return worlds.extend("integration keys", build)
 
 
 @pytest.fixture
 def ordering(
-    api: Api, world: World, customers: dict[str, str], shopping: dict[str, str], checkout: dict[str, str]
+    api: Api,
+    world: World,
+    customers: dict[str, str],
+    shopping: dict[str, str],
+    checkout: dict[str, str],
+    worlds: Worlds,
 ) -> dict[str, str]:
     """The purchasing manager's checkout of the shopping list (every step done and reviewed): net30 made
     the default term, the customer given a billing and a shipping address."""
-    made = api.call(
-        "PATCH",
-        "/v1/admin/payment-terms/net30",
-        token=world.token,
-        body={"is_default": True, "version": 1},
-    )
-    assert made.status == 200, made.body
-    book = [address_body(kind="billing", label="Office"), address_body(kind="shipping")]
-    customer = api.call(
-        "PATCH",
-        f"/v1/admin/customers/{customers['customer']}",
-        token=world.token,
-        body={"addresses": book},
-        headers={"If-Match": "*"},
-    )
-    assert customer.status == 200, customer.body
-    address = {item["kind"]: item["id"] for item in customer.body["addresses"]}
-    manager = api.token("acme", MANAGER)
-    started = api.call(
-        "POST",
-        "/v1/store/checkouts",
-        token=manager,
-        body={"shopping_list_id": shopping["list"]},
-        headers=dict(SHOP),
-    )
-    assert started.status == 201, started.body
-    steps = {
-        "billing_address": {"address_id": address["billing"]},
-        "shipping_address": {"address_id": address["shipping"]},
-        "shipping_method_id": checkout["method"],
-        "payment": {},
-        "reviewed": True,
-        "version": 1,
-    }
-    path = f"/v1/store/checkouts/{started.body['id']}"
-    reviewed = api.call("PATCH", path, token=manager, body=steps, headers=dict(SHOP))
-    assert reviewed.status == 200, reviewed.body
-    # sam (when the case's world has him) has signed in once: his requests count no binding write
-    api.call("GET", "/v1/admin/me", token=api.token("acme", SALES_REP))
-    return {
-        "list": shopping["list"],
-        "checkout": started.body["id"],
-        "checkout_version": str(reviewed.body["version"]),
-        "grand_total": reviewed.body["totals"]["grand_total"]["amount"],
-        "buyer": customers["user"],
-    }
+
+    def build() -> dict[str, str]:
+        made = api.call(
+            "PATCH",
+            "/v1/admin/payment-terms/net30",
+            token=world.token,
+            body={"is_default": True, "version": 1},
+        )
+        assert made.status == 200, made.body
+        book = [address_body(kind="billing", label="Office"), address_body(kind="shipping")]
+        customer = api.call(
+            "PATCH",
+            f"/v1/admin/customers/{customers['customer']}",
+            token=world.token,
+            body={"addresses": book},
+            headers={"If-Match": "*"},
+        )
+        assert customer.status == 200, customer.body
+        address = {item["kind"]: item["id"] for item in customer.body["addresses"]}
+        manager = api.token("acme", MANAGER)
+        started = api.call(
+            "POST",
+            "/v1/store/checkouts",
+            token=manager,
+            body={"shopping_list_id": shopping["list"]},
+            headers=dict(SHOP),
+        )
+        assert started.status == 201, started.body
+        steps = {
+            "billing_address": {"address_id": address["billing"]},
+            "shipping_address": {"address_id": address["shipping"]},
+            "shipping_method_id": checkout["method"],
+            "payment": {},
+            "reviewed": True,
+            "version": 1,
+        }
+        path = f"/v1/store/checkouts/{started.body['id']}"
+        reviewed = api.call("PATCH", path, token=manager, body=steps, headers=dict(SHOP))
+        assert reviewed.status == 200, reviewed.body
+        # sam (when the case's world has him) has signed in once: his requests count no binding write
+        api.call("GET", "/v1/admin/me", token=api.token("acme", SALES_REP))
+        return {
+            "list": shopping["list"],
+            "checkout": started.body["id"],
+            "checkout_version": str(reviewed.body["version"]),
+            "grand_total": reviewed.body["totals"]["grand_total"]["amount"],
+            "buyer": customers["user"],
+        }
+
+    return worlds.extend("a checkout reviewed", build)
 
 
 SHIPPING_METHOD = {"name": {"en": "Standard"}, "rates": {"kind": "flat", "costs": {"EUR": "9.90"}}}
@@ -1887,7 +1941,9 @@ def prepare(
     (tests/faults) sends the same requests."""
     case = ROUND_TRIPS[name]
     needs_customers = any(name in case.path for name in ("/customer", "{customer}"))
+    # customers and staff are worlds of their own: put back first, before any step is built on them
     needs_customers = needs_customers or case.token in ("customer", "company admin")
+    needs_customers = needs_customers or "/orders" in case.path or "checkouts" in case.path
     needs_staff = any(name in case.path for name in ("{staff}", "{staff_role}", "{spare_staff}"))
     needs_staff = needs_staff or case.token == "sales rep"
     ids = world.ids | (request.getfixturevalue("customers") if needs_customers or needs_staff else {})
@@ -1898,7 +1954,6 @@ def prepare(
     ids |= (
         request.getfixturevalue("catalog") if "/products" in case.path or "/attributes" in case.path else {}
     )
-    ids |= request.getfixturevalue("media") if "{media}" in case.path else {}
     ids |= (
         request.getfixturevalue("storefront") if "/catalog/" in case.path or "/resolve" in case.path else {}
     )
@@ -1913,6 +1968,8 @@ def prepare(
     ids |= request.getfixturevalue("checkout") if needs_checkout else {}
     ids |= request.getfixturevalue("erp") if "/erp/" in case.path or "/integrations" in case.path else {}
     ids |= request.getfixturevalue("ordering") if "checkouts" in case.path else {}
+    # last: its upload is no part of a world (S3), so no world may be put back after it
+    ids |= request.getfixturevalue("media") if "{media}" in case.path else {}
     token = {
         "tenant": world.token,
         "operator": operator_token,
@@ -2031,41 +2088,49 @@ def test_a_priced_category_page_of_50_products_for_a_buyer_with_unit_rules_costs
     assert operations == [PRINCIPAL, QUERY, QUERY, BATCH_GET, BATCH_GET]
 
 
-def _priced_products(
-    api: Api, world: World, category: str, price_list: str, prefix: str, count: int
+PRICED_PRODUCTS = 200
+
+
+@pytest.fixture
+def priced_products(
+    api: Api, world: World, categories: dict[str, str], pricing: dict[str, str], worlds: Worlds
 ) -> list[str]:
-    """``count`` products of the category (SKUs ``<prefix>-000``...), each at 2.50 EUR in the price list."""
-    skus = [f"{prefix}-{n:03}" for n in range(count)]
-    for sku in skus:
-        made = api.call(
-            "POST",
-            "/v1/admin/products",
-            token=world.token,
-            body=product_body(world.ids["organization"], sku=sku, primary_category_id=category),
-        )
-        assert made.status == 201, made.body
-    rows = [
-        {"sku": sku, "unit": "each", "currency": "EUR", "min_quantity": "1", "value": "2.50"} for sku in skus
-    ]
-    put = api.call(
-        "PUT", f"/v1/admin/price-lists/{price_list}/prices", token=world.token, body={"rows": rows}
-    )
-    assert put.status == 200, put.body
-    return skus
+    """200 products of drills (SKUs ``P-000``...), each at 2.50 EUR in the website's price list."""
+
+    def build() -> list[str]:
+        skus = [f"P-{n:03}" for n in range(PRICED_PRODUCTS)]
+        for sku in skus:
+            made = api.call(
+                "POST",
+                "/v1/admin/products",
+                token=world.token,
+                body=product_body(
+                    world.ids["organization"], sku=sku, primary_category_id=categories["category"]
+                ),
+            )
+            assert made.status == 201, made.body
+        rows = [
+            {"sku": sku, "unit": "each", "currency": "EUR", "min_quantity": "1", "value": "2.50"}
+            for sku in skus
+        ]
+        path = f"/v1/admin/price-lists/{pricing['price_list']}/prices"
+        assert api.call("PUT", path, token=world.token, body={"rows": rows}).status == 200
+        return skus
+
+    return worlds.extend("200 priced products", build)
 
 
 def test_a_resolve_of_500_lines_reads_skus_products_and_sheets_in_batches_of_100_keys(
     api: Api,
     world: World,
     customers: dict[str, str],
-    categories: dict[str, str],
     storefront: dict[str, str],
-    pricing: dict[str, str],
+    priced_products: list[str],
     aws_calls: AwsCalls,
 ) -> None:
     # given 100 products in drills, each priced in the website's list, 400 SKUs naming nothing, and the
     # caches warm (500 lines of 500 products cost 5 + 10 + 5 batch reads: `make bench-storefront`)
-    skus = _priced_products(api, world, categories["category"], pricing["price_list"], "R", 100)
+    skus = priced_products[:100]
     manager = api.token("acme", MANAGER)
     asked = skus + [f"NONE-{n:03}" for n in range(400)]
     body = {"lines": [{"sku": sku, "unit": "each", "quantity": "4"} for sku in asked]}
@@ -2094,14 +2159,13 @@ def test_a_list_of_200_lines_is_priced_a_page_of_100_lines_at_a_time(
     api: Api,
     world: World,
     customers: dict[str, str],
-    categories: dict[str, str],
     storefront: dict[str, str],
-    pricing: dict[str, str],
+    priced_products: list[str],
     aws_calls: AwsCalls,
 ) -> None:
     # given 200 products in drills, each priced in the website's list, all in one list of the purchasing
     # manager, and the caches warm
-    skus = _priced_products(api, world, categories["category"], pricing["price_list"], "L", 200)
+    skus = priced_products
     manager, headers = api.token("acme", MANAGER), dict(SHOP)
     made_list = api.call(
         "POST", "/v1/store/shopping-lists", token=manager, body={"name": "Drills"}, headers=headers

@@ -1402,11 +1402,6 @@ def test_every_staff_route_is_in_the_matrix() -> None:
     assert set(MATRIX) == set(STAFF_ROUTES), "MATRIX names a route that is gone"
 
 
-# A role's tests share its world (the records built once per module and worker, the role's actor on
-# them): pytest-xdist keeps them together.
-ROLE_PARAMS = [pytest.param(role, marks=pytest.mark.xdist_group(f"staff matrix as {role}")) for role in ROLES]
-
-
 def _mismatch(name: str, position: str, expected: str, status: int, body: Any) -> str:
     return f"{name} @ {position}: expected {expected}, got {status} {json.dumps(body)[:200]}"
 
@@ -1428,7 +1423,7 @@ def _check(world: World, name: str, position: str, expected: str, call: Call, mi
         assert call.record not in json.dumps(reply.body), f"{name} @ {position}: leaked"
 
 
-@pytest.mark.parametrize("role", ROLE_PARAMS)
+@pytest.mark.parametrize("role", ROLES)
 def test_a_route_on_each_position_answers_as_the_matrix_says_and_a_refusal_changes_nothing(
     world_for: Callable[[str], World], role: str
 ) -> None:
@@ -1446,7 +1441,7 @@ def test_a_route_on_each_position_answers_as_the_matrix_says_and_a_refusal_chang
     assert mismatches == []
 
 
-@pytest.mark.parametrize("role", ROLE_PARAMS)
+@pytest.mark.parametrize("role", ROLES)
 def test_a_route_without_a_record_answers_as_the_matrix_says(
     world_for: Callable[[str], World], role: str
 ) -> None:
@@ -1461,7 +1456,7 @@ def test_a_route_without_a_record_answers_as_the_matrix_says(
     assert mismatches == []
 
 
-@pytest.mark.parametrize("role", ROLE_PARAMS)
+@pytest.mark.parametrize("role", ROLES)
 def test_a_list_shows_the_records_of_exactly_the_positions_the_matrix_says(
     world_for: Callable[[str], World], module_outbox: Outbox, role: str
 ) -> None:

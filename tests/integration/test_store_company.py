@@ -8,10 +8,14 @@ from typing import Any
 
 import pytest
 
-from .conftest import Api, Globex, Table
+from .conftest import Api, Globex, Table, Worlds, build_globex
 from .support import address_body, assert_problem, error_locs
 
+# Every test here starts from a world this module builds once: see conftest.
+pytestmark = pytest.mark.shared_account
+
 Invite = Callable[..., dict[str, Any]]
+Make = Callable[..., dict[str, Any]]
 UNITS = "/v1/store/company/units"
 USERS = "/v1/store/company/users"
 ROLES = "/v1/store/company/roles"
@@ -35,18 +39,30 @@ def signed_in(api: Api) -> Callable[[str], str]:
 
 
 @pytest.fixture
-def people(invite: Invite, signed_in: Callable[[str], str]) -> dict[str, dict[str, Any]]:
+def globex(make_tenant: Callable[..., str], make_customer: Make, make_unit: Make, worlds: Worlds) -> Globex:
+    """conftest's Globex, built once for the module."""
+    return worlds.world("globex", lambda: build_globex(make_tenant, make_customer, make_unit))
+
+
+@pytest.fixture
+def people(
+    globex: Globex, invite: Invite, signed_in: Callable[[str], str], worlds: Worlds
+) -> dict[str, dict[str, Any]]:
     """ava (administrator at the company), oscar (administrator at Manufacturing), max, bob and olga."""
-    users = {
-        AVA: invite(AVA, "administrator", "company"),
-        OSCAR: invite(OSCAR, "administrator", "manufacturing"),
-        MAX: invite(MAX, "purchasing-manager", "manufacturing"),
-        BOB: invite(BOB, "buyer", "lyon"),
-        OLGA: invite(OLGA, "buyer", "ohio"),
-    }
-    for email in (AVA, OSCAR):
-        signed_in(email)
-    return users
+
+    def build() -> dict[str, dict[str, Any]]:
+        users = {
+            AVA: invite(AVA, "administrator", "company"),
+            OSCAR: invite(OSCAR, "administrator", "manufacturing"),
+            MAX: invite(MAX, "purchasing-manager", "manufacturing"),
+            BOB: invite(BOB, "buyer", "lyon"),
+            OLGA: invite(OLGA, "buyer", "ohio"),
+        }
+        for email in (AVA, OSCAR):
+            signed_in(email)
+        return users
+
+    return worlds.world("globex with people", build, on="globex")
 
 
 def _version(api: Api, token: str, path: str) -> int:
