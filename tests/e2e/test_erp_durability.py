@@ -16,7 +16,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -191,8 +191,8 @@ class Erp:
 
 
 @pytest.fixture(scope="module")
-def erp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Erp]:
-    data = tmp_path_factory.mktemp("erp-durability") / "data"
+def erp(seeded_data: Callable[[str], Path]) -> Iterator[Erp]:
+    data = seeded_data("erp-durability")
     running = Erp(data, Stack(data, ENVIRONMENT))
     yield running
     assert running.stack.stop() == 0, running.stack.output()

@@ -16,7 +16,7 @@ import os
 import signal
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,8 +168,8 @@ def _table(outcomes: list[Outcome]) -> str:
 
 
 @pytest.fixture(scope="module")
-def outcomes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Outcome]]:
-    chain = Chain(tmp_path_factory.mktemp("kills") / "data")
+def outcomes(seeded_data: Callable[[str], Path]) -> Iterator[list[Outcome]]:
+    chain = Chain(seeded_data("kills"))
     results: list[Outcome] = []
     try:
         chosen = [run for run in EVERY_RUN if KILL_RUNS == "all" or run.how in KILL_RUNS.split(",")]

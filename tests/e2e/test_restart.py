@@ -9,8 +9,9 @@ one outcome from the restarted stack (a failed restart fails them all).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -126,8 +127,8 @@ def _change_every_kind(stack: Stack, token: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def restarted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Restarted]:
-    data = tmp_path_factory.mktemp("seed") / "data"
+def restarted(seeded_data: Callable[[str], Path]) -> Iterator[Restarted]:
+    data = seeded_data("restart")
     first = Stack(data, SMALL_CATALOG)
     try:
         token = first.token("acme", ACME_ADMIN)
