@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: install run test lint format test-unit test-integration test-e2e test-e2e-shared test-e2e-own test-faults openapi lock clean
+.PHONY: install run test lint format test-unit test-integration test-e2e test-e2e-shared test-e2e-own e2e-template test-faults openapi lock clean
 .PHONY: infra-synth infra-check test-infra package deploy bench-cold-start bench-policy bench-visibility
 .PHONY: bench-catalog bench-expressions bench-storefront bench-pricing bench-prices bench-recalc bench-orders bench-erp erp-schemas erp-client
 
@@ -66,11 +66,17 @@ test-integration: $(PY_STAMP)
 E2E_OWN_STACKS := $(addprefix tests/e2e/,test_kills.py test_restart.py test_crowded_unit.py test_erp_durability.py)
 test-e2e: test-e2e-shared test-e2e-own
 
-test-e2e-shared: install
-	$(BIN)/pytest tests/e2e $(addprefix --ignore=,$(E2E_OWN_STACKS))
+# Every stack of both starts on a copy of one data folder, seeded and settled once (tests/e2e/stack.py).
+E2E_TEMPLATE := $(CURDIR)/.e2e-template
+e2e-template: install
+	rm -rf $(E2E_TEMPLATE) && mkdir -p $(E2E_TEMPLATE)
+	PYTHONPATH=tests $(PY) -m e2e.stack $(E2E_TEMPLATE)/data
 
-test-e2e-own: install
-	$(BIN)/pytest $(E2E_OWN_STACKS)
+test-e2e-shared: e2e-template
+	E2E_TEMPLATE=$(E2E_TEMPLATE)/data $(BIN)/pytest tests/e2e $(addprefix --ignore=,$(E2E_OWN_STACKS))
+
+test-e2e-own: e2e-template
+	E2E_TEMPLATE=$(E2E_TEMPLATE)/data $(BIN)/pytest $(E2E_OWN_STACKS)
 
 # Every write route, the stream dispatcher and every consumer under a seeded fault plan on moto
 # (tests/faults): the fixed seed here, a random one in `make fuzz`.
@@ -185,4 +191,4 @@ lock:
 	@echo "Regenerate requirements*.txt from a fresh venv with the pins in pyproject.toml (see README)."
 
 clean:
-	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .e2e-template

@@ -1,11 +1,13 @@
 """E2E fixtures: one local stack for the whole session, and acme data made over HTTP.
 
 The stack is the real ``make run`` runner (DynamoDB Local, moto SQS, the API and the pollers) on free
-ports with a throwaway data folder. At the end it is stopped with SIGINT and must exit cleanly.
+ports with a throwaway data folder, a copy of one seeded once (``seeded_data``). At the end it is
+stopped with SIGINT and must exit cleanly.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,8 +21,8 @@ from .support import organization_body, website_body
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    running = Stack(tmp_path_factory.mktemp("stack") / "data", SMALL_CATALOG)
+def stack(seeded_data: Callable[[str], Path]) -> Iterator[Stack]:
+    running = Stack(seeded_data("stack"), SMALL_CATALOG)
     if running.dynamodb != "dynamodb-local":
         running.stop()
         pytest.fail("the e2e tier runs on DynamoDB Local: it needs Java 17 and `npm ci`")
@@ -30,9 +32,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 @pytest.fixture(scope="session")
 def seeded_data(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
-    """A data folder named ``name`` for a module's stack of its own: a copy of one seeded (small catalog)
-    and settled once for the session, on the first call, instead of each stack seeding again."""
-    template: Path | None = None
+    """A data folder named ``name`` for a stack: a copy of one seeded (small catalog) and settled once,
+    instead of each stack seeding again. ``make test`` seeds it once for both halves of the tier
+    (``E2E_TEMPLATE``, `make e2e-template`); otherwise the session does, on the first call."""
+    named = os.environ.get("E2E_TEMPLATE")
+    template = Path(named) if named else None
 
     def copy(name: str) -> Path:
         nonlocal template

@@ -278,3 +278,7 @@ def settings_pointed_at(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterat
     finally:
         monkeypatch.undo()
         _forget_clients()
+
+
+if __name__ == "__main__":  # `make e2e-template`: the folder every e2e stack of a `make test` run copies
+    seeded_template(Path(sys.argv[1]), SMALL_CATALOG)
