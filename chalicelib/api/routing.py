@@ -285,6 +285,8 @@ def _respond(
             if replay is None:
                 raise
             return _replayed(path, replay)
+        if principal.integration is not None:  # answered: only now is the key's use recorded
+            integrations.record_use(principal)
         if spec.status == HTTPStatus.NO_CONTENT:
             return _no_content()
         if isinstance(result, Response):

@@ -482,11 +482,13 @@ class CreatedIntegrationKey(IntegrationKey):
 
 @dataclass(frozen=True)
 class IntegrationSession:
-    """An ERP calling with its integration key: the key, the message types it may send and read, and the
-    grants its messages are applied with (tenant-wide, only what those types need)."""
+    """An ERP calling with its integration key: the key, the message types it may send and read, the
+    grants its messages are applied with (tenant-wide, only what those types need), and when the key
+    was last used, as its request found it."""
 
     key_id: str
     scopes: frozenset[MessageType]
+    last_used_at: datetime | None = None
 
     @property
     def access(self) -> StaffAccess:

@@ -4,7 +4,8 @@ A key is ``ik.<tenant>.<key id>.<secret>``: the tenant and the key's item come f
 BatchGetItem with the tenant, whose suspension refuses it too), never from a message or a header. The
 secret is 256 random bits, so its SHA-256 is what the item keeps (a slow KDF protects guessable
 passwords; nothing guesses 2^256) and the comparison takes constant time. A revoked key is refused at
-the next request: nothing is cached. ``last_used_at`` is written at most once a minute per key, so a
+the next request: nothing is cached. ``last_used_at`` is written once a request of the key was answered
+(a refused one, bad input or a forbidden type, writes nothing), at most once a minute per key, so a
 busy ERP does not cost a write per request.
 """
 
@@ -125,24 +126,25 @@ def load_integration(authorization: str | None) -> Principal:
     if tenant is not None and tenant.data["status"] == "suspended":
         raise TenantSuspended()
     stored = entities.to_model(record, StoredIntegrationKey)
-    _record_use(tenant_id, stored)
     return Principal(
         kind="integration",
         tenant_id=tenant_id,
         subject=key_id,
-        integration=IntegrationSession(key_id, frozenset(stored.scopes)),
+        integration=IntegrationSession(key_id, frozenset(stored.scopes), stored.last_used_at),
     )
 
 
-def _record_use(tenant_id: str, stored: StoredIntegrationKey) -> None:
-    """Set ``last_used_at`` unless it was set within the last minute (an update: the key's version, which
-    a revocation is conditional on, stays)."""
-    now = utc_now()
-    if stored.last_used_at is not None and now - stored.last_used_at < LAST_USE_RESOLUTION:
+def record_use(principal: Principal) -> None:
+    """Set the calling key's ``last_used_at``, once its request was answered, unless it was set within the
+    last minute (an update: the key's version, which a revocation is conditional on, stays)."""
+    session, tenant_id, now = principal.integration, principal.tenant_id, utc_now()
+    if session is None or tenant_id is None:
+        return
+    if session.last_used_at is not None and now - session.last_used_at < LAST_USE_RESOLUTION:
         return
     transaction = Transaction()
     transaction.set_entry(
-        keys.integration_key(tenant_id, stored.id),
+        keys.integration_key(tenant_id, session.key_id),
         ("last_used_at",),
         now.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         on_failure=NotFound("integration key not found"),

@@ -292,7 +292,8 @@ Access patterns
                                                  replace at the version read
 201  authenticate an integration key             BatchGet T#<t>#INTEGRATION/<int_id> (the tenant    services.integrations.load_integration
                                                  and key id come from the key) and T#<t>#TENANT;
-                                                 last_used_at: SET at most once a minute per key
+                                                 last_used_at: SET once the request is answered,   services.integrations.record_use
+                                                 at most once a minute per key
 202  the messages of an ingest already known     BatchGet T#<t>#ERPMSG#<id>/IMPORT (100 a call);    services.erp.ingest.ingest
                                                  new ones: BatchWrite their records (accepted)
 203  one message's fate (the ERP, the worker)    PK=T#<t>#ERPMSG#<id>, SK=IMPORT                    services.erp.imports.get_import, erp.apply

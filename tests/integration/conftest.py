@@ -106,7 +106,9 @@ class Moto:
     def operator_bound(self) -> bool:
         """Whether the platform operator's account is bound to a sign-in (read from moto's model)."""
         key = keys.staff_user(keys.PLATFORM_TENANT, PLATFORM_OPERATOR)
-        table = self.table_model(get_settings().table_name)
+        tables, name = self.dynamodb_backend().tables, get_settings().table_name
+        # a world's table still held is read where it lies: copying it costs more than the whole check
+        table = tables.peek(name) if isinstance(tables, _HeldTables) else self.table_model(name)
         item = table.get_item(DynamoType({"S": key.pk}), DynamoType({"S": key.sk}))
         return item is not None and bool(_plain(item.to_json()["Attributes"])["data"].get("binding"))
 
@@ -776,6 +778,12 @@ class _HeldTables(OrderedDict[str, Any]):
 
     def hold(self, name: str, saved: Any) -> None:
         self._held = (name, saved)
+
+    def peek(self, name: str) -> Any:
+        """The table as moto will next see it, to read only (the held one is not copied)."""
+        if self._held is not None and self._held[0] == name:
+            return self._held[1]
+        return super().get(name)
 
     def _settle(self) -> None:
         if self._held is not None:

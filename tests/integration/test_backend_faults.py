@@ -154,14 +154,14 @@ def test_a_failing_write_answers_503_and_changes_nothing(
     attempts: int,
 ) -> None:
     # given a table whose transactions fail with this fault
-    before = table.items()
+    before = table.writes()
     faults.inject(raw_connection().client, "TransactWriteItems", fault)
     # when acme creates an organization
     reply = api.call("POST", ORGANIZATIONS, token=acme, body=organization_body())
     # then it is told to retry later, after the bounded attempts, and nothing was written
     _assert_unavailable(reply, retry_after)
     assert len(faults.attempts) == attempts
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_failing_read_answers_503(api: Api, acme: str, faults: Faults) -> None:

@@ -192,21 +192,21 @@ def test_a_bad_category_is_422_naming_the_field_and_nothing_is_written(
     api: Api, token: str, organization: str, table: Table, body: dict[str, Any], locs: list[str]
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call("POST", categories_path(organization), token=token, body=body)
 
     # then
     assert error_locs(reply) == locs
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_parent_in_another_organization_is_422(
     api: Api, token: str, organization: str, foreign_category: dict[str, Any], table: Table
 ) -> None:
     # given a category of another organization of the tenant
-    before = table.items()
+    before = table.writes()
 
     # when a category of this organization names it as its parent
     body = category_body("drills", parent_id=foreign_category["id"])
@@ -214,7 +214,7 @@ def test_a_parent_in_another_organization_is_422(
 
     # then
     assert error_locs(reply) == ["body.parent_id"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_slug_a_sibling_has_is_422_per_locale_and_a_cousin_may_have_it(
@@ -224,7 +224,7 @@ def test_a_slug_a_sibling_has_is_422_per_locale_and_a_cousin_may_have_it(
     tools = make_category("tools")
     fasteners = make_category("fasteners")
     make_category("drills", parent_id=tools["id"], slug={"en": "drills", "de-DE": "bohrer"})
-    before = table.items()
+    before = table.writes()
 
     # when a sibling takes the German slug, and a cousin takes both
     sibling = api.call(
@@ -233,7 +233,7 @@ def test_a_slug_a_sibling_has_is_422_per_locale_and_a_cousin_may_have_it(
         token=token,
         body=category_body("x", parent_id=tools["id"], slug={"en": "drill-bits", "de-DE": "bohrer"}),
     )
-    assert table.items() == before
+    assert table.writes() == before
     cousin = api.call(
         "POST",
         categories_path(organization),
@@ -312,7 +312,7 @@ def test_a_move_that_closes_a_cycle_is_422_and_changes_nothing(
     power = make_category("power-tools", parent_id=tools["id"])
     drills = make_category("drills", parent_id=power["id"])
     new_parent = {"itself": tools, "child": power, "grandchild": drills}[target]
-    before = table.items()
+    before = table.writes()
 
     # when tools moves under itself or one of its descendants
     reply = _patch(api, token, organization, tools, parent_id=new_parent["id"])
@@ -320,7 +320,7 @@ def test_a_move_that_closes_a_cycle_is_422_and_changes_nothing(
     # then
     assert error_locs(reply) == ["body.parent_id"]
     assert "descendants" in reply.body["errors"][0]["msg"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_move_under_an_unknown_parent_or_next_to_a_namesake_is_422(
@@ -331,7 +331,7 @@ def test_a_move_under_an_unknown_parent_or_next_to_a_namesake_is_422(
     fasteners = make_category("fasteners")
     make_category("drills", parent_id=tools["id"])
     other_drills = make_category("drills", parent_id=fasteners["id"])
-    before = table.items()
+    before = table.writes()
 
     # when
     unknown = _patch(api, token, organization, other_drills, parent_id=UNKNOWN_CATEGORY)
@@ -342,7 +342,7 @@ def test_a_move_under_an_unknown_parent_or_next_to_a_namesake_is_422(
     assert error_locs(unknown) == ["body.parent_id"]
     assert error_locs(namesake) == ["body.slug.en"]
     assert error_locs(reslug) == ["body.slug.en"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_concurrent_moves_cannot_close_a_cycle_the_loser_is_409(
@@ -393,7 +393,7 @@ def test_deleting_a_category_with_sub_categories_or_products_is_409(
         "category_product",
         {"id": "prd_01J00000000000000000000000"},
     )
-    before = table.items()
+    before = table.writes()
 
     # when
     parent = api.call(
@@ -406,7 +406,7 @@ def test_deleting_a_category_with_sub_categories_or_products_is_409(
     # then
     assert "sub-categories" in assert_problem(parent, 409)["detail"]
     assert "products" in assert_problem(listed, 409)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_deleted_category_is_gone_and_the_change_counted(
@@ -471,21 +471,21 @@ def test_a_website_offering_what_is_no_root_category_of_its_organization_is_422(
         "other organization": foreign_category,
     }
     root = roots[offered]["id"]
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = _website_patch(api, token, website, category_root_ids=[tools["id"], root])
 
     # then
     assert error_locs(reply) == ["body.category_root_ids[1]"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_website_created_offering_a_root_of_another_organization_is_422(
     api: Api, token: str, organization: str, foreign_category: dict[str, Any], table: Table
 ) -> None:
     # given a root category of another organization
-    before = table.items()
+    before = table.writes()
 
     # when
     body = website_body(organization, category_root_ids=[foreign_category["id"]])
@@ -493,7 +493,7 @@ def test_a_website_created_offering_a_root_of_another_organization_is_422(
 
     # then
     assert error_locs(reply) == ["body.category_root_ids[0]"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize(
@@ -541,7 +541,7 @@ def test_a_root_a_website_offers_is_neither_deleted_nor_moved(
     # given a website offering tools, and fasteners
     tools, fasteners = make_category("tools"), make_category("fasteners")
     website = make_website(token, organization, category_root_ids=[tools["id"]])
-    before = table.items()
+    before = table.writes()
 
     # when
     deleted = api.call(
@@ -552,7 +552,7 @@ def test_a_root_a_website_offers_is_neither_deleted_nor_moved(
     # then
     assert website["id"] in assert_problem(deleted, 409)["detail"]
     assert website["id"] in assert_problem(moved, 409)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_website_starting_to_offer_a_root_serializes_with_the_tree(
@@ -624,7 +624,7 @@ def test_an_organization_with_categories_is_not_deleted(
 ) -> None:
     # given an organization without websites but with a category
     make_category("tools")
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call(
@@ -633,7 +633,7 @@ def test_an_organization_with_categories_is_not_deleted(
 
     # then
     assert "categories" in assert_problem(reply, 409)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_an_organization_whose_categories_are_gone_is_deleted_with_its_tree_item(

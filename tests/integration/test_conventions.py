@@ -228,14 +228,14 @@ def test_a_body_that_is_not_a_json_object_is_refused_and_nothing_is_written(
 ) -> None:
     # given
     token = token_for(spec)
-    before = table.keys()
+    before = table.writes()
 
     # when
     reply = api.call(spec.method, well_formed_path(spec.path), token=token, raw=raw)
 
     # then
     assert_problem(reply, status)
-    assert table.keys() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize("spec", BODY_ROUTES, ids=lambda spec: spec.name)
@@ -245,7 +245,7 @@ def test_nan_and_infinity_are_not_json_and_nothing_is_written(
 ) -> None:
     # given
     token = token_for(spec)
-    before = table.keys()
+    before = table.writes()
 
     # when
     reply = api.call(
@@ -254,7 +254,7 @@ def test_nan_and_infinity_are_not_json_and_nothing_is_written(
 
     # then
     assert assert_problem(reply, 400)["detail"] == "the body is not valid JSON"
-    assert table.keys() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize("spec", BODY_ROUTES, ids=lambda spec: spec.name)
@@ -263,14 +263,14 @@ def test_an_unknown_field_is_422_on_every_route_with_a_body(
 ) -> None:
     # given
     token = token_for(spec)
-    before = table.keys()
+    before = table.writes()
 
     # when
     reply = api.call(spec.method, well_formed_path(spec.path), token=token, body={"is_admin": True})
 
     # then
     assert "body.is_admin" in error_locs(reply)
-    assert table.keys() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize("spec", BODY_ROUTES, ids=lambda spec: spec.name)
@@ -283,14 +283,14 @@ def test_a_body_over_the_size_limit_is_413_and_nothing_is_written(
     raw = json.dumps({"name": padding}).encode()
     assert len(raw) == limit + 1
     token = token_for(spec)
-    before = table.keys()
+    before = table.writes()
 
     # when
     reply = api.call(spec.method, well_formed_path(spec.path), token=token, raw=raw)
 
     # then
     assert_problem(reply, 413)
-    assert table.keys() == before
+    assert table.writes() == before
 
 
 def test_a_body_at_the_size_limit_is_read(api: Api, acme: str) -> None:
@@ -310,7 +310,7 @@ def test_a_body_in_another_media_type_is_415_and_nothing_is_written(
     api: Api, acme: str, table: Table
 ) -> None:
     # given
-    before = table.keys()
+    before = table.writes()
 
     # when
     reply = api.call(
@@ -323,7 +323,7 @@ def test_a_body_in_another_media_type_is_415_and_nothing_is_written(
 
     # then
     assert_problem(reply, 415)
-    assert table.keys() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize(
@@ -333,14 +333,14 @@ def test_a_control_or_bidi_character_in_text_is_422_and_nothing_is_written(
     api: Api, acme: str, table: Table, character: str
 ) -> None:
     # given
-    before = table.keys()
+    before = table.writes()
 
     # when
     reply = api.call("POST", ORGANIZATIONS, token=acme, body=organization_body(name=f"Acme{character}Europe"))
 
     # then
     assert error_locs(reply) == ["body.name"]
-    assert table.keys() == before
+    assert table.writes() == before
 
 
 def test_a_control_character_in_a_query_parameter_is_422(api: Api, acme: str) -> None:
@@ -377,7 +377,7 @@ def test_a_replayed_create_returns_the_first_response_and_creates_nothing(
     )
     assert first.status == 201
     assert "Idempotent-Replayed" not in first.headers
-    written = table.items()
+    written = table.writes()
 
     # when
     replay = api.call(
@@ -389,7 +389,7 @@ def test_a_replayed_create_returns_the_first_response_and_creates_nothing(
     assert replay.body == first.body
     assert replay.headers["Idempotent-Replayed"] == "true"
     assert replay.headers["ETag"] == first.headers["ETag"]
-    assert table.items() == written
+    assert table.writes() == written
     created = [event["type"] for event in table.events("acme") if event["action"] == "created"]
     assert sorted(created) == ["organization.created", "tenant.created"]
 
@@ -414,7 +414,7 @@ def test_the_same_key_with_another_body_is_422_and_nothing_is_written(
 ) -> None:
     # given
     api.call("POST", ORGANIZATIONS, token=acme, body=organization_body(), headers={"Idempotency-Key": "k-1"})
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call(
@@ -428,7 +428,7 @@ def test_the_same_key_with_another_body_is_422_and_nothing_is_written(
     # then
     body = assert_problem(reply, 422)
     assert body["type"] == "https://kontor.dev/problems/idempotency-key-reused"
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_key_is_scoped_by_route(
@@ -569,7 +569,7 @@ def test_a_replay_is_recognized_whatever_the_whitespace_and_key_order(
     first = api.call(
         "POST", ORGANIZATIONS, token=acme, raw=json.dumps(body).encode(), headers={"Idempotency-Key": "k-1"}
     )
-    written = table.items()
+    written = table.writes()
     reformatted = json.dumps(dict(reversed(body.items())), indent=4).encode()
 
     # when
@@ -578,13 +578,13 @@ def test_a_replay_is_recognized_whatever_the_whitespace_and_key_order(
     # then
     assert (replay.status, replay.body) == (201, first.body)
     assert replay.headers["Idempotent-Replayed"] == "true"
-    assert table.items() == written
+    assert table.writes() == written
 
 
 @pytest.mark.parametrize("key", ["", "k" * 256, "tab\there"])
 def test_an_invalid_idempotency_key_is_422(api: Api, acme: str, table: Table, key: str) -> None:
     # given
-    before = table.keys()
+    before = table.writes()
 
     # when
     reply = api.call(
@@ -593,7 +593,7 @@ def test_an_invalid_idempotency_key_is_422(api: Api, acme: str, table: Table, ke
 
     # then
     assert error_locs(reply) == ["header.Idempotency-Key"]
-    assert table.keys() == before
+    assert table.writes() == before
 
 
 # --- versions (every versioned route) --------------------------------------------------------------------
@@ -828,7 +828,7 @@ def test_a_change_without_the_version_is_428_and_changes_nothing(
 ) -> None:
     # given
     target = versioned_target(spec)
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call(
@@ -837,7 +837,7 @@ def test_a_change_without_the_version_is_428_and_changes_nothing(
 
     # then
     assert_problem(reply, 428)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize("spec", VERSIONED_ROUTES, ids=lambda spec: spec.name)
@@ -847,7 +847,7 @@ def test_a_change_with_a_stale_if_match_is_412_with_the_current_version(
     # given an object someone changed since (version 2)
     target = versioned_target(spec)
     target.bump(api, spec)
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call(
@@ -861,7 +861,7 @@ def test_a_change_with_a_stale_if_match_is_412_with_the_current_version(
     # then
     problem = assert_problem(reply, 412)
     assert problem["current_version"] == 2
-    assert table.items() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize("collection", ["organizations", "customer-groups", "roles"])
@@ -931,7 +931,7 @@ def test_if_match_and_body_version_must_agree(
 ) -> None:
     # given
     organization = make_organization(acme)
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call(
@@ -944,7 +944,7 @@ def test_if_match_and_body_version_must_agree(
 
     # then
     assert error_locs(reply) == ["body.version"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize(

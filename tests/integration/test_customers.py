@@ -229,7 +229,7 @@ def test_a_bad_change_to_a_customer_is_422_and_changes_nothing(
 ) -> None:
     # given
     company = make_customer(token)
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call(
@@ -238,7 +238,7 @@ def test_a_bad_change_to_a_customer_is_422_and_changes_nothing(
 
     # then
     assert error_locs(reply) == [loc]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_deleting_a_customer_removes_its_company_and_its_structure(
@@ -261,7 +261,7 @@ def test_deleting_a_customer_with_units_is_409_and_changes_nothing(
     api: Api, token: str, globex: dict[str, dict[str, Any]], table: Table
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call(
@@ -270,7 +270,7 @@ def test_deleting_a_customer_with_units_is_409_and_changes_nothing(
 
     # then
     assert "2 sub-unit(s)" in assert_problem(reply, 409)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 # --- units and the tree ---------------------------------------------------------------------------------
@@ -335,14 +335,14 @@ def test_a_unit_under_a_parent_that_is_not_one_of_the_customers_units_is_422(
         "other customer's unit": make_unit(token, other["id"], other["id"])["id"],
         "a customer group": make_customer_group(token)["id"],
     }[parent]
-    before = table.keys()
+    before = table.writes()
 
     # when
     reply = api.call("POST", units(company["id"]), token=token, body=unit_body(parent_id))
 
     # then
     assert error_locs(reply) == ["body.parent_id"]
-    assert table.keys() == before
+    assert table.writes() == before
 
 
 def test_a_unit_create_with_an_idempotency_key_is_replayed(
@@ -442,7 +442,7 @@ def test_a_move_that_would_break_the_tree_is_422_and_changes_nothing(
         "unknown": "unt_01J00000000000000000000000",
     }
     parent_id = None if new_parent is None else others.get(new_parent) or globex[new_parent]["id"]
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = move(api, token, globex[unit], parent_id)
@@ -450,7 +450,7 @@ def test_a_move_that_would_break_the_tree_is_422_and_changes_nothing(
     # then
     assert error_locs(reply) == ["body.parent_id"]
     assert message in reply.body["errors"][0]["msg"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_unit_moved_to_its_own_parent_changes_only_its_version(
@@ -488,14 +488,14 @@ def test_deleting_a_unit_with_sub_units_is_409_and_changes_nothing(
     api: Api, token: str, globex: dict[str, dict[str, Any]], table: Table
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call("DELETE", unit_path(globex["manufacturing"]), token=token, headers={"If-Match": '"1"'})
 
     # then
     assert "2 sub-unit(s)" in assert_problem(reply, 409)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_unit_whose_sub_units_are_gone_can_be_deleted(
@@ -855,14 +855,14 @@ def test_a_bad_customer_field_is_422_with_its_path_and_nothing_is_written(
     api: Api, token: str, table: Table, field: str, value: Any, loc: str
 ) -> None:
     # given
-    before = table.keys()
+    before = table.writes()
 
     # when
     reply = api.call("POST", CUSTOMERS, token=token, body=customer_body(**{field: value}))
 
     # then
     assert error_locs(reply) == [loc]
-    assert table.keys() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize(("field", "value", "loc"), BAD_UNIT_FIELDS)
@@ -877,7 +877,7 @@ def test_a_bad_unit_field_is_422_with_its_path_and_nothing_is_written(
 ) -> None:
     # given
     company = make_customer(token)
-    before = table.keys()
+    before = table.writes()
 
     # when
     reply = api.call(
@@ -886,7 +886,7 @@ def test_a_bad_unit_field_is_422_with_its_path_and_nothing_is_written(
 
     # then
     assert error_locs(reply) == [loc]
-    assert table.keys() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize("field", ["name", "kind", "parent_id"])
@@ -921,14 +921,14 @@ def test_a_bad_change_to_a_unit_is_422_and_changes_nothing(
     api: Api, token: str, globex: dict[str, dict[str, Any]], table: Table, patch: dict[str, Any], loc: str
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call("PATCH", unit_path(globex["lyon"]), token=token, body={**patch, "version": 1})
 
     # then
     assert error_locs(reply) == [loc]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_addresses_get_ids_that_later_changes_keep(

@@ -151,13 +151,26 @@ def test_a_revoked_key_is_refused_at_once(erp: Erp) -> None:
     assert erp.api.call("GET", f"{MESSAGES}/m-1", headers=auth(erp.key)).status == 401
 
 
-def test_a_key_records_its_last_use(erp: Erp) -> None:
+def test_a_key_records_its_last_use_once_its_request_is_answered(erp: Erp) -> None:
     # given a key never used
-    # when it is used
-    erp.api.call("GET", f"{MESSAGES}/m-1", headers=auth(erp.key))
+    # when it sends a message
+    erp.send(message("m-1", 1, "inventory.update", {"sku": "NOPE", "inventory": {"status": "out_of_stock"}}))
 
     # then its last use is recorded
     assert erp.api.call("GET", f"{KEYS}/{erp.key_id}", token=erp.admin).body["last_used_at"] is not None
+
+
+def test_a_refused_request_records_no_use_of_its_key(erp: Erp, table: Table) -> None:
+    # given a key never used
+    writes = table.writes()
+
+    # when it asks for a message nobody sent
+    reply = erp.api.call("GET", f"{MESSAGES}/m-1", headers=auth(erp.key))
+
+    # then it is refused, and nothing is written
+    assert reply.status == 404
+    assert table.writes() == writes
+    assert erp.api.call("GET", f"{KEYS}/{erp.key_id}", token=erp.admin).body["last_used_at"] is None
 
 
 @pytest.mark.parametrize(

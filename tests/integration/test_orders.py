@@ -304,7 +304,7 @@ def test_a_unit_manager_cancels_an_order_of_his_unit(world: World) -> None:
 
 def test_a_cancel_at_a_stale_version_is_412_and_changes_nothing(world: World, table: Table) -> None:
     # given
-    before = table.items()
+    before = table.writes()
 
     # when bob cancels at a version he did not read
     reply = world.call(
@@ -313,7 +313,7 @@ def test_a_cancel_at_a_stale_version_is_412_and_changes_nothing(world: World, ta
 
     # then
     assert_problem(reply, 412)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_cancel_without_a_version_is_428(world: World) -> None:
@@ -342,7 +342,7 @@ def test_a_cancelled_order_cannot_be_cancelled_again_and_the_answer_names_the_st
 
 def test_a_colleague_s_order_cannot_be_cancelled_and_nothing_changes(world: World, table: Table) -> None:
     # given bob's order, which lena (her own orders only) does not see
-    before = table.items()
+    before = table.writes()
 
     # when lena cancels it
     reply = world.call(
@@ -351,7 +351,7 @@ def test_a_colleague_s_order_cannot_be_cancelled_and_nothing_changes(world: Worl
 
     # then it does not exist for her, and nothing changed
     assert_problem(reply, 404)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 # --- staff ------------------------------------------------------------------------------------------
@@ -405,7 +405,7 @@ def test_a_refused_transition_changes_nothing(
     world: World, table: Table, transition: str, status: int, field: str | None
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
 
     # when the administrator takes a transition the workflow refuses
     reply = world.call(
@@ -420,7 +420,7 @@ def test_a_refused_transition_changes_nothing(
     body = assert_problem(reply, status)
     if field:
         assert [error["loc"] for error in body["errors"]] == [field]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_transition_at_a_stale_version_is_412(world: World) -> None:
@@ -483,7 +483,7 @@ def test_a_reorder_into_an_existing_list_adds_to_its_lines(world: World) -> None
 def test_a_reorder_into_a_list_the_caller_may_not_change_changes_nothing(world: World, table: Table) -> None:
     # given lena's private list
     made = world.call("lena", "POST", "/v1/store/shopping-lists", {"name": "Lena's"})
-    before = table.items()
+    before = table.writes()
 
     # when bob reorders into it
     body = {"shopping_list_id": made.body["id"]}
@@ -491,12 +491,12 @@ def test_a_reorder_into_a_list_the_caller_may_not_change_changes_nothing(world: 
 
     # then it does not exist for him
     assert_problem(reply, 404)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_an_order_of_nothing_orderable_now_is_422_and_makes_no_list(world: World, table: Table) -> None:
     # given lena's order, of a product that does not exist on the shop
-    before = table.items()
+    before = table.writes()
 
     # when she reorders it
     reply = world.call("lena", "POST", f"{STORE}/{world.orders['lena']['id']}/reorder", {})
@@ -504,7 +504,7 @@ def test_an_order_of_nothing_orderable_now_is_422_and_makes_no_list(world: World
     # then
     body = assert_problem(reply, 422)
     assert [error["type"] for error in body["errors"]] == ["unknown_product"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_an_order_window_is_the_order_id_range(world: World) -> None:

@@ -121,14 +121,14 @@ def test_a_bad_field_is_422_with_its_path_and_nothing_is_written(
 ) -> None:
     # given
     token = make_tenant("acme")
-    before = table.keys()
+    before = table.writes()
 
     # when
     reply = api.call("POST", ORGANIZATIONS, token=token, body=organization_body(**{field: value}))
 
     # then
     assert error_locs(reply) == [loc]
-    assert table.keys() == before
+    assert table.writes() == before
     assert api.call("GET", ORGANIZATIONS, token=token).body["items"] == []
 
 
@@ -140,7 +140,7 @@ def test_a_missing_required_field_is_422(
     token = make_tenant("acme")
     body = organization_body()
     del body[field]
-    before = table.keys()
+    before = table.writes()
 
     # when
     reply = api.call("POST", ORGANIZATIONS, token=token, body=body)
@@ -148,7 +148,7 @@ def test_a_missing_required_field_is_422(
     # then
     assert error_locs(reply) == [f"body.{field}"]
     assert reply.body["errors"][0]["type"] == "missing"
-    assert table.keys() == before
+    assert table.writes() == before
 
 
 def test_every_bad_field_is_reported_at_once(api: Api, make_tenant: Callable[..., str]) -> None:
@@ -214,7 +214,7 @@ def test_a_bad_change_is_422_and_changes_nothing(
     # given
     token = make_tenant("acme")
     created = make_organization(token)
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call(
@@ -223,7 +223,7 @@ def test_a_bad_change_is_422_and_changes_nothing(
 
     # then
     assert error_locs(reply) == [loc]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_setting_sent_as_null_goes_back_to_inheriting(
@@ -273,7 +273,7 @@ def test_deleting_an_organization_that_has_websites_is_409_and_changes_nothing(
     make_website(token, other["id"], hostnames=["other.acme.de"])
     organization = make_organization(token)
     make_website(token, organization["id"])
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call(
@@ -282,7 +282,7 @@ def test_deleting_an_organization_that_has_websites_is_409_and_changes_nothing(
 
     # then
     assert_problem(reply, 409)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_an_organization_whose_websites_were_deleted_can_be_deleted(
@@ -331,7 +331,7 @@ def test_a_default_currency_that_an_inheriting_website_does_not_offer_is_409(
     token = make_tenant("acme")
     organization = make_organization(token)
     website = make_website(token, organization["id"], currencies=["EUR"])
-    before = table.items()
+    before = table.writes()
 
     # when the organization's default currency becomes CHF
     reply = api.call(
@@ -344,7 +344,7 @@ def test_a_default_currency_that_an_inheriting_website_does_not_offer_is_409(
     # then the change is refused, naming the website, and nothing changed
     problem = assert_problem(reply, 409)
     assert website["id"] in problem["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_default_currency_every_inheriting_website_offers_is_accepted(

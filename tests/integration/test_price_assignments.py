@@ -120,7 +120,7 @@ def test_an_invalid_website_assignment_is_422_and_writes_nothing(
     api: Api, acme: Acme, table: Table, case: str, lists: list[str], loc: str
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
     named = [getattr(acme, name) if not name.startswith("prl_") else name for name in lists]
 
     # when
@@ -130,7 +130,7 @@ def test_an_invalid_website_assignment_is_422_and_writes_nothing(
 
     # then
     assert error_locs(reply) == [loc], case
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_group_s_lists_need_a_currency_some_website_of_their_organization_offers(
@@ -255,14 +255,14 @@ def test_invalid_exchange_rates_are_422(
     api: Api, acme: Acme, table: Table, case: str, rates: list[dict[str, Any]], loc: str
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call("PUT", f"{ADMIN}/exchange-rates", token=acme.token, body={"rates": rates})
 
     # then
     assert error_locs(reply) == [loc], case
-    assert table.items() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize(("mode", "status"), [("half_even", 200), ("bankers", 422)])

@@ -186,7 +186,7 @@ def test_a_list_with_prices_is_not_deleted(api: Api, acme: Acme) -> None:
 
 def test_every_invalid_row_is_named_and_nothing_is_written(api: Api, acme: Acme, table: Table) -> None:
     # given
-    before = table.items()
+    before = table.writes()
     rows = [
         row(acme.bolt),
         row(acme.bolt, currency="GBP"),
@@ -211,7 +211,7 @@ def test_every_invalid_row_is_named_and_nothing_is_written(api: Api, acme: Acme,
         "body.rows[6].sku",
         "body.rows[7].min_quantity",
     ]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize(

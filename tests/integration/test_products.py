@@ -158,7 +158,7 @@ def test_a_duplicate_sku_is_409_whatever_its_case_and_changes_nothing(
 ) -> None:
     # given a product with a SKU
     _create(api, shop)
-    before = table.items()
+    before = table.writes()
 
     # when another product takes the same SKU in other letter case, in another organization
     reply = api.call(
@@ -167,7 +167,7 @@ def test_a_duplicate_sku_is_409_whatever_its_case_and_changes_nothing(
 
     # then it is a conflict, and nothing was written
     assert "SKU" in assert_problem(reply, 409)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize(
@@ -185,7 +185,7 @@ def test_an_attribute_value_that_does_not_fit_its_definition_is_422_naming_it(
     api: Api, shop: Shop, table: Table, attributes: dict[str, Any], location: str
 ) -> None:
     # given the tenant's attribute definitions
-    before = table.items()
+    before = table.writes()
 
     # when a product is created with a value its definition refuses
     reply = api.call(
@@ -194,7 +194,7 @@ def test_an_attribute_value_that_does_not_fit_its_definition_is_422_naming_it(
 
     # then the field is named and nothing was written
     assert location in error_locs(reply)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize("factor", ["0", "0.000", "-1"])
@@ -206,21 +206,21 @@ def test_a_unit_conversion_of_zero_or_less_is_422_and_changes_nothing(
         {"code": "each", "label": {"en": "each"}},
         {"code": "box", "label": {"en": "box"}, "conversion_factor": factor},
     ]
-    before = table.items()
+    before = table.writes()
 
     # when the product is created
     reply = api.call("POST", PRODUCTS, token=shop.token, body=product_body(shop.organization, units=units))
 
     # then the factor is named and nothing was written
     assert error_locs(reply) == ["body.units[1].conversion_factor"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_an_unknown_category_or_one_of_another_organization_is_422_and_changes_nothing(
     api: Api, shop: Shop, table: Table
 ) -> None:
     # given a category of another organization and a category id that names nothing
-    before = table.items()
+    before = table.writes()
     missing = "cat_01JD0000000000000000000000"
 
     # when a product is created in either
@@ -240,7 +240,7 @@ def test_an_unknown_category_or_one_of_another_organization_is_422_and_changes_n
     # then each names its field, and nothing was written
     assert error_locs(foreign) == ["body.primary_category_id"]
     assert error_locs(unknown) == ["body.category_ids[0]"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_more_categories_than_the_cap_are_422(api: Api, shop: Shop) -> None:
@@ -305,7 +305,7 @@ def test_a_category_change_moves_the_listing_item(
 def test_a_stale_version_is_412_and_changes_nothing(api: Api, shop: Shop, table: Table) -> None:
     # given a product at version 1
     product = _create(api, shop)
-    before = table.items()
+    before = table.writes()
 
     # when a change is sent against version 2
     reply = api.call(
@@ -314,7 +314,7 @@ def test_a_stale_version_is_412_and_changes_nothing(api: Api, shop: Shop, table:
 
     # then it is refused with the current version
     assert assert_problem(reply, 412)["current_version"] == 1
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_delete_removes_the_product_and_everything_derived_from_it(
@@ -367,14 +367,14 @@ def test_a_second_variant_with_the_same_values_is_409_and_changes_nothing(
     # given a variant M / blue
     parent = _family(api, shop)
     assert _variant(api, shop, parent, "TS-M-BLUE", "m", "blue").status == 201
-    before = table.items()
+    before = table.writes()
 
     # when another variant takes M / blue
     reply = _variant(api, shop, parent, "TS-M-BLUE-2", "m", "blue")
 
     # then it is a conflict and nothing was written
     assert_problem(reply, 409)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_variant_without_a_value_of_a_variant_attribute_is_422(api: Api, shop: Shop) -> None:

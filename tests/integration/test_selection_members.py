@@ -108,28 +108,28 @@ def test_a_product_of_another_organization_is_refused_and_nothing_changes(
     api: Api, world: World, table: Table
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call("PUT", f"{world.products}/{world.other_product}", token=world.token)
 
     # then
     assert error_locs(reply) == ["path.product_id"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_an_assignment_to_an_unknown_unit_is_refused_and_nothing_changes(
     api: Api, world: World, table: Table
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call("PUT", world.unit(UNKNOWN_UNIT), token=world.token)
 
     # then
     assert_problem(reply, 404)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_an_include_selection_assigned_to_the_unit_admits_a_listed_product(api: Api, world: World) -> None:

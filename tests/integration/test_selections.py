@@ -168,14 +168,14 @@ def test_a_bad_selection_is_422_with_its_path_and_nothing_is_written(
     api: Api, acme: Acme, table: Table, overrides: Callable[[Acme], dict[str, Any]], loc: str
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call("POST", SELECTIONS, token=acme.token, body=selection_body(acme, **overrides(acme)))
 
     # then
     assert error_locs(reply) == [loc]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_changing_a_selection_bumps_its_version_and_the_catalog_generation(
@@ -218,7 +218,7 @@ def test_a_bad_change_to_a_selection_is_refused_and_changes_nothing(
 ) -> None:
     # given
     selection = created(api, acme)
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call("PATCH", f"{SELECTIONS}/{selection['id']}", token=acme.token, body=change)
@@ -227,7 +227,7 @@ def test_a_bad_change_to_a_selection_is_refused_and_changes_nothing(
     body = assert_problem(reply, status)
     if loc:
         assert [error["loc"] for error in body["errors"]] == [loc]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_deleting_a_selection_removes_it_and_advances_the_catalog_generation(

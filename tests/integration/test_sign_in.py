@@ -221,7 +221,7 @@ def test_an_issuer_signs_in_only_the_kinds_of_user_it_is_trusted_with(
     make_staff_user(globex.admin, STAFF)
     mint = trust_issuer(**config)
     email, path = (STAFF, "/v1/admin/me") if kind == "staff" else (BUYER, "/v1/store/me")
-    before = table.items()
+    before = table.writes()
 
     # when the issuer's token names the user
     reply = api.call("GET", path, token=mint(email))
@@ -232,4 +232,4 @@ def test_an_issuer_signs_in_only_the_kinds_of_user_it_is_trusted_with(
         assert reply.body["user"]["binding"] == {"issuer": SSO, "subject": "sso|1"}
     else:
         assert assert_problem(reply, 401)["detail"] == f"this token's issuer does not sign in {kind} users"
-        assert table.items() == before
+        assert table.writes() == before

@@ -152,7 +152,7 @@ def test_an_email_is_one_account_per_tenant_across_staff_and_customer_users(
     make_staff_user(admin, "sam.sales@acme.example")
     globex = make_customer(admin)["id"]
     make_customer_user(admin, globex, globex, email="bob.buyer@globex.example")
-    before = table.items()
+    before = table.writes()
 
     # when the email is added as a staff user
     reply = api.call(
@@ -164,7 +164,7 @@ def test_an_email_is_one_account_per_tenant_across_staff_and_customer_users(
 
     # then
     assert_problem(reply, 409)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize(
@@ -197,7 +197,7 @@ def test_a_staff_user_body_that_is_not_valid_is_422_and_writes_nothing(
     api: Api, admin: str, table: Table, assignment: dict[str, Any], loc: str
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
     body = {"email": "eve@acme.example", "name": "Eve", "assignments": [assignment]}
 
     # when
@@ -205,7 +205,7 @@ def test_a_staff_user_body_that_is_not_valid_is_422_and_writes_nothing(
 
     # then
     assert error_locs(reply) == [loc]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 # --- an Organization Administrator limited to organizations -------------------------------------------------
@@ -343,7 +343,7 @@ def test_an_organization_administrator_is_refused_beyond_their_organization(
 ) -> None:
     # given
     refused = attempt(limited.ids)
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call(refused.method, refused.path, token=limited.olga, body=refused.body)
@@ -352,7 +352,7 @@ def test_an_organization_administrator_is_refused_beyond_their_organization(
     assert_problem(reply, refused.status)
     if refused.loc is not None:
         assert error_locs(reply) == [refused.loc]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 # --- a Sales Representative limited to assigned customers ---------------------------------------------------
@@ -453,14 +453,14 @@ def test_another_customer_is_404_for_a_sales_representative(
 ) -> None:
     # given
     hidden = attempt(rep.ids)
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call(hidden.method, hidden.path, token=rep.sam, body=hidden.body, headers=if_match(1))
 
     # then
     assert_problem(reply, hidden.status)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_sales_representative_changes_an_assigned_customer(api: Api, rep: Rep) -> None:
@@ -476,14 +476,14 @@ def test_a_sales_representative_changes_an_assigned_customer(api: Api, rep: Rep)
 
 def test_a_sales_representative_cannot_create_customers(api: Api, rep: Rep, table: Table) -> None:
     # given
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call("POST", CUSTOMERS, token=rep.sam, body={"name": "Umbrella"})
 
     # then
     assert_problem(reply, 403)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_an_unassigned_customer_is_404_for_the_sales_representative_at_their_next_request(
@@ -524,14 +524,14 @@ def test_a_sales_representative_cannot_change_customer_groups(
     # given
     group = make_customer_group(rep.admin)
     path = GROUPS if method == "POST" else f"{GROUPS}/{group['id']}"
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call(method, path, token=rep.sam, body={"name": "Mine", "version": 1}, headers=if_match(1))
 
     # then
     assert_problem(reply, 403)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 # --- sales representatives named by units -------------------------------------------------------------------
@@ -543,7 +543,7 @@ def test_naming_an_unknown_staff_user_as_sales_representative_is_422_and_writes_
 ) -> None:
     # given
     globex = make_customer(admin)
-    before = table.items()
+    before = table.writes()
 
     # when
     if how == "create":
@@ -560,7 +560,7 @@ def test_naming_an_unknown_staff_user_as_sales_representative_is_422_and_writes_
 
     # then
     assert error_locs(reply) == ["body.sales_rep_ids"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize("where", ["initech", "initech_lyon"], ids=["at the company", "at a sub-unit"])
@@ -578,14 +578,14 @@ def test_a_staff_user_still_named_as_sales_representative_cannot_be_deleted(
     initech = make_customer(admin, name="Initech", sales_rep_ids=[sam["id"]] if where == "initech" else [])
     sales_rep_ids = [sam["id"]] if where == "initech_lyon" else []
     make_unit(admin, initech["id"], initech["id"], name="Initech Lyon", sales_rep_ids=sales_rep_ids)
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call("DELETE", staff_path(sam["id"]), token=admin, headers=if_match(sam["version"]))
 
     # then
     assert "sales representative" in assert_problem(reply, 409)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_sales_representative_no_unit_names_any_more_can_be_deleted(
@@ -633,7 +633,7 @@ def test_a_staff_keeper_cannot_add_a_user_with_a_role_they_do_not_hold(
     api: Api, keeper: Keeper, table: Table, role_id: str
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
     body = {"email": "eve@acme.example", "name": "Eve", "assignments": [{"role_id": role_id}]}
 
     # when
@@ -641,7 +641,7 @@ def test_a_staff_keeper_cannot_add_a_user_with_a_role_they_do_not_hold(
 
     # then
     assert "you cannot hand out" in assert_problem(reply, 403)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_staff_keeper_cannot_give_an_existing_user_a_role_they_do_not_hold(
@@ -651,7 +651,7 @@ def test_a_staff_keeper_cannot_give_an_existing_user_a_role_they_do_not_hold(
     ken = make_staff_user(
         keeper.admin, "ken@acme.example", name="Ken", assignments=[{"role_id": keeper.role_id}]
     )
-    before = table.items()
+    before = table.writes()
 
     # when kim gives ken the Catalog Manager role besides
     assignments = [{"role_id": keeper.role_id}, {"role_id": "catalog-manager"}]
@@ -661,7 +661,7 @@ def test_a_staff_keeper_cannot_give_an_existing_user_a_role_they_do_not_hold(
 
     # then
     assert_problem(reply, 403)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize("method", ["PATCH", "DELETE"])
@@ -670,7 +670,7 @@ def test_a_staff_keeper_cannot_disable_or_delete_someone_holding_more(
 ) -> None:
     # given tom, a second tenant administrator (so the last administrator rule is not what refuses)
     tom = make_staff_user(keeper.admin, "tom@acme.example", name="Tom", assignments=[TENANT_ADMINISTRATOR])
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call(
@@ -683,7 +683,7 @@ def test_a_staff_keeper_cannot_disable_or_delete_someone_holding_more(
 
     # then
     assert_problem(reply, 403)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_staff_keeper_adds_a_user_with_their_own_role(api: Api, keeper: Keeper) -> None:
@@ -738,14 +738,14 @@ def test_a_role_writer_cannot_make_or_change_a_role_beyond_what_they_hold(
     )
     rita = signed_in(api, "rita.roles@acme.example")
     refused = attempt(auditor["id"])
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call(refused.method, refused.path, token=rita, body=refused.body, headers=if_match(1))
 
     # then
     assert "you cannot hand out" in assert_problem(reply, refused.status)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_role_writer_creates_a_role_with_what_they_hold(
@@ -839,7 +839,7 @@ def test_an_organization_limited_user_hands_out_no_wider_reach_than_theirs(
     api: Api, organization_limited: OrganizationLimited, table: Table, organizations: list[str] | None
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call(
@@ -848,7 +848,7 @@ def test_an_organization_limited_user_hands_out_no_wider_reach_than_theirs(
 
     # then
     assert "organizations.read" in assert_problem(reply, 403)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize(
@@ -872,7 +872,7 @@ def test_an_organization_limited_user_cannot_change_the_reach_of_someone_beyond_
         name="Uma",
         assignments=[{"role_id": limit.viewer, "organization_ids": [getattr(limit, name) for name in held]}],
     )
-    before = table.items()
+    before = table.writes()
 
     # when lena changes uma's organizations
     assignments = [{"role_id": limit.viewer, "organization_ids": [getattr(limit, name) for name in given]}]
@@ -882,7 +882,7 @@ def test_an_organization_limited_user_cannot_change_the_reach_of_someone_beyond_
 
     # then
     assert_problem(reply, 403)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_organizations_held_through_two_assignments_cover_a_reach_over_both(
@@ -930,7 +930,7 @@ def test_nobody_changes_their_own_access(
     # given a second administrator, so the last administrator rule is not what refuses
     make_staff_user(admin, "tom@acme.example", name="Tom", assignments=[TENANT_ADMINISTRATOR])
     myself = me(api, admin)["user"]
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call(
@@ -939,21 +939,21 @@ def test_nobody_changes_their_own_access(
 
     # then
     assert "yourself" in assert_problem(reply, 403)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_nobody_deletes_themselves(api: Api, admin: str, make_staff_user: Make, table: Table) -> None:
     # given a second administrator
     make_staff_user(admin, "tom@acme.example", name="Tom", assignments=[TENANT_ADMINISTRATOR])
     myself = me(api, admin)["user"]
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call("DELETE", staff_path(myself["id"]), token=admin, headers=if_match(myself["version"]))
 
     # then
     assert_problem(reply, 403)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_anybody_renames_themselves(api: Api, admin: str) -> None:
@@ -1001,7 +1001,7 @@ def test_the_last_active_tenant_administrator_cannot_be_disabled_demoted_or_dele
     dora = signed_in(api, "dora.deputy@acme.example")
     last = me(api, admin)["user"]
     path, version = staff_path(last["id"]), last["version"]
-    before = table.items()
+    before = table.writes()
 
     # when dora tries to take the tenant's only administrator away
     if attempt == "delete":
@@ -1013,7 +1013,7 @@ def test_the_last_active_tenant_administrator_cannot_be_disabled_demoted_or_dele
 
     # then
     assert "Tenant Administrator" in assert_problem(reply, 409)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_of_two_tenant_administrators_one_can_disable_the_other(
@@ -1071,7 +1071,7 @@ def test_a_predefined_role_cannot_be_changed_or_deleted(
     api: Api, admin: str, table: Table, method: str
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call(
@@ -1084,7 +1084,7 @@ def test_a_predefined_role_cannot_be_changed_or_deleted(
 
     # then
     assert "predefined" in assert_problem(reply, 409)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize("role_id", list(PREDEFINED_LIMITS))
@@ -1112,14 +1112,14 @@ def test_a_custom_role_someone_holds_cannot_be_deleted(
     # given
     role = make_staff_role(admin)
     make_staff_user(admin, "carl.care@acme.example", name="Carl", assignments=[{"role_id": role["id"]}])
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call("DELETE", role_path(role["id"]), token=admin, headers=if_match(1))
 
     # then it is refused, saying how many hold it
     assert "1 staff user(s)" in assert_problem(reply, 409)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_custom_role_nobody_holds_can_be_deleted(api: Api, admin: str, make_staff_role: Make) -> None:
@@ -1162,14 +1162,14 @@ def test_changing_a_role_with_a_stale_version_is_412(
     role = make_staff_role(admin)
     path = role_path(role["id"])
     assert api.call("PATCH", path, token=admin, body={"name": "Care", "version": 1}).status == 200
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call("PATCH", path, token=admin, body={"name": "Customer care team"}, headers=if_match(1))
 
     # then
     assert_problem(reply, 412)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 # --- tenants and the platform -------------------------------------------------------------------------------
@@ -1203,14 +1203,14 @@ def test_another_tenants_staff_user_or_role_is_404(
         else role_path(make_staff_role(admin)["id"])
     )
     nordic = make_tenant("nordic")
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call(method, path, token=nordic, body={"name": "Mine now", "version": 1}, headers=if_match(1))
 
     # then
     assert_problem(reply, 404)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_platform_operator_has_no_staff_me(api: Api, operator_token: str) -> None:

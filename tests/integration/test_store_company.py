@@ -137,7 +137,7 @@ def test_a_unit_cannot_move_under_a_unit_beyond_the_callers_reach(
     api: Api, globex: Globex, people: dict[str, Any], table: Table
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
 
     # when oscar (Manufacturing and below) moves Plant Lyon right under the company
     reply = api.call(
@@ -149,7 +149,7 @@ def test_a_unit_cannot_move_under_a_unit_beyond_the_callers_reach(
 
     # then
     assert error_locs(reply) == ["body.parent_id"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_unit_the_caller_sees_but_does_not_manage_is_403(
@@ -157,7 +157,7 @@ def test_a_unit_the_caller_sees_but_does_not_manage_is_403(
 ) -> None:
     # given olga: administrator of Plant Ohio, buyer (units.view) at Plant Lyon
     token = signed_in(invite(OLGA, "administrator", "ohio", also=(("buyer", "lyon"),))["email"])
-    before = table.items()
+    before = table.writes()
 
     # when she renames Plant Lyon
     reply = api.call(
@@ -166,14 +166,14 @@ def test_a_unit_the_caller_sees_but_does_not_manage_is_403(
 
     # then
     assert_problem(reply, 403)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_the_sellers_terms_of_a_unit_are_not_set_from_the_store(
     api: Api, globex: Globex, people: dict[str, Any], table: Table
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
 
     # when ava gives Plant Lyon a payment term
     reply = api.call(
@@ -185,7 +185,7 @@ def test_the_sellers_terms_of_a_unit_are_not_set_from_the_store(
 
     # then
     assert error_locs(reply) == ["body.payment_term"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_an_empty_unit_is_deleted(api: Api, globex: Globex, people: dict[str, Any]) -> None:
@@ -207,7 +207,7 @@ def test_a_unit_that_is_someones_home_unit_is_not_deleted_from_the_store(
     api: Api, globex: Globex, people: dict[str, Any], table: Table
 ) -> None:
     # given bob's home unit, Plant Lyon
-    before = table.items()
+    before = table.writes()
 
     # when oscar deletes it
     reply = api.call(
@@ -216,7 +216,7 @@ def test_a_unit_that_is_someones_home_unit_is_not_deleted_from_the_store(
 
     # then
     assert "users" in assert_problem(reply, 409)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 # --- addresses -------------------------------------------------------------------------------------------
@@ -272,7 +272,7 @@ def test_a_buyer_sees_addresses_but_cannot_change_them(
 ) -> None:
     # given bob, signed in
     bob = signed_in(BOB)
-    before = table.items()
+    before = table.writes()
 
     # when bob (addresses.view at Plant Lyon) replaces Lyon's addresses
     reply = api.call(
@@ -284,7 +284,7 @@ def test_a_buyer_sees_addresses_but_cannot_change_them(
 
     # then
     assert_problem(reply, 403)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_addresses_are_managed_with_addresses_manage_not_units_manage(
@@ -430,7 +430,7 @@ def test_the_company_itself_and_ones_own_account_are_out_of_reach(
     # given ava (administrator of the company) and oscar (of Manufacturing), each at their versions
     ids = {**globex.ids, "oscar": people[OSCAR]["id"]}
     version = api.call("GET", path(ids), token=api.token("acme", email)).body["version"]
-    before = table.items()
+    before = table.writes()
 
     # when ava moves or deletes the company, or oscar disables, re-assigns or deletes himself
     sent = {**body(ids), "version": version} if body else None
@@ -440,7 +440,7 @@ def test_the_company_itself_and_ones_own_account_are_out_of_reach(
 
     # then it is refused, saying why
     assert detail in assert_problem(reply, 403)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_user_seen_but_not_managed_is_403(
@@ -452,7 +452,7 @@ def test_a_user_seen_but_not_managed_is_403(
             "hugo@globex.example", "purchasing-manager", "manufacturing", also=(("administrator", "lyon"),)
         )["email"]
     )
-    before = table.items()
+    before = table.writes()
 
     # when he disables olga, at Plant Ohio
     reply = api.call(
@@ -461,7 +461,7 @@ def test_a_user_seen_but_not_managed_is_403(
 
     # then
     assert_problem(reply, 403)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_user_holding_more_than_the_caller_is_not_theirs_to_change(
@@ -469,7 +469,7 @@ def test_a_user_holding_more_than_the_caller_is_not_theirs_to_change(
 ) -> None:
     # given cleo, whose home unit is Plant Lyon but who administers the whole company
     cleo = invite("cleo@globex.example", "buyer", "lyon", also=(("administrator", "company"),))
-    before = table.items()
+    before = table.writes()
 
     # when oscar (administrator of Manufacturing and below) deletes her
     reply = api.call(
@@ -478,14 +478,14 @@ def test_a_user_holding_more_than_the_caller_is_not_theirs_to_change(
 
     # then
     assert "holds more than you" in assert_problem(reply, 403)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_an_assignment_beyond_what_the_caller_holds_is_refused(
     api: Api, globex: Globex, people: dict[str, Any], table: Table
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
 
     # when oscar makes bob an administrator of the whole company
     reply = api.call(
@@ -497,7 +497,7 @@ def test_an_assignment_beyond_what_the_caller_holds_is_refused(
 
     # then the company is not his to assign at
     assert error_locs(reply) == ["body.assignments[0].unit_id"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_user_is_deleted(api: Api, people: dict[str, Any]) -> None:
@@ -554,7 +554,7 @@ def test_a_predefined_role_is_neither_changed_nor_deleted(
     api: Api, people: dict[str, Any], table: Table, method: str
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
 
     # when ava changes or deletes the Buyer role
     body = {"name": "Shopper", "version": 1} if method == "PATCH" else None
@@ -564,7 +564,7 @@ def test_a_predefined_role_is_neither_changed_nor_deleted(
 
     # then
     assert "copy it" in assert_problem(reply, 409)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_predefined_role_is_copied_into_a_company_role(api: Api, people: dict[str, Any]) -> None:
@@ -595,14 +595,14 @@ def role_keeper(api: Api, people: dict[str, Any], invite: Invite, signed_in: Cal
 
 def test_a_copy_grants_nothing_beyond_what_the_caller_holds(api: Api, role_keeper: str, table: Table) -> None:
     # given
-    before = table.items()
+    before = table.writes()
 
     # when rita copies the Administrator role
     reply = api.call("POST", f"{ROLES}/administrator/copies", token=role_keeper, body={"name": "Overlord"})
 
     # then
     assert "you cannot hand out" in assert_problem(reply, 403)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_company_role_is_renamed(api: Api, requester: dict[str, Any]) -> None:
@@ -630,7 +630,7 @@ def test_a_role_held_where_the_caller_could_not_assign_it_keeps_its_grants(
     # given the Requester role held by pia at Plant Lyon, and otto, administrator of Plant Ohio
     invite("pia@globex.example", requester["id"], "lyon")
     otto = signed_in(invite("otto@globex.example", "administrator", "ohio")["email"])
-    before = table.items()
+    before = table.writes()
 
     # when otto (administrator of Plant Ohio only) widens the role
     reply = api.call(
@@ -642,14 +642,14 @@ def test_a_role_held_where_the_caller_could_not_assign_it_keeps_its_grants(
 
     # then it would change pia's access where otto has none: refused
     assert_problem(reply, 403)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_role_change_beyond_what_the_caller_holds_is_refused(
     api: Api, requester: dict[str, Any], role_keeper: str, table: Table
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
 
     # when rita (roles.manage only) makes the Requester role manage users
     reply = api.call(
@@ -661,7 +661,7 @@ def test_a_role_change_beyond_what_the_caller_holds_is_refused(
 
     # then
     assert "users.manage (subtree)" in assert_problem(reply, 403)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_role_someone_holds_is_not_deleted(
@@ -670,7 +670,7 @@ def test_a_role_someone_holds_is_not_deleted(
     # given two users holding the Requester role
     invite("pia@globex.example", requester["id"], "lyon")
     invite("paul@globex.example", requester["id"], "ohio")
-    before = table.items()
+    before = table.writes()
 
     # when ava deletes it
     reply = api.call(
@@ -679,7 +679,7 @@ def test_a_role_someone_holds_is_not_deleted(
 
     # then
     assert "2 user(s) hold this role" in assert_problem(reply, 409)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_role_nobody_holds_is_deleted_with_an_audited_event(

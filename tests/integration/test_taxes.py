@@ -118,12 +118,12 @@ def test_a_replacement_needs_the_version_read(
     api: Api, acme: Acme, table: Table, headers: dict[str, str], status: int
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
     # when
     reply = api.call("PUT", CONFIGURATION, token=acme.token, body=tax_configuration_body(), headers=headers)
     # then
     assert_problem(reply, status)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize(
@@ -153,7 +153,7 @@ def test_a_configuration_naming_what_it_does_not_define_is_422(
     api: Api, acme: Acme, table: Table, changes: dict[str, Any], loc: str
 ) -> None:
     # given
-    before = table.items()
+    before = table.writes()
     # when
     reply = api.call(
         "PUT",
@@ -164,7 +164,7 @@ def test_a_configuration_naming_what_it_does_not_define_is_422(
     )
     # then
     assert error_locs(reply) == [loc]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_configuration_too_large_for_its_item_is_422(api: Api, acme: Acme, table: Table) -> None:
@@ -173,7 +173,7 @@ def test_a_configuration_too_large_for_its_item_is_422(api: Api, acme: Acme, tab
     jurisdictions = [
         {"code": f"j{n}", "name": "x" * 200, "country": "DE", "postal_codes": patterns} for n in range(290)
     ]
-    before = table.items()
+    before = table.writes()
     # when
     reply = api.call(
         "PUT",
@@ -186,18 +186,18 @@ def test_a_configuration_too_large_for_its_item_is_422(api: Api, acme: Acme, tab
     )
     # then
     assert error_locs(reply) == ["body"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_deleting_a_code_a_rule_uses_is_409(api: Api, acme: Acme, table: Table) -> None:
     # given the reduced code dropped, its rule kept
-    before = table.items()
+    before = table.writes()
     body = tax_configuration_body(product_tax_codes=[{"code": "standard"}, {"code": "shipping"}])
     # when
     reply = api.call("PUT", CONFIGURATION, token=acme.token, body=body, headers={"If-Match": "1"})
     # then
     assert "reduced" in assert_problem(reply, 409)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 # --- the preview -----------------------------------------------------------------------------------

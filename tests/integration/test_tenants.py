@@ -102,14 +102,14 @@ def test_an_unknown_tenant_is_404(api: Api, operator_token: str) -> None:
 @pytest.mark.parametrize("tenant_id", ["platform", "admin", "public", "www", "api"])
 def test_a_reserved_tenant_id_is_422(api: Api, operator_token: str, table: Table, tenant_id: str) -> None:
     # given
-    before = table.keys()
+    before = table.writes()
 
     # when
     reply = api.call("POST", "/v1/platform/tenants", token=operator_token, body=tenant_body(tenant_id))
 
     # then
     assert error_locs(reply) == ["body.id"]
-    assert table.keys() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize(
@@ -147,7 +147,7 @@ def test_an_invalid_tenant_is_422_with_the_field_path(
     api: Api, operator_token: str, table: Table, overrides: dict[str, Any], loc: str
 ) -> None:
     # given
-    before = table.keys()
+    before = table.writes()
 
     # when
     reply = api.call(
@@ -156,7 +156,7 @@ def test_an_invalid_tenant_is_422_with_the_field_path(
 
     # then
     assert error_locs(reply) == [loc]
-    assert table.keys() == before
+    assert table.writes() == before
 
 
 def test_a_duplicate_tenant_id_is_409_and_changes_nothing(
@@ -164,7 +164,7 @@ def test_a_duplicate_tenant_id_is_409_and_changes_nothing(
 ) -> None:
     # given
     make_tenant("acme")
-    before = table.items()
+    before = table.writes()
 
     # when another operator request takes the same id with another administrator
     body = tenant_body("acme", name="Impostor", admin_email="impostor@evil.example")
@@ -172,7 +172,7 @@ def test_a_duplicate_tenant_id_is_409_and_changes_nothing(
 
     # then
     assert_problem(reply, 409)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 TENANT = "/v1/admin/tenant"
@@ -224,14 +224,14 @@ def test_a_stale_tenant_change_is_412_and_changes_nothing(
     # given a tenant already changed once
     token = make_tenant("acme")
     api.call("PATCH", TENANT, token=token, body={"name": "Acme Group", "version": 1})
-    before = table.items()
+    before = table.writes()
 
     # when a change is sent with the old version
     reply = api.call("PATCH", TENANT, token=token, body={"name": "Acme Inc", "version": 1})
 
     # then
     assert assert_problem(reply, 412)["current_version"] == 2
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_bad_tenant_setting_is_422_with_its_path(api: Api, make_tenant: Callable[..., str]) -> None:

@@ -151,14 +151,14 @@ def test_a_bad_field_is_422_with_its_path_and_nothing_is_written(
     api: Api, acme: str, organization: dict[str, Any], table: Table, field: str, value: Any, loc: str
 ) -> None:
     # given
-    before = table.keys()
+    before = table.writes()
 
     # when
     reply = api.call("POST", WEBSITES, token=acme, body={**website_body(organization["id"]), field: value})
 
     # then
     assert error_locs(reply) == [loc]
-    assert table.keys() == before
+    assert table.writes() == before
     assert api.call("GET", WEBSITES, token=acme).body["items"] == []
 
 
@@ -169,14 +169,14 @@ def test_a_missing_required_field_is_422(
     # given
     body = website_body(organization["id"])
     del body[field]
-    before = table.keys()
+    before = table.writes()
 
     # when
     reply = api.call("POST", WEBSITES, token=acme, body=body)
 
     # then
     assert error_locs(reply) == [f"body.{field}"]
-    assert table.keys() == before
+    assert table.writes() == before
 
 
 @pytest.mark.parametrize(
@@ -230,7 +230,7 @@ def test_a_hostname_served_by_another_tenants_website_is_409_and_nothing_is_writ
     nordic = make_tenant("nordic")
     held = make_website(nordic, make_organization(nordic)["id"], hostnames=["shop.nordic.se"])
     verify_hostname(nordic, held["id"], "shop.nordic.se")
-    before = table.items()
+    before = table.writes()
 
     # when acme claims it (with a free hostname alongside)
     body = website_body(organization["id"], hostnames=["free.acme.de", "SHOP.nordic.se"])
@@ -239,7 +239,7 @@ def test_a_hostname_served_by_another_tenants_website_is_409_and_nothing_is_writ
     # then
     assert_problem(reply, 409)
     assert "shop.nordic.se" in reply.body["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_hostname_served_by_a_website_of_the_same_tenant_is_409(
@@ -302,7 +302,7 @@ def test_an_update_claiming_a_taken_hostname_is_409_and_releases_nothing(
     first = make_website(acme, organization["id"], hostnames=["first.acme.de"])
     second = make_website(acme, organization["id"], hostnames=["second.acme.de"])
     verify_hostname(acme, second["id"], "second.acme.de")
-    before = table.items()
+    before = table.writes()
 
     # when the first swaps its hostname for the second's
     reply = api.call(
@@ -314,7 +314,7 @@ def test_an_update_claiming_a_taken_hostname_is_409_and_releases_nothing(
 
     # then
     assert_problem(reply, 409)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_deleting_a_website_releases_its_hostnames(
@@ -360,14 +360,14 @@ def test_a_website_never_releases_a_hostname_another_website_holds(
     verify_hostname(acme, website["id"], "a.acme.de")
     verify_hostname(acme, website["id"], "b.acme.de")
     table.set_data("HOST#b.acme.de", "HOST", "website_id", "web_01J00000000000000000000000")
-    before = table.items()
+    before = table.writes()
 
     # when the website gives its hostnames up
     reply = api.call(method, f"{WEBSITES}/{website['id']}", token=acme, body=body, headers=headers)
 
     # then
     assert_problem(reply, 409)
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_a_website_can_move_to_another_organization_of_its_tenant(
@@ -739,7 +739,7 @@ def test_a_hostname_without_its_published_challenge_is_not_verified_and_nothing_
     # given a record at the challenge's name that holds another value
     website = make_website(acme, organization["id"])
     publish_txt("_kontor-challenge.shop.acme.de", "kontor-verification=someone-else")
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call("POST", verification(website["id"], "shop.acme.de"), token=acme)
@@ -748,7 +748,7 @@ def test_a_hostname_without_its_published_challenge_is_not_verified_and_nothing_
     body = assert_problem(reply, 409)
     assert body["type"].endswith("/hostname-not-proven")
     assert "_kontor-challenge.shop.acme.de" in body["detail"]
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_another_tenants_published_challenge_does_not_verify_a_hostname(
@@ -791,14 +791,14 @@ def test_once_a_tenant_verifies_a_hostname_other_pending_claims_cannot_verify_it
     publish_txt(challenge["name"], challenge["value"])
     theirs = make_website(nordic, make_organization(nordic)["id"], hostnames=["www.nordic.se"])
     verify_hostname(nordic, theirs["id"], "www.nordic.se")
-    before = table.items()
+    before = table.writes()
 
     # when acme verifies
     reply = api.call("POST", verification(mine["id"], "www.nordic.se"), token=acme)
 
     # then its claim stays pending, and the host serves nordic's website
     assert "already served by another website" in assert_problem(reply, 409)["detail"]
-    assert table.items() == before
+    assert table.writes() == before
     assert hostnames_of(api, acme, mine["id"])["www.nordic.se"]["status"] == "pending"
     assert api.call("GET", "/v1/public/websites/by-host/www.nordic.se").body["id"] == theirs["id"]
 
@@ -814,7 +814,7 @@ def test_verifying_a_verified_hostname_again_changes_nothing(
     # given
     website = make_website(acme, organization["id"])
     verify_hostname(acme, website["id"], "shop.acme.de")
-    before = table.items()
+    before = table.writes()
 
     # when
     reply = api.call("POST", verification(website["id"], "SHOP.acme.de"), token=acme)
@@ -822,7 +822,7 @@ def test_verifying_a_verified_hostname_again_changes_nothing(
     # then
     assert reply.status == 200, reply.body
     assert reply.body["status"] == "verified"
-    assert table.items() == before
+    assert table.writes() == before
 
 
 def test_verifying_a_hostname_the_website_does_not_name_is_404(
@@ -869,7 +869,7 @@ def test_a_reserved_hostname_is_422_with_its_path(
     api: Api, acme: str, organization: dict[str, Any], table: Table, hostname: str
 ) -> None:
     # given
-    before = table.keys()
+    before = table.writes()
 
     # when
     body = website_body(organization["id"], hostnames=["shop.acme.de", hostname])
@@ -877,7 +877,7 @@ def test_a_reserved_hostname_is_422_with_its_path(
 
     # then
     assert error_locs(reply) == ["body.hostnames[1]"]
-    assert table.keys() == before
+    assert table.writes() == before
 
 
 def test_an_update_adding_a_reserved_hostname_is_422(
