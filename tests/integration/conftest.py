@@ -27,7 +27,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -93,7 +93,7 @@ class Moto:
 
     def put_empty_table(self) -> None:
         """The table with nothing but the platform operator, in a just-reset moto. It is made once
-        (CreateTable and the operator's transaction cost ~150 ms under moto) and copied after that."""
+        (CreateTable and the operator's transaction cost ~150 ms under moto) and put back after that."""
         from chalicelib.services.tenants import ensure_platform_operator
 
         name = get_settings().table_name
@@ -101,14 +101,19 @@ class Moto:
             create_table(self.dynamodb, name)
             ensure_platform_operator(PLATFORM_OPERATOR, "Platform Operator")
             self._empty_table = copy.deepcopy(self.table_model(name))
-        self.dynamodb_backend().tables[name] = copy.deepcopy(self._empty_table)
+        self.put_table(name, self._empty_table)
+
+    def put_table(self, name: str, saved: Any) -> None:
+        """A saved model of the table put back: shared until the first write copies it (``_HeldTables``)."""
+        backend = self.dynamodb_backend()
+        if not isinstance(backend.tables, _HeldTables):
+            backend.tables = _HeldTables(backend.tables)
+        backend.tables.hold(name, saved)
 
     def operator_bound(self) -> bool:
         """Whether the platform operator's account is bound to a sign-in (read from moto's model)."""
         key = keys.staff_user(keys.PLATFORM_TENANT, PLATFORM_OPERATOR)
-        tables, name = self.dynamodb_backend().tables, get_settings().table_name
-        # a world's table still held is read where it lies: copying it costs more than the whole check
-        table = tables.peek(name) if isinstance(tables, _HeldTables) else self.table_model(name)
+        table = self.table_model(get_settings().table_name)
         item = table.get_item(DynamoType({"S": key.pk}), DynamoType({"S": key.sk}))
         return item is not None and bool(_plain(item.to_json()["Attributes"])["data"].get("binding"))
 
@@ -275,7 +280,7 @@ def mocked_aws(dev_issuer_dir: Path) -> Iterator[Moto]:
     reset_settings()
     reset_connection()
     reset_clients()
-    with mock_aws() as mock, _faster_moto():
+    with mock_aws() as mock, _faster_moto(), _copied_on_first_write():
         region = get_settings().aws_region
         yield Moto(
             mock,
@@ -724,9 +729,10 @@ class Worlds:
 
     A world is built on the module's empty account and saved as moto's model of the table (items and
     stream) and the process's caches of what the table holds (shops, pricing, tax rules: as the build
-    left them, warm or cold); ``world(key, build)`` builds it on first use, then puts a copy of the
-    saved state back before each test that asks for it: a copy costs what one TransactWriteItems
-    costs under moto (which copies the table too), where building a world over HTTP costs seconds.
+    left them, warm or cold); ``world(key, build)`` builds it on first use, then puts the saved state
+    back before each test that asks for it: the table is copied at the test's first write only
+    (``_HeldTables``; a copy costs what one TransactWriteItems costs under moto), where building a
+    world over HTTP costs seconds.
     ``on`` names a world built already to build this one on (the empty account otherwise);
     ``extend(step, build)`` builds on the world put back last, so fixtures that each add a step make
     one world per sequence of steps a test asks for.
@@ -759,77 +765,53 @@ class Worlds:
 
     def _restore(self, saved: Any) -> None:
         table, caches = saved
-        backend = self._aws.dynamodb_backend()
-        if not isinstance(backend.tables, _HeldTables):
-            backend.tables = _HeldTables(backend.tables)
-        backend.tables.hold(self._name, table)
+        self._aws.put_table(self._name, table)
         for cache, items in zip(_process_caches(), caches, strict=True):
             cache.clear()
             cache.update(items)
 
 
 class _HeldTables(OrderedDict[str, Any]):
-    """moto's tables, with the copy of a saved table put back only when moto next looks at its tables:
-    a test's fixtures may put back world after world (each step of a chain they build on), and only
-    the last one needs its copy (~0.1 s for a round-trip world). A table set meanwhile (``aws``
-    putting the empty one back) replaces what was held."""
+    """moto's tables, one of which may be a saved table put back as it is (a world, the empty table):
+    the tests that only read it share it, and the first write replaces it with a copy
+    (``_copied_on_first_write``), so a test that writes nothing costs no copy (~10-100 ms a world). A
+    table set meanwhile replaces it."""
 
-    _held: tuple[str, Any] | None = None
+    _held: str | None = None
 
     def hold(self, name: str, saved: Any) -> None:
-        self._held = (name, saved)
+        super().__setitem__(name, saved)
+        self._held = name
 
-    def peek(self, name: str) -> Any:
-        """The table as moto will next see it, to read only (the held one is not copied)."""
-        if self._held is not None and self._held[0] == name:
-            return self._held[1]
-        return super().get(name)
-
-    def _settle(self) -> None:
+    def copy_held(self) -> None:
         if self._held is not None:
-            (name, saved), self._held = self._held, None
-            super().__setitem__(name, copy.deepcopy(saved))
+            name, self._held = self._held, None
+            super().__setitem__(name, copy.deepcopy(self[name]))
 
     def __setitem__(self, name: str, table: Any) -> None:
-        if self._held is not None and self._held[0] == name:
+        if self._held == name:
             self._held = None
         super().__setitem__(name, table)
 
-    def __getitem__(self, name: str) -> Any:
-        self._settle()
-        return super().__getitem__(name)
 
-    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
-        self._settle()
-        return super().get(name, default)
+@contextmanager
+def _copied_on_first_write() -> Iterator[None]:
+    """Every write path of moto's DynamoDB (BatchWriteItem goes through put and delete) copies a held
+    table first: what a test writes never reaches the saved world."""
 
-    def __contains__(self, name: object) -> bool:
-        self._settle()
-        return super().__contains__(name)
+    def copying_first(write: Callable[..., Any]) -> Callable[..., Any]:
+        def written(backend: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(backend.tables, _HeldTables):
+                backend.tables.copy_held()
+            return write(backend, *args, **kwargs)
 
-    def __iter__(self) -> Iterator[str]:
-        self._settle()
-        return super().__iter__()
+        return written
 
-    def __len__(self) -> int:
-        self._settle()
-        return super().__len__()
-
-    def keys(self) -> Any:
-        self._settle()
-        return super().keys()
-
-    def values(self) -> Any:
-        self._settle()
-        return super().values()
-
-    def items(self) -> Any:
-        self._settle()
-        return super().items()
-
-    def pop(self, name: str, *default: Any) -> Any:
-        self._settle()
-        return super().pop(name, *default)
+    with ExitStack() as patches:
+        for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+            write = getattr(DynamoDBBackend, name)
+            patches.enter_context(patch.object(DynamoDBBackend, name, copying_first(write)))
+        yield
 
 
 def _process_caches() -> list[Any]:
