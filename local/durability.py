@@ -67,8 +67,10 @@ class QueueKeeper(Poller):
     def poll(self) -> None:
         if not self._stream.rewinding():  # a settle before the rewind would count the new, empty queues
             dispatched = self._checkpoint.dispatched()
+            # nothing dispatched since the last settle: one queue's answer says the queues still exist
+            idle = self._checkpoint.is_settled(dispatched)
             try:
-                backlog = sum(self._backlog(url) for url in self._urls)
+                backlog = sum(self._backlog(url) for url in (self._urls[:1] if idle else self._urls))
             except self._sqs.exceptions.QueueDoesNotExist:
                 self._recreate()
             except (BotoCoreError, ClientError) as error:

@@ -41,7 +41,7 @@ LOG = logging.getLogger(__name__)
 
 STREAM_BATCH_SIZE = 100
 QUEUE_BATCH_SIZE = 10
-QUEUE_WAIT_SECONDS = 1
+QUEUE_WAIT_SECONDS = 5
 IDLE_SECONDS = 0.2
 ERROR_PAUSE_SECONDS = 1.0
 MAX_STREAM_BACKOFF_SECONDS = 5.0
@@ -238,6 +238,11 @@ class Checkpoint:
         """The dispatched positions now: settled once the queues are seen empty after this call."""
         with self._lock:
             return Snapshot(self._generation, dict(self._dispatched))
+
+    def is_settled(self, snapshot: Snapshot) -> bool:
+        """Whether ``snapshot``'s positions are settled already (nothing dispatched since)."""
+        with self._lock:
+            return snapshot.generation == self._generation and snapshot.shards == self._settled
 
     def settle(self, snapshot: Snapshot) -> None:
         """Every message sent up to ``snapshot`` was taken; a rewind goes back no further."""

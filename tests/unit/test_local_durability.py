@@ -29,8 +29,10 @@ class FakeSqs:
 
     def __init__(self, backlogs: dict[str, int]) -> None:
         self.backlogs = backlogs
+        self.asked: list[str] = []
 
     def get_queue_attributes(self, QueueUrl: str, AttributeNames: list[str]) -> dict[str, Any]:  # noqa: N803
+        self.asked.append(QueueUrl)
         if QueueUrl not in self.backlogs:
             raise QueueDoesNotExist(QueueUrl)
         return {"Attributes": {"ApproximateNumberOfMessages": str(self.backlogs[QueueUrl])}}
@@ -175,3 +177,30 @@ def test_nothing_settles_while_the_rewind_is_pending(checkpoint: Checkpoint) -> 
     stream.next_poll()
     # then 9 was not settled: the events up to it are sent again
     assert checkpoint.get("shard-1") is None
+
+
+def test_with_nothing_dispatched_since_the_settle_one_queue_is_asked(checkpoint: Checkpoint) -> None:
+    # given events dispatched and settled up to 9
+    sqs = FakeSqs(dict.fromkeys(QUEUES, 0))
+    keeper = _keeper(sqs, checkpoint, FakeStream(checkpoint), [])
+    checkpoint.save("shard-1", "9")
+    keeper.poll()
+    sqs.asked.clear()
+    # when the keeper looks again, nothing dispatched meanwhile
+    keeper.poll()
+    # then it asked one queue only (that the queues still exist)
+    assert sqs.asked == QUEUES[:1]
+
+
+def test_queues_lost_while_nothing_was_dispatched_are_created_again(checkpoint: Checkpoint) -> None:
+    # given events settled up to 9, nothing dispatched since, and an SQS server that lost its queues
+    sqs = FakeSqs(dict.fromkeys(QUEUES, 0))
+    created: list[int] = []
+    keeper = _keeper(sqs, checkpoint, FakeStream(checkpoint), created)
+    checkpoint.save("shard-1", "9")
+    keeper.poll()
+    sqs.backlogs.clear()
+    # when the keeper looks
+    keeper.poll()
+    # then the queues exist again
+    assert (created, set(sqs.backlogs)) == ([1], set(QUEUES))
