@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import to_json
@@ -98,6 +98,9 @@ Outcome = Literal["applied", "skipped_stale"]
 MARK_MOVED = Conflict("the entity's ordering guard moved meanwhile; retry", headers={"Retry-After": "1"})
 
 
+PayloadT = TypeVar("PayloadT", bound=BaseModel)
+
+
 class Queued(BaseModel):
     """What the HTTP ingest queued: the message as sent, stamped with what it verified."""
 
@@ -138,6 +141,12 @@ class Application:
             expected=None if self.mark is None else {"message_id": self.mark.message_id},
             on_failure=MARK_MOVED,
         )
+
+    def payload_of(self, kind: type[PayloadT]) -> PayloadT:
+        """The message's payload, of the model its type names (``parse_message`` made it so)."""
+        payload = self.message.payload
+        assert isinstance(payload, kind)
+        return payload
 
     def guard(self, transaction: Transaction) -> None:
         """What commits with the change: the mark, and the record saying ``applied``."""
@@ -257,10 +266,7 @@ def _mark_only(application: Application) -> Outcome:
 
 
 def _apply_product_upsert(application: Application) -> Outcome:
-    if (outcome := _unless_ordered(application)) is not None:
-        return outcome
-    payload = application.message.payload
-    assert isinstance(payload, ProductUpsert)
+    payload = application.payload_of(ProductUpsert)
     tenant_id, caller = application.tenant_id, application.caller
     fields = payload.model_dump(mode="json", exclude={"organization_id", "parent_sku"})
     product_id = _product_id(tenant_id, payload.sku)
@@ -284,20 +290,14 @@ def _apply_product_upsert(application: Application) -> Outcome:
 
 
 def _apply_product_delete(application: Application) -> Outcome:
-    if (outcome := _unless_ordered(application)) is not None:
-        return outcome
-    payload = application.message.payload
-    assert isinstance(payload, ProductDelete)
+    payload = application.payload_of(ProductDelete)
     product_id = _known_product(application.tenant_id, payload.sku)
     products.delete_product(application.caller, product_id, ANY_VERSION, guard=application.guard)
     return "applied"
 
 
 def _apply_inventory_update(application: Application) -> Outcome:
-    if (outcome := _unless_ordered(application)) is not None:
-        return outcome
-    payload = application.message.payload
-    assert isinstance(payload, InventoryUpdate)
+    payload = application.payload_of(InventoryUpdate)
     product_id = _known_product(application.tenant_id, payload.sku)
     patch = ProductPatch.model_validate(
         {"inventory": payload.inventory.model_dump(mode="json")}, strict=False
@@ -314,10 +314,7 @@ def _price_list_id(tenant_id: str, code: str) -> str | None:
 
 
 def _apply_price_list_upsert(application: Application) -> Outcome:
-    if (outcome := _unless_ordered(application)) is not None:
-        return outcome
-    payload = application.message.payload
-    assert isinstance(payload, PriceListUpsert)
+    payload = application.payload_of(PriceListUpsert)
     tenant_id, caller = application.tenant_id, application.caller
     fields = payload.model_dump(mode="json", exclude={"code", "organization_id"})
     price_list_id = _price_list_id(tenant_id, payload.code)
@@ -362,8 +359,7 @@ def _apply_prices_upsert(application: Application) -> Outcome:
     decision = _prices_ordering(application)
     if decision == "stale":
         return "skipped_stale"
-    payload = application.message.payload
-    assert isinstance(payload, PricesUpsert)
+    payload = application.payload_of(PricesUpsert)
     price_list_id = _price_list_id(application.tenant_id, payload.price_list_code)
     if price_list_id is None:
         raise NotFound(f"the tenant has no price list with the ERP code {payload.price_list_code!r}")
@@ -385,10 +381,7 @@ def _category(tenant_id: str, code: str) -> tuple[str, str] | None:
 
 
 def _apply_category_upsert(application: Application) -> Outcome:
-    if (outcome := _unless_ordered(application)) is not None:
-        return outcome
-    payload = application.message.payload
-    assert isinstance(payload, CategoryUpsert)
+    payload = application.payload_of(CategoryUpsert)
     tenant_id, caller, organization = application.tenant_id, application.caller, payload.organization_id
     parent_id = None
     if payload.parent_code is not None:
@@ -461,8 +454,7 @@ def _apply_customer_upsert(application: Application) -> Outcome:
     decision = application.ordering()
     if decision == "stale":
         return "skipped_stale"
-    payload = application.message.payload
-    assert isinstance(payload, CustomerUpsert)
+    payload = application.payload_of(CustomerUpsert)
     tenant_id, caller = application.tenant_id, application.caller
     customer_id = _customer_id(tenant_id, payload.code)
     caller.require(Permission.CUSTOMERS_WRITE, StaffTarget(customer_id=customer_id or ANY), "customer")
@@ -524,10 +516,7 @@ def _write_unit(
 
 
 def _apply_customer_user_upsert(application: Application) -> Outcome:
-    if (outcome := _unless_ordered(application)) is not None:
-        return outcome
-    payload = application.message.payload
-    assert isinstance(payload, CustomerUserUpsert)
+    payload = application.payload_of(CustomerUserUpsert)
     tenant_id, caller = application.tenant_id, application.caller
     company = _known_customer(tenant_id, payload.customer_code)
     customer_id = company.customer_id
@@ -593,10 +582,7 @@ def _erp_order(caller: Caller, payload: OrderNamed) -> tuple[Order, bool]:
 
 
 def _apply_order_status_update(application: Application) -> Outcome:
-    if (outcome := _unless_ordered(application)) is not None:
-        return outcome
-    payload = application.message.payload
-    assert isinstance(payload, OrderStatusUpdate)
+    payload = application.payload_of(OrderStatusUpdate)
     tenant_id, caller = application.tenant_id, application.caller
     order, new_reference = _erp_order(caller, payload)
     extra: dict[str, Any] = {}
@@ -618,10 +604,7 @@ def _apply_order_status_update(application: Application) -> Outcome:
 
 def _apply_invoice_upsert(application: Application) -> Outcome:
     """An invoice under its order (a reference new to the order is recorded by status updates only)."""
-    if (outcome := _unless_ordered(application)) is not None:
-        return outcome
-    payload = application.message.payload
-    assert isinstance(payload, InvoiceUpsert)
+    payload = application.payload_of(InvoiceUpsert)
     tenant_id, caller = application.tenant_id, application.caller
     order, _ = _erp_order(caller, payload)
     issued = repository.get(keys.erp_reference(tenant_id, INVOICE_REFERENCE, payload.number))
@@ -637,15 +620,26 @@ def _apply_invoice_upsert(application: Application) -> Outcome:
     return "applied"
 
 
+def _in_order(apply: Callable[[Application], Outcome]) -> Callable[[Application], Outcome]:
+    """``apply`` for a message its entity's mark orders alone: not when it is stale or applied already."""
+
+    def applied_in_order(application: Application) -> Outcome:
+        if (outcome := _unless_ordered(application)) is not None:
+            return outcome
+        return apply(application)
+
+    return applied_in_order
+
+
 APPLIERS: dict[MessageType, Callable[[Application], Outcome]] = {
-    MessageType.PRODUCT_UPSERT: _apply_product_upsert,
-    MessageType.PRODUCT_DELETE: _apply_product_delete,
-    MessageType.INVENTORY_UPDATE: _apply_inventory_update,
-    MessageType.PRICE_LIST_UPSERT: _apply_price_list_upsert,
+    MessageType.PRODUCT_UPSERT: _in_order(_apply_product_upsert),
+    MessageType.PRODUCT_DELETE: _in_order(_apply_product_delete),
+    MessageType.INVENTORY_UPDATE: _in_order(_apply_inventory_update),
+    MessageType.PRICE_LIST_UPSERT: _in_order(_apply_price_list_upsert),
     MessageType.PRICES_UPSERT: _apply_prices_upsert,
-    MessageType.CATEGORY_UPSERT: _apply_category_upsert,
+    MessageType.CATEGORY_UPSERT: _in_order(_apply_category_upsert),
     MessageType.CUSTOMER_UPSERT: _apply_customer_upsert,
-    MessageType.CUSTOMER_USER_UPSERT: _apply_customer_user_upsert,
-    MessageType.ORDER_STATUS_UPDATE: _apply_order_status_update,
-    MessageType.INVOICE_UPSERT: _apply_invoice_upsert,
+    MessageType.CUSTOMER_USER_UPSERT: _in_order(_apply_customer_user_upsert),
+    MessageType.ORDER_STATUS_UPDATE: _in_order(_apply_order_status_update),
+    MessageType.INVOICE_UPSERT: _in_order(_apply_invoice_upsert),
 }
