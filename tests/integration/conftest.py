@@ -3,8 +3,9 @@
 moto starts once for the tier (``mocked_aws``) and every test gets an empty account (``aws``: reset,
 then the table, the queues and the platform operator). Besides the HTTP client (``api``) and the
 factories (``make_tenant``, ``make_staff``, ``make_organization``, ``make_website``, ``make_customer``,
-``make_unit``, ``make_customer_group``, ``make_customer_user``; ``globex`` and ``invite`` for a company
-with users; ``verify_hostname`` to pass a hostname's DNS challenge), this offers what the tests need
+``make_unit``, ``make_customer_group``, ``make_customer_user``, ``make_buyer_placement``; ``globex``
+and ``invite`` for a company with users; ``verify_hostname`` to pass a hostname's DNS challenge), this
+offers what the tests need
 to look behind the API: the table's items (``table``), the outbox pipeline driven by moto's table
 stream (``outbox``) and a counter of AWS calls (``aws_calls``). Bodies and assertions shared by the
 tests live in ``support.py``.
@@ -58,6 +59,7 @@ from chalicelib.store import keys
 from chalicelib.store.schema import create_table
 from chalicelib.store.table import reset_connection
 
+from .orders_support import Placement
 from .support import (
     customer_body,
     organization_body,
@@ -450,6 +452,16 @@ class Factories:
         path = f"/v1/admin/customers/{customer_id}/units"
         return self._created(path, token, unit_body(parent_id, **overrides))
 
+    def buyer_placement(self, tenant_id: str) -> tuple[str, Placement]:
+        """A tenant with its administrator's token, and where a buyer of a company of its own orders: at
+        the company, on a website of an organization."""
+        admin = self.tenant(tenant_id)
+        organization = self.organization(admin)["id"]
+        website = self.website(admin, organization)["id"]
+        company = self.customer(admin)["id"]
+        buyer = self.customer_user(admin, company, company)["id"]
+        return admin, Placement(tenant_id, company, company, buyer, website, organization)
+
     def customer_user(
         self,
         token: str,
@@ -524,6 +536,11 @@ def make_unit(factories: Factories) -> Callable[..., dict[str, Any]]:
 @pytest.fixture
 def make_customer_user(factories: Factories) -> Callable[..., dict[str, Any]]:
     return factories.customer_user
+
+
+@pytest.fixture
+def make_buyer_placement(factories: Factories) -> Callable[[str], tuple[str, Placement]]:
+    return factories.buyer_placement
 
 
 @pytest.fixture

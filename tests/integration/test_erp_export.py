@@ -71,18 +71,9 @@ def acme(
     api: Api,
     aws: dict[str, str],
     outbox: Outbox,
-    make_tenant: Callable[..., str],
-    make_organization: Callable[..., dict[str, Any]],
-    make_website: Callable[..., dict[str, Any]],
-    make_customer: Callable[..., dict[str, Any]],
-    make_customer_user: Callable[..., dict[str, Any]],
+    make_buyer_placement: Callable[[str], tuple[str, Placement]],
 ) -> Acme:
-    admin = make_tenant("acme")
-    organization = make_organization(admin)["id"]
-    website = make_website(admin, organization)["id"]
-    company = make_customer(admin)["id"]
-    buyer = make_customer_user(admin, company, company)["id"]
-    where = Placement("acme", company, company, buyer, website, organization)
+    admin, where = make_buyer_placement("acme")
     acme = Acme(api, admin, where, outbox, aws[get_settings().queue_name(ERP_EXPORT)])
     acme.exported()  # what building the world exported (and what earlier tests left) is not the test's
     return acme

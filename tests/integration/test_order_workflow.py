@@ -50,20 +50,8 @@ class Acme:
 
 
 @pytest.fixture
-def acme(
-    api: Api,
-    make_tenant: Callable[..., str],
-    make_organization: Callable[..., dict[str, Any]],
-    make_website: Callable[..., dict[str, Any]],
-    make_customer: Callable[..., dict[str, Any]],
-    make_customer_user: Callable[..., dict[str, Any]],
-) -> Acme:
-    admin = make_tenant("acme")
-    organization = make_organization(admin)["id"]
-    website = make_website(admin, organization)["id"]
-    company = make_customer(admin)["id"]
-    buyer = make_customer_user(admin, company, company)["id"]
-    return Acme(api, admin, Placement("acme", company, company, buyer, website, organization))
+def acme(api: Api, make_buyer_placement: Callable[[str], tuple[str, Placement]]) -> Acme:
+    return Acme(api, *make_buyer_placement("acme"))
 
 
 @pytest.fixture
