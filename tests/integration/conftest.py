@@ -5,10 +5,9 @@ then the table, the queues and the platform operator). Besides the HTTP client (
 factories (``make_tenant``, ``make_staff``, ``make_organization``, ``make_website``, ``make_customer``,
 ``make_unit``, ``make_customer_group``, ``make_customer_user``, ``make_buyer_placement``; ``globex``
 and ``invite`` for a company with users; ``verify_hostname`` to pass a hostname's DNS challenge), this
-offers what the tests need
-to look behind the API: the table's items (``table``), the outbox pipeline driven by moto's table
-stream (``outbox``) and a counter of AWS calls (``aws_calls``). Bodies and assertions shared by the
-tests live in ``support.py``.
+offers what the tests need to look behind the API: the table's items (``table``), the outbox pipeline
+driven by moto's table stream (``outbox``) and a counter of AWS calls (``aws_calls``). Bodies and
+assertions shared by the tests live in ``support.py``.
 
 Tests that only read a world, or are refused by it, share it: ``module_factories``, ``module_table``
 and ``module_outbox`` work on one account per module, and ``worlds`` builds each world once and puts
