@@ -337,37 +337,24 @@ class KontorStack(cdk.Stack):
         )
 
     def _consumer_queue(self, consumer: str) -> ConsumerQueue:
-        name = f"{self.settings.prefix}-{consumer}"
         handler = function_logical_id(consumer_handler(consumer))
-        dead_letter_queue = sqs.Queue(
-            self,
-            f"DeadLetterQueue-{consumer}",
-            queue_name=dead_letter_name(name),
-            retention_period=cdk.Duration.days(self.settings.dead_letter_retention_days),
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-        )
-        queue = sqs.Queue(
-            self,
-            f"Queue-{consumer}",
-            queue_name=name,
-            visibility_timeout=cdk.Duration.seconds(
-                VISIBILITY_TIMEOUT_FACTOR * self.app.function_timeout(handler)
-            ),
-            retention_period=cdk.Duration.days(4),
-            dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=MAX_RECEIVES, queue=dead_letter_queue),
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-        )
-        return ConsumerQueue(consumer, queue, dead_letter_queue)
+        visibility = VISIBILITY_TIMEOUT_FACTOR * self.app.function_timeout(handler)
+        return self._queue_with_dead_letters(consumer, visibility, retention_days=4)
 
     def _export_queue(self, export: str) -> ConsumerQueue:
         """A queue the dispatcher fills for a system outside the stack (its DLQ after ``MAX_RECEIVES``
         receives: a message that consumer keeps failing on is set aside, not lost)."""
-        name = f"{self.settings.prefix}-{export}"
+        return self._queue_with_dead_letters(export, EXPORT_VISIBILITY_SECONDS, EXPORT_RETENTION_DAYS)
+
+    def _queue_with_dead_letters(
+        self, purpose: str, visibility_seconds: int, retention_days: int
+    ) -> ConsumerQueue:
+        """The queue ``<prefix>-<purpose>`` (encrypted, TLS only) and its dead-letter queue, which takes
+        a message after ``MAX_RECEIVES`` receives."""
+        name = f"{self.settings.prefix}-{purpose}"
         dead_letter_queue = sqs.Queue(
             self,
-            f"DeadLetterQueue-{export}",
+            f"DeadLetterQueue-{purpose}",
             queue_name=dead_letter_name(name),
             retention_period=cdk.Duration.days(self.settings.dead_letter_retention_days),
             encryption=sqs.QueueEncryption.SQS_MANAGED,
@@ -375,15 +362,15 @@ class KontorStack(cdk.Stack):
         )
         queue = sqs.Queue(
             self,
-            f"Queue-{export}",
+            f"Queue-{purpose}",
             queue_name=name,
-            visibility_timeout=cdk.Duration.seconds(EXPORT_VISIBILITY_SECONDS),
-            retention_period=cdk.Duration.days(EXPORT_RETENTION_DAYS),
+            visibility_timeout=cdk.Duration.seconds(visibility_seconds),
+            retention_period=cdk.Duration.days(retention_days),
             dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=MAX_RECEIVES, queue=dead_letter_queue),
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
         )
-        return ConsumerQueue(export, queue, dead_letter_queue)
+        return ConsumerQueue(purpose, queue, dead_letter_queue)
 
     # -- identity -----------------------------------------------------------------------------------
 
